@@ -1,0 +1,1 @@
+namespace Portal.Data.Postgres;
