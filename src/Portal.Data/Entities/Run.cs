@@ -1,0 +1,42 @@
+namespace Portal.Data.Entities;
+
+public enum RunStatus
+{
+    Queued = 0,
+    Running = 1,
+    Succeeded = 2,
+    Failed = 3,
+    Cancelled = 4,
+}
+
+/// <summary>
+/// One scenario × several strategies × N episodes on common random numbers. The scenario JSON is copied into
+/// the run when it is submitted so that later edits of the scenario never change what a stored run means.
+/// </summary>
+public sealed class Run
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid TeamId { get; set; }
+    public Guid? ScenarioId { get; set; }
+    public required string ScenarioName { get; set; }
+    public required string ScenarioJson { get; set; }
+    public RunStatus Status { get; set; }
+    /// <summary>Share of the work done, 0 to 1.</summary>
+    public double Progress { get; set; }
+    public string? FailureReason { get; set; }
+    public bool CancelRequested { get; set; }
+    /// <summary>How many times a worker started this run (more than one after a crash or a re-delivered job).</summary>
+    public int Attempts { get; set; }
+    public string? WorkerName { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
+    public DateTime? StartedUtc { get; set; }
+    public DateTime? FinishedUtc { get; set; }
+    public int Episodes { get; set; }
+    public long Seed { get; set; }
+    public string? OptimumName { get; set; }
+    public double? OptimumExpectedCostBps { get; set; }
+    public List<RunStrategyResult> Strategies { get; set; } = [];
+
+    public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
+}

@@ -1,0 +1,48 @@
+namespace Portal.Data.Entities;
+
+/// <summary>The summary of one strategy in one run. The key (run, index) makes a second copy impossible.</summary>
+public sealed class RunStrategyResult
+{
+    public Guid RunId { get; set; }
+    public int Index { get; set; }
+    public required string StrategyId { get; set; }
+    public required string DisplayName { get; set; }
+    public int Episodes { get; set; }
+    public double MeanBps { get; set; }
+    public double StdBps { get; set; }
+    public double MeanCiLowBps { get; set; }
+    public double MeanCiHighBps { get; set; }
+    public double P5Bps { get; set; }
+    public double P50Bps { get; set; }
+    public double P95Bps { get; set; }
+    public double Cvar95Bps { get; set; }
+    public double CostSharpe { get; set; }
+    public double Completion { get; set; }
+    public double MeanShortfallCurrency { get; set; }
+    public double? VsTwapMeanBps { get; set; }
+    public double? VsTwapCiLowBps { get; set; }
+    public double? VsTwapCiHighBps { get; set; }
+    public double? RegretBps { get; set; }
+    /// <summary>Mean remaining fraction at each decision time (steps + 1 points).</summary>
+    public double[] MeanInventory { get; set; } = [];
+    public double[] InventoryP5 { get; set; } = [];
+    public double[] InventoryP95 { get; set; } = [];
+}
+
+/// <summary>One episode of one strategy. The key (run, strategy index, episode) makes a second copy impossible.</summary>
+public sealed class RunEpisodeResult
+{
+    public Guid RunId { get; set; }
+    public int StrategyIndex { get; set; }
+    public int Episode { get; set; }
+    public double ShortfallBps { get; set; }
+    public double ShortfallCurrency { get; set; }
+    public double ArrivalSlippageBps { get; set; }
+    public double VwapSlippageBps { get; set; }
+    public double SpreadAndFeesBps { get; set; }
+    public double TemporaryImpactBps { get; set; }
+    public double PermanentImpactBps { get; set; }
+    public double TimingBps { get; set; }
+    public double ForcedQuantity { get; set; }
+    public double MaxParticipation { get; set; }
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Entities;
+
+namespace Portal.Data;
+
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ScenarioEntity> Scenarios => Set<ScenarioEntity>();
+    public DbSet<Run> Runs => Set<Run>();
+    public DbSet<RunStrategyResult> RunStrategyResults => Set<RunStrategyResult>();
+    public DbSet<RunEpisodeResult> RunEpisodeResults => Set<RunEpisodeResult>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Team>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.HasIndex(t => t.Name);
+        });
+        builder.Entity<TeamMember>(e =>
+        {
+            e.HasKey(m => new { m.TeamId, m.UserId });
+            e.HasOne(m => m.Team).WithMany(t => t.Members).HasForeignKey(m => m.TeamId);
+            e.HasOne(m => m.User).WithMany(u => u.Memberships).HasForeignKey(m => m.UserId);
+            e.HasIndex(m => m.UserId);
+        });
+        builder.Entity<ScenarioEntity>(e =>
+        {
+            e.ToTable("Scenarios");
+            e.Property(s => s.Name).HasMaxLength(200);
+            e.HasIndex(s => new { s.TeamId, s.UpdatedUtc });
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId);
+        });
+        builder.Entity<Run>(e =>
+        {
+            e.Property(r => r.ScenarioName).HasMaxLength(200);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(r => new { r.TeamId, r.CreatedUtc });
+            e.HasIndex(r => r.Status);
+            e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId);
+            e.Ignore(r => r.IsFinished);
+        });
+        builder.Entity<RunStrategyResult>(e =>
+        {
+            e.HasKey(s => new { s.RunId, s.Index });
+            e.HasOne<Run>().WithMany(r => r.Strategies).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<RunEpisodeResult>(e =>
+        {
+            e.HasKey(x => new { x.RunId, x.StrategyIndex, x.Episode });
+            e.HasOne<RunStrategyResult>().WithMany().HasForeignKey(x => new { x.RunId, x.StrategyIndex }).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<ApiToken>(e =>
+        {
+            e.Property(t => t.Hash).HasMaxLength(64);
+            e.Property(t => t.Prefix).HasMaxLength(16);
+            e.HasIndex(t => t.Hash).IsUnique();
+            e.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId);
+        });
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Data.Entities;
+using Portal.Data.Runs;
+using Portal.Domain.Backtesting;
+using Portal.Domain.Scenarios;
+
+namespace Portal.Data.Tests;
+
+public sealed class RunPersistenceTests
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Migrations_match_the_model(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var db = await store.Factory.CreateDbContextAsync();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} migrations are behind the model: add a migration.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_backtest_is_stored_and_read_back_exactly(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, scenario) = await SeedRunAsync(store);
+        var result = BacktestRunner.Run(scenario);
+
+        await new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance).SaveAsync(runId, result, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var run = await db.Runs.Include(r => r.Strategies).SingleAsync(r => r.Id == runId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(1.0, run.Progress);
+        Assert.Equal(result.Strategies.Select(s => s.StrategyId), run.Strategies.OrderBy(s => s.Index).Select(s => s.StrategyId));
+        foreach (var (stored, computed) in run.Strategies.OrderBy(s => s.Index).Zip(result.Strategies))
+        {
+            Assert.Equal(computed.Summary.MeanBps, stored.MeanBps);
+            Assert.Equal(computed.Summary.StdBps, stored.StdBps);
+            Assert.Equal(computed.MeanInventoryFraction, stored.MeanInventory);
+        }
+        var episodes = await db.RunEpisodeResults.Where(e => e.RunId == runId && e.StrategyIndex == 1).OrderBy(e => e.Episode).ToListAsync();
+        Assert.Equal(scenario.Episodes, episodes.Count);
+        Assert.Equal(result.Strategies[1].Episodes.Select(e => e.ShortfallBps), episodes.Select(e => e.ShortfallBps));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Saving_the_same_run_twice_keeps_one_set_of_results(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, scenario) = await SeedRunAsync(store);
+        var result = BacktestRunner.Run(scenario);
+        var results = new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance);
+
+        await results.SaveAsync(runId, result, CancellationToken.None);
+        await results.SaveAsync(runId, result, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        Assert.Equal(result.Strategies.Count, await db.RunStrategyResults.CountAsync(s => s.RunId == runId));
+        Assert.Equal(result.Strategies.Count * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
+    }
+
+    [Fact]
+    public async Task Concurrent_saves_on_postgres_keep_one_set_of_results()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Postgres);
+        var (runId, scenario) = await SeedRunAsync(store);
+        var result = BacktestRunner.Run(scenario);
+        var results = new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => results.SaveAsync(runId, result, CancellationToken.None))));
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        Assert.Equal(RunStatus.Succeeded, (await db.Runs.SingleAsync(r => r.Id == runId)).Status);
+        Assert.Equal(result.Strategies.Count * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
+    }
+
+    private static async Task<(Guid RunId, Scenario Scenario)> SeedRunAsync(TestStore store)
+    {
+        var scenario = ScenarioPresets.Demo() with { Episodes = 300, Seed = 7 };
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var team = new Team { Name = "Desk" };
+        db.Teams.Add(team);
+        var run = new Run
+        {
+            TeamId = team.Id,
+            ScenarioName = scenario.Name,
+            ScenarioJson = ScenarioJson.Serialize(scenario),
+            Episodes = scenario.Episodes,
+            Seed = scenario.Seed,
+        };
+        db.Runs.Add(run);
+        await db.SaveChangesAsync();
+        return (run.Id, scenario);
+    }
+}
