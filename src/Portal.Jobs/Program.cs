@@ -1,1 +1,8 @@
-return 0;
+using Portal.Jobs.Cli;
+
+namespace Portal.Jobs;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => PortalCommandLine.Build().Parse(args).InvokeAsync();
+}

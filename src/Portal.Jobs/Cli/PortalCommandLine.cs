@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Portal.Jobs.Cli;
+
+/// <summary>The verbs of the headless host: <c>worker</c>, <c>migrate</c>, <c>backtest</c>, <c>example</c>, <c>bench</c>.</summary>
+public static class PortalCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Execution Lab worker host and command line.");
+        root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(BacktestCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,67 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.Data;
+using Portal.Jobs.Runs;
+
+namespace Portal.Jobs.Hosting;
+
+public static class JobsHostingExtensions
+{
+    public const string Queue = "default";
+
+    /// <summary>
+    /// Registers Hangfire storage (in-memory for the embedded SQLite default, PostgreSQL otherwise), the jobs, and — when
+    /// this process should execute jobs — a Hangfire server.
+    /// </summary>
+    public static JobsOptions AddPortalJobs(this IHostApplicationBuilder builder, DatabaseOptions database, bool defaultRunServer)
+    {
+        var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        options.RunServerInProcess ??= defaultRunServer;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                config.UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(database.ConnectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = true,
+                        InvisibilityTimeout = TimeSpan.FromSeconds(options.InvisibilityTimeoutSeconds),
+                        UseSlidingInvisibilityTimeout = true,
+                        QueuePollInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds),
+                        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                    });
+            }
+            else
+            {
+                config.UseInMemoryStorage();
+            }
+        });
+        builder.Services.AddTransient<RunBacktestJob>();
+        builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
+        if (options.RunServerInProcess == true)
+        {
+            builder.Services.AddHangfireServer(s =>
+            {
+                s.WorkerCount = Math.Max(1, options.WorkerCount);
+                s.Queues = [Queue];
+                s.SchedulePollingInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds);
+                s.ServerName = options.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                // In-memory job storage forgets its queue on restart: put unfinished runs back.
+                builder.Services.AddHostedService<RequeueUnfinishedRuns>();
+            }
+        }
+        return options;
+    }
+}

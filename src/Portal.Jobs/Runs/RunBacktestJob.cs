@@ -1,0 +1,163 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Runs;
+using Portal.Domain.Backtesting;
+using Portal.Domain.Scenarios;
+using Portal.Jobs.Hosting;
+
+namespace Portal.Jobs.Runs;
+
+/// <summary>
+/// Executes one stored run. Safe to run twice: a finished run is left alone, a run interrupted by a crash is started
+/// again from its scenario, and results are written in one transaction whose keys forbid a second copy.
+/// </summary>
+public sealed class RunBacktestJob(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    RunResultStore store,
+    JobsOptions jobsOptions,
+    ILogger<RunBacktestJob> logger)
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    // A failing backtest fails the same way every time; crashed workers are covered by the storage's re-delivery.
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Backtest run {0}")]
+    public async Task ExecuteAsync(Guid runId, CancellationToken shutdown)
+    {
+        var scenarioJson = await StartAsync(runId, shutdown);
+        if (scenarioJson is null)
+        {
+            return;
+        }
+
+        Scenario scenario;
+        try
+        {
+            scenario = ScenarioJson.Parse(scenarioJson);
+        }
+        catch (ScenarioValidationException e)
+        {
+            await FinishAsync(runId, RunStatus.Failed, "Invalid scenario: " + e.Message, shutdown);
+            return;
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        var progress = new RunProgress(scenario.Episodes);
+        using var ticker = new PeriodicTimer(ProgressInterval);
+        var backtest = Task.Run(() => BacktestRunner.Run(scenario, null, progress, cancel.Token), CancellationToken.None);
+        while (!backtest.IsCompleted)
+        {
+            var tick = ticker.WaitForNextTickAsync(CancellationToken.None).AsTask();
+            await Task.WhenAny(backtest, tick);
+            if (!backtest.IsCompleted && await ReportProgressAsync(runId, progress.Fraction, shutdown))
+            {
+                await cancel.CancelAsync();
+            }
+        }
+
+        BacktestResult result;
+        try
+        {
+            result = await backtest;
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            logger.LogInformation("Run {RunId} interrupted by shutdown; it will be picked up again", runId);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(runId, RunStatus.Cancelled, null, CancellationToken.None);
+            return;
+        }
+        catch (ArgumentException e)
+        {
+            await FinishAsync(runId, RunStatus.Failed, e.Message, CancellationToken.None);
+            return;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArithmeticException)
+        {
+            logger.LogError(e, "Run {RunId} failed", runId);
+            await FinishAsync(runId, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            throw;
+        }
+
+        await store.SaveAsync(runId, result, CancellationToken.None);
+        logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes", runId, result.Strategies.Count, result.Episodes);
+    }
+
+    /// <summary>Marks the run as running and returns its scenario, or null when there is nothing to do.</summary>
+    private async Task<string?> StartAsync(Guid runId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null)
+        {
+            logger.LogWarning("Run {RunId} no longer exists; nothing to do", runId);
+            return null;
+        }
+        if (run.IsFinished)
+        {
+            logger.LogInformation("Run {RunId} is already {Status}; nothing to do", runId, run.Status);
+            return null;
+        }
+        if (run.CancelRequested)
+        {
+            run.Status = RunStatus.Cancelled;
+            run.FinishedUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        run.Status = RunStatus.Running;
+        run.Attempts++;
+        run.Progress = 0;
+        run.StartedUtc = DateTime.UtcNow;
+        run.WorkerName = jobsOptions.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+        await db.SaveChangesAsync(ct);
+        return run.ScenarioJson;
+    }
+
+    /// <summary>Stores the progress and answers whether a user asked to cancel.</summary>
+    private async Task<bool> ReportProgressAsync(Guid runId, double fraction, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Progress, Math.Min(fraction, 0.99)), ct);
+        return await db.Runs.Where(r => r.Id == runId).Select(r => r.CancelRequested).SingleAsync(ct);
+    }
+
+    private async Task FinishAsync(Guid runId, RunStatus status, string? reason, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Runs.Where(r => r.Id == runId && r.Status != RunStatus.Succeeded)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, status)
+                .SetProperty(r => r.FailureReason, reason)
+                .SetProperty(r => r.FinishedUtc, DateTime.UtcNow), ct);
+    }
+
+    private sealed class RunProgress(int episodes) : IProgress<int>
+    {
+        private long _done;
+
+        public double Fraction => episodes <= 0 ? 0 : Math.Clamp((double)Interlocked.Read(ref _done) / episodes, 0, 1);
+
+        public void Report(int value)
+        {
+            // The runner reports the number of episodes completed so far, from any thread.
+            long current;
+            do
+            {
+                current = Interlocked.Read(ref _done);
+                if (value <= current)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref _done, value, current) != current);
+        }
+    }
+}
