@@ -1,6 +1,15 @@
+using Portal.Data;
+using Portal.Jobs.Hosting;
+using Portal.Web;
+
 var builder = WebApplication.CreateBuilder(args);
+var database = builder.AddPortalData();
+builder.AddPortalJobs(database, defaultRunServer: database.Provider == DatabaseProvider.Sqlite);
+builder.AddPortalWeb();
+
 var app = builder.Build();
-app.MapGet("/", () => "Execution Lab");
+await app.PreparePortalAsync();
+app.UsePortalWeb();
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+using Portal.Web.Auth;
+using Portal.Web.Features.Runs;
+
+namespace Portal.Web.Api;
+
+/// <summary>The HTTP API: the same actions as the pages, for scripts (cookie or personal access token).</summary>
+public static class ApiEndpoints
+{
+    public static void MapPortalApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Runs");
+
+        api.MapPost("/runs", async (RunSubmission body, ClaimsPrincipal user, TeamAccessResolver teams, RunService runs, CancellationToken ct) =>
+        {
+            var access = await teams.ResolveAsync(user, ct);
+            if (access is null)
+            {
+                return Results.Forbid();
+            }
+            if (!access.CanRun)
+            {
+                return Results.Problem("Viewers cannot submit runs.", statusCode: StatusCodes.Status403Forbidden);
+            }
+            try
+            {
+                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies), ct);
+                return Results.Accepted($"/api/runs/{run.Id}", new RunAccepted(run.Id, run.Status.ToString()));
+            }
+            catch (ScenarioValidationException e)
+            {
+                return Results.ValidationProblem(e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()));
+            }
+            catch (KeyNotFoundException)
+            {
+                return Results.NotFound();
+            }
+        }).WithName("SubmitRun").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+
+        api.MapGet("/runs/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunService runs, CancellationToken ct) =>
+        {
+            var access = await teams.ResolveAsync(user, ct);
+            var run = access is null ? null : await runs.GetAsync(access, id, ct);
+            return run is null ? Results.NotFound() : Results.Ok(RunView.From(run));
+        }).WithName("GetRun").Produces<RunView>();
+
+        api.MapPost("/runs/{id:guid}/cancel", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunService runs, CancellationToken ct) =>
+        {
+            var access = await teams.ResolveAsync(user, ct);
+            if (access is null)
+            {
+                return Results.NotFound();
+            }
+            if (!access.CanRun)
+            {
+                return Results.Problem("Viewers cannot cancel runs.", statusCode: StatusCodes.Status403Forbidden);
+            }
+            return await runs.CancelAsync(access, id, ct) ? Results.Accepted($"/api/runs/{id}") : Results.NotFound();
+        }).WithName("CancelRun");
+    }
+}
+
+/// <summary>Body of <c>POST /api/runs</c>: a saved scenario's id or an inline scenario, with optional overrides.</summary>
+public sealed record RunSubmission(Guid? ScenarioId, JsonElement? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
+
+public sealed record RunAccepted(Guid Id, string Status);
+
+public sealed record RunView(
+    Guid Id, string ScenarioName, string Status, double Progress, string? FailureReason, int Episodes, long Seed,
+    int Attempts, string? WorkerName, DateTime CreatedUtc, DateTime? StartedUtc, DateTime? FinishedUtc, string? OptimumName, double? OptimumExpectedCostBps,
+    IReadOnlyList<StrategyView> Results)
+{
+    public static RunView From(Run run) => new(
+        run.Id, run.ScenarioName, run.Status.ToString(), run.Progress, run.FailureReason, run.Episodes, run.Seed,
+        run.Attempts, run.WorkerName, run.CreatedUtc, run.StartedUtc, run.FinishedUtc, run.OptimumName, run.OptimumExpectedCostBps,
+        run.Strategies.OrderBy(s => s.Index).Select(StrategyView.From).ToList());
+}
+
+public sealed record StrategyView(
+    string StrategyId, string DisplayName, int Episodes, double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps,
+    double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double CostSharpe, double Completion, double MeanShortfallCurrency,
+    double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps, IReadOnlyList<double> MeanInventory)
+{
+    public static StrategyView From(RunStrategyResult s) => new(
+        s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
+        s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+        s.RegretBps, s.MeanInventory);
+}

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Web.Auth;
+
+/// <summary>Authenticates <c>Authorization: Bearer el_…</c> personal access tokens. Revoked tokens fail at once.</summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDbContextFactory<PortalDbContext> dbFactory) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+    public const string TokenPrefix = "el_";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var token = header["Bearer ".Length..].Trim();
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("Not a personal access token.");
+        }
+        var hash = Hash(token);
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var stored = await db.ApiTokens.SingleOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        if (stored is null || stored.RevokedUtc is not null)
+        {
+            return AuthenticateResult.Fail("Unknown or revoked token.");
+        }
+        stored.LastUsedUtc = DateTime.UtcNow;
+        await db.SaveChangesAsync(Context.RequestAborted);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, stored.UserId),
+                new Claim(TeamAccessResolver.TokenTeamClaim, stored.TeamId.ToString()),
+            ],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    public static string NewToken() => TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

@@ -1,0 +1,78 @@
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Identity;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.Web.Auth;
+
+public static class AuthExtensions
+{
+    private const string PolicyScheme = "CookieOrToken";
+
+    public static void AddPortalAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = PolicyScheme;
+                o.DefaultChallengeScheme = PolicyScheme;
+            })
+            .AddPolicyScheme(PolicyScheme, "Cookie or personal access token", o =>
+                o.ForwardDefaultSelector = ctx =>
+                    ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? ApiTokenAuthenticationHandler.SchemeName
+                        : IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.AccessDeniedPath = "/login";
+            o.Cookie.Name = "executionlab.auth";
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromDays(7);
+            // API callers get status codes, not redirects to the login page.
+            o.Events.OnRedirectToLogin = ctx => Reply(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => Reply(ctx, StatusCodes.Status403Forbidden);
+        });
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddAuthorization();
+        services.AddScoped<TeamAccessResolver>();
+    }
+
+    private static Task Reply(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+        }
+        else
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The Hangfire dashboard is for admins of the team they are working in.</summary>
+public sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorizationFilter
+{
+    public async Task<bool> AuthorizeAsync(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return false;
+        }
+        var access = await http.RequestServices.GetRequiredService<TeamAccessResolver>().ResolveAsync(http.User, http.RequestAborted);
+        return access?.IsAdmin == true;
+    }
+}

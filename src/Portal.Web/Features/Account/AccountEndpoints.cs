@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Identity;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.Web.Features.Account;
+
+/// <summary>Form posts for signing in and out and switching the current team (the pages are statically rendered forms).</summary>
+public static class AccountEndpoints
+{
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account").ExcludeFromDescription();
+
+        account.MapPost("/login", async (
+            [FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl,
+            SignInManager<PortalUser> signIn, UserManager<PortalUser> users) =>
+        {
+            var user = await users.FindByEmailAsync(email.Trim());
+            var result = user is null
+                ? SignInResult.Failed
+                : await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
+            if (!result.Succeeded)
+            {
+                var reason = result.IsLockedOut ? "locked" : "invalid";
+                return Results.Redirect($"/login?error={reason}&returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}");
+            }
+            return Results.LocalRedirect(LocalOrHome(returnUrl));
+        });
+
+        account.MapPost("/logout", async (SignInManager<PortalUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/login");
+        }).RequireAuthorization();
+
+        account.MapPost("/team", async (
+            [FromForm] Guid teamId, [FromForm] string? returnUrl, HttpContext http,
+            IDbContextFactory<PortalDbContext> dbFactory, UserManager<PortalUser> users) =>
+        {
+            var userId = users.GetUserId(http.User);
+            await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
+            if (userId is null || !await db.TeamMembers.AnyAsync(m => m.UserId == userId && m.TeamId == teamId, http.RequestAborted))
+            {
+                return Results.NotFound();
+            }
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, teamId), http.RequestAborted);
+            return Results.LocalRedirect(LocalOrHome(returnUrl));
+        }).RequireAuthorization();
+    }
+
+    private static string LocalOrHome(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+}

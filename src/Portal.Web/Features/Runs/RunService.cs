@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+using Portal.Jobs.Runs;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Features.Runs;
+
+/// <summary>What a submission asks for: a saved scenario or an inline one, with optional overrides.</summary>
+public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
+
+/// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+{
+    /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
+    /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
+    public async Task<Run> SubmitAsync(TeamAccess access, RunRequest request, CancellationToken ct = default)
+    {
+        if (!access.CanRun)
+        {
+            throw new UnauthorizedAccessException("Viewers cannot submit runs.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        Scenario scenario;
+        Guid? scenarioId = null;
+        if (request.ScenarioId is { } id)
+        {
+            var stored = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == access.TeamId, ct)
+                ?? throw new KeyNotFoundException($"Scenario {id} not found.");
+            scenario = ScenarioJson.Parse(stored.Json);
+            scenarioId = stored.Id;
+        }
+        else
+        {
+            scenario = request.Scenario ?? throw new ScenarioValidationException([new ValidationError("scenario", "Give a scenarioId or an inline scenario.")]);
+        }
+        scenario = scenario with
+        {
+            Episodes = request.Episodes ?? scenario.Episodes,
+            Seed = request.Seed ?? scenario.Seed,
+            Strategies = request.Strategies is { Count: > 0 } s ? s : scenario.Strategies,
+        };
+        var errors = scenario.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ScenarioValidationException(errors);
+        }
+
+        var run = new Run
+        {
+            TeamId = access.TeamId,
+            ScenarioId = scenarioId,
+            ScenarioName = scenario.Name,
+            ScenarioJson = ScenarioJson.Serialize(scenario),
+            Status = RunStatus.Queued,
+            Episodes = scenario.Episodes,
+            Seed = scenario.Seed,
+            CreatedBy = access.UserName,
+        };
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(ct);
+        queue.Enqueue(run.Id);
+        return run;
+    }
+
+    /// <summary>Asks a run to stop. A queued run is cancelled at once; a running one stops at its next progress report.</summary>
+    public async Task<bool> CancelAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
+    {
+        if (!access.CanRun)
+        {
+            throw new UnauthorizedAccessException("Viewers cannot cancel runs.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
+        if (run is null)
+        {
+            return false;
+        }
+        if (!run.IsFinished)
+        {
+            run.CancelRequested = true;
+            if (run.Status == RunStatus.Queued)
+            {
+                run.Status = RunStatus.Cancelled;
+                run.FinishedUtc = DateTime.UtcNow;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return true;
+    }
+
+    /// <summary>Submits the same scenario (as stored in the run) again.</summary>
+    public async Task<Run?> RerunAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
+        return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioJson.Parse(run.ScenarioJson), null, null, null), ct);
+    }
+
+    public async Task<Run?> GetAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Runs.AsNoTracking()
+            .Include(r => r.Strategies.OrderBy(s => s.Index))
+            .SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
+    }
+}

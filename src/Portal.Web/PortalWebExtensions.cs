@@ -1,0 +1,69 @@
+using Hangfire;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Web.Api;
+using Portal.Web.Auth;
+using Portal.Web.Components;
+using Portal.Web.Features.Account;
+using Portal.Web.Features.Runs;
+
+namespace Portal.Web;
+
+public static class PortalWebExtensions
+{
+    public static void AddPortalWeb(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddPortalAuth();
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddScoped<RunService>();
+        builder.Services.AddTransient<DemoSeeder>();
+    }
+
+    /// <summary>Migrates the database and seeds the demo before the app starts serving.</summary>
+    public static async Task PreparePortalAsync(this WebApplication app)
+    {
+        var database = app.Services.GetRequiredService<DatabaseOptions>();
+        if (database.MigrateOnStartup)
+        {
+            await app.Services.MigratePortalDatabaseAsync();
+        }
+        var options = app.Services.GetRequiredService<PortalOptions>();
+        if (options.SeedDemo ?? database.Provider == DatabaseProvider.Sqlite)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();
+        }
+    }
+
+    public static void UsePortalWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapPortalApi();
+        app.MapScenarioApi();
+        app.MapAccountEndpoints();
+        var options = app.Services.GetRequiredService<PortalOptions>();
+        if (options.Dashboard)
+        {
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new AdminDashboardAuthorization()] });
+        }
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
