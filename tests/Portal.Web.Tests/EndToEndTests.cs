@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests;
+
+/// <summary>The whole slice in headless Chromium, as a new user would try it.</summary>
+public sealed class EndToEndTests
+{
+    [Fact]
+    public async Task Sign_in_create_a_scenario_submit_a_run_and_read_its_results()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.BaseAddress.ToString() });
+        page.SetDefaultTimeout(30_000);
+
+        await page.ScriptAsync("slice", async step =>
+        {
+            step("a wrong password is refused with a message");
+            await page.GotoAsync("/");
+            await page.WaitForURLAsync(new Regex("/login"));
+            await page.FillAsync("#email", PortalServer.DemoEmail);
+            await page.FillAsync("#password", "wrong-password-1");
+            await page.ClickAsync("#sign-in");
+            await page.Locator("#login-error").WaitForAsync();
+
+            step("the demo login works");
+            await page.FillAsync("#email", PortalServer.DemoEmail);
+            await page.FillAsync("#password", PortalServer.DemoPassword);
+            await page.ClickAsync("#sign-in");
+            await page.WaitForInteractiveAsync();
+            Assert.Contains("Demo desk", await page.Locator("#current-team").InnerTextAsync());
+
+            step("an invalid field is named");
+            await page.GotoAsync("/scenarios/new");
+            await page.WaitForInteractiveAsync();
+            await page.FillAsync("#scenario-name", "Sell 5% ADV in an hour");
+            await page.FillAsync("#steps", "0");
+            await page.ClickAsync("#save-scenario");
+            await page.Locator("#scenario-errors").WaitForAsync();
+            Assert.Contains("order.steps", await page.Locator("#scenario-errors").InnerTextAsync());
+
+            step("the fixed scenario is saved");
+            await page.FillAsync("#steps", "10");
+            await page.FillAsync("#episodes", "2000");
+            await page.ClickAsync("#save-scenario");
+            await page.Locator("#scenario-title").WaitForAsync();
+            Assert.Equal("Sell 5% ADV in an hour", await page.Locator("#scenario-title").InnerTextAsync());
+            Assert.Matches("/scenarios/[0-9a-f-]{36}$", page.Url);
+
+            step("a run is submitted and finishes");
+            await page.WaitForInteractiveAsync();
+            await page.ClickAsync("#submit-run");
+            await page.Locator("#run-status").WaitForAsync();
+            Assert.Matches("/runs/[0-9a-f-]{36}$", page.Url);
+            await page.Locator("#run-status[data-status=Succeeded]").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+
+            step("the results table and chart show TWAP and Almgren–Chriss");
+            Assert.Equal(2, await page.Locator("#results-table tbody tr").CountAsync());
+            var twapMean = double.Parse(await page.Locator("#results-table tr[data-strategy=twap] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
+            var acMean = double.Parse(await page.Locator("#results-table tr[data-strategy=ac] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
+            Assert.True(twapMean > 0, $"TWAP mean shortfall {twapMean} should be a positive cost");
+            Assert.True(double.IsFinite(acMean));
+            Assert.Equal("baseline", await page.Locator("#results-table tr[data-strategy=twap] td.vs-twap").InnerTextAsync());
+            await page.Locator("#inventory-chart svg").WaitForAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "run-page.png"), FullPage = true });
+        });
+    }
+}

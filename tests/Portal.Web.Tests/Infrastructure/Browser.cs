@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>Headless Chromium from Debian's package, driven by Playwright. Never downloads a browser.</summary>
+public static class Browser
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new FileNotFoundException($"Chromium is required at {ChromiumPath}: apt-get install -y chromium (scripts/test.sh does it).");
+        }
+        var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>
+    /// Runs a scripted session; on failure saves a screenshot and the page's HTML next to the test output and names the
+    /// step and URL in the error.
+    /// </summary>
+    public static async Task ScriptAsync(this IPage page, string name, Func<Action<string>, Task> script)
+    {
+        var step = "start";
+        try
+        {
+            await script(s => step = s);
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException or Xunit.Sdk.XunitException)
+        {
+            var folder = Path.Combine(AppContext.BaseDirectory, "browser-failures");
+            Directory.CreateDirectory(folder);
+            var shot = Path.Combine(folder, $"{name}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+            await File.WriteAllTextAsync(Path.Combine(folder, $"{name}.html"), await page.ContentAsync());
+            throw new InvalidOperationException($"Browser session '{name}' failed at step '{step}' on {page.Url} (screenshot: {shot}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Waits until the Blazor circuit is attached (a click before that is lost).</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        page.Locator("#interactive-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+}
