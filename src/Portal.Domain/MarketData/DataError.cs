@@ -68,7 +68,7 @@ public sealed class MarketDataValidationException : FormatException
     /// <summary>The problems found, in file order.</summary>
     public IReadOnlyList<DataError> Errors { get; }
 
-    /// <summary>True when more problems existed than were collected.</summary>
+    /// <summary>True when collection stopped at the error limit, so later rows were not checked.</summary>
     public bool Truncated { get; }
 
     private static string BuildMessage(IReadOnlyList<DataError> errors, bool truncated)
@@ -89,6 +89,7 @@ internal sealed class ErrorCollector(int maxErrors)
 
     public bool Full => _errors.Count >= maxErrors;
     public bool Truncated { get; private set; }
+    private readonly int _max = maxErrors;
     public int Count => _errors.Count;
 
     public void Add(string file, long row, string column, string value, string message)
@@ -105,6 +106,6 @@ internal sealed class ErrorCollector(int maxErrors)
 
     public void ThrowIfAny()
     {
-        if (_errors.Count > 0) throw new MarketDataValidationException(_errors.ToArray(), Truncated);
+        if (_errors.Count > 0) throw new MarketDataValidationException(_errors.ToArray(), Truncated || _errors.Count >= _max);
     }
 }
