@@ -87,7 +87,7 @@ internal sealed class ErrorCollector(int maxErrors)
 {
     private readonly List<DataError> _errors = [];
 
-    public bool Full => _errors.Count >= maxErrors;
+    public bool Full => _errors.Count >= _max;
     public bool Truncated { get; private set; }
     private readonly int _max = maxErrors;
     public int Count => _errors.Count;
