@@ -74,3 +74,29 @@ public class CsvParserTests
         return ms.ToArray();
     }
 }
+
+public class MarketDataImporterTests
+{
+    [Fact]
+    public void Importer_recognises_binance_files_by_header_in_any_order()
+    {
+        var ds = MarketDataImporter.ImportFiles("csv", [MarketDataFiles.Path(MarketDataFiles.BinanceTrades), MarketDataFiles.Path(MarketDataFiles.BinanceDepth)]);
+        Assert.Equal("BTCUSDT", ds.Instrument);
+        Assert.Equal(20, ds.Book.Levels);
+        Assert.Equal(9_757, ds.Trades.Count);
+    }
+
+    [Fact]
+    public void Importer_pairs_lobster_files_by_name()
+    {
+        var ds = MarketDataImporter.ImportFiles("lobster", [MarketDataFiles.Path(MarketDataFiles.AmznBook1), MarketDataFiles.Path(MarketDataFiles.AmznMessage1)]);
+        Assert.Equal(57_515, ds.Book.Count);
+    }
+
+    [Theory]
+    [InlineData("timestamp,price,size,side", CsvFileKind.GenericTrades)]
+    [InlineData("timestamp,ask_price_1,ask_size_1,bid_price_1,bid_size_1", CsvFileKind.GenericSnapshots)]
+    [InlineData("local_ts_ns,update_id,bid_price,bid_qty,ask_price,ask_qty", CsvFileKind.BinanceBookTicker)]
+    [InlineData("=cmd|' /C calc'!A0,x", CsvFileKind.Unknown)]
+    public void Header_detection(string header, CsvFileKind kind) => Assert.Equal(kind, MarketDataImporter.DetectCsvHeader(header));
+}
