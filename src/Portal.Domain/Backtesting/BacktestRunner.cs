@@ -64,8 +64,8 @@ public static class BacktestRunner
                         double c = book.ShortfallCurrency(e);
                         costCurrency[s][first + e] = c;
                         costBps[s][first + e] = c * bpsScale;
-                        forced[s][first + e] = book.Forced[e];
-                        if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(e, first + e);
+                        forced[s][first + e] = book.ForcedOf(e);
+                        if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
                     }
                 }
 
@@ -189,7 +189,7 @@ public static class BacktestRunner
                 for (int s = 0; s < Books.Length; s++)
                 {
                     var book = Books[s];
-                    Inventory.Record(s, k, book.Remaining.AsSpan(0, count), _model.Quantity);
+                    Inventory.Record(s, k, book, _model.Quantity);
                     var fr = _fractions[s].AsSpan(0, count);
                     ReadOnlySpan<Observation> obs = default;
                     if (_observations[s].Length > 0)
@@ -206,7 +206,7 @@ public static class BacktestRunner
                 Market.Advance();
             }
 
-            for (int s = 0; s < Books.Length; s++) Inventory.Record(s, steps, Books[s].Remaining.AsSpan(0, count), _model.Quantity);
+            for (int s = 0; s < Books.Length; s++) Inventory.Record(s, steps, Books[s], _model.Quantity);
         }
     }
 
@@ -240,7 +240,22 @@ public static class BacktestRunner
             }
         }
 
-        public void Record(int s, int k, ReadOnlySpan<double> remaining, double quantity)
+        public void Record(int s, int k, ExecutionBook book, double quantity)
+        {
+            if (book.IsUniform)
+            {
+                double u = Math.Clamp(book.UniformRemaining / quantity, 0, 1);
+                _sum[s][k] += book.Count * (long)(u * FixedPointScale + 0.5);
+                _min[s][k] = Math.Min(_min[s][k], u);
+                _max[s][k] = Math.Max(_max[s][k], u);
+                _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += book.Count;
+                return;
+            }
+
+            Record(s, k, book.RemainingPerEpisode, quantity);
+        }
+
+        private void Record(int s, int k, ReadOnlySpan<double> remaining, double quantity)
         {
             double inv = 1.0 / quantity;
             long sum = 0;
@@ -249,7 +264,7 @@ public static class BacktestRunner
             foreach (double r in remaining)
             {
                 double f = Math.Clamp(r * inv, 0, 1);
-                sum += (long)Math.Round(f * FixedPointScale);
+                sum += (long)(f * FixedPointScale + 0.5);
                 if (f < lo) lo = f;
                 if (f > hi) hi = f;
                 hist[Math.Min((int)(f * _bins), _bins - 1)]++;

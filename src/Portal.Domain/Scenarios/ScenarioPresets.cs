@@ -46,4 +46,24 @@ public static class ScenarioPresets
         Strategies = ["twap", "ac", "ac-neutral", "immediate"],
         StrategySettings = new StrategySettings { RiskAversion = 1e-6 },
     };
+
+    /// <summary>Sell 5% of ADV in one hour in 12 steps on the linear block-shaped book of Obizhaeva and Wang (2013): depth
+    /// q = 1.25·10⁶ shares per unit of price (a 250,000-share block moves the price by 0.20, 40 bps), resilience ρ = 50 per
+    /// day (half-life ≈ 5.4 minutes). The discrete optimum of Alfonsi, Fruth and Schied (2010) is the reference.</summary>
+    public static Scenario ObizhaevaWang() => new()
+    {
+        Name = "Obizhaeva–Wang block book: sell 5% ADV in 1 hour",
+        Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 5, HorizonMinutes = 60, Steps = 12 },
+        Market = new MarketSpec
+        {
+            ArrivalPrice = 50,
+            Adv = 5_000_000,
+            DailyVolatility = 0.02,
+            Regime = RegimePresets.Normal,
+            Impact = new ImpactSpec { Model = ImpactModels.ObizhaevaWang, Depth = 1_250_000, ResiliencePerDay = 50 },
+        },
+        Episodes = 20_000,
+        Seed = 2013,
+        Strategies = ["twap", "ow", "vwap", "ac-neutral", "immediate", "pov", "random"],
+    };
 }

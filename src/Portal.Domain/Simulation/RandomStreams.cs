@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Portal.Domain.Simulation;
 
@@ -49,7 +50,8 @@ public struct RandomStream
         ulong bits = NextUInt64();
         int i = (int)(bits & 0x7F);
         double u = ((long)bits >> 11) * (1.0 / 4503599627370496.0); // uniform on [-1, 1)
-        if (Math.Abs(u) < Ziggurat.Ratio[i]) return u * Ziggurat.X[i];
+        if (Math.Abs(u) < Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ziggurat.Ratio), i))
+            return u * Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ziggurat.X), i);
         return NextNormalSlow(i, u);
     }
 
