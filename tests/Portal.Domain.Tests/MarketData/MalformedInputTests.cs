@@ -210,3 +210,40 @@ public class MalformedInputTests
         Assert.True(ex.Truncated);
     }
 }
+
+public class CrossedBookPolicyTests
+{
+    [Fact]
+    public void Drop_policy_removes_crossed_snapshots_but_keeps_trades()
+    {
+        const string snaps = "timestamp,ask_price_1,ask_size_1,bid_price_1,bid_size_1\n" +
+                             "2024-01-02T14:30:00Z,100.5,1,99.5,1\n2024-01-02T14:30:01Z,99.0,1,99.5,1\n2024-01-02T14:30:02Z,100.6,1,99.6,1\n";
+        var opts = new CsvImportOptions { Instrument = "XYZ", Validation = new ValidationOptions { CrossedBooks = CrossedBookPolicy.Drop } };
+        var ds = CsvMarketDataParser.Parse(CsvParserTests.Src("s.csv", snaps), CsvParserTests.Src("t.csv", "timestamp,price,size\n2024-01-02T14:30:01Z,99.2,5\n"), opts);
+        Assert.Equal(2, ds.Book.Count);
+        Assert.Equal([100.5, 100.6], ds.Book.AskPrices.ToArray());
+        Assert.Equal(1, ds.Trades.Count);
+        Assert.Throws<MarketDataValidationException>(() => CsvMarketDataParser.Parse(CsvParserTests.Src("s.csv", snaps), null, opts with { Validation = new ValidationOptions() }));
+    }
+
+    [Fact]
+    public void Validation_options_out_of_range_name_the_parameter()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CsvMarketDataParser.Parse(null, CsvParserTests.Src("t.csv", "timestamp,price,size\n"),
+            new CsvImportOptions { Instrument = "XYZ", Validation = new ValidationOptions { MaxRelativePriceDeviation = 0 } }));
+        Assert.Equal("MaxRelativePriceDeviation", ex.ParamName);
+    }
+}
+
+public class MarketDataBenchmarkTests
+{
+    [Fact]
+    public void Benchmark_runs_its_fixed_workload_and_reports_counts()
+    {
+        var r = MarketDataBenchmark.Run(MarketDataFiles.DataDirectory, repetitions: 1);
+        Assert.Equal(155_935, r.LobsterRows);
+        Assert.True(r.LobsterRowsPerSecond > 0 && r.ReplayBookUpdatesPerSecond > 0);
+        Assert.True(r.ReplayBookUpdates > 1_000_000, $"{r.ReplayBookUpdates} updates");
+        Assert.True(r.BinaryBytes > 0);
+    }
+}
