@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Portal.Domain.MarketData;
+
+/// <summary>Options for <see cref="LobsterParser"/>.</summary>
+public sealed record LobsterOptions
+{
+    /// <summary>Instrument symbol; default: the file name's first token (<c>AMZN</c> in <c>AMZN_2012-06-21_..._message_5.csv</c>).</summary>
+    public string? Instrument { get; init; }
+    /// <summary>Trading date; default: the date in the file name.</summary>
+    public DateOnly? Date { get; init; }
+    /// <summary>Validation settings.</summary>
+    public ValidationOptions Validation { get; init; } = new();
+}
+
+/// <summary>
+/// Streaming parser for LOBSTER message + orderbook file pairs (any number of levels, gzip or plain).
+/// </summary>
+/// <remarks>
+/// Format: LOBSTER sample-file readme (lobsterdata.com, version 01 Sept 2013), copied to shared/data/LOBSTER_SampleFiles_ReadMe.txt.
+/// Message columns: time (seconds after midnight, up to 9 decimals), type (1 submit, 2 partial cancel, 3 delete,
+/// 4 visible execution, 5 hidden execution, 6 cross trade, 7 halt), order id, size, price (dollars × 10000),
+/// direction (side of the resting order: 1 buy, −1 sell). Orderbook row k is the book after message k:
+/// for each level i, ask price, ask size, bid price, bid size; empty levels are ±9999999999 with size 0.
+/// Executions (types 4, 5, 6) become trades whose aggressor side is minus the resting order's direction
+/// (type 6 has no meaningful direction and is recorded with side 0). Both files are read line by line in one pass;
+/// numbers are parsed straight from UTF-8 bytes.
+/// </remarks>
+public static partial class LobsterParser
+{
+    internal static readonly string[] MessageColumns = ["time", "type", "order_id", "size", "price", "direction"];
+    private const long DummyPrice = 9_999_999_999L;
+    private const double PriceScale = 10_000.0;
+
+    /// <summary>Parses a message/orderbook pair from disk.</summary>
+    public static MarketDataset ParseFiles(string messagePath, string orderbookPath, LobsterOptions? options = null)
+    {
+        using var m = MarketDataSource.FromFile(messagePath);
+        using var b = MarketDataSource.FromFile(orderbookPath);
+        return Parse(m, b, options);
+    }
+
+    /// <summary>Parses a message/orderbook pair. Throws <see cref="MarketDataValidationException"/> listing every problem.</summary>
+    public static MarketDataset Parse(MarketDataSource message, MarketDataSource orderbook, LobsterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(orderbook);
+        options ??= new LobsterOptions();
+        options.Validation.Check();
+        var errors = new ErrorCollector(options.Validation.MaxErrors);
+        var mFile = message.FileName;
+        var bFile = orderbook.FileName;
+
+        var nameMatch = FileNamePattern().Match(message.BaseName);
+        var instrument = options.Instrument ?? (nameMatch.Success ? nameMatch.Groups["ticker"].Value : null);
+        DateOnly? date = options.Date;
+        if (date is null && nameMatch.Success &&
+            DateOnly.TryParseExact(nameMatch.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            date = d;
+        if (instrument is null || !SymbolPattern().IsMatch(instrument))
+            errors.Add(mFile, 0, "", instrument ?? "", "instrument symbol missing or invalid (letters, digits, . _ - only): name the file TICKER_YYYY-MM-DD_..._message_L.csv or pass LobsterOptions.Instrument");
+        if (date is null)
+            errors.Add(mFile, 0, "", "", "trading date unknown: name the file TICKER_YYYY-MM-DD_..._message_L.csv or pass LobsterOptions.Date");
+
+        using var hasher = new ContentHasher();
+        var mHash = hasher.BeginFile("lobster-message");
+        var bHash = hasher.BeginFile("lobster-orderbook");
+        BookBuilder? book = null;
+        var trades = new TradeBuilder();
+        var halts = new List<TradingHalt>();
+        var dayStart = date is { } dd ? TimeUtil.FromDate(dd) : 0;
+        long mRows = 0, bRows = 0;
+        using (var mStream = message.OpenDecompressed(mHash))
+        using (var bStream = orderbook.OpenDecompressed(bHash))
+        {
+            var mReader = new Utf8LineReader(mStream);
+            var bReader = new Utf8LineReader(bStream);
+            var reading = "";
+            try
+            {
+                reading = mFile;
+                var hasM = mReader.TryReadLine(out var mLine);
+                reading = bFile;
+                var hasB = bReader.TryReadLine(out var bLine);
+                if (!hasM) errors.Add(mFile, 0, "", "", "file is empty");
+                if (!hasB) errors.Add(bFile, 0, "", "", "file is empty");
+                var levels = 0;
+                if (hasB)
+                {
+                    var cols = bLine.Count((byte)',') + 1;
+                    if (cols % 4 != 0 || cols < 4 || cols / 4 > BookSeries.MaxLevels)
+                        errors.Add(bFile, 1, "", "", $"orderbook row has {cols} columns; expected 4 per level (ask price, ask size, bid price, bid size), 4 to {4 * BookSeries.MaxLevels}");
+                    else levels = cols / 4;
+                }
+                if (levels > 0) book = new BookBuilder(levels, 4096);
+                var prevTime = long.MinValue;
+                var policy = options.Validation.CrossedBooks;
+                while (hasM && hasB && book is not null && !errors.Full)
+                {
+                    var line = mReader.LineNumber;
+                    var time = ParseMessage(mLine, line, mFile, dayStart, ref prevTime, trades, halts, errors);
+                    var row = book.Append(time, line);
+                    if (!ParseBookRow(bLine, line, bFile, book, row, errors)) book.DropLast();
+                    else if (!book.CheckRow(row, bFile, line, BookColumn, errors, policy)) book.DropLast();
+                    reading = mFile;
+                    hasM = mReader.TryReadLine(out mLine);
+                    reading = bFile;
+                    hasB = bReader.TryReadLine(out bLine);
+                }
+                if (!errors.Full)
+                {
+                    reading = mFile;
+                    while (hasM) hasM = mReader.TryReadLine(out _);
+                    reading = bFile;
+                    while (hasB) hasB = bReader.TryReadLine(out _);
+                    mRows = mReader.LineNumber;
+                    bRows = bReader.LineNumber;
+                    if (mRows != bRows && mRows > 0 && bRows > 0)
+                        errors.Add(bFile, 0, "", "", $"message file {mFile} has {mRows} rows but orderbook file has {bRows}; row k of the orderbook must be the book after message k");
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                var at = ReferenceEquals(reading, mFile) ? mReader.LineNumber : bReader.LineNumber;
+                errors.Add(reading, at + 1, "", "", $"compressed data is corrupt or truncated ({ex.Message})");
+            }
+        }
+        if (book is not null && !errors.Full)
+            OutlierCheck.Run(book, bFile, BookColumn, trades, mFile, "price", options.Validation.MaxRelativePriceDeviation, errors);
+        errors.ThrowIfAny();
+        hasher.EndFile(mHash);
+        hasher.EndFile(bHash);
+        return new MarketDataset("lobster", instrument!, book!.Build(), trades.Build(), halts, hasher.Finish(), [mFile, bFile]);
+    }
+
+    private static long ParseMessage(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
+        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
+    {
+        Span<Range> parts = stackalloc Range[8];
+        var n = SplitFields(line, parts);
+        if (n != 6)
+        {
+            errors.Add(file, row, "", line, $"expected 6 columns (time, type, order_id, size, price, direction), found {(n == 8 ? "8 or more" : n.ToString(CultureInfo.InvariantCulture))}");
+            return prevTime == long.MinValue ? dayStart : prevTime;
+        }
+        var ok = true;
+        var st = NumberParser.ParseNanos(line[parts[0]], out var tNs);
+        if (st != NumberStatus.Ok) { errors.Add(file, row, "time", line[parts[0]], NumberParser.Describe(st, "time (seconds after midnight)")); ok = false; }
+        else if (tNs > 86_400L * TimeUtil.NsPerSecond * 2)
+        { errors.Add(file, row, "time", line[parts[0]], "time is more than 48 hours after midnight"); ok = false; }
+        var time = dayStart + tNs;
+        if (ok)
+        {
+            if (time < prevTime)
+                errors.Add(file, row, "time", line[parts[0]], "time goes backwards (earlier than the previous row)");
+            else prevTime = time;
+        }
+        else time = prevTime == long.MinValue ? dayStart : prevTime;
+
+        st = NumberParser.ParseLong(line[parts[1]], out var type);
+        if (st != NumberStatus.Ok) { errors.Add(file, row, "type", line[parts[1]], NumberParser.Describe(st, "event type") + "; expected an integer 1..7"); return time; }
+        if (type is < 1 or > 7) { errors.Add(file, row, "type", line[parts[1]], "unknown event type; expected 1..7 (1 submit, 2 cancel, 3 delete, 4 visible execution, 5 hidden execution, 6 cross, 7 halt)"); return time; }
+        st = NumberParser.ParseLong(line[parts[2]], out var orderId);
+        if (st != NumberStatus.Ok) errors.Add(file, row, "order_id", line[parts[2]], NumberParser.Describe(st, "order id"));
+        else if (orderId < 0) errors.Add(file, row, "order_id", line[parts[2]], "order id is negative");
+        var stSize = NumberParser.ParseLong(line[parts[3]], out var size);
+        if (stSize != NumberStatus.Ok) errors.Add(file, row, "size", line[parts[3]], NumberParser.Describe(stSize, "size"));
+        var stPrice = NumberParser.ParseLong(line[parts[4]], out var price);
+        if (stPrice != NumberStatus.Ok) errors.Add(file, row, "price", line[parts[4]], NumberParser.Describe(stPrice, "price (dollars × 10000)"));
+        var stDir = NumberParser.ParseLong(line[parts[5]], out var dir);
+        if (stDir != NumberStatus.Ok) errors.Add(file, row, "direction", line[parts[5]], NumberParser.Describe(stDir, "direction"));
+        else if (dir is not (1 or -1)) { errors.Add(file, row, "direction", line[parts[5]], "direction must be 1 (buy) or -1 (sell)"); stDir = NumberStatus.NotNumeric; }
+        if (stSize != NumberStatus.Ok || stPrice != NumberStatus.Ok || stDir != NumberStatus.Ok) return time;
+
+        if (type == 7)
+        {
+            if (price is < -1 or > 1) errors.Add(file, row, "price", line[parts[4]], "halt message (type 7) price must be -1 (halt), 0 (quoting) or 1 (resume)");
+            else halts.Add(new TradingHalt(time, (HaltKind)price));
+            return time;
+        }
+        if (size <= 0) errors.Add(file, row, "size", line[parts[3]], size < 0 ? "size is negative" : "size must be positive");
+        if (price <= 0 || price >= DummyPrice) errors.Add(file, row, "price", line[parts[4]], "price must be positive and below 9999999999");
+        else if (size > 0 && type is >= 4 and <= 6)
+            trades.Add(time, price / PriceScale, size, type == 6 ? (sbyte)0 : (sbyte)-dir, row);
+        return time;
+    }
+
+    /// <summary>Splits on commas into at most <c>parts.Length</c> ranges; returns the number written (parts.Length means "that many or more").</summary>
+    private static int SplitFields(ReadOnlySpan<byte> line, Span<Range> parts)
+    {
+        var n = 0;
+        var start = 0;
+        while (n < parts.Length)
+        {
+            var comma = line[start..].IndexOf((byte)',');
+            if (comma < 0) { parts[n++] = new Range(start, line.Length); return n; }
+            parts[n++] = new Range(start, start + comma);
+            start += comma + 1;
+        }
+        return n;
+    }
+
+    private static bool ParseBookRow(ReadOnlySpan<byte> line, long row, string file, BookBuilder book, int r, ErrorCollector errors)
+    {
+        var levels = book.Levels;
+        var ap = book.AskPx(r); var az = book.AskSz(r); var bp = book.BidPx(r); var bz = book.BidSz(r);
+        var rest = line;
+        var expected = levels * 4;
+        for (var c = 0; c < expected; c++)
+        {
+            ReadOnlySpan<byte> field;
+            var comma = rest.IndexOf((byte)',');
+            if (c < expected - 1)
+            {
+                if (comma < 0) { ColumnCount(line, row, file, levels, errors); return false; }
+                field = rest[..comma];
+                rest = rest[(comma + 1)..];
+            }
+            else
+            {
+                if (comma >= 0) { ColumnCount(line, row, file, levels, errors); return false; }
+                field = rest;
+            }
+            var st = NumberParser.ParseLong(field, out var v);
+            var level = c >> 2;
+            if (st != NumberStatus.Ok)
+            {
+                errors.Add(file, row, ColumnName(c), field, NumberParser.Describe(st, "value") + (st == NumberStatus.NotNumeric ? "; orderbook values are integers (prices in dollars × 10000, sizes in shares)" : ""));
+                return false;
+            }
+            switch (c & 3)
+            {
+                case 0: ap[level] = v == DummyPrice ? double.NaN : ToPrice(v, file, row, c, field, errors); break;
+                case 1: az[level] = v; break;
+                case 2: bp[level] = v == -DummyPrice ? double.NaN : ToPrice(v, file, row, c, field, errors); break;
+                default: bz[level] = v; break;
+            }
+        }
+        return true;
+    }
+
+    private static double ToPrice(long v, string file, long row, int c, ReadOnlySpan<byte> field, ErrorCollector errors)
+    {
+        if (v is <= 0 or >= DummyPrice) errors.Add(file, row, ColumnName(c), field, "price must be positive and below 9999999999 (or exactly ±9999999999 for an empty level)");
+        return v / PriceScale;
+    }
+
+    private static void ColumnCount(ReadOnlySpan<byte> line, long row, string file, int levels, ErrorCollector errors)
+    {
+        var found = line.Count((byte)',') + 1;
+        errors.Add(file, row, "", "", $"expected {levels * 4} columns ({levels} levels × ask price, ask size, bid price, bid size, as in row 1), found {found}");
+    }
+
+    private static string ColumnName(int c) =>
+        ((c & 3) switch { 0 => "ask_price_", 1 => "ask_size_", 2 => "bid_price_", _ => "bid_size_" }) + ((c >> 2) + 1).ToString(CultureInfo.InvariantCulture);
+
+    internal static string BookColumn(int level, string kind) => kind + "_" + (level + 1).ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?<ticker>[A-Za-z0-9.\-]+)_(?<date>\d{4}-\d{2}-\d{2})_")]
+    private static partial Regex FileNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,32}$")]
+    internal static partial Regex SymbolPattern();
+}

@@ -1,0 +1,383 @@
+using Portal.Domain.Backtesting;
+using Portal.Domain.MarketData;
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Replay;
+
+/// <summary>
+/// Runs a scenario's strategies against a recorded dataset instead of a simulated market, producing the same
+/// <see cref="BacktestResult"/> (same <see cref="EpisodeResult"/> metrics) as <see cref="BacktestRunner"/>.
+/// </summary>
+/// <remarks>
+/// <para>Episode e starts at its own time of the chosen segment (windows evenly spaced over the segment, each wholly inside it)
+/// and lasts <c>order.horizonMinutes</c> of recorded time, split into <c>order.steps</c> decision steps. Every strategy replays the
+/// same windows, so comparisons are paired as in the simulator.</para>
+/// <para>At step k a child order walks the visible levels of the last snapshot at or before the step time (<see cref="BookWalk"/>),
+/// shifted adversely by our own transient displacement D. After the child, D grows by
+/// <c>TransientImpactFactor × q × (visible span + one spacing) / visible depth</c> (a linear book with the recorded density:
+/// Obizhaeva and Wang, 2013) and decays as e^(−t/τ) with τ = <see cref="ReplayOptions.ImpactDecaySeconds"/>; D shifts every
+/// following snapshot this episode sees (its mid in the observations and every price it trades at).</para>
+/// <para>The participation cap (<c>constraints.maxParticipationPct</c>) is measured against the recorded trade volume of the step;
+/// the remainder is force-traded at the last step and reported. Costs follow the simulator's decomposition: timing = recorded mid
+/// move since arrival, spread = half the recorded spread, temporary = the walk beyond the touch plus our displacement D,
+/// permanent = 0 (replay has no permanent own impact), plus <c>costs.feeBps</c> and <c>costs.feePerShare</c>;
+/// <c>costs.slippageNoiseBps</c> is not applied because prices are recorded. Observation.RealizedVolatility is the realised
+/// variance of the recorded mid over the previous step, across every snapshot, relative to σ²Δt.</para>
+/// <para>Deterministic: no randomness except strategies' own streams keyed by (seed, episode, step).</para>
+/// </remarks>
+public static class ReplayRunner
+{
+    /// <summary>Replays <paramref name="scenario"/> on <paramref name="dataset"/>.</summary>
+    /// <param name="scenario">A valid scenario: order, costs, constraints, strategies, episodes (windows) and seed are used; the market model is not.</param>
+    /// <param name="dataset">Dataset with book snapshots (and trades for the participation cap and ADV).</param>
+    /// <param name="options">Replay settings.</param>
+    /// <param name="backtest">Extra strategies (e.g. trained agents) and whether to keep episodes; parallelism is ignored.</param>
+    public static BacktestResult Run(Scenario scenario, MarketDataset dataset, ReplayOptions? options = null, BacktestOptions? backtest = null)
+        => RunCore(scenario, dataset, options, backtest, out _);
+
+    /// <summary>As <see cref="Run"/>, also returning how many book snapshots the replay advanced through.</summary>
+    public static BacktestResult Run(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, out long bookUpdates)
+        => RunCore(scenario, dataset, options, backtest, out bookUpdates);
+
+    /// <summary>The training/test boundary: <c>start + TrainFraction × (end − start)</c>, ns.</summary>
+    public static long SplitTime(MarketDataset dataset, ReplayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new ReplayOptions();
+        options.Check();
+        var s = dataset.Summary;
+        return s.StartTimeNs + (long)Math.Round(options.TrainFraction * (s.EndTimeNs - s.StartTimeNs));
+    }
+
+    /// <summary>Episode windows for a scenario: evenly spaced over the segment, each wholly inside it.</summary>
+    public static IReadOnlyList<ReplayWindow> Windows(Scenario scenario, MarketDataset dataset, ReplayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new ReplayOptions();
+        options.Check();
+        var s = dataset.Summary;
+        var first = dataset.Book.Count > 0 ? dataset.Book.Times[0] : s.StartTimeNs;
+        var split = SplitTime(dataset, options);
+        var (from, to) = options.Segment switch
+        {
+            ReplaySegment.Train => (first, split),
+            ReplaySegment.Test => (split, s.EndTimeNs),
+            _ => (first, s.EndTimeNs),
+        };
+        var horizon = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9);
+        var room = to - from - horizon;
+        if (room < 0)
+            throw new ArgumentException($"The {options.Segment} segment lasts {(to - from) / 6e10:0.##} minutes, shorter than the {scenario.Order.HorizonMinutes:0.##}-minute horizon.", nameof(scenario));
+        var n = scenario.Episodes;
+        var windows = new ReplayWindow[n];
+        for (var e = 0; e < n; e++)
+        {
+            var start = from + (n == 1 ? 0 : (long)Math.Round(room * (double)e / (n - 1)));
+            windows[e] = new ReplayWindow(e, start, start + horizon);
+        }
+        return windows;
+    }
+
+    private static BacktestResult RunCore(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, out long bookUpdates)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(dataset);
+        scenario.EnsureValid();
+        options ??= new ReplayOptions();
+        options.Check();
+        backtest ??= new BacktestOptions();
+        var book = dataset.Book;
+        if (book.Count < 2) throw new ArgumentException($"Replay needs book snapshots; dataset has {book.Count}.", nameof(dataset));
+
+        var windows = Windows(scenario, dataset, options);
+        var strategies = ResolveStrategies(scenario, backtest);
+        var market = new RecordedMarket(dataset, options);
+        var adv = options.Adv ?? market.Adv;
+        if (!(adv > 0)) throw new ArgumentException("ADV is zero: the dataset has no trades; pass ReplayOptions.Adv.", nameof(dataset));
+        var quantity = scenario.Order.SizePctAdv / 100 * adv;
+        var steps = scenario.Order.Steps;
+        var episodes = windows.Count;
+        var stepNs = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9 / steps);
+        var stepSeconds = stepNs / 1e9;
+        var sign = scenario.Order.Side == Side.Buy ? 1.0 : -1.0;
+        var buy = sign > 0;
+        var sigmaDay = options.DailyVolatility ?? scenario.Market.DailyVolatility;
+        var expectedStepVolume = adv * stepSeconds / options.SessionSeconds;
+        var cap = scenario.Constraints.MaxParticipationPct is { } pct ? pct / 100 : double.PositiveInfinity;
+        var feeRate = scenario.Costs.FeeBps / 1e4;
+        var feeShare = scenario.Costs.FeePerShare;
+        var decay = Math.Exp(-stepSeconds / options.ImpactDecaySeconds);
+        var horizonDays = scenario.Order.HorizonMinutes * 60 / options.SessionSeconds;
+
+        // Market path per episode: snapshot row, mid, half-spread, step volume and realised variance at each step.
+        var rows = new int[episodes, steps];
+        var stepVolume = new double[episodes, steps];
+        var rvRatio = new double[episodes, steps];
+        var arrival = new double[episodes];
+        long updates = 0;
+        for (var e = 0; e < episodes; e++)
+        {
+            var cursor = market.RowAtOrBefore(windows[e].StartNs);
+            arrival[e] = market.Mid[cursor];
+            double rv = 0;
+            var prevMid = market.Mid[cursor];
+            for (var k = 0; k < steps; k++)
+            {
+                var t = windows[e].StartNs + k * stepNs;
+                while (cursor + 1 < book.Count && book.Times[cursor + 1] <= t)
+                {
+                    cursor++;
+                    var m = market.Mid[cursor];
+                    var r = Math.Log(m / prevMid);
+                    rv += r * r;
+                    prevMid = m;
+                    updates++;
+                }
+                rows[e, k] = cursor;
+                stepVolume[e, k] = market.Volume(t, t + stepNs);
+                var expectedVar = sigmaDay * sigmaDay * stepSeconds / options.SessionSeconds;
+                rvRatio[e, k] = k == 0 || expectedVar <= 0 ? 1 : Math.Sqrt(rv / expectedVar);
+                rv = 0;
+            }
+        }
+        bookUpdates = updates;
+
+        var results = new StrategyResult[strategies.Count];
+        var costBps = new double[strategies.Count][];
+        var twap = strategies.FindIndex(s => s.Id == "twap");
+        var arrivalNotional = arrival.Average() * quantity;
+        for (var si = 0; si < strategies.Count; si++)
+        {
+            var strategy = strategies[si];
+            var remaining = new double[episodes];
+            Array.Fill(remaining, quantity);
+            var d = new double[episodes];
+            var timing = new double[episodes];
+            var spread = new double[episodes];
+            var temporary = new double[episodes];
+            var fees = new double[episodes];
+            var forced = new double[episodes];
+            var maxPart = new double[episodes];
+            var volAdverse = new double[episodes];
+            var volSum = new double[episodes];
+            var inventory = new double[steps + 1][];
+            var fractions = new double[episodes];
+            var observations = strategy.UsesObservations ? new Observation[episodes] : [];
+            for (var k = 0; k < steps; k++)
+            {
+                inventory[k] = remaining.Select(r => r / quantity).ToArray();
+                var last = k == steps - 1;
+                for (var e = 0; e < episodes && observations.Length > 0; e++)
+                {
+                    var row = rows[e, k];
+                    var s0 = arrival[e];
+                    var observedMid = market.Mid[row] + sign * d[e];
+                    observations[e] = new Observation
+                    {
+                        Episode = e,
+                        RemainingFraction = remaining[e] / quantity,
+                        TimeFraction = (double)k / steps,
+                        PriceMoveSigma = sigmaDay > 0 ? sign * (observedMid - s0) / (sigmaDay * s0 * Math.Sqrt(horizonDays)) : 0,
+                        RealizedVolatility = rvRatio[e, k],
+                        SpreadBps = market.HalfSpread[row] * 2 / s0 * 1e4,
+                        Liquidity = market.Depth[row] / market.MeanDepth,
+                        VolumeRatio = expectedStepVolume > 0 ? stepVolume[e, k] / expectedStepVolume : 0,
+                        TransientImpactBps = d[e] / s0 * 1e4,
+                    };
+                }
+                var ctx = new DecisionContext
+                {
+                    Scenario = scenario,
+                    Seed = scenario.Seed,
+                    Step = k,
+                    Steps = steps,
+                    Quantity = quantity,
+                    ExpectedStepVolume = expectedStepVolume,
+                };
+                strategy.Decide(ctx, observations, fractions);
+                for (var e = 0; e < episodes; e++)
+                {
+                    var r = remaining[e];
+                    var f = fractions[e];
+                    f = f > 0 ? (f < 1 ? f : 1) : 0;
+                    var q = f * r;
+                    var v = stepVolume[e, k];
+                    if (q > cap * v) q = cap * v;
+                    if (last) { forced[e] = r - q; q = r; }
+                    var row = rows[e, k];
+                    var mid = market.Mid[row];
+                    var move = sign * (mid - arrival[e]);
+                    volAdverse[e] += v * (move + d[e]);
+                    volSum[e] += v;
+                    if (q > 0)
+                    {
+                        var walk = BookWalk.Execute(book, row, buy, q, d[e]);
+                        var half = sign * (walk.TouchPrice - sign * d[e] - mid);
+                        var beyondTouch = sign * (walk.AveragePrice - walk.TouchPrice);
+                        timing[e] += q * move;
+                        spread[e] += q * half;
+                        temporary[e] += q * (d[e] + beyondTouch);
+                        fees[e] += q * (feeShare + feeRate * walk.AveragePrice);
+                        if (v > 0 && q > maxPart[e] * v) maxPart[e] = q / v;
+                        d[e] += options.TransientImpactFactor * BookWalk.LinearDisplacement(book, row, buy, q);
+                    }
+                    remaining[e] = r - q;
+                    d[e] *= decay;
+                }
+            }
+            inventory[steps] = remaining.Select(r => r / quantity).ToArray();
+
+            var bps = new double[episodes];
+            var currency = new double[episodes];
+            var episodeResults = backtest.KeepEpisodes ? new EpisodeResult[episodes] : [];
+            double forcedSum = 0;
+            for (var e = 0; e < episodes; e++)
+            {
+                var notional = arrival[e] * quantity;
+                var total = timing[e] + spread[e] + temporary[e] + fees[e];
+                currency[e] = total;
+                bps[e] = total / notional * 1e4;
+                forcedSum += forced[e];
+                if (!backtest.KeepEpisodes) continue;
+                var vwapAdverse = volSum[e] > 0 ? volAdverse[e] / volSum[e] : 0;
+                var execAdverse = (total - fees[e]) / quantity;
+                var vwap = arrival[e] + sign * vwapAdverse;
+                episodeResults[e] = new EpisodeResult(
+                    Episode: e,
+                    ShortfallBps: bps[e],
+                    ShortfallCurrency: total,
+                    ArrivalSlippageBps: (total - fees[e]) / notional * 1e4,
+                    VwapSlippageBps: vwap > 0 ? (execAdverse - vwapAdverse) / vwap * 1e4 : 0,
+                    SpreadAndFeesBps: (spread[e] + fees[e]) / notional * 1e4,
+                    TemporaryImpactBps: temporary[e] / notional * 1e4,
+                    PermanentImpactBps: 0,
+                    TimingBps: timing[e] / notional * 1e4,
+                    ForcedQuantity: forced[e],
+                    MaxParticipation: maxPart[e]);
+            }
+            costBps[si] = bps;
+            var (meanInv, p5, p95) = InventoryBands(inventory);
+            results[si] = new StrategyResult
+            {
+                StrategyId = strategy.Id,
+                DisplayName = strategy.DisplayName,
+                Summary = Statistics.Summarize(bps, currency, 1 - forcedSum / (quantity * episodes), null, null),
+                Episodes = episodeResults,
+                MeanInventoryFraction = meanInv,
+                InventoryP5Fraction = p5,
+                InventoryP95Fraction = p95,
+            };
+        }
+        for (var si = 0; si < strategies.Count; si++)
+            if (si != twap)
+                results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap]) } };
+
+        return new BacktestResult
+        {
+            ScenarioName = scenario.Name,
+            Seed = scenario.Seed,
+            Episodes = episodes,
+            Steps = steps,
+            Quantity = quantity,
+            ArrivalNotional = arrivalNotional,
+            Strategies = results,
+        };
+    }
+
+    private static (double[] Mean, double[] P5, double[] P95) InventoryBands(double[][] inventory)
+    {
+        var n = inventory.Length;
+        var mean = new double[n]; var p5 = new double[n]; var p95 = new double[n];
+        for (var k = 0; k < n; k++)
+        {
+            var sorted = inventory[k].Order().ToArray();
+            mean[k] = Statistics.MeanStd(sorted).Mean;
+            p5[k] = Statistics.PercentileSorted(sorted, 0.05);
+            p95[k] = Statistics.PercentileSorted(sorted, 0.95);
+        }
+        return (mean, p5, p95);
+    }
+
+    private static List<IExecutionStrategy> ResolveStrategies(Scenario scenario, BacktestOptions options)
+    {
+        var extras = options.ExtraStrategies ?? [];
+        var list = new List<IExecutionStrategy>();
+        foreach (var id in scenario.Strategies)
+        {
+            var extra = extras.FirstOrDefault(x => x.Id == id);
+            if (extra is not null) list.Add(extra);
+            else if (StrategyCatalog.IsBaseline(id)) list.Add(StrategyCatalog.Create(id, scenario));
+            else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
+        }
+        foreach (var extra in extras) if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
+        if (!list.Any(x => x.Id == "twap")) list.Add(StrategyCatalog.Create("twap", scenario));
+        return list;
+    }
+
+    /// <summary>Per-snapshot mid, half-spread and visible depth (one-sided snapshots carry the last two-sided mid), and trade-volume prefix sums.</summary>
+    private sealed class RecordedMarket
+    {
+        private readonly long[] _tradeTimes;
+        private readonly double[] _cumVolume;
+        private readonly long[] _bookTimes;
+
+        public RecordedMarket(MarketDataset ds, ReplayOptions options)
+        {
+            var book = ds.Book;
+            var n = book.Count;
+            _bookTimes = book.Times.ToArray();
+            Mid = new double[n]; HalfSpread = new double[n]; Depth = new double[n];
+            double lastMid = double.NaN, lastHalf = 0;
+            for (var i = 0; i < n && double.IsNaN(lastMid); i++) { lastMid = book.Mid(i); lastHalf = book.Spread(i) / 2; }
+            if (double.IsNaN(lastMid)) throw new ArgumentException("The book never has both a bid and an ask.", nameof(ds));
+            var L = book.Levels;
+            double depthSum = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var m = book.Mid(i);
+                if (!double.IsNaN(m)) { lastMid = m; lastHalf = book.Spread(i) / 2; }
+                Mid[i] = lastMid; HalfSpread[i] = lastHalf;
+                double dsum = 0;
+                for (var l = 0; l < L; l++) dsum += book.AskSizes[i * L + l] + book.BidSizes[i * L + l];
+                Depth[i] = dsum;
+                depthSum += dsum;
+            }
+            MeanDepth = depthSum / n > 0 ? depthSum / n : 1;
+            _tradeTimes = ds.Trades.Times.ToArray();
+            _cumVolume = new double[_tradeTimes.Length + 1];
+            for (var i = 0; i < _tradeTimes.Length; i++) _cumVolume[i + 1] = _cumVolume[i] + ds.Trades.Sizes[i];
+            var s = ds.Summary;
+            var seconds = (s.EndTimeNs - s.StartTimeNs) / 1e9;
+            Adv = seconds > 0 ? _cumVolume[^1] / seconds * options.SessionSeconds : 0;
+        }
+
+        public double[] Mid { get; }
+        public double[] HalfSpread { get; }
+        public double[] Depth { get; }
+        public double MeanDepth { get; }
+        public double Adv { get; }
+
+        public int RowAtOrBefore(long t)
+        {
+            var i = Array.BinarySearch(_bookTimes, t);
+            if (i >= 0) { while (i + 1 < _bookTimes.Length && _bookTimes[i + 1] == t) i++; return i; }
+            return Math.Max(0, ~i - 1);
+        }
+
+        /// <summary>Recorded trade volume with time in [from, to).</summary>
+        public double Volume(long from, long to) => _cumVolume[LowerBound(to)] - _cumVolume[LowerBound(from)];
+
+        private int LowerBound(long t)
+        {
+            int lo = 0, hi = _tradeTimes.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_tradeTimes[mid] < t) lo = mid + 1; else hi = mid;
+            }
+            return lo;
+        }
+    }
+}

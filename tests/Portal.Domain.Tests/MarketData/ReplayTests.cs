@@ -1,0 +1,194 @@
+using Portal.Domain.Backtesting;
+using Portal.Domain.MarketData;
+using Portal.Domain.Replay;
+using Portal.Domain.Scenarios;
+
+namespace Portal.Domain.Tests.MarketData;
+
+public class ReplayTests
+{
+    private static readonly Lazy<MarketDataset> Amzn = new(() =>
+        LobsterParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.AmznMessage5), MarketDataFiles.Path(MarketDataFiles.AmznBook5)));
+
+    /// <summary>Asks 100.01 ×100, 100.02 ×200, 100.03 ×300; bids 99.99 ×100, 99.98 ×200, 99.97 ×300.</summary>
+    private static BookSeries ThreeLevels() => new(3, [0, 1_000_000_000],
+        [100.01, 100.02, 100.03, 100.01, 100.02, 100.03], [100, 200, 300, 100, 200, 300],
+        [99.99, 99.98, 99.97, 99.99, 99.98, 99.97], [100, 200, 300, 100, 200, 300]);
+
+    [Fact]
+    public void Tiny_buy_pays_the_best_ask_and_tiny_sell_gets_the_best_bid()
+    {
+        var b = ThreeLevels();
+        var buy = BookWalk.Execute(b, 0, buy: true, 1);
+        Assert.Equal(100.01, buy.AveragePrice, 12);          // mid 100 + half-spread 0.01
+        Assert.Equal(1, buy.LevelsTouched);
+        var sell = BookWalk.Execute(b, 0, buy: false, 1);
+        Assert.Equal(99.99, sell.AveragePrice, 12);
+    }
+
+    [Fact]
+    public void Order_larger_than_a_level_walks_several_levels_at_their_volume_weighted_price()
+    {
+        var w = BookWalk.Execute(ThreeLevels(), 0, buy: true, 250);
+        Assert.Equal((100 * 100.01 + 150 * 100.02) / 250, w.AveragePrice, 12);
+        Assert.Equal(2, w.LevelsTouched);
+        Assert.Equal(100.02, w.LastPrice, 12);
+    }
+
+    [Fact]
+    public void Order_larger_than_the_visible_depth_continues_on_extrapolated_levels()
+    {
+        // 600 visible, then levels of the mean size 200 every 0.01: 200 at 100.04, 50 at 100.05.
+        var w = BookWalk.Execute(ThreeLevels(), 0, buy: false, 850);
+        var expected = (100 * 99.99 + 200 * 99.98 + 300 * 99.97 + 200 * 99.96 + 50 * 99.95) / 850;
+        Assert.Equal(expected, w.AveragePrice, 10);
+        Assert.Equal(5, w.LevelsTouched);
+        Assert.Equal(250, w.BeyondVisible, 10);
+        Assert.Equal(99.95, w.LastPrice, 10);
+    }
+
+    [Fact]
+    public void Shift_moves_every_level_adversely()
+    {
+        var w = BookWalk.Execute(ThreeLevels(), 0, buy: true, 250, shift: 0.5);
+        Assert.Equal((100 * 100.51 + 150 * 100.52) / 250, w.AveragePrice, 10);
+    }
+
+    private static Scenario TinyImmediate(Side side) => new()
+    {
+        Name = "tiny",
+        Order = new OrderSpec { Side = side, SizePctAdv = 1e-6, HorizonMinutes = 30, Steps = 6 },
+        Market = new MarketSpec(),
+        Episodes = 8,
+        Strategies = ["immediate", "twap"],
+    };
+
+    [Theory]
+    [InlineData(Side.Buy)]
+    [InlineData(Side.Sell)]
+    public void Tiny_immediate_order_on_real_data_costs_exactly_half_the_recorded_spread(Side side)
+    {
+        var ds = Amzn.Value;
+        var scenario = TinyImmediate(side);
+        var result = ReplayRunner.Run(scenario, ds);
+        var windows = ReplayRunner.Windows(scenario, ds);
+        var immediate = result.Strategies.Single(s => s.StrategyId == "immediate");
+        foreach (var ep in immediate.Episodes)
+        {
+            var row = RowAtOrBefore(ds.Book, windows[ep.Episode].StartNs);
+            var halfSpreadBps = ds.Book.Spread(row) / 2 / ds.Book.Mid(row) * 1e4;
+            Assert.Equal(halfSpreadBps, ep.ShortfallBps, 9);
+            Assert.Equal(halfSpreadBps, ep.SpreadAndFeesBps, 9);
+            Assert.Equal(0, ep.TimingBps, 12);
+            Assert.Equal(0, ep.TemporaryImpactBps, 12);
+        }
+    }
+
+    [Fact]
+    public void Large_order_walks_the_real_book_and_pays_more_than_the_half_spread()
+    {
+        var ds = Amzn.Value;
+        var scenario = TinyImmediate(Side.Buy) with { Order = new OrderSpec { Side = Side.Buy, SizePctAdv = 0.5, HorizonMinutes = 30, Steps = 6 } };
+        var result = ReplayRunner.Run(scenario, ds, new ReplayOptions { Adv = 800_000 });
+        Assert.Equal(4_000, result.Quantity, 9);
+        var windows = ReplayRunner.Windows(scenario, ds);
+        var ep = result.Strategies.Single(s => s.StrategyId == "immediate").Episodes[3];
+        var row = RowAtOrBefore(ds.Book, windows[3].StartNs);
+        var walk = BookWalk.Execute(ds.Book, row, buy: true, 4_000);
+        Assert.True(walk.LevelsTouched >= 2, $"4,000 shares touched only {walk.LevelsTouched} level(s)");
+        var mid = ds.Book.Mid(row);
+        Assert.Equal((walk.AveragePrice - mid) / mid * 1e4, ep.ShortfallBps, 9);
+        Assert.True(ep.TemporaryImpactBps > 0);
+    }
+
+    [Fact]
+    public void Own_impact_raises_the_cost_of_later_child_orders_and_decays()
+    {
+        var ds = Amzn.Value;
+        var scenario = TinyImmediate(Side.Sell) with { Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 1, HorizonMinutes = 30, Steps = 10 }, Strategies = ["twap"] };
+        var none = ReplayRunner.Run(scenario, ds, new ReplayOptions { TransientImpactFactor = 0 });
+        var some = ReplayRunner.Run(scenario, ds, new ReplayOptions { TransientImpactFactor = 1, ImpactDecaySeconds = 600 });
+        var fast = ReplayRunner.Run(scenario, ds, new ReplayOptions { TransientImpactFactor = 1, ImpactDecaySeconds = 1 });
+        double Temp(BacktestResult r) => r.Strategies[0].Episodes.Average(e => e.TemporaryImpactBps);
+        Assert.True(Temp(some) > Temp(fast) && Temp(fast) >= Temp(none), $"{Temp(none)} {Temp(fast)} {Temp(some)}");
+        // Timing and spread are recorded-market quantities, identical whatever our impact.
+        Assert.Equal(none.Strategies[0].Episodes.Select(e => e.TimingBps), some.Strategies[0].Episodes.Select(e => e.TimingBps));
+    }
+
+    [Fact]
+    public void Participation_cap_is_measured_against_recorded_volume_and_the_rest_is_forced()
+    {
+        var ds = Amzn.Value;
+        var scenario = TinyImmediate(Side.Sell) with
+        {
+            Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 2, HorizonMinutes = 30, Steps = 6 },
+            Constraints = new ConstraintSpec { MaxParticipationPct = 10 },
+            Strategies = ["immediate"],
+        };
+        var r = ReplayRunner.Run(scenario, ds, new ReplayOptions { Adv = 800_000 });
+        var windows = ReplayRunner.Windows(scenario, ds);
+        foreach (var ep in r.Strategies.Single(s => s.StrategyId == "immediate").Episodes)
+        {
+            // "immediate" asks for everything at every step; the cap lets through 10 % of each step's recorded volume,
+            // so what is left for the forced trade is max(0, X − 10 % of the window's recorded volume).
+            var w = windows[ep.Episode];
+            double volume = 0;
+            for (var i = 0; i < ds.Trades.Count; i++)
+                if (ds.Trades.Times[i] >= w.StartNs && ds.Trades.Times[i] < w.EndNs) volume += ds.Trades.Sizes[i];
+            Assert.Equal(Math.Max(0, 16_000 - 0.1 * volume), ep.ForcedQuantity, 6);
+            Assert.True(ep.MaxParticipation <= 0.1 + 1e-12 || ep.ForcedQuantity > 0);
+        }
+        Assert.True(r.Strategies[0].Summary.Completion < 1);
+    }
+
+    [Fact]
+    public void Replay_is_deterministic()
+    {
+        var ds = Amzn.Value;
+        var scenario = TinyImmediate(Side.Sell) with
+        {
+            Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 1, HorizonMinutes = 60, Steps = 12 },
+            Strategies = ["twap", "vwap", "pov", "ac", "random", "immediate"],
+            Episodes = 20,
+        };
+        var a = ReplayRunner.Run(scenario, ds);
+        var b = ReplayRunner.Run(scenario, ds);
+        for (var s = 0; s < a.Strategies.Count; s++)
+        {
+            Assert.Equal(a.Strategies[s].Episodes, b.Strategies[s].Episodes);
+            Assert.Equal(a.Strategies[s].Summary, b.Strategies[s].Summary);
+        }
+        Assert.Equal(6, a.Strategies.Count);
+        Assert.NotNull(a.Strategies.Single(s => s.StrategyId == "ac").Summary.VsTwap);
+    }
+
+    [Fact]
+    public void Train_and_test_windows_do_not_overlap_and_start_at_different_times()
+    {
+        var ds = Amzn.Value;
+        var scenario = TinyImmediate(Side.Buy) with { Episodes = 30 };
+        var split = ReplayRunner.SplitTime(ds, new ReplayOptions { TrainFraction = 0.6 });
+        var train = ReplayRunner.Windows(scenario, ds, new ReplayOptions { TrainFraction = 0.6, Segment = ReplaySegment.Train });
+        var test = ReplayRunner.Windows(scenario, ds, new ReplayOptions { TrainFraction = 0.6, Segment = ReplaySegment.Test });
+        Assert.All(train, w => Assert.True(w.EndNs <= split));
+        Assert.All(test, w => Assert.True(w.StartNs >= split && w.EndNs <= ds.Summary.EndTimeNs));
+        Assert.Equal(30, test.Select(w => w.StartNs).Distinct().Count());
+        var s = ds.Summary;
+        Assert.Equal(s.StartTimeNs + 0.6 * (s.EndTimeNs - s.StartTimeNs), split, 1e3);
+    }
+
+    [Fact]
+    public void Horizon_longer_than_the_segment_is_rejected_with_a_reason()
+    {
+        var scenario = TinyImmediate(Side.Buy) with { Order = new OrderSpec { HorizonMinutes = 300, Steps = 10 } };
+        var ex = Assert.Throws<ArgumentException>(() => ReplayRunner.Windows(scenario, Amzn.Value, new ReplayOptions { Segment = ReplaySegment.Test }));
+        Assert.Contains("shorter than the 300-minute horizon", ex.Message);
+    }
+
+    private static int RowAtOrBefore(BookSeries b, long t)
+    {
+        var row = 0;
+        while (row + 1 < b.Count && b.Times[row + 1] <= t) row++;
+        return row;
+    }
+}
