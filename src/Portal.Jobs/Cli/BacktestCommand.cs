@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
 
@@ -48,17 +47,11 @@ public static class BacktestCommand
             var clock = Stopwatch.StartNew();
             var result = BacktestRunner.Run(scenario, null, null, ct);
             clock.Stop();
-            Console.WriteLine($"{"strategy",-28} {"mean bps",10} {"std bps",10} {"95% CI",22} {"vs TWAP",24}");
-            foreach (var s in result.Strategies)
-            {
-                var m = s.Summary;
-                var vs = m.VsTwap is { } p ? $"{p.MeanBps,8:F2} [{p.CiLowBps:F2}, {p.CiHighBps:F2}]" : "";
-                Console.WriteLine($"{s.DisplayName,-28} {m.MeanBps,10:F2} {m.StdBps,10:F2} {$"[{m.MeanCiLowBps:F2}, {m.MeanCiHighBps:F2}]",22} {vs,24}");
-            }
+            Console.WriteLine(BacktestReport.ToText(result));
             Console.WriteLine($"{result.Episodes:N0} episodes × {result.Strategies.Count} strategies in {clock.Elapsed.TotalSeconds:F2} s");
             if (parse.GetValue(jsonOut) is { } outFile)
             {
-                await File.WriteAllTextAsync(outFile.FullName, JsonSerializer.Serialize(result, ScenarioJson.Options), ct);
+                await File.WriteAllTextAsync(outFile.FullName, BacktestReport.ToJson(result, scenario), ct);
             }
             return 0;
         });

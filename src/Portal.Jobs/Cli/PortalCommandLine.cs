@@ -11,6 +11,8 @@ public static class PortalCommandLine
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
+        root.Subcommands.Add(ExampleCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

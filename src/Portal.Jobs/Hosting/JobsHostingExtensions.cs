@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,30 +22,17 @@ public static class JobsHostingExtensions
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         options.RunServerInProcess ??= defaultRunServer;
         builder.Services.AddSingleton(options);
-        builder.Services.AddHangfire(config =>
-        {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                config.UsePostgreSqlStorage(
-                    o => o.UseNpgsqlConnection(database.ConnectionString),
-                    new PostgreSqlStorageOptions
-                    {
-                        SchemaName = "hangfire",
-                        PrepareSchemaIfNecessary = true,
-                        InvisibilityTimeout = TimeSpan.FromSeconds(options.InvisibilityTimeoutSeconds),
-                        UseSlidingInvisibilityTimeout = true,
-                        QueuePollInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds),
-                        DistributedLockTimeout = TimeSpan.FromMinutes(1),
-                    });
-            }
-            else
-            {
-                config.UseInMemoryStorage();
-            }
-        });
+        // Each host owns its storage instance (never Hangfire's process-wide JobStorage.Current), so several hosts in
+        // one process — tests, or a web app next to a worker — cannot enqueue into each other's storage.
+        builder.Services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.Postgres
+            ? new PostgreSqlStorage(
+                new NpgsqlConnectionFactory(database.ConnectionString!, PostgresOptions(options)),
+                PostgresOptions(options))
+            : new Hangfire.InMemory.InMemoryStorage());
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
         builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
         if (options.RunServerInProcess == true)
@@ -64,4 +52,14 @@ public static class JobsHostingExtensions
         }
         return options;
     }
+
+    private static PostgreSqlStorageOptions PostgresOptions(JobsOptions options) => new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        InvisibilityTimeout = TimeSpan.FromSeconds(options.InvisibilityTimeoutSeconds),
+        UseSlidingInvisibilityTimeout = true,
+        QueuePollInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds),
+        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+    };
 }
