@@ -1,0 +1,177 @@
+using Portal.Web.Features.Reports;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+
+namespace Portal.Web.Tests.Reports;
+
+public class RunPdfReportTests
+{
+    private static readonly Lazy<byte[]> SixStrategyPdf = new(() => Render(ReportSamples.SixStrategies()));
+
+    [Fact]
+    public void Pdf_is_an_a4_document_whose_footers_count_its_pages()
+    {
+        using var pdf = PdfDocument.Open(SixStrategyPdf.Value);
+
+        Assert.True(pdf.NumberOfPages >= 2, $"{pdf.NumberOfPages} pages");
+        foreach (var page in pdf.GetPages())
+        {
+            Assert.Equal(595.28, page.Width, 0.5);
+            Assert.Equal(841.89, page.Height, 0.5);
+            Assert.Contains($"Page {page.Number} of {pdf.NumberOfPages}", Text(page));
+        }
+
+        Assert.Equal("Liquid large cap: schedule comparison", pdf.Information.Title);
+        Assert.Equal("Desk Alpha", pdf.Information.Author);
+    }
+
+    [Fact]
+    public void Pdf_text_names_the_run_its_team_dates_software_version_and_scenario_parameters()
+    {
+        var text = DocumentText(SixStrategyPdf.Value);
+
+        Assert.Contains("Liquid large cap: schedule comparison", text);
+        Assert.Contains("Team Desk Alpha", text);
+        Assert.Contains("Scenario Normal regime, 5% ADV sell", text);
+        Assert.Contains("6f1c2b9e-3d4a-4c1e-9a7b-2e5d8c0f1a23", text);
+        Assert.Contains("Created 2026-11-20 09:30:00 UTC", text);
+        Assert.Contains("Finished 2026-11-20 09:41:17 UTC", text);
+        Assert.Contains("Software version 1.4.2+build.77", text);
+        Assert.Contains("Seed 20261120", text);
+        Assert.Contains("Almgren–Chriss optimum: expected cost 11.25 bps", text);
+        foreach (var parameter in ReportSamples.Parameters)
+        {
+            Assert.Contains($"{parameter.Name} {parameter.Value}", text);
+        }
+    }
+
+    [Theory]
+    //          strategy,                 mean,    95% CI,               std,   p5,      median,  p95,     CVaR95
+    [InlineData("TWAP", "12.50", "[12.31, 12.69]", "4.06", "6.00", "12.44", "19.25", "21.00")]
+    [InlineData("Almgren–Chriss optimum", "11.25", "[11.06, 11.44]", "4.06", "4.75", "11.19", "18.00", "19.75")]
+    [InlineData("Random schedule", "19.88", "[19.69, 20.06]", "4.06", "13.38", "19.81", "26.63", "28.38")]
+    [InlineData("Passive then forced", "-3.13", "[-3.31, -2.94]", "4.06", "-9.63", "-3.19", "3.63", "5.38")]
+    public void Pdf_cost_summary_row_shows_mean_with_its_interval_spread_and_tail(
+        string strategy, string mean, string ci, string std, string p5, string median, string p95, string cvar)
+    {
+        var text = DocumentText(SixStrategyPdf.Value);
+
+        Assert.Contains($"{strategy} 2,000 {mean} {ci} {std} {p5} {median} {p95} {cvar}", text);
+    }
+
+    [Theory]
+    //          strategy,              vs TWAP,   its 95% CI,             regret,    cost Sharpe, completion, mean shortfall
+    [InlineData("TWAP", "–", "–", "1.25", "3.08", "98.8%", "15,431.25")]
+    [InlineData("VWAP", "0.25", "[0.00, 0.50]", "1.50", "3.14", "98.8%", "15,739.88")]
+    [InlineData("PPO agent (seed 7)", "-0.88", "[-1.13, -0.63]", "0.38", "2.86", "98.8%", "14,351.06")]
+    [InlineData("Passive then forced", "-15.63", "[-15.88, -15.38]", "-14.38", "-0.77", "98.8%", "-3,857.81")]
+    public void Pdf_comparison_row_shows_the_paired_difference_against_twap_and_the_regret(
+        string strategy, string vsTwap, string ci, string regret, string sharpe, string completion, string currency)
+    {
+        var text = DocumentText(SixStrategyPdf.Value);
+
+        Assert.Contains($"{strategy} {vsTwap} {ci} {regret} {sharpe} {completion} {currency}", text);
+    }
+
+    [Fact]
+    public void Pdf_names_every_strategy_in_the_tables_and_in_its_charts()
+    {
+        using var pdf = PdfDocument.Open(SixStrategyPdf.Value);
+        var chartPages = pdf.GetPages().Where(p => Text(p).Contains("Implementation shortfall (bps)", StringComparison.Ordinal)).ToList();
+        var chartText = string.Join(" ", chartPages.Select(Text));
+
+        Assert.NotEmpty(chartPages);
+        foreach (var strategy in ReportSamples.SixStrategySummaries)
+        {
+            var everywhere = DocumentText(SixStrategyPdf.Value);
+            Assert.True(Occurrences(everywhere, strategy.DisplayName) >= 4,
+                $"{strategy.DisplayName} should appear in both tables, the inventory legend and its histogram title");
+            Assert.Contains(strategy.DisplayName, chartText);
+        }
+    }
+
+    [Fact]
+    public void Pdf_charts_are_drawn_as_paths_with_their_axis_text_in_the_embedded_font()
+    {
+        using var pdf = PdfDocument.Open(SixStrategyPdf.Value);
+        // Axis titles are rotated, so read the page's letters in drawing order rather than as words on lines.
+        var inventoryPage = pdf.GetPages().Single(p => p.Text.Contains("Remaining inventory (% of order)", StringComparison.Ordinal));
+
+        Assert.Contains("Decision step", inventoryPage.Text);
+        Assert.Contains("Episodes (%)", inventoryPage.Text);
+        // Six bands, six mean lines and the bars of the histograms on this page, beyond the page's few table rules.
+        Assert.True(inventoryPage.Paths.Count(p => p.IsFilled) >= 6 + 4 * 20, $"{inventoryPage.Paths.Count(p => p.IsFilled)} filled paths");
+        Assert.True(inventoryPage.Paths.Count(p => p.IsStroked) >= 6, $"{inventoryPage.Paths.Count(p => p.IsStroked)} stroked paths");
+        Assert.All(inventoryPage.Letters, l => Assert.Contains("DejaVuSans", l.FontName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pdf_without_strategies_or_parameters_still_reads_and_says_so()
+    {
+        var bytes = Render(ReportSamples.SixStrategies(parameters: [], strategies: [], withOptimum: false));
+
+        var text = DocumentText(bytes);
+
+        Assert.Contains("Liquid large cap: schedule comparison", text);
+        Assert.Contains("The scenario has no parameters to show.", text);
+        Assert.Contains("The run has no strategy results.", text);
+        Assert.Contains("none for this market model", text);
+    }
+
+    [Fact]
+    public void Pdf_long_parameter_table_flows_onto_further_pages_repeating_its_header()
+    {
+        ReportParameter[] parameters = [.. Enumerable.Range(1, 90).Select(i => new ReportParameter($"Parameter number {i:00}", $"{i * 1.5:0.0} units"))];
+
+        using var pdf = PdfDocument.Open(Render(ReportSamples.SixStrategies(parameters: parameters)));
+        var pages = pdf.GetPages().Select(Text).ToList();
+
+        Assert.All(parameters, p => Assert.Contains(pages, page => page.Contains($"{p.Name} {p.Value}", StringComparison.Ordinal)));
+        Assert.True(pages.Count(page => page.Contains("Parameter Value", StringComparison.Ordinal)) >= 2,
+            "the table header should open the table again on the next page");
+    }
+
+    [Fact]
+    public void Pdf_wraps_a_long_strategy_name_instead_of_cutting_it()
+    {
+        const string longName = "Double deep Q network agent trained on the volatile regime with inventory penalty (seed 12345)";
+        var bytes = Render(ReportSamples.SixStrategies(strategies: [ReportSamples.Strategy("dqn", longName, 10.5, vsTwap: -2, regret: 0.5)]));
+
+        var text = DocumentText(bytes);
+
+        foreach (var word in longName.Split(' '))
+        {
+            Assert.Contains(word, text);
+        }
+
+        Assert.Contains("10.50 [10.31, 10.69]", text);
+    }
+
+    private static byte[] Render(RunReport report)
+    {
+        using var stream = new MemoryStream();
+        new RunPdfReport().Write(report, stream);
+        var bytes = stream.ToArray();
+        Assert.Equal("%PDF-"u8.ToArray(), bytes[..5]);
+        return bytes;
+    }
+
+    private static string Text(Page page) => string.Join(" ", page.GetWords().Select(w => w.Text));
+
+    private static string DocumentText(byte[] bytes)
+    {
+        using var pdf = PdfDocument.Open(bytes);
+        return string.Join(" ", pdf.GetPages().Select(Text));
+    }
+
+    private static int Occurrences(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
