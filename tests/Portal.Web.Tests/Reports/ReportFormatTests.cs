@@ -20,6 +20,7 @@ public class ReportFormatTests
         Assert.Equal("–", ReportFormat.Bps((double?)null));
         Assert.Equal("–", ReportFormat.Interval(null, 1.0));
         Assert.Equal("[-1.25, 0.75]", ReportFormat.Interval((double?)-1.25, 0.75));
+        Assert.Equal("n/a", ReportFormat.Interval(double.NaN, 0.75));
     }
 
     [Theory]

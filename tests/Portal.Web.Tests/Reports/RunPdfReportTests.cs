@@ -147,6 +147,39 @@ public class RunPdfReportTests
         Assert.Contains("10.50 [10.31, 10.69]", text);
     }
 
+    [Fact]
+    public void Pdf_shows_statistics_that_could_not_be_computed_as_not_available()
+    {
+        var empty = new ReportStrategySummary(
+            "idle", "Idle agent", 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN,
+            double.NaN, double.NaN, double.NaN, double.NaN, null, null, null, null, [], [], [], []);
+        var gappy = ReportSamples.Strategy("gappy", "Gappy agent", 9.5, vsTwap: -3, regret: 0.25) is var g
+            ? new ReportStrategySummary(g.StrategyId, g.DisplayName, g.Episodes, g.MeanBps, g.StdBps, g.MeanCiLowBps, g.MeanCiHighBps,
+                g.P5Bps, g.P50Bps, g.P95Bps, g.Cvar95Bps, g.CostSharpe, g.Completion, g.MeanShortfallCurrency, g.VsTwapMeanBps,
+                g.VsTwapCiLowBps, g.VsTwapCiHighBps, g.RegretBps,
+                [1, double.NaN, 0.5, 0], [1, 0.8, double.NaN, 0], [1, 1, 0.6, 0], [9.5, double.NaN, double.PositiveInfinity, 10.5])
+            : throw new InvalidOperationException();
+
+        var text = DocumentText(Render(ReportSamples.SixStrategies(strategies: [empty, gappy])));
+
+        Assert.Contains("Idle agent 0 n/a n/a n/a n/a n/a n/a n/a", text);
+        Assert.Contains("Idle agent – – – n/a n/a n/a", text);
+        Assert.Contains("Gappy agent 2,000 9.50 [9.31, 9.69]", text);
+    }
+
+    [Fact]
+    public void Pdf_gives_each_of_many_strategies_its_own_histogram()
+    {
+        var strategies = Enumerable.Range(1, 12)
+            .Select(i => ReportSamples.Strategy($"s{i}", $"Strategy {i:00}", 10 + i, vsTwap: i, regret: i, seed: i))
+            .ToList();
+
+        using var pdf = PdfDocument.Open(Render(ReportSamples.SixStrategies(strategies: strategies)));
+        var histogramAxes = pdf.GetPages().Sum(p => Occurrences(p.Text, "Implementation shortfall (bps)"));
+
+        Assert.Equal(12, histogramAxes);
+    }
+
     private static byte[] Render(RunReport report)
     {
         using var stream = new MemoryStream();

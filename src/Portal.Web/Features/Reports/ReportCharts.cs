@@ -22,8 +22,16 @@ internal static class ReportCharts
 
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
+    private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted];
+
     /// <summary>The colour of the strategy at <paramref name="index"/>, the same in every chart.</summary>
     public static Color StrategyColor(int index) => Palette.GetColor(index);
+
+    /// <summary>
+    /// The line pattern of the strategy at <paramref name="index"/>: solid for the first ten, then dashed and dotted,
+    /// so strategies that share a colour of the ten-colour palette stay apart.
+    /// </summary>
+    public static LinePattern StrategyPattern(int index) => Patterns[index / Palette.Colors.Length % Patterns.Length];
 
     /// <summary>Mean remaining inventory per decision step with its p5–p95 band, one line per strategy.</summary>
     public static void DrawInventory(SKCanvas canvas, SKRect area, IReadOnlyList<ReportStrategySummary> strategies)
@@ -48,16 +56,13 @@ internal static class ReportCharts
             band.LineWidth = 0;
             var mean = plot.Add.ScatterLine(steps, Percent(s.MeanInventoryFraction), color);
             mean.LineWidth = 1.6f;
+            mean.LinePattern = StrategyPattern(i);
             mean.MarkerSize = 0;
-            mean.LegendText = s.DisplayName;
         }
 
+        // The legend is drawn by the page under the chart, where long names can wrap.
+        plot.HideLegend();
         plot.Axes.SetLimits(0, maxStep, -3, 103);
-        plot.Legend.FontSize = TickLabelSize;
-        plot.Legend.ShadowColor = Colors.Transparent;
-        plot.Legend.OutlineColor = Colors.Black.WithAlpha(0.3);
-        // Every trajectory starts at 100% and falls, so the lower left corner stays clear.
-        plot.ShowLegend(Alignment.LowerLeft);
         Render(plot, canvas, area);
     }
 
@@ -90,7 +95,8 @@ internal static class ReportCharts
     public static void DrawCostDistribution(SKCanvas canvas, SKRect area, ReportStrategySummary strategy, int index, HistogramScale scale)
     {
         using var plot = NewPlot();
-        plot.Title(strategy.DisplayName, TitleSize);
+        var hasSample = strategy.ShortfallHistogramSampleBps.Any(double.IsFinite);
+        plot.Title(hasSample ? strategy.DisplayName : $"{strategy.DisplayName}: no episodes recorded", TitleSize);
         plot.XLabel("Implementation shortfall (bps)", AxisLabelSize);
         plot.YLabel("Episodes (%)", AxisLabelSize);
         var color = StrategyColor(index);

@@ -19,8 +19,9 @@ public static class ReportFormat
     /// <summary>Basis points with two decimals, or <see cref="NotApplicable"/>.</summary>
     public static string Bps(double? value) => value is { } v ? Bps(v) : NotApplicable;
 
-    /// <summary>An interval, e.g. <c>[11.80, 12.88]</c>.</summary>
-    public static string Interval(double low, double high) => $"[{Bps(low)}, {Bps(high)}]";
+    /// <summary>An interval, e.g. <c>[11.80, 12.88]</c>, or <see cref="NotANumber"/> when an end could not be computed.</summary>
+    public static string Interval(double low, double high) =>
+        double.IsFinite(low) && double.IsFinite(high) ? $"[{Bps(low)}, {Bps(high)}]" : NotANumber;
 
     /// <summary>An interval, or <see cref="NotApplicable"/> when either end is absent.</summary>
     public static string Interval(double? low, double? high) =>

@@ -136,24 +136,38 @@ public sealed class RunPdfReport
             }),
         ]);
 
-        flow.Heading("Remaining inventory", keepWithNext: 300);
-        flow.Paragraph("Mean share of the parent order still to trade at each decision step; shaded: 5th to 95th percentile across episodes.", PageFlow.Muted);
+        const float inventoryHeight = 250;
+        const string inventoryIntro =
+            "Mean share of the parent order still to trade at each decision step; shaded: 5th to 95th percentile across episodes.";
+        LegendItem[] legend =
+        [
+            .. strategies
+                .Select((s, i) => (s, i))
+                .Where(x => x.s.MeanInventoryFraction.Count > 0)
+                .Select(x => new LegendItem(x.s.DisplayName, ReportCharts.StrategyColor(x.i), ReportCharts.StrategyPattern(x.i))),
+        ];
+        flow.Heading("Remaining inventory",
+            keepWithNext: flow.ParagraphHeight(inventoryIntro) + 4 + inventoryHeight + flow.LegendHeight(legend));
+        flow.Paragraph(inventoryIntro, PageFlow.Muted);
         flow.Space(4);
-        if (strategies.Any(s => s.MeanInventoryFraction.Count > 0))
+        if (legend.Length > 0)
         {
-            flow.Chart(260, (canvas, area) => ReportCharts.DrawInventory(canvas, area, strategies));
+            flow.Chart(inventoryHeight, (canvas, area) => ReportCharts.DrawInventory(canvas, area, strategies), legend);
         }
         else
         {
             flow.Paragraph("No inventory trajectories were recorded.", PageFlow.Muted);
         }
 
-        flow.Heading("Cost distribution", keepWithNext: 220);
-        flow.Paragraph("Share of episodes per bin of implementation shortfall, same bins for every strategy. Solid line: mean; dashed line: 95th percentile.", PageFlow.Muted);
+        const float histogramHeight = 170;
+        const string costIntro =
+            "Share of episodes per bin of implementation shortfall, same bins for every strategy. Solid line: mean; dashed line: 95th percentile.";
+        flow.Heading("Cost distribution", keepWithNext: flow.ParagraphHeight(costIntro) + 4 + histogramHeight);
+        flow.Paragraph(costIntro, PageFlow.Muted);
         flow.Space(4);
         if (ReportCharts.CostScale(strategies) is { } scale)
         {
-            flow.ChartGrid(strategies.Count, columns: 2, height: 170,
+            flow.ChartGrid(strategies.Count, columns: 2, height: histogramHeight,
                 (canvas, area, i) => ReportCharts.DrawCostDistribution(canvas, area, strategies[i], i, scale));
         }
         else
@@ -189,6 +203,9 @@ public sealed class RunPdfReport
         document.Close();
     }
 
+    /// <summary>A series named under a chart: its line colour and pattern.</summary>
+    private sealed record LegendItem(string Name, ScottPlot.Color Color, ScottPlot.LinePattern Pattern);
+
     /// <summary>A column of a report table; numeric columns are right-aligned and never wrap inside a value.</summary>
     private sealed record TableColumn(string Header, bool Numeric);
 
@@ -208,6 +225,9 @@ public sealed class RunPdfReport
         private const float Bottom = PageHeight - Margin - FooterSpace;
         private const float CellPadX = 4f;
         private const float CellPadY = 3f;
+        private const float LegendSwatch = 18f;
+        private const float LegendGap = 12f;
+        private const float LegendTop = 4f;
 
         public static readonly SKColor Muted = new(0x5F, 0x63, 0x68);
         private static readonly SKColor Ink = new(0x20, 0x21, 0x24);
@@ -302,11 +322,57 @@ public sealed class RunPdfReport
             canvas.DrawLine(Left, y, Left + widths.Sum(), y, paint);
         }
 
-        public void Chart(float height, Action<SKCanvas, SKRect> draw)
+        public float ParagraphHeight(string text) => Wrap(text, bodyFont, Width).Count * bodyFont.Spacing;
+
+        public float LegendHeight(IReadOnlyList<LegendItem> legend) => LegendTop + LayOutLegend(legend).Sum(row => row.Height);
+
+        /// <summary>
+        /// A chart across the page with, under it, line swatches naming its series in as many columns as the longest
+        /// name allows (at most three); chart and legend stay on one page.
+        /// </summary>
+        public void Chart(float height, Action<SKCanvas, SKRect> draw, IReadOnlyList<LegendItem> legend)
         {
-            EnsureSpace(height);
+            var rows = LayOutLegend(legend);
+            EnsureSpace(height + LegendTop + rows.Sum(row => row.Height));
             draw(canvas, new SKRect(Left, y, Right, y + height));
-            y += height;
+            y += height + LegendTop;
+
+            using var line = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1.6f };
+            foreach (var row in rows)
+            {
+                for (var c = 0; c < row.Items.Count; c++)
+                {
+                    var x = Left + c * (row.ColumnWidth + LegendGap);
+                    var (item, lines) = row.Items[c];
+                    line.Color = new SKColor(item.Color.R, item.Color.G, item.Color.B, item.Color.A);
+                    line.PathEffect = item.Pattern.GetPathEffect();
+                    var middle = y + tableFont.Spacing / 2;
+                    canvas.DrawLine(x, middle, x + LegendSwatch, middle, line);
+                    var baseline = y;
+                    foreach (var text in lines)
+                    {
+                        baseline += tableFont.Spacing;
+                        DrawText(text, x + LegendSwatch + 6, baseline - tableFont.Metrics.Descent, tableFont, Ink);
+                    }
+                }
+
+                y += row.Height;
+            }
+        }
+
+        private List<(List<(LegendItem Item, List<string> Lines)> Items, float ColumnWidth, float Height)> LayOutLegend(IReadOnlyList<LegendItem> legend)
+        {
+            var longest = legend.Select(item => tableFont.MeasureText(item.Name)).DefaultIfEmpty(0).Max() + LegendSwatch + 6;
+            var columns = Math.Clamp((int)((Width + LegendGap) / (longest + LegendGap)), 1, 3);
+            var columnWidth = (Width - LegendGap * (columns - 1)) / columns;
+            return
+            [
+                .. legend.Chunk(columns).Select(chunk =>
+                {
+                    var items = chunk.Select(item => (item, Wrap(item.Name, tableFont, columnWidth - LegendSwatch - 6))).ToList();
+                    return (items, columnWidth, items.Max(i => i.Item2.Count) * tableFont.Spacing + 3);
+                }),
+            ];
         }
 
         public void ChartGrid(int count, int columns, float height, Action<SKCanvas, SKRect, int> draw)
