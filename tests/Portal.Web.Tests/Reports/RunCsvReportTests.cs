@@ -137,6 +137,21 @@ public class RunCsvReportTests
             Rows(1_000_000, atRow: 100, cancellation.Cancel), destination, cancellation.Token));
     }
 
+    [Fact]
+    public async Task Both_files_write_only_asynchronously_so_they_can_stream_into_an_http_response()
+    {
+        await using var summary = new AsyncOnlyStream();
+        await using var episodes = new AsyncOnlyStream();
+
+        await new RunCsvReport().WriteSummaryAsync(ReportSamples.SixStrategies(), summary);
+        await new RunCsvReport().WriteEpisodesAsync(Rows(5_000, atRow: -1, () => { }), episodes);
+
+        Assert.Equal(1 + 6, CountLines(summary.ToArray()));
+        Assert.Equal(1 + 5_000, CountLines(episodes.ToArray()));
+    }
+
+    private static int CountLines(byte[] csv) => csv.Count(b => b == (byte)'\n');
+
     private static async IAsyncEnumerable<ReportEpisodeRow> Rows(
         int count, int atRow, Action atRowReached, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -180,6 +180,16 @@ public class RunPdfReportTests
         Assert.Equal(12, histogramAxes);
     }
 
+    [Fact]
+    public async Task Pdf_can_be_written_to_a_stream_that_only_accepts_asynchronous_writes()
+    {
+        await using var destination = new AsyncOnlyStream();
+
+        await new RunPdfReport().WriteAsync(ReportSamples.SixStrategies(), destination);
+
+        Assert.Contains("Liquid large cap: schedule comparison", DocumentText(destination.ToArray()));
+    }
+
     private static byte[] Render(RunReport report)
     {
         using var stream = new MemoryStream();
