@@ -74,6 +74,22 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_leaves_out_comparison_columns_that_no_strategy_has()
+    {
+        var strategies = new[]
+        {
+            ReportSamples.Strategy("vwap", "VWAP", 12.75, vsTwap: null, regret: null),
+            ReportSamples.Strategy("random", "Random schedule", 19.875, vsTwap: null, regret: null),
+        };
+
+        var text = DocumentText(Render(ReportSamples.SixStrategies(strategies: strategies, withOptimum: false)));
+
+        Assert.Contains("Strategy Cost Sharpe Completion Mean shortfall (currency) VWAP 3.14 98.8% 15,739.88", text);
+        Assert.Contains("No paired difference against TWAP: TWAP is not among the strategies.", text);
+        Assert.Contains("No regret: the market model has no known optimum.", text);
+    }
+
+    [Fact]
     public void Pdf_names_every_strategy_in_the_tables_and_in_its_charts()
     {
         using var pdf = PdfDocument.Open(SixStrategyPdf.Value);

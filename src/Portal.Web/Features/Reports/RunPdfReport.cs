@@ -112,29 +112,44 @@ public sealed class RunPdfReport
             }),
         ]);
 
+        // Columns that would be empty for every strategy are left out, with a sentence saying why.
+        var hasTwap = strategies.Any(s => s.VsTwapMeanBps is not null);
+        var hasRegret = strategies.Any(s => s.RegretBps is not null);
+        var comparison = new List<(TableColumn Column, Func<ReportStrategySummary, string> Cell)>
+        {
+            (new("Strategy", Numeric: false), s => s.DisplayName),
+        };
+        if (hasTwap)
+        {
+            comparison.Add((new("vs TWAP", Numeric: true), s => ReportFormat.Bps(s.VsTwapMeanBps)));
+            comparison.Add((new("95% CI", Numeric: true), s => ReportFormat.Interval(s.VsTwapCiLowBps, s.VsTwapCiHighBps)));
+        }
+
+        if (hasRegret)
+        {
+            comparison.Add((new("Regret", Numeric: true), s => ReportFormat.Bps(s.RegretBps)));
+        }
+
+        comparison.Add((new("Cost Sharpe", Numeric: true), s => ReportFormat.Ratio(s.CostSharpe)));
+        comparison.Add((new("Completion", Numeric: true), s => ReportFormat.Percent(s.Completion)));
+        comparison.Add((new("Mean shortfall (currency)", Numeric: true), s => ReportFormat.Currency(s.MeanShortfallCurrency)));
+
         flow.Heading("Comparison");
         flow.Paragraph(
-            "vs TWAP: mean paired difference (strategy minus TWAP) over the same market paths, in bps; negative is cheaper. " +
-            (report.OptimumName is { } optimum
+            (hasTwap
+                ? "vs TWAP: mean paired difference (strategy minus TWAP) over the same market paths, in bps; negative is cheaper. "
+                : "No paired difference against TWAP: TWAP is not among the strategies. ") +
+            (hasRegret && report.OptimumName is { } optimum
                 ? $"Regret: mean cost above the known optimum ({optimum}), in bps. "
-                : "Regret: not available, the market model has no known optimum. ") +
+                : hasRegret
+                    ? "Regret: mean cost above the known optimum, in bps. "
+                    : "No regret: the market model has no known optimum. ") +
             "Cost Sharpe: mean over standard deviation of the shortfall. Completion: share of the order filled before the forced trade at the horizon.",
             PageFlow.Muted);
         flow.Space(4);
         flow.Table(
-        [
-            new("Strategy", Numeric: false), new("vs TWAP", Numeric: true), new("95% CI", Numeric: true),
-            new("Regret", Numeric: true), new("Cost Sharpe", Numeric: true), new("Completion", Numeric: true),
-            new("Mean shortfall (currency)", Numeric: true),
-        ],
-        [
-            .. strategies.Select(s => new[]
-            {
-                s.DisplayName, ReportFormat.Bps(s.VsTwapMeanBps), ReportFormat.Interval(s.VsTwapCiLowBps, s.VsTwapCiHighBps),
-                ReportFormat.Bps(s.RegretBps), ReportFormat.Ratio(s.CostSharpe), ReportFormat.Percent(s.Completion),
-                ReportFormat.Currency(s.MeanShortfallCurrency),
-            }),
-        ]);
+            [.. comparison.Select(c => c.Column)],
+            [.. strategies.Select(s => comparison.Select(c => c.Cell(s)).ToArray())]);
 
         const float inventoryHeight = 250;
         const string inventoryIntro =
