@@ -26,6 +26,26 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_of_the_same_report_is_the_same_bytes()
+    {
+        var again = Render(ReportSamples.SixStrategies());
+        var retitled = Render(ReportSamples.SixStrategies(title: "Liquid large cap: schedule comparison (rerun)"));
+
+        Assert.Equal(SixStrategyPdf.Value, again);
+        Assert.NotEqual(SixStrategyPdf.Value, retitled);
+    }
+
+    [Fact]
+    public async Task Pdfs_rendered_at_the_same_time_are_the_same_as_one_rendered_alone()
+    {
+        var report = ReportSamples.SixStrategies();
+
+        var pdfs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Render(report))));
+
+        Assert.All(pdfs, pdf => Assert.Equal(SixStrategyPdf.Value, pdf));
+    }
+
+    [Fact]
     public void Pdf_text_names_the_run_its_team_dates_software_version_and_scenario_parameters()
     {
         var text = DocumentText(SixStrategyPdf.Value);
