@@ -204,6 +204,29 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_cost_axis_is_not_stretched_by_a_single_extreme_episode()
+    {
+        var passive = ReportSamples.SixStrategySummaries[^1];
+        ReportStrategySummary crashed = new(
+            passive.StrategyId, passive.DisplayName, passive.Episodes, passive.MeanBps, passive.StdBps, passive.MeanCiLowBps,
+            passive.MeanCiHighBps, passive.P5Bps, passive.P50Bps, passive.P95Bps, passive.Cvar95Bps, passive.CostSharpe,
+            passive.Completion, passive.MeanShortfallCurrency, passive.VsTwapMeanBps, passive.VsTwapCiLowBps, passive.VsTwapCiHighBps,
+            passive.RegretBps, passive.MeanInventoryFraction, passive.InventoryP5Fraction, passive.InventoryP95Fraction,
+            [.. passive.ShortfallHistogramSampleBps, 5000.0]);
+
+        using var pdf = PdfDocument.Open(Render(ReportSamples.SixStrategies(strategies: [.. ReportSamples.SixStrategySummaries.SkipLast(1), crashed])));
+        var axisNumbers = pdf.GetPages()
+            .Where(p => p.Text.Contains("Implementation shortfall (bps)", StringComparison.Ordinal))
+            .SelectMany(p => p.GetWords())
+            .Select(w => double.TryParse(w.Text.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
+            .Where(double.IsFinite)
+            .ToList();
+
+        Assert.NotEmpty(axisNumbers);
+        Assert.True(axisNumbers.Max() < 1000, $"the cost axis reaches {axisNumbers.Max()}");
+    }
+
+    [Fact]
     public void Pdf_gives_each_of_many_strategies_its_own_histogram()
     {
         var strategies = Enumerable.Range(1, 12)

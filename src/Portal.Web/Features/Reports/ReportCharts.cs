@@ -19,6 +19,7 @@ internal static class ReportCharts
     private const float TickLabelSize = 7.5f;
     private const float TitleSize = 9f;
     private const int HistogramBins = 40;
+    private const double PooledTail = 0.001;
 
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
@@ -67,19 +68,20 @@ internal static class ReportCharts
     }
 
     /// <summary>
-    /// The bins every strategy's histogram shares: the full range of all samples, so the tails stay visible and
-    /// strategies compare bar for bar. Null when no strategy has a sample.
+    /// The bins every strategy's histogram shares, so strategies compare bar for bar: they span the 0.1st to 99.9th
+    /// percentile of all strategies' samples pooled, and the rare episodes beyond fall into the end bins (one
+    /// flash-crash episode would otherwise squeeze every other bar into a sliver). Null when no strategy has a sample.
     /// </summary>
     public static HistogramScale? CostScale(IReadOnlyList<ReportStrategySummary> strategies)
     {
-        var finite = strategies.SelectMany(s => s.ShortfallHistogramSampleBps).Where(double.IsFinite).ToArray();
-        if (finite.Length == 0)
+        var pooled = strategies.SelectMany(s => s.ShortfallHistogramSampleBps).Where(double.IsFinite).Order().ToArray();
+        if (pooled.Length == 0)
         {
             return null;
         }
 
-        var low = finite.Min();
-        var high = finite.Max();
+        var low = pooled[(int)Math.Floor(PooledTail * (pooled.Length - 1))];
+        var high = pooled[(int)Math.Ceiling((1 - PooledTail) * (pooled.Length - 1))];
         if (high - low < 1e-9)
         {
             low -= 0.5;
@@ -117,7 +119,10 @@ internal static class ReportCharts
         Render(plot, canvas, area);
     }
 
-    /// <summary>Share of the finite values (in percent) falling in each of the bins starting at <paramref name="low"/>.</summary>
+    /// <summary>
+    /// Share of the finite values (in percent) falling in each of the bins starting at <paramref name="low"/>;
+    /// values outside the bins count in the nearest end bin.
+    /// </summary>
     private static double[] Histogram(IReadOnlyList<double> values, double low, double width)
     {
         var counts = new double[HistogramBins];

@@ -16,7 +16,11 @@ namespace Portal.Web.Features.Reports;
 /// </remarks>
 public sealed class RunCsvReport
 {
-    /// <summary>Columns of the summary, before one <c>param:NAME</c> column per scenario parameter.</summary>
+    /// <summary>
+    /// Columns of the summary, before one <c>param:NAME</c> column per scenario parameter. Costs (<c>_bps</c>) are
+    /// implementation shortfall in basis points of the arrival value, positive a cost; <c>completion</c> is a fraction
+    /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP; times are ISO 8601 UTC.
+    /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
         "run_id", "run_title", "team", "scenario", "created_utc", "finished_utc", "software_version", "seed",

@@ -176,7 +176,8 @@ public sealed class RunPdfReport
 
         const float histogramHeight = 170;
         const string costIntro =
-            "Share of episodes per bin of implementation shortfall, same bins for every strategy. Solid line: mean; dashed line: 95th percentile.";
+            "Share of episodes per bin of implementation shortfall, same bins for every strategy; the bins span the 0.1st to 99.9th percentile " +
+            "of all episodes and the few beyond are counted in the end bins. Solid line: mean; dashed line: 95th percentile.";
         flow.Heading("Cost distribution", keepWithNext: flow.ParagraphHeight(costIntro) + 4 + histogramHeight);
         flow.Paragraph(costIntro, PageFlow.Muted);
         flow.Space(4);
