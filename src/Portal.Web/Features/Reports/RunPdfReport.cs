@@ -24,18 +24,7 @@ public sealed class RunPdfReport
 
         using var layout = new PageFlow();
         Compose(report, layout);
-        var pages = layout.Finish();
-        try
-        {
-            WriteDocument(report, pages, destination);
-        }
-        finally
-        {
-            foreach (var page in pages)
-            {
-                page.Dispose();
-            }
-        }
+        WriteDocument(report, layout.Finish(), destination);
     }
 
     /// <summary>
@@ -321,6 +310,8 @@ public sealed class RunPdfReport
         {
             var widths = ColumnWidths(columns, rows);
             var header = columns.Select(c => c.Header).ToArray();
+            EnsureSpace(RowHeight(columns, widths, header, tableHeaderFont)
+                + (rows.Count > 0 ? RowHeight(columns, widths, rows[0], tableFont) : 0));
             DrawRow(columns, widths, header, tableHeaderFont, HeaderFill);
             for (var r = 0; r < rows.Count; r++)
             {
@@ -408,6 +399,7 @@ public sealed class RunPdfReport
             }
         }
 
+        /// <summary>Ends the last page and returns every page; they stay owned (and are disposed) by this flow.</summary>
         public IReadOnlyList<SKPicture> Finish()
         {
             pages.Add(recorder.EndRecording());
@@ -429,6 +421,11 @@ public sealed class RunPdfReport
 
         public void Dispose()
         {
+            foreach (var page in pages)
+            {
+                page.Dispose();
+            }
+
             recorder.Dispose();
             foreach (var font in new[] { titleFont, headingFont, bodyFont, bodyBoldFont, tableFont, tableHeaderFont })
             {
