@@ -1,0 +1,147 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Portal.Web.Features.Reports;
+
+/// <summary>
+/// Writes a run's results as CSV (RFC 4180, UTF-8 with a byte order mark so spreadsheets detect the encoding,
+/// invariant culture): the per-strategy summary, and every episode streamed row by row.
+/// </summary>
+/// <remarks>
+/// Spreadsheet-injection defence follows the OWASP "CSV Injection" guidance: a text cell (names, ids, parameter values)
+/// that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR is prefixed with <c>'</c> so a spreadsheet shows
+/// it as text instead of running it as a formula. Numbers are written through CsvHelper's numeric path, which the
+/// defence does not touch, so <c>-1.5</c> stays a number. Doubles are written as the shortest text that round-trips;
+/// NaN and infinities, and absent values, are written as empty cells.
+/// </remarks>
+public sealed class RunCsvReport
+{
+    /// <summary>
+    /// Columns of the summary, before one <c>param:NAME</c> column per scenario parameter. Costs (<c>_bps</c>) are
+    /// implementation shortfall in basis points of the arrival value, positive a cost; <c>completion</c> is a fraction
+    /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP; times are ISO 8601 UTC.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SummaryColumns =
+    [
+        "run_id", "run_title", "team", "scenario", "created_utc", "finished_utc", "software_version", "seed",
+        "run_episodes", "optimum", "optimum_expected_cost_bps",
+        "strategy_id", "strategy", "episodes", "mean_bps", "std_bps", "mean_ci_low_bps", "mean_ci_high_bps",
+        "p5_bps", "p50_bps", "p95_bps", "cvar95_bps", "cost_sharpe", "completion", "mean_shortfall_currency",
+        "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
+    ];
+
+    /// <summary>Columns of the per-episode file.</summary>
+    public static readonly IReadOnlyList<string> EpisodeColumns =
+    [
+        "strategy_id", "episode", "shortfall_bps", "shortfall_currency", "arrival_slippage_bps", "vwap_slippage_bps",
+        "spread_and_fees_bps", "temporary_impact_bps", "permanent_impact_bps", "timing_bps", "forced_quantity",
+        "max_participation",
+    ];
+
+    /// <summary>Prefix of the column that holds a scenario parameter.</summary>
+    public const string ParameterColumnPrefix = "param:";
+
+    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        FormatProvider = CultureInfo.InvariantCulture,
+        Injection = CsvInjection.Escape,
+        WriteByteOrderMark = true,
+    };
+
+    /// <summary>
+    /// Writes one row per strategy; every row repeats the run's identity, the known optimum and the scenario parameters
+    /// (one <c>param:NAME</c> column each), so the file is a single table that filters and pivots as it is.
+    /// A run without strategies gives the header alone.
+    /// </summary>
+    public async Task WriteSummaryAsync(RunReport report, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(destination);
+
+        await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
+        csv.WriteHeader([.. SummaryColumns, .. report.Parameters.Select(p => ParameterColumnPrefix + p.Name)]);
+        foreach (var s in report.Strategies)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            csv.WriteField(report.RunId);
+            csv.WriteField(report.Title);
+            csv.WriteField(report.TeamName);
+            csv.WriteField(report.ScenarioName);
+            csv.WriteField(report.CreatedUtc);
+            csv.WriteField(report.FinishedUtc);
+
+            csv.WriteField(report.SoftwareVersion);
+            csv.WriteField(report.Seed);
+            csv.WriteField(report.Episodes);
+            csv.WriteField(report.OptimumName);
+            WriteNumber(csv, report.OptimumExpectedCostBps);
+
+            csv.WriteField(s.StrategyId);
+            csv.WriteField(s.DisplayName);
+            csv.WriteField(s.Episodes);
+            WriteNumber(csv, s.MeanBps);
+            WriteNumber(csv, s.StdBps);
+            WriteNumber(csv, s.MeanCiLowBps);
+            WriteNumber(csv, s.MeanCiHighBps);
+            WriteNumber(csv, s.P5Bps);
+            WriteNumber(csv, s.P50Bps);
+            WriteNumber(csv, s.P95Bps);
+            WriteNumber(csv, s.Cvar95Bps);
+            WriteNumber(csv, s.CostSharpe);
+            WriteNumber(csv, s.Completion);
+            WriteNumber(csv, s.MeanShortfallCurrency);
+            WriteNumber(csv, s.VsTwapMeanBps);
+            WriteNumber(csv, s.VsTwapCiLowBps);
+            WriteNumber(csv, s.VsTwapCiHighBps);
+            WriteNumber(csv, s.RegretBps);
+            foreach (var p in report.Parameters)
+            {
+                csv.WriteField(p.Value);
+            }
+
+            await csv.EndRecordAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Writes the header and then each episode as it arrives, so the rows of a large run never have to be held in memory.
+    /// </summary>
+    public async Task WriteEpisodesAsync(
+        IAsyncEnumerable<ReportEpisodeRow> rows, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(destination);
+
+        await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
+        csv.WriteHeader([.. EpisodeColumns]);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            csv.WriteField(row.StrategyId);
+            csv.WriteField(row.Episode);
+            WriteNumber(csv, row.ShortfallBps);
+            WriteNumber(csv, row.ShortfallCurrency);
+            WriteNumber(csv, row.ArrivalSlippageBps);
+            WriteNumber(csv, row.VwapSlippageBps);
+            WriteNumber(csv, row.SpreadAndFeesBps);
+            WriteNumber(csv, row.TemporaryImpactBps);
+            WriteNumber(csv, row.PermanentImpactBps);
+            WriteNumber(csv, row.TimingBps);
+            WriteNumber(csv, row.ForcedQuantity);
+            WriteNumber(csv, row.MaxParticipation);
+            await csv.EndRecordAsync(cancellationToken);
+        }
+    }
+
+    private static void WriteNumber(CsvWriter csv, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            csv.WriteField(v);
+        }
+        else
+        {
+            csv.WriteField((double?)null);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+namespace Portal.Web.Features.Reports;
+
+/// <summary>
+/// Everything a run report shows: who ran what, on which scenario, and how every strategy did.
+/// Built from a stored run; the CSV and PDF reports read only this.
+/// </summary>
+/// <param name="RunId">Identifier of the run.</param>
+/// <param name="Title">Title printed at the top of the report.</param>
+/// <param name="TeamName">Team that owns the run.</param>
+/// <param name="ScenarioName">Name of the scenario that was run.</param>
+/// <param name="CreatedUtc">When the run was created (UTC).</param>
+/// <param name="FinishedUtc">When the run finished (UTC), or null while it has not.</param>
+/// <param name="SoftwareVersion">Version of the software that produced the results.</param>
+/// <param name="Parameters">The scenario's parameters, values formatted with their units.</param>
+/// <param name="Episodes">Episodes per strategy the scenario asked for.</param>
+/// <param name="Seed">Seed of the common random numbers.</param>
+/// <param name="OptimumName">Name of the known optimal schedule for this market model, if one exists.</param>
+/// <param name="OptimumExpectedCostBps">Expected cost of that optimum in basis points; present exactly when <paramref name="OptimumName"/> is.</param>
+/// <param name="Strategies">One summary per strategy, in the order they are shown.</param>
+public sealed record RunReport(
+    Guid RunId, string Title, string TeamName, string ScenarioName, DateTime CreatedUtc, DateTime? FinishedUtc,
+    string SoftwareVersion, IReadOnlyList<ReportParameter> Parameters,
+    int Episodes, long Seed, string? OptimumName, double? OptimumExpectedCostBps,
+    IReadOnlyList<ReportStrategySummary> Strategies)
+{
+    /// <summary>Identifier of the run; never <see cref="Guid.Empty"/>.</summary>
+    public Guid RunId { get; } = RunId != Guid.Empty
+        ? RunId
+        : throw new ArgumentException("RunId must not be the empty GUID.", nameof(RunId));
+
+    /// <summary>Title printed at the top of the report; not blank.</summary>
+    public string Title { get; } = ReportGuard.NotBlank(Title, nameof(Title));
+
+    /// <summary>Team that owns the run.</summary>
+    public string TeamName { get; } = ReportGuard.NotNull(TeamName, nameof(TeamName));
+
+    /// <summary>Name of the scenario that was run.</summary>
+    public string ScenarioName { get; } = ReportGuard.NotNull(ScenarioName, nameof(ScenarioName));
+
+    /// <summary>When the run was created, in UTC.</summary>
+    public DateTime CreatedUtc { get; } = ReportGuard.Utc(CreatedUtc, nameof(CreatedUtc));
+
+    /// <summary>When the run finished, in UTC; not before <see cref="CreatedUtc"/>.</summary>
+    public DateTime? FinishedUtc { get; } = ReportGuard.NotBefore(FinishedUtc, CreatedUtc, nameof(FinishedUtc));
+
+    /// <summary>Version of the software that produced the results; not blank.</summary>
+    public string SoftwareVersion { get; } = ReportGuard.NotBlank(SoftwareVersion, nameof(SoftwareVersion));
+
+    /// <summary>The scenario's parameters; names are unique.</summary>
+    public IReadOnlyList<ReportParameter> Parameters { get; } =
+        ReportGuard.UniqueItems(Parameters, p => p.Name, nameof(Parameters));
+
+    /// <summary>Episodes per strategy the scenario asked for; zero or more.</summary>
+    public int Episodes { get; } = Episodes >= 0
+        ? Episodes
+        : throw new ArgumentOutOfRangeException(nameof(Episodes), Episodes, "Episodes must be zero or more.");
+
+    /// <summary>Name of the known optimum, if the market model has one.</summary>
+    public string? OptimumName { get; } = OptimumName is null || !string.IsNullOrWhiteSpace(OptimumName)
+        ? OptimumName
+        : throw new ArgumentException("OptimumName must be null or not blank.", nameof(OptimumName));
+
+    /// <summary>Expected cost of the optimum in basis points; present exactly when <see cref="OptimumName"/> is.</summary>
+    public double? OptimumExpectedCostBps { get; } = (OptimumName is null) == (OptimumExpectedCostBps is null)
+        ? OptimumExpectedCostBps
+        : throw new ArgumentException(
+            $"OptimumExpectedCostBps ({OptimumExpectedCostBps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}) must be given exactly when OptimumName ({OptimumName ?? "null"}) is.",
+            nameof(OptimumExpectedCostBps));
+
+    /// <summary>One summary per strategy; strategy ids are unique.</summary>
+    public IReadOnlyList<ReportStrategySummary> Strategies { get; } =
+        ReportGuard.UniqueItems(Strategies, s => s.StrategyId, nameof(Strategies));
+}
+
+/// <summary>One scenario parameter as the report prints it.</summary>
+/// <param name="Name">Parameter name, unique within a report.</param>
+/// <param name="Value">Value formatted with its unit, e.g. <c>5 % ADV</c>.</param>
+public sealed record ReportParameter(string Name, string Value)
+{
+    /// <summary>Parameter name; not blank.</summary>
+    public string Name { get; } = ReportGuard.NotBlank(Name, nameof(Name));
+
+    /// <summary>Value formatted with its unit.</summary>
+    public string Value { get; } = ReportGuard.NotNull(Value, nameof(Value));
+}
+
+/// <summary>
+/// What one strategy achieved over a run's episodes. Costs are implementation shortfall in basis points
+/// of the arrival value, positive being a cost.
+/// </summary>
+/// <param name="StrategyId">Stable identifier of the strategy.</param>
+/// <param name="DisplayName">Name shown to people.</param>
+/// <param name="Episodes">Episodes this summary covers.</param>
+/// <param name="MeanBps">Mean shortfall.</param>
+/// <param name="StdBps">Standard deviation of the shortfall.</param>
+/// <param name="MeanCiLowBps">Lower end of the 95% confidence interval of the mean.</param>
+/// <param name="MeanCiHighBps">Upper end of the 95% confidence interval of the mean.</param>
+/// <param name="P5Bps">5th percentile of the shortfall.</param>
+/// <param name="P50Bps">Median shortfall.</param>
+/// <param name="P95Bps">95th percentile of the shortfall.</param>
+/// <param name="Cvar95Bps">Mean of the worst 5% of shortfalls.</param>
+/// <param name="CostSharpe">Mean over standard deviation of the shortfall.</param>
+/// <param name="Completion">Mean fraction of the parent order filled before the forced trade at the horizon, in [0, 1].</param>
+/// <param name="MeanShortfallCurrency">Mean shortfall in the instrument's currency.</param>
+/// <param name="VsTwapMeanBps">Mean paired difference against TWAP on the same market paths (this strategy minus TWAP).</param>
+/// <param name="VsTwapCiLowBps">Lower end of the 95% confidence interval of that difference.</param>
+/// <param name="VsTwapCiHighBps">Upper end of the 95% confidence interval of that difference.</param>
+/// <param name="RegretBps">Mean cost above the known optimum, where one exists.</param>
+/// <param name="MeanInventoryFraction">Mean remaining fraction of the parent order at each decision step.</param>
+/// <param name="InventoryP5Fraction">5th percentile of the remaining fraction at each decision step.</param>
+/// <param name="InventoryP95Fraction">95th percentile of the remaining fraction at each decision step.</param>
+/// <param name="ShortfallHistogramSampleBps">A sample of episode shortfalls for the cost distribution chart.</param>
+public sealed record ReportStrategySummary(
+    string StrategyId, string DisplayName, int Episodes,
+    double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps, double P5Bps, double P50Bps, double P95Bps,
+    double Cvar95Bps, double CostSharpe, double Completion, double MeanShortfallCurrency,
+    double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps,
+    IReadOnlyList<double> MeanInventoryFraction, IReadOnlyList<double> InventoryP5Fraction, IReadOnlyList<double> InventoryP95Fraction,
+    IReadOnlyList<double> ShortfallHistogramSampleBps)
+{
+    /// <summary>Stable identifier of the strategy; not blank.</summary>
+    public string StrategyId { get; } = ReportGuard.NotBlank(StrategyId, nameof(StrategyId));
+
+    /// <summary>Name shown to people; not blank.</summary>
+    public string DisplayName { get; } = ReportGuard.NotBlank(DisplayName, nameof(DisplayName));
+
+    /// <summary>Episodes this summary covers; zero or more.</summary>
+    public int Episodes { get; } = Episodes >= 0
+        ? Episodes
+        : throw new ArgumentOutOfRangeException(nameof(Episodes), Episodes, "Episodes must be zero or more.");
+
+    /// <summary>Upper end of the 95% confidence interval of the mean; not below the lower end.</summary>
+    public double MeanCiHighBps { get; } = ReportGuard.Interval(MeanCiLowBps, MeanCiHighBps, nameof(MeanCiHighBps));
+
+    /// <summary>Mean fraction of the order filled before the forced trade, in [0, 1] (NaN when there are no episodes).</summary>
+    public double Completion { get; } = double.IsNaN(Completion) || Completion is >= 0 and <= 1
+        ? Completion
+        : throw new ArgumentOutOfRangeException(nameof(Completion), Completion, "Completion must be in [0, 1].");
+
+    /// <summary>Upper end of the 95% confidence interval of the difference against TWAP; not below the lower end.</summary>
+    public double? VsTwapCiHighBps { get; } = VsTwapCiLowBps is { } low && VsTwapCiHighBps is { } high
+        ? ReportGuard.Interval(low, high, nameof(VsTwapCiHighBps))
+        : VsTwapCiHighBps;
+
+    /// <summary>Mean remaining fraction of the parent order at each decision step.</summary>
+    public IReadOnlyList<double> MeanInventoryFraction { get; } = ReportGuard.NotNull(MeanInventoryFraction, nameof(MeanInventoryFraction));
+
+    /// <summary>5th percentile of the remaining fraction at each decision step; as long as the mean.</summary>
+    public IReadOnlyList<double> InventoryP5Fraction { get; } =
+        ReportGuard.SameLength(InventoryP5Fraction, MeanInventoryFraction, nameof(InventoryP5Fraction));
+
+    /// <summary>95th percentile of the remaining fraction at each decision step; as long as the mean.</summary>
+    public IReadOnlyList<double> InventoryP95Fraction { get; } =
+        ReportGuard.SameLength(InventoryP95Fraction, MeanInventoryFraction, nameof(InventoryP95Fraction));
+
+    /// <summary>A sample of episode shortfalls for the cost distribution chart.</summary>
+    public IReadOnlyList<double> ShortfallHistogramSampleBps { get; } =
+        ReportGuard.NotNull(ShortfallHistogramSampleBps, nameof(ShortfallHistogramSampleBps));
+}
+
+/// <summary>One episode of one strategy, as the per-episode CSV writes it. Costs in basis points of the arrival value unless named otherwise.</summary>
+/// <param name="StrategyId">Strategy that traded the episode.</param>
+/// <param name="Episode">Episode index (the same index is the same market path for every strategy).</param>
+/// <param name="ShortfallBps">Implementation shortfall.</param>
+/// <param name="ShortfallCurrency">Implementation shortfall in the instrument's currency.</param>
+/// <param name="ArrivalSlippageBps">Average execution price against the arrival price.</param>
+/// <param name="VwapSlippageBps">Average execution price against the market VWAP over the horizon.</param>
+/// <param name="SpreadAndFeesBps">Half-spread and fees paid.</param>
+/// <param name="TemporaryImpactBps">Cost from temporary impact.</param>
+/// <param name="PermanentImpactBps">Cost from permanent impact.</param>
+/// <param name="TimingBps">Cost from price moves while the order was worked.</param>
+/// <param name="ForcedQuantity">Quantity force-traded at the horizon.</param>
+/// <param name="MaxParticipation">Largest participation rate of any step.</param>
+public sealed record ReportEpisodeRow(string StrategyId, int Episode, double ShortfallBps, double ShortfallCurrency,
+    double ArrivalSlippageBps, double VwapSlippageBps, double SpreadAndFeesBps, double TemporaryImpactBps, double PermanentImpactBps,
+    double TimingBps, double ForcedQuantity, double MaxParticipation)
+{
+    /// <summary>Strategy that traded the episode; not blank.</summary>
+    public string StrategyId { get; } = ReportGuard.NotBlank(StrategyId, nameof(StrategyId));
+
+    /// <summary>Episode index; zero or more.</summary>
+    public int Episode { get; } = Episode >= 0
+        ? Episode
+        : throw new ArgumentOutOfRangeException(nameof(Episode), Episode, "Episode must be zero or more.");
+}
