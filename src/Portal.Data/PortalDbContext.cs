@@ -13,6 +13,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RunStrategyResult> RunStrategyResults => Set<RunStrategyResult>();
     public DbSet<RunEpisodeResult> RunEpisodeResults => Set<RunEpisodeResult>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<DatasetChunk> DatasetChunks => Set<DatasetChunk>();
+    public DbSet<MarketProfileEntity> MarketProfiles => Set<MarketProfileEntity>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -62,6 +65,29 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(t => t.Prefix).HasMaxLength(16);
             e.HasIndex(t => t.Hash).IsUnique();
             e.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId);
+        });
+        builder.Entity<Dataset>(e =>
+        {
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.Format).HasMaxLength(16);
+            e.Property(d => d.Instrument).HasMaxLength(64);
+            e.Property(d => d.ContentHash).HasMaxLength(64);
+            e.HasIndex(d => new { d.TeamId, d.ContentHash }).IsUnique();
+            e.HasIndex(d => new { d.TeamId, d.CreatedUtc });
+            e.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId);
+        });
+        builder.Entity<DatasetChunk>(e =>
+        {
+            e.HasKey(c => new { c.DatasetId, c.Index });
+            e.HasOne<Dataset>().WithMany().HasForeignKey(c => c.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<MarketProfileEntity>(e =>
+        {
+            e.ToTable("MarketProfiles");
+            e.Property(p => p.Name).HasMaxLength(200);
+            e.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(p => new { p.TeamId, p.CreatedUtc });
+            e.HasOne<Dataset>().WithMany().HasForeignKey(p => p.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -7,6 +7,7 @@ using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Reports;
 using Portal.Web.Features.Runs;
 
 namespace Portal.Web;
@@ -25,6 +26,8 @@ public static class PortalWebExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
+        builder.Services.AddRunReports();
+        builder.Services.AddSingleton<RunReportBuilder>();
         builder.Services.AddTransient<DemoSeeder>();
     }
 
@@ -58,6 +61,7 @@ public static class PortalWebExtensions
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapPortalApi();
         app.MapScenarioApi();
+        app.MapReportApi();
         app.MapAccountEndpoints();
         var options = app.Services.GetRequiredService<PortalOptions>();
         if (options.Dashboard)

@@ -68,6 +68,31 @@ public sealed class EndToEndTests
             Assert.Equal("baseline", await page.Locator("#results-table tr[data-strategy=twap] td.vs-twap").InnerTextAsync());
             await page.Locator("#inventory-chart svg").WaitForAsync();
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "run-page.png"), FullPage = true });
+
+            step("the episodes CSV has one row per strategy and episode");
+            var csv = await DownloadTextAsync(page, "#download-episodes");
+            var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(1 + 2 * 2000, lines.Length);
+            Assert.Equal(2000, lines.Count(l => l.StartsWith("twap,", StringComparison.Ordinal)));
+            Assert.Equal(2000, lines.Count(l => l.StartsWith("ac,", StringComparison.Ordinal)));
+
+            step("the PDF report carries the scenario and both strategies");
+            var pdf = await DownloadAsync(page, "#download-pdf");
+            using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+            var text = string.Join("\n", document.GetPages().Select(p => p.Text));
+            Assert.Contains("Sell 5% ADV in an hour", text);
+            Assert.Contains("TWAP", text);
+            Assert.Contains(twapMean.ToString("F2", CultureInfo.InvariantCulture), text);
         });
     }
+
+    private static async Task<byte[]> DownloadAsync(IPage page, string selector)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync(selector));
+        var path = await download.PathAsync();
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    private static async Task<string> DownloadTextAsync(IPage page, string selector) =>
+        System.Text.Encoding.UTF8.GetString(await DownloadAsync(page, selector)).TrimStart('\uFEFF');
 }

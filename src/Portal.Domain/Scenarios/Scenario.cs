@@ -42,6 +42,9 @@ public sealed record Scenario
     /// <summary>Parameters of the baseline strategies.</summary>
     public StrategySettings StrategySettings { get; init; } = new();
 
+    /// <summary>When set, episodes replay this recorded dataset instead of simulating the market model.</summary>
+    public ReplaySpec? Replay { get; init; }
+
     /// <summary>Order quantity in shares.</summary>
     [JsonIgnore]
     public double Quantity => Order.SizePctAdv / 100.0 * Market.Adv;
@@ -64,6 +67,7 @@ public sealed record Scenario
         ValidateMarket(v);
         ValidateCosts(v);
         ValidateStrategies(v);
+        ValidateReplay(v);
         return v.Errors;
     }
 
@@ -215,6 +219,23 @@ public sealed record Scenario
             if (!seen.Add(id)) v.Add($"strategies[{k}]", $"'{id}' is listed twice");
             if (!id.Contains(':', StringComparison.Ordinal) && !StrategyCatalog.IsBaseline(id))
                 v.Add($"strategies[{k}]", $"'{id}' is unknown, allowed: {string.Join(", ", StrategyCatalog.Baselines.Select(b => b.Id))} or an external id such as 'agent:NAME'");
+        }
+    }
+
+    private void ValidateReplay(Validator v)
+    {
+        if (Replay is null) return;
+        if (Replay.DatasetId == Guid.Empty) v.Add("replay.datasetId", "must name a stored dataset");
+        if (Replay.Options is null) { v.Add("replay.options", "is required"); return; }
+        try
+        {
+            Replay.Options.Check();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            var name = e.ParamName ?? "";
+            var field = name.Length == 0 ? "replay.options" : "replay.options." + char.ToLowerInvariant(name[0]) + name[1..];
+            v.Add(field, string.Create(CultureInfo.InvariantCulture, $"is {e.ActualValue}, {e.Message.Split(" (Parameter")[0]}"));
         }
     }
 

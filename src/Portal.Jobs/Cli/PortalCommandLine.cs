@@ -13,6 +13,8 @@ public static class PortalCommandLine
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(ExampleCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(CalibrateCommand.Create());
         return root;
     }
 }

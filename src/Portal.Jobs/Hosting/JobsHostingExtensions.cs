@@ -34,6 +34,7 @@ public static class JobsHostingExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
+        builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
         if (options.RunServerInProcess == true)
         {

@@ -6,9 +6,15 @@ namespace Portal.Jobs.Runs;
 public interface IRunQueue
 {
     string Enqueue(Guid runId);
+
+    /// <summary>Queues the calibration of a stored market profile.</summary>
+    string EnqueueCalibration(Guid profileId);
 }
 
 public sealed class HangfireRunQueue(IBackgroundJobClient jobs) : IRunQueue
 {
     public string Enqueue(Guid runId) => jobs.Enqueue<RunBacktestJob>(j => j.ExecuteAsync(runId, CancellationToken.None));
+
+    public string EnqueueCalibration(Guid profileId) =>
+        jobs.Enqueue<Datasets.CalibrateDatasetJob>(j => j.ExecuteAsync(profileId, CancellationToken.None));
 }

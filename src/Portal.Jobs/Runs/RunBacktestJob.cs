@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data.Datasets;
 using Portal.Data.Runs;
+using Portal.Domain.MarketData;
+using Portal.Domain.Replay;
 using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
 using Portal.Jobs.Hosting;
@@ -17,6 +20,7 @@ namespace Portal.Jobs.Runs;
 public sealed class RunBacktestJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     RunResultStore store,
+    DatasetStore datasets,
     JobsOptions jobsOptions,
     ILogger<RunBacktestJob> logger)
 {
@@ -27,8 +31,8 @@ public sealed class RunBacktestJob(
     [JobDisplayName("Backtest run {0}")]
     public async Task ExecuteAsync(Guid runId, CancellationToken shutdown)
     {
-        var scenarioJson = await StartAsync(runId, shutdown);
-        if (scenarioJson is null)
+        var started = await StartAsync(runId, shutdown);
+        if (started is not var (teamId, scenarioJson))
         {
             return;
         }
@@ -44,10 +48,25 @@ public sealed class RunBacktestJob(
             return;
         }
 
+        MarketDataset? recorded = null;
+        if (scenario.Replay is { } replay)
+        {
+            recorded = await datasets.LoadAsync(teamId, replay.DatasetId, shutdown);
+            if (recorded is null)
+            {
+                await FinishAsync(runId, RunStatus.Failed, $"Dataset {replay.DatasetId} (replay.datasetId) is not one of this team's datasets.", shutdown);
+                return;
+            }
+        }
+
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var progress = new RunProgress(scenario.Episodes);
         using var ticker = new PeriodicTimer(ProgressInterval);
-        var backtest = Task.Run(() => BacktestRunner.Run(scenario, null, progress, cancel.Token), CancellationToken.None);
+        var backtest = Task.Run(
+            () => recorded is null
+                ? BacktestRunner.Run(scenario, null, progress, cancel.Token)
+                : ReplayRunner.Run(scenario, recorded, scenario.Replay!.Options),
+            CancellationToken.None);
         while (!backtest.IsCompleted)
         {
             var tick = ticker.WaitForNextTickAsync(CancellationToken.None).AsTask();
@@ -89,8 +108,8 @@ public sealed class RunBacktestJob(
         logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes", runId, result.Strategies.Count, result.Episodes);
     }
 
-    /// <summary>Marks the run as running and returns its scenario, or null when there is nothing to do.</summary>
-    private async Task<string?> StartAsync(Guid runId, CancellationToken ct)
+    /// <summary>Marks the run as running and returns its team and scenario, or null when there is nothing to do.</summary>
+    private async Task<(Guid TeamId, string ScenarioJson)?> StartAsync(Guid runId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
@@ -117,7 +136,7 @@ public sealed class RunBacktestJob(
         run.StartedUtc = DateTime.UtcNow;
         run.WorkerName = jobsOptions.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
         await db.SaveChangesAsync(ct);
-        return run.ScenarioJson;
+        return (run.TeamId, run.ScenarioJson);
     }
 
     /// <summary>Stores the progress and answers whether a user asked to cancel.</summary>
