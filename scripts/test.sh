@@ -37,17 +37,20 @@ log "Building"
 dotnet build ExecutionLab.sln -c Release -nologo -v:q -clp:ErrorsOnly
 log "Testing"
 results=$(mktemp -d)
-set +e
-dotnet test ExecutionLab.sln -c Release --no-build -nologo -v:q --logger "console;verbosity=normal" \
-  --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log" | grep -vE '^\s+Passed ' 
-status=${PIPESTATUS[0]}
-set -e
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  log "$name"
+  dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" "$@" || status=1
+done
 
-# 4. One closing line over all projects.
-passed=0; failed=0; skipped=0
-while read -r f p s; do passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s)); done < <(
-  grep -hoE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$results/console.log" |
-    sed -E 's/Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+)/\1 \2 \3/')
+# 4. One closing line over all projects, from the result files.
+read -r passed failed < <(
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' |
+    sed -E 's/.* passed="([0-9]+)".* failed="([0-9]+)".*/\1 \2/' |
+    awk '{p += $1; f += $2} END {print p + 0, f + 0}')
+skipped=$(cat "$results"/*.trx 2>/dev/null | grep -o 'outcome="NotExecuted"' | wc -l)
 echo
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then

@@ -7,6 +7,7 @@ using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Reports;
 using Portal.Web.Features.Runs;
 
@@ -28,6 +29,8 @@ public static class PortalWebExtensions
         builder.Services.AddScoped<RunService>();
         builder.Services.AddRunReports();
         builder.Services.AddSingleton<RunReportBuilder>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
+        builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddTransient<DemoSeeder>();
     }
 
@@ -62,6 +65,7 @@ public static class PortalWebExtensions
         app.MapPortalApi();
         app.MapScenarioApi();
         app.MapReportApi();
+        app.MapDatasetApi();
         app.MapAccountEndpoints();
         var options = app.Services.GetRequiredService<PortalOptions>();
         if (options.Dashboard)

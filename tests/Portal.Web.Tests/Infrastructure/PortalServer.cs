@@ -50,6 +50,8 @@ public sealed class PortalServer : IAsyncDisposable
             ["Portal:SeedDemo"] = "true",
             ["Portal:DemoPassword"] = DemoPassword,
             ["Jobs:PollIntervalSeconds"] = "0.5",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Portal.Web.Features.Account.DemoSeeder"] = "Error",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

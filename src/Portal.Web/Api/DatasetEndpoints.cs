@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.MarketData;
+using Portal.Web.Auth;
+using Portal.Web.Features.Datasets;
+
+namespace Portal.Web.Api;
+
+/// <summary>Market data over HTTP: upload (multipart), list, calibrate, read profiles.</summary>
+public static class DatasetEndpoints
+{
+    public static void MapDatasetApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Datasets");
+
+        api.MapPost("/datasets", async (HttpRequest request, ClaimsPrincipal user, TeamAccessResolver teams, DatasetImportService imports,
+            DatasetOptions options, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
+            if (!access.CanRun) return Results.Problem("Viewers cannot upload data.", statusCode: StatusCodes.Status403Forbidden);
+            if (!request.HasFormContentType) return Results.Problem("Send the files as multipart/form-data (field 'files').", statusCode: StatusCodes.Status400BadRequest);
+            request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize = options.MaxUploadBytes;
+            var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxUploadBytes }, ct);
+            var files = form.Files.Select(f => new UploadedFile(f.FileName, f.OpenReadStream())).ToList();
+            try
+            {
+                var stored = await imports.ImportAsync(access, form["name"], form["format"].FirstOrDefault() ?? "auto", form["instrument"], files, null, ct);
+                var view = DatasetView.From(stored.Dataset);
+                return stored.AlreadyStored ? Results.Ok(view with { AlreadyStored = true }) : Results.Created($"/api/datasets/{view.Id}", view);
+            }
+            catch (MarketDataValidationException e)
+            {
+                return Results.Problem(
+                    detail: $"{e.Errors.Count} problem(s); nothing was stored.",
+                    title: "The data was rejected",
+                    statusCode: StatusCodes.Status400BadRequest,
+                    extensions: new Dictionary<string, object?> { ["errors"] = e.Errors.Select(x => new { x.File, x.Row, x.Column, Value = x.SafeValue, x.Message, Text = x.ToString() }) });
+            }
+            catch (ArgumentException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+            finally
+            {
+                foreach (var f in files) await f.Content.DisposeAsync();
+            }
+        }).DisableAntiforgery().WithName("UploadDataset");
+
+        api.MapGet("/datasets", async (ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var list = await db.Datasets.AsNoTracking().Where(d => d.TeamId == access.TeamId).OrderByDescending(d => d.CreatedUtc).ToListAsync(ct);
+            return Results.Ok(list.Select(DatasetView.From));
+        }).WithName("ListDatasets");
+
+        api.MapGet("/datasets/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var d = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.TeamId == access.TeamId, ct);
+            return d is null ? Results.NotFound() : Results.Ok(DatasetView.From(d));
+        }).WithName("GetDataset");
+
+        api.MapPost("/datasets/{id:guid}/calibrate", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, DatasetImportService imports, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
+            if (!access.CanRun) return Results.Problem("Viewers cannot start calibrations.", statusCode: StatusCodes.Status403Forbidden);
+            var profile = await imports.CalibrateAsync(access, id, ct);
+            return profile is null ? Results.NotFound() : Results.Accepted($"/api/profiles/{profile.Id}", new { profile.Id, Status = profile.Status.ToString() });
+        }).WithName("CalibrateDataset");
+
+        api.MapGet("/profiles/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var p = await db.MarketProfiles.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.TeamId == access.TeamId, ct);
+            return p is null
+                ? Results.NotFound()
+                : Results.Ok(new ProfileView(p.Id, p.DatasetId, p.Name, p.Status.ToString(), p.FailureReason, p.CreatedUtc, p.FinishedUtc,
+                    p.Json is null ? null : System.Text.Json.JsonDocument.Parse(p.Json).RootElement));
+        }).WithName("GetProfile");
+    }
+}
+
+public sealed record DatasetView(Guid Id, string Name, string Format, string Instrument, DateTime TradingDate, DateTime Start, DateTime End,
+    int Levels, long BookRows, long TradeRows, string ContentHash, long SizeBytes, string SourceFiles, DateTime CreatedUtc, bool AlreadyStored)
+{
+    public static DatasetView From(Dataset d) => new(d.Id, d.Name, d.Format, d.Instrument, d.TradingDate,
+        Utc(d.StartTimeNs), Utc(d.EndTimeNs), d.Levels, d.BookRows, d.TradeRows, d.ContentHash, d.SizeBytes,
+        d.SourceFiles, d.CreatedUtc, false);
+
+    /// <summary>Nanoseconds since 1970-01-01 as a UTC time.</summary>
+    public static DateTime Utc(long ns) => DateTime.UnixEpoch.AddTicks(ns / 100);
+}
+
+public sealed record ProfileView(Guid Id, Guid DatasetId, string Name, string Status, string? FailureReason, DateTime CreatedUtc,
+    DateTime? FinishedUtc, System.Text.Json.JsonElement? Profile);

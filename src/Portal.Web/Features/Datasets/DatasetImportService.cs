@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Datasets;
+using Portal.Data.Entities;
+using Portal.Domain.Calibration;
+using Portal.Domain.MarketData;
+using Portal.Domain.Scenarios;
+using Portal.Jobs.Runs;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Features.Datasets;
+
+/// <summary>Bound from the <c>Datasets</c> configuration section.</summary>
+public sealed class DatasetOptions
+{
+    public const string Section = "Datasets";
+
+    /// <summary>Largest upload accepted, all files together (default 1 GB).</summary>
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+}
+
+/// <summary>One uploaded file: its name (extension and LOBSTER naming matter) and content.</summary>
+public sealed record UploadedFile(string FileName, Stream Content);
+
+/// <summary>
+/// Imports uploads for the caller's team (pages and API): spools the streams to a private temp folder, parses and
+/// validates them, stores the binary form, and removes the temp files whatever happens.
+/// </summary>
+public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+{
+    /// <summary>"auto" picks lobster for a message + orderbook pair, csv otherwise.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["auto", "lobster", "csv"];
+
+    /// <exception cref="MarketDataValidationException">The data is rejected; nothing is stored.</exception>
+    /// <exception cref="ArgumentException">Wrong number of files, unknown format, missing instrument, or too large.</exception>
+    public async Task<StoredDataset> ImportAsync(TeamAccess access, string? name, string format, string? instrument,
+        IReadOnlyList<UploadedFile> files, IProgress<long>? bytesCopied = null, CancellationToken ct = default)
+    {
+        if (!access.CanRun)
+        {
+            throw new UnauthorizedAccessException("Viewers cannot upload data.");
+        }
+        if (files.Count == 0)
+        {
+            throw new ArgumentException("Choose one or two files (LOBSTER: message and orderbook; CSV: snapshots and/or trades).", nameof(files));
+        }
+        var folder = Directory.CreateTempSubdirectory("el-upload-");
+        try
+        {
+            var paths = new List<string>();
+            long total = 0;
+            foreach (var file in files)
+            {
+                var safeName = Path.GetFileName(file.FileName);
+                if (string.IsNullOrWhiteSpace(safeName) || paths.Any(p => Path.GetFileName(p) == safeName))
+                {
+                    throw new ArgumentException($"File name '{file.FileName}' is empty or given twice.", nameof(files));
+                }
+                var path = Path.Combine(folder.FullName, safeName);
+                await using (var target = File.Create(path))
+                {
+                    var buffer = new byte[1 << 16];
+                    int read;
+                    while ((read = await file.Content.ReadAsync(buffer, ct)) > 0)
+                    {
+                        total += read;
+                        if (total > options.MaxUploadBytes)
+                        {
+                            throw new ArgumentException($"The upload is larger than the limit of {options.MaxUploadBytes:N0} bytes (Datasets:MaxUploadBytes).", nameof(files));
+                        }
+                        await target.WriteAsync(buffer.AsMemory(0, read), ct);
+                        bytesCopied?.Report(total);
+                    }
+                }
+                paths.Add(path);
+            }
+            var resolved = ResolveFormat(format, paths);
+            var data = await Task.Run(() => MarketDataImporter.ImportFiles(resolved, paths, string.IsNullOrWhiteSpace(instrument) ? null : instrument.Trim()), ct);
+            return await store.SaveAsync(access.TeamId, name ?? "", data, access.UserName, ct);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Queues a calibration of one of the team's datasets; null when the team has no such dataset.</summary>
+    public async Task<MarketProfileEntity?> CalibrateAsync(TeamAccess access, Guid datasetId, CancellationToken ct = default)
+    {
+        if (!access.CanRun)
+        {
+            throw new UnauthorizedAccessException("Viewers cannot start calibrations.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var dataset = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == datasetId && d.TeamId == access.TeamId, ct);
+        if (dataset is null)
+        {
+            return null;
+        }
+        var profile = new MarketProfileEntity
+        {
+            TeamId = access.TeamId,
+            DatasetId = datasetId,
+            Name = $"{dataset.Name} profile",
+            Status = CalibrationStatus.Queued,
+            CreatedBy = access.UserName,
+        };
+        db.MarketProfiles.Add(profile);
+        await db.SaveChangesAsync(ct);
+        queue.EnqueueCalibration(profile.Id);
+        return profile;
+    }
+
+    /// <summary>A new scenario for the team: the demo order on the calibrated market, or a replay of the dataset's test segment.</summary>
+    public async Task<ScenarioEntity?> CreateScenarioAsync(TeamAccess access, Guid datasetId, Guid? profileId, CancellationToken ct = default)
+    {
+        if (!access.CanRun)
+        {
+            throw new UnauthorizedAccessException("Viewers cannot create scenarios.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var dataset = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == datasetId && d.TeamId == access.TeamId, ct);
+        if (dataset is null)
+        {
+            return null;
+        }
+        var demo = ScenarioPresets.Demo();
+        Scenario scenario;
+        if (profileId is { } pid)
+        {
+            var stored = await db.MarketProfiles.AsNoTracking()
+                .SingleOrDefaultAsync(p => p.Id == pid && p.DatasetId == datasetId && p.TeamId == access.TeamId && p.Status == CalibrationStatus.Succeeded, ct);
+            if (stored?.Json is null)
+            {
+                return null;
+            }
+            var profile = MarketProfile.FromJson(stored.Json);
+            scenario = demo with { Name = $"{dataset.Name}: calibrated", Market = profile.ToMarketSpec(template: demo.Market) };
+        }
+        else
+        {
+            scenario = demo with
+            {
+                Name = $"{dataset.Name}: replay (test segment)",
+                Episodes = 200,
+                Order = demo.Order with { HorizonMinutes = 5, Steps = 10, SizePctAdv = 0.5 },
+                Replay = new ReplaySpec { DatasetId = datasetId, Options = new Domain.Replay.ReplayOptions { Segment = Domain.Replay.ReplaySegment.Test } },
+            };
+        }
+        var entity = new ScenarioEntity { TeamId = access.TeamId, Name = scenario.Name, Json = ScenarioJson.Serialize(scenario.EnsureValid()), CreatedBy = access.UserName };
+        db.Scenarios.Add(entity);
+        await db.SaveChangesAsync(ct);
+        return entity;
+    }
+
+    private static string ResolveFormat(string format, IReadOnlyList<string> paths)
+    {
+        var f = (format ?? "auto").Trim().ToLowerInvariant();
+        if (f != "auto")
+        {
+            return f;
+        }
+        var names = paths.Select(Path.GetFileName).ToList();
+        return paths.Count == 2
+               && names.Any(n => n!.Contains("_message_", StringComparison.OrdinalIgnoreCase))
+               && names.Any(n => n!.Contains("_orderbook_", StringComparison.OrdinalIgnoreCase))
+            ? "lobster"
+            : "csv";
+    }
+}
