@@ -25,7 +25,7 @@ public static class DatasetEndpoints
             if (!request.HasFormContentType) return Results.Problem("Send the files as multipart/form-data (field 'files').", statusCode: StatusCodes.Status400BadRequest);
             request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize = options.MaxUploadBytes;
             var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxUploadBytes }, ct);
-            var files = form.Files.Select(f => new UploadedFile(f.FileName, f.OpenReadStream())).ToList();
+            var files = form.Files.Select(f => new UploadedFile(f.FileName, f.OpenReadStream)).ToList();
             try
             {
                 var stored = await imports.ImportAsync(access, form["name"], form["format"].FirstOrDefault() ?? "auto", form["instrument"], files, null, ct);
@@ -43,10 +43,6 @@ public static class DatasetEndpoints
             catch (ArgumentException e)
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-            }
-            finally
-            {
-                foreach (var f in files) await f.Content.DisposeAsync();
             }
         }).DisableAntiforgery().WithName("UploadDataset");
 

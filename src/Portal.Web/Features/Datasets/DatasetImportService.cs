@@ -19,8 +19,11 @@ public sealed class DatasetOptions
     public long MaxUploadBytes { get; set; } = 1L << 30;
 }
 
-/// <summary>One uploaded file: its name (extension and LOBSTER naming matter) and content.</summary>
-public sealed record UploadedFile(string FileName, Stream Content);
+/// <summary>
+/// One uploaded file: its name (extension and LOBSTER naming matter) and how to open its content. Files are opened one
+/// at a time: a browser upload streams over the circuit, and a second open stream would stall the first.
+/// </summary>
+public sealed record UploadedFile(string FileName, Func<Stream> Open);
 
 /// <summary>
 /// Imports uploads for the caller's team (pages and API): spools the streams to a private temp folder, parses and
@@ -57,11 +60,12 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
                     throw new ArgumentException($"File name '{file.FileName}' is empty or given twice.", nameof(files));
                 }
                 var path = Path.Combine(folder.FullName, safeName);
+                await using (var source = file.Open())
                 await using (var target = File.Create(path))
                 {
                     var buffer = new byte[1 << 16];
                     int read;
-                    while ((read = await file.Content.ReadAsync(buffer, ct)) > 0)
+                    while ((read = await source.ReadAsync(buffer, ct)) > 0)
                     {
                         total += read;
                         if (total > options.MaxUploadBytes)
