@@ -70,6 +70,8 @@ public static class SimulationBenchmark
         {
             Time("schedules-ac", "TWAP, VWAP, AC (λ>0), AC (λ=0), Immediate, OW schedules on Almgren–Chriss impact, ABM, noisy volume (BacktestRunner)",
                 episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options)),
+            Time("schedules-ac-1-thread", "The schedule workload on one thread, for comparison with the naive loop",
+                episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options with { MaxDegreeOfParallelism = 1 })),
             Time("adaptive-liquidity-transient", "POV and Random on transient impact with stochastic liquidity and spread, volatile regime (BacktestRunner)",
                 episodes, steps, adaptive.Strategies.Count, repetitions, () => BacktestRunner.Run(adaptive, options)),
             Time("market-only", "Market paths of the schedule workload alone: random numbers, price, volume (no strategy)",
