@@ -1,3 +1,4 @@
+using Portal.Domain.Impact;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Domain.Simulation;
@@ -60,30 +61,15 @@ internal sealed class MarketModel
             ImpactModels.Transient => ImpactKind.Transient,
             _ => ImpactKind.ObizhaevaWang,
         };
-        Epsilon = im.Epsilon;
         LiquidityScaled = im.LiquidityScaled;
-        switch (Kind)
-        {
-            case ImpactKind.AlmgrenChriss:
-                EtaOverTau = im.Eta / Tau;
-                Gamma = im.Gamma;
-                break;
-            case ImpactKind.SquareRoot:
-                SqrtCoefficient = im.SquareRootY * SigmaAbs / Math.Sqrt(m.Adv);
-                Gamma = im.Gamma;
-                break;
-            case ImpactKind.Transient:
-                TransientCoefficient = S0 * im.G0 * Math.Pow(1.0 / m.Adv, im.Beta);
-                TransientBeta = im.Beta;
-                TransientDecay = Math.Exp(-im.ResiliencePerDay * Tau);
-                break;
-            default:
-                TransientCoefficient = 1.0 / im.Depth;
-                TransientBeta = 1;
-                TransientDecay = Math.Exp(-im.ResiliencePerDay * Tau);
-                break;
-        }
-
+        var c = ImpactModelFactory.Create(im).Coefficients(m, Tau);
+        Epsilon = c.Epsilon;
+        EtaOverTau = c.LinearTemporary;
+        SqrtCoefficient = c.SqrtTemporary;
+        Gamma = c.Permanent;
+        TransientCoefficient = c.TransientScale;
+        TransientBeta = c.TransientExponent;
+        TransientDecay = c.TransientDecayPerStep;
         HasTransient = TransientCoefficient > 0;
 
         ExpectedVolume = new double[Steps];

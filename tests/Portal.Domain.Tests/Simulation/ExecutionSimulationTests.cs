@@ -147,3 +147,26 @@ public class ExecutionSimulationTests
         Assert.Equal(s.Quantity, sim.Result(0).ForcedQuantity, 6);
     }
 }
+
+public class ObservationFeatureTests
+{
+    [Fact]
+    public void Features_follow_their_names()
+    {
+        var o = new Observation
+        {
+            Episode = 3, RemainingFraction = 0.5, TimeFraction = 0.25, PriceMoveSigma = -1, RealizedVolatility = 1.5,
+            SpreadBps = 4, Liquidity = 0.8, VolumeRatio = 1.2, TransientImpactBps = 7,
+        };
+        var f = new float[Observation.FeatureCount];
+        o.CopyFeaturesTo(f);
+        Assert.Equal(Observation.FeatureCount, Observation.FeatureNames.Count);
+        for (int i = 0; i < f.Length; i++)
+        {
+            double expected = (double)typeof(Observation).GetProperty(Observation.FeatureNames[i])!.GetValue(o)!;
+            Assert.Equal((float)expected, f[i]);
+        }
+
+        Assert.Throws<ArgumentException>(() => o.CopyFeaturesTo(new float[3]));
+    }
+}
