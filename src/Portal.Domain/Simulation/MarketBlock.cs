@@ -272,11 +272,14 @@ internal sealed class MarketBlock
                 (spread * toHalf).CopyTo(HalfSpread, e);
             }
         }
-        else
+        else if (k == 0 || spreadMult != m.SpreadMultiplier[k - 1])
         {
             Array.Fill(SpreadBps, Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult);
             Array.Fill(HalfSpread, HalfSpreadValue);
         }
+
+        // Liquidity and impact scale only change with stochastic liquidity or an event: otherwise keep the stored values.
+        bool storeLevels = m.LiquidityStochastic || k == 0 || liqMult != m.LiquidityMultiplier[k - 1] || impMult != m.ImpactMultiplier[k - 1];
 
         var vLiqMult = new Vector<double>(liqMult);
         var vExpected = new Vector<double>(m.ExpectedVolume[k]);
@@ -290,13 +293,17 @@ internal sealed class MarketBlock
         for (int e = 0; e < _padded; e += w)
         {
             var liq = new Vector<double>(_liquidityState, e) * vLiqMult;
-            liq.CopyTo(Liquidity, e);
+            if (storeLevels)
+            {
+                liq.CopyTo(Liquidity, e);
+                (m.LiquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
+            }
+
             var v = vExpected * liq;
             if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(_zVolume, e) + vNoiseMean);
             v.CopyTo(Volume, e);
             var positive = Vector.GreaterThan(v, zero);
             Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero).CopyTo(InvVolume, e);
-            (m.LiquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
             var move = vSign * (new Vector<double>(Mid, e) - vS0);
             move.CopyTo(Move, e);
             (new Vector<double>(VolumeSum, e) + v).CopyTo(VolumeSum, e);
