@@ -3,14 +3,6 @@ using Portal.Domain.Scenarios;
 
 namespace Portal.Domain.Simulation;
 
-internal enum ImpactKind
-{
-    AlmgrenChriss,
-    SquareRoot,
-    Transient,
-    ObizhaevaWang,
-}
-
 /// <summary>A validated scenario compiled into per-step constants shared read-only by every batch.</summary>
 /// <remarks>Exact discretisation of the Ornstein–Uhlenbeck processes: <c>x(t+τ) = μ + (x(t) − μ)e^(−θτ) + σ√((1 − e^(−2θτ))/(2θ))·ξ</c>.
 /// Jumps use one Bernoulli draw per step with probability <c>1 − e^(−λτ)</c> (at most one jump per step).</remarks>
@@ -54,13 +46,6 @@ internal sealed class MarketModel
         CapFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
 
         var im = m.Impact;
-        Kind = im.Model switch
-        {
-            ImpactModels.AlmgrenChriss => ImpactKind.AlmgrenChriss,
-            ImpactModels.SquareRoot => ImpactKind.SquareRoot,
-            ImpactModels.Transient => ImpactKind.Transient,
-            _ => ImpactKind.ObizhaevaWang,
-        };
         LiquidityScaled = im.LiquidityScaled;
         var c = ImpactModelFactory.Create(im).Coefficients(m, Tau);
         Epsilon = c.Epsilon;
@@ -135,7 +120,6 @@ internal sealed class MarketModel
     public double FeeRate { get; }
     public double FeePerShare { get; }
     public double CapFraction { get; }
-    public ImpactKind Kind { get; }
     public double Epsilon { get; }
     public double EtaOverTau { get; }
     public double Gamma { get; }
