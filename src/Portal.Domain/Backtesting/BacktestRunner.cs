@@ -152,13 +152,15 @@ public static class BacktestRunner
         {
             _model = model;
             _strategies = strategies;
-            Market = new MarketBlock(model, capacity);
+            // Deferred schedule accumulation needs the market's per-step history; keep it while it stays a few megabytes.
+            bool history = (long)model.Steps * capacity <= 400_000;
+            Market = new MarketBlock(model, capacity, history);
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];
             _observations = new Observation[strategies.Count][];
             for (int s = 0; s < strategies.Count; s++)
             {
-                Books[s] = new ExecutionBook(model, capacity);
+                Books[s] = new ExecutionBook(model, capacity) { DeferUniform = history };
                 _fractions[s] = new double[capacity];
                 _observations[s] = strategies[s].UsesObservations ? new Observation[capacity] : [];
             }
@@ -206,9 +208,19 @@ public static class BacktestRunner
                 }
 
                 Market.Advance();
+
+                // Flush deferred schedule terms while the recent market history is still in cache.
+                if ((k & 7) == 7)
+                {
+                    foreach (var book in Books) book.Flush(Market);
+                }
             }
 
-            for (int s = 0; s < Books.Length; s++) Inventory.Record(s, steps, Books[s], _model.Quantity, first);
+            for (int s = 0; s < Books.Length; s++)
+            {
+                Inventory.Record(s, steps, Books[s], _model.Quantity, first);
+                Books[s].Flush(Market);
+            }
         }
     }
 

@@ -22,6 +22,9 @@ internal sealed class ExecutionBook
     private readonly int _padded;
     private readonly double[] _fractions;
     private readonly double[] _sizeTerm;
+    private readonly double[] _stepQuantity;
+    private readonly double[] _stepImpact;
+    private int _deferredFrom, _deferredTo;
     private bool _uniform;
     private double _uR, _uPerm, _uTr, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
 
@@ -42,6 +45,8 @@ internal sealed class ExecutionBook
         VolumeImpact = new double[padded];
         StepCost = new double[padded];
         _fractions = new double[padded];
+        _stepQuantity = new double[model.Steps];
+        _stepImpact = new double[model.Steps];
         _sizeTerm = new double[padded];
     }
 
@@ -49,6 +54,10 @@ internal sealed class ExecutionBook
 
     /// <summary>Compute <see cref="StepCost"/> at every step (for stepping environments).</summary>
     public bool TrackStepCost { get; init; }
+
+    /// <summary>While uniform, record each step's quantity and impact and accumulate the per-episode terms from the
+    /// market's history in one pass at the end (the market must keep its history; not with execution noise).</summary>
+    public bool DeferUniform { get; init; }
 
     private double[] Remaining { get; }
     private double[] Permanent { get; }
@@ -71,6 +80,7 @@ internal sealed class ExecutionBook
     {
         Count = count;
         _uniform = true;
+        _deferredFrom = _deferredTo = 0;
         _uR = _m.Quantity;
         _uPerm = _uTr = _uPermCost = _uTempCost = _uSpreadCost = _uForced = 0;
         Array.Clear(Remaining);
@@ -112,7 +122,7 @@ internal sealed class ExecutionBook
                 return;
             }
 
-            Materialize();
+            Materialize(market);
         }
 
         ApplyGeneral(market, fractions);
@@ -164,13 +174,20 @@ internal sealed class ExecutionBook
         var move = market.Move;
         var inv = market.InvVolume;
         var vol = market.Volume;
-        if (market.HasSlip && q > 0)
+        bool defer = DeferUniform && !TrackStepCost && !market.HasSlip && market.MoveHistory is not null;
+        if (defer)
+        {
+            _stepQuantity[market.Step] = q;
+            _stepImpact[market.Step] = impact;
+            _deferredTo = market.Step + 1;
+        }
+        else if (market.HasSlip && q > 0)
         {
             var slip = market.Slip;
             for (int e = 0; e < n; e++) Timing[e] += q * slip[e];
         }
 
-        if (q > 0 || impact != 0)
+        if (!defer && (q > 0 || impact != 0))
         {
             var vq = new Vector<double>(q);
             var vImpact = new Vector<double>(impact);
@@ -198,8 +215,44 @@ internal sealed class ExecutionBook
         _uR = r - q;
     }
 
-    private void Materialize()
+    /// <summary>Adds the deferred steps' timing, participation and VWAP terms from the market's history, one pass over the
+    /// batch with the accumulators in registers; the additions happen in step order, as they would have step by step.</summary>
+    public void Flush(MarketBlock market)
     {
+        if (_deferredTo <= _deferredFrom) return;
+        var moveH = market.MoveHistory!;
+        var invH = market.InvVolumeHistory!;
+        var volH = market.VolumeHistory!;
+        int stride = market.PaddedCount;
+        int w = Vector<double>.Count;
+        int padded = (Count + w - 1) / w * w;
+        for (int e = 0; e < padded; e += w)
+        {
+            var t = new Vector<double>(Timing, e);
+            var p = new Vector<double>(MaxParticipation, e);
+            var vi = new Vector<double>(VolumeImpact, e);
+            for (int k = _deferredFrom; k < _deferredTo; k++)
+            {
+                double q = _stepQuantity[k], c = _stepImpact[k];
+                if (q == 0 && c == 0) continue;
+                var vq = new Vector<double>(q);
+                int h = k * stride + e;
+                t += vq * new Vector<double>(moveH, h);
+                p = Vector.Max(p, vq * new Vector<double>(invH, h));
+                vi += new Vector<double>(volH, h) * new Vector<double>(c);
+            }
+
+            t.CopyTo(Timing, e);
+            p.CopyTo(MaxParticipation, e);
+            vi.CopyTo(VolumeImpact, e);
+        }
+
+        _deferredFrom = _deferredTo;
+    }
+
+    private void Materialize(MarketBlock market)
+    {
+        Flush(market);
         int n = Count;
         for (int e = 0; e < n; e++)
         {

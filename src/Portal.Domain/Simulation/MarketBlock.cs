@@ -26,7 +26,7 @@ internal sealed class MarketBlock
     private readonly double[] _zVolume;
     private readonly int _padded;
 
-    public MarketBlock(MarketModel model, int capacity)
+    public MarketBlock(MarketModel model, int capacity, bool keepHistory = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _m = model;
@@ -60,7 +60,25 @@ internal sealed class MarketBlock
         UniformHalfSpread = !model.SpreadStochastic;
         UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic);
         HasSlip = model.SlipAbs > 0;
+        if (keepHistory)
+        {
+            MoveHistory = new double[model.Steps * _padded];
+            InvVolumeHistory = new double[model.Steps * _padded];
+            VolumeHistory = new double[model.Steps * _padded];
+        }
     }
+
+    /// <summary>Padded length of the per-episode arrays (the stride of the histories).</summary>
+    public int PaddedCount => _padded;
+
+    /// <summary>When kept: <see cref="Move"/> of every step, step-major with stride <see cref="PaddedCount"/>.</summary>
+    public double[]? MoveHistory { get; }
+
+    /// <summary>When kept: <see cref="InvVolume"/> of every step.</summary>
+    public double[]? InvVolumeHistory { get; }
+
+    /// <summary>When kept: <see cref="Volume"/> of every step.</summary>
+    public double[]? VolumeHistory { get; }
 
     public MarketModel Model => _m;
     public int Capacity { get; }
@@ -290,6 +308,8 @@ internal sealed class MarketBlock
         var vS0 = new Vector<double>(m.S0);
         var zero = Vector<double>.Zero;
         var one = Vector<double>.One;
+        bool history = MoveHistory is not null;
+        int h = k * _padded;
         for (int e = 0; e < _padded; e += w)
         {
             var liq = new Vector<double>(_liquidityState, e) * vLiqMult;
@@ -303,9 +323,17 @@ internal sealed class MarketBlock
             if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(_zVolume, e) + vNoiseMean);
             v.CopyTo(Volume, e);
             var positive = Vector.GreaterThan(v, zero);
-            Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero).CopyTo(InvVolume, e);
+            var inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero);
+            inv.CopyTo(InvVolume, e);
             var move = vSign * (new Vector<double>(Mid, e) - vS0);
             move.CopyTo(Move, e);
+            if (history)
+            {
+                move.CopyTo(MoveHistory!, h + e);
+                inv.CopyTo(InvVolumeHistory!, h + e);
+                v.CopyTo(VolumeHistory!, h + e);
+            }
+
             (new Vector<double>(VolumeSum, e) + v).CopyTo(VolumeSum, e);
             (new Vector<double>(VolumeMove, e) + v * move).CopyTo(VolumeMove, e);
         }

@@ -15,12 +15,18 @@ public class ExecutionSimulationTests
         Costs = new CostSpec { FeeBps = 0.5, FeePerShare = 0.001, SlippageNoiseBps = 1 },
     };
 
-    [Fact]
-    public void Stepping_twap_reproduces_the_runner_episode_for_episode()
+    [Theory]
+    [InlineData("volatile-liquidity-scaled", "twap")]
+    [InlineData(RegimePresets.Normal, "ac")]
+    [InlineData(RegimePresets.FlashCrash, "vwap")]
+    [InlineData(RegimePresets.Panic, "pov")]
+    public void Stepping_a_strategy_reproduces_the_runner_episode_for_episode(string regime, string id)
     {
-        var s = Volatile() with { Episodes = 300, Strategies = ["twap"] };
-        var run = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == "twap");
-        var twap = StrategyCatalog.Create("twap", s);
+        var s = (regime == "volatile-liquidity-scaled"
+            ? Volatile()
+            : ScenarioPresets.Demo() with { Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, regime) }) with { Episodes = 300, Strategies = [id] };
+        var run = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == id);
+        var twap = StrategyCatalog.Create(id, s);
         var sim = new ExecutionSimulation(s, 100);
         var fractions = new double[100];
         for (int first = 0; first < 300; first += 100)
