@@ -14,7 +14,8 @@ namespace Portal.Domain.Simulation;
 /// Fees are linear in the traded quantity and execution price, so their total is computed from the totals.</para>
 /// <para>While every episode trades the same quantity (a deterministic schedule without a binding cap or episode-dependent
 /// impact), remaining quantity and impact state are identical across episodes and are kept as scalars; only the
-/// path-dependent terms (timing, participation, VWAP) are accumulated per episode, in vector form.</para>
+/// path-dependent terms (timing, participation, VWAP) are accumulated per episode, in vector form, and with
+/// <see cref="DeferUniform"/> they are summed later from the market's step history in the same order.</para>
 /// </remarks>
 internal sealed class ExecutionBook
 {
