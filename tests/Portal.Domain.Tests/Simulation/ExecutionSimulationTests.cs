@@ -43,6 +43,35 @@ public class ExecutionSimulationTests
     }
 
     [Fact]
+    public void An_episode_gives_the_same_numbers_whatever_its_batch_and_position()
+    {
+        var s = Volatile(ImpactModels.Transient) with { Strategies = ["pov"] };
+        var pov = StrategyCatalog.Create("pov", s);
+        EpisodeResult[] RunBatches(int batch)
+        {
+            var results = new List<EpisodeResult>();
+            var sim = new ExecutionSimulation(s, batch);
+            var fractions = new double[batch];
+            for (int first = 0; first < 63; first += batch)
+            {
+                int count = Math.Min(batch, 63 - first);
+                var obs = sim.Reset(11, first, count);
+                while (!sim.IsDone)
+                {
+                    pov.Decide(sim.Context, obs, fractions.AsSpan(0, count));
+                    obs = sim.Step(fractions.AsSpan(0, count)).Observations;
+                }
+
+                for (int i = 0; i < count; i++) results.Add(sim.Result(i));
+            }
+
+            return results.ToArray();
+        }
+
+        Assert.Equal(RunBatches(63), RunBatches(5));
+    }
+
+    [Fact]
     public void Step_costs_sum_to_the_episode_shortfall()
     {
         var s = Volatile(ImpactModels.Transient);
