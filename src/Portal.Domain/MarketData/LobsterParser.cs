@@ -64,15 +64,15 @@ public static partial class LobsterParser
             errors.Add(mFile, 0, "", "", "trading date unknown: name the file TICKER_YYYY-MM-DD_..._message_L.csv or pass LobsterOptions.Date");
 
         using var hasher = new ContentHasher();
-        var mHash = hasher.BeginFile("lobster-message");
-        var bHash = hasher.BeginFile("lobster-orderbook");
+        var mHash = ContentHasher.BeginFile();
+        var bHash = ContentHasher.BeginFile();
         BookBuilder? book = null;
         var trades = new TradeBuilder();
         var halts = new List<TradingHalt>();
         var dayStart = date is { } dd ? TimeUtil.FromDate(dd) : 0;
         long mRows = 0, bRows = 0;
-        using (var mStream = message.OpenDecompressed(mHash))
-        using (var bStream = orderbook.OpenDecompressed(bHash))
+        using (var mStream = message.OpenDecompressed(mHash, options.Validation.MaxDecompressedBytes))
+        using (var bStream = orderbook.OpenDecompressed(bHash, options.Validation.MaxDecompressedBytes))
         {
             var mReader = new Utf8LineReader(mStream);
             var bReader = new Utf8LineReader(bStream);
@@ -120,17 +120,17 @@ public static partial class LobsterParser
                         errors.Add(bFile, 0, "", "", $"message file {mFile} has {mRows} rows but orderbook file has {bRows}; row k of the orderbook must be the book after message k");
                 }
             }
-            catch (InvalidDataException ex)
+            catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
             {
                 var at = ReferenceEquals(reading, mFile) ? mReader.LineNumber : bReader.LineNumber;
-                errors.Add(reading, at + 1, "", "", $"compressed data is corrupt or truncated ({ex.Message})");
+                errors.Add(reading, at + 1, "", "", Describe(ex));
             }
         }
         if (book is not null && !errors.Full)
             OutlierCheck.Run(book, bFile, BookColumn, trades, mFile, "price", options.Validation.MaxRelativePriceDeviation, errors);
         errors.ThrowIfAny();
-        hasher.EndFile(mHash);
-        hasher.EndFile(bHash);
+        hasher.EndFile("lobster-message", mHash);
+        hasher.EndFile("lobster-orderbook", bHash);
         return new MarketDataset("lobster", instrument!, book!.Build(), trades.Build(), halts, hasher.Finish(), [mFile, bFile]);
     }
 
@@ -262,4 +262,11 @@ public static partial class LobsterParser
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,32}$")]
     internal static partial Regex SymbolPattern();
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        InputTooLargeException => ex.Message,
+        CsvHelper.CsvFormatException => $"malformed CSV ({ex.Message})",
+        _ => $"compressed data is corrupt or truncated ({ex.Message})",
+    };
 }

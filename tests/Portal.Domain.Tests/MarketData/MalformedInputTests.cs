@@ -247,3 +247,55 @@ public class MarketDataBenchmarkTests
         Assert.True(r.BinaryBytes > 0);
     }
 }
+
+public class InputStreamTests
+{
+    /// <summary>A forward-only stream, as an HTTP upload body is.</summary>
+    private sealed class ForwardOnly(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 7));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private const string Trades = "timestamp,price,size,side\n2024-01-02T14:30:00Z,100,3,buy\n2024-01-02T14:30:01Z,101,2,sell\n";
+    private static readonly CsvImportOptions Opts = new() { Instrument = "XYZ" };
+
+    [Fact]
+    public void Forward_only_gzip_streams_parse_like_files()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Trades);
+        var plain = CsvMarketDataParser.Parse(null, CsvParserTests.Src("t.csv", Trades), Opts);
+        var upload = CsvMarketDataParser.Parse(null, new MarketDataSource("upload.bin", new ForwardOnly(CsvParserTests.Gzip(bytes))), Opts);
+        Assert.Equal(plain.Trades.Prices.ToArray(), upload.Trades.Prices.ToArray());
+        Assert.Equal(plain.ContentHash, upload.ContentHash);
+    }
+
+    [Fact]
+    public void Decompressed_size_limit_stops_gzip_bombs()
+    {
+        var big = System.Text.Encoding.UTF8.GetBytes("timestamp,price,size\n" + string.Concat(Enumerable.Repeat("2024-01-02T14:30:00Z,100,3\n", 100_000)));
+        var ex = Assert.Throws<MarketDataValidationException>(() => CsvMarketDataParser.Parse(null,
+            new MarketDataSource("bomb.csv.gz", new MemoryStream(CsvParserTests.Gzip(big))),
+            Opts with { Validation = new ValidationOptions { MaxDecompressedBytes = 100_000 } }));
+        Assert.Contains(ex.Errors, e => e.File == "bomb.csv.gz" && e.Message.Contains("larger than the limit of 100,000 bytes"));
+    }
+
+    [Fact]
+    public void Content_hash_follows_the_documented_recipe()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Trades);
+        var expected = System.Security.Cryptography.SHA256.HashData(
+            [.. System.Text.Encoding.UTF8.GetBytes("csv-trades\n"), .. System.Security.Cryptography.SHA256.HashData(bytes)]);
+        var ds = CsvMarketDataParser.Parse(null, CsvParserTests.Src("t.csv", Trades), Opts);
+        Assert.Equal(Convert.ToHexStringLower(expected), ds.ContentHash);
+    }
+}
