@@ -71,7 +71,8 @@ public static class MarketCalibrator
                     ?? vols.OrderByDescending(v => v.Returns).First();
 
         // Spread, depth and OU samples on a regular grid (time-weighted statistics).
-        var sampleStep = (long)(options.SampleSeconds * 1e9);
+        var sampleSeconds = options.Sample(observed);
+        var sampleStep = (long)(sampleSeconds * 1e9);
         var samples = (int)Math.Min(int.MaxValue - 1, (t1 - t0) / sampleStep) + 1;
         var spreadBps = new double[samples];
         var level = new double[samples];
@@ -128,16 +129,16 @@ public static class MarketCalibrator
             VolumeProfileBucketSeconds = width / 1e9,
             VolumeProfile = buckets,
             TradeSignAutocorrelation = SignAutocorrelation(trades.Sides, options.SignAutocorrelationLags),
-            Impact = FitImpact(trades, mids, asOf, t0, t1, adv, daily.DailyVolatility, session, options),
-            Liquidity = FitOu("visible depth / mean visible depth", level, options.SampleSeconds, session),
-            Spread = FitOu("spread (bps)", spreadBps.Select(s => double.IsFinite(s) ? s : spreads[spreads.Length / 2]).ToArray(), options.SampleSeconds, session),
+            Impact = FitImpact(trades, mids, asOf, t0, t1, adv, daily.DailyVolatility, session, options.BinSeconds(observed), options.PropagatorLags),
+            Liquidity = FitOu("visible depth / mean visible depth", level, sampleSeconds, session),
+            Spread = FitOu("spread (bps)", spreadBps.Select(s => double.IsFinite(s) ? s : spreads[spreads.Length / 2]).ToArray(), sampleSeconds, session),
         };
     }
 
     private static ImpactParameters FitImpact(TradeSeries trades, double[] mids, AsOf asOf, long t0, long t1, double adv, double sigmaDay,
-        double session, CalibrationOptions o)
+        double session, double binSeconds, int lags)
     {
-        var binNs = (long)(o.ImpactBinSeconds * 1e9);
+        var binNs = (long)(binSeconds * 1e9);
         var nb = (int)Math.Min(10_000_000, (t1 - t0) / binNs);
         if (nb < 10) return new ImpactParameters(null, null, null);
         var dm = new double[nb];
@@ -162,7 +163,7 @@ public static class MarketCalibrator
         if (line is { } l)
         {
             var meanMid = mids.Average();
-            kyle = new KyleFit(l.B, l.B * 0.01 * adv / meanMid * 1e4, l.R2, nb, o.ImpactBinSeconds);
+            kyle = new KyleFit(l.B, l.B * 0.01 * adv / meanMid * 1e4, l.R2, nb, binSeconds);
         }
 
         SquareRootFit? sqrt = null;
@@ -177,10 +178,10 @@ public static class MarketCalibrator
             {
                 var y = sxy / sxx;
                 var fitted = xs.Select(x => y * x).ToArray();
-                sqrt = new SquareRootFit(y, LeastSquares.RSquared(ys.ToArray(), fitted), xs.Count, o.ImpactBinSeconds);
+                sqrt = new SquareRootFit(y, LeastSquares.RSquared(ys.ToArray(), fitted), xs.Count, binSeconds);
             }
         }
-        return new ImpactParameters(sqrt, kyle, FitPropagator(dm, q, o.PropagatorLags, o.ImpactBinSeconds, session));
+        return new ImpactParameters(sqrt, kyle, FitPropagator(dm, q, lags, binSeconds, session));
     }
 
     internal static PropagatorFit? FitPropagator(double[] dm, double[] q, int lags, double binSeconds, double session)
