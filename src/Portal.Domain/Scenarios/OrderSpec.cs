@@ -18,3 +18,23 @@ public sealed record OrderSpec
     /// <summary>Minutes after the open at which the order starts; places the order on the intraday volume profile.</summary>
     public double StartMinutesAfterOpen { get; init; }
 }
+
+/// <summary>The usual horizons offered to users, in trading minutes (any positive value is allowed).</summary>
+public static class HorizonPresets
+{
+    /// <summary>Five minutes.</summary>
+    public const double FiveMinutes = 5;
+
+    /// <summary>Thirty minutes.</summary>
+    public const double ThirtyMinutes = 30;
+
+    /// <summary>One hour.</summary>
+    public const double OneHour = 60;
+
+    /// <summary>One trading day of 390 minutes.</summary>
+    public const double OneDay = 390;
+
+    /// <summary>Label and minutes of every preset.</summary>
+    public static IReadOnlyList<(string Label, double Minutes)> All { get; } =
+        [("5 min", FiveMinutes), ("30 min", ThirtyMinutes), ("1 h", OneHour), ("1 day", OneDay)];
+}
