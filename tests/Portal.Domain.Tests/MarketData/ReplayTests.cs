@@ -223,6 +223,15 @@ public class ReplayTests
         }
     }
 
+    [Fact]
+    public void Replay_options_round_trip_through_json_with_a_named_segment()
+    {
+        var o = new ReplayOptions { Segment = ReplaySegment.Test, TrainFraction = 0.8, ImpactDecaySeconds = 30 };
+        var json = System.Text.Json.JsonSerializer.Serialize(o, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.Contains("\"segment\":\"Test\"", json);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<ReplayOptions>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+    }
+
     private static int RowAtOrBefore(BookSeries b, long t)
     {
         var row = 0;
