@@ -203,6 +203,54 @@ public static partial class LobsterParser
 
     private static bool ParseBookRow(ReadOnlySpan<byte> line, long row, string file, BookBuilder book, int r, ErrorCollector errors)
     {
+        // Fast path: one scan that splits and parses; any irregularity falls back to the checked path for a precise error.
+        var levels = book.Levels;
+        var expected = levels * 4;
+        var ap = book.AskPx(r); var az = book.AskSz(r); var bp = book.BidPx(r); var bz = book.BidSz(r);
+        var pos = 0;
+        var len = line.Length;
+        for (var c = 0; c < expected; c++)
+        {
+            var neg = pos < len && line[pos] == (byte)'-';
+            if (neg) pos++;
+            long v = 0;
+            var start = pos;
+            while (pos < len)
+            {
+                var d = (uint)(line[pos] - '0');
+                if (d > 9) break;
+                v = v * 10 + d;
+                pos++;
+            }
+            var digits = pos - start;
+            if (digits == 0 || digits > 18) return ParseBookRowChecked(line, row, file, book, r, errors);
+            if (c < expected - 1)
+            {
+                if (pos >= len || line[pos] != (byte)',') return ParseBookRowChecked(line, row, file, book, r, errors);
+                pos++;
+            }
+            else if (pos != len) return ParseBookRowChecked(line, row, file, book, r, errors);
+            if (neg) v = -v;
+            var level = c >> 2;
+            switch (c & 3)
+            {
+                case 0:
+                    if (v is <= 0 or > DummyPrice) return ParseBookRowChecked(line, row, file, book, r, errors);
+                    ap[level] = v == DummyPrice ? double.NaN : v / PriceScale;
+                    break;
+                case 1: az[level] = v; break;
+                case 2:
+                    if (v <= 0 && v != -DummyPrice || v >= DummyPrice) return ParseBookRowChecked(line, row, file, book, r, errors);
+                    bp[level] = v == -DummyPrice ? double.NaN : v / PriceScale;
+                    break;
+                default: bz[level] = v; break;
+            }
+        }
+        return true;
+    }
+
+    private static bool ParseBookRowChecked(ReadOnlySpan<byte> line, long row, string file, BookBuilder book, int r, ErrorCollector errors)
+    {
         var levels = book.Levels;
         var ap = book.AskPx(r); var az = book.AskSz(r); var bp = book.BidPx(r); var bz = book.BidSz(r);
         var rest = line;
