@@ -137,6 +137,53 @@ public static partial class LobsterParser
     private static long ParseMessage(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
         TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
     {
+        // Fast path for the common, valid row (types 1–6); anything else goes through the checked path below.
+        var pos = 0;
+        var len = line.Length;
+        long whole = 0, frac = 0;
+        int wholeDigits = 0, fracDigits = 0;
+        while (pos < len && (uint)(line[pos] - '0') <= 9) { whole = whole * 10 + (line[pos] - '0'); pos++; wholeDigits++; }
+        if (pos < len && line[pos] == (byte)'.')
+        {
+            pos++;
+            while (pos < len && (uint)(line[pos] - '0') <= 9)
+            {
+                if (fracDigits < 9) { frac = frac * 10 + (line[pos] - '0'); fracDigits++; }
+                pos++;
+            }
+        }
+        if (wholeDigits is 0 or > 9 || pos >= len || line[pos] != (byte)',')
+            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+        pos++;
+        for (var k = fracDigits; k < 9; k++) frac *= 10;
+        var tNs = whole * TimeUtil.NsPerSecond + frac;
+        Span<long> f = stackalloc long[5];
+        for (var c = 0; c < 5; c++)
+        {
+            var neg = pos < len && line[pos] == (byte)'-';
+            if (neg) pos++;
+            var start = pos;
+            long v = 0;
+            while (pos < len && (uint)(line[pos] - '0') <= 9) { v = v * 10 + (line[pos] - '0'); pos++; }
+            var digits = pos - start;
+            var endOk = c < 4 ? pos < len && line[pos] == (byte)',' : pos == len;
+            if (digits is 0 or > 18 || !endOk) return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+            pos++;
+            f[c] = neg ? -v : v;
+        }
+        var time = dayStart + tNs;
+        var (type, orderId, size, price, dir) = (f[0], f[1], f[2], f[3], f[4]);
+        if (time < prevTime || tNs > 86_400L * TimeUtil.NsPerSecond * 2 || type is < 1 or > 6 || orderId < 0 || dir is not (1 or -1)
+            || size <= 0 || price <= 0 || price >= DummyPrice)
+            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+        prevTime = time;
+        if (type >= 4) trades.Add(time, price / PriceScale, size, type == 6 ? (sbyte)0 : (sbyte)-dir, row);
+        return time;
+    }
+
+    private static long ParseMessageChecked(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
+        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
+    {
         Span<Range> parts = stackalloc Range[8];
         var n = SplitFields(line, parts);
         if (n != 6)
