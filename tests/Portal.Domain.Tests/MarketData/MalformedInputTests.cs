@@ -47,6 +47,16 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void Unusual_but_valid_number_forms_parse_like_plain_ones()
+    {
+        var plain = Lobster(Msg, Book);
+        var odd = Lobster(Msg.Replace("34200.1,", "34200.1000000009,").Replace("34200.2,1,2,50", "34200.2,1,2,+50"), Book.Replace("1001000,20,", "1001000,+20,"));
+        Assert.Equal(plain.Book.Times.ToArray(), odd.Book.Times.ToArray());   // digits beyond the 9th decimal are truncated
+        Assert.Equal(plain.Book.AskSizes.ToArray(), odd.Book.AskSizes.ToArray());
+        Assert.Equal(plain.Trades.Sizes.ToArray(), odd.Trades.Sizes.ToArray());
+    }
+
+    [Fact]
     public void Truncated_last_message_row_is_a_column_count_error() =>
         Rejected(() => Lobster(Msg + "34200.4,1,3", Book + "1001000,40,1000000,100,1002000,30,999000,40\n"), M, 4, "", "expected 6 columns");
 
