@@ -24,6 +24,9 @@ namespace Portal.Domain.Replay;
 /// permanent = 0 (replay has no permanent own impact), plus <c>costs.feeBps</c> and <c>costs.feePerShare</c>;
 /// <c>costs.slippageNoiseBps</c> is not applied because prices are recorded. Observation.RealizedVolatility is the realised
 /// variance of the recorded mid over the previous step, across every snapshot, relative to σ²Δt.</para>
+/// <para>From the scenario's market only <c>dailyVolatility</c> is used (to scale observations, unless
+/// <see cref="ReplayOptions.DailyVolatility"/> is set) and the baselines' own parameters; the order is sized from the dataset's ADV
+/// (or <see cref="ReplayOptions.Adv"/>), and <c>order.startMinutesAfterOpen</c> is replaced by the episode windows.</para>
 /// <para>Deterministic: no randomness except strategies' own streams keyed by (seed, episode, step).</para>
 /// </remarks>
 public static class ReplayRunner
