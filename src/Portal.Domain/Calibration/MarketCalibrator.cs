@@ -25,6 +25,9 @@ namespace Portal.Domain.Calibration;
 /// </remarks>
 public static class MarketCalibrator
 {
+    /// <summary>Largest number of sampling points or impact bins a calibration may use (memory bound).</summary>
+    public const int MaxGridPoints = 20_000_000;
+
     /// <summary>Calibrates a profile. Throws <see cref="ArgumentException"/> if the dataset lacks a two-sided book or trades.</summary>
     public static MarketProfile Calibrate(MarketDataset dataset, CalibrationOptions? options = null)
     {
@@ -73,7 +76,10 @@ public static class MarketCalibrator
         // Spread, depth and OU samples on a regular grid (time-weighted statistics).
         var sampleSeconds = options.Sample(observed);
         var sampleStep = (long)(sampleSeconds * 1e9);
-        var samples = (int)Math.Min(int.MaxValue - 1, (t1 - t0) / sampleStep) + 1;
+        if ((t1 - t0) / sampleStep > MaxGridPoints)
+            throw new ArgumentOutOfRangeException(nameof(options), sampleSeconds,
+                $"SampleSeconds {sampleSeconds} gives more than {MaxGridPoints:N0} samples over {observed:0.#} s; use a larger interval.");
+        var samples = (int)((t1 - t0) / sampleStep) + 1;
         var spreadBps = new double[samples];
         var level = new double[samples];
         double bestBid = 0, bestAsk = 0, visBid = 0, visAsk = 0, midSum = 0;
@@ -139,7 +145,10 @@ public static class MarketCalibrator
         double session, double binSeconds, int lags)
     {
         var binNs = (long)(binSeconds * 1e9);
-        var nb = (int)Math.Min(10_000_000, (t1 - t0) / binNs);
+        if ((t1 - t0) / binNs > MaxGridPoints)
+            throw new ArgumentOutOfRangeException(nameof(binSeconds), binSeconds,
+                $"ImpactBinSeconds {binSeconds} gives more than {MaxGridPoints:N0} bins; use a larger bin.");
+        var nb = (int)((t1 - t0) / binNs);
         if (nb < 10) return new ImpactParameters(null, null, null);
         var dm = new double[nb];
         var rel = new double[nb];
