@@ -31,6 +31,9 @@ namespace Portal.Domain.Replay;
 /// </remarks>
 public static class ReplayRunner
 {
+    /// <summary>Largest episodes × steps a replay accepts (its market path is held in memory).</summary>
+    public const long MaxEpisodeSteps = 20_000_000;
+
     /// <summary>Replays <paramref name="scenario"/> on <paramref name="dataset"/>.</summary>
     /// <param name="scenario">A valid scenario: order, costs, constraints, strategies, episodes (windows) and seed are used; the market model is not.</param>
     /// <param name="dataset">Dataset with book snapshots (and trades for the participation cap and ADV).</param>
@@ -94,6 +97,9 @@ public static class ReplayRunner
         var book = dataset.Book;
         if (book.Count < 2) throw new ArgumentException($"Replay needs book snapshots; dataset has {book.Count}.", nameof(dataset));
 
+        if ((long)scenario.Episodes * scenario.Order.Steps > MaxEpisodeSteps)
+            throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
+                $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
         var strategies = ResolveStrategies(scenario, backtest);
         var market = new RecordedMarket(dataset, options);
