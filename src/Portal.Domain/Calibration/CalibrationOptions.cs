@@ -11,14 +11,23 @@ public sealed record CalibrationOptions
     public IReadOnlyList<double> VolatilityHorizonsSeconds { get; init; } = [1, 5, 10, 60, 300];
     /// <summary>Fewest returns for a horizon to be reported. Allowed: [2, 1e6].</summary>
     public int MinReturns { get; init; } = 10;
-    /// <summary>Bin width for the impact regressions, seconds. Allowed: (0, 3600].</summary>
-    public double ImpactBinSeconds { get; init; } = 10;
+    /// <summary>Bin width for the impact regressions, seconds; null = observed time / 2340 clamped to [0.1, 10] and rounded (10 s for a full equity day). Allowed: (0, 3600].</summary>
+    public double? ImpactBinSeconds { get; init; }
     /// <summary>Number of lags K of the propagator regression (kernel estimated at 0..K bins). Allowed: [2, 200].</summary>
     public int PropagatorLags { get; init; } = 20;
     /// <summary>Number of trade-sign autocorrelation lags. Allowed: [1, 1000].</summary>
     public int SignAutocorrelationLags { get; init; } = 20;
-    /// <summary>Sampling interval for the Ornstein–Uhlenbeck fits and the spread/depth statistics, seconds. Allowed: (0, 3600].</summary>
-    public double SampleSeconds { get; init; } = 1;
+    /// <summary>Sampling interval for the Ornstein–Uhlenbeck fits and the spread/depth statistics, seconds; null = observed time / 2000 clamped to [0.1, 1] and rounded. Allowed: (0, 3600].</summary>
+    public double? SampleSeconds { get; init; }
+
+    /// <summary>Defaults for a round-the-clock market (crypto): 24-hour session, 24 hourly volume buckets.</summary>
+    public static CalibrationOptions RoundTheClock { get; } = new() { SessionSeconds = 86_400, VolumeProfileBuckets = 24 };
+
+    internal double BinSeconds(double observed) => ImpactBinSeconds ?? Nice(Math.Clamp(observed / 2340, 0.1, 10));
+    internal double Sample(double observed) => SampleSeconds ?? Nice(Math.Clamp(observed / 2000, 0.1, 1));
+
+    /// <summary>Rounds to a tenth of a second (hundredths below one second) so bins fall on readable boundaries.</summary>
+    private static double Nice(double seconds) => seconds >= 1 ? Math.Round(seconds, 1) : Math.Round(seconds, 2);
 
     internal void Check()
     {
@@ -30,9 +39,9 @@ public sealed record CalibrationOptions
         foreach (var h in VolatilityHorizonsSeconds)
             if (!(h > 0 && h <= 86_400)) throw new ArgumentOutOfRangeException(nameof(VolatilityHorizonsSeconds), h, "Each horizon must be in (0, 86400] seconds.");
         if (MinReturns is < 2 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MinReturns), MinReturns, "Must be in [2, 1e6].");
-        if (!(ImpactBinSeconds > 0 && ImpactBinSeconds <= 3600)) throw new ArgumentOutOfRangeException(nameof(ImpactBinSeconds), ImpactBinSeconds, "Must be in (0, 3600].");
+        if (ImpactBinSeconds is { } bin && !(bin > 0 && bin <= 3600)) throw new ArgumentOutOfRangeException(nameof(ImpactBinSeconds), ImpactBinSeconds, "Must be in (0, 3600].");
         if (PropagatorLags is < 2 or > 200) throw new ArgumentOutOfRangeException(nameof(PropagatorLags), PropagatorLags, "Must be in [2, 200].");
         if (SignAutocorrelationLags is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(SignAutocorrelationLags), SignAutocorrelationLags, "Must be in [1, 1000].");
-        if (!(SampleSeconds > 0 && SampleSeconds <= 3600)) throw new ArgumentOutOfRangeException(nameof(SampleSeconds), SampleSeconds, "Must be in (0, 3600].");
+        if (SampleSeconds is { } smp && !(smp > 0 && smp <= 3600)) throw new ArgumentOutOfRangeException(nameof(SampleSeconds), SampleSeconds, "Must be in (0, 3600].");
     }
 }

@@ -25,6 +25,9 @@ namespace Portal.Domain.Calibration;
 /// </remarks>
 public static class MarketCalibrator
 {
+    /// <summary>Largest number of sampling points or impact bins a calibration may use (memory bound).</summary>
+    public const int MaxGridPoints = 20_000_000;
+
     /// <summary>Calibrates a profile. Throws <see cref="ArgumentException"/> if the dataset lacks a two-sided book or trades.</summary>
     public static MarketProfile Calibrate(MarketDataset dataset, CalibrationOptions? options = null)
     {
@@ -71,8 +74,12 @@ public static class MarketCalibrator
                     ?? vols.OrderByDescending(v => v.Returns).First();
 
         // Spread, depth and OU samples on a regular grid (time-weighted statistics).
-        var sampleStep = (long)(options.SampleSeconds * 1e9);
-        var samples = (int)Math.Min(int.MaxValue - 1, (t1 - t0) / sampleStep) + 1;
+        var sampleSeconds = options.Sample(observed);
+        var sampleStep = (long)(sampleSeconds * 1e9);
+        if ((t1 - t0) / sampleStep > MaxGridPoints)
+            throw new ArgumentOutOfRangeException(nameof(options), sampleSeconds,
+                $"SampleSeconds {sampleSeconds} gives more than {MaxGridPoints:N0} samples over {observed:0.#} s; use a larger interval.");
+        var samples = (int)((t1 - t0) / sampleStep) + 1;
         var spreadBps = new double[samples];
         var level = new double[samples];
         double bestBid = 0, bestAsk = 0, visBid = 0, visAsk = 0, midSum = 0;
@@ -128,17 +135,20 @@ public static class MarketCalibrator
             VolumeProfileBucketSeconds = width / 1e9,
             VolumeProfile = buckets,
             TradeSignAutocorrelation = SignAutocorrelation(trades.Sides, options.SignAutocorrelationLags),
-            Impact = FitImpact(trades, mids, asOf, t0, t1, adv, daily.DailyVolatility, session, options),
-            Liquidity = FitOu("visible depth / mean visible depth", level, options.SampleSeconds, session),
-            Spread = FitOu("spread (bps)", spreadBps.Select(s => double.IsFinite(s) ? s : spreads[spreads.Length / 2]).ToArray(), options.SampleSeconds, session),
+            Impact = FitImpact(trades, mids, asOf, t0, t1, adv, daily.DailyVolatility, session, options.BinSeconds(observed), options.PropagatorLags),
+            Liquidity = FitOu("visible depth / mean visible depth", level, sampleSeconds, session),
+            Spread = FitOu("spread (bps)", spreadBps.Select(s => double.IsFinite(s) ? s : spreads[spreads.Length / 2]).ToArray(), sampleSeconds, session),
         };
     }
 
     private static ImpactParameters FitImpact(TradeSeries trades, double[] mids, AsOf asOf, long t0, long t1, double adv, double sigmaDay,
-        double session, CalibrationOptions o)
+        double session, double binSeconds, int lags)
     {
-        var binNs = (long)(o.ImpactBinSeconds * 1e9);
-        var nb = (int)Math.Min(10_000_000, (t1 - t0) / binNs);
+        var binNs = (long)(binSeconds * 1e9);
+        if ((t1 - t0) / binNs > MaxGridPoints)
+            throw new ArgumentOutOfRangeException(nameof(binSeconds), binSeconds,
+                $"ImpactBinSeconds {binSeconds} gives more than {MaxGridPoints:N0} bins; use a larger bin.");
+        var nb = (int)((t1 - t0) / binNs);
         if (nb < 10) return new ImpactParameters(null, null, null);
         var dm = new double[nb];
         var rel = new double[nb];
@@ -162,7 +172,7 @@ public static class MarketCalibrator
         if (line is { } l)
         {
             var meanMid = mids.Average();
-            kyle = new KyleFit(l.B, l.B * 0.01 * adv / meanMid * 1e4, l.R2, nb, o.ImpactBinSeconds);
+            kyle = new KyleFit(l.B, l.B * 0.01 * adv / meanMid * 1e4, l.R2, nb, binSeconds);
         }
 
         SquareRootFit? sqrt = null;
@@ -177,10 +187,10 @@ public static class MarketCalibrator
             {
                 var y = sxy / sxx;
                 var fitted = xs.Select(x => y * x).ToArray();
-                sqrt = new SquareRootFit(y, LeastSquares.RSquared(ys.ToArray(), fitted), xs.Count, o.ImpactBinSeconds);
+                sqrt = new SquareRootFit(y, LeastSquares.RSquared(ys.ToArray(), fitted), xs.Count, binSeconds);
             }
         }
-        return new ImpactParameters(sqrt, kyle, FitPropagator(dm, q, o.PropagatorLags, o.ImpactBinSeconds, session));
+        return new ImpactParameters(sqrt, kyle, FitPropagator(dm, q, lags, binSeconds, session));
     }
 
     internal static PropagatorFit? FitPropagator(double[] dm, double[] q, int lags, double binSeconds, double session)

@@ -42,17 +42,17 @@ public static class CsvMarketDataParser
         var files = new List<string>();
         if (snapshots is not null)
         {
-            var h = hasher.BeginFile("csv-snapshots");
+            var h = ContentHasher.BeginFile();
             files.Add(snapshots.FileName);
             (book, bookColumn) = ReadSnapshots(snapshots, h, options.Snapshots, options.Validation, errors);
-            hasher.EndFile(h);
+            hasher.EndFile("csv-snapshots", h);
         }
         if (trades is not null && !errors.Full)
         {
-            var h = hasher.BeginFile("csv-trades");
+            var h = ContentHasher.BeginFile();
             files.Add(trades.FileName);
-            tradeRows = ReadTrades(trades, h, options.Trades, errors);
-            hasher.EndFile(h);
+            tradeRows = ReadTrades(trades, h, options.Trades, options.Validation, errors);
+            hasher.EndFile("csv-trades", h);
         }
         if (!errors.Full)
             OutlierCheck.Run(book, snapshots?.FileName ?? "", bookColumn, tradeRows, trades?.FileName ?? "", options.Trades.PriceColumn,
@@ -90,7 +90,7 @@ public static class CsvMarketDataParser
         SnapshotCsvMapping map, ValidationOptions validation, ErrorCollector errors)
     {
         var file = src.FileName;
-        using var stream = src.OpenDecompressed(hash);
+        using var stream = src.OpenDecompressed(hash, validation.MaxDecompressedBytes);
         using var parser = OpenParser(stream, errors, file);
         try
         {
@@ -174,17 +174,17 @@ public static class CsvMarketDataParser
                 return true;
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
         {
-            errors.Add(file, parser.LineNumber + 1, "", "", $"compressed data is corrupt or truncated ({ex.Message})");
+            errors.Add(file, parser.LineNumber + 1, "", "", Describe(ex));
             return (null, (l, k) => k);
         }
     }
 
-    private static TradeBuilder? ReadTrades(MarketDataSource src, System.Security.Cryptography.IncrementalHash hash, TradeCsvMapping map, ErrorCollector errors)
+    private static TradeBuilder? ReadTrades(MarketDataSource src, System.Security.Cryptography.IncrementalHash hash, TradeCsvMapping map, ValidationOptions validation, ErrorCollector errors)
     {
         var file = src.FileName;
-        using var stream = src.OpenDecompressed(hash);
+        using var stream = src.OpenDecompressed(hash, validation.MaxDecompressedBytes);
         using var parser = OpenParser(stream, errors, file);
         try
         {
@@ -227,9 +227,9 @@ public static class CsvMarketDataParser
             if (rows == 0) errors.Add(file, 0, "", "", "file has a header but no data rows");
             return trades;
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
         {
-            errors.Add(file, parser.LineNumber + 1, "", "", $"compressed data is corrupt or truncated ({ex.Message})");
+            errors.Add(file, parser.LineNumber + 1, "", "", Describe(ex));
             return null;
         }
     }
@@ -294,4 +294,11 @@ public static class CsvMarketDataParser
 
     internal static string Name(string template, int level) =>
         template.Replace("{level}", (level + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        InputTooLargeException => ex.Message,
+        CsvHelper.CsvFormatException => $"malformed CSV ({ex.Message})",
+        _ => $"compressed data is corrupt or truncated ({ex.Message})",
+    };
 }

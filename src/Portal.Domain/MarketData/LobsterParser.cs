@@ -64,15 +64,15 @@ public static partial class LobsterParser
             errors.Add(mFile, 0, "", "", "trading date unknown: name the file TICKER_YYYY-MM-DD_..._message_L.csv or pass LobsterOptions.Date");
 
         using var hasher = new ContentHasher();
-        var mHash = hasher.BeginFile("lobster-message");
-        var bHash = hasher.BeginFile("lobster-orderbook");
+        var mHash = ContentHasher.BeginFile();
+        var bHash = ContentHasher.BeginFile();
         BookBuilder? book = null;
         var trades = new TradeBuilder();
         var halts = new List<TradingHalt>();
         var dayStart = date is { } dd ? TimeUtil.FromDate(dd) : 0;
         long mRows = 0, bRows = 0;
-        using (var mStream = message.OpenDecompressed(mHash))
-        using (var bStream = orderbook.OpenDecompressed(bHash))
+        using (var mStream = message.OpenDecompressed(mHash, options.Validation.MaxDecompressedBytes))
+        using (var bStream = orderbook.OpenDecompressed(bHash, options.Validation.MaxDecompressedBytes))
         {
             var mReader = new Utf8LineReader(mStream);
             var bReader = new Utf8LineReader(bStream);
@@ -120,21 +120,68 @@ public static partial class LobsterParser
                         errors.Add(bFile, 0, "", "", $"message file {mFile} has {mRows} rows but orderbook file has {bRows}; row k of the orderbook must be the book after message k");
                 }
             }
-            catch (InvalidDataException ex)
+            catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
             {
                 var at = ReferenceEquals(reading, mFile) ? mReader.LineNumber : bReader.LineNumber;
-                errors.Add(reading, at + 1, "", "", $"compressed data is corrupt or truncated ({ex.Message})");
+                errors.Add(reading, at + 1, "", "", Describe(ex));
             }
         }
         if (book is not null && !errors.Full)
             OutlierCheck.Run(book, bFile, BookColumn, trades, mFile, "price", options.Validation.MaxRelativePriceDeviation, errors);
         errors.ThrowIfAny();
-        hasher.EndFile(mHash);
-        hasher.EndFile(bHash);
+        hasher.EndFile("lobster-message", mHash);
+        hasher.EndFile("lobster-orderbook", bHash);
         return new MarketDataset("lobster", instrument!, book!.Build(), trades.Build(), halts, hasher.Finish(), [mFile, bFile]);
     }
 
     private static long ParseMessage(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
+        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
+    {
+        // Fast path for the common, valid row (types 1–6); anything else goes through the checked path below.
+        var pos = 0;
+        var len = line.Length;
+        long whole = 0, frac = 0;
+        int wholeDigits = 0, fracDigits = 0;
+        while (pos < len && (uint)(line[pos] - '0') <= 9) { whole = whole * 10 + (line[pos] - '0'); pos++; wholeDigits++; }
+        if (pos < len && line[pos] == (byte)'.')
+        {
+            pos++;
+            while (pos < len && (uint)(line[pos] - '0') <= 9)
+            {
+                if (fracDigits < 9) { frac = frac * 10 + (line[pos] - '0'); fracDigits++; }
+                pos++;
+            }
+        }
+        if (wholeDigits is 0 or > 9 || pos >= len || line[pos] != (byte)',')
+            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+        pos++;
+        for (var k = fracDigits; k < 9; k++) frac *= 10;
+        var tNs = whole * TimeUtil.NsPerSecond + frac;
+        Span<long> f = stackalloc long[5];
+        for (var c = 0; c < 5; c++)
+        {
+            var neg = pos < len && line[pos] == (byte)'-';
+            if (neg) pos++;
+            var start = pos;
+            long v = 0;
+            while (pos < len && (uint)(line[pos] - '0') <= 9) { v = v * 10 + (line[pos] - '0'); pos++; }
+            var digits = pos - start;
+            var endOk = c < 4 ? pos < len && line[pos] == (byte)',' : pos == len;
+            if (digits is 0 or > 18 || !endOk) return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+            pos++;
+            f[c] = neg ? -v : v;
+        }
+        var time = dayStart + tNs;
+        var (type, orderId, size, price, dir) = (f[0], f[1], f[2], f[3], f[4]);
+        if (time < prevTime || tNs > 86_400L * TimeUtil.NsPerSecond * 2 || type is < 1 or > 6 || orderId < 0 || dir is not (1 or -1)
+            || size <= 0 || price <= 0 || price >= DummyPrice)
+            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+        prevTime = time;
+        if (type >= 4) trades.Add(time, price / PriceScale, size, type == 6 ? (sbyte)0 : (sbyte)-dir, row);
+        return time;
+    }
+
+    private static long ParseMessageChecked(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
         TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
     {
         Span<Range> parts = stackalloc Range[8];
@@ -203,6 +250,54 @@ public static partial class LobsterParser
 
     private static bool ParseBookRow(ReadOnlySpan<byte> line, long row, string file, BookBuilder book, int r, ErrorCollector errors)
     {
+        // Fast path: one scan that splits and parses; any irregularity falls back to the checked path for a precise error.
+        var levels = book.Levels;
+        var expected = levels * 4;
+        var ap = book.AskPx(r); var az = book.AskSz(r); var bp = book.BidPx(r); var bz = book.BidSz(r);
+        var pos = 0;
+        var len = line.Length;
+        for (var c = 0; c < expected; c++)
+        {
+            var neg = pos < len && line[pos] == (byte)'-';
+            if (neg) pos++;
+            long v = 0;
+            var start = pos;
+            while (pos < len)
+            {
+                var d = (uint)(line[pos] - '0');
+                if (d > 9) break;
+                v = v * 10 + d;
+                pos++;
+            }
+            var digits = pos - start;
+            if (digits == 0 || digits > 18) return ParseBookRowChecked(line, row, file, book, r, errors);
+            if (c < expected - 1)
+            {
+                if (pos >= len || line[pos] != (byte)',') return ParseBookRowChecked(line, row, file, book, r, errors);
+                pos++;
+            }
+            else if (pos != len) return ParseBookRowChecked(line, row, file, book, r, errors);
+            if (neg) v = -v;
+            var level = c >> 2;
+            switch (c & 3)
+            {
+                case 0:
+                    if (v is <= 0 or > DummyPrice) return ParseBookRowChecked(line, row, file, book, r, errors);
+                    ap[level] = v == DummyPrice ? double.NaN : v / PriceScale;
+                    break;
+                case 1: az[level] = v; break;
+                case 2:
+                    if (v <= 0 && v != -DummyPrice || v >= DummyPrice) return ParseBookRowChecked(line, row, file, book, r, errors);
+                    bp[level] = v == -DummyPrice ? double.NaN : v / PriceScale;
+                    break;
+                default: bz[level] = v; break;
+            }
+        }
+        return true;
+    }
+
+    private static bool ParseBookRowChecked(ReadOnlySpan<byte> line, long row, string file, BookBuilder book, int r, ErrorCollector errors)
+    {
         var levels = book.Levels;
         var ap = book.AskPx(r); var az = book.AskSz(r); var bp = book.BidPx(r); var bz = book.BidSz(r);
         var rest = line;
@@ -262,4 +357,11 @@ public static partial class LobsterParser
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,32}$")]
     internal static partial Regex SymbolPattern();
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        InputTooLargeException => ex.Message,
+        CsvHelper.CsvFormatException => $"malformed CSV ({ex.Message})",
+        _ => $"compressed data is corrupt or truncated ({ex.Message})",
+    };
 }

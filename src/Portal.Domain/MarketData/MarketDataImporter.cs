@@ -89,6 +89,19 @@ public static partial class MarketDataImporter
         }
     }
 
+    /// <summary>
+    /// <c>lobster</c> when the files are a LOBSTER pair (names containing <c>_message_</c> and <c>_orderbook_</c>), otherwise <c>csv</c>;
+    /// for <c>calibrate FILES...</c> without <c>--format</c>.
+    /// </summary>
+    public static string DetectFormat(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var names = paths.Select(Path.GetFileName).ToArray();
+        return names.Length == 2 && names.Any(n => n!.Contains("_message_", StringComparison.OrdinalIgnoreCase))
+                                 && names.Any(n => n!.Contains("_orderbook_", StringComparison.OrdinalIgnoreCase))
+            ? "lobster" : "csv";
+    }
+
     /// <summary>Recognises a CSV file's kind from its header (first line, gzip allowed).</summary>
     public static CsvFileKind DetectCsvKind(string path)
     {

@@ -43,7 +43,7 @@ public sealed class MarketDataSource : IDisposable
     internal string BaseName => FileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? FileName[..^3] : FileName;
 
     /// <summary>Returns a stream of the decompressed bytes that also feeds <paramref name="hash"/>.</summary>
-    internal Stream OpenDecompressed(IncrementalHash hash)
+    internal Stream OpenDecompressed(IncrementalHash hash, long maxBytes)
     {
         var magic = new byte[2];
         var n = Content.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
@@ -51,7 +51,7 @@ public sealed class MarketDataSource : IDisposable
         Stream inner = n == 2 && magic[0] == 0x1F && magic[1] == 0x8B
             ? new GZipStream(new BufferedStream(raw, 1 << 16), CompressionMode.Decompress)
             : raw;
-        return new HashingReadStream(inner, hash, disposeInner: true);
+        return new HashingReadStream(inner, hash, disposeInner: true, maxBytes, FileName);
     }
 
     /// <inheritdoc />
@@ -62,7 +62,7 @@ public sealed class MarketDataSource : IDisposable
 }
 
 /// <summary>Read-only pass-through stream that hashes every byte read.</summary>
-internal sealed class HashingReadStream(Stream inner, IncrementalHash hash, bool disposeInner) : Stream
+internal sealed class HashingReadStream(Stream inner, IncrementalHash hash, bool disposeInner, long maxBytes, string fileName) : Stream
 {
     public long BytesRead { get; private set; }
     public override bool CanRead => true;
@@ -76,6 +76,8 @@ internal sealed class HashingReadStream(Stream inner, IncrementalHash hash, bool
     {
         var n = inner.Read(buffer);
         if (n > 0) { hash.AppendData(buffer[..n]); BytesRead += n; }
+        if (BytesRead > maxBytes)
+            throw new InputTooLargeException($"{fileName} is larger than the limit of {maxBytes:N0} bytes after decompression");
         return n;
     }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -93,14 +95,12 @@ internal sealed class ContentHasher : IDisposable
 {
     private readonly IncrementalHash _outer = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public IncrementalHash BeginFile(string role)
+    public static IncrementalHash BeginFile() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>Appends the role, a newline and the file's digest; call in canonical file order.</summary>
+    public void EndFile(string role, IncrementalHash file)
     {
         _outer.AppendData(System.Text.Encoding.UTF8.GetBytes(role + "\n"));
-        return IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    }
-
-    public void EndFile(IncrementalHash file)
-    {
         _outer.AppendData(file.GetHashAndReset());
         file.Dispose();
     }
@@ -133,3 +133,6 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
+
+/// <summary>The decompressed input passed <see cref="ValidationOptions.MaxDecompressedBytes"/>.</summary>
+internal sealed class InputTooLargeException(string message) : IOException(message);

@@ -200,6 +200,12 @@ public sealed record ValidationOptions
     /// </summary>
     public double MaxRelativePriceDeviation { get; init; } = 0.5;
 
+    /// <summary>
+    /// Largest decompressed size of one file in bytes (protects against gzip bombs). Default 8 GiB; range [1, 2^50].
+    /// The upload size limit (default 1 GB) applies to the compressed upload and is enforced by the caller.
+    /// </summary>
+    public long MaxDecompressedBytes { get; init; } = 8L << 30;
+
     /// <summary>What to do with crossed (ask &lt; bid) or locked (ask = bid) snapshots. Default: reject.</summary>
     public CrossedBookPolicy CrossedBooks { get; init; } = CrossedBookPolicy.Reject;
 
@@ -209,6 +215,8 @@ public sealed record ValidationOptions
             throw new ArgumentOutOfRangeException(nameof(MaxErrors), MaxErrors, "MaxErrors must be in 1..100000.");
         if (!(MaxRelativePriceDeviation > 0 && MaxRelativePriceDeviation <= 100))
             throw new ArgumentOutOfRangeException(nameof(MaxRelativePriceDeviation), MaxRelativePriceDeviation, "Must be in (0, 100].");
+        if (MaxDecompressedBytes is < 1 or > 1L << 50)
+            throw new ArgumentOutOfRangeException(nameof(MaxDecompressedBytes), MaxDecompressedBytes, "Must be in [1, 2^50].");
         if (!Enum.IsDefined(CrossedBooks))
             throw new ArgumentOutOfRangeException(nameof(CrossedBooks), CrossedBooks, "Unknown policy.");
     }

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Domain.Replay;
 
-/// <summary>Which part of the dataset episodes are drawn from.</summary>
+/// <summary>Which part of the dataset episodes are drawn from (JSON: <c>"All"</c>, <c>"Train"</c>, <c>"Test"</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReplaySegment>))]
 public enum ReplaySegment
 {
     /// <summary>The whole dataset.</summary>
@@ -11,7 +14,10 @@ public enum ReplaySegment
     Test,
 }
 
-/// <summary>How a recorded dataset is replayed. Every field has a default; validated by <see cref="ReplayRunner"/>.</summary>
+/// <summary>
+/// How a recorded dataset is replayed. Every field has a default; validated by <see cref="ReplayRunner"/>. Serialises with
+/// System.Text.Json, so it can be stored next to a scenario together with the dataset id.
+/// </summary>
 public sealed record ReplayOptions
 {
     /// <summary>Length of a trading day in seconds, for ADV and per-day units (23,400 US equities, 86,400 crypto). Allowed: [60, 86400].</summary>

@@ -24,10 +24,16 @@ namespace Portal.Domain.Replay;
 /// permanent = 0 (replay has no permanent own impact), plus <c>costs.feeBps</c> and <c>costs.feePerShare</c>;
 /// <c>costs.slippageNoiseBps</c> is not applied because prices are recorded. Observation.RealizedVolatility is the realised
 /// variance of the recorded mid over the previous step, across every snapshot, relative to σ²Δt.</para>
+/// <para>From the scenario's market only <c>dailyVolatility</c> is used (to scale observations, unless
+/// <see cref="ReplayOptions.DailyVolatility"/> is set) and the baselines' own parameters; the order is sized from the dataset's ADV
+/// (or <see cref="ReplayOptions.Adv"/>), and <c>order.startMinutesAfterOpen</c> is replaced by the episode windows.</para>
 /// <para>Deterministic: no randomness except strategies' own streams keyed by (seed, episode, step).</para>
 /// </remarks>
 public static class ReplayRunner
 {
+    /// <summary>Largest episodes × steps a replay accepts (its market path is held in memory).</summary>
+    public const long MaxEpisodeSteps = 20_000_000;
+
     /// <summary>Replays <paramref name="scenario"/> on <paramref name="dataset"/>.</summary>
     /// <param name="scenario">A valid scenario: order, costs, constraints, strategies, episodes (windows) and seed are used; the market model is not.</param>
     /// <param name="dataset">Dataset with book snapshots (and trades for the participation cap and ADV).</param>
@@ -91,6 +97,9 @@ public static class ReplayRunner
         var book = dataset.Book;
         if (book.Count < 2) throw new ArgumentException($"Replay needs book snapshots; dataset has {book.Count}.", nameof(dataset));
 
+        if ((long)scenario.Episodes * scenario.Order.Steps > MaxEpisodeSteps)
+            throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
+                $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
         var strategies = ResolveStrategies(scenario, backtest);
         var market = new RecordedMarket(dataset, options);

@@ -23,6 +23,7 @@ public class CalibrationRealDataTests(ITestOutputHelper output)
         Assert.True(p.Impact.Kyle!.Lambda > 0);
         Assert.True(p.Impact.SquareRoot!.Y > 0);
         Assert.True(p.Impact.Propagator!.DecayTimeSeconds > 0);
+        Assert.Equal(10, p.Impact.Kyle.BinSeconds);
         Assert.InRange(p.Liquidity!.Mean, 0.9, 1.1);
         Assert.True(p.Liquidity.MeanReversionPerDay > 0);
         var back = MarketProfile.FromJson(p.ToJson());
@@ -35,7 +36,7 @@ public class CalibrationRealDataTests(ITestOutputHelper output)
     {
         var ds = CsvMarketDataParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.BinanceDepth), MarketDataFiles.Path(MarketDataFiles.BinanceTrades),
             CsvImportOptions.Binance("BTCUSDT"));
-        var p = MarketCalibrator.Calibrate(ds, new CalibrationOptions { SessionSeconds = 86_400, ImpactBinSeconds = 1, PropagatorLags = 10, VolumeProfileBuckets = 6 });
+        var p = MarketCalibrator.Calibrate(ds, CalibrationOptions.RoundTheClock with { VolumeProfileBuckets = 6 });
         output.WriteLine(p.ToJson());
         Assert.InRange(p.ObservedSeconds, 300, 400);
         Assert.InRange(p.Adv, 1_000, 200_000);                   // BTC per day on one spot pair
@@ -44,5 +45,7 @@ public class CalibrationRealDataTests(ITestOutputHelper output)
         Assert.InRange(p.MeanMidPrice, 61_500, 61_900);
         Assert.Equal(1.0, p.VolumeProfile.Sum(), 9);
         Assert.True(p.Impact.Kyle!.Lambda > 0);
+        Assert.NotNull(p.Impact.Propagator);
+        Assert.Equal(0.15, p.Impact.Kyle.BinSeconds);   // automatic bins: 346 s / 2340, rounded
     }
 }

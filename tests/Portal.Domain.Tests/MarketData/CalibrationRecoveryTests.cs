@@ -135,7 +135,7 @@ public class CalibrationRecoveryTests
             mids.Select(v => v - 0.005).ToArray(), mids.Select(_ => 100.0).ToArray());
         var ds = new Portal.Domain.MarketData.MarketDataset("csv", "SQ", book,
             new Portal.Domain.MarketData.TradeSeries(tt.ToArray(), tp.ToArray(), ts.ToArray(), sd.ToArray()), [], new string('0', 64), ["synthetic"]);
-        var p = MarketCalibrator.Calibrate(ds, new CalibrationOptions { SessionSeconds = bins * dt });
+        var p = MarketCalibrator.Calibrate(ds, new CalibrationOptions { SessionSeconds = bins * dt, ImpactBinSeconds = dt });
         Assert.Equal(adv, p.Adv, 6);
         // The fit uses the profile's own σ_day, so Y·σ_day recovers y·σ.
         var fit = p.Impact.SquareRoot!;

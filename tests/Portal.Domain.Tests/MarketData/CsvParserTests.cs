@@ -93,6 +93,13 @@ public class MarketDataImporterTests
         Assert.Equal(57_515, ds.Book.Count);
     }
 
+    [Fact]
+    public void Format_detection_pairs_lobster_names()
+    {
+        Assert.Equal("lobster", MarketDataImporter.DetectFormat([MarketDataFiles.AmznMessage5, MarketDataFiles.AmznBook5]));
+        Assert.Equal("csv", MarketDataImporter.DetectFormat([MarketDataFiles.BinanceDepth, MarketDataFiles.BinanceTrades]));
+    }
+
     [Theory]
     [InlineData("timestamp,price,size,side", CsvFileKind.GenericTrades)]
     [InlineData("timestamp,ask_price_1,ask_size_1,bid_price_1,bid_size_1", CsvFileKind.GenericSnapshots)]

@@ -36,7 +36,7 @@ public class LobsterParserTests
         Assert.Equal(223.82, ds.Trades.Prices[0]);
         Assert.Equal(1, ds.Trades.Sizes[0]);
         Assert.Equal(1, ds.Trades.Sides[0]);
-        Assert.Equal(34200_017459617L, ds.Trades.Times[0] - ds.Book.Times[0] + ds.Book.Times[0] - ToDay(ds.Book.Times[0]));
+        Assert.Equal(34200_017459617L, ds.Trades.Times[0] - ToDay(ds.Trades.Times[0]));   // ns after midnight, all 9 decimals kept
     }
 
     private static long ToDay(long ns) => ns - ns % (86_400L * 1_000_000_000L);

@@ -47,6 +47,16 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void Unusual_but_valid_number_forms_parse_like_plain_ones()
+    {
+        var plain = Lobster(Msg, Book);
+        var odd = Lobster(Msg.Replace("34200.1,", "34200.1000000009,").Replace("34200.2,1,2,50", "34200.2,1,2,+50"), Book.Replace("1001000,20,", "1001000,+20,"));
+        Assert.Equal(plain.Book.Times.ToArray(), odd.Book.Times.ToArray());   // digits beyond the 9th decimal are truncated
+        Assert.Equal(plain.Book.AskSizes.ToArray(), odd.Book.AskSizes.ToArray());
+        Assert.Equal(plain.Trades.Sizes.ToArray(), odd.Trades.Sizes.ToArray());
+    }
+
+    [Fact]
     public void Truncated_last_message_row_is_a_column_count_error() =>
         Rejected(() => Lobster(Msg + "34200.4,1,3", Book + "1001000,40,1000000,100,1002000,30,999000,40\n"), M, 4, "", "expected 6 columns");
 
@@ -235,15 +245,69 @@ public class CrossedBookPolicyTests
     }
 }
 
-public class MarketDataBenchmarkTests
+public class MarketDataBenchmarkTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    /// <summary>Runs the fixed workload and prints the figures; speed is reported, never asserted.</summary>
     [Fact]
     public void Benchmark_runs_its_fixed_workload_and_reports_counts()
     {
-        var r = MarketDataBenchmark.Run(MarketDataFiles.DataDirectory, repetitions: 1);
+        var r = MarketDataBenchmark.Run(MarketDataFiles.DataDirectory, repetitions: 3);
+        output.WriteLine(r.ToString());
         Assert.Equal(155_935, r.LobsterRows);
         Assert.True(r.LobsterRowsPerSecond > 0 && r.ReplayBookUpdatesPerSecond > 0);
         Assert.True(r.ReplayBookUpdates > 1_000_000, $"{r.ReplayBookUpdates} updates");
         Assert.True(r.BinaryBytes > 0);
+    }
+}
+
+public class InputStreamTests
+{
+    /// <summary>A forward-only stream, as an HTTP upload body is.</summary>
+    private sealed class ForwardOnly(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 7));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private const string Trades = "timestamp,price,size,side\n2024-01-02T14:30:00Z,100,3,buy\n2024-01-02T14:30:01Z,101,2,sell\n";
+    private static readonly CsvImportOptions Opts = new() { Instrument = "XYZ" };
+
+    [Fact]
+    public void Forward_only_gzip_streams_parse_like_files()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Trades);
+        var plain = CsvMarketDataParser.Parse(null, CsvParserTests.Src("t.csv", Trades), Opts);
+        var upload = CsvMarketDataParser.Parse(null, new MarketDataSource("upload.bin", new ForwardOnly(CsvParserTests.Gzip(bytes))), Opts);
+        Assert.Equal(plain.Trades.Prices.ToArray(), upload.Trades.Prices.ToArray());
+        Assert.Equal(plain.ContentHash, upload.ContentHash);
+    }
+
+    [Fact]
+    public void Decompressed_size_limit_stops_gzip_bombs()
+    {
+        var big = System.Text.Encoding.UTF8.GetBytes("timestamp,price,size\n" + string.Concat(Enumerable.Repeat("2024-01-02T14:30:00Z,100,3\n", 100_000)));
+        var ex = Assert.Throws<MarketDataValidationException>(() => CsvMarketDataParser.Parse(null,
+            new MarketDataSource("bomb.csv.gz", new MemoryStream(CsvParserTests.Gzip(big))),
+            Opts with { Validation = new ValidationOptions { MaxDecompressedBytes = 100_000 } }));
+        Assert.Contains(ex.Errors, e => e.File == "bomb.csv.gz" && e.Message.Contains("larger than the limit of 100,000 bytes"));
+    }
+
+    [Fact]
+    public void Content_hash_follows_the_documented_recipe()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Trades);
+        var expected = System.Security.Cryptography.SHA256.HashData(
+            [.. System.Text.Encoding.UTF8.GetBytes("csv-trades\n"), .. System.Security.Cryptography.SHA256.HashData(bytes)]);
+        var ds = CsvMarketDataParser.Parse(null, CsvParserTests.Src("t.csv", Trades), Opts);
+        Assert.Equal(Convert.ToHexStringLower(expected), ds.ContentHash);
     }
 }

@@ -185,6 +185,53 @@ public class ReplayTests
         Assert.Contains("shorter than the 300-minute horizon", ex.Message);
     }
 
+    [Fact]
+    public void Transient_impact_on_a_flat_book_matches_the_closed_form()
+    {
+        // Flat two-level book (99.99/100.01, 1,000 shares at each of two levels a side), one snapshot and one 100-share print a second.
+        const int n = 7_200;
+        const long t0 = 1_700_000_000L * 1_000_000_000L;
+        var times = Enumerable.Range(0, n).Select(i => t0 + i * 1_000_000_000L).ToArray();
+        var book = new BookSeries(2, times,
+            Enumerable.Range(0, n).SelectMany(_ => new[] { 100.01, 100.02 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray(),
+            Enumerable.Range(0, n).SelectMany(_ => new[] { 99.99, 99.98 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray());
+        var trades = new TradeSeries(times, Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat((sbyte)1, n).ToArray());
+        var ds = new MarketDataset("csv", "FLAT", book, trades, [], new string('0', 64), ["flat"]);
+        var scenario = new Scenario
+        {
+            Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 0.06, HorizonMinutes = 10, Steps = 10 },  // 0.06 % of 1,000,000 = 600 shares
+            Market = new MarketSpec(),
+            Episodes = 3,
+            Strategies = ["twap"],
+        };
+        var r = ReplayRunner.Run(scenario, ds, new ReplayOptions { Adv = 1_000_000, ImpactDecaySeconds = 60, TransientImpactFactor = 1 });
+        // Each child of 60 shares adds 60 × (0.01 span + 0.01 spacing) / 2,000 visible = 0.0006; it decays by e^(−1) per 60 s step.
+        const double inc = 60 * 0.02 / 2_000;
+        double temp = 0;
+        for (var k = 0; k < 10; k++)
+        {
+            double d = 0;
+            for (var j = 1; j <= k; j++) d += inc * Math.Exp(-j);
+            temp += 60 * d;
+        }
+        foreach (var ep in r.Strategies[0].Episodes)
+        {
+            Assert.Equal(600 * 0.01 + temp, ep.ShortfallCurrency, 9);
+            Assert.Equal(temp / (100 * 600) * 1e4, ep.TemporaryImpactBps, 9);
+            Assert.Equal(0, ep.TimingBps, 12);
+            Assert.Equal(0.01, ep.MaxParticipation, 12);  // 60 shares against 6,000 recorded in each minute
+        }
+    }
+
+    [Fact]
+    public void Replay_options_round_trip_through_json_with_a_named_segment()
+    {
+        var o = new ReplayOptions { Segment = ReplaySegment.Test, TrainFraction = 0.8, ImpactDecaySeconds = 30 };
+        var json = System.Text.Json.JsonSerializer.Serialize(o, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.Contains("\"segment\":\"Test\"", json);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<ReplayOptions>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+    }
+
     private static int RowAtOrBefore(BookSeries b, long t)
     {
         var row = 0;
