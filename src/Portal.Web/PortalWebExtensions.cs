@@ -7,7 +7,10 @@ using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Leaderboards;
 using Portal.Web.Features.Runs;
+using Portal.Web.Features.Teams;
+using Portal.Web.Features.Tokens;
 
 namespace Portal.Web;
 
@@ -26,6 +29,9 @@ public static class PortalWebExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
         builder.Services.AddTransient<DemoSeeder>();
+        builder.Services.AddScoped<TeamService>();
+        builder.Services.AddScoped<TokenService>();
+        builder.Services.AddScoped<LeaderboardService>();
     }
 
     /// <summary>Migrates the database and seeds the demo before the app starts serving.</summary>
@@ -59,6 +65,9 @@ public static class PortalWebExtensions
         app.MapPortalApi();
         app.MapScenarioApi();
         app.MapAccountEndpoints();
+        app.MapTeamApi();
+        app.MapTokenApi();
+        app.MapLeaderboardApi();
         var options = app.Services.GetRequiredService<PortalOptions>();
         if (options.Dashboard)
         {

@@ -299,6 +299,12 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("HorizonBucket")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsOutOfSample")
+                        .HasColumnType("boolean");
+
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("double precision");
 
@@ -307,6 +313,11 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("Regime")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("uuid");
@@ -322,6 +333,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("SizeBucket")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -342,6 +356,8 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
                     b.ToTable("Runs");
                 });

@@ -290,6 +290,12 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HorizonBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOutOfSample")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("REAL");
 
@@ -298,6 +304,11 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<double>("Progress")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("Regime")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("TEXT");
@@ -312,6 +323,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SizeBucket")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedUtc")
@@ -333,6 +347,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
                     b.ToTable("Runs");
                 });

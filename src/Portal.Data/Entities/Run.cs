@@ -38,5 +38,17 @@ public sealed class Run
     public double? OptimumExpectedCostBps { get; set; }
     public List<RunStrategyResult> Strategies { get; set; } = [];
 
+    /// <summary>
+    /// Whether the results count on leaderboards. Simulated runs always do (their seeds are fresh); a run evaluated on
+    /// the training part of a dataset, or an agent scored on the episodes it trained on, does not.
+    /// </summary>
+    public bool IsOutOfSample { get; set; } = true;
+    /// <summary>The scenario family's regime (see <see cref="ScenarioFamily"/>), copied from the scenario for indexed grouping.</summary>
+    public string Regime { get; set; } = "";
+    /// <summary>The scenario family's order-size bucket (<see cref="SizeBucket"/>).</summary>
+    public SizeBucket SizeBucket { get; set; }
+    /// <summary>The scenario family's horizon bucket (<see cref="HorizonBucket"/>).</summary>
+    public HorizonBucket HorizonBucket { get; set; }
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

@@ -58,6 +58,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
             Seed = scenario.Seed,
             CreatedBy = access.UserName,
         };
+        ScenarioFamily.Of(scenario).ApplyTo(run);
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
         queue.Enqueue(run.Id);
