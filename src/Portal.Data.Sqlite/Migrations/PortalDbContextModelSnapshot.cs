@@ -310,6 +310,11 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScenarioHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("TEXT");
 
@@ -347,6 +352,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "ScenarioHash");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 

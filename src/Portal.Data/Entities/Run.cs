@@ -49,6 +49,11 @@ public sealed class Run
     public SizeBucket SizeBucket { get; set; }
     /// <summary>The scenario family's horizon bucket (<see cref="HorizonBucket"/>).</summary>
     public HorizonBucket HorizonBucket { get; set; }
+    /// <summary>
+    /// SHA-256 (hex) of <see cref="ScenarioJson"/>, seed and episodes included: two runs with the same fingerprint drew
+    /// the same market paths, so leaderboards count only the first of them.
+    /// </summary>
+    public string ScenarioHash { get; set; } = "";
 
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

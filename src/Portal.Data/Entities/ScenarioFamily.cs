@@ -27,9 +27,9 @@ public enum HorizonBucket
     UpTo30Min = 1,
     /// <summary>More than 30 minutes, up to 1 hour.</summary>
     UpTo1Hour = 2,
-    /// <summary>More than 1 hour, up to one day (1,440 minutes).</summary>
+    /// <summary>More than 1 hour, up to one trading day (the scenario's trading minutes per day, 390 by default).</summary>
     UpTo1Day = 3,
-    /// <summary>More than one day.</summary>
+    /// <summary>More than one trading day.</summary>
     Longer = 4,
 }
 
@@ -42,7 +42,7 @@ public sealed record ScenarioFamily(string Regime, SizeBucket Size, HorizonBucke
     public static ScenarioFamily Of(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return new ScenarioFamily(scenario.Market.Regime, SizeOf(scenario.Order.SizePctAdv), HorizonOf(scenario.Order.HorizonMinutes));
+        return new ScenarioFamily(scenario.Market.Regime, SizeOf(scenario.Order.SizePctAdv), HorizonOf(scenario.Order.HorizonMinutes, scenario.Market.TradingMinutesPerDay));
     }
 
     /// <param name="sizePctAdv">Order size in percent of ADV; must be positive and finite.</param>
@@ -61,9 +61,14 @@ public sealed record ScenarioFamily(string Regime, SizeBucket Size, HorizonBucke
         };
     }
 
-    /// <param name="horizonMinutes">Horizon in minutes; must be positive and finite.</param>
-    public static HorizonBucket HorizonOf(double horizonMinutes)
+    /// <param name="horizonMinutes">Horizon in trading minutes; must be positive and finite.</param>
+    /// <param name="tradingMinutesPerDay">Length of a trading day in minutes (390 for a US equity session); must be more than 60.</param>
+    public static HorizonBucket HorizonOf(double horizonMinutes, double tradingMinutesPerDay = 390)
     {
+        if (!(tradingMinutesPerDay > 60) || double.IsInfinity(tradingMinutesPerDay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tradingMinutesPerDay), tradingMinutesPerDay, "A trading day must last more than 60 minutes (and be finite).");
+        }
         if (!(horizonMinutes > 0) || double.IsInfinity(horizonMinutes))
         {
             throw new ArgumentOutOfRangeException(nameof(horizonMinutes), horizonMinutes, "The horizon must be a positive, finite number of minutes.");
@@ -73,19 +78,27 @@ public sealed record ScenarioFamily(string Regime, SizeBucket Size, HorizonBucke
             <= 5 => HorizonBucket.UpTo5Min,
             <= 30 => HorizonBucket.UpTo30Min,
             <= 60 => HorizonBucket.UpTo1Hour,
-            <= 1440 => HorizonBucket.UpTo1Day,
+            _ when horizonMinutes <= tradingMinutesPerDay => HorizonBucket.UpTo1Day,
             _ => HorizonBucket.Longer,
         };
     }
 
-    /// <summary>Copies the family into a run so that leaderboards can group and filter on indexed columns.</summary>
+    /// <summary>
+    /// Copies the family into a run so that leaderboards can group and filter on indexed columns, and fingerprints the
+    /// run's scenario JSON (<see cref="Run.ScenarioHash"/>) so that an identical re-run is not counted twice.
+    /// </summary>
     public void ApplyTo(Run run)
     {
         ArgumentNullException.ThrowIfNull(run);
         run.Regime = Regime;
         run.SizeBucket = Size;
         run.HorizonBucket = Horizon;
+        run.ScenarioHash = Fingerprint(run.ScenarioJson);
     }
+
+    /// <summary>SHA-256 of the scenario JSON as lower-case hex.</summary>
+    public static string Fingerprint(string scenarioJson) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scenarioJson ?? "")));
 
     public static string Label(SizeBucket bucket) => bucket switch
     {

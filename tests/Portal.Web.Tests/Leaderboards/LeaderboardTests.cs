@@ -65,6 +65,24 @@ public sealed class LeaderboardTests
     }
 
     [Fact]
+    public async Task An_identical_rerun_is_counted_once_but_the_same_scenario_with_another_seed_counts()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        const string seed1 = "{\"name\":\"s\",\"seed\":1}", seed2 = "{\"name\":\"s\",\"seed\":2}";
+        var first = await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1.0, 3])], createdUtc: DateTime.UtcNow.AddMinutes(-2), scenarioJson: seed1);
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1.0, 3])], createdUtc: DateTime.UtcNow.AddMinutes(-1), scenarioJson: seed1);
+        var other = await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [5.0, 7])], scenarioJson: seed2);
+
+        var page = await server.Create<LeaderboardService>().PageAsync(await server.AccessAsync(userId), new LeaderboardFilter(), LeaderboardOrder.MeanShortfall, 0, 10);
+
+        var row = Assert.Single(page.Rows);
+        Assert.Equal((2, 4L, 4.0), (row.Runs, row.Episodes, row.MeanBps));
+        Assert.Equal([other, first], row.LatestRunIds);
+    }
+
+    [Fact]
     public async Task Filters_narrow_to_a_regime_bucket_or_strategy_and_rows_link_to_the_latest_runs()
     {
         await using var server = await PortalServer.StartAsync();

@@ -21,8 +21,8 @@ public sealed class ScenarioFamilyTests
     [InlineData(30.0, HorizonBucket.UpTo30Min)]
     [InlineData(60.0, HorizonBucket.UpTo1Hour)]
     [InlineData(61.0, HorizonBucket.UpTo1Day)]
-    [InlineData(1440.0, HorizonBucket.UpTo1Day)]
-    [InlineData(1441.0, HorizonBucket.Longer)]
+    [InlineData(390.0, HorizonBucket.UpTo1Day)]
+    [InlineData(391.0, HorizonBucket.Longer)]
     public void Horizons_fall_in_the_buckets_with_inclusive_upper_edges(double minutes, HorizonBucket expected) =>
         Assert.Equal(expected, ScenarioFamily.HorizonOf(minutes));
 
@@ -35,6 +35,14 @@ public sealed class ScenarioFamilyTests
     {
         Assert.Equal("sizePctAdv", Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioFamily.SizeOf(value)).ParamName);
         Assert.Equal("horizonMinutes", Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioFamily.HorizonOf(value)).ParamName);
+    }
+
+    [Fact]
+    public void A_trading_day_is_the_scenarios_own_length()
+    {
+        Assert.Equal(HorizonBucket.UpTo1Day, ScenarioFamily.HorizonOf(480, tradingMinutesPerDay: 480));
+        Assert.Equal(HorizonBucket.Longer, ScenarioFamily.HorizonOf(481, tradingMinutesPerDay: 480));
+        Assert.Equal("tradingMinutesPerDay", Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioFamily.HorizonOf(30, 0)).ParamName);
     }
 
     [Fact]

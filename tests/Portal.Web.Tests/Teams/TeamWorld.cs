@@ -59,14 +59,15 @@ public static class TeamWorld
     /// <summary>A succeeded run with stored summaries and episodes: <paramref name="episodes"/>[k] are strategy k's shortfalls.</summary>
     public static async Task<Guid> AddSucceededRunAsync(
         this PortalServer server, Guid teamId, string regime, SizeBucket size, HorizonBucket horizon,
-        IReadOnlyList<(string StrategyId, double[] Shortfalls)> episodes, RunStatus status = RunStatus.Succeeded, bool outOfSample = true, DateTime? createdUtc = null)
+        IReadOnlyList<(string StrategyId, double[] Shortfalls)> episodes, RunStatus status = RunStatus.Succeeded, bool outOfSample = true, DateTime? createdUtc = null, string? scenarioJson = null)
     {
         await using var db = await server.Db();
         var run = new Run
         {
-            TeamId = teamId, ScenarioName = $"{regime} test", ScenarioJson = "{}", Status = status, Regime = regime, SizeBucket = size,
+            TeamId = teamId, ScenarioName = $"{regime} test", ScenarioJson = scenarioJson ?? $"{{\"run\":\"{Guid.NewGuid()}\"}}", Status = status, Regime = regime, SizeBucket = size,
             HorizonBucket = horizon, IsOutOfSample = outOfSample, Episodes = episodes[0].Shortfalls.Length, CreatedUtc = createdUtc ?? DateTime.UtcNow,
         };
+        run.ScenarioHash = ScenarioFamily.Fingerprint(run.ScenarioJson);
         db.Runs.Add(run);
         for (var k = 0; k < episodes.Count; k++)
         {

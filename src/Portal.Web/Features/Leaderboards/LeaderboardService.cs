@@ -56,7 +56,9 @@ public sealed record LeaderboardPage(IReadOnlyList<LeaderboardRow> Rows, int Tot
 /// a slow schedule carries. CVaR95 would need every episode sorted per group, which a GROUP BY over the summaries
 /// cannot give; mean + k·std ranks the same way whenever the cost distributions are close to normal.
 /// Only runs with <see cref="Run.IsOutOfSample"/> count: every simulated run does (fresh seeds); runs scored on the
-/// training part of a dataset do not.
+/// training part of a dataset do not. A re-run with the same scenario, seed and episodes reproduces the same paths bit
+/// for bit, so pooling it again would only shrink the interval falsely: of runs with the same
+/// <see cref="Run.ScenarioHash"/>, only the first counts.
 /// </remarks>
 public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFactory)
 {
@@ -157,7 +159,9 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
 
     private static IQueryable<Run> Runs(PortalDbContext db, TeamAccess access, LeaderboardFilter filter)
     {
-        var runs = db.Runs.AsNoTracking().Where(r => r.TeamId == access.TeamId && r.Status == RunStatus.Succeeded && r.IsOutOfSample);
+        var counted = db.Runs.Where(r => r.TeamId == access.TeamId && r.Status == RunStatus.Succeeded && r.IsOutOfSample);
+        // An identical re-run (same scenario JSON, seed and episodes) repeats the same market paths: only the first counts.
+        var runs = counted.AsNoTracking().Where(r => !counted.Any(o => o.ScenarioHash == r.ScenarioHash && o.ScenarioHash != "" && o.CreatedUtc < r.CreatedUtc));
         if (!string.IsNullOrEmpty(filter.Regime))
         {
             runs = runs.Where(r => r.Regime == filter.Regime);

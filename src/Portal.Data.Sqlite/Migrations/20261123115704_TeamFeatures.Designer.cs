@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261123114236_TeamFeatures")]
+    [Migration("20261123115704_TeamFeatures")]
     partial class TeamFeatures
     {
         /// <inheritdoc />
@@ -313,6 +313,11 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScenarioHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("TEXT");
 
@@ -350,6 +355,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "ScenarioHash");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 

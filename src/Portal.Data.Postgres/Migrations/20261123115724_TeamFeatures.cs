@@ -32,12 +32,25 @@ namespace Portal.Data.Postgres.Migrations
                 nullable: false,
                 defaultValue: "");
 
+            migrationBuilder.AddColumn<string>(
+                name: "ScenarioHash",
+                table: "Runs",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.AddColumn<int>(
                 name: "SizeBucket",
                 table: "Runs",
                 type: "integer",
                 nullable: false,
                 defaultValue: 0);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Runs_TeamId_ScenarioHash",
+                table: "Runs",
+                columns: new[] { "TeamId", "ScenarioHash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Runs_TeamId_Status_IsOutOfSample_Regime_SizeBucket_HorizonB~",
@@ -48,6 +61,10 @@ namespace Portal.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Runs_TeamId_ScenarioHash",
+                table: "Runs");
+
             migrationBuilder.DropIndex(
                 name: "IX_Runs_TeamId_Status_IsOutOfSample_Regime_SizeBucket_HorizonB~",
                 table: "Runs");
@@ -62,6 +79,10 @@ namespace Portal.Data.Postgres.Migrations
 
             migrationBuilder.DropColumn(
                 name: "Regime",
+                table: "Runs");
+
+            migrationBuilder.DropColumn(
+                name: "ScenarioHash",
                 table: "Runs");
 
             migrationBuilder.DropColumn(

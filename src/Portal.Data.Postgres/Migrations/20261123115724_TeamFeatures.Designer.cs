@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261123114251_TeamFeatures")]
+    [Migration("20261123115724_TeamFeatures")]
     partial class TeamFeatures
     {
         /// <inheritdoc />
@@ -322,6 +322,11 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("ScenarioHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("uuid");
 
@@ -359,6 +364,8 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "ScenarioHash");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
