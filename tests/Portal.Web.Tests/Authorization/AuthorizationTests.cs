@@ -233,6 +233,19 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_admins_of_the_operators_team_open_the_job_dashboard_not_admins_of_other_teams()
+    {
+        using var operatorAdmin = await _server.SignedInClientAsync();
+        using var otherAdmin = await _server.SignedInClientAsync(OutsiderEmail, TeamWorld.Password);
+
+        var allowed = await operatorAdmin.GetAsync("/hangfire");
+        var refused = await otherAdmin.GetAsync("/hangfire");
+
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.True(refused.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{(int)refused.StatusCode}");
+    }
+
+    [Fact]
     public async Task A_revoked_token_stops_working_at_once()
     {
         using var admin = await _server.SignedInClientAsync();
