@@ -25,6 +25,8 @@ public sealed class NewUserEndToEndTests
             await page.WaitForURLAsync(new Regex("/login"));
             await page.ClickAsync("#register-link");
             await page.WaitForURLAsync(new Regex("/register"));
+            // The sign-in page also has an #email field: wait until the registration form has replaced it.
+            await page.Locator("#display-name").WaitForAsync();
             await page.FillAsync("#email", "newcomer@desk.test");
             await page.FillAsync("#display-name", "Nora Newcomer");
             await page.FillAsync("#password", "Newcomer-Pass-7");
