@@ -45,6 +45,25 @@ public sealed class NewUserEndToEndTests
             Assert.Contains("Equities desk", await page.Locator("#current-team").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(1, await page.Locator("#member-table tbody tr").CountAsync());
 
+            step("add a colleague by email; the only admin cannot remove themselves");
+            await page.FillAsync("#member-email", PortalServer.DemoEmail);
+            await page.ClickAsync("#add-member");
+            await page.Locator($"#member-table tr[data-email='{PortalServer.DemoEmail}']").WaitForAsync();
+            await page.Locator("#member-table tr[data-email='newcomer@desk.test'] .remove-member").ClickAsync();
+            await page.Locator("#team-error").WaitForAsync();
+            Assert.Contains("at least one admin", await page.Locator("#team-error").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(2, await page.Locator("#member-table tbody tr").CountAsync());
+
+            step("create a personal access token, see it once, revoke it");
+            await page.GotoAsync("/tokens");
+            await page.WaitForInteractiveAsync();
+            await page.FillAsync("#token-name", "nightly backtests");
+            await page.ClickAsync("#create-token");
+            await page.Locator("#new-token").WaitForAsync();
+            Assert.Matches("^el_[0-9a-f]{48}$", await page.Locator("#new-token").InnerTextAsync());
+            await page.Locator("#token-table .revoke-token").ClickAsync();
+            await page.Locator("#token-table td.status", new PageLocatorOptions { HasTextString = "revoked" }).WaitForAsync();
+
             step("build a scenario from the size and horizon presets");
             await page.GotoAsync("/scenarios/new");
             await page.WaitForInteractiveAsync();
