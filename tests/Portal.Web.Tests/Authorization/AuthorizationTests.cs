@@ -137,6 +137,17 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_team_endpoints()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _server.BaseAddress };
+
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/api/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Superset(new HashSet<string> { "/api/leaderboards", "/api/tokens", "/api/tokens/{id}", "/api/teams", "/api/team/members", "/api/team/members/{userId}" }, paths.ToHashSet());
+    }
+
+    [Fact]
     public async Task Anonymous_callers_get_401_on_the_api_and_the_login_page_elsewhere()
     {
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _server.BaseAddress };

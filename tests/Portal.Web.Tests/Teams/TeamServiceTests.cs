@@ -80,24 +80,22 @@ public sealed class TeamServiceTests
     public async Task Registering_creates_the_account_and_a_personal_team_with_its_creator_as_admin()
     {
         await using var server = await PortalServer.StartAsync();
-        var cookies = new CookieContainer();
-        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
-        var page = await client.GetStringAsync("/register");
-        var antiforgery = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
-        var weak = await client.PostAsync("/account/register", Form(antiforgery, "new@test.local", "New Analyst", "short"));
-        var ok = await client.PostAsync("/account/register", Form(antiforgery, "new@test.local", "New Analyst", "Good-Password-9"));
-        var again = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress }
-            .PostAsync("/account/register", Form(antiforgery, "new@test.local", "Twin", "Good-Password-9"));
+        var (weak, _) = await RegisterAsync(server, "new@test.local", "New Analyst", "short");
+        var (ok, client) = await RegisterAsync(server, "new@test.local", "New Analyst", "Good-Password-9");
+        var (again, _) = await RegisterAsync(server, "NEW@test.local", "Twin", "Good-Password-9");
+        var (longName, _) = await RegisterAsync(server, "long@test.local", new string('x', 100), "Good-Password-9");
 
         Assert.StartsWith("/register?error=", weak.Headers.Location?.OriginalString);
         Assert.Equal("/", ok.Headers.Location?.OriginalString);
+        Assert.StartsWith("/register?error=", again.Headers.Location?.OriginalString);
+        Assert.Equal("/", longName.Headers.Location?.OriginalString);
         var teams = await client.GetFromJsonAsync<JsonElement>("/api/teams");
         var only = Assert.Single(teams.EnumerateArray());
         Assert.Equal(("New Analyst's team", "Admin", true), (only.GetProperty("name").GetString(), only.GetProperty("role").GetString(), only.GetProperty("isCurrent").GetBoolean()));
-        Assert.NotEqual("/", again.Headers.Location?.OriginalString);
         await using var db = await server.Db();
-        Assert.Equal(1, await db.Users.CountAsync(u => u.Email == "new@test.local"));
+        Assert.Equal(1, await db.Users.CountAsync(u => u.NormalizedEmail == "NEW@TEST.LOCAL"));
+        Assert.Equal(new string('x', 93) + "'s team", (await db.Teams.SingleAsync(t => t.Name.StartsWith("xxx"))).Name);
     }
 
     [Fact]
@@ -116,6 +114,15 @@ public sealed class TeamServiceTests
         Assert.Equal(("Rates desk", "Admin"), (current.GetProperty("name").GetString(), current.GetProperty("role").GetString()));
         Assert.Equal(2, teams.GetArrayLength());
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/api/scenarios")).EnumerateArray());
+    }
+
+    /// <summary>Registers through the form as a fresh browser would: fetch the page (antiforgery token), post it.</summary>
+    private static async Task<(HttpResponseMessage Response, HttpClient Client)> RegisterAsync(PortalServer server, string email, string name, string password)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        var page = await client.GetStringAsync("/register");
+        var antiforgery = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return (await client.PostAsync("/account/register", Form(antiforgery, email, name, password)), client);
     }
 
     private static FormUrlEncodedContent Form(string antiforgery, string email, string name, string password) => new(new Dictionary<string, string>

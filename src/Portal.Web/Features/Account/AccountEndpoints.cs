@@ -49,7 +49,8 @@ public static class AccountEndpoints
             {
                 return Results.Redirect(Back(string.Join(" ", created.Errors.Select(e => e.Description))));
             }
-            await teams.CreateAsync(user.Id, $"{displayName}'s team");
+            const string suffix = "'s team";
+            await teams.CreateAsync(user.Id, displayName[..Math.Min(displayName.Length, TeamService.MaxNameLength - suffix.Length)] + suffix);
             await signIn.SignInAsync(user, isPersistent: true);
             return Results.LocalRedirect("/");
         });
