@@ -131,18 +131,28 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
         }
         var all = await ComputeAsync(access, filter, order, ct);
         var rows = all.Skip(page * pageSize).Take(pageSize).ToList();
+        if (rows.Count == 0)
+        {
+            return new LeaderboardPage(rows, all.Count);
+        }
+        // One query for the links of the whole page: the runs of the page's regimes and strategies, newest first.
+        var regimes = rows.Select(r => r.Regime).Distinct().ToList();
+        var strategies = rows.Select(r => r.StrategyId).Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var candidates = await (
+                from s in db.RunStrategyResults
+                join r in Runs(db, access, filter) on s.RunId equals r.Id
+                where regimes.Contains(r.Regime) && strategies.Contains(s.StrategyId)
+                orderby r.CreatedUtc descending
+                select new { r.Regime, r.SizeBucket, r.HorizonBucket, s.StrategyId, r.Id })
+            .ToListAsync(ct);
+        var links = candidates
+            .GroupBy(c => (c.Regime, c.SizeBucket, c.HorizonBucket, c.StrategyId))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Guid>)g.Select(c => c.Id).Take(RunLinks).ToList());
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var family = new LeaderboardFilter(row.Regime, row.SizeBucket, row.HorizonBucket);
-            var ids = await (
-                    from r in Runs(db, access, family)
-                    where db.RunStrategyResults.Any(s => s.RunId == r.Id && s.StrategyId == row.StrategyId)
-                    orderby r.CreatedUtc descending
-                    select r.Id)
-                .Take(RunLinks).ToListAsync(ct);
-            rows[i] = row with { LatestRunIds = ids };
+            rows[i] = row with { LatestRunIds = links.GetValueOrDefault((row.Regime, row.SizeBucket, row.HorizonBucket, row.StrategyId), []) };
         }
         return new LeaderboardPage(rows, all.Count);
     }
