@@ -46,6 +46,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(r => new { r.TeamId, r.CreatedUtc });
             e.HasIndex(r => r.Status);
+            e.Property(r => r.Regime).HasMaxLength(40);
+            e.HasIndex(r => new { r.TeamId, r.Status, r.IsOutOfSample, r.Regime, r.SizeBucket, r.HorizonBucket });
+            e.Property(r => r.ScenarioHash).HasMaxLength(64);
+            e.HasIndex(r => new { r.TeamId, r.ScenarioHash });
             e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId);
             e.Ignore(r => r.IsFinished);
         });

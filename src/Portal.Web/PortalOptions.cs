@@ -15,6 +15,13 @@ public sealed class PortalOptions
 
     public string DemoTeam { get; set; } = "Demo desk";
 
-    /// <summary>Host the Hangfire dashboard at /hangfire (admins only).</summary>
+    /// <summary>Host the Hangfire dashboard at /hangfire (admins of the operators' team only).</summary>
     public bool Dashboard { get; set; } = true;
+
+    /// <summary>
+    /// The team whose admins may open the Hangfire dashboard, which shows every team's jobs. Empty: the team created
+    /// first (the demo desk in the embedded mode). Anyone can register and administer a team of their own, so being
+    /// an admin of some team is not enough.
+    /// </summary>
+    public string? DashboardTeam { get; set; }
 }

@@ -9,7 +9,10 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Reports;
+using Portal.Web.Features.Leaderboards;
 using Portal.Web.Features.Runs;
+using Portal.Web.Features.Teams;
+using Portal.Web.Features.Tokens;
 
 namespace Portal.Web;
 
@@ -32,6 +35,9 @@ public static class PortalWebExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddTransient<DemoSeeder>();
+        builder.Services.AddScoped<TeamService>();
+        builder.Services.AddScoped<TokenService>();
+        builder.Services.AddScoped<LeaderboardService>();
     }
 
     /// <summary>Migrates the database and seeds the demo before the app starts serving.</summary>
@@ -67,6 +73,9 @@ public static class PortalWebExtensions
         app.MapReportApi();
         app.MapDatasetApi();
         app.MapAccountEndpoints();
+        app.MapTeamApi();
+        app.MapTokenApi();
+        app.MapLeaderboardApi();
         var options = app.Services.GetRequiredService<PortalOptions>();
         if (options.Dashboard)
         {

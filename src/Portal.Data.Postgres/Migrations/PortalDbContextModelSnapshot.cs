@@ -434,6 +434,12 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("HorizonBucket")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsOutOfSample")
+                        .HasColumnType("boolean");
+
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("double precision");
 
@@ -442,6 +448,16 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("Regime")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ScenarioHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("uuid");
@@ -457,6 +473,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("SizeBucket")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -477,6 +496,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "ScenarioHash");
+
+                    b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
                     b.ToTable("Runs");
                 });

@@ -425,6 +425,12 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HorizonBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOutOfSample")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("REAL");
 
@@ -433,6 +439,16 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<double>("Progress")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("Regime")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScenarioHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ScenarioId")
                         .HasColumnType("TEXT");
@@ -447,6 +463,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SizeBucket")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedUtc")
@@ -468,6 +487,10 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.HasIndex("TeamId", "ScenarioHash");
+
+                    b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
                     b.ToTable("Runs");
                 });

@@ -38,5 +38,22 @@ public sealed class Run
     public double? OptimumExpectedCostBps { get; set; }
     public List<RunStrategyResult> Strategies { get; set; } = [];
 
+    /// <summary>
+    /// Whether the results count on leaderboards. Simulated runs always do (their seeds are fresh); a run evaluated on
+    /// the training part of a dataset, or an agent scored on the episodes it trained on, does not.
+    /// </summary>
+    public bool IsOutOfSample { get; set; } = true;
+    /// <summary>The scenario family's regime (see <see cref="ScenarioFamily"/>), copied from the scenario for indexed grouping.</summary>
+    public string Regime { get; set; } = "";
+    /// <summary>The scenario family's order-size bucket (<see cref="SizeBucket"/>).</summary>
+    public SizeBucket SizeBucket { get; set; }
+    /// <summary>The scenario family's horizon bucket (<see cref="HorizonBucket"/>).</summary>
+    public HorizonBucket HorizonBucket { get; set; }
+    /// <summary>
+    /// SHA-256 (hex) of <see cref="ScenarioJson"/>, seed and episodes included: two runs with the same fingerprint drew
+    /// the same market paths, so leaderboards count only the first of them.
+    /// </summary>
+    public string ScenarioHash { get; set; } = "";
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

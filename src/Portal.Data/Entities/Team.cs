@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Data.Entities;
 
 /// <summary>A desk's group of analysts. Every scenario, run, dataset and token belongs to exactly one team.</summary>
@@ -10,6 +12,7 @@ public sealed class Team
 }
 
 /// <summary>What a member may do in a team.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TeamRole>))]
 public enum TeamRole
 {
     /// <summary>Reads everything the team has.</summary>

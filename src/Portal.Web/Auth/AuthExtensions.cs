@@ -1,5 +1,6 @@
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 
@@ -62,7 +63,10 @@ public static class AuthExtensions
     }
 }
 
-/// <summary>The Hangfire dashboard is for admins of the team they are working in.</summary>
+/// <summary>
+/// The Hangfire dashboard lists every team's jobs, so it is for the admins of one operators' team only
+/// (<see cref="PortalOptions.DashboardTeam"/>, or the team created first), working in that team.
+/// </summary>
 public sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorizationFilter
 {
     public async Task<bool> AuthorizeAsync(DashboardContext context)
@@ -73,6 +77,17 @@ public sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorizationFi
             return false;
         }
         var access = await http.RequestServices.GetRequiredService<TeamAccessResolver>().ResolveAsync(http.User, http.RequestAborted);
-        return access?.IsAdmin == true;
+        if (access?.IsAdmin != true)
+        {
+            return false;
+        }
+        var options = http.RequestServices.GetRequiredService<PortalOptions>();
+        var dbFactory = http.RequestServices.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
+        var teams = db.Teams.AsNoTracking();
+        var operators = string.IsNullOrWhiteSpace(options.DashboardTeam)
+            ? await teams.OrderBy(t => t.CreatedUtc).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(http.RequestAborted)
+            : await teams.Where(t => t.Name == options.DashboardTeam).OrderBy(t => t.CreatedUtc).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(http.RequestAborted);
+        return operators == access.TeamId;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Web.Features.Teams;
 
 namespace Portal.Web.Features.Account;
 
@@ -28,6 +29,30 @@ public static class AccountEndpoints
                 return Results.Redirect($"/login?error={reason}&returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}");
             }
             return Results.LocalRedirect(LocalOrHome(returnUrl));
+        });
+
+        account.MapPost("/register", async (
+            [FromForm] string email, [FromForm] string displayName, [FromForm] string password,
+            SignInManager<PortalUser> signIn, UserManager<PortalUser> users, TeamService teams) =>
+        {
+            email = email.Trim();
+            displayName = displayName.Trim();
+            string Back(string error) =>
+                $"/register?error={Uri.EscapeDataString(error)}&email={Uri.EscapeDataString(email)}&displayName={Uri.EscapeDataString(displayName)}";
+            if (displayName.Length is 0 or > 100)
+            {
+                return Results.Redirect(Back("The display name must have 1 to 100 characters."));
+            }
+            var user = new PortalUser { UserName = email, Email = email, DisplayName = displayName };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                return Results.Redirect(Back(string.Join(" ", created.Errors.Select(e => e.Description))));
+            }
+            const string suffix = "'s team";
+            await teams.CreateAsync(user.Id, displayName[..Math.Min(displayName.Length, TeamService.MaxNameLength - suffix.Length)] + suffix);
+            await signIn.SignInAsync(user, isPersistent: true);
+            return Results.LocalRedirect("/");
         });
 
         account.MapPost("/logout", async (SignInManager<PortalUser> signIn) =>

@@ -58,6 +58,9 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
             Seed = scenario.Seed,
             CreatedBy = access.UserName,
         };
+        ScenarioFamily.Of(scenario).ApplyTo(run);
+        // Replays of a dataset's training part (or of all of it) are in-sample: they stay off the leaderboards.
+        run.IsOutOfSample = scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test;
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
         queue.Enqueue(run.Id);

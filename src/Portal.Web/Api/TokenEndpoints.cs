@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Portal.Web.Auth;
+using Portal.Web.Features.Tokens;
+
+namespace Portal.Web.Api;
+
+/// <summary>Personal access tokens over HTTP: the caller's own tokens in the current team.</summary>
+public static class TokenEndpoints
+{
+    public static void MapTokenApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/tokens").RequireAuthorization().WithTags("Tokens");
+
+        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
+            await resolver.ResolveAsync(user, ct) is { } access ? Results.Ok(await tokens.ListAsync(access, ct)) : Results.Forbid())
+            .WithName("ListTokens").Produces<IReadOnlyList<TokenView>>();
+
+        api.MapPost("/", async (CreateTokenRequest body, ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
+        {
+            if (await resolver.ResolveAsync(user, ct) is not { } access)
+            {
+                return Results.Forbid();
+            }
+            if (!access.CanRun)
+            {
+                return Results.Problem("Viewers cannot create tokens.", statusCode: StatusCodes.Status403Forbidden);
+            }
+            try
+            {
+                var created = await tokens.CreateAsync(access, body.Name, ct);
+                return Results.Created($"/api/tokens/{created.Id}", created);
+            }
+            catch (ArgumentException e)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [e.Message] });
+            }
+        }).WithName("CreateToken").Produces<CreatedToken>(StatusCodes.Status201Created).ProducesValidationProblem();
+
+        api.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
+            await resolver.ResolveAsync(user, ct) is { } access && await tokens.RevokeAsync(access, id, ct) ? Results.NoContent() : Results.NotFound())
+            .WithName("RevokeToken");
+    }
+}
+
+public sealed record CreateTokenRequest(string Name);

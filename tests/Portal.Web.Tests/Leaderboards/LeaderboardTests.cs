@@ -1,0 +1,147 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Entities;
+using Portal.Web.Features.Leaderboards;
+using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Tests.Teams;
+
+namespace Portal.Web.Tests.Leaderboards;
+
+public sealed class LeaderboardTests
+{
+    private const double Z95 = 1.959963984540054;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pooled_mean_std_and_CI_equal_those_of_every_episode_pooled_and_only_the_teams_succeeded_out_of_sample_runs_count(bool postgres)
+    {
+        await using var server = await PortalServer.StartAsync(postgres);
+        var team = await server.DemoTeamIdAsync();
+        var other = await server.CreateTeamAsync("Other desk");
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        double[] twap1 = [1, 2, 3, 4, 5.5], twap2 = [10, 12, 11], ac1 = [0, 1, 5, 2, 2], ac2 = [3, 3, 4];
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", twap1), ("ac", ac1)]);
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", twap2), ("ac", ac2)]);
+        // None of these may count: a failed run, an in-sample run, another team's run, all in the same family.
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [900.0, 900]), ("ac", [900.0, 900])], RunStatus.Failed);
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [900.0, 900]), ("ac", [900.0, 900])], outOfSample: false);
+        await server.AddSucceededRunAsync(other, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [900.0, 900]), ("ac", [900.0, 900])]);
+        // Another family: its own row.
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.UpTo1Pct, HorizonBucket.UpTo5Min, [("twap", [7.0, 9])]);
+
+        var rows = await server.Create<LeaderboardService>().ComputeAsync(await server.AccessAsync(userId), new LeaderboardFilter());
+
+        Assert.Equal(3, rows.Count);
+        var twap = rows.Single(r => r.Regime == "normal" && r.StrategyId == "twap");
+        AssertPooled([.. twap1, .. twap2], twap);
+        AssertPooled([.. ac1, .. ac2], rows.Single(r => r.Regime == "normal" && r.StrategyId == "ac"));
+        Assert.Equal(2, twap.Runs);
+        Assert.Equal(8, twap.Episodes);
+        var volatileRow = rows.Single(r => r.Regime == "volatile");
+        Assert.Equal((SizeBucket.UpTo1Pct, HorizonBucket.UpTo5Min, 1, 8.0), (volatileRow.SizeBucket, volatileRow.HorizonBucket, volatileRow.MeanRank, volatileRow.MeanBps));
+    }
+
+    [Fact]
+    public async Task Ranks_by_mean_and_by_mean_plus_std_differ_when_the_cheaper_strategy_is_riskier()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        // cheap: mean 5, std 10·√2 ≈ 14.1 → score 19.1; steady: mean 6, std 1 → score 7.
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("cheap", [-5.0, 15, -5, 15]), ("steady", [5.0, 7, 5, 7])]);
+        var service = server.Create<LeaderboardService>();
+        var access = await server.AccessAsync(userId);
+
+        var byMean = await service.ComputeAsync(access, new LeaderboardFilter());
+        var byRisk = await service.ComputeAsync(access, new LeaderboardFilter(), LeaderboardOrder.RiskAdjusted);
+
+        Assert.Equal(["cheap", "steady"], byMean.Select(r => r.StrategyId));
+        Assert.Equal(["steady", "cheap"], byRisk.Select(r => r.StrategyId));
+        var cheap = byMean[0];
+        Assert.Equal((1, 2), (cheap.MeanRank, cheap.RiskRank));
+        Assert.Equal(5 + LeaderboardService.RiskAversion * Math.Sqrt(400.0 / 3), cheap.RiskAdjustedBps, 9);
+    }
+
+    [Fact]
+    public async Task An_identical_rerun_is_counted_once_but_the_same_scenario_with_another_seed_counts()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        const string seed1 = "{\"name\":\"s\",\"seed\":1}", seed2 = "{\"name\":\"s\",\"seed\":2}";
+        var first = await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1.0, 3])], createdUtc: DateTime.UtcNow.AddMinutes(-2), scenarioJson: seed1);
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1.0, 3])], createdUtc: DateTime.UtcNow.AddMinutes(-1), scenarioJson: seed1);
+        var other = await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [5.0, 7])], scenarioJson: seed2);
+
+        var page = await server.Create<LeaderboardService>().PageAsync(await server.AccessAsync(userId), new LeaderboardFilter(), LeaderboardOrder.MeanShortfall, 0, 10);
+
+        var row = Assert.Single(page.Rows);
+        Assert.Equal((2, 4L, 4.0), (row.Runs, row.Episodes, row.MeanBps));
+        Assert.Equal([other, first], row.LatestRunIds);
+    }
+
+    [Fact]
+    public async Task Filters_narrow_to_a_regime_bucket_or_strategy_and_rows_link_to_the_latest_runs()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        var old = await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1.0, 2]), ("ac", [1.0, 2])], createdUtc: DateTime.UtcNow.AddHours(-1));
+        var recent = await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1.0, 2])]);
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.Over10Pct, HorizonBucket.Longer, [("twap", [1.0, 2])]);
+        var service = server.Create<LeaderboardService>();
+        var access = await server.AccessAsync(userId);
+
+        Assert.Equal(["normal"], (await service.ComputeAsync(access, new LeaderboardFilter(Regime: "normal"))).Select(r => r.Regime).Distinct());
+        Assert.Equal(["volatile"], (await service.ComputeAsync(access, new LeaderboardFilter(Size: SizeBucket.Over10Pct))).Select(r => r.Regime));
+        Assert.Empty(await service.ComputeAsync(access, new LeaderboardFilter(Horizon: HorizonBucket.UpTo5Min)));
+        Assert.Equal(["ac"], (await service.ComputeAsync(access, new LeaderboardFilter(Strategy: "ac"))).Select(r => r.StrategyId));
+        var page = await service.PageAsync(access, new LeaderboardFilter("normal"), LeaderboardOrder.MeanShortfall, 0, 10);
+        Assert.Equal([recent, old], page.Rows.Single(r => r.StrategyId == "twap").LatestRunIds);
+        Assert.Equal([old], page.Rows.Single(r => r.StrategyId == "ac").LatestRunIds);
+    }
+
+    [Fact]
+    public async Task A_run_submitted_through_the_api_appears_under_its_scenario_family_once_it_succeeds()
+    {
+        await using var server = await PortalServer.StartAsync();
+        using var client = await server.SignedInClientAsync();
+        var scenarios = await client.GetFromJsonAsync<JsonElement>("/api/scenarios");
+        var response = await client.PostAsJsonAsync("/api/runs", new { scenarioId = scenarios[0].GetProperty("id").GetGuid(), episodes = 300, seed = 11 });
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("Succeeded", (await ApiTests.WaitForFinishAsync(client, runId)).GetProperty("status").GetString());
+        await using var db = await server.Db();
+        var run = await db.Runs.SingleAsync(r => r.Id == runId);
+        var scenario = Portal.Domain.Scenarios.ScenarioJson.Parse(run.ScenarioJson);
+
+        var board = await client.GetFromJsonAsync<JsonElement>("/api/leaderboards");
+
+        var rows = board.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(board.GetProperty("total").GetInt32(), rows.Count);
+        Assert.Equal(scenario.Strategies.Order(), rows.Select(r => r.GetProperty("strategyId").GetString()).Order());
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(scenario.Market.Regime, r.GetProperty("regime").GetString());
+            Assert.Equal(ScenarioFamily.SizeOf(scenario.Order.SizePctAdv).ToString(), r.GetProperty("sizeBucket").GetString());
+            Assert.Equal(ScenarioFamily.HorizonOf(scenario.Order.HorizonMinutes).ToString(), r.GetProperty("horizonBucket").GetString());
+            Assert.Equal(1, r.GetProperty("runs").GetInt32());
+            Assert.Equal(300, r.GetProperty("episodes").GetInt64());
+            Assert.Equal([runId], r.GetProperty("latestRunIds").EnumerateArray().Select(x => x.GetGuid()));
+        });
+        var stored = await db.RunStrategyResults.Where(s => s.RunId == runId).ToDictionaryAsync(s => s.StrategyId, s => s.MeanBps);
+        Assert.All(rows, r => Assert.Equal(stored[r.GetProperty("strategyId").GetString()!], r.GetProperty("meanBps").GetDouble(), 9));
+    }
+
+    private static void AssertPooled(double[] all, LeaderboardRow row)
+    {
+        var mean = all.Average();
+        var std = Math.Sqrt(all.Sum(x => (x - mean) * (x - mean)) / (all.Length - 1));
+        Assert.Equal(mean, row.MeanBps, 9);
+        Assert.Equal(std, row.StdBps, 9);
+        Assert.Equal(mean - Z95 * std / Math.Sqrt(all.Length), row.CiLowBps, 9);
+        Assert.Equal(mean + Z95 * std / Math.Sqrt(all.Length), row.CiHighBps, 9);
+        Assert.Equal(mean + LeaderboardService.RiskAversion * std, row.RiskAdjustedBps, 9);
+    }
+}

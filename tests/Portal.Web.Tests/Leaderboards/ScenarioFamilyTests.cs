@@ -1,0 +1,56 @@
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+
+namespace Portal.Web.Tests.Leaderboards;
+
+public sealed class ScenarioFamilyTests
+{
+    [Theory]
+    [InlineData(0.5, SizeBucket.UpTo1Pct)]
+    [InlineData(1.0, SizeBucket.UpTo1Pct)]
+    [InlineData(1.0001, SizeBucket.UpTo5Pct)]
+    [InlineData(5.0, SizeBucket.UpTo5Pct)]
+    [InlineData(10.0, SizeBucket.UpTo10Pct)]
+    [InlineData(10.01, SizeBucket.Over10Pct)]
+    public void Order_sizes_fall_in_the_buckets_with_inclusive_upper_edges(double pct, SizeBucket expected) =>
+        Assert.Equal(expected, ScenarioFamily.SizeOf(pct));
+
+    [Theory]
+    [InlineData(5.0, HorizonBucket.UpTo5Min)]
+    [InlineData(5.5, HorizonBucket.UpTo30Min)]
+    [InlineData(30.0, HorizonBucket.UpTo30Min)]
+    [InlineData(60.0, HorizonBucket.UpTo1Hour)]
+    [InlineData(61.0, HorizonBucket.UpTo1Day)]
+    [InlineData(390.0, HorizonBucket.UpTo1Day)]
+    [InlineData(391.0, HorizonBucket.Longer)]
+    public void Horizons_fall_in_the_buckets_with_inclusive_upper_edges(double minutes, HorizonBucket expected) =>
+        Assert.Equal(expected, ScenarioFamily.HorizonOf(minutes));
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Sizes_and_horizons_that_are_not_positive_and_finite_are_refused_naming_the_parameter(double value)
+    {
+        Assert.Equal("sizePctAdv", Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioFamily.SizeOf(value)).ParamName);
+        Assert.Equal("horizonMinutes", Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioFamily.HorizonOf(value)).ParamName);
+    }
+
+    [Fact]
+    public void A_trading_day_is_the_scenarios_own_length()
+    {
+        Assert.Equal(HorizonBucket.UpTo1Day, ScenarioFamily.HorizonOf(480, tradingMinutesPerDay: 480));
+        Assert.Equal(HorizonBucket.Longer, ScenarioFamily.HorizonOf(481, tradingMinutesPerDay: 480));
+        Assert.Equal("tradingMinutesPerDay", Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioFamily.HorizonOf(30, 0)).ParamName);
+    }
+
+    [Fact]
+    public void A_scenario_family_is_its_regime_and_buckets()
+    {
+        var demo = ScenarioPresets.Demo();
+        var scenario = demo with { Order = demo.Order with { SizePctAdv = 5, HorizonMinutes = 60 }, Market = demo.Market with { Regime = "volatile" } };
+
+        Assert.Equal(new ScenarioFamily("volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour), ScenarioFamily.Of(scenario));
+    }
+}
