@@ -1,0 +1,116 @@
+namespace Portal.Agents.Common;
+
+/// <summary>A trained execution policy: maps normalised observations and action masks to legal child orders.</summary>
+public interface IExecutionAgent : IDisposable
+{
+    /// <summary>Algorithm id: <c>qlearning</c>, <c>dqn</c>, <c>ppo</c> or <c>sac</c>.</summary>
+    string Algorithm { get; }
+
+    /// <summary>The immutable hyperparameter record the agent was built with.</summary>
+    object Hyperparameters { get; }
+
+    /// <summary>
+    /// Greedy (evaluation) decision for a batch: <paramref name="observations"/> is row-major <c>[n, FeatureCount]</c>,
+    /// <paramref name="maxFraction"/> the mask, <paramref name="decisionIndex"/> and <paramref name="steps"/> the clock.
+    /// Writes fractions of the remainder in [0, maxFraction].
+    /// </summary>
+    void Act(ReadOnlySpan<float> observations, ReadOnlySpan<double> maxFraction, int decisionIndex, int steps, Span<double> fractionOfRemaining);
+
+    /// <summary>Writes the learned parameters.</summary>
+    void SaveWeights(Stream stream);
+}
+
+/// <summary>One point of a learning curve.</summary>
+/// <param name="EnvironmentSteps">Decisions taken so far (summed over parallel episodes).</param>
+/// <param name="MeanShortfallBps">Mean implementation shortfall of the episodes just finished, in bps.</param>
+/// <param name="MeanObjectiveBps">Mean shortfall plus λ·risk penalty of those episodes, in bps.</param>
+/// <param name="Loss">Last training loss (algorithm-specific), NaN before the first update.</param>
+public sealed record LearningCurvePoint(long EnvironmentSteps, double MeanShortfallBps, double MeanObjectiveBps, double Loss);
+
+/// <summary>Live progress of a training run.</summary>
+/// <param name="Seed">Seed being trained.</param>
+/// <param name="SeedIndex">Index of that seed among the request's seeds.</param>
+/// <param name="EnvironmentSteps">Decisions taken so far for this seed.</param>
+/// <param name="TotalEnvironmentSteps">Decision budget for this seed.</param>
+/// <param name="RecentMeanShortfallBps">Mean shortfall of the most recent batch of episodes.</param>
+/// <param name="Elapsed">Wall time since this seed started.</param>
+public sealed record TrainingProgress(long Seed, int SeedIndex, long EnvironmentSteps, long TotalEnvironmentSteps, double RecentMeanShortfallBps, TimeSpan Elapsed);
+
+/// <summary>Budget, seeding and bookkeeping shared by every training loop.</summary>
+public sealed class TrainingSession
+{
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly Action<TrainingProgress>? _progress;
+    private readonly int _seedIndex;
+    private long _batches;
+
+    /// <summary>Creates a session with a decision budget for one seed.</summary>
+    public TrainingSession(long seed, long totalEnvironmentSteps, CancellationToken cancellationToken = default, Action<TrainingProgress>? progress = null, int seedIndex = 0)
+    {
+        if (seed < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be >= 0.");
+        }
+
+        if (totalEnvironmentSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(totalEnvironmentSteps), totalEnvironmentSteps, "totalEnvironmentSteps must be >= 1.");
+        }
+
+        Seed = seed;
+        TotalEnvironmentSteps = totalEnvironmentSteps;
+        CancellationToken = cancellationToken;
+        _progress = progress;
+        _seedIndex = seedIndex;
+    }
+
+    /// <summary>The training seed.</summary>
+    public long Seed { get; }
+
+    /// <summary>Decision budget.</summary>
+    public long TotalEnvironmentSteps { get; }
+
+    /// <summary>Decisions taken so far.</summary>
+    public long EnvironmentSteps { get; private set; }
+
+    /// <summary>Cancellation of the run.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Learning curve recorded so far.</summary>
+    public List<LearningCurvePoint> Curve { get; } = [];
+
+    /// <summary>Whether the budget is spent.</summary>
+    public bool Finished => EnvironmentSteps >= TotalEnvironmentSteps;
+
+    /// <summary>Wall time since the session started.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>
+    /// Seed of the next training batch of episodes. Training batch seeds are non-negative and evaluation seeds negative
+    /// (see <see cref="EvaluationSeed"/>), so evaluation never replays a training path.
+    /// </summary>
+    public long NextBatchSeed() => TrainingBatchSeed(Seed, _batches++);
+
+    /// <summary>Training batch seed number <paramref name="batch"/> of training seed <paramref name="seed"/>.</summary>
+    public static long TrainingBatchSeed(long seed, long batch) => (long)((ulong)(seed * 1_000_003L + batch) & 0x7FFF_FFFF_FFFF_FFFFUL);
+
+    /// <summary>Seed of evaluation batch <paramref name="batch"/>: always negative, disjoint from training seeds.</summary>
+    public static long EvaluationSeed(long baseSeed, long batch) => -1 - (long)((ulong)(baseSeed * 7_919L + batch) & 0x3FFF_FFFF_FFFF_FFFFUL);
+
+    /// <summary>Counts decisions taken for one environment step.</summary>
+    public void AddSteps(int decisions)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        EnvironmentSteps += decisions;
+    }
+
+    /// <summary>Records the finished batch of episodes in the curve and reports progress.</summary>
+    public void EpisodesFinished(Environment.ExecutionEnvironment env, double loss)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        double shortfall = env.EpisodeShortfallBps.Average();
+        double objective = env.EpisodeObjectiveBps.Average();
+        Curve.Add(new LearningCurvePoint(EnvironmentSteps, shortfall, objective, loss));
+        _progress?.Invoke(new TrainingProgress(Seed, _seedIndex, EnvironmentSteps, TotalEnvironmentSteps, shortfall, Elapsed));
+    }
+}
