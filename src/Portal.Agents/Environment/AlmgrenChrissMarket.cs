@@ -99,6 +99,10 @@ public sealed class AlmgrenChrissMarket : IExecutionMarket
     }
 
     /// <inheritdoc />
+    public double UnrealisedCostBps(int episode) =>
+        _remaining[episode] * (_p.ArrivalPrice - _price[episode]) / _p.Notional * 1e4;
+
+    /// <inheritdoc />
     public double MaxFractionOfRemaining(int episode)
     {
         if (_step >= _p.Steps - 1 || _p.MaxParticipation is not { } cap || _remaining[episode] <= 0)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Agents.Environment;
 
 /// <summary>
@@ -46,12 +48,15 @@ public sealed record AlmgrenChrissParameters
     public double? MaxParticipation { get; init; }
 
     /// <summary>Interval length τ = T/N.</summary>
+    [JsonIgnore]
     public double Tau => Horizon / Steps;
 
     /// <summary>η̃ = η − γτ/2, the effective quadratic cost coefficient of the discrete model.</summary>
+    [JsonIgnore]
     public double EtaTilde => Eta - 0.5 * Gamma * Tau;
 
     /// <summary>Notional X·S₀ used to express costs in basis points.</summary>
+    [JsonIgnore]
     public double Notional => Quantity * ArrivalPrice;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>

@@ -3,14 +3,22 @@ namespace Portal.Agents.Environment;
 /// <summary>
 /// Gymnasium-style batched environment over an <see cref="IExecutionMarket"/>: <see cref="Reset"/> then
 /// <see cref="Step"/> until done. An episode has <c>Steps − 1</c> decisions: after the last decision the remainder is
-/// force-traded and its cost is part of that decision's reward. Reward = −(shortfall increment in bps) − λ·risk penalty.
+/// force-traded and its cost is part of that decision's reward. Reward = −(shortfall increment in bps) − λ·risk penalty,
+/// shaped by the mark-to-market potential Φ(s) = −(unrealised cost of the remainder at the current mid).
 /// </summary>
+/// <remarks>
+/// Potential-based shaping (Ng, Harada and Russell 1999, "Policy invariance under reward transformations", ICML) leaves
+/// the optimal policy unchanged; here Φ is 0 at arrival and at the end, so every episode's return is exactly −(shortfall +
+/// λ·risk penalty). The shaped step reward is −(impact and fees of the child order relative to the current mid) −
+/// (holdings × adverse mid move over the step), so value functions no longer have to learn the price level.
+/// </remarks>
 public sealed class ExecutionEnvironment
 {
     private readonly IExecutionMarket _market;
     private readonly double[] _cost;
     private readonly double[] _penalty;
     private readonly double[] _forcedFractions;
+    private readonly double[] _unrealised;
 
     /// <summary>Wraps <paramref name="market"/>; observations are normalised by <paramref name="normalizer"/>.</summary>
     public ExecutionEnvironment(IExecutionMarket market, ObservationNormalizer normalizer)
@@ -29,6 +37,7 @@ public sealed class ExecutionEnvironment
         _cost = new double[b];
         _penalty = new double[b];
         _forcedFractions = Enumerable.Repeat(1.0, b).ToArray();
+        _unrealised = new double[b];
     }
 
     /// <summary>The market this environment steps.</summary>
@@ -58,7 +67,7 @@ public sealed class ExecutionEnvironment
     /// <summary>Action mask: the largest legal fraction of the remainder for each episode.</summary>
     public double[] MaxFraction { get; }
 
-    /// <summary>Rewards of the last <see cref="Step"/>.</summary>
+    /// <summary>Shaped rewards of the last <see cref="Step"/> (their sum over an episode is −<see cref="EpisodeObjectiveBps"/>).</summary>
     public double[] Rewards { get; }
 
     /// <summary>Shortfall so far in bps, per episode.</summary>
@@ -94,12 +103,22 @@ public sealed class ExecutionEnvironment
             throw new InvalidOperationException("The episodes are over; call Reset first.");
         }
 
+        for (int i = 0; i < BatchSize; i++)
+        {
+            _unrealised[i] = _market.UnrealisedCostBps(i);
+        }
+
         _market.Step(fractionOfRemaining, _cost, _penalty);
         Accumulate(overwrite: true);
         if (_market.StepIndex == _market.Steps - 1)
         {
             _market.Step(_forcedFractions, _cost, _penalty);
             Accumulate(overwrite: false);
+        }
+
+        for (int i = 0; i < BatchSize; i++)
+        {
+            Rewards[i] -= _market.UnrealisedCostBps(i) - _unrealised[i];
         }
 
         Refresh();

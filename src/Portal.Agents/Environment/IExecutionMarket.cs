@@ -35,6 +35,12 @@ public interface IExecutionMarket
     /// </summary>
     void Step(ReadOnlySpan<double> fractionOfRemaining, Span<double> costIncrementBps, Span<double> riskPenaltyBps);
 
+    /// <summary>
+    /// Unrealised cost of one episode in bps of the arrival value: what liquidating the remainder at the current mid would
+    /// add to the shortfall, remaining × adverse mid move since arrival. Zero at arrival and once nothing remains.
+    /// </summary>
+    double UnrealisedCostBps(int episode);
+
     /// <summary>Quantity (in parent-order fractions) each episode traded at the last step; never negative.</summary>
     ReadOnlySpan<double> LastTradedFraction { get; }
 

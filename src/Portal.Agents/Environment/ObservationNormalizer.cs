@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Agents.Environment;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed record ObservationNormalizer
     public IReadOnlyList<double> Std { get; }
 
     /// <summary>Feature names the statistics refer to.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> Features => ExecutionObservation.FeatureNames;
 
     /// <summary>The identity normalisation.</summary>
