@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Portal.Domain.Scenarios;
+
+namespace Portal.Domain.Backtesting;
+
+/// <summary>Readable and machine forms of a backtest result (the command line's table and result file; the JSON schema
+/// is documented in docs/backtest-result.md).</summary>
+public static class BacktestReport
+{
+    /// <summary>A plain-text summary table: one row per strategy, costs in bps of arrival notional (positive = cost).</summary>
+    public static string ToText(BacktestResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"Scenario: {result.ScenarioName}");
+        sb.AppendLine(c, $"{result.Episodes} episodes × {result.Steps} steps, seed {result.Seed}, order {result.Quantity:N0} shares, arrival notional {result.ArrivalNotional:N0}");
+        if (result.OptimumName is not null && result.OptimumExpectedCostBps is { } opt)
+            sb.AppendLine(c, $"Known optimum: {result.OptimumName}: expected cost {opt:F3} bps ({result.OptimumExpectedCostCurrency:N0})");
+        sb.AppendLine("Implementation shortfall in bps of arrival notional (positive = cost); vs TWAP is paired on common random numbers.");
+        sb.AppendLine();
+        sb.AppendLine(c, $"{"strategy",-32} {"mean",9} {"95% CI",19} {"std",9} {"p5",9} {"p50",9} {"p95",9} {"CVaR95",9} {"sharpe",7} {"compl.",7} {"mean cost",14} {"vs TWAP [95% CI]",30} {"regret",9}");
+        foreach (var r in result.Strategies)
+        {
+            var s = r.Summary;
+            string ci = string.Create(c, $"[{s.MeanCiLowBps:F2}, {s.MeanCiHighBps:F2}]");
+            string vs = s.VsTwap is { } p ? string.Create(c, $"{p.MeanBps:+0.00;-0.00;0.00} [{p.CiLowBps:F2}, {p.CiHighBps:F2}]") : "—";
+            string regret = s.RegretBps is { } g ? g.ToString("F3", c) : "—";
+            string name = r.DisplayName.Length > 32 ? r.DisplayName[..32] : r.DisplayName;
+            sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {s.CostSharpe,7:F3} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {regret,9}");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The result file: per-strategy entries carry <c>name</c>, <c>meanCostBps</c>, <c>stdCostBps</c>,
+    /// <c>p95CostBps</c>, <c>cvar95CostBps</c>, <c>meanCost</c> (currency) and <c>pairedDiffVsTwapBps</c> with
+    /// <c>ciLowBps</c>/<c>ciHighBps</c>; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
+    public static string ToJson(BacktestResult result, Scenario? scenario = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var strategies = new JsonArray();
+        foreach (var r in result.Strategies)
+        {
+            var s = r.Summary;
+            var paired = s.VsTwap ?? new PairedDifference(0, 0, 0, s.Episodes);
+            var entry = new JsonObject
+            {
+                ["id"] = r.StrategyId,
+                ["name"] = r.DisplayName,
+                ["episodes"] = s.Episodes,
+                ["meanCostBps"] = s.MeanBps,
+                ["meanCiLowBps"] = s.MeanCiLowBps,
+                ["meanCiHighBps"] = s.MeanCiHighBps,
+                ["stdCostBps"] = s.StdBps,
+                ["p5CostBps"] = s.P5Bps,
+                ["p50CostBps"] = s.P50Bps,
+                ["p95CostBps"] = s.P95Bps,
+                ["cvar95CostBps"] = s.Cvar95Bps,
+                ["costSharpe"] = s.CostSharpe,
+                ["completion"] = s.Completion,
+                ["meanCost"] = s.MeanShortfallCurrency,
+                ["pairedDiffVsTwapBps"] = new JsonObject
+                {
+                    ["meanBps"] = paired.MeanBps,
+                    ["ciLowBps"] = paired.CiLowBps,
+                    ["ciHighBps"] = paired.CiHighBps,
+                    ["pairs"] = paired.Pairs,
+                },
+                ["regretBps"] = s.RegretBps,
+                ["meanInventoryFraction"] = Array(r.MeanInventoryFraction),
+                ["inventoryP5Fraction"] = Array(r.InventoryP5Fraction),
+                ["inventoryP95Fraction"] = Array(r.InventoryP95Fraction),
+            };
+            if (r.Episodes.Count > 0)
+            {
+                entry["meanComponentsBps"] = new JsonObject
+                {
+                    ["spreadAndFees"] = r.Episodes.Average(e => e.SpreadAndFeesBps),
+                    ["temporaryImpact"] = r.Episodes.Average(e => e.TemporaryImpactBps),
+                    ["permanentImpact"] = r.Episodes.Average(e => e.PermanentImpactBps),
+                    ["timing"] = r.Episodes.Average(e => e.TimingBps),
+                };
+                entry["meanArrivalSlippageBps"] = r.Episodes.Average(e => e.ArrivalSlippageBps);
+                entry["meanVwapSlippageBps"] = r.Episodes.Average(e => e.VwapSlippageBps);
+                entry["meanForcedQuantity"] = r.Episodes.Average(e => e.ForcedQuantity);
+                entry["maxParticipation"] = r.Episodes.Max(e => e.MaxParticipation);
+            }
+
+            strategies.Add(entry);
+        }
+
+        var root = new JsonObject
+        {
+            ["scenario"] = result.ScenarioName,
+            ["seed"] = result.Seed,
+            ["episodes"] = result.Episodes,
+            ["steps"] = result.Steps,
+            ["quantity"] = result.Quantity,
+            ["arrivalNotional"] = result.ArrivalNotional,
+            ["optimum"] = result.OptimumExpectedCostBps is { } bps
+                ? new JsonObject
+                {
+                    ["name"] = result.OptimumName,
+                    ["expectedCostBps"] = bps,
+                    ["expectedCost"] = result.OptimumExpectedCostCurrency,
+                }
+                : null,
+            ["strategies"] = strategies,
+        };
+        if (scenario is not null) root["scenarioDefinition"] = JsonNode.Parse(ScenarioJson.Serialize(scenario));
+        return root.ToJsonString(ScenarioJson.Options);
+    }
+
+    private static JsonArray Array(double[] values)
+    {
+        var a = new JsonArray();
+        foreach (double v in values) a.Add(v);
+        return a;
+    }
+}

@@ -1,0 +1,115 @@
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Backtesting;
+
+/// <summary>Options of a backtest run.</summary>
+public sealed record BacktestOptions
+{
+    /// <summary>Strategies beyond the baselines (e.g. trained agents). One whose id is listed in the scenario replaces
+    /// that entry; the others are appended.</summary>
+    public IReadOnlyList<IExecutionStrategy> ExtraStrategies { get; init; } = [];
+
+    /// <summary>Worker threads (null = all cores). Results do not depend on it.</summary>
+    public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Keep every episode's result in <see cref="StrategyResult.Episodes"/> (false keeps only the summaries).</summary>
+    public bool KeepEpisodes { get; init; } = true;
+}
+
+/// <summary>The outcome of one run: scenario × strategies × episodes on common random numbers.</summary>
+public sealed record BacktestResult
+{
+    /// <summary>Name of the scenario.</summary>
+    public string ScenarioName { get; init; } = "";
+
+    /// <summary>Seed of the run.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Episodes run per strategy.</summary>
+    public int Episodes { get; init; }
+
+    /// <summary>Decision steps per episode.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>Order quantity in shares.</summary>
+    public double Quantity { get; init; }
+
+    /// <summary>Arrival notional in currency (the denominator of costs in bps).</summary>
+    public double ArrivalNotional { get; init; }
+
+    /// <summary>One entry per strategy, in the order run.</summary>
+    public IReadOnlyList<StrategyResult> Strategies { get; init; } = [];
+
+    /// <summary>What the known optimum is, when the market model has one.</summary>
+    public string? OptimumName { get; init; }
+
+    /// <summary>Expected cost of the known optimum in bps of arrival notional.</summary>
+    public double? OptimumExpectedCostBps { get; init; }
+
+    /// <summary>Expected cost of the known optimum in currency.</summary>
+    public double? OptimumExpectedCostCurrency { get; init; }
+}
+
+/// <summary>One strategy's results over every episode.</summary>
+public sealed record StrategyResult
+{
+    /// <summary>Strategy id.</summary>
+    public string StrategyId { get; init; } = "";
+
+    /// <summary>Display name.</summary>
+    public string DisplayName { get; init; } = "";
+
+    /// <summary>Summary statistics of implementation shortfall.</summary>
+    public required StrategySummary Summary { get; init; }
+
+    /// <summary>Per-episode results (empty when the run did not keep them).</summary>
+    public IReadOnlyList<EpisodeResult> Episodes { get; init; } = [];
+
+    /// <summary>Mean remaining inventory as a fraction of the order at each step time, Steps + 1 points from 1 to 0.</summary>
+    public double[] MeanInventoryFraction { get; init; } = [];
+
+    /// <summary>5th percentile of remaining inventory at each step time.</summary>
+    public double[] InventoryP5Fraction { get; init; } = [];
+
+    /// <summary>95th percentile of remaining inventory at each step time.</summary>
+    public double[] InventoryP95Fraction { get; init; } = [];
+}
+
+/// <summary>Summary of one strategy's implementation shortfall (bps of arrival notional; positive is a cost).</summary>
+/// <param name="Episodes">Number of episodes.</param>
+/// <param name="MeanBps">Mean shortfall.</param>
+/// <param name="StdBps">Sample standard deviation.</param>
+/// <param name="MeanCiLowBps">Lower end of the 95% confidence interval of the mean.</param>
+/// <param name="MeanCiHighBps">Upper end of the 95% confidence interval of the mean.</param>
+/// <param name="P5Bps">5th percentile.</param>
+/// <param name="P50Bps">Median.</param>
+/// <param name="P95Bps">95th percentile.</param>
+/// <param name="Cvar95Bps">Mean of the worst 5% of episodes (expected shortfall of the cost).</param>
+/// <param name="CostSharpe">−mean/std of the cost (0 when std is 0).</param>
+/// <param name="Completion">Share of the order traded by the strategy itself, before any forced trade at the horizon.</param>
+/// <param name="MeanShortfallCurrency">Mean shortfall in currency.</param>
+/// <param name="VsTwap">Paired difference (this − TWAP) on common random numbers; null for TWAP itself.</param>
+/// <param name="RegretBps">Mean cost minus the known optimum's expected cost, when the model has one.</param>
+public sealed record StrategySummary(int Episodes, double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps,
+    double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double CostSharpe, double Completion,
+    double MeanShortfallCurrency, PairedDifference? VsTwap, double? RegretBps);
+
+/// <summary>Mean of paired differences with its 95% confidence interval.</summary>
+public sealed record PairedDifference(double MeanBps, double CiLowBps, double CiHighBps, int Pairs);
+
+/// <summary>One episode of one strategy. Costs in bps of arrival notional, positive = cost. The components
+/// spread-and-fees + temporary (including transient) + permanent + timing add up to the shortfall.</summary>
+/// <param name="Episode">Episode index.</param>
+/// <param name="ShortfallBps">Implementation shortfall.</param>
+/// <param name="ShortfallCurrency">Implementation shortfall in currency.</param>
+/// <param name="ArrivalSlippageBps">Average execution price against arrival, fees excluded.</param>
+/// <param name="VwapSlippageBps">Average execution price against the market's volume-weighted mid over the horizon, fees excluded.</param>
+/// <param name="SpreadAndFeesBps">Half-spread, fixed cost ε and fees.</param>
+/// <param name="TemporaryImpactBps">Temporary and transient impact.</param>
+/// <param name="PermanentImpactBps">Permanent impact of earlier child orders.</param>
+/// <param name="TimingBps">Market moves since arrival (drift, diffusion, jumps, events) and execution noise.</param>
+/// <param name="ForcedQuantity">Shares force-traded at the last step.</param>
+/// <param name="MaxParticipation">Largest child order as a fraction of its step's market volume.</param>
+public sealed record EpisodeResult(int Episode, double ShortfallBps, double ShortfallCurrency, double ArrivalSlippageBps,
+    double VwapSlippageBps, double SpreadAndFeesBps, double TemporaryImpactBps, double PermanentImpactBps, double TimingBps,
+    double ForcedQuantity, double MaxParticipation);

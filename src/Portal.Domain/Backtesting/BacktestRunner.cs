@@ -1,0 +1,329 @@
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Backtesting;
+
+/// <summary>Runs a scenario's strategies over N episodes on common random numbers, in parallel over batches of episodes.</summary>
+/// <remarks>Episode i of every strategy sees the market path drawn from the random stream (seed, i), so strategy
+/// differences are paired. Each episode's numbers depend only on its own stream, and every aggregate is reduced in episode
+/// order or with exact integer arithmetic, so results are bit-identical for a seed whatever the number of threads.</remarks>
+public static class BacktestRunner
+{
+    /// <summary>Episodes per batch: arrays across a batch stay in the core's cache.</summary>
+    public const int BlockSize = 512;
+
+    private const double FixedPointScale = 1L << 40;
+
+    /// <summary>Runs the backtest.</summary>
+    /// <param name="scenario">A valid scenario (throws <see cref="ScenarioValidationException"/> otherwise).</param>
+    /// <param name="options">Extra strategies, parallelism, whether to keep per-episode results.</param>
+    /// <param name="episodesDone">Receives the number of episodes completed so far (all strategies), monotonically.</param>
+    /// <param name="ct">Cancels the run between batches.</param>
+    public static BacktestResult Run(Scenario scenario, BacktestOptions? options = null, IProgress<int>? episodesDone = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new BacktestOptions();
+        var model = new MarketModel(scenario);
+        var strategies = ResolveStrategies(scenario, options);
+        int strategyCount = strategies.Count;
+        int steps = model.Steps;
+        int episodes = scenario.Episodes;
+        int blockSize = Math.Min(BlockSize, episodes);
+        int blocks = (episodes + blockSize - 1) / blockSize;
+        int bins = Math.Clamp(4_000_000 / (strategyCount * (steps + 1)), 10, 1000);
+
+        var costBps = new double[strategyCount][];
+        var costCurrency = new double[strategyCount][];
+        var forced = new double[strategyCount][];
+        var episodeResults = new EpisodeResult[strategyCount][];
+        for (int s = 0; s < strategyCount; s++)
+        {
+            costBps[s] = new double[episodes];
+            costCurrency[s] = new double[episodes];
+            forced[s] = new double[episodes];
+            episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
+        }
+
+        var totals = new InventoryStats(strategyCount, steps, bins);
+        var gate = new object();
+        int done = 0;
+        var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
+        Parallel.For(0, blocks, po,
+            () => new Workspace(model, strategies, blockSize, bins),
+            (b, _, ws) =>
+            {
+                int first = b * blockSize;
+                int count = Math.Min(blockSize, episodes - first);
+                ws.RunBlock(scenario.Seed, first, count);
+                for (int s = 0; s < strategyCount; s++)
+                {
+                    var book = ws.Books[s];
+                    double bpsScale = 1e4 / model.ArrivalNotional;
+                    for (int e = 0; e < count; e++)
+                    {
+                        double c = book.ShortfallCurrency(e);
+                        costCurrency[s][first + e] = c;
+                        costBps[s][first + e] = c * bpsScale;
+                        forced[s][first + e] = book.ForcedOf(e);
+                        if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
+                    }
+                }
+
+                int now = Interlocked.Add(ref done, count);
+                episodesDone?.Report(now);
+                return ws;
+            },
+            ws =>
+            {
+                lock (gate) totals.Add(ws.Inventory);
+            });
+
+        var optimum = KnownOptimum.For(scenario);
+        double? optimumBps = optimum is { } o ? o.ExpectedCost / model.ArrivalNotional * 1e4 : null;
+        int twap = strategies.FindIndex(x => x.Id == "twap");
+        var results = new StrategyResult[strategyCount];
+        for (int s = 0; s < strategyCount; s++)
+        {
+            double forcedSum = 0;
+            foreach (double f in forced[s]) forcedSum += f;
+            PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
+            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedSum / (model.Quantity * episodes), vsTwap, optimumBps);
+            var (mean, p5, p95) = totals.Inventory(s, episodes);
+            results[s] = new StrategyResult
+            {
+                StrategyId = strategies[s].Id,
+                DisplayName = strategies[s].DisplayName,
+                Summary = summary,
+                Episodes = episodeResults[s],
+                MeanInventoryFraction = mean,
+                InventoryP5Fraction = p5,
+                InventoryP95Fraction = p95,
+            };
+        }
+
+        return new BacktestResult
+        {
+            ScenarioName = scenario.Name,
+            Seed = scenario.Seed,
+            Episodes = episodes,
+            Steps = steps,
+            Quantity = model.Quantity,
+            ArrivalNotional = model.ArrivalNotional,
+            Strategies = results,
+            OptimumName = optimum?.Name,
+            OptimumExpectedCostBps = optimumBps,
+            OptimumExpectedCostCurrency = optimum?.ExpectedCost,
+        };
+    }
+
+    private static List<IExecutionStrategy> ResolveStrategies(Scenario scenario, BacktestOptions options)
+    {
+        var extras = options.ExtraStrategies ?? [];
+        var list = new List<IExecutionStrategy>();
+        foreach (string id in scenario.Strategies)
+        {
+            var extra = extras.FirstOrDefault(x => x.Id == id);
+            if (extra is not null) list.Add(extra);
+            else if (StrategyCatalog.IsBaseline(id)) list.Add(StrategyCatalog.Create(id, scenario));
+            else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
+        }
+
+        foreach (var extra in extras)
+        {
+            if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
+        }
+
+        if (!list.Any(x => x.Id == "twap")) list.Add(StrategyCatalog.Create("twap", scenario));
+        return list;
+    }
+
+    /// <summary>Per-thread buffers: one market batch shared by one execution book per strategy.</summary>
+    private sealed class Workspace
+    {
+        private readonly MarketModel _model;
+        private readonly IReadOnlyList<IExecutionStrategy> _strategies;
+        private readonly double[][] _fractions;
+        private readonly Observation[][] _observations;
+        private readonly long[] _episodes;
+
+        public Workspace(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies, int capacity, int bins)
+        {
+            _model = model;
+            _strategies = strategies;
+            Market = new MarketBlock(model, capacity);
+            Books = new ExecutionBook[strategies.Count];
+            _fractions = new double[strategies.Count][];
+            _observations = new Observation[strategies.Count][];
+            for (int s = 0; s < strategies.Count; s++)
+            {
+                Books[s] = new ExecutionBook(model, capacity);
+                _fractions[s] = new double[capacity];
+                _observations[s] = strategies[s].UsesObservations ? new Observation[capacity] : [];
+            }
+
+            _episodes = new long[capacity];
+            Inventory = new InventoryStats(strategies.Count, model.Steps, bins);
+        }
+
+        public MarketBlock Market { get; }
+        public ExecutionBook[] Books { get; }
+        public InventoryStats Inventory { get; }
+
+        public void RunBlock(long seed, int first, int count)
+        {
+            for (int e = 0; e < count; e++) _episodes[e] = first + e;
+            Market.Reset(seed, _episodes.AsSpan(0, count));
+            for (int s = 0; s < Books.Length; s++) Books[s].Reset(count);
+            int steps = _model.Steps;
+            for (int k = 0; k < steps; k++)
+            {
+                var ctx = new DecisionContext
+                {
+                    Scenario = _model.Scenario,
+                    Seed = seed,
+                    Step = k,
+                    Steps = steps,
+                    Quantity = _model.Quantity,
+                    ExpectedStepVolume = _model.ExpectedVolume[k],
+                };
+                for (int s = 0; s < Books.Length; s++)
+                {
+                    var book = Books[s];
+                    Inventory.Record(s, k, book, _model.Quantity);
+                    var fr = _fractions[s].AsSpan(0, count);
+                    ReadOnlySpan<Observation> obs = default;
+                    if (_observations[s].Length > 0)
+                    {
+                        var o = _observations[s].AsSpan(0, count);
+                        book.Observe(Market, o);
+                        obs = o;
+                    }
+
+                    _strategies[s].Decide(ctx, obs, fr);
+                    book.Apply(Market, fr);
+                }
+
+                Market.Advance();
+            }
+
+            for (int s = 0; s < Books.Length; s++) Inventory.Record(s, steps, Books[s], _model.Quantity);
+        }
+    }
+
+    /// <summary>Remaining-inventory statistics per strategy and step: exact fixed-point sums (associative, so independent of
+    /// thread scheduling), histograms for percentiles, and exact minima and maxima.</summary>
+    private sealed class InventoryStats
+    {
+        private readonly int _steps;
+        private readonly int _bins;
+        private readonly long[][] _sum;
+        private readonly int[][] _hist;
+        private readonly double[][] _min;
+        private readonly double[][] _max;
+
+        public InventoryStats(int strategies, int steps, int bins)
+        {
+            _steps = steps;
+            _bins = bins;
+            _sum = new long[strategies][];
+            _hist = new int[strategies][];
+            _min = new double[strategies][];
+            _max = new double[strategies][];
+            for (int s = 0; s < strategies; s++)
+            {
+                _sum[s] = new long[steps + 1];
+                _hist[s] = new int[(steps + 1) * bins];
+                _min[s] = new double[steps + 1];
+                _max[s] = new double[steps + 1];
+                Array.Fill(_min[s], double.PositiveInfinity);
+                Array.Fill(_max[s], double.NegativeInfinity);
+            }
+        }
+
+        public void Record(int s, int k, ExecutionBook book, double quantity)
+        {
+            if (book.IsUniform)
+            {
+                double u = Math.Clamp(book.UniformRemaining / quantity, 0, 1);
+                _sum[s][k] += book.Count * (long)(u * FixedPointScale + 0.5);
+                _min[s][k] = Math.Min(_min[s][k], u);
+                _max[s][k] = Math.Max(_max[s][k], u);
+                _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += book.Count;
+                return;
+            }
+
+            Record(s, k, book.RemainingPerEpisode, quantity);
+        }
+
+        private void Record(int s, int k, ReadOnlySpan<double> remaining, double quantity)
+        {
+            double inv = 1.0 / quantity;
+            long sum = 0;
+            double lo = _min[s][k], hi = _max[s][k];
+            var hist = _hist[s].AsSpan(k * _bins, _bins);
+            foreach (double r in remaining)
+            {
+                double f = Math.Clamp(r * inv, 0, 1);
+                sum += (long)(f * FixedPointScale + 0.5);
+                if (f < lo) lo = f;
+                if (f > hi) hi = f;
+                hist[Math.Min((int)(f * _bins), _bins - 1)]++;
+            }
+
+            _sum[s][k] += sum;
+            _min[s][k] = lo;
+            _max[s][k] = hi;
+        }
+
+        public void Add(InventoryStats other)
+        {
+            for (int s = 0; s < _sum.Length; s++)
+            {
+                for (int k = 0; k <= _steps; k++)
+                {
+                    _sum[s][k] += other._sum[s][k];
+                    _min[s][k] = Math.Min(_min[s][k], other._min[s][k]);
+                    _max[s][k] = Math.Max(_max[s][k], other._max[s][k]);
+                }
+
+                for (int i = 0; i < _hist[s].Length; i++) _hist[s][i] += other._hist[s][i];
+            }
+        }
+
+        public (double[] Mean, double[] P5, double[] P95) Inventory(int s, int episodes)
+        {
+            var mean = new double[_steps + 1];
+            var p5 = new double[_steps + 1];
+            var p95 = new double[_steps + 1];
+            for (int k = 0; k <= _steps; k++)
+            {
+                mean[k] = _sum[s][k] / FixedPointScale / episodes;
+                p5[k] = Percentile(s, k, 0.05, episodes);
+                p95[k] = Percentile(s, k, 0.95, episodes);
+            }
+
+            return (mean, p5, p95);
+        }
+
+        private double Percentile(int s, int k, double p, int episodes)
+        {
+            var hist = _hist[s].AsSpan(k * _bins, _bins);
+            double target = p * episodes;
+            double cum = 0;
+            double value = 1;
+            for (int i = 0; i < _bins; i++)
+            {
+                if (hist[i] == 0) continue;
+                if (cum + hist[i] >= target)
+                {
+                    value = (i + (target - cum) / hist[i]) / _bins;
+                    break;
+                }
+
+                cum += hist[i];
+            }
+
+            return Math.Clamp(value, _min[s][k], _max[s][k]);
+        }
+    }
+}

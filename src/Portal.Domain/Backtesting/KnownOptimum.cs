@@ -1,0 +1,76 @@
+using Portal.Domain.Impact;
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Backtesting;
+
+/// <summary>The expected-cost minimum of a scenario when its model has a known one.</summary>
+/// <remarks>
+/// <para>Almgren–Chriss linear impact with an arithmetic Brownian motion without drift, jumps or events: the risk-neutral
+/// optimum over all (even adaptive) strategies is the linear schedule (Almgren and Chriss, 2000, section 2.3, λ = 0), with
+/// <c>E = (ε + s/2)X + ½γX² + (η̃/τ)·X²/N</c> plus fees.</para>
+/// <para>Obizhaeva–Wang block book under the same conditions: the discrete optimum of Alfonsi, Fruth and Schied (2010), see
+/// <see cref="ObizhaevaWang"/>.</para>
+/// Both need constant spread and (for liquidity-scaled impact) constant liquidity, and no participation cap. Fees in bps of
+/// notional are charged on the expected execution prices of the optimal schedule.
+/// </remarks>
+public static class KnownOptimum
+{
+    /// <summary>Name and expected cost (currency) of the optimum, or null when the scenario's model has no known one.</summary>
+    public static (string Name, double ExpectedCost, double[] HoldingsFraction)? For(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var m = scenario.Market;
+        bool plainPrice = m.Price.Model == PriceModels.Abm && m.Price.DriftPerDay == 0 && m.Price.JumpIntensityPerDay == 0 && m.Events.Count == 0;
+        bool constantSpread = m.Spread.VolatilityBpsPerSqrtDay == 0;
+        bool constantLiquidity = !m.Impact.LiquidityScaled || (m.Liquidity.VolatilityPerSqrtDay == 0 && m.Liquidity.ShockIntensityPerDay == 0);
+        if (!plainPrice || !constantSpread || !constantLiquidity || scenario.Constraints.MaxParticipationPct is not null) return null;
+
+        int n = scenario.Order.Steps;
+        double tau = scenario.StepDays;
+        double[] holdings;
+        string name;
+        switch (m.Impact.Model)
+        {
+            case ImpactModels.AlmgrenChriss:
+                holdings = AlmgrenChriss.Holdings(1, 0, scenario.HorizonDays, n);
+                name = "Almgren–Chriss risk-neutral optimum (linear schedule)";
+                break;
+            case ImpactModels.ObizhaevaWang:
+                var trades = ObizhaevaWang.OptimalTrades(1, m.Impact.ResiliencePerDay, tau, n);
+                holdings = new double[n + 1];
+                holdings[0] = 1;
+                for (int k = 0; k < n; k++) holdings[k + 1] = Math.Max(0, holdings[k] - trades[k]);
+                holdings[n] = 0;
+                name = "Obizhaeva–Wang discrete optimum (Alfonsi–Fruth–Schied)";
+                break;
+            default:
+                return null;
+        }
+
+        return (name, ExpectedCost(scenario, holdings), holdings);
+    }
+
+    /// <summary>Expected cost (currency) of a deterministic schedule along the noise-free path of a scenario without drift,
+    /// jumps or events (the timing term has zero mean for a deterministic schedule).</summary>
+    public static double ExpectedCost(Scenario scenario, ReadOnlySpan<double> holdingsFraction)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var model = new MarketModel(scenario);
+        double x = model.Quantity;
+        double hs = Math.Max(model.SpreadMeanBps, model.SpreadMinBps) * 0.5e-4 * model.S0 + model.Epsilon;
+        double perm = 0, tr = 0, cost = 0;
+        for (int k = 0; k < model.Steps; k++)
+        {
+            double q = (holdingsFraction[k] - holdingsFraction[k + 1]) * x;
+            double temp = model.EtaOverTau * q + (model.SqrtCoefficient > 0 ? model.SqrtCoefficient * Math.Sqrt(q) : 0);
+            double dT = model.HasTransient && q > 0 ? model.TransientCoefficient * (model.TransientBeta == 1 ? q : Math.Pow(q, model.TransientBeta)) : 0;
+            double adverse = perm + tr + 0.5 * dT + temp + hs;
+            cost += q * adverse + q * (model.FeePerShare + model.FeeRate * (model.S0 + model.Sign * adverse));
+            perm += model.Gamma * q;
+            tr = (tr + dT) * model.TransientDecay;
+        }
+
+        return cost;
+    }
+}

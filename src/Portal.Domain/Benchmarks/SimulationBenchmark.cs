@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Portal.Domain.Backtesting;
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Benchmarks;
+
+/// <summary>One timed workload.</summary>
+/// <param name="Name">Short id of the workload.</param>
+/// <param name="Description">What runs.</param>
+/// <param name="Episodes">Episodes per strategy.</param>
+/// <param name="Steps">Decision steps per episode.</param>
+/// <param name="Strategies">Strategies advanced per episode step (0 for market-only work).</param>
+/// <param name="Seconds">Best wall-clock time over the repetitions.</param>
+public sealed record BenchmarkFigure(string Name, string Description, int Episodes, int Steps, int Strategies, double Seconds)
+{
+    /// <summary>Episodes (of all strategies together) per second.</summary>
+    public double EpisodesPerSecond => Episodes / Seconds;
+
+    /// <summary>Episode-steps per second (one market step of one episode).</summary>
+    public double EpisodeStepsPerSecond => (double)Episodes * Steps / Seconds;
+
+    /// <summary>Strategy-steps per second (one strategy advanced one step in one episode).</summary>
+    public double StrategyStepsPerSecond => (double)Episodes * Steps * Math.Max(1, Strategies) / Seconds;
+}
+
+/// <summary>Figures of a benchmark run.</summary>
+/// <param name="Figures">One per workload.</param>
+/// <param name="ProcessorCount">Logical processors available.</param>
+public sealed record BenchmarkReport(IReadOnlyList<BenchmarkFigure> Figures, int ProcessorCount)
+{
+    /// <summary>A plain-text table of the figures.</summary>
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        sb.AppendLine(c, $"Simulation benchmark on {ProcessorCount} logical processors (best of the repetitions)");
+        sb.AppendLine(c, $"{"workload",-26} {"episodes",9} {"steps",6} {"strat",5} {"seconds",9} {"episodes/s",12} {"ep-steps/s",12} {"strategy-steps/s",17}");
+        foreach (var f in Figures)
+        {
+            sb.AppendLine(c, $"{f.Name,-26} {f.Episodes,9} {f.Steps,6} {f.Strategies,5} {f.Seconds,9:F4} {f.EpisodesPerSecond,12:G4} {f.EpisodeStepsPerSecond,12:G4} {f.StrategyStepsPerSecond,17:G4}");
+        }
+
+        sb.AppendLine();
+        foreach (var f in Figures) sb.AppendLine(c, $"{f.Name}: {f.Description}");
+        return sb.ToString();
+    }
+}
+
+/// <summary>Fixed workloads timing the simulator (not a test: figures are reported, never asserted).</summary>
+/// <remarks>Workloads: schedule baselines on the Almgren–Chriss model; adaptive baselines on stochastic liquidity with
+/// transient impact; the market alone (random numbers and market state); the summary statistics alone; and a naive
+/// one-episode-at-a-time scalar loop of the same schedule workload, for comparison.</remarks>
+public static class SimulationBenchmark
+{
+    /// <summary>Runs every workload and returns the best time of each over <paramref name="repetitions"/> runs.</summary>
+    public static BenchmarkReport Run(int episodes = 100_000, int steps = 100, int repetitions = 3, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(episodes, Scenario.MaxEpisodes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var options = new BacktestOptions { KeepEpisodes = false, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+
+        var schedules = ScheduleScenario(episodes, steps);
+        var adaptive = AdaptiveScenario(episodes, steps);
+        var figures = new List<BenchmarkFigure>
+        {
+            Time("schedules-ac", "TWAP, VWAP, AC (λ>0), AC (λ=0), Immediate, OW schedules on Almgren–Chriss impact, ABM, noisy volume (BacktestRunner)",
+                episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options)),
+            Time("adaptive-liquidity-transient", "POV and Random on transient impact with stochastic liquidity and spread, volatile regime (BacktestRunner)",
+                episodes, steps, adaptive.Strategies.Count, repetitions, () => BacktestRunner.Run(adaptive, options)),
+            Time("market-only", "Market paths of the schedule workload alone: random numbers, price, volume (no strategy)",
+                episodes, steps, 0, repetitions, () => MarketOnly(schedules, maxDegreeOfParallelism)),
+            Time("market-only-adaptive", "Market paths of the adaptive workload alone: price, stochastic spread and liquidity, volume",
+                episodes, steps, 0, repetitions, () => MarketOnly(adaptive, maxDegreeOfParallelism)),
+            Time("summary-statistics", "Summary statistics (sort, percentiles, CVaR, paired CIs) of 6 strategies' costs",
+                episodes, steps, 0, repetitions, () => SummaryOnly(episodes)),
+            Time("naive-scalar", "Hand-written one-episode-at-a-time loop of the schedule workload's AC model, one thread",
+                episodes, steps, schedules.Strategies.Count, repetitions, () => NaiveScalar(schedules)),
+        };
+        return new BenchmarkReport(figures, Environment.ProcessorCount);
+    }
+
+    /// <summary>The schedule workload's scenario.</summary>
+    public static Scenario ScheduleScenario(int episodes, int steps) => ScenarioPresets.Demo() with
+    {
+        Name = "bench: schedules on Almgren–Chriss",
+        Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 5, HorizonMinutes = 390, Steps = steps },
+        Episodes = episodes,
+        Strategies = ["twap", "vwap", "ac", "ac-neutral", "immediate", "ow"],
+    };
+
+    /// <summary>The adaptive workload's scenario.</summary>
+    public static Scenario AdaptiveScenario(int episodes, int steps)
+    {
+        var demo = ScenarioPresets.Demo();
+        var market = RegimePresets.Apply(demo.Market, RegimePresets.Volatile) with
+        {
+            Impact = new ImpactSpec { Model = ImpactModels.Transient, G0 = 0.5, Beta = 0.5, ResiliencePerDay = 50, LiquidityScaled = true },
+        };
+        return demo with
+        {
+            Name = "bench: adaptive on transient impact and stochastic liquidity",
+            Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 5, HorizonMinutes = 390, Steps = steps },
+            Market = market,
+            Episodes = episodes,
+            Strategies = ["pov", "random"],
+        };
+    }
+
+    private static BenchmarkFigure Time(string name, string description, int episodes, int steps, int strategies, int repetitions, Action work)
+    {
+        work();
+        double best = double.MaxValue;
+        for (int r = 0; r < repetitions; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            work();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+
+        return new BenchmarkFigure(name, description, episodes, steps, strategies, best);
+    }
+
+    private static void MarketOnly(Scenario s, int? maxDegreeOfParallelism)
+    {
+        var model = new MarketModel(s);
+        int block = BacktestRunner.BlockSize;
+        int blocks = (s.Episodes + block - 1) / block;
+        var po = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? Environment.ProcessorCount };
+        Parallel.For(0, blocks, po, () => (Market: new MarketBlock(model, block), Episodes: new long[block]), (b, _, ws) =>
+        {
+            int first = b * block;
+            int count = Math.Min(block, s.Episodes - first);
+            for (int e = 0; e < count; e++) ws.Episodes[e] = first + e;
+            ws.Market.Reset(s.Seed, ws.Episodes.AsSpan(0, count));
+            for (int k = 0; k < model.Steps; k++) ws.Market.Advance();
+            return ws;
+        }, _ => { });
+    }
+
+    private static void SummaryOnly(int episodes)
+    {
+        var rng = new RandomStream(1, 0);
+        var costs = new double[6][];
+        for (int s = 0; s < costs.Length; s++)
+        {
+            costs[s] = new double[episodes];
+            for (int e = 0; e < episodes; e++) costs[s][e] = 10 + 5 * rng.NextNormal();
+        }
+
+        for (int s = 0; s < costs.Length; s++)
+            Statistics.Summarize(costs[s], costs[s], 1, Statistics.Paired(costs[s], costs[0]), 1);
+    }
+
+    /// <summary>The naive reference: one episode at a time, scalar, one thread, same model and schedules as the runner's
+    /// schedule workload (ABM, AC linear impact, constant spread; volume noise is drawn to match the random-number work).</summary>
+    private static double NaiveScalar(Scenario s)
+    {
+        var model = new MarketModel(s);
+        var strategies = s.Strategies.Select(id => StrategyCatalog.Create(id, s)).Cast<Strategies.ScheduleStrategy>().ToArray();
+        int n = model.Steps;
+        int sCount = strategies.Length;
+        var fractions = new double[sCount][];
+        for (int j = 0; j < sCount; j++)
+        {
+            fractions[j] = new double[n];
+            for (int k = 0; k < n; k++)
+            {
+                double x = strategies[j].HoldingsFraction[k];
+                fractions[j][k] = k == n - 1 ? 1 : x > 0 ? (x - strategies[j].HoldingsFraction[k + 1]) / x : 1;
+            }
+        }
+
+        double hs = Math.Max(model.SpreadMeanBps, model.SpreadMinBps) * 0.5e-4 * model.S0;
+        double sigma = model.SigmaAbs * Math.Sqrt(model.Tau);
+        var rem = new double[sCount];
+        var perm = new double[sCount];
+        var cost = new double[sCount];
+        double total = 0;
+        for (int e = 0; e < s.Episodes; e++)
+        {
+            var rng = new RandomStream(s.Seed, e);
+            Array.Fill(rem, model.Quantity);
+            Array.Clear(perm);
+            Array.Clear(cost);
+            double move = 0;
+            for (int k = 0; k < n; k++)
+            {
+                double volume = model.ExpectedVolume[k] * Math.Exp(model.VolumeNoise * rng.NextNormal() - 0.5 * model.VolumeNoise * model.VolumeNoise);
+                for (int j = 0; j < sCount; j++)
+                {
+                    double q = fractions[j][k] * rem[j];
+                    cost[j] += q * (move + perm[j] + model.EtaOverTau * q + hs) + 0 * volume;
+                    perm[j] += model.Gamma * q;
+                    rem[j] -= q;
+                }
+
+                move += model.Sign * sigma * rng.NextNormal();
+            }
+
+            for (int j = 0; j < sCount; j++) total += cost[j];
+        }
+
+        return total;
+    }
+}

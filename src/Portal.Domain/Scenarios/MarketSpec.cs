@@ -1,0 +1,223 @@
+namespace Portal.Domain.Scenarios;
+
+/// <summary>The market model: reference levels, price process, impact, spread, liquidity, volume and scheduled events.</summary>
+/// <remarks>Time in the model parameters is measured in trading days (as in Almgren and Chriss, 2000, section 3);
+/// a day has <see cref="TradingMinutesPerDay"/> minutes.</remarks>
+public sealed record MarketSpec
+{
+    /// <summary>Mid price when the parent order starts (price currency per share). Allowed: (0, ∞).</summary>
+    public double ArrivalPrice { get; init; } = 50;
+
+    /// <summary>Average daily volume in shares per day. Allowed: (0, ∞).</summary>
+    public double Adv { get; init; } = 5_000_000;
+
+    /// <summary>Daily volatility of the price as a fraction of the arrival price (0.02 = 2% per day^½). Allowed: [0, 1].</summary>
+    public double DailyVolatility { get; init; } = 0.02;
+
+    /// <summary>Name of the regime preset these parameters came from (see <see cref="RegimePresets"/>), or <c>custom</c>.</summary>
+    public string Regime { get; init; } = RegimePresets.Normal;
+
+    /// <summary>Length of a trading day in minutes. Allowed: [1, 1440].</summary>
+    public double TradingMinutesPerDay { get; init; } = 390;
+
+    /// <summary>Price process: model, drift and jumps.</summary>
+    public PriceSpec Price { get; init; } = new();
+
+    /// <summary>Market impact model and its parameters.</summary>
+    public ImpactSpec Impact { get; init; } = new();
+
+    /// <summary>Bid–ask spread process.</summary>
+    public SpreadSpec Spread { get; init; } = new();
+
+    /// <summary>Stochastic liquidity level (1 = normal) that scales market volume and, for liquidity-scaled impact, impact.</summary>
+    public LiquiditySpec Liquidity { get; init; } = new();
+
+    /// <summary>Intraday volume profile and its noise.</summary>
+    public VolumeSpec Volume { get; init; } = new();
+
+    /// <summary>Scheduled events within the horizon (crash, liquidity collapse, volatility spike, impact shift).</summary>
+    public IReadOnlyList<MarketEvent> Events { get; init; } = [];
+}
+
+/// <summary>Price process of the unaffected mid price.</summary>
+/// <remarks>Arithmetic Brownian motion <c>S(t+τ) = S(t) + μ·S0·τ + σ·S0·√τ·ξ</c> as in Almgren and Chriss (2000, eq. 1);
+/// geometric Brownian motion <c>S(t+τ) = S(t)·exp((μ − σ²/2)τ + σ√τ·ξ)</c> (Black and Scholes, 1973); jumps arrive as a
+/// Poisson process with normally distributed sizes in basis points of the current price (Merton, 1976).</remarks>
+public sealed record PriceSpec
+{
+    /// <summary><c>abm</c> (arithmetic Brownian motion) or <c>gbm</c> (geometric Brownian motion).</summary>
+    public string Model { get; init; } = PriceModels.Abm;
+
+    /// <summary>Drift as a fraction of the price per trading day (0.01 = +1% a day). Allowed: [−1, 1].</summary>
+    public double DriftPerDay { get; init; }
+
+    /// <summary>Expected number of jumps per trading day. Allowed: [0, 10000].</summary>
+    public double JumpIntensityPerDay { get; init; }
+
+    /// <summary>Mean jump size in basis points of the price. Allowed: [−5000, 5000].</summary>
+    public double JumpMeanBps { get; init; }
+
+    /// <summary>Standard deviation of the jump size in basis points. Allowed: [0, 5000].</summary>
+    public double JumpStdBps { get; init; }
+}
+
+/// <summary>Names of the price models.</summary>
+public static class PriceModels
+{
+    /// <summary>Arithmetic Brownian motion.</summary>
+    public const string Abm = "abm";
+
+    /// <summary>Geometric Brownian motion.</summary>
+    public const string Gbm = "gbm";
+
+    /// <summary>Every supported price model.</summary>
+    public static IReadOnlyList<string> All { get; } = [Abm, Gbm];
+}
+
+/// <summary>Market impact model and its parameters. Time is in trading days, prices in currency per share.</summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><c>almgren-chriss</c>: Almgren and Chriss (2000), "Optimal execution of portfolio transactions", eq. 2–4 and section 3:
+/// a child order of <c>n</c> shares over a step of <c>τ</c> days executes at <c>S − sgn·(ε + η·n/τ)</c> and moves the price
+/// permanently by <c>γ·n</c>. <see cref="Epsilon"/> is ε (currency per share), <see cref="Eta"/> is η (currency·day/share²),
+/// <see cref="Gamma"/> is γ (currency/share²).</item>
+/// <item><c>square-root</c>: temporary cost per share <c>Y·σ·S0·√(n/ADV)</c> (Tóth et al., 2011; Bouchaud et al., 2018),
+/// with <see cref="SquareRootY"/> = Y, plus an optional linear permanent part <see cref="Gamma"/> and fixed cost <see cref="Epsilon"/>.</item>
+/// <item><c>transient</c>: propagator model with exponential kernel <c>G(ℓ) = G0·e^(−ℓ/τ)</c> (Gatheral, 2010, "No-dynamic-arbitrage and
+/// market impact", section 4) and size term <c>(n/ADV)^β</c>: a child order of n shares adds <c>S0·G0·(n/ADV)^β</c> to the impact
+/// state, which decays with rate <see cref="ResiliencePerDay"/> = 1/τ; the order itself pays half of its own increment.</item>
+/// <item><c>obizhaeva-wang</c>: linear block-shaped limit order book (Obizhaeva and Wang, 2013, "Optimal trading strategy and supply/demand
+/// dynamics", section 3): depth <see cref="Depth"/> = q shares per unit of price, so a trade of n shares displaces the price by n/q
+/// and costs <c>n·(D + n/(2q))</c>; the displacement D recovers at rate <see cref="ResiliencePerDay"/> = ρ.</item>
+/// </list>
+/// With <see cref="LiquidityScaled"/> every impact coefficient is divided by the current liquidity level.
+/// </remarks>
+public sealed record ImpactSpec
+{
+    /// <summary><c>almgren-chriss</c>, <c>square-root</c>, <c>transient</c> or <c>obizhaeva-wang</c>.</summary>
+    public string Model { get; init; } = ImpactModels.AlmgrenChriss;
+
+    /// <summary>Fixed cost per share ε (currency per share), e.g. half the spread plus fees in Almgren–Chriss. Allowed: [0, ∞).</summary>
+    public double Epsilon { get; init; }
+
+    /// <summary>Almgren–Chriss temporary impact η in currency·day/share² (cost per share per share-per-day of trading rate). Allowed: [0, ∞).</summary>
+    public double Eta { get; init; } = 3e-8;
+
+    /// <summary>Linear permanent impact γ in currency per share per share traded. Allowed: [0, ∞).</summary>
+    public double Gamma { get; init; } = 2e-7;
+
+    /// <summary>Square-root law coefficient Y (dimensionless, typically 0.5–1). Allowed: [0, 100].</summary>
+    public double SquareRootY { get; init; } = 0.7;
+
+    /// <summary>Transient kernel amplitude G0 (fraction of price per unit of (n/ADV)^β). Allowed: [0, 100].</summary>
+    public double G0 { get; init; } = 0.5;
+
+    /// <summary>Transient size exponent β. Allowed: (0, 2].</summary>
+    public double Beta { get; init; } = 0.5;
+
+    /// <summary>Order book depth q for Obizhaeva–Wang, in shares per unit of price displacement. Allowed: (0, ∞).</summary>
+    public double Depth { get; init; } = 2_000_000;
+
+    /// <summary>Resilience ρ = 1/τ of transient impact, per trading day. Allowed: [0, 1e6].</summary>
+    public double ResiliencePerDay { get; init; } = 50;
+
+    /// <summary>Divide impact coefficients by the current liquidity level.</summary>
+    public bool LiquidityScaled { get; init; }
+}
+
+/// <summary>Names of the impact models.</summary>
+public static class ImpactModels
+{
+    /// <summary>Almgren–Chriss linear temporary and permanent impact.</summary>
+    public const string AlmgrenChriss = "almgren-chriss";
+
+    /// <summary>Square-root temporary impact with optional linear permanent impact.</summary>
+    public const string SquareRoot = "square-root";
+
+    /// <summary>Transient propagator with exponential decay and power-law size term.</summary>
+    public const string Transient = "transient";
+
+    /// <summary>Linear block-shaped book with exponential resilience.</summary>
+    public const string ObizhaevaWang = "obizhaeva-wang";
+
+    /// <summary>Every supported impact model.</summary>
+    public static IReadOnlyList<string> All { get; } = [AlmgrenChriss, SquareRoot, Transient, ObizhaevaWang];
+}
+
+/// <summary>Mean-reverting bid–ask spread in basis points of the arrival price.</summary>
+/// <remarks>Ornstein–Uhlenbeck process <c>ds = θ(s̄ − s)dt + σ_s dW</c> sampled exactly at step times (Uhlenbeck and Ornstein, 1930),
+/// floored at <see cref="MinBps"/>. A trade pays half the spread per share.</remarks>
+public sealed record SpreadSpec
+{
+    /// <summary>Long-run mean spread s̄ in bps (the spread at arrival). Allowed: [0, 10000].</summary>
+    public double MeanBps { get; init; } = 4;
+
+    /// <summary>Mean-reversion speed θ per trading day. Allowed: [0, 1e6].</summary>
+    public double MeanReversionPerDay { get; init; } = 100;
+
+    /// <summary>Volatility σ_s in bps per day^½. Allowed: [0, 10000].</summary>
+    public double VolatilityBpsPerSqrtDay { get; init; }
+
+    /// <summary>Floor of the spread in bps. Allowed: [0, 10000].</summary>
+    public double MinBps { get; init; } = 0.5;
+}
+
+/// <summary>Stochastic liquidity level, 1 = normal.</summary>
+/// <remarks>Ornstein–Uhlenbeck level around 1 sampled exactly at step times, with Poisson shocks that multiply the level by
+/// <see cref="ShockMultiplier"/> (a reduced form of the liquidity dynamics in Cartea, Jaimungal and Penalva, 2015, ch. 7),
+/// floored at 0.01. Market volume is proportional to the level.</remarks>
+public sealed record LiquiditySpec
+{
+    /// <summary>Mean-reversion speed θ of the level towards 1, per trading day. Allowed: [0, 1e6].</summary>
+    public double MeanReversionPerDay { get; init; } = 20;
+
+    /// <summary>Volatility of the level per day^½ (0 = constant liquidity). Allowed: [0, 100].</summary>
+    public double VolatilityPerSqrtDay { get; init; }
+
+    /// <summary>Expected number of liquidity shocks per trading day. Allowed: [0, 10000].</summary>
+    public double ShockIntensityPerDay { get; init; }
+
+    /// <summary>Factor applied to the level by a shock (0.5 halves it). Allowed: (0, 10].</summary>
+    public double ShockMultiplier { get; init; } = 0.5;
+}
+
+/// <summary>Intraday U-shaped volume profile with lognormal noise.</summary>
+/// <remarks>Density over the trading day u ∈ [0, 1]: <c>p(u) = (1 + c·(2u − 1)²)/(1 + c/3)</c>, so the open and close trade 1 + c times
+/// the midday rate (the U shape documented by Jain and Joh, 1988, and Admati and Pfleiderer, 1988). Each step's volume is its
+/// expected share of ADV times the liquidity level times <c>exp(σ_v·z − σ_v²/2)</c>.</remarks>
+public sealed record VolumeSpec
+{
+    /// <summary>Curvature c of the U shape (0 = flat). Allowed: [0, 100].</summary>
+    public double UShape { get; init; } = 2;
+
+    /// <summary>Lognormal noise σ_v of each step's volume. Allowed: [0, 5].</summary>
+    public double Noise { get; init; } = 0.3;
+}
+
+/// <summary>A scheduled change in market conditions at a point of the horizon. Multipliers decay back to 1 with the recovery time.</summary>
+public sealed record MarketEvent
+{
+    /// <summary>When the event starts, as a fraction of the horizon. Allowed: [0, 1].</summary>
+    public double AtFraction { get; init; } = 0.5;
+
+    /// <summary>Price jump as a percentage of the arrival price (−5 = a 5% fall). Allowed: [−90, 1000].</summary>
+    public double PriceJumpPct { get; init; }
+
+    /// <summary>Fraction of the jump recovered over the recovery time (0 = none, 1 = full). Allowed: [0, 1].</summary>
+    public double PriceRecoveryFraction { get; init; }
+
+    /// <summary>Multiplier of the liquidity level. Allowed: (0, 100].</summary>
+    public double LiquidityMultiplier { get; init; } = 1;
+
+    /// <summary>Multiplier of the volatility. Allowed: [0, 100].</summary>
+    public double VolatilityMultiplier { get; init; } = 1;
+
+    /// <summary>Multiplier of every impact coefficient. Allowed: [0, 100].</summary>
+    public double ImpactMultiplier { get; init; } = 1;
+
+    /// <summary>Multiplier of the spread. Allowed: [0, 100].</summary>
+    public double SpreadMultiplier { get; init; } = 1;
+
+    /// <summary>Time constant in minutes of the exponential return of multipliers to 1 and of the price recovery (0 = never). Allowed: [0, ∞).</summary>
+    public double RecoveryMinutes { get; init; }
+}

@@ -1,0 +1,131 @@
+namespace Portal.Domain.Scenarios;
+
+/// <summary>Named, editable sets of market-model parameters. <see cref="Apply"/> returns a copy of a market with the
+/// regime's parameters set; every field stays editable afterwards.</summary>
+public static class RegimePresets
+{
+    /// <summary>Moderate volatility, tight spread, constant liquidity.</summary>
+    public const string Normal = "normal";
+
+    /// <summary>Low volatility and tight spread.</summary>
+    public const string Calm = "calm";
+
+    /// <summary>Double volatility, wider and noisier spread, noisy liquidity.</summary>
+    public const string Volatile = "volatile";
+
+    /// <summary>Upward drift of 3% a day.</summary>
+    public const string TrendingUp = "trending-up";
+
+    /// <summary>Downward drift of 3% a day.</summary>
+    public const string TrendingDown = "trending-down";
+
+    /// <summary>A 5% price fall at 40% of the horizon with a 90% liquidity collapse, then recovery.</summary>
+    public const string FlashCrash = "flash-crash";
+
+    /// <summary>Liquidity drops by 85% at 30% of the horizon and stays low.</summary>
+    public const string LiquidityCollapse = "liquidity-collapse";
+
+    /// <summary>Volatility quadruples at mid-horizon and decays back.</summary>
+    public const string VolatilitySpike = "volatility-spike";
+
+    /// <summary>Impact coefficients triple at mid-horizon.</summary>
+    public const string ImpactShift = "impact-shift";
+
+    /// <summary>High volatility, falling prices with negative jumps, wide spreads and liquidity shocks.</summary>
+    public const string Panic = "panic";
+
+    /// <summary>Marker for parameters that come from no preset.</summary>
+    public const string Custom = "custom";
+
+    /// <summary>Every preset name.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [Normal, Calm, Volatile, TrendingUp, TrendingDown, FlashCrash, LiquidityCollapse, VolatilitySpike, ImpactShift, Panic];
+
+    /// <summary>One-line description of each preset.</summary>
+    public static string Describe(string name) => name switch
+    {
+        Normal => "2% daily volatility, 4 bps spread, constant liquidity",
+        Calm => "1% daily volatility, 2 bps spread, steady volume",
+        Volatile => "4% daily volatility, 8 bps noisy spread, noisy liquidity",
+        TrendingUp => "normal market drifting up 3% a day",
+        TrendingDown => "normal market drifting down 3% a day",
+        FlashCrash => "5% fall at 40% of the horizon, liquidity −90%, spread ×5, volatility ×3, 80% recovery over 20 minutes",
+        LiquidityCollapse => "liquidity −85% from 30% of the horizon on, spread ×3, liquidity-scaled impact",
+        VolatilitySpike => "volatility ×4 at mid-horizon, decaying over 15 minutes",
+        ImpactShift => "impact coefficients ×3 from mid-horizon on",
+        Panic => "6% volatility, −5% a day drift, negative jumps, 15 bps spread, liquidity shocks",
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown regime; allowed: {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>Returns <paramref name="market"/> with the parameters of the named regime (reference levels, impact model and
+    /// its coefficients are kept).</summary>
+    public static MarketSpec Apply(MarketSpec market, string name)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        var calmBase = market with
+        {
+            Regime = name,
+            DailyVolatility = 0.02,
+            Price = new PriceSpec { Model = market.Price?.Model ?? PriceModels.Abm },
+            Spread = new SpreadSpec(),
+            Liquidity = new LiquiditySpec(),
+            Volume = new VolumeSpec(),
+            Events = [],
+        };
+        var impact = market.Impact ?? new ImpactSpec();
+        return name switch
+        {
+            Normal => calmBase,
+            Calm => calmBase with
+            {
+                DailyVolatility = 0.01,
+                Spread = new SpreadSpec { MeanBps = 2 },
+                Volume = new VolumeSpec { Noise = 0.15 },
+            },
+            Volatile => calmBase with
+            {
+                DailyVolatility = 0.04,
+                Spread = new SpreadSpec { MeanBps = 8, VolatilityBpsPerSqrtDay = 20 },
+                Liquidity = new LiquiditySpec { VolatilityPerSqrtDay = 1.5, ShockIntensityPerDay = 2, ShockMultiplier = 0.6 },
+                Volume = new VolumeSpec { Noise = 0.5 },
+            },
+            TrendingUp => calmBase with { Price = calmBase.Price with { DriftPerDay = 0.03 } },
+            TrendingDown => calmBase with { Price = calmBase.Price with { DriftPerDay = -0.03 } },
+            FlashCrash => calmBase with
+            {
+                Impact = impact with { LiquidityScaled = true },
+                Events =
+                [
+                    new MarketEvent
+                    {
+                        AtFraction = 0.4, PriceJumpPct = -5, PriceRecoveryFraction = 0.8, LiquidityMultiplier = 0.1,
+                        VolatilityMultiplier = 3, SpreadMultiplier = 5, RecoveryMinutes = 20,
+                    },
+                ],
+            },
+            LiquidityCollapse => calmBase with
+            {
+                Impact = impact with { LiquidityScaled = true },
+                Events = [new MarketEvent { AtFraction = 0.3, LiquidityMultiplier = 0.15, SpreadMultiplier = 3 }],
+            },
+            VolatilitySpike => calmBase with
+            {
+                Events = [new MarketEvent { AtFraction = 0.5, VolatilityMultiplier = 4, RecoveryMinutes = 15 }],
+            },
+            ImpactShift => calmBase with
+            {
+                Events = [new MarketEvent { AtFraction = 0.5, ImpactMultiplier = 3 }],
+            },
+            Panic => calmBase with
+            {
+                DailyVolatility = 0.06,
+                Price = calmBase.Price with { DriftPerDay = -0.05, JumpIntensityPerDay = 20, JumpMeanBps = -30, JumpStdBps = 50 },
+                Spread = new SpreadSpec { MeanBps = 15, VolatilityBpsPerSqrtDay = 40, MinBps = 2 },
+                Liquidity = new LiquiditySpec { VolatilityPerSqrtDay = 2, ShockIntensityPerDay = 6, ShockMultiplier = 0.5 },
+                Impact = impact with { LiquidityScaled = true },
+                Volume = new VolumeSpec { Noise = 0.6 },
+            },
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown regime; allowed: {string.Join(", ", Names)}"),
+        };
+    }
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Portal.Domain.Backtesting;
+
+namespace Portal.Domain.Scenarios;
+
+/// <summary>Everything needed to reproduce a run: order, market model, costs, constraints, episodes, seed and strategies.
+/// Its JSON form (<see cref="ScenarioJson"/>) is the one scenario format of the UI, the HTTP API and the command line.</summary>
+public sealed record Scenario
+{
+    /// <summary>Largest number of episodes a run may ask for.</summary>
+    public const int MaxEpisodes = 2_000_000;
+
+    /// <summary>Largest number of decision steps.</summary>
+    public const int MaxSteps = 100_000;
+
+    /// <summary>Human-readable name.</summary>
+    public string Name { get; init; } = "scenario";
+
+    /// <summary>The parent order.</summary>
+    public required OrderSpec Order { get; init; }
+
+    /// <summary>The market model.</summary>
+    public required MarketSpec Market { get; init; }
+
+    /// <summary>Explicit costs.</summary>
+    public CostSpec Costs { get; init; } = new();
+
+    /// <summary>Trading constraints.</summary>
+    public ConstraintSpec Constraints { get; init; } = new();
+
+    /// <summary>Number of episodes (independent market paths). Allowed: [1, 2,000,000].</summary>
+    public int Episodes { get; init; } = 10_000;
+
+    /// <summary>Seed of the random streams: episode <c>i</c> draws from a stream derived from (seed, i).</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Strategy ids to compare (see <see cref="StrategyCatalog"/>); ids containing ':' name external strategies
+    /// (e.g. trained agents) supplied to the runner.</summary>
+    public IReadOnlyList<string> Strategies { get; init; } = ["twap", "ac"];
+
+    /// <summary>Parameters of the baseline strategies.</summary>
+    public StrategySettings StrategySettings { get; init; } = new();
+
+    /// <summary>Order quantity in shares.</summary>
+    [JsonIgnore]
+    public double Quantity => Order.SizePctAdv / 100.0 * Market.Adv;
+
+    /// <summary>Length of one decision step in trading days.</summary>
+    [JsonIgnore]
+    public double StepDays => Order.HorizonMinutes / Order.Steps / Market.TradingMinutesPerDay;
+
+    /// <summary>Horizon in trading days.</summary>
+    [JsonIgnore]
+    public double HorizonDays => Order.HorizonMinutes / Market.TradingMinutesPerDay;
+
+    /// <summary>Every problem with the scenario, each naming its JSON field and the allowed range; empty when valid.</summary>
+    public IReadOnlyList<ValidationError> Validate()
+    {
+        var v = new Validator();
+        if (string.IsNullOrWhiteSpace(Name)) v.Add("name", "must not be empty");
+        v.Range("episodes", Episodes, 1, MaxEpisodes);
+        ValidateOrder(v);
+        ValidateMarket(v);
+        ValidateCosts(v);
+        ValidateStrategies(v);
+        return v.Errors;
+    }
+
+    /// <summary>Throws <see cref="ScenarioValidationException"/> listing every problem when the scenario is invalid.</summary>
+    public Scenario EnsureValid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0) throw new ScenarioValidationException(errors);
+        return this;
+    }
+
+    private void ValidateOrder(Validator v)
+    {
+        if (Order is null) { v.Add("order", "is required"); return; }
+        v.RangeOpenLow("order.sizePctAdv", Order.SizePctAdv, 0, 1000);
+        v.RangeOpenLow("order.horizonMinutes", Order.HorizonMinutes, 0, 1000 * 1440);
+        v.Range("order.steps", Order.Steps, 1, MaxSteps);
+        v.Range("order.startMinutesAfterOpen", Order.StartMinutesAfterOpen, 0, 1440);
+        if (Order.HorizonMinutes > 0 && Order.Steps >= 1 && Order.HorizonMinutes * 60 < Order.Steps)
+        {
+            v.Add("order.steps", string.Create(CultureInfo.InvariantCulture,
+                $"is {Order.Steps} but a horizon of {Order.HorizonMinutes} minutes allows at most {Math.Floor(Order.HorizonMinutes * 60)} steps (the resolution is one second per step)"));
+        }
+    }
+
+    private void ValidateMarket(Validator v)
+    {
+        var m = Market;
+        if (m is null) { v.Add("market", "is required"); return; }
+        v.RangeOpenLow("market.arrivalPrice", m.ArrivalPrice, 0, 1e9);
+        v.RangeOpenLow("market.adv", m.Adv, 0, 1e15);
+        v.Range("market.dailyVolatility", m.DailyVolatility, 0, 1);
+        v.Range("market.tradingMinutesPerDay", m.TradingMinutesPerDay, 1, 1440);
+        if (m.Regime is null || !(RegimePresets.Names.Contains(m.Regime, StringComparer.Ordinal) || m.Regime == RegimePresets.Custom))
+        {
+            v.Add("market.regime", $"is '{m.Regime}', allowed: {string.Join(", ", RegimePresets.Names)}, {RegimePresets.Custom}");
+        }
+
+        if (m.Price is null) v.Add("market.price", "is required");
+        else
+        {
+            if (!PriceModels.All.Contains(m.Price.Model, StringComparer.Ordinal))
+                v.Add("market.price.model", $"is '{m.Price.Model}', allowed: {string.Join(", ", PriceModels.All)}");
+            v.Range("market.price.driftPerDay", m.Price.DriftPerDay, -1, 1);
+            v.Range("market.price.jumpIntensityPerDay", m.Price.JumpIntensityPerDay, 0, 10_000);
+            v.Range("market.price.jumpMeanBps", m.Price.JumpMeanBps, -5000, 5000);
+            v.Range("market.price.jumpStdBps", m.Price.JumpStdBps, 0, 5000);
+        }
+
+        var i = m.Impact;
+        if (i is null) v.Add("market.impact", "is required");
+        else
+        {
+            if (!ImpactModels.All.Contains(i.Model, StringComparer.Ordinal))
+                v.Add("market.impact.model", $"is '{i.Model}', allowed: {string.Join(", ", ImpactModels.All)}");
+            v.Range("market.impact.epsilon", i.Epsilon, 0, double.MaxValue);
+            v.Range("market.impact.eta", i.Eta, 0, double.MaxValue);
+            v.Range("market.impact.gamma", i.Gamma, 0, double.MaxValue);
+            v.Range("market.impact.squareRootY", i.SquareRootY, 0, 100);
+            v.Range("market.impact.g0", i.G0, 0, 100);
+            v.RangeOpenLow("market.impact.beta", i.Beta, 0, 2);
+            v.RangeOpenLow("market.impact.depth", i.Depth, 0, double.MaxValue);
+            v.Range("market.impact.resiliencePerDay", i.ResiliencePerDay, 0, 1e6);
+            if (i.Model == ImpactModels.AlmgrenChriss && Order is { Steps: >= 1, HorizonMinutes: > 0 } && m.TradingMinutesPerDay > 0)
+            {
+                double tau = StepDays;
+                if (i.Eta - 0.5 * i.Gamma * tau < 0)
+                {
+                    v.Add("market.impact.eta", string.Create(CultureInfo.InvariantCulture,
+                        $"is {i.Eta:G6} but must be at least γτ/2 = {0.5 * i.Gamma * tau:G6} (η̃ = η − γτ/2 ≥ 0, Almgren–Chriss 2000 eq. 6)"));
+                }
+            }
+        }
+
+        if (m.Spread is null) v.Add("market.spread", "is required");
+        else
+        {
+            v.Range("market.spread.meanBps", m.Spread.MeanBps, 0, 10_000);
+            v.Range("market.spread.meanReversionPerDay", m.Spread.MeanReversionPerDay, 0, 1e6);
+            v.Range("market.spread.volatilityBpsPerSqrtDay", m.Spread.VolatilityBpsPerSqrtDay, 0, 10_000);
+            v.Range("market.spread.minBps", m.Spread.MinBps, 0, 10_000);
+        }
+
+        if (m.Liquidity is null) v.Add("market.liquidity", "is required");
+        else
+        {
+            v.Range("market.liquidity.meanReversionPerDay", m.Liquidity.MeanReversionPerDay, 0, 1e6);
+            v.Range("market.liquidity.volatilityPerSqrtDay", m.Liquidity.VolatilityPerSqrtDay, 0, 100);
+            v.Range("market.liquidity.shockIntensityPerDay", m.Liquidity.ShockIntensityPerDay, 0, 10_000);
+            v.RangeOpenLow("market.liquidity.shockMultiplier", m.Liquidity.ShockMultiplier, 0, 10);
+        }
+
+        if (m.Volume is null) v.Add("market.volume", "is required");
+        else
+        {
+            v.Range("market.volume.uShape", m.Volume.UShape, 0, 100);
+            v.Range("market.volume.noise", m.Volume.Noise, 0, 5);
+        }
+
+        if (m.Events is null) v.Add("market.events", "must be a list (possibly empty)");
+        else
+        {
+            for (int k = 0; k < m.Events.Count; k++)
+            {
+                var e = m.Events[k];
+                string p = $"market.events[{k}]";
+                if (e is null) { v.Add(p, "must not be null"); continue; }
+                v.Range(p + ".atFraction", e.AtFraction, 0, 1);
+                v.Range(p + ".priceJumpPct", e.PriceJumpPct, -90, 1000);
+                v.Range(p + ".priceRecoveryFraction", e.PriceRecoveryFraction, 0, 1);
+                v.RangeOpenLow(p + ".liquidityMultiplier", e.LiquidityMultiplier, 0, 100);
+                v.Range(p + ".volatilityMultiplier", e.VolatilityMultiplier, 0, 100);
+                v.Range(p + ".impactMultiplier", e.ImpactMultiplier, 0, 100);
+                v.Range(p + ".spreadMultiplier", e.SpreadMultiplier, 0, 100);
+                v.Range(p + ".recoveryMinutes", e.RecoveryMinutes, 0, double.MaxValue);
+            }
+        }
+    }
+
+    private void ValidateCosts(Validator v)
+    {
+        if (Costs is null) v.Add("costs", "is required");
+        else
+        {
+            v.Range("costs.feeBps", Costs.FeeBps, 0, 1000);
+            v.Range("costs.feePerShare", Costs.FeePerShare, 0, double.MaxValue);
+            v.Range("costs.slippageNoiseBps", Costs.SlippageNoiseBps, 0, 1000);
+        }
+
+        if (Constraints is null) v.Add("constraints", "is required");
+        else if (Constraints.MaxParticipationPct is { } cap) v.RangeOpenLow("constraints.maxParticipationPct", cap, 0, 100);
+    }
+
+    private void ValidateStrategies(Validator v)
+    {
+        if (StrategySettings is null) v.Add("strategySettings", "is required");
+        else
+        {
+            v.Range("strategySettings.riskAversion", StrategySettings.RiskAversion, 0, 1);
+            v.RangeOpenLow("strategySettings.povRatePct", StrategySettings.PovRatePct, 0, 100);
+        }
+
+        if (Strategies is null || Strategies.Count == 0) { v.Add("strategies", "must list at least one strategy id"); return; }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int k = 0; k < Strategies.Count; k++)
+        {
+            string? id = Strategies[k];
+            if (string.IsNullOrWhiteSpace(id)) { v.Add($"strategies[{k}]", "must not be empty"); continue; }
+            if (!seen.Add(id)) v.Add($"strategies[{k}]", $"'{id}' is listed twice");
+            if (!id.Contains(':', StringComparison.Ordinal) && !StrategyCatalog.IsBaseline(id))
+                v.Add($"strategies[{k}]", $"'{id}' is unknown, allowed: {string.Join(", ", StrategyCatalog.Baselines.Select(b => b.Id))} or an external id such as 'agent:NAME'");
+        }
+    }
+
+    private sealed class Validator
+    {
+        public List<ValidationError> Errors { get; } = [];
+
+        public void Add(string field, string message) => Errors.Add(new ValidationError(field, message));
+
+        public void Range(string field, double value, double min, double max)
+        {
+            if (!(value >= min && value <= max))
+                Add(field, string.Create(CultureInfo.InvariantCulture, $"is {value:G6}, allowed range [{Fmt(min)}, {Fmt(max)}]"));
+        }
+
+        public void RangeOpenLow(string field, double value, double min, double max)
+        {
+            if (!(value > min && value <= max))
+                Add(field, string.Create(CultureInfo.InvariantCulture, $"is {value:G6}, allowed range ({Fmt(min)}, {Fmt(max)}]"));
+        }
+
+        private static string Fmt(double x) => x == double.MaxValue ? "∞" : x.ToString("G10", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,360 @@
+using System.Numerics;
+using Portal.Domain.Backtesting;
+
+namespace Portal.Domain.Simulation;
+
+/// <summary>One strategy's execution state and cost accumulators for a batch of episodes, stored as arrays across episodes.</summary>
+/// <remarks>
+/// <para>All prices are tracked as adverse displacements from the arrival price S0 (positive = against the order), so buys and
+/// sells share one code path. A child order of n shares at step k executes, per share, at
+/// <c>d·(S_k − S0) + P_k + T_k + ½ΔT + h(n) + spread/2 + ε + noise</c>, where P is accumulated permanent impact
+/// (Almgren and Chriss, 2000, eq. 2: the trade does not pay its own permanent impact), T the transient displacement,
+/// ΔT the order's own transient increment (Obizhaeva and Wang, 2013: a block of n shares against depth q costs n·(D + n/(2q)))
+/// and h the temporary impact. Implementation shortfall is the sum over steps of n times that plus fees, divided by S0·X.
+/// Fees are linear in the traded quantity and execution price, so their total is computed from the totals.</para>
+/// <para>While every episode trades the same quantity (a deterministic schedule without a binding cap or episode-dependent
+/// impact), remaining quantity and impact state are identical across episodes and are kept as scalars; only the
+/// path-dependent terms (timing, participation, VWAP) are accumulated per episode, in vector form.</para>
+/// </remarks>
+internal sealed class ExecutionBook
+{
+    private readonly MarketModel _m;
+    private bool _uniform;
+    private double _uR, _uPerm, _uTr, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
+
+    public ExecutionBook(MarketModel model, int capacity)
+    {
+        _m = model;
+        int padded = (capacity + Vector<double>.Count - 1) / Vector<double>.Count * Vector<double>.Count;
+        Remaining = new double[capacity];
+        Permanent = new double[capacity];
+        Transient = new double[capacity];
+        Timing = new double[padded];
+        PermanentCost = new double[capacity];
+        TemporaryCost = new double[capacity];
+        SpreadCost = new double[capacity];
+        Forced = new double[capacity];
+        MaxParticipation = new double[padded];
+        VolumeImpact = new double[padded];
+        StepCost = new double[capacity];
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>Compute <see cref="StepCost"/> at every step (for stepping environments).</summary>
+    public bool TrackStepCost { get; init; }
+
+    private double[] Remaining { get; }
+    private double[] Permanent { get; }
+    private double[] Transient { get; }
+    private double[] Timing { get; }
+    private double[] PermanentCost { get; }
+    private double[] TemporaryCost { get; }
+    private double[] SpreadCost { get; }
+    private double[] Forced { get; }
+    private double[] MaxParticipation { get; }
+    private double[] VolumeImpact { get; }
+
+    /// <summary>Cost of the last step in currency (when <see cref="TrackStepCost"/>).</summary>
+    public double[] StepCost { get; }
+
+    /// <summary>True while every episode holds the same quantity and impact state.</summary>
+    public bool IsUniform => _uniform;
+
+    public void Reset(int count)
+    {
+        Count = count;
+        _uniform = true;
+        _uR = _m.Quantity;
+        _uPerm = _uTr = _uPermCost = _uTempCost = _uSpreadCost = _uForced = 0;
+        Array.Fill(Remaining, _m.Quantity, 0, count);
+        foreach (var a in new[] { Permanent, Transient, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost })
+            Array.Clear(a);
+    }
+
+    /// <summary>Remaining quantity per episode; only meaningful when not <see cref="IsUniform"/>.</summary>
+    public ReadOnlySpan<double> RemainingPerEpisode => Remaining.AsSpan(0, Count);
+
+    /// <summary>The common remaining quantity while <see cref="IsUniform"/>.</summary>
+    public double UniformRemaining => _uR;
+
+    public double RemainingOf(int e) => _uniform ? _uR : Remaining[e];
+
+    public double ForcedOf(int e) => _uniform ? _uForced : Forced[e];
+
+    public double TransientOf(int e) => _uniform ? _uTr : Transient[e];
+
+    /// <summary>Copies remaining quantities into <paramref name="destination"/>.</summary>
+    public void CopyRemaining(Span<double> destination)
+    {
+        if (_uniform) destination[..Count].Fill(_uR);
+        else Remaining.AsSpan(0, Count).CopyTo(destination);
+    }
+
+    /// <summary>Trades the clamped fractions at the market's current step and accumulates costs.</summary>
+    public void Apply(MarketBlock market, ReadOnlySpan<double> fractions)
+    {
+        int n = Count;
+        if (fractions.Length < n)
+            throw new ArgumentException($"Expected {n} fractions, got {fractions.Length}.", nameof(fractions));
+        if (_uniform)
+        {
+            if (CanStayUniform(market, fractions[..n]))
+            {
+                ApplyUniform(market, fractions[0]);
+                return;
+            }
+
+            Materialize();
+        }
+
+        ApplyGeneral(market, fractions);
+    }
+
+    private bool CanStayUniform(MarketBlock market, ReadOnlySpan<double> fractions)
+    {
+        if (!double.IsPositiveInfinity(_m.CapFraction) || !market.UniformImpactScale) return false;
+        double f0 = fractions[0];
+        if (double.IsNaN(f0)) return false;
+        return fractions.IndexOfAnyExcept(f0) < 0;
+    }
+
+    private void ApplyUniform(MarketBlock market, double f)
+    {
+        var m = _m;
+        int n = Count;
+        bool last = market.Step == m.Steps - 1;
+        f = f > 0 ? (f < 1 ? f : 1) : 0;
+        double r = _uR;
+        double q = f * r;
+        if (last)
+        {
+            _uForced = r - q;
+            q = r;
+        }
+
+        double sc = market.ImpactScaleValue;
+        double temp = m.EtaOverTau * q;
+        if (m.SqrtCoefficient > 0) temp += m.SqrtCoefficient * Math.Sqrt(q);
+        temp *= sc;
+        double dT = m.HasTransient && q > 0 ? sc * m.TransientCoefficient * SizeTerm(q, m.TransientBeta) : 0;
+        double impact = _uPerm + _uTr;
+        double ownImpact = 0.5 * dT + temp;
+        _uPermCost += q * _uPerm;
+        _uTempCost += q * (_uTr + ownImpact);
+
+        bool uniformSpread = market.UniformHalfSpread;
+        double hsU = market.HalfSpreadValue + m.Epsilon;
+        if (uniformSpread) _uSpreadCost += q * hsU;
+        else
+        {
+            var half = market.HalfSpread;
+            for (int e = 0; e < n; e++) SpreadCost[e] += q * (half[e] + m.Epsilon);
+        }
+
+        int w = Vector<double>.Count;
+        int padded = (n + w - 1) / w * w;
+        var move = market.Move;
+        var inv = market.InvVolume;
+        var vol = market.Volume;
+        if (market.HasSlip && q > 0)
+        {
+            var slip = market.Slip;
+            for (int e = 0; e < n; e++) Timing[e] += q * slip[e];
+        }
+
+        if (q > 0 || impact != 0)
+        {
+            var vq = new Vector<double>(q);
+            var vImpact = new Vector<double>(impact);
+            for (int e = 0; e < padded; e += w)
+            {
+                (new Vector<double>(Timing, e) + vq * new Vector<double>(move, e)).CopyTo(Timing, e);
+                Vector.Max(new Vector<double>(MaxParticipation, e), vq * new Vector<double>(inv, e)).CopyTo(MaxParticipation, e);
+                (new Vector<double>(VolumeImpact, e) + new Vector<double>(vol, e) * vImpact).CopyTo(VolumeImpact, e);
+            }
+        }
+
+        if (TrackStepCost)
+        {
+            var half = market.HalfSpread;
+            var slip = market.Slip;
+            for (int e = 0; e < n; e++)
+            {
+                double exec = move[e] + slip[e] + impact + ownImpact + (uniformSpread ? hsU : half[e] + m.Epsilon);
+                StepCost[e] = q * exec + Fee(q, exec);
+            }
+        }
+
+        _uPerm += sc * m.Gamma * q;
+        _uTr = (_uTr + dT) * m.TransientDecay;
+        _uR = r - q;
+    }
+
+    private void Materialize()
+    {
+        int n = Count;
+        for (int e = 0; e < n; e++)
+        {
+            Remaining[e] = _uR;
+            Permanent[e] = _uPerm;
+            Transient[e] = _uTr;
+            PermanentCost[e] += _uPermCost;
+            TemporaryCost[e] += _uTempCost;
+            SpreadCost[e] += _uSpreadCost;
+            Forced[e] = _uForced;
+        }
+
+        _uPermCost = _uTempCost = _uSpreadCost = 0;
+        _uniform = false;
+    }
+
+    private void ApplyGeneral(MarketBlock market, ReadOnlySpan<double> fractions)
+    {
+        var m = _m;
+        int n = Count;
+        bool last = market.Step == m.Steps - 1;
+        double cap = m.CapFraction;
+        bool capped = !double.IsPositiveInfinity(cap);
+        double eps = m.Epsilon;
+        double etaTau = m.EtaOverTau;
+        double gamma = m.Gamma;
+        double sqrtCoef = m.SqrtCoefficient;
+        double trCoef = m.TransientCoefficient;
+        double trBeta = m.TransientBeta;
+        double trDecay = m.TransientDecay;
+        bool transient = m.HasTransient;
+        bool sqrt = sqrtCoef > 0;
+        bool track = TrackStepCost;
+        var move = market.Move;
+        var half = market.HalfSpread;
+        var vol = market.Volume;
+        var inv = market.InvVolume;
+        var scale = market.ImpactScale;
+        var slip = market.Slip;
+        for (int e = 0; e < n; e++)
+        {
+            double r = Remaining[e];
+            double f = fractions[e];
+            f = f > 0 ? (f < 1 ? f : 1) : 0; // NaN fails the comparison and becomes 0
+            double q = f * r;
+            double v = vol[e];
+            if (capped && q > cap * v) q = cap * v;
+            if (last)
+            {
+                Forced[e] = r - q;
+                q = r;
+            }
+
+            double sc = scale[e];
+            double perm = Permanent[e];
+            double tr = Transient[e];
+            double temp = etaTau * q;
+            if (sqrt) temp += sqrtCoef * Math.Sqrt(q);
+            temp *= sc;
+            double dT = 0;
+            if (transient && q > 0) dT = sc * trCoef * SizeTerm(q, trBeta);
+            double hs = half[e] + eps;
+            double mv = move[e] + slip[e];
+            double ownImpact = 0.5 * dT + temp;
+
+            Timing[e] += q * mv;
+            PermanentCost[e] += q * perm;
+            TemporaryCost[e] += q * (tr + ownImpact);
+            SpreadCost[e] += q * hs;
+            VolumeImpact[e] += v * (perm + tr);
+            double p = q * inv[e];
+            if (p > MaxParticipation[e]) MaxParticipation[e] = p;
+            if (track)
+            {
+                double exec = mv + perm + tr + ownImpact + hs;
+                StepCost[e] = q * exec + Fee(q, exec);
+            }
+
+            Permanent[e] = perm + sc * gamma * q;
+            Transient[e] = (tr + dT) * trDecay;
+            Remaining[e] = r - q;
+        }
+    }
+
+    private static double SizeTerm(double q, double beta) => beta == 1 ? q : beta == 0.5 ? Math.Sqrt(q) : Math.Pow(q, beta);
+
+    private double Fee(double q, double execAdverse) => q * (_m.FeePerShare + _m.FeeRate * (_m.S0 + _m.Sign * execAdverse));
+
+    /// <summary>Fills observations for the market's current step.</summary>
+    public void Observe(MarketBlock market, Span<Observation> observations)
+    {
+        var m = _m;
+        double invX = 1.0 / m.Quantity;
+        double sigmaH = m.SigmaAbs * Math.Sqrt(m.HorizonDays);
+        double invSigmaH = sigmaH > 0 ? 1.0 / sigmaH : 0;
+        double time = (double)market.Step / m.Steps;
+        double expected = m.ExpectedVolume[Math.Min(market.Step, m.Steps - 1)];
+        double invExpected = expected > 0 ? 1.0 / expected : 0;
+        double toBps = 1e4 / m.S0;
+        for (int e = 0; e < Count; e++)
+        {
+            double perm = _uniform ? _uPerm : Permanent[e];
+            double tr = _uniform ? _uTr : Transient[e];
+            double adverse = m.Sign * (market.Mid[e] - m.S0) + perm + tr;
+            observations[e] = new Observation
+            {
+                Episode = market.Episodes[e],
+                RemainingFraction = RemainingOf(e) * invX,
+                TimeFraction = time,
+                PriceMoveSigma = adverse * invSigmaH,
+                RealizedVolatility = Math.Sqrt(market.RealizedVariance[e]),
+                SpreadBps = market.SpreadBps[e],
+                Liquidity = market.Liquidity[e],
+                VolumeRatio = market.Volume[e] * invExpected,
+                TransientImpactBps = tr * toBps,
+            };
+        }
+    }
+
+    private (double Timing, double Permanent, double Temporary, double Spread) Components(int e) => _uniform
+        ? (Timing[e], _uPermCost, _uTempCost, SpreadCost[e] + _uSpreadCost)
+        : (Timing[e], PermanentCost[e], TemporaryCost[e], SpreadCost[e]);
+
+    /// <summary>Fees paid so far by episode <paramref name="e"/>: linear in quantity and price, so from the totals.</summary>
+    private double FeesOf(int e, double priceCost)
+    {
+        double traded = _m.Quantity - RemainingOf(e);
+        return traded * (_m.FeePerShare + _m.FeeRate * _m.S0) + _m.FeeRate * _m.Sign * priceCost;
+    }
+
+    /// <summary>Implementation shortfall so far of episode <paramref name="e"/> in currency.</summary>
+    public double ShortfallCurrency(int e)
+    {
+        var (t, p, tmp, s) = Components(e);
+        double price = t + p + tmp + s;
+        return price + FeesOf(e, price);
+    }
+
+    public EpisodeResult Result(MarketBlock market, int e, int episode)
+    {
+        var m = _m;
+        double bps = 1e4 / m.ArrivalNotional;
+        var (t, p, tmp, s) = Components(e);
+        double price = t + p + tmp + s;
+        double fees = FeesOf(e, price);
+        double total = price + fees;
+        double volumeSum = market.VolumeSum[e];
+        double vwapAdverse = volumeSum > 0 ? (market.VolumeMove[e] + VolumeImpact[e]) / volumeSum : 0;
+        double traded = m.Quantity - RemainingOf(e);
+        double execAdverse = traded > 0 ? price / traded : 0;
+        double vwap = m.S0 + m.Sign * vwapAdverse;
+        return new EpisodeResult(
+            Episode: episode,
+            ShortfallBps: total * bps,
+            ShortfallCurrency: total,
+            ArrivalSlippageBps: price * bps,
+            VwapSlippageBps: vwap > 0 ? (execAdverse - vwapAdverse) / vwap * 1e4 : 0,
+            SpreadAndFeesBps: (s + fees) * bps,
+            TemporaryImpactBps: tmp * bps,
+            PermanentImpactBps: p * bps,
+            TimingBps: t * bps,
+            ForcedQuantity: ForcedOf(e),
+            MaxParticipation: MaxParticipation[e]);
+    }
+}

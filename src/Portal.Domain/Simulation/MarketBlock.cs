@@ -1,0 +1,277 @@
+using System.Numerics;
+
+namespace Portal.Domain.Simulation;
+
+/// <summary>The exogenous market state of a batch of episodes at the current decision step, stored as arrays across
+/// episodes. Every strategy run on the batch sees the same state (common random numbers).</summary>
+/// <remarks>Random numbers are drawn episode by episode from each episode's own stream, always in the same order
+/// (price, jump, spread, liquidity, then volume and execution noise of the new step), into scratch arrays; the
+/// arithmetic then runs over whole vectors of episodes. Arrays are padded to a whole number of vectors so an episode's
+/// numbers never depend on its position in the batch.</remarks>
+internal sealed class MarketBlock
+{
+    private const double RealizedVolatilityWeight = 0.3;
+
+    private readonly MarketModel _m;
+    private readonly RandomStream[] _rng;
+    private readonly double[] _level;
+    private readonly double[] _spreadState;
+    private readonly double[] _liquidityState;
+    private readonly double[] _z;
+    private readonly double[] _jump;
+    private readonly int _padded;
+
+    public MarketBlock(MarketModel model, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _m = model;
+        Capacity = capacity;
+        int w = Vector<double>.Count;
+        _padded = (capacity + w - 1) / w * w;
+        _rng = new RandomStream[capacity];
+        Episodes = new long[capacity];
+        _level = Padded();
+        _spreadState = Padded();
+        _liquidityState = Padded();
+        _z = Padded();
+        _jump = Padded();
+        Mid = Padded();
+        HalfSpread = Padded();
+        SpreadBps = Padded();
+        Liquidity = Padded();
+        Volume = Padded();
+        InvVolume = Padded();
+        ImpactScale = Padded();
+        Slip = Padded();
+        RealizedVariance = Padded();
+        Move = Padded();
+        VolumeSum = Padded();
+        VolumeMove = Padded();
+        UniformHalfSpread = !model.SpreadStochastic;
+        UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic);
+        HasSlip = model.SlipAbs > 0;
+    }
+
+    public MarketModel Model => _m;
+    public int Capacity { get; }
+    public int Count { get; private set; }
+    public int Step { get; private set; }
+    public long Seed { get; private set; }
+    public long[] Episodes { get; }
+
+    /// <summary>Mid price including scheduled event offsets, before our own impact (currency).</summary>
+    public double[] Mid { get; }
+
+    /// <summary>Half the spread in currency per share.</summary>
+    public double[] HalfSpread { get; }
+    public double[] SpreadBps { get; }
+    public double[] Liquidity { get; }
+
+    /// <summary>Market volume of the current step (shares).</summary>
+    public double[] Volume { get; }
+
+    /// <summary>1 / market volume of the current step (0 when the volume is 0).</summary>
+    public double[] InvVolume { get; }
+
+    /// <summary>Factor applied to every impact coefficient at this step (events and liquidity scaling).</summary>
+    public double[] ImpactScale { get; }
+
+    /// <summary>Execution-price noise of this step in currency per share (0 when disabled).</summary>
+    public double[] Slip { get; }
+
+    /// <summary>Exponential average of squared standardised mid increments.</summary>
+    public double[] RealizedVariance { get; }
+
+    /// <summary>Adverse move of the mid since arrival, d·(S − S0).</summary>
+    public double[] Move { get; }
+
+    /// <summary>Market volume traded so far over the horizon.</summary>
+    public double[] VolumeSum { get; }
+
+    /// <summary>Σ volume × adverse move (numerator of the market VWAP relative to arrival, before our impact).</summary>
+    public double[] VolumeMove { get; }
+
+    /// <summary>True when every episode has the same half-spread at every step (<see cref="HalfSpreadValue"/>).</summary>
+    public bool UniformHalfSpread { get; }
+
+    /// <summary>The common half-spread of the current step when <see cref="UniformHalfSpread"/>.</summary>
+    public double HalfSpreadValue { get; private set; }
+
+    /// <summary>True when every episode has the same impact scale at every step (<see cref="ImpactScaleValue"/>).</summary>
+    public bool UniformImpactScale { get; }
+
+    /// <summary>The common impact scale of the current step when <see cref="UniformImpactScale"/>.</summary>
+    public double ImpactScaleValue { get; private set; }
+
+    /// <summary>True when execution-price noise is enabled.</summary>
+    public bool HasSlip { get; }
+
+    public void Reset(long seed, ReadOnlySpan<long> episodes)
+    {
+        if (episodes.Length < 1 || episodes.Length > Capacity)
+            throw new ArgumentOutOfRangeException(nameof(episodes), episodes.Length, $"The batch must hold between 1 and {Capacity} episodes.");
+        Count = episodes.Length;
+        Seed = seed;
+        Step = 0;
+        var m = _m;
+        for (int e = 0; e < Count; e++)
+        {
+            Episodes[e] = episodes[e];
+            _rng[e] = new RandomStream(seed, episodes[e]);
+        }
+
+        Array.Fill(_level, m.S0);
+        Array.Fill(Mid, m.S0 * (1 + m.PriceOffset[0]));
+        Array.Fill(_spreadState, m.SpreadMeanBps);
+        Array.Fill(_liquidityState, 1.0);
+        Array.Fill(RealizedVariance, 1.0);
+        Array.Clear(VolumeSum);
+        Array.Clear(VolumeMove);
+        Array.Clear(Slip);
+        FillStepState();
+    }
+
+    /// <summary>Moves every episode from the current step to the next one.</summary>
+    public void Advance()
+    {
+        var m = _m;
+        int k = Step;
+        int n = Count;
+        var z = _z;
+        var jump = _jump;
+        bool jumps = m.JumpProb > 0;
+        for (int e = 0; e < n; e++)
+        {
+            ref var rng = ref _rng[e];
+            z[e] = rng.NextNormal();
+            if (jumps) jump[e] = rng.NextUniform() < m.JumpProb ? m.JumpMean + m.JumpStd * rng.NextNormal() : 0;
+        }
+
+        double sigmaRel = m.SigmaAbs / m.S0 * m.VolatilityMultiplier[k];
+        double invVar = m.SigmaAbs > 0 ? 1.0 / (m.SigmaAbs * m.SigmaAbs * m.Tau) : 0;
+        int w = Vector<double>.Count;
+        var offset = new Vector<double>(m.PriceOffset[k + 1] * m.S0);
+        var rvW = new Vector<double>(RealizedVolatilityWeight);
+        var vInvVar = new Vector<double>(invVar);
+        var vS0 = new Vector<double>(m.S0);
+        var one = Vector<double>.One;
+        if (m.Gbm)
+        {
+            var drift = new Vector<double>((m.Drift - 0.5 * sigmaRel * sigmaRel) * m.Tau);
+            var vol = new Vector<double>(sigmaRel * Math.Sqrt(m.Tau));
+            for (int e = 0; e < _padded; e += w)
+            {
+                var level = new Vector<double>(_level, e) * Vector.Exp(drift + vol * new Vector<double>(z, e));
+                if (jumps) level *= one + new Vector<double>(jump, e);
+                StorePrice(e, level);
+            }
+        }
+        else
+        {
+            var drift = new Vector<double>(m.Drift * m.S0 * m.Tau);
+            var vol = new Vector<double>(m.SigmaAbs * m.VolatilityMultiplier[k] * Math.Sqrt(m.Tau));
+            for (int e = 0; e < _padded; e += w)
+            {
+                var level = new Vector<double>(_level, e) + drift + vol * new Vector<double>(z, e);
+                if (jumps) level += vS0 * new Vector<double>(jump, e);
+                StorePrice(e, level);
+            }
+        }
+
+        if (m.SpreadStochastic)
+        {
+            for (int e = 0; e < n; e++)
+                _spreadState[e] = m.SpreadMeanBps + (_spreadState[e] - m.SpreadMeanBps) * m.SpreadDecay + m.SpreadShock * _rng[e].NextNormal();
+        }
+
+        if (m.LiquidityStochastic)
+        {
+            for (int e = 0; e < n; e++)
+            {
+                ref var rng = ref _rng[e];
+                double l = 1 + (_liquidityState[e] - 1) * m.LiquidityDecay;
+                if (m.LiquidityShock > 0) l += m.LiquidityShock * rng.NextNormal();
+                if (m.LiquidityShockProb > 0 && rng.NextUniform() < m.LiquidityShockProb) l *= m.LiquidityShockMultiplier;
+                _liquidityState[e] = Math.Max(l, 0.01);
+            }
+        }
+
+        Step = k + 1;
+        if (Step < m.Steps) FillStepState();
+
+        void StorePrice(int e, Vector<double> level)
+        {
+            level.CopyTo(_level, e);
+            var mid = level + offset;
+            var d = mid - new Vector<double>(Mid, e);
+            var rv = new Vector<double>(RealizedVariance, e);
+            (rv + rvW * (d * d * vInvVar - rv)).CopyTo(RealizedVariance, e);
+            mid.CopyTo(Mid, e);
+        }
+    }
+
+    private void FillStepState()
+    {
+        var m = _m;
+        int k = Step;
+        int n = Count;
+        double spreadMult = m.SpreadMultiplier[k];
+        double liqMult = m.LiquidityMultiplier[k];
+        double impMult = m.ImpactMultiplier[k];
+        double noise = m.VolumeNoise;
+        double halfBpsToCurrency = 0.5e-4 * m.S0;
+        HalfSpreadValue = Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult * halfBpsToCurrency;
+        ImpactScaleValue = m.LiquidityScaled ? impMult / liqMult : impMult;
+
+        var z = _z;
+        for (int e = 0; e < n; e++)
+        {
+            ref var rng = ref _rng[e];
+            if (noise > 0) z[e] = rng.NextNormal();
+            if (HasSlip) Slip[e] = m.SlipAbs * rng.NextNormal();
+        }
+
+        if (m.SpreadStochastic)
+        {
+            for (int e = 0; e < n; e++)
+            {
+                double spread = Math.Max(_spreadState[e], m.SpreadMinBps) * spreadMult;
+                SpreadBps[e] = spread;
+                HalfSpread[e] = spread * halfBpsToCurrency;
+            }
+        }
+        else
+        {
+            Array.Fill(SpreadBps, Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult);
+            Array.Fill(HalfSpread, HalfSpreadValue);
+        }
+
+        int w = Vector<double>.Count;
+        var vLiqMult = new Vector<double>(liqMult);
+        var vExpected = new Vector<double>(m.ExpectedVolume[k]);
+        var vNoise = new Vector<double>(noise);
+        var vNoiseMean = new Vector<double>(-0.5 * noise * noise);
+        var vImp = new Vector<double>(impMult);
+        var vSign = new Vector<double>(m.Sign);
+        var vS0 = new Vector<double>(m.S0);
+        var zero = Vector<double>.Zero;
+        var one = Vector<double>.One;
+        for (int e = 0; e < _padded; e += w)
+        {
+            var liq = new Vector<double>(_liquidityState, e) * vLiqMult;
+            liq.CopyTo(Liquidity, e);
+            var v = vExpected * liq;
+            if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(z, e) + vNoiseMean);
+            v.CopyTo(Volume, e);
+            var positive = Vector.GreaterThan(v, zero);
+            Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero).CopyTo(InvVolume, e);
+            (m.LiquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
+            var move = vSign * (new Vector<double>(Mid, e) - vS0);
+            move.CopyTo(Move, e);
+            (new Vector<double>(VolumeSum, e) + v).CopyTo(VolumeSum, e);
+            (new Vector<double>(VolumeMove, e) + v * move).CopyTo(VolumeMove, e);
+        }
+    }
+
+    private double[] Padded() => new double[_padded];
+}

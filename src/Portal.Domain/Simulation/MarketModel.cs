@@ -1,0 +1,201 @@
+using Portal.Domain.Scenarios;
+
+namespace Portal.Domain.Simulation;
+
+internal enum ImpactKind
+{
+    AlmgrenChriss,
+    SquareRoot,
+    Transient,
+    ObizhaevaWang,
+}
+
+/// <summary>A validated scenario compiled into per-step constants shared read-only by every batch.</summary>
+/// <remarks>Exact discretisation of the Ornstein–Uhlenbeck processes: <c>x(t+τ) = μ + (x(t) − μ)e^(−θτ) + σ√((1 − e^(−2θτ))/(2θ))·ξ</c>.
+/// Jumps use one Bernoulli draw per step with probability <c>1 − e^(−λτ)</c> (at most one jump per step).</remarks>
+internal sealed class MarketModel
+{
+    public MarketModel(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        scenario.EnsureValid();
+        Scenario = scenario;
+        var m = scenario.Market;
+        Steps = scenario.Order.Steps;
+        Tau = scenario.StepDays;
+        HorizonDays = scenario.HorizonDays;
+        S0 = m.ArrivalPrice;
+        Quantity = scenario.Quantity;
+        Sign = scenario.Order.Side == Side.Buy ? 1.0 : -1.0;
+        SigmaAbs = m.DailyVolatility * S0;
+        Gbm = m.Price.Model == PriceModels.Gbm;
+        Drift = m.Price.DriftPerDay;
+        JumpProb = m.Price.JumpIntensityPerDay > 0 ? -double.ExpM1(-m.Price.JumpIntensityPerDay * Tau) : 0;
+        JumpMean = m.Price.JumpMeanBps / 1e4;
+        JumpStd = m.Price.JumpStdBps / 1e4;
+
+        var sp = m.Spread;
+        SpreadMeanBps = sp.MeanBps;
+        SpreadMinBps = sp.MinBps;
+        (SpreadDecay, SpreadShock) = OuCoefficients(sp.MeanReversionPerDay, sp.VolatilityBpsPerSqrtDay, Tau);
+        SpreadStochastic = SpreadShock > 0;
+
+        var lq = m.Liquidity;
+        (LiquidityDecay, LiquidityShock) = OuCoefficients(lq.MeanReversionPerDay, lq.VolatilityPerSqrtDay, Tau);
+        LiquidityShockProb = lq.ShockIntensityPerDay > 0 ? -double.ExpM1(-lq.ShockIntensityPerDay * Tau) : 0;
+        LiquidityShockMultiplier = lq.ShockMultiplier;
+        LiquidityStochastic = LiquidityShock > 0 || LiquidityShockProb > 0;
+
+        VolumeNoise = m.Volume.Noise;
+        SlipAbs = scenario.Costs.SlippageNoiseBps / 1e4 * S0;
+        FeeRate = scenario.Costs.FeeBps / 1e4;
+        FeePerShare = scenario.Costs.FeePerShare;
+        CapFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
+
+        var im = m.Impact;
+        Kind = im.Model switch
+        {
+            ImpactModels.AlmgrenChriss => ImpactKind.AlmgrenChriss,
+            ImpactModels.SquareRoot => ImpactKind.SquareRoot,
+            ImpactModels.Transient => ImpactKind.Transient,
+            _ => ImpactKind.ObizhaevaWang,
+        };
+        Epsilon = im.Epsilon;
+        LiquidityScaled = im.LiquidityScaled;
+        switch (Kind)
+        {
+            case ImpactKind.AlmgrenChriss:
+                EtaOverTau = im.Eta / Tau;
+                Gamma = im.Gamma;
+                break;
+            case ImpactKind.SquareRoot:
+                SqrtCoefficient = im.SquareRootY * SigmaAbs / Math.Sqrt(m.Adv);
+                Gamma = im.Gamma;
+                break;
+            case ImpactKind.Transient:
+                TransientCoefficient = S0 * im.G0 * Math.Pow(1.0 / m.Adv, im.Beta);
+                TransientBeta = im.Beta;
+                TransientDecay = Math.Exp(-im.ResiliencePerDay * Tau);
+                break;
+            default:
+                TransientCoefficient = 1.0 / im.Depth;
+                TransientBeta = 1;
+                TransientDecay = Math.Exp(-im.ResiliencePerDay * Tau);
+                break;
+        }
+
+        HasTransient = TransientCoefficient > 0;
+
+        ExpectedVolume = new double[Steps];
+        double minutesPerDay = m.TradingMinutesPerDay;
+        double stepMinutes = scenario.Order.HorizonMinutes / Steps;
+        for (int k = 0; k < Steps; k++)
+        {
+            double a = scenario.Order.StartMinutesAfterOpen + k * stepMinutes;
+            double b = a + stepMinutes;
+            ExpectedVolume[k] = m.Adv * (CumulativeVolume(b / minutesPerDay, m.Volume.UShape) - CumulativeVolume(a / minutesPerDay, m.Volume.UShape));
+        }
+
+        VolatilityMultiplier = Ones(Steps + 1);
+        LiquidityMultiplier = Ones(Steps + 1);
+        ImpactMultiplier = Ones(Steps + 1);
+        SpreadMultiplier = Ones(Steps + 1);
+        PriceOffset = new double[Steps + 1];
+        foreach (var e in m.Events)
+        {
+            double t0 = e.AtFraction * scenario.Order.HorizonMinutes;
+            for (int k = 0; k <= Steps; k++)
+            {
+                double t = k * stepMinutes;
+                if (t < t0 - 1e-9) continue;
+                double w = e.RecoveryMinutes > 0 ? Math.Exp(-(t - t0) / e.RecoveryMinutes) : 1.0;
+                VolatilityMultiplier[k] *= 1 + (e.VolatilityMultiplier - 1) * w;
+                LiquidityMultiplier[k] *= 1 + (e.LiquidityMultiplier - 1) * w;
+                ImpactMultiplier[k] *= 1 + (e.ImpactMultiplier - 1) * w;
+                SpreadMultiplier[k] *= 1 + (e.SpreadMultiplier - 1) * w;
+                double recovered = e.RecoveryMinutes > 0 ? e.PriceRecoveryFraction * (1 - w) : 0;
+                PriceOffset[k] += e.PriceJumpPct / 100.0 * (1 - recovered);
+            }
+        }
+
+        HasEvents = m.Events.Count > 0;
+    }
+
+    public Scenario Scenario { get; }
+    public int Steps { get; }
+    public double Tau { get; }
+    public double HorizonDays { get; }
+    public double S0 { get; }
+    public double Quantity { get; }
+    public double Sign { get; }
+    public double SigmaAbs { get; }
+    public bool Gbm { get; }
+    public double Drift { get; }
+    public double JumpProb { get; }
+    public double JumpMean { get; }
+    public double JumpStd { get; }
+    public double SpreadMeanBps { get; }
+    public double SpreadMinBps { get; }
+    public double SpreadDecay { get; }
+    public double SpreadShock { get; }
+    public bool SpreadStochastic { get; }
+    public double LiquidityDecay { get; }
+    public double LiquidityShock { get; }
+    public double LiquidityShockProb { get; }
+    public double LiquidityShockMultiplier { get; }
+    public bool LiquidityStochastic { get; }
+    public double VolumeNoise { get; }
+    public double SlipAbs { get; }
+    public double FeeRate { get; }
+    public double FeePerShare { get; }
+    public double CapFraction { get; }
+    public ImpactKind Kind { get; }
+    public double Epsilon { get; }
+    public double EtaOverTau { get; }
+    public double Gamma { get; }
+    public double SqrtCoefficient { get; }
+    public double TransientCoefficient { get; }
+    public double TransientBeta { get; }
+    public double TransientDecay { get; }
+    public bool HasTransient { get; }
+    public bool LiquidityScaled { get; }
+    public bool HasEvents { get; }
+
+    /// <summary>Expected market volume of each step (shares).</summary>
+    public double[] ExpectedVolume { get; }
+
+    /// <summary>Event multipliers at each step time (Steps + 1 points).</summary>
+    public double[] VolatilityMultiplier { get; }
+    public double[] LiquidityMultiplier { get; }
+    public double[] ImpactMultiplier { get; }
+    public double[] SpreadMultiplier { get; }
+
+    /// <summary>Deterministic event price offset at each step time as a fraction of the arrival price.</summary>
+    public double[] PriceOffset { get; }
+
+    /// <summary>Notional of the order at arrival (the denominator of shortfall in bps).</summary>
+    public double ArrivalNotional => S0 * Quantity;
+
+    /// <summary>Cumulative share of a day's volume traded by time <paramref name="days"/> (in days) under the U-shaped profile.</summary>
+    public static double CumulativeVolume(double days, double c)
+    {
+        double whole = Math.Floor(days);
+        double u = days - whole;
+        double within = (u + c * Math.Pow(2 * u - 1, 3) / 6 + c / 6) / (1 + c / 3);
+        return whole + within;
+    }
+
+    private static (double Decay, double Shock) OuCoefficients(double theta, double sigma, double tau)
+    {
+        double decay = Math.Exp(-theta * tau);
+        double shock = theta > 0 ? sigma * Math.Sqrt(-double.ExpM1(-2 * theta * tau) / (2 * theta)) : sigma * Math.Sqrt(tau);
+        return (decay, shock);
+    }
+
+    private static double[] Ones(int n)
+    {
+        var a = new double[n];
+        Array.Fill(a, 1.0);
+        return a;
+    }
+}

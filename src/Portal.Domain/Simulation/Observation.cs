@@ -1,0 +1,64 @@
+using Portal.Domain.Scenarios;
+
+namespace Portal.Domain.Simulation;
+
+/// <summary>What a strategy sees about one episode at a decision step, before it trades.</summary>
+public readonly record struct Observation
+{
+    /// <summary>Index of the episode in the run (also the key of its random stream).</summary>
+    public long Episode { get; init; }
+
+    /// <summary>Shares still to trade as a fraction of the order quantity, 1 at the start.</summary>
+    public double RemainingFraction { get; init; }
+
+    /// <summary>Elapsed fraction of the horizon, 0 at the first step.</summary>
+    public double TimeFraction { get; init; }
+
+    /// <summary>Move of the observed mid (including our own impact) since arrival, signed so that positive is adverse
+    /// to the order (up for a buy, down for a sell), in units of the volatility over the whole horizon, σ·S0·√T.</summary>
+    public double PriceMoveSigma { get; init; }
+
+    /// <summary>Recent realised volatility of the unaffected mid divided by the model's volatility (1 = as expected);
+    /// an exponential average of squared standardised increments.</summary>
+    public double RealizedVolatility { get; init; }
+
+    /// <summary>Current bid–ask spread in basis points of the arrival price.</summary>
+    public double SpreadBps { get; init; }
+
+    /// <summary>Current liquidity level (1 = normal).</summary>
+    public double Liquidity { get; init; }
+
+    /// <summary>Market volume of this step divided by its expected volume (participation orders trade alongside it).</summary>
+    public double VolumeRatio { get; init; }
+
+    /// <summary>Current transient impact displacement in basis points of the arrival price (0 for models without one).</summary>
+    public double TransientImpactBps { get; init; }
+}
+
+/// <summary>What is common to every episode of a batch at a decision step.</summary>
+public readonly record struct DecisionContext
+{
+    /// <summary>The scenario being run.</summary>
+    public required Scenario Scenario { get; init; }
+
+    /// <summary>Seed of the run.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Zero-based decision step.</summary>
+    public int Step { get; init; }
+
+    /// <summary>Number of decision steps.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>Elapsed fraction of the horizon at this step.</summary>
+    public double TimeFraction => (double)Step / Steps;
+
+    /// <summary>True at the last step, where the remainder is force-traded whatever the strategy decides.</summary>
+    public bool IsLastStep => Step == Steps - 1;
+
+    /// <summary>Order quantity in shares.</summary>
+    public double Quantity { get; init; }
+
+    /// <summary>Expected market volume of this step in shares (from the intraday profile).</summary>
+    public double ExpectedStepVolume { get; init; }
+}

@@ -1,0 +1,149 @@
+using Portal.Domain.Backtesting;
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Tests.Simulation;
+
+public class ExecutionSimulationTests
+{
+    private static Scenario Volatile(string impactModel = ImpactModels.AlmgrenChriss) => ScenarioPresets.Demo() with
+    {
+        Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.Volatile) with
+        {
+            Impact = new ImpactSpec { Model = impactModel, LiquidityScaled = true },
+        },
+        Costs = new CostSpec { FeeBps = 0.5, FeePerShare = 0.001, SlippageNoiseBps = 1 },
+    };
+
+    [Fact]
+    public void Stepping_twap_reproduces_the_runner_episode_for_episode()
+    {
+        var s = Volatile() with { Episodes = 300, Strategies = ["twap"] };
+        var run = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == "twap");
+        var twap = StrategyCatalog.Create("twap", s);
+        var sim = new ExecutionSimulation(s, 100);
+        var fractions = new double[100];
+        for (int first = 0; first < 300; first += 100)
+        {
+            var obs = sim.Reset(s.Seed, first, 100);
+            for (int k = 0; k < s.Order.Steps; k++)
+            {
+                twap.Decide(sim.Context, obs, fractions);
+                obs = sim.Step(fractions).Observations;
+            }
+
+            for (int i = 0; i < 100; i++) Assert.Equal(run.Episodes[first + i], sim.Result(i));
+        }
+    }
+
+    [Fact]
+    public void Step_costs_sum_to_the_episode_shortfall()
+    {
+        var s = Volatile(ImpactModels.Transient);
+        var sim = new ExecutionSimulation(s, 64);
+        var obs = sim.Reset(7, 0, 64);
+        var sums = new double[64];
+        var fractions = new double[64];
+        while (!sim.IsDone)
+        {
+            for (int i = 0; i < 64; i++) fractions[i] = 0.1 + 0.8 * obs[i].RemainingFraction * (i % 3) / 2;
+            var r = sim.Step(fractions);
+            for (int i = 0; i < 64; i++) sums[i] += r.CostBps[i];
+            obs = r.Observations;
+        }
+
+        for (int i = 0; i < 64; i++) Assert.Equal(sim.Result(i).ShortfallBps, sums[i], 9);
+    }
+
+    [Fact]
+    public void Zero_trades_cost_nothing_and_leave_no_impact()
+    {
+        foreach (string model in ImpactModels.All)
+        {
+            var s = Volatile(model);
+            var sim = new ExecutionSimulation(s, 32);
+            sim.Reset(3, 0, 32);
+            var zeros = new double[32];
+            for (int k = 0; k < s.Order.Steps - 1; k++)
+            {
+                var r = sim.Step(zeros);
+                foreach (double c in r.CostBps) Assert.Equal(0.0, c);
+                foreach (var o in r.Observations)
+                {
+                    Assert.Equal(0.0, o.TransientImpactBps);
+                    Assert.Equal(1.0, o.RemainingFraction);
+                }
+            }
+
+            for (int i = 0; i < 32; i++) Assert.Equal(0.0, sim.Result(i).PermanentImpactBps);
+        }
+    }
+
+    [Theory]
+    [InlineData(ImpactModels.Transient)]
+    [InlineData(ImpactModels.ObizhaevaWang)]
+    public void Transient_impact_decays_as_its_kernel_says(string model)
+    {
+        var s = ScenarioPresets.Demo() with
+        {
+            Market = ScenarioPresets.Demo().Market with
+            {
+                DailyVolatility = 0,
+                Impact = new ImpactSpec { Model = model, G0 = 0.4, Beta = 0.6, Depth = 1e6, ResiliencePerDay = 30 },
+            },
+        };
+        var sim = new ExecutionSimulation(s, 4);
+        sim.Reset(1, 0, 4);
+        double q = 0.3 * s.Quantity;
+        var fractions = new double[4];
+        Array.Fill(fractions, 0.3);
+        var obs = sim.Step(fractions).Observations;
+        double increment = model == ImpactModels.Transient
+            ? s.Market.ArrivalPrice * 0.4 * Math.Pow(q / s.Market.Adv, 0.6)
+            : q / 1e6;
+        double decay = Math.Exp(-30 * s.StepDays);
+        Array.Fill(fractions, 0);
+        for (int k = 1; k < s.Order.Steps; k++)
+        {
+            double expectedBps = increment * Math.Pow(decay, k) / s.Market.ArrivalPrice * 1e4;
+            Assert.Equal(expectedBps, obs[0].TransientImpactBps, 1e-9 * expectedBps);
+            obs = sim.Step(fractions).Observations;
+        }
+    }
+
+    [Fact]
+    public void Observations_are_typed_and_side_normalised()
+    {
+        var buy = Volatile() with { Order = ScenarioPresets.Demo().Order with { Side = Side.Buy } };
+        var sell = Volatile();
+        var b = new ExecutionSimulation(buy, 16);
+        var s = new ExecutionSimulation(sell, 16);
+        b.Reset(5, 0, 16);
+        s.Reset(5, 0, 16);
+        var zeros = new double[16];
+        var ob = b.Step(zeros).Observations.ToArray();
+        var os = s.Step(zeros).Observations.ToArray();
+        for (int i = 0; i < 16; i++)
+        {
+            Assert.Equal(ob[i].PriceMoveSigma, -os[i].PriceMoveSigma, 12);
+            Assert.Equal(1.0 / 12, ob[i].TimeFraction, 12);
+            Assert.True(ob[i].SpreadBps > 0 && ob[i].Liquidity > 0 && ob[i].VolumeRatio > 0 && ob[i].RealizedVolatility >= 0);
+            Assert.Equal(i, ob[i].Episode);
+        }
+    }
+
+    [Fact]
+    public void Stepping_a_finished_batch_is_an_error_and_bad_batch_sizes_are_rejected()
+    {
+        var s = ScenarioPresets.Demo();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExecutionSimulation(s, 0));
+        var sim = new ExecutionSimulation(s, 2);
+        Assert.Throws<InvalidOperationException>(() => sim.Step(new double[2]));
+        sim.Reset(1, 0, 2);
+        Assert.Throws<ArgumentException>(() => sim.Step(new double[1]));
+        for (int k = 0; k < s.Order.Steps; k++) sim.Step(new double[2]);
+        Assert.True(sim.IsDone);
+        Assert.Throws<InvalidOperationException>(() => sim.Step(new double[2]));
+        Assert.Equal(s.Quantity, sim.Result(0).ForcedQuantity, 6);
+    }
+}
