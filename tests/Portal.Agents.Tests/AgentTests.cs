@@ -20,7 +20,7 @@ public sealed class AgentTests
     private static TrainRequest SmokeRequest(string algorithm, long steps) => new()
     {
         Algorithm = algorithm,
-        Market = TestMarkets.Desk(),
+        Market = MarketSource.For(TestMarkets.Desk()),
         Seeds = [3],
         EnvironmentSteps = steps,
         EvaluationEpisodes = EvalEpisodes,
@@ -141,9 +141,9 @@ public sealed class AgentTests
     {
         // Cap at 2% of step volume: about a quarter of the uniform rate, so the mask binds at every step but the last.
         var market = TestMarkets.Desk() with { MaxParticipation = 0.02 };
-        var request = SmokeRequest(algorithm, 10) with { Market = market };
+        var request = SmokeRequest(algorithm, 10) with { Market = MarketSource.For(market) };
         using var agent = Untrained(algorithm, request);
-        var normalizer = AgentTrainer.FitNormalizer(market, 1);
+        var normalizer = AgentTrainer.FitNormalizer(MarketSource.For(market), 1);
         var m = new AlmgrenChrissMarket(market, 64);
         var env = new ExecutionEnvironment(m, normalizer);
         var fractions = new double[64];
@@ -237,7 +237,7 @@ public sealed class AgentTests
 
     private static double[] ActionsOnFixedStates(IExecutionAgent agent, AgentArtifact artifact)
     {
-        var env = new ExecutionEnvironment(new AlmgrenChrissMarket(artifact.Market, 32), artifact.Normalizer);
+        var env = new ExecutionEnvironment(artifact.Market.CreateMarket(32), artifact.Normalizer);
         env.Reset(-42);
         var all = new List<double>();
         var fractions = new double[32];

@@ -50,7 +50,7 @@ public sealed class HyperparameterTests
     [Fact]
     public void Train_request_rejects_unknown_algorithm_and_mismatched_hyperparameters()
     {
-        var ok = new TrainRequest { Algorithm = "ppo", Market = TestMarkets.Desk() };
+        var ok = new TrainRequest { Algorithm = "ppo", Market = MarketSource.For(TestMarkets.Desk()) };
         Assert.Equal("Algorithm", Assert.ThrowsAny<ArgumentException>(() => (ok with { Algorithm = "a2c" }).Validated()).ParamName);
         Assert.Equal("Hyperparameters", Assert.ThrowsAny<ArgumentException>(() => (ok with { Hyperparameters = new DqnHyperparameters() }).Validated()).ParamName);
         Assert.Equal("Seeds", Assert.ThrowsAny<ArgumentException>(() => (ok with { Seeds = [1, 1] }).Validated()).ParamName);

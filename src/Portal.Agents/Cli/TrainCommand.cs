@@ -15,8 +15,24 @@ public static class TrainCommand
     /// <summary>Usage text.</summary>
     public const string Usage =
         "train --agent qlearning|dqn|ppo|sac --scenario FILE.json [--seeds 5] [--first-seed 1] --out DIR " +
-        "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1]\n" +
-        "  FILE.json holds Almgren–Chriss market parameters (quantity, arrivalPrice, sigma, horizon, steps, epsilon, eta, gamma, riskAversion, ...).";
+        "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1] [--lambda L]\n" +
+        "  FILE.json is a portal scenario (see docs/scenario-schema.md; --lambda sets the reward's risk aversion, default\n" +
+        "  strategySettings.riskAversion) or Almgren–Chriss world parameters (quantity, arrivalPrice, sigma, horizon, steps,\n" +
+        "  epsilon, eta, gamma, riskAversion, stepVolume, maxParticipation).";
+
+    /// <summary>Reads a scenario file: a portal scenario when it has an <c>order</c> member, else Almgren–Chriss parameters.</summary>
+    public static MarketSource ReadMarket(string json, double? riskAversion = null)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("order", out _))
+        {
+            return MarketSource.For(Portal.Domain.Scenarios.ScenarioJson.Parse(json), riskAversion);
+        }
+
+        var parameters = document.RootElement.Deserialize<AlmgrenChrissParameters>(AgentArtifact.JsonOptions)
+            ?? throw new ArgumentException("The scenario file is empty.", "scenario");
+        return MarketSource.For(riskAversion is { } l ? parameters with { RiskAversion = l } : parameters);
+    }
 
     /// <summary>Runs the verb; returns 0 on success, 2 on bad arguments.</summary>
     public static int Run(string[] args, TextWriter output, CancellationToken cancellationToken = default)
@@ -29,8 +45,9 @@ public static class TrainCommand
         {
             var options = Parse(args);
             string algorithm = Required(options, "agent").ToLowerInvariant();
-            var market = JsonSerializer.Deserialize<AlmgrenChrissParameters>(File.ReadAllText(Required(options, "scenario")), AgentArtifact.JsonOptions)
-                ?? throw new ArgumentException("The scenario file is empty.", "scenario");
+            var market = ReadMarket(File.ReadAllText(Required(options, "scenario")), options.TryGetValue("lambda", out var lambda)
+                ? double.Parse(lambda, NumberStyles.Float, CultureInfo.InvariantCulture)
+                : null);
             outDir = Required(options, "out");
             int seeds = (int)Int(options, "seeds", 5);
             long firstSeed = Int(options, "first-seed", 1);
@@ -87,20 +104,26 @@ public static class TrainCommand
         var c = CultureInfo.InvariantCulture;
         var w = new StringWriter(c);
         var first = set.Agents[0].Evaluation;
-        w.WriteLine($"optimum E+λV = {first.OptimumObjectiveBps:F3} bps; target regret ≤ {set.Summary.TargetBps:F3} bps");
-        w.WriteLine("seed | mean IS bps | std IS | objective | regret vs optimum [95% CI] | vs TWAP [95% CI] | train s | steps/s");
+        w.WriteLine(first.OptimumName is null
+            ? "no known optimum for this model"
+            : string.Create(c, $"optimum: {first.OptimumName}; closed-form E+λV = {(first.OptimumObjectiveBps is { } o ? o.ToString("F3", c) + " bps" : "n/a")}; target regret ≤ {set.Summary.TargetBps:F3} bps"));
+        w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | train s | steps/s");
         foreach (var a in set.Agents)
         {
             var e = a.Evaluation;
             w.WriteLine(string.Create(c,
-                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {e.RegretVsOptimum.MeanBps:F3} [{e.RegretVsOptimum.CiLowBps:F3}, {e.RegretVsOptimum.CiHighBps:F3}] | {e.VsTwap.MeanBps:F3} [{e.VsTwap.CiLowBps:F3}, {e.VsTwap.CiHighBps:F3}] | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
+                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
         }
 
         var s = set.Summary;
         w.WriteLine(string.Create(c,
-            $"all {s.Seeds} seeds: regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}; vs TWAP mean {s.MeanVsTwapBps:F3}; train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
+            $"all {s.Seeds} seeds: regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3}; train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
         return w.ToString();
     }
+
+    private static string Ci(PairedStatistic? p) => p is null
+        ? "n/a"
+        : string.Create(CultureInfo.InvariantCulture, $"{p.MeanBps:F3} [{p.CiLowBps:F3}, {p.CiHighBps:F3}]");
 
     private static Dictionary<string, string> Parse(string[] args)
     {

@@ -37,8 +37,8 @@ public sealed record AgentArtifact
     /// <summary>The algorithm's hyperparameter record as JSON.</summary>
     public required JsonElement Hyperparameters { get; init; }
 
-    /// <summary>The market the agent was trained on.</summary>
-    public required AlmgrenChrissParameters Market { get; init; }
+    /// <summary>The market the agent was trained on (Almgren–Chriss world or scenario, with its risk aversion).</summary>
+    public required MarketSource Market { get; init; }
 
     /// <summary>Observation normalisation statistics the agent expects.</summary>
     public required ObservationNormalizer Normalizer { get; init; }
@@ -71,7 +71,7 @@ public sealed record AgentArtifact
         ?? typeof(AgentArtifact).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Builds an artifact from a trained agent.</summary>
-    public static AgentArtifact From(IExecutionAgent agent, AlmgrenChrissParameters market, ObservationNormalizer normalizer, TrainingSession session)
+    public static AgentArtifact From(IExecutionAgent agent, MarketSource market, ObservationNormalizer normalizer, TrainingSession session)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(session);

@@ -15,8 +15,8 @@ public sealed record TrainRequest
     /// <summary>Algorithm id: <c>qlearning</c>, <c>dqn</c>, <c>ppo</c> or <c>sac</c>.</summary>
     public required string Algorithm { get; init; }
 
-    /// <summary>The market to train and evaluate on.</summary>
-    public required AlmgrenChrissParameters Market { get; init; }
+    /// <summary>The market to train and evaluate on: the Almgren–Chriss world or a portal scenario.</summary>
+    public required MarketSource Market { get; init; }
 
     /// <summary>Training seeds; one agent is trained per seed and the summary covers all of them.</summary>
     public IReadOnlyList<long> Seeds { get; init; } = [1, 2, 3, 4, 5];
@@ -44,7 +44,11 @@ public sealed record TrainRequest
             throw new ArgumentOutOfRangeException(nameof(Algorithm), Algorithm, $"Algorithm must be one of {string.Join(", ", AgentTrainer.Algorithms)}.");
         }
 
-        ArgumentNullException.ThrowIfNull(Market, nameof(Market));
+        if (Market is null)
+        {
+            throw new ArgumentNullException(nameof(Market));
+        }
+
         Market.Validated();
         if (Seeds is null || Seeds.Count == 0 || Seeds.Any(s => s < 0) || Seeds.Distinct().Count() != Seeds.Count)
         {
@@ -81,31 +85,33 @@ public sealed record TrainRequest
 /// <param name="MeanShortfallBps">Mean implementation shortfall.</param>
 /// <param name="StdShortfallBps">Standard deviation of the shortfall.</param>
 /// <param name="MeanObjectiveBps">Mean shortfall + λ·risk penalty (E + λV when λ &gt; 0).</param>
-/// <param name="OptimumObjectiveBps">Closed-form E + λV of the Almgren–Chriss optimum.</param>
-/// <param name="RegretVsOptimum">Agent objective minus the optimum schedule's, paired on the same paths.</param>
+/// <param name="OptimumName">The known optimum compared against (null when the model has none).</param>
+/// <param name="OptimumObjectiveBps">Closed-form E + λV of the optimum, when known in closed form.</param>
+/// <param name="RegretVsOptimum">Agent objective minus the optimum schedule's, paired on the same paths (null without an optimum).</param>
 /// <param name="VsTwap">Agent objective minus TWAP's, paired on the same paths (negative = agent cheaper).</param>
 /// <param name="TrainingSeconds">Training wall time.</param>
 /// <param name="StepsPerSecond">Training decisions per second of wall time.</param>
 public sealed record AgentEvaluation(
-    int Episodes, double MeanShortfallBps, double StdShortfallBps, double MeanObjectiveBps, double OptimumObjectiveBps,
-    PairedStatistic RegretVsOptimum, PairedStatistic VsTwap, double TrainingSeconds, double StepsPerSecond);
+    int Episodes, double MeanShortfallBps, double StdShortfallBps, double MeanObjectiveBps, string? OptimumName, double? OptimumObjectiveBps,
+    PairedStatistic? RegretVsOptimum, PairedStatistic VsTwap, double TrainingSeconds, double StepsPerSecond);
 
 /// <summary>One trained agent and its evaluation.</summary>
 public sealed record TrainedAgent(AgentArtifact Artifact, AgentEvaluation Evaluation);
 
 /// <summary>Summary over all seeds (never only the best).</summary>
 /// <param name="Seeds">Agents trained.</param>
-/// <param name="MeanRegretBps">Mean over seeds of the paired regret against the optimum.</param>
+/// <param name="MeanRegretBps">Mean over seeds of the paired regret against the optimum (null without one).</param>
 /// <param name="StdRegretBps">Standard deviation of that regret across seeds.</param>
 /// <param name="WorstRegretBps">Largest regret over seeds.</param>
 /// <param name="TargetBps">Regret target: max(0.5 bps, 1% of the optimum's objective).</param>
 /// <param name="SeedsWithinTarget">Seeds whose regret is at most <paramref name="TargetBps"/>.</param>
+/// <param name="StdVsTwapBps">Standard deviation across seeds of the paired difference to TWAP.</param>
 /// <param name="MeanVsTwapBps">Mean over seeds of the paired difference to TWAP.</param>
 /// <param name="MeanTrainingSeconds">Mean training wall time per seed.</param>
 /// <param name="MeanStepsPerSecond">Mean training decisions per second.</param>
 public sealed record TrainingSummary(
-    int Seeds, double MeanRegretBps, double StdRegretBps, double WorstRegretBps, double TargetBps, int SeedsWithinTarget,
-    double MeanVsTwapBps, double MeanTrainingSeconds, double MeanStepsPerSecond);
+    int Seeds, double? MeanRegretBps, double? StdRegretBps, double? WorstRegretBps, double? TargetBps, int? SeedsWithinTarget,
+    double MeanVsTwapBps, double StdVsTwapBps, double MeanTrainingSeconds, double MeanStepsPerSecond);
 
 /// <summary>All agents of a request and their summary.</summary>
 public sealed record TrainedAgentSet(TrainRequest Request, IReadOnlyList<TrainedAgent> Agents, TrainingSummary Summary);
@@ -136,10 +142,12 @@ public static class AgentTrainer
         request.Validated();
         torch.set_num_threads(request.TorchThreads);
         var market = request.Market;
-        var optimum = AlmgrenChrissSolution.OptimalHoldings(market);
-        var optimumRun = PolicyEvaluation.RunSchedule(optimum, market, request.EvaluationEpisodes, request.EvaluationSeed);
-        var twapRun = PolicyEvaluation.RunSchedule(AlmgrenChrissSolution.TwapHoldings(market), market, request.EvaluationEpisodes, request.EvaluationSeed);
-        double optimumObjective = AlmgrenChrissSolution.ObjectiveBps(market, optimum);
+        var optimum = market.Optimum();
+        var optimumRun = optimum is { } o ? PolicyEvaluation.RunSchedule(o.Holdings, market, request.EvaluationEpisodes, request.EvaluationSeed) : null;
+        var twap = Enumerable.Range(0, market.Steps + 1).Select(k => 1.0 - (double)k / market.Steps).ToArray();
+        var twapRun = PolicyEvaluation.RunSchedule(twap, market, request.EvaluationEpisodes, request.EvaluationSeed);
+        double? optimumObjective = optimum?.ClosedFormObjectiveBps;
+        double optimumReference = optimumObjective ?? optimumRun?.ObjectiveBps.Average() ?? 0;
 
         var agents = new List<TrainedAgent>();
         for (int k = 0; k < request.Seeds.Count; k++)
@@ -153,8 +161,8 @@ public static class AgentTrainer
                 double mean = run.ShortfallBps.Average();
                 double std = Math.Sqrt(run.ShortfallBps.Sum(x => (x - mean) * (x - mean)) / (run.ShortfallBps.Length - 1));
                 var evaluation = new AgentEvaluation(
-                    request.EvaluationEpisodes, mean, std, run.ObjectiveBps.Average(), optimumObjective,
-                    PairedStatistic.Of(run.ObjectiveBps, optimumRun.ObjectiveBps),
+                    request.EvaluationEpisodes, mean, std, run.ObjectiveBps.Average(), optimum?.Name, optimumObjective,
+                    optimumRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, optimumRun.ObjectiveBps),
                     PairedStatistic.Of(run.ObjectiveBps, twapRun.ObjectiveBps),
                     artifact.TrainingTime.TotalSeconds,
                     artifact.EnvironmentSteps / Math.Max(1e-9, artifact.TrainingTime.TotalSeconds));
@@ -162,7 +170,7 @@ public static class AgentTrainer
             }
         }
 
-        return new TrainedAgentSet(request, agents, Summarise(agents, optimumObjective));
+        return new TrainedAgentSet(request, agents, Summarise(agents, optimumRun is null ? null : optimumReference));
     }
 
     /// <summary>Trains a single agent for one seed; the caller owns the returned agent.</summary>
@@ -188,9 +196,10 @@ public static class AgentTrainer
     /// Fits the observation normaliser on rollouts of a random policy that trades, on average, twice the uniform rate
     /// (so remaining quantities cover the whole [0, 1] range). Uses training seeds only.
     /// </summary>
-    public static ObservationNormalizer FitNormalizer(AlmgrenChrissParameters market, long seed)
+    public static ObservationNormalizer FitNormalizer(MarketSource market, long seed)
     {
-        var env = new ExecutionEnvironment(new AlmgrenChrissMarket(market, NormalizerEpisodes), ObservationNormalizer.Identity);
+        ArgumentNullException.ThrowIfNull(market);
+        var env = new ExecutionEnvironment(market.CreateMarket(NormalizerEpisodes), ObservationNormalizer.Identity);
         var random = new Random(unchecked((int)seed) ^ 0x3C6EF372);
         var samples = new List<ExecutionObservation>(NormalizerEpisodes * market.Steps);
         var fractions = new double[NormalizerEpisodes];
@@ -213,20 +222,37 @@ public static class AgentTrainer
     private static IExecutionAgent Train<THyper>(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session, THyper hyper,
         Func<THyper, int> parallelEpisodes, Func<ExecutionEnvironment, THyper, TrainingSession, IExecutionAgent> train)
     {
-        var env = new ExecutionEnvironment(new AlmgrenChrissMarket(request.Market, parallelEpisodes(hyper)), normalizer);
+        var env = new ExecutionEnvironment(request.Market.CreateMarket(parallelEpisodes(hyper)), normalizer);
         return train(env, hyper, session);
     }
 
-    private static TrainingSummary Summarise(IReadOnlyList<TrainedAgent> agents, double optimumObjective)
+    private static TrainingSummary Summarise(IReadOnlyList<TrainedAgent> agents, double? optimumObjective)
     {
-        var regrets = agents.Select(a => a.Evaluation.RegretVsOptimum.MeanBps).ToArray();
-        double mean = regrets.Average();
-        double std = regrets.Length > 1 ? Math.Sqrt(regrets.Sum(r => (r - mean) * (r - mean)) / (regrets.Length - 1)) : 0;
-        double target = Math.Max(0.5, 0.01 * Math.Abs(optimumObjective));
+        var vsTwap = agents.Select(a => a.Evaluation.VsTwap.MeanBps).ToArray();
+        var (twapMean, twapStd) = MeanStd(vsTwap);
+        double? meanRegret = null, stdRegret = null, worst = null, target = null;
+        int? within = null;
+        if (optimumObjective is { } opt)
+        {
+            var regrets = agents.Select(a => a.Evaluation.RegretVsOptimum!.MeanBps).ToArray();
+            (double m, double s) = MeanStd(regrets);
+            meanRegret = m;
+            stdRegret = s;
+            worst = regrets.Max();
+            target = Math.Max(0.5, 0.01 * Math.Abs(opt));
+            within = regrets.Count(r => r <= target);
+        }
+
         return new TrainingSummary(
-            agents.Count, mean, std, regrets.Max(), target, regrets.Count(r => r <= target),
-            agents.Average(a => a.Evaluation.VsTwap.MeanBps),
+            agents.Count, meanRegret, stdRegret, worst, target, within, twapMean, twapStd,
             agents.Average(a => a.Evaluation.TrainingSeconds),
             agents.Average(a => a.Evaluation.StepsPerSecond));
+    }
+
+    private static (double Mean, double Std) MeanStd(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        double std = values.Count > 1 ? Math.Sqrt(values.Sum(r => (r - mean) * (r - mean)) / (values.Count - 1)) : 0;
+        return (mean, std);
     }
 }

@@ -15,7 +15,7 @@ public static class PolicyEvaluation
     public const int BatchSize = 1000;
 
     /// <summary>Runs a greedy agent for <paramref name="episodes"/> episodes on evaluation seeds derived from <paramref name="baseSeed"/>.</summary>
-    public static EpisodeOutcomes RunAgent(IExecutionAgent agent, AlmgrenChrissParameters market, ObservationNormalizer normalizer, int episodes, long baseSeed)
+    public static EpisodeOutcomes RunAgent(IExecutionAgent agent, MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed)
     {
         ArgumentNullException.ThrowIfNull(agent);
         return Run(market, normalizer, episodes, baseSeed, (env, fractions) =>
@@ -23,14 +23,22 @@ public static class PolicyEvaluation
     }
 
     /// <summary>Runs a static schedule of holdings x_0 … x_N on the same paths as <see cref="RunAgent"/>.</summary>
-    public static EpisodeOutcomes RunSchedule(IReadOnlyList<double> holdings, AlmgrenChrissParameters market, int episodes, long baseSeed)
+    public static EpisodeOutcomes RunSchedule(IReadOnlyList<double> holdings, MarketSource market, int episodes, long baseSeed)
     {
         double[] f = AlmgrenChrissSolution.FractionsOfRemaining(holdings);
         return Run(market, ObservationNormalizer.Identity, episodes, baseSeed, (env, fractions) =>
             fractions.AsSpan().Fill(f[env.DecisionIndex]));
     }
 
-    private static EpisodeOutcomes Run(AlmgrenChrissParameters market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, double[]> decide)
+    /// <summary>Runs the Almgren–Chriss world's schedule (holdings in shares or fractions) on the evaluation paths.</summary>
+    public static EpisodeOutcomes RunSchedule(IReadOnlyList<double> holdings, AlmgrenChrissParameters market, int episodes, long baseSeed) =>
+        RunSchedule(holdings, MarketSource.For(market), episodes, baseSeed);
+
+    /// <summary>Runs a greedy agent in the Almgren–Chriss world.</summary>
+    public static EpisodeOutcomes RunAgent(IExecutionAgent agent, AlmgrenChrissParameters market, ObservationNormalizer normalizer, int episodes, long baseSeed) =>
+        RunAgent(agent, MarketSource.For(market), normalizer, episodes, baseSeed);
+
+    private static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, double[]> decide)
     {
         ArgumentNullException.ThrowIfNull(market);
         if (episodes < 1)
@@ -39,7 +47,7 @@ public static class PolicyEvaluation
         }
 
         int batches = (episodes + BatchSize - 1) / BatchSize;
-        var env = new ExecutionEnvironment(new AlmgrenChrissMarket(market, BatchSize), normalizer);
+        var env = new ExecutionEnvironment(market.CreateMarket(BatchSize), normalizer);
         var shortfall = new double[episodes];
         var objective = new double[episodes];
         var fractions = new double[BatchSize];
