@@ -116,8 +116,11 @@ public static class TrainCommand
         }
 
         var s = set.Summary;
+        string regret = s.MeanRegretBps is null
+            ? "no known optimum"
+            : string.Create(c, $"regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}");
         w.WriteLine(string.Create(c,
-            $"all {s.Seeds} seeds: regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3}; train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
+            $"all {s.Seeds} seeds: {regret}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3} (sd over seeds); train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
         return w.ToString();
     }
 
