@@ -31,6 +31,13 @@ public readonly record struct ExecutionObservation(
         nameof(SpreadBps), nameof(LiquidityLevel), nameof(VolumeRatio), nameof(TransientImpactBps), nameof(BookImbalance),
     ];
 
+    /// <summary>Position of a named feature in the vector written by <see cref="CopyTo"/>.</summary>
+    public static int IndexOf(string feature)
+    {
+        int index = FeatureNames.ToList().IndexOf(feature);
+        return index >= 0 ? index : throw new ArgumentOutOfRangeException(nameof(feature), feature, $"Unknown feature; known: {string.Join(", ", FeatureNames)}.");
+    }
+
     /// <summary>Writes the raw features into <paramref name="destination"/> (length ≥ <see cref="FeatureCount"/>).</summary>
     public void CopyTo(Span<double> destination)
     {

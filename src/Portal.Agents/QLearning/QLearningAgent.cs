@@ -55,6 +55,7 @@ public sealed record QLearningHyperparameters
 public sealed class QLearningAgent : IExecutionAgent
 {
     private const double BucketRange = 2.5;
+    private static readonly int RemainingFeature = ExecutionObservation.IndexOf(nameof(ExecutionObservation.RemainingFraction));
     private readonly double[] _q;
     private readonly int _decisions;
 
@@ -125,7 +126,7 @@ public sealed class QLearningAgent : IExecutionAgent
                 double epsilon = hp.EpsilonEnd + (hp.EpsilonStart - hp.EpsilonEnd) * Math.Max(0, 1 - progress);
                 for (int i = 0; i < batch; i++)
                 {
-                    states[i] = agent.State(d, env.Observations[i * f]);
+                    states[i] = agent.State(d, env.Observations[i * f + RemainingFeature]);
                     actions[i] = random.NextDouble() < epsilon
                         ? Dqn.DqnAgent.RandomLegal(random, stepsLeft, env.MaxFraction[i])
                         : agent.BestLegal(states[i], stepsLeft, env.MaxFraction[i]).Action;
@@ -140,7 +141,7 @@ public sealed class QLearningAgent : IExecutionAgent
                     double target = env.Rewards[i] * hp.RewardScale;
                     if (!done)
                     {
-                        int next = agent.State(env.DecisionIndex, env.Observations[i * f]);
+                        int next = agent.State(env.DecisionIndex, env.Observations[i * f + RemainingFeature]);
                         target += hp.Gamma * agent.BestLegal(next, steps - env.DecisionIndex, env.MaxFraction[i]).Value;
                     }
 
@@ -165,7 +166,7 @@ public sealed class QLearningAgent : IExecutionAgent
         int f = ExecutionEnvironment.FeatureCount, stepsLeft = steps - decisionIndex;
         for (int i = 0; i < maxFraction.Length; i++)
         {
-            int action = BestLegal(State(decisionIndex, observations[i * f]), stepsLeft, maxFraction[i]).Action;
+            int action = BestLegal(State(decisionIndex, observations[i * f + RemainingFeature]), stepsLeft, maxFraction[i]).Action;
             fractionOfRemaining[i] = DiscreteActions.Fraction(action, stepsLeft);
         }
     }

@@ -203,7 +203,7 @@ public static class AgentTrainer
         var random = new Random(unchecked((int)seed) ^ 0x3C6EF372);
         var samples = new List<ExecutionObservation>(NormalizerEpisodes * market.Steps);
         var fractions = new double[NormalizerEpisodes];
-        env.Reset(TrainingSession.TrainingBatchSeed(seed, long.MaxValue / 1_000_003L));
+        env.Reset(TrainingSession.NormalizerSeed(seed));
         while (!env.Done)
         {
             samples.AddRange(env.RawObservations);
