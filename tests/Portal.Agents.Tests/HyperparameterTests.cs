@@ -64,3 +64,38 @@ public sealed class HyperparameterTests
         Assert.Contains("--scenario is required", output.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The train verb runs end to end: one artifact per seed and a summary covering every seed.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class TrainCommandTests
+{
+    [Fact]
+    public void Train_verb_writes_an_artifact_per_seed_and_a_summary_of_all_seeds()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "train-verb-" + Guid.NewGuid().ToString("N"));
+        string scenario = Path.Combine(dir, "ac.json");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(scenario, System.Text.Json.JsonSerializer.Serialize(TestMarkets.Desk(), AgentArtifact.JsonOptions));
+            var output = new StringWriter();
+            int code = Portal.Agents.Cli.TrainCommand.Run(
+                ["train", "--agent", "qlearning", "--scenario", scenario, "--seeds", "2", "--first-seed", "7", "--steps", "20000", "--eval-episodes", "500", "--out", Path.Combine(dir, "out")],
+                output);
+            Assert.True(code == 0, output.ToString());
+            Assert.Contains("all 2 seeds", output.ToString(), StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(dir, "out", "summary.json")));
+            foreach (long seed in new long[] { 7, 8 })
+            {
+                var artifact = AgentArtifact.Load(Path.Combine(dir, "out", $"qlearning-seed-{seed}"));
+                Assert.Equal(seed, artifact.Seed);
+                Assert.Equal("qlearning", artifact.Algorithm);
+                Assert.Equal(TestMarkets.Desk(), artifact.Market.AlmgrenChriss);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
