@@ -44,6 +44,7 @@ internal static class Networks
     /// <summary>Serialises every parameter of a module, in order, as float32 arrays.</summary>
     public static void Save(nn.Module module, BinaryWriter writer)
     {
+        using var scope = torch.NewDisposeScope();
         var parameters = module.parameters().ToArray();
         writer.Write(parameters.Length);
         foreach (var p in parameters)
@@ -67,6 +68,7 @@ internal static class Networks
             throw new InvalidDataException($"Stored weights have {count} tensors; the network has {parameters.Length}.");
         }
 
+        using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (var p in parameters)
         {
@@ -82,8 +84,7 @@ internal static class Networks
                 data[i] = reader.ReadSingle();
             }
 
-            using var source = torch.tensor(data).reshape(p.shape);
-            p.copy_(source);
+            p.copy_(torch.tensor(data).reshape(p.shape));
         }
     }
 }
