@@ -1,3 +1,4 @@
+using System.Numerics;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
 
@@ -44,12 +45,13 @@ public static class BacktestRunner
             episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
         }
 
-        var totals = new InventoryStats(strategyCount, steps, bins);
+        int stride = Math.Max(1, episodes / 20_000);
+        var totals = new InventoryStats(strategyCount, steps, bins, stride);
         var gate = new object();
         int done = 0;
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
         Parallel.For(0, blocks, po,
-            () => new Workspace(model, strategies, blockSize, bins),
+            () => new Workspace(model, strategies, blockSize, bins, stride),
             (b, _, ws) =>
             {
                 int first = b * blockSize;
@@ -146,23 +148,25 @@ public static class BacktestRunner
         private readonly Observation[][] _observations;
         private readonly long[] _episodes;
 
-        public Workspace(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies, int capacity, int bins)
+        public Workspace(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies, int capacity, int bins, int stride)
         {
             _model = model;
             _strategies = strategies;
-            Market = new MarketBlock(model, capacity);
+            // Deferred schedule accumulation needs the market's per-step history; keep it while it stays a few megabytes.
+            bool history = (long)model.Steps * capacity <= 400_000;
+            Market = new MarketBlock(model, capacity, history);
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];
             _observations = new Observation[strategies.Count][];
             for (int s = 0; s < strategies.Count; s++)
             {
-                Books[s] = new ExecutionBook(model, capacity);
+                Books[s] = new ExecutionBook(model, capacity) { DeferUniform = history };
                 _fractions[s] = new double[capacity];
                 _observations[s] = strategies[s].UsesObservations ? new Observation[capacity] : [];
             }
 
             _episodes = new long[capacity];
-            Inventory = new InventoryStats(strategies.Count, model.Steps, bins);
+            Inventory = new InventoryStats(strategies.Count, model.Steps, bins, stride);
         }
 
         public MarketBlock Market { get; }
@@ -189,7 +193,7 @@ public static class BacktestRunner
                 for (int s = 0; s < Books.Length; s++)
                 {
                     var book = Books[s];
-                    Inventory.Record(s, k, book, _model.Quantity);
+                    Inventory.Record(s, k, book, _model.Quantity, first);
                     var fr = _fractions[s].AsSpan(0, count);
                     ReadOnlySpan<Observation> obs = default;
                     if (_observations[s].Length > 0)
@@ -204,27 +208,40 @@ public static class BacktestRunner
                 }
 
                 Market.Advance();
+
+                // Flush deferred schedule terms while the recent market history is still in cache.
+                if ((k & 7) == 7)
+                {
+                    foreach (var book in Books) book.Flush(Market);
+                }
             }
 
-            for (int s = 0; s < Books.Length; s++) Inventory.Record(s, steps, Books[s], _model.Quantity);
+            for (int s = 0; s < Books.Length; s++)
+            {
+                Inventory.Record(s, steps, Books[s], _model.Quantity, first);
+                Books[s].Flush(Market);
+            }
         }
     }
 
-    /// <summary>Remaining-inventory statistics per strategy and step: exact fixed-point sums (associative, so independent of
-    /// thread scheduling), histograms for percentiles, and exact minima and maxima.</summary>
+    /// <summary>Remaining-inventory statistics per strategy and step: exact fixed-point sums over every episode (integer
+    /// addition is associative, so the mean does not depend on thread scheduling), exact minima and maxima, and histograms
+    /// for percentiles over the deterministic sample of episodes whose index is a multiple of the stride.</summary>
     private sealed class InventoryStats
     {
         private readonly int _steps;
         private readonly int _bins;
+        private readonly int _stride;
         private readonly long[][] _sum;
         private readonly int[][] _hist;
         private readonly double[][] _min;
         private readonly double[][] _max;
 
-        public InventoryStats(int strategies, int steps, int bins)
+        public InventoryStats(int strategies, int steps, int bins, int stride)
         {
             _steps = steps;
             _bins = bins;
+            _stride = stride;
             _sum = new long[strategies][];
             _hist = new int[strategies][];
             _min = new double[strategies][];
@@ -240,39 +257,66 @@ public static class BacktestRunner
             }
         }
 
-        public void Record(int s, int k, ExecutionBook book, double quantity)
+        public void Record(int s, int k, ExecutionBook book, double quantity, int first)
         {
+            int count = book.Count;
+            int sampled = (first + count + _stride - 1) / _stride - (first + _stride - 1) / _stride;
             if (book.IsUniform)
             {
                 double u = Math.Clamp(book.UniformRemaining / quantity, 0, 1);
-                _sum[s][k] += book.Count * (long)(u * FixedPointScale + 0.5);
+                _sum[s][k] += count * (long)(u * FixedPointScale + 0.5);
                 _min[s][k] = Math.Min(_min[s][k], u);
                 _max[s][k] = Math.Max(_max[s][k], u);
-                _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += book.Count;
+                _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += sampled;
                 return;
             }
 
-            Record(s, k, book.RemainingPerEpisode, quantity);
-        }
-
-        private void Record(int s, int k, ReadOnlySpan<double> remaining, double quantity)
-        {
+            var remaining = book.RemainingPerEpisode;
             double inv = 1.0 / quantity;
-            long sum = 0;
-            double lo = _min[s][k], hi = _max[s][k];
-            var hist = _hist[s].AsSpan(k * _bins, _bins);
-            foreach (double r in remaining)
+            int w = Vector<double>.Count;
+            var vInv = new Vector<double>(inv);
+            var vScale = new Vector<double>(FixedPointScale);
+            var half = new Vector<double>(0.5);
+            var zero = Vector<double>.Zero;
+            var one = Vector<double>.One;
+            var vSum = Vector<long>.Zero;
+            var vMin = new Vector<double>(double.PositiveInfinity);
+            var vMax = new Vector<double>(double.NegativeInfinity);
+            int e = 0;
+            for (; e + w <= remaining.Length; e += w)
             {
-                double f = Math.Clamp(r * inv, 0, 1);
+                var f = Vector.Min(Vector.Max(new Vector<double>(remaining[e..]) * vInv, zero), one);
+                vSum += Vector.ConvertToInt64(f * vScale + half);
+                vMin = Vector.Min(vMin, f);
+                vMax = Vector.Max(vMax, f);
+            }
+
+            long sum = Vector.Sum(vSum);
+            double lo = _min[s][k], hi = _max[s][k];
+            for (int i = 0; i < w; i++)
+            {
+                lo = Math.Min(lo, vMin[i]);
+                hi = Math.Max(hi, vMax[i]);
+            }
+
+            for (; e < remaining.Length; e++)
+            {
+                double f = Math.Clamp(remaining[e] * inv, 0, 1);
                 sum += (long)(f * FixedPointScale + 0.5);
-                if (f < lo) lo = f;
-                if (f > hi) hi = f;
-                hist[Math.Min((int)(f * _bins), _bins - 1)]++;
+                lo = Math.Min(lo, f);
+                hi = Math.Max(hi, f);
             }
 
             _sum[s][k] += sum;
             _min[s][k] = lo;
             _max[s][k] = hi;
+            var hist = _hist[s].AsSpan(k * _bins, _bins);
+            int start = (first + _stride - 1) / _stride * _stride - first;
+            for (int j = start; j < count; j += _stride)
+            {
+                double f = Math.Clamp(remaining[j] * inv, 0, 1);
+                hist[Math.Min((int)(f * _bins), _bins - 1)]++;
+            }
         }
 
         public void Add(InventoryStats other)
@@ -298,17 +342,19 @@ public static class BacktestRunner
             for (int k = 0; k <= _steps; k++)
             {
                 mean[k] = _sum[s][k] / FixedPointScale / episodes;
-                p5[k] = Percentile(s, k, 0.05, episodes);
-                p95[k] = Percentile(s, k, 0.95, episodes);
+                p5[k] = Percentile(s, k, 0.05);
+                p95[k] = Percentile(s, k, 0.95);
             }
 
             return (mean, p5, p95);
         }
 
-        private double Percentile(int s, int k, double p, int episodes)
+        private double Percentile(int s, int k, double p)
         {
             var hist = _hist[s].AsSpan(k * _bins, _bins);
-            double target = p * episodes;
+            long total = 0;
+            foreach (int h in hist) total += h;
+            double target = p * total;
             double cum = 0;
             double value = 1;
             for (int i = 0; i < _bins; i++)

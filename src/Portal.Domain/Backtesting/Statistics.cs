@@ -63,8 +63,7 @@ public static class Statistics
         PairedDifference? vsTwap, double? optimumBps)
     {
         var (mean, std) = MeanStd(costBps);
-        var sorted = costBps.ToArray();
-        Array.Sort(sorted);
+        var work = costBps.ToArray();
         double half = costBps.Length > 1 ? Z95 * std / Math.Sqrt(costBps.Length) : 0;
         double meanCurrency = MeanStd(costCurrency).Mean;
         return new StrategySummary(
@@ -73,14 +72,74 @@ public static class Statistics
             StdBps: std,
             MeanCiLowBps: mean - half,
             MeanCiHighBps: mean + half,
-            P5Bps: PercentileSorted(sorted, 0.05),
-            P50Bps: PercentileSorted(sorted, 0.50),
-            P95Bps: PercentileSorted(sorted, 0.95),
-            Cvar95Bps: CvarSorted(sorted),
+            P5Bps: Percentile(work, 0.05),
+            P50Bps: Percentile(work, 0.50),
+            P95Bps: Percentile(work, 0.95),
+            Cvar95Bps: Cvar(work),
             CostSharpe: std > 0 ? -mean / std : 0,
             Completion: completion,
             MeanShortfallCurrency: meanCurrency,
             VsTwap: vsTwap,
             RegretBps: optimumBps is { } o ? mean - o : null);
+    }
+
+    /// <summary>Percentile p ∈ [0, 1] (type 7) of unsorted values, reordering <paramref name="values"/> in place
+    /// (selection in linear time instead of a sort).</summary>
+    public static double Percentile(Span<double> values, double p)
+    {
+        if (values.Length == 0) return 0;
+        double h = (values.Length - 1) * p;
+        int lo = (int)Math.Floor(h);
+        double a = Select(values, lo);
+        if (lo + 1 >= values.Length || h == lo) return a;
+        double b = double.PositiveInfinity;
+        foreach (double v in values[(lo + 1)..]) b = Math.Min(b, v);
+        return a + (h - lo) * (b - a);
+    }
+
+    /// <summary>Mean of the worst (largest) ⌈(1 − level)·n⌉ unsorted costs, reordering <paramref name="values"/> in place.</summary>
+    public static double Cvar(Span<double> values, double level = 0.95)
+    {
+        if (values.Length == 0) return 0;
+        int tail = Math.Max(1, (int)Math.Ceiling((1 - level) * values.Length - 1e-9));
+        int start = values.Length - tail;
+        Select(values, start);
+        double s = 0;
+        foreach (double v in values[start..]) s += v;
+        return s / tail;
+    }
+
+    /// <summary>Moves the k-th smallest value to index k, smaller ones before and larger ones after (Hoare's selection
+    /// with a median-of-three pivot), and returns it.</summary>
+    public static double Select(Span<double> a, int k)
+    {
+        if ((uint)k >= (uint)a.Length) throw new ArgumentOutOfRangeException(nameof(k), k, $"Index must be in [0, {a.Length}).");
+        int left = 0, right = a.Length - 1;
+        while (right > left)
+        {
+            int mid = left + (right - left) / 2;
+            if (a[mid] < a[left]) (a[mid], a[left]) = (a[left], a[mid]);
+            if (a[right] < a[left]) (a[right], a[left]) = (a[left], a[right]);
+            if (a[right] < a[mid]) (a[right], a[mid]) = (a[mid], a[right]);
+            double pivot = a[mid];
+            int i = left, j = right;
+            while (i <= j)
+            {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j) right = j;
+            else if (k >= i) left = i;
+            else break;
+        }
+
+        return a[k];
     }
 }

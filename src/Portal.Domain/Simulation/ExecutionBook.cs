@@ -14,11 +14,18 @@ namespace Portal.Domain.Simulation;
 /// Fees are linear in the traded quantity and execution price, so their total is computed from the totals.</para>
 /// <para>While every episode trades the same quantity (a deterministic schedule without a binding cap or episode-dependent
 /// impact), remaining quantity and impact state are identical across episodes and are kept as scalars; only the
-/// path-dependent terms (timing, participation, VWAP) are accumulated per episode, in vector form.</para>
+/// path-dependent terms (timing, participation, VWAP) are accumulated per episode, in vector form, and with
+/// <see cref="DeferUniform"/> they are summed later from the market's step history in the same order.</para>
 /// </remarks>
 internal sealed class ExecutionBook
 {
     private readonly MarketModel _m;
+    private readonly int _padded;
+    private readonly double[] _fractions;
+    private readonly double[] _sizeTerm;
+    private readonly double[] _stepQuantity;
+    private readonly double[] _stepImpact;
+    private int _deferredFrom, _deferredTo;
     private bool _uniform;
     private double _uR, _uPerm, _uTr, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
 
@@ -26,23 +33,32 @@ internal sealed class ExecutionBook
     {
         _m = model;
         int padded = (capacity + Vector<double>.Count - 1) / Vector<double>.Count * Vector<double>.Count;
-        Remaining = new double[capacity];
-        Permanent = new double[capacity];
-        Transient = new double[capacity];
+        _padded = padded;
+        Remaining = new double[padded];
+        Permanent = new double[padded];
+        Transient = new double[padded];
         Timing = new double[padded];
-        PermanentCost = new double[capacity];
-        TemporaryCost = new double[capacity];
-        SpreadCost = new double[capacity];
-        Forced = new double[capacity];
+        PermanentCost = new double[padded];
+        TemporaryCost = new double[padded];
+        SpreadCost = new double[padded];
+        Forced = new double[padded];
         MaxParticipation = new double[padded];
         VolumeImpact = new double[padded];
-        StepCost = new double[capacity];
+        StepCost = new double[padded];
+        _fractions = new double[padded];
+        _stepQuantity = new double[model.Steps];
+        _stepImpact = new double[model.Steps];
+        _sizeTerm = new double[padded];
     }
 
     public int Count { get; private set; }
 
     /// <summary>Compute <see cref="StepCost"/> at every step (for stepping environments).</summary>
     public bool TrackStepCost { get; init; }
+
+    /// <summary>While uniform, record each step's quantity and impact and accumulate the per-episode terms from the
+    /// market's history in one pass at the end (the market must keep its history; not with execution noise).</summary>
+    public bool DeferUniform { get; init; }
 
     private double[] Remaining { get; }
     private double[] Permanent { get; }
@@ -65,8 +81,10 @@ internal sealed class ExecutionBook
     {
         Count = count;
         _uniform = true;
+        _deferredFrom = _deferredTo = 0;
         _uR = _m.Quantity;
         _uPerm = _uTr = _uPermCost = _uTempCost = _uSpreadCost = _uForced = 0;
+        Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
         foreach (var a in new[] { Permanent, Transient, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost })
             Array.Clear(a);
@@ -105,7 +123,7 @@ internal sealed class ExecutionBook
                 return;
             }
 
-            Materialize();
+            Materialize(market);
         }
 
         ApplyGeneral(market, fractions);
@@ -157,13 +175,20 @@ internal sealed class ExecutionBook
         var move = market.Move;
         var inv = market.InvVolume;
         var vol = market.Volume;
-        if (market.HasSlip && q > 0)
+        bool defer = DeferUniform && !TrackStepCost && !market.HasSlip && market.MoveHistory is not null;
+        if (defer)
+        {
+            _stepQuantity[market.Step] = q;
+            _stepImpact[market.Step] = impact;
+            _deferredTo = market.Step + 1;
+        }
+        else if (market.HasSlip && q > 0)
         {
             var slip = market.Slip;
             for (int e = 0; e < n; e++) Timing[e] += q * slip[e];
         }
 
-        if (q > 0 || impact != 0)
+        if (!defer && (q > 0 || impact != 0))
         {
             var vq = new Vector<double>(q);
             var vImpact = new Vector<double>(impact);
@@ -191,8 +216,44 @@ internal sealed class ExecutionBook
         _uR = r - q;
     }
 
-    private void Materialize()
+    /// <summary>Adds the deferred steps' timing, participation and VWAP terms from the market's history, one pass over the
+    /// batch with the accumulators in registers; the additions happen in step order, as they would have step by step.</summary>
+    public void Flush(MarketBlock market)
     {
+        if (_deferredTo <= _deferredFrom) return;
+        var moveH = market.MoveHistory!;
+        var invH = market.InvVolumeHistory!;
+        var volH = market.VolumeHistory!;
+        int stride = market.PaddedCount;
+        int w = Vector<double>.Count;
+        int padded = (Count + w - 1) / w * w;
+        for (int e = 0; e < padded; e += w)
+        {
+            var t = new Vector<double>(Timing, e);
+            var p = new Vector<double>(MaxParticipation, e);
+            var vi = new Vector<double>(VolumeImpact, e);
+            for (int k = _deferredFrom; k < _deferredTo; k++)
+            {
+                double q = _stepQuantity[k], c = _stepImpact[k];
+                if (q == 0 && c == 0) continue;
+                var vq = new Vector<double>(q);
+                int h = k * stride + e;
+                t += vq * new Vector<double>(moveH, h);
+                p = Vector.Max(p, vq * new Vector<double>(invH, h));
+                vi += new Vector<double>(volH, h) * new Vector<double>(c);
+            }
+
+            t.CopyTo(Timing, e);
+            p.CopyTo(MaxParticipation, e);
+            vi.CopyTo(VolumeImpact, e);
+        }
+
+        _deferredFrom = _deferredTo;
+    }
+
+    private void Materialize(MarketBlock market)
+    {
+        Flush(market);
         int n = Count;
         for (int e = 0; e < n; e++)
         {
@@ -209,71 +270,99 @@ internal sealed class ExecutionBook
         _uniform = false;
     }
 
+    /// <summary>Episode-by-episode trading in vector form (several episodes per instruction).</summary>
     private void ApplyGeneral(MarketBlock market, ReadOnlySpan<double> fractions)
     {
         var m = _m;
         int n = Count;
+        int w = Vector<double>.Count;
         bool last = market.Step == m.Steps - 1;
-        double cap = m.CapFraction;
-        bool capped = !double.IsPositiveInfinity(cap);
-        double eps = m.Epsilon;
-        double etaTau = m.EtaOverTau;
-        double gamma = m.Gamma;
-        double sqrtCoef = m.SqrtCoefficient;
-        double trCoef = m.TransientCoefficient;
-        double trBeta = m.TransientBeta;
-        double trDecay = m.TransientDecay;
+        bool capped = !double.IsPositiveInfinity(m.CapFraction);
         bool transient = m.HasTransient;
-        bool sqrt = sqrtCoef > 0;
+        bool sqrt = m.SqrtCoefficient > 0;
         bool track = TrackStepCost;
+        bool generalBeta = transient && m.TransientBeta != 1 && m.TransientBeta != 0.5;
+
+        fractions[..n].CopyTo(_fractions);
+        Array.Clear(_fractions, n, _padded - n);
+        if (generalBeta)
+        {
+            for (int e = 0; e < n; e++)
+            {
+                double f = _fractions[e];
+                f = f > 0 ? (f < 1 ? f : 1) : 0;
+                double q = f * Remaining[e];
+                if (capped && q > m.CapFraction * market.Volume[e]) q = m.CapFraction * market.Volume[e];
+                if (last) q = Remaining[e];
+                _sizeTerm[e] = Math.Pow(q, m.TransientBeta);
+            }
+        }
+
+        var zero = Vector<double>.Zero;
+        var one = Vector<double>.One;
+        var halfV = new Vector<double>(0.5);
+        var cap = new Vector<double>(capped ? m.CapFraction : 0);
+        var eps = new Vector<double>(m.Epsilon);
+        var etaTau = new Vector<double>(m.EtaOverTau);
+        var gamma = new Vector<double>(m.Gamma);
+        var sqrtCoef = new Vector<double>(m.SqrtCoefficient);
+        var trCoef = new Vector<double>(m.TransientCoefficient);
+        var trDecay = new Vector<double>(m.TransientDecay);
+        var feeBase = new Vector<double>(m.FeePerShare + m.FeeRate * m.S0);
+        var feeSlope = new Vector<double>(m.FeeRate * m.Sign);
         var move = market.Move;
         var half = market.HalfSpread;
         var vol = market.Volume;
         var inv = market.InvVolume;
         var scale = market.ImpactScale;
         var slip = market.Slip;
-        for (int e = 0; e < n; e++)
+        for (int e = 0; e < _padded; e += w)
         {
-            double r = Remaining[e];
-            double f = fractions[e];
-            f = f > 0 ? (f < 1 ? f : 1) : 0; // NaN fails the comparison and becomes 0
-            double q = f * r;
-            double v = vol[e];
-            if (capped && q > cap * v) q = cap * v;
+            var r = new Vector<double>(Remaining, e);
+            var f = new Vector<double>(_fractions, e);
+            f = Vector.Min(Vector.ConditionalSelect(Vector.GreaterThan(f, zero), f, zero), one); // NaN becomes 0
+            var q = f * r;
+            var v = new Vector<double>(vol, e);
+            if (capped) q = Vector.Min(q, cap * v);
             if (last)
             {
-                Forced[e] = r - q;
+                (r - q).CopyTo(Forced, e);
                 q = r;
             }
 
-            double sc = scale[e];
-            double perm = Permanent[e];
-            double tr = Transient[e];
-            double temp = etaTau * q;
-            if (sqrt) temp += sqrtCoef * Math.Sqrt(q);
+            var sc = new Vector<double>(scale, e);
+            var perm = new Vector<double>(Permanent, e);
+            var tr = new Vector<double>(Transient, e);
+            var temp = etaTau * q;
+            if (sqrt) temp += sqrtCoef * Vector.SquareRoot(q);
             temp *= sc;
-            double dT = 0;
-            if (transient && q > 0) dT = sc * trCoef * SizeTerm(q, trBeta);
-            double hs = half[e] + eps;
-            double mv = move[e] + slip[e];
-            double ownImpact = 0.5 * dT + temp;
-
-            Timing[e] += q * mv;
-            PermanentCost[e] += q * perm;
-            TemporaryCost[e] += q * (tr + ownImpact);
-            SpreadCost[e] += q * hs;
-            VolumeImpact[e] += v * (perm + tr);
-            double p = q * inv[e];
-            if (p > MaxParticipation[e]) MaxParticipation[e] = p;
-            if (track)
+            var dT = zero;
+            if (transient)
             {
-                double exec = mv + perm + tr + ownImpact + hs;
-                StepCost[e] = q * exec + Fee(q, exec);
+                var size = m.TransientBeta == 1 ? q : m.TransientBeta == 0.5 ? Vector.SquareRoot(q) : new Vector<double>(_sizeTerm, e);
+                dT = sc * trCoef * size;
             }
 
-            Permanent[e] = perm + sc * gamma * q;
-            Transient[e] = (tr + dT) * trDecay;
-            Remaining[e] = r - q;
+            var hs = new Vector<double>(half, e) + eps;
+            var mv = new Vector<double>(move, e) + new Vector<double>(slip, e);
+            var ownImpact = halfV * dT + temp;
+            var impact = perm + tr;
+
+            (new Vector<double>(Timing, e) + q * mv).CopyTo(Timing, e);
+            (new Vector<double>(PermanentCost, e) + q * perm).CopyTo(PermanentCost, e);
+            (new Vector<double>(TemporaryCost, e) + q * (tr + ownImpact)).CopyTo(TemporaryCost, e);
+            (new Vector<double>(SpreadCost, e) + q * hs).CopyTo(SpreadCost, e);
+            (new Vector<double>(VolumeImpact, e) + v * impact).CopyTo(VolumeImpact, e);
+            Vector.Max(new Vector<double>(MaxParticipation, e), q * new Vector<double>(inv, e)).CopyTo(MaxParticipation, e);
+            if (track)
+            {
+                var exec = mv + impact + ownImpact + hs;
+                (q * exec + q * (feeBase + feeSlope * exec)).CopyTo(StepCost, e);
+            }
+
+            (perm + sc * gamma * q).CopyTo(Permanent, e);
+            ((tr + dT) * trDecay).CopyTo(Transient, e);
+            (r - q).CopyTo(Remaining, e);
         }
     }
 
@@ -285,6 +374,7 @@ internal sealed class ExecutionBook
     public void Observe(MarketBlock market, Span<Observation> observations)
     {
         var m = _m;
+        int n = Count;
         double invX = 1.0 / m.Quantity;
         double sigmaH = m.SigmaAbs * Math.Sqrt(m.HorizonDays);
         double invSigmaH = sigmaH > 0 ? 1.0 / sigmaH : 0;
@@ -292,21 +382,34 @@ internal sealed class ExecutionBook
         double expected = m.ExpectedVolume[Math.Min(market.Step, m.Steps - 1)];
         double invExpected = expected > 0 ? 1.0 / expected : 0;
         double toBps = 1e4 / m.S0;
-        for (int e = 0; e < Count; e++)
+        double sign = m.Sign;
+        double s0 = m.S0;
+        bool uniform = _uniform;
+        var obs = observations[..n];
+        var mid = market.Mid.AsSpan(0, n);
+        var rv = market.RealizedVariance.AsSpan(0, n);
+        var spread = market.SpreadBps.AsSpan(0, n);
+        var liq = market.Liquidity.AsSpan(0, n);
+        var vol = market.Volume.AsSpan(0, n);
+        var episodes = market.Episodes.AsSpan(0, n);
+        var remaining = Remaining.AsSpan(0, n);
+        var permanent = Permanent.AsSpan(0, n);
+        var transientState = Transient.AsSpan(0, n);
+        for (int e = 0; e < obs.Length; e++)
         {
-            double perm = _uniform ? _uPerm : Permanent[e];
-            double tr = _uniform ? _uTr : Transient[e];
-            double adverse = m.Sign * (market.Mid[e] - m.S0) + perm + tr;
-            observations[e] = new Observation
+            double perm = uniform ? _uPerm : permanent[e];
+            double tr = uniform ? _uTr : transientState[e];
+            double r = uniform ? _uR : remaining[e];
+            obs[e] = new Observation
             {
-                Episode = market.Episodes[e],
-                RemainingFraction = RemainingOf(e) * invX,
+                Episode = episodes[e],
+                RemainingFraction = r * invX,
                 TimeFraction = time,
-                PriceMoveSigma = adverse * invSigmaH,
-                RealizedVolatility = Math.Sqrt(market.RealizedVariance[e]),
-                SpreadBps = market.SpreadBps[e],
-                Liquidity = market.Liquidity[e],
-                VolumeRatio = market.Volume[e] * invExpected,
+                PriceMoveSigma = (sign * (mid[e] - s0) + perm + tr) * invSigmaH,
+                RealizedVolatility = Math.Sqrt(rv[e]),
+                SpreadBps = spread[e],
+                Liquidity = liq[e],
+                VolumeRatio = vol[e] * invExpected,
                 TransientImpactBps = tr * toBps,
             };
         }

@@ -13,28 +13,38 @@ internal sealed class MarketBlock
     private const double RealizedVolatilityWeight = 0.3;
 
     private readonly MarketModel _m;
-    private readonly RandomStream[] _rng;
+    private readonly RandomBlock _rng;
+    private readonly double[] _zSlip;
     private readonly double[] _level;
     private readonly double[] _spreadState;
     private readonly double[] _liquidityState;
     private readonly double[] _z;
     private readonly double[] _jump;
+    private readonly double[] _zSpread;
+    private readonly double[] _zLiquidity;
+    private readonly double[] _uLiquidity;
+    private readonly double[] _zVolume;
     private readonly int _padded;
 
-    public MarketBlock(MarketModel model, int capacity)
+    public MarketBlock(MarketModel model, int capacity, bool keepHistory = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _m = model;
         Capacity = capacity;
         int w = Vector<double>.Count;
         _padded = (capacity + w - 1) / w * w;
-        _rng = new RandomStream[capacity];
+        _rng = new RandomBlock(capacity);
         Episodes = new long[capacity];
         _level = Padded();
         _spreadState = Padded();
         _liquidityState = Padded();
         _z = Padded();
         _jump = Padded();
+        _zSpread = Padded();
+        _zLiquidity = Padded();
+        _uLiquidity = Padded();
+        _zVolume = Padded();
+        _zSlip = Padded();
         Mid = Padded();
         HalfSpread = Padded();
         SpreadBps = Padded();
@@ -50,7 +60,25 @@ internal sealed class MarketBlock
         UniformHalfSpread = !model.SpreadStochastic;
         UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic);
         HasSlip = model.SlipAbs > 0;
+        if (keepHistory)
+        {
+            MoveHistory = new double[model.Steps * _padded];
+            InvVolumeHistory = new double[model.Steps * _padded];
+            VolumeHistory = new double[model.Steps * _padded];
+        }
     }
+
+    /// <summary>Padded length of the per-episode arrays (the stride of the histories).</summary>
+    public int PaddedCount => _padded;
+
+    /// <summary>When kept: <see cref="Move"/> of every step, step-major with stride <see cref="PaddedCount"/>.</summary>
+    public double[]? MoveHistory { get; }
+
+    /// <summary>When kept: <see cref="InvVolume"/> of every step.</summary>
+    public double[]? InvVolumeHistory { get; }
+
+    /// <summary>When kept: <see cref="Volume"/> of every step.</summary>
+    public double[]? VolumeHistory { get; }
 
     public MarketModel Model => _m;
     public int Capacity { get; }
@@ -117,7 +145,7 @@ internal sealed class MarketBlock
         for (int e = 0; e < Count; e++)
         {
             Episodes[e] = episodes[e];
-            _rng[e] = new RandomStream(seed, episodes[e]);
+            _rng.Seed(e, seed, episodes[e]);
         }
 
         Array.Fill(_level, m.S0);
@@ -128,7 +156,19 @@ internal sealed class MarketBlock
         Array.Clear(VolumeSum);
         Array.Clear(VolumeMove);
         Array.Clear(Slip);
+        DrawStepNoise();
         FillStepState();
+    }
+
+    /// <summary>Draws the noise of a new decision step: volume and execution-price noise.</summary>
+    private void DrawStepNoise()
+    {
+        if (_m.VolumeNoise > 0) _rng.Normals(_zVolume, Count);
+        if (HasSlip)
+        {
+            _rng.Normals(_zSlip, Count);
+            for (int e = 0; e < Count; e++) Slip[e] = _m.SlipAbs * _zSlip[e];
+        }
     }
 
     /// <summary>Moves every episode from the current step to the next one.</summary>
@@ -137,15 +177,23 @@ internal sealed class MarketBlock
         var m = _m;
         int k = Step;
         int n = Count;
-        var z = _z;
-        var jump = _jump;
         bool jumps = m.JumpProb > 0;
-        for (int e = 0; e < n; e++)
+        bool liquidityNormal = m.LiquidityShock > 0;
+        bool liquidityShocks = m.LiquidityShockProb > 0;
+        bool another = k + 1 < m.Steps;
+
+        // Every episode draws, in this order: price, jump, spread, liquidity, then the next step's volume and noise.
+        _rng.Normals(_z, n);
+        if (jumps)
         {
-            ref var rng = ref _rng[e];
-            z[e] = rng.NextNormal();
-            if (jumps) jump[e] = rng.NextUniform() < m.JumpProb ? m.JumpMean + m.JumpStd * rng.NextNormal() : 0;
+            for (int e = 0; e < n; e++)
+                _jump[e] = _rng.NextUniform(e) < m.JumpProb ? m.JumpMean + m.JumpStd * _rng.NextNormal(e) : 0;
         }
+
+        if (m.SpreadStochastic) _rng.Normals(_zSpread, n);
+        if (liquidityNormal) _rng.Normals(_zLiquidity, n);
+        if (liquidityShocks) _rng.Uniforms(_uLiquidity, n);
+        if (another) DrawStepNoise();
 
         double sigmaRel = m.SigmaAbs / m.S0 * m.VolatilityMultiplier[k];
         double invVar = m.SigmaAbs > 0 ? 1.0 / (m.SigmaAbs * m.SigmaAbs * m.Tau) : 0;
@@ -161,8 +209,8 @@ internal sealed class MarketBlock
             var vol = new Vector<double>(sigmaRel * Math.Sqrt(m.Tau));
             for (int e = 0; e < _padded; e += w)
             {
-                var level = new Vector<double>(_level, e) * Vector.Exp(drift + vol * new Vector<double>(z, e));
-                if (jumps) level *= one + new Vector<double>(jump, e);
+                var level = new Vector<double>(_level, e) * Vector.Exp(drift + vol * new Vector<double>(_z, e));
+                if (jumps) level *= one + new Vector<double>(_jump, e);
                 StorePrice(e, level);
             }
         }
@@ -172,32 +220,39 @@ internal sealed class MarketBlock
             var vol = new Vector<double>(m.SigmaAbs * m.VolatilityMultiplier[k] * Math.Sqrt(m.Tau));
             for (int e = 0; e < _padded; e += w)
             {
-                var level = new Vector<double>(_level, e) + drift + vol * new Vector<double>(z, e);
-                if (jumps) level += vS0 * new Vector<double>(jump, e);
+                var level = new Vector<double>(_level, e) + drift + vol * new Vector<double>(_z, e);
+                if (jumps) level += vS0 * new Vector<double>(_jump, e);
                 StorePrice(e, level);
             }
         }
 
         if (m.SpreadStochastic)
         {
-            for (int e = 0; e < n; e++)
-                _spreadState[e] = m.SpreadMeanBps + (_spreadState[e] - m.SpreadMeanBps) * m.SpreadDecay + m.SpreadShock * _rng[e].NextNormal();
+            var mean = new Vector<double>(m.SpreadMeanBps);
+            var decay = new Vector<double>(m.SpreadDecay);
+            var shock = new Vector<double>(m.SpreadShock);
+            for (int e = 0; e < _padded; e += w)
+                (mean + (new Vector<double>(_spreadState, e) - mean) * decay + shock * new Vector<double>(_zSpread, e)).CopyTo(_spreadState, e);
         }
 
         if (m.LiquidityStochastic)
         {
-            for (int e = 0; e < n; e++)
+            var decay = new Vector<double>(m.LiquidityDecay);
+            var shock = new Vector<double>(m.LiquidityShock);
+            var prob = new Vector<double>(liquidityShocks ? m.LiquidityShockProb : 0);
+            var mult = new Vector<double>(m.LiquidityShockMultiplier);
+            var floor = new Vector<double>(0.01);
+            for (int e = 0; e < _padded; e += w)
             {
-                ref var rng = ref _rng[e];
-                double l = 1 + (_liquidityState[e] - 1) * m.LiquidityDecay;
-                if (m.LiquidityShock > 0) l += m.LiquidityShock * rng.NextNormal();
-                if (m.LiquidityShockProb > 0 && rng.NextUniform() < m.LiquidityShockProb) l *= m.LiquidityShockMultiplier;
-                _liquidityState[e] = Math.Max(l, 0.01);
+                var l = one + (new Vector<double>(_liquidityState, e) - one) * decay;
+                if (liquidityNormal) l += shock * new Vector<double>(_zLiquidity, e);
+                if (liquidityShocks) l = Vector.ConditionalSelect(Vector.LessThan(new Vector<double>(_uLiquidity, e), prob), l * mult, l);
+                Vector.Max(l, floor).CopyTo(_liquidityState, e);
             }
         }
 
         Step = k + 1;
-        if (Step < m.Steps) FillStepState();
+        if (another) FillStepState();
 
         void StorePrice(int e, Vector<double> level)
         {
@@ -214,7 +269,6 @@ internal sealed class MarketBlock
     {
         var m = _m;
         int k = Step;
-        int n = Count;
         double spreadMult = m.SpreadMultiplier[k];
         double liqMult = m.LiquidityMultiplier[k];
         double impMult = m.ImpactMultiplier[k];
@@ -223,30 +277,28 @@ internal sealed class MarketBlock
         HalfSpreadValue = Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult * halfBpsToCurrency;
         ImpactScaleValue = m.LiquidityScaled ? impMult / liqMult : impMult;
 
-        var z = _z;
-        for (int e = 0; e < n; e++)
-        {
-            ref var rng = ref _rng[e];
-            if (noise > 0) z[e] = rng.NextNormal();
-            if (HasSlip) Slip[e] = m.SlipAbs * rng.NextNormal();
-        }
-
+        int w = Vector<double>.Count;
         if (m.SpreadStochastic)
         {
-            for (int e = 0; e < n; e++)
+            var min = new Vector<double>(m.SpreadMinBps);
+            var mult = new Vector<double>(spreadMult);
+            var toHalf = new Vector<double>(halfBpsToCurrency);
+            for (int e = 0; e < _padded; e += w)
             {
-                double spread = Math.Max(_spreadState[e], m.SpreadMinBps) * spreadMult;
-                SpreadBps[e] = spread;
-                HalfSpread[e] = spread * halfBpsToCurrency;
+                var spread = Vector.Max(new Vector<double>(_spreadState, e), min) * mult;
+                spread.CopyTo(SpreadBps, e);
+                (spread * toHalf).CopyTo(HalfSpread, e);
             }
         }
-        else
+        else if (k == 0 || spreadMult != m.SpreadMultiplier[k - 1])
         {
             Array.Fill(SpreadBps, Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult);
             Array.Fill(HalfSpread, HalfSpreadValue);
         }
 
-        int w = Vector<double>.Count;
+        // Liquidity and impact scale only change with stochastic liquidity or an event: otherwise keep the stored values.
+        bool storeLevels = m.LiquidityStochastic || k == 0 || liqMult != m.LiquidityMultiplier[k - 1] || impMult != m.ImpactMultiplier[k - 1];
+
         var vLiqMult = new Vector<double>(liqMult);
         var vExpected = new Vector<double>(m.ExpectedVolume[k]);
         var vNoise = new Vector<double>(noise);
@@ -256,18 +308,32 @@ internal sealed class MarketBlock
         var vS0 = new Vector<double>(m.S0);
         var zero = Vector<double>.Zero;
         var one = Vector<double>.One;
+        bool history = MoveHistory is not null;
+        int h = k * _padded;
         for (int e = 0; e < _padded; e += w)
         {
             var liq = new Vector<double>(_liquidityState, e) * vLiqMult;
-            liq.CopyTo(Liquidity, e);
+            if (storeLevels)
+            {
+                liq.CopyTo(Liquidity, e);
+                (m.LiquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
+            }
+
             var v = vExpected * liq;
-            if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(z, e) + vNoiseMean);
+            if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(_zVolume, e) + vNoiseMean);
             v.CopyTo(Volume, e);
             var positive = Vector.GreaterThan(v, zero);
-            Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero).CopyTo(InvVolume, e);
-            (m.LiquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
+            var inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero);
+            inv.CopyTo(InvVolume, e);
             var move = vSign * (new Vector<double>(Mid, e) - vS0);
             move.CopyTo(Move, e);
+            if (history)
+            {
+                move.CopyTo(MoveHistory!, h + e);
+                inv.CopyTo(InvVolumeHistory!, h + e);
+                v.CopyTo(VolumeHistory!, h + e);
+            }
+
             (new Vector<double>(VolumeSum, e) + v).CopyTo(VolumeSum, e);
             (new Vector<double>(VolumeMove, e) + v * move).CopyTo(VolumeMove, e);
         }

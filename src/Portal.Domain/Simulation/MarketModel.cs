@@ -1,14 +1,7 @@
+using Portal.Domain.Impact;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Domain.Simulation;
-
-internal enum ImpactKind
-{
-    AlmgrenChriss,
-    SquareRoot,
-    Transient,
-    ObizhaevaWang,
-}
 
 /// <summary>A validated scenario compiled into per-step constants shared read-only by every batch.</summary>
 /// <remarks>Exact discretisation of the Ornstein–Uhlenbeck processes: <c>x(t+τ) = μ + (x(t) − μ)e^(−θτ) + σ√((1 − e^(−2θτ))/(2θ))·ξ</c>.
@@ -53,37 +46,15 @@ internal sealed class MarketModel
         CapFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
 
         var im = m.Impact;
-        Kind = im.Model switch
-        {
-            ImpactModels.AlmgrenChriss => ImpactKind.AlmgrenChriss,
-            ImpactModels.SquareRoot => ImpactKind.SquareRoot,
-            ImpactModels.Transient => ImpactKind.Transient,
-            _ => ImpactKind.ObizhaevaWang,
-        };
-        Epsilon = im.Epsilon;
         LiquidityScaled = im.LiquidityScaled;
-        switch (Kind)
-        {
-            case ImpactKind.AlmgrenChriss:
-                EtaOverTau = im.Eta / Tau;
-                Gamma = im.Gamma;
-                break;
-            case ImpactKind.SquareRoot:
-                SqrtCoefficient = im.SquareRootY * SigmaAbs / Math.Sqrt(m.Adv);
-                Gamma = im.Gamma;
-                break;
-            case ImpactKind.Transient:
-                TransientCoefficient = S0 * im.G0 * Math.Pow(1.0 / m.Adv, im.Beta);
-                TransientBeta = im.Beta;
-                TransientDecay = Math.Exp(-im.ResiliencePerDay * Tau);
-                break;
-            default:
-                TransientCoefficient = 1.0 / im.Depth;
-                TransientBeta = 1;
-                TransientDecay = Math.Exp(-im.ResiliencePerDay * Tau);
-                break;
-        }
-
+        var c = ImpactModelFactory.Create(im).Coefficients(m, Tau);
+        Epsilon = c.Epsilon;
+        EtaOverTau = c.LinearTemporary;
+        SqrtCoefficient = c.SqrtTemporary;
+        Gamma = c.Permanent;
+        TransientCoefficient = c.TransientScale;
+        TransientBeta = c.TransientExponent;
+        TransientDecay = c.TransientDecayPerStep;
         HasTransient = TransientCoefficient > 0;
 
         ExpectedVolume = new double[Steps];
@@ -149,7 +120,6 @@ internal sealed class MarketModel
     public double FeeRate { get; }
     public double FeePerShare { get; }
     public double CapFraction { get; }
-    public ImpactKind Kind { get; }
     public double Epsilon { get; }
     public double EtaOverTau { get; }
     public double Gamma { get; }

@@ -33,6 +33,31 @@ public readonly record struct Observation
 
     /// <summary>Current transient impact displacement in basis points of the arrival price (0 for models without one).</summary>
     public double TransientImpactBps { get; init; }
+
+    /// <summary>Number of features written by <see cref="CopyFeaturesTo"/>.</summary>
+    public const int FeatureCount = 8;
+
+    /// <summary>Names of the features in the order <see cref="CopyFeaturesTo"/> writes them.</summary>
+    public static IReadOnlyList<string> FeatureNames { get; } =
+    [
+        nameof(RemainingFraction), nameof(TimeFraction), nameof(PriceMoveSigma), nameof(RealizedVolatility),
+        nameof(SpreadBps), nameof(Liquidity), nameof(VolumeRatio), nameof(TransientImpactBps),
+    ];
+
+    /// <summary>Writes the features (everything but the episode index) as a network input, in <see cref="FeatureNames"/> order.</summary>
+    public void CopyFeaturesTo(Span<float> destination)
+    {
+        if (destination.Length < FeatureCount)
+            throw new ArgumentException($"Need room for {FeatureCount} features, got {destination.Length}.", nameof(destination));
+        destination[0] = (float)RemainingFraction;
+        destination[1] = (float)TimeFraction;
+        destination[2] = (float)PriceMoveSigma;
+        destination[3] = (float)RealizedVolatility;
+        destination[4] = (float)SpreadBps;
+        destination[5] = (float)Liquidity;
+        destination[6] = (float)VolumeRatio;
+        destination[7] = (float)TransientImpactBps;
+    }
 }
 
 /// <summary>What is common to every episode of a batch at a decision step.</summary>

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Portal.Domain.Simulation;
 
@@ -41,7 +43,33 @@ public struct RandomStream
 
     /// <summary>Uniform on (0, 1): never exactly 0 or 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextUniform() => ((NextUInt64() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+    public double NextUniform() => UniformFromBits(NextUInt64());
+
+    /// <summary>(0, 1) from the top 52 bits: 1.m − 1 + 2⁻⁵³.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double UniformFromBits(ulong bits) =>
+        BitConverter.UInt64BitsToDouble(0x3FF0000000000000UL | (bits >> 12)) - (1.0 - 1.1102230246251565e-16);
+
+    /// <summary>[−1, 1) from the top 52 bits: 1x.m − 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double SignedFromBits(ulong bits) =>
+        BitConverter.UInt64BitsToDouble(0x4000000000000000UL | (bits >> 12)) - 3.0;
+
+    internal RandomStream(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        _s0 = s0;
+        _s1 = s1;
+        _s2 = s2;
+        _s3 = s3;
+    }
+
+    internal readonly void GetState(out ulong s0, out ulong s1, out ulong s2, out ulong s3)
+    {
+        s0 = _s0;
+        s1 = _s1;
+        s2 = _s2;
+        s3 = _s3;
+    }
 
     /// <summary>Standard normal variate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -49,13 +77,13 @@ public struct RandomStream
     {
         ulong bits = NextUInt64();
         int i = (int)(bits & 0x7F);
-        double u = ((long)bits >> 11) * (1.0 / 4503599627370496.0); // uniform on [-1, 1)
+        double u = SignedFromBits(bits);
         if (Math.Abs(u) < Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ziggurat.Ratio), i))
             return u * Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ziggurat.X), i);
         return NextNormalSlow(i, u);
     }
 
-    private double NextNormalSlow(int i, double u)
+    internal double NextNormalSlow(int i, double u)
     {
         while (true)
         {
@@ -67,7 +95,7 @@ public struct RandomStream
 
             ulong bits = NextUInt64();
             i = (int)(bits & 0x7F);
-            u = ((long)bits >> 11) * (1.0 / 4503599627370496.0);
+            u = SignedFromBits(bits);
             if (Math.Abs(u) < Ziggurat.Ratio[i]) return u * Ziggurat.X[i];
         }
     }
@@ -94,7 +122,7 @@ public struct RandomStream
         return z ^ (z >> 31);
     }
 
-    private static class Ziggurat
+    internal static class Ziggurat
     {
         private const int Layers = 128;
         private const double R = 3.442619855899;
@@ -117,7 +145,7 @@ public struct RandomStream
 
         private static double[] BuildX()
         {
-            var x = new double[Layers + 1];
+            var x = GC.AllocateArray<double>(Layers + 1, pinned: true);
             double f = Math.Exp(-0.5 * R * R);
             x[0] = V / f;
             x[1] = R;
@@ -133,9 +161,128 @@ public struct RandomStream
 
         private static double[] BuildRatio(double[] x)
         {
-            var r = new double[Layers];
+            var r = GC.AllocateArray<double>(Layers, pinned: true);
             for (int i = 0; i < Layers; i++) r[i] = x[i + 1] / x[i];
             return r;
         }
+    }
+}
+
+/// <summary>The random streams of a batch of episodes, stored as arrays of generator state so that a draw for every
+/// episode runs several streams per instruction. Each episode's sequence is exactly that of its <see cref="RandomStream"/>.</summary>
+internal sealed unsafe class RandomBlock
+{
+    private readonly ulong[] _s0, _s1, _s2, _s3;
+    private readonly int _padded;
+
+    public RandomBlock(int capacity)
+    {
+        int w = Vector256<ulong>.Count;
+        _padded = (capacity + w - 1) / w * w;
+        _s0 = new ulong[_padded];
+        _s1 = new ulong[_padded];
+        _s2 = new ulong[_padded];
+        _s3 = new ulong[_padded];
+        for (int e = 0; e < _padded; e++) Seed(e, 0, -1 - e);
+    }
+
+    public void Seed(int e, long seed, long episode)
+    {
+        new RandomStream(seed, episode).GetState(out _s0[e], out _s1[e], out _s2[e], out _s3[e]);
+    }
+
+    public double NextUniform(int e)
+    {
+        var r = new RandomStream(_s0[e], _s1[e], _s2[e], _s3[e]);
+        double u = r.NextUniform();
+        r.GetState(out _s0[e], out _s1[e], out _s2[e], out _s3[e]);
+        return u;
+    }
+
+    public double NextNormal(int e)
+    {
+        var r = new RandomStream(_s0[e], _s1[e], _s2[e], _s3[e]);
+        double z = r.NextNormal();
+        r.GetState(out _s0[e], out _s1[e], out _s2[e], out _s3[e]);
+        return z;
+    }
+
+    /// <summary>One standard normal per episode into <paramref name="destination"/>[0..n) (padding lanes get values too).</summary>
+    public void Normals(double[] destination, int n)
+    {
+        if (!Avx2.IsSupported || destination.Length < _padded)
+        {
+            for (int e = 0; e < n; e++) destination[e] = NextNormal(e);
+            return;
+        }
+
+        var mask = Vector256.Create(0x7FUL);
+        var exponent = Vector256.Create(0x4000000000000000UL);
+        var three = Vector256.Create(3.0);
+        double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
+        double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
+        for (int e = 0; e < n; e += 4)
+        {
+            var bits = Next(e);
+            var index = (bits & mask).AsInt64();
+            var u = (Vector256.ShiftRightLogical(bits, 12) | exponent).AsDouble() - three;
+            var r = Avx2.GatherVector256(ratio, index, 8);
+            var x = Avx2.GatherVector256(xs, index, 8);
+            (u * x).StoreUnsafe(ref destination[e]);
+            var ok = Vector256.LessThan(Vector256.Abs(u), r);
+            if (ok.AsUInt64() != Vector256<ulong>.AllBitsSet)
+            {
+                for (int l = 0; l < 4 && e + l < n; l++)
+                {
+                    if (ok.AsUInt64().GetElement(l) != 0) continue;
+                    var stream = new RandomStream(_s0[e + l], _s1[e + l], _s2[e + l], _s3[e + l]);
+                    destination[e + l] = stream.NextNormalSlow((int)index.GetElement(l), u.GetElement(l));
+                    stream.GetState(out _s0[e + l], out _s1[e + l], out _s2[e + l], out _s3[e + l]);
+                }
+            }
+        }
+    }
+
+    /// <summary>One uniform on (0, 1) per episode into <paramref name="destination"/>[0..n).</summary>
+    public void Uniforms(double[] destination, int n)
+    {
+        if (!Avx2.IsSupported || destination.Length < _padded)
+        {
+            for (int e = 0; e < n; e++) destination[e] = NextUniform(e);
+            return;
+        }
+
+        var exponent = Vector256.Create(0x3FF0000000000000UL);
+        var offset = Vector256.Create(1.0 - 1.1102230246251565e-16);
+        for (int e = 0; e < n; e += 4)
+        {
+            var bits = Next(e);
+            ((Vector256.ShiftRightLogical(bits, 12) | exponent).AsDouble() - offset).StoreUnsafe(ref destination[e]);
+        }
+    }
+
+    /// <summary>xoshiro256** on four streams at once (×5 and ×9 as shift-and-add).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<ulong> Next(int e)
+    {
+        var s0 = Vector256.LoadUnsafe(ref _s0[e]);
+        var s1 = Vector256.LoadUnsafe(ref _s1[e]);
+        var s2 = Vector256.LoadUnsafe(ref _s2[e]);
+        var s3 = Vector256.LoadUnsafe(ref _s3[e]);
+        var x = s1 + Vector256.ShiftLeft(s1, 2);
+        x = Vector256.ShiftLeft(x, 7) | Vector256.ShiftRightLogical(x, 57);
+        var result = x + Vector256.ShiftLeft(x, 3);
+        var t = Vector256.ShiftLeft(s1, 17);
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Vector256.ShiftLeft(s3, 45) | Vector256.ShiftRightLogical(s3, 19);
+        s0.StoreUnsafe(ref _s0[e]);
+        s1.StoreUnsafe(ref _s1[e]);
+        s2.StoreUnsafe(ref _s2[e]);
+        s3.StoreUnsafe(ref _s3[e]);
+        return result;
     }
 }

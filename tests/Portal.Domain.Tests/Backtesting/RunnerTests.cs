@@ -99,3 +99,29 @@ public class RunnerTests
         }
     }
 }
+
+public class StatisticsTests
+{
+    [Fact]
+    public void Selection_based_percentiles_and_cvar_equal_the_sorted_definitions()
+    {
+        var rng = new Portal.Domain.Simulation.RandomStream(3, 0);
+        foreach (int n in new[] { 1, 2, 3, 10, 101, 1000, 4097 })
+        {
+            var x = new double[n];
+            for (int i = 0; i < n; i++) x[i] = i % 7 == 0 ? 1.0 : rng.NextNormal();
+            var sorted = x.OrderBy(v => v).ToArray();
+            foreach (double p in new[] { 0.0, 0.05, 0.5, 0.95, 1.0 })
+                Assert.Equal(Statistics.PercentileSorted(sorted, p), Statistics.Percentile(x.ToArray(), p));
+            Assert.Equal(Statistics.CvarSorted(sorted), Statistics.Cvar(x.ToArray()), 12);
+        }
+    }
+
+    [Fact]
+    public void Pre_cancelled_run_throws_operation_cancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => BacktestRunner.Run(ScenarioPresets.Demo(), null, null, cts.Token));
+    }
+}

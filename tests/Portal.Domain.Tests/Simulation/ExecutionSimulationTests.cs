@@ -15,12 +15,18 @@ public class ExecutionSimulationTests
         Costs = new CostSpec { FeeBps = 0.5, FeePerShare = 0.001, SlippageNoiseBps = 1 },
     };
 
-    [Fact]
-    public void Stepping_twap_reproduces_the_runner_episode_for_episode()
+    [Theory]
+    [InlineData("volatile-liquidity-scaled", "twap")]
+    [InlineData(RegimePresets.Normal, "ac")]
+    [InlineData(RegimePresets.FlashCrash, "vwap")]
+    [InlineData(RegimePresets.Panic, "pov")]
+    public void Stepping_a_strategy_reproduces_the_runner_episode_for_episode(string regime, string id)
     {
-        var s = Volatile() with { Episodes = 300, Strategies = ["twap"] };
-        var run = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == "twap");
-        var twap = StrategyCatalog.Create("twap", s);
+        var s = (regime == "volatile-liquidity-scaled"
+            ? Volatile()
+            : ScenarioPresets.Demo() with { Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, regime) }) with { Episodes = 300, Strategies = [id] };
+        var run = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == id);
+        var twap = StrategyCatalog.Create(id, s);
         var sim = new ExecutionSimulation(s, 100);
         var fractions = new double[100];
         for (int first = 0; first < 300; first += 100)
@@ -34,6 +40,35 @@ public class ExecutionSimulationTests
 
             for (int i = 0; i < 100; i++) Assert.Equal(run.Episodes[first + i], sim.Result(i));
         }
+    }
+
+    [Fact]
+    public void An_episode_gives_the_same_numbers_whatever_its_batch_and_position()
+    {
+        var s = Volatile(ImpactModels.Transient) with { Strategies = ["pov"] };
+        var pov = StrategyCatalog.Create("pov", s);
+        EpisodeResult[] RunBatches(int batch)
+        {
+            var results = new List<EpisodeResult>();
+            var sim = new ExecutionSimulation(s, batch);
+            var fractions = new double[batch];
+            for (int first = 0; first < 63; first += batch)
+            {
+                int count = Math.Min(batch, 63 - first);
+                var obs = sim.Reset(11, first, count);
+                while (!sim.IsDone)
+                {
+                    pov.Decide(sim.Context, obs, fractions.AsSpan(0, count));
+                    obs = sim.Step(fractions.AsSpan(0, count)).Observations;
+                }
+
+                for (int i = 0; i < count; i++) results.Add(sim.Result(i));
+            }
+
+            return results.ToArray();
+        }
+
+        Assert.Equal(RunBatches(63), RunBatches(5));
     }
 
     [Fact]
@@ -145,5 +180,28 @@ public class ExecutionSimulationTests
         Assert.True(sim.IsDone);
         Assert.Throws<InvalidOperationException>(() => sim.Step(new double[2]));
         Assert.Equal(s.Quantity, sim.Result(0).ForcedQuantity, 6);
+    }
+}
+
+public class ObservationFeatureTests
+{
+    [Fact]
+    public void Features_follow_their_names()
+    {
+        var o = new Observation
+        {
+            Episode = 3, RemainingFraction = 0.5, TimeFraction = 0.25, PriceMoveSigma = -1, RealizedVolatility = 1.5,
+            SpreadBps = 4, Liquidity = 0.8, VolumeRatio = 1.2, TransientImpactBps = 7,
+        };
+        var f = new float[Observation.FeatureCount];
+        o.CopyFeaturesTo(f);
+        Assert.Equal(Observation.FeatureCount, Observation.FeatureNames.Count);
+        for (int i = 0; i < f.Length; i++)
+        {
+            double expected = (double)typeof(Observation).GetProperty(Observation.FeatureNames[i])!.GetValue(o)!;
+            Assert.Equal((float)expected, f[i]);
+        }
+
+        Assert.Throws<ArgumentException>(() => o.CopyFeaturesTo(new float[3]));
     }
 }
