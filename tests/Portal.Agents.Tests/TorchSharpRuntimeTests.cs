@@ -7,11 +7,13 @@ namespace Portal.Agents.Tests;
 /// The native TorchSharp stack loads from the test output and trains. On Debian 12 this only works once the
 /// build has weakened libLibTorchSharp.so's GLIBCXX_3.4.32 requirement (build/TorchSharp.NativeCompat.targets).
 /// </summary>
+[Collection(TorchCollection.Name)]
 public sealed class TorchSharpRuntimeTests
 {
     [Fact]
     public void Small_mlp_fits_sine_and_loss_drops_by_a_large_factor()
     {
+        torch.set_num_threads(1);
         torch.manual_seed(1234);
         using var scope = torch.NewDisposeScope();
         var x = torch.linspace(-Math.PI, Math.PI, 128).unsqueeze(1);
@@ -41,6 +43,7 @@ public sealed class TorchSharpRuntimeTests
     [Fact]
     public void Xor_is_learned_exactly_by_a_two_layer_net()
     {
+        torch.set_num_threads(1);
         torch.manual_seed(7);
         using var scope = torch.NewDisposeScope();
         var x = torch.tensor(new float[] { 0, 0, 0, 1, 1, 0, 1, 1 }, 4, 2);

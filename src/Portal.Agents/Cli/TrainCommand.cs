@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using Portal.Agents.Environment;
+using Portal.Agents.Training;
+
+namespace Portal.Agents.Cli;
+
+/// <summary>
+/// The <c>train</c> verb: <c>train --agent ppo --scenario FILE.json --seeds 5 --out DIR [--steps N] [--eval-episodes N]
+/// [--eval-seed N] [--first-seed N] [--hyper FILE.json] [--threads N]</c>. Writes one artifact directory per seed and
+/// <c>summary.json</c> under DIR and prints a table with every seed's regret and paired difference to TWAP.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage =
+        "train --agent qlearning|dqn|ppo|sac --scenario FILE.json [--seeds 5] [--first-seed 1] --out DIR " +
+        "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1] [--lambda L]\n" +
+        "  FILE.json is a portal scenario (see docs/scenario-schema.md; --lambda sets the reward's risk aversion, default\n" +
+        "  strategySettings.riskAversion) or Almgren–Chriss world parameters (quantity, arrivalPrice, sigma, horizon, steps,\n" +
+        "  epsilon, eta, gamma, riskAversion, stepVolume, maxParticipation).";
+
+    /// <summary>Reads a scenario file: a portal scenario when it has an <c>order</c> member, else Almgren–Chriss parameters.</summary>
+    public static MarketSource ReadMarket(string json, double? riskAversion = null)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("order", out _))
+        {
+            return MarketSource.For(Portal.Domain.Scenarios.ScenarioJson.Parse(json), riskAversion);
+        }
+
+        var parameters = document.RootElement.Deserialize<AlmgrenChrissParameters>(AgentArtifact.JsonOptions)
+            ?? throw new ArgumentException("The scenario file is empty.", "scenario");
+        return MarketSource.For(riskAversion is { } l ? parameters with { RiskAversion = l } : parameters);
+    }
+
+    /// <summary>Runs the verb; returns 0 on success, 2 on bad arguments.</summary>
+    public static int Run(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        TrainRequest request;
+        string outDir;
+        try
+        {
+            var options = Parse(args);
+            string algorithm = Required(options, "agent").ToLowerInvariant();
+            var market = ReadMarket(File.ReadAllText(Required(options, "scenario")), options.TryGetValue("lambda", out var lambda)
+                ? double.Parse(lambda, NumberStyles.Float, CultureInfo.InvariantCulture)
+                : null);
+            outDir = Required(options, "out");
+            int seeds = (int)Int(options, "seeds", 5);
+            long firstSeed = Int(options, "first-seed", 1);
+            object? hyper = options.TryGetValue("hyper", out var hyperFile)
+                ? JsonSerializer.Deserialize(File.ReadAllText(hyperFile), AgentTrainer.HyperparameterType(algorithm), AgentArtifact.JsonOptions)
+                : null;
+            request = new TrainRequest
+            {
+                Algorithm = algorithm,
+                Market = market,
+                Seeds = Enumerable.Range(0, seeds).Select(i => firstSeed + i).ToArray(),
+                EnvironmentSteps = Int(options, "steps", 400_000),
+                EvaluationEpisodes = (int)Int(options, "eval-episodes", 10_000),
+                EvaluationSeed = Int(options, "eval-seed", 1),
+                Hyperparameters = hyper,
+                TorchThreads = (int)Int(options, "threads", 1),
+            }.Validated();
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or IOException or FormatException)
+        {
+            output.WriteLine($"error: {ex.Message}");
+            output.WriteLine(Usage);
+            return 2;
+        }
+
+        output.WriteLine($"training {request.Algorithm} on {request.Seeds.Count} seed(s), {request.EnvironmentSteps} decisions each, evaluating on {request.EvaluationEpisodes} unseen episodes");
+        var set = AgentTrainer.Train(request, new ConsoleProgress(output), cancellationToken);
+        Directory.CreateDirectory(outDir);
+        foreach (var agent in set.Agents)
+        {
+            agent.Artifact.Save(Path.Combine(outDir, $"{request.Algorithm}-seed-{agent.Artifact.Seed}"));
+        }
+
+        var summary = new
+        {
+            request.Algorithm,
+            request.Market,
+            request.Seeds,
+            request.EnvironmentSteps,
+            request.EvaluationEpisodes,
+            request.EvaluationSeed,
+            Agents = set.Agents.Select(a => new { a.Artifact.Seed, a.Evaluation }),
+            set.Summary,
+        };
+        File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, AgentArtifact.JsonOptions));
+        output.Write(FormatTable(set));
+        return 0;
+    }
+
+    /// <summary>Plain-text table of a training result: one row per seed and a summary row.</summary>
+    public static string FormatTable(TrainedAgentSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var c = CultureInfo.InvariantCulture;
+        var w = new StringWriter(c);
+        var first = set.Agents[0].Evaluation;
+        w.WriteLine(first.OptimumName is null
+            ? "no known optimum for this model"
+            : string.Create(c, $"optimum: {first.OptimumName}; closed-form E+λV = {(first.OptimumObjectiveBps is { } o ? o.ToString("F3", c) + " bps" : "n/a")}; target regret ≤ {set.Summary.TargetBps:F3} bps"));
+        w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | train s | steps/s");
+        foreach (var a in set.Agents)
+        {
+            var e = a.Evaluation;
+            w.WriteLine(string.Create(c,
+                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
+        }
+
+        var s = set.Summary;
+        string regret = s.MeanRegretBps is null
+            ? "no known optimum"
+            : string.Create(c, $"regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}");
+        w.WriteLine(string.Create(c,
+            $"all {s.Seeds} seeds: {regret}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3} (sd over seeds); train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
+        return w.ToString();
+    }
+
+    private static string Ci(PairedStatistic? p) => p is null
+        ? "n/a"
+        : string.Create(CultureInfo.InvariantCulture, $"{p.MeanBps:F3} [{p.CiLowBps:F3}, {p.CiHighBps:F3}]");
+
+    private static Dictionary<string, string> Parse(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        int start = args.Length > 0 && args[0] == "train" ? 1 : 0;
+        for (int i = start; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.", nameof(args));
+            }
+
+            options[args[i][2..]] = args[++i];
+        }
+
+        return options;
+    }
+
+    private static string Required(Dictionary<string, string> options, string name) =>
+        options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.", name);
+
+    private static long Int(Dictionary<string, string> options, string name, long fallback) =>
+        options.TryGetValue(name, out var value) ? long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
+
+    private sealed class ConsoleProgress(TextWriter output) : IProgress<Common.TrainingProgress>
+    {
+        private long _lastReported = -1;
+
+        public void Report(Common.TrainingProgress value)
+        {
+            long bucket = value.EnvironmentSteps * 10 / value.TotalEnvironmentSteps;
+            if (bucket == _lastReported && value.EnvironmentSteps < value.TotalEnvironmentSteps)
+            {
+                return;
+            }
+
+            _lastReported = bucket;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  seed {value.Seed}: {value.EnvironmentSteps}/{value.TotalEnvironmentSteps} steps, recent mean IS {value.RecentMeanShortfallBps:F2} bps, {value.Elapsed.TotalSeconds:F1} s"));
+        }
+    }
+}

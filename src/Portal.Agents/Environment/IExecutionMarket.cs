@@ -1,0 +1,49 @@
+namespace Portal.Agents.Environment;
+
+/// <summary>
+/// A batch of parallel execution episodes over one market model, advanced in lock step. Episode <c>i</c> of a
+/// reset with seed <c>s</c> draws its market path from (s, i) alone, so any strategy sees the same paths
+/// (common random numbers).
+/// </summary>
+public interface IExecutionMarket
+{
+    /// <summary>Number of parallel episodes.</summary>
+    int BatchSize { get; }
+
+    /// <summary>Trading steps per episode; the last one force-trades whatever remains.</summary>
+    int Steps { get; }
+
+    /// <summary>Index of the next trading step, in [0, <see cref="Steps"/>].</summary>
+    int StepIndex { get; }
+
+    /// <summary>
+    /// Starts new episodes whose market paths derive from <paramref name="seed"/> and the path index
+    /// <c>episode / episodesPerPath</c>: consecutive groups of <paramref name="episodesPerPath"/> episodes share one path.
+    /// </summary>
+    void Reset(long seed, int episodesPerPath = 1);
+
+    /// <summary>Current observation of one episode.</summary>
+    ExecutionObservation Observe(int episode);
+
+    /// <summary>Largest legal fraction of the remaining quantity this step (participation cap), in [0, 1].</summary>
+    double MaxFractionOfRemaining(int episode);
+
+    /// <summary>
+    /// Trades <paramref name="fractionOfRemaining"/> of each episode's remainder, clamped to
+    /// [0, <see cref="MaxFractionOfRemaining"/>] (the last step trades everything left), then advances the market.
+    /// Writes each episode's cost increment and risk penalty in basis points of the parent order's arrival value.
+    /// </summary>
+    void Step(ReadOnlySpan<double> fractionOfRemaining, Span<double> costIncrementBps, Span<double> riskPenaltyBps);
+
+    /// <summary>
+    /// Unrealised cost of one episode in bps of the arrival value: what liquidating the remainder at the current mid would
+    /// add to the shortfall, remaining × adverse mid move since arrival. Zero at arrival and once nothing remains.
+    /// </summary>
+    double UnrealisedCostBps(int episode);
+
+    /// <summary>Quantity (in parent-order fractions) each episode traded at the last step; never negative.</summary>
+    ReadOnlySpan<double> LastTradedFraction { get; }
+
+    /// <summary>Whether the last step was the forced final trade.</summary>
+    bool LastStepWasForced { get; }
+}

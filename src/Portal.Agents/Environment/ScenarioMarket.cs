@@ -1,0 +1,156 @@
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Agents.Environment;
+
+/// <summary>
+/// <see cref="IExecutionMarket"/> over the portal's simulator (<see cref="ExecutionSimulation"/>) for any scenario: impact
+/// model, regime, liquidity, spread, volume profile, fees and participation cap all come from the scenario.
+/// </summary>
+/// <remarks>
+/// Episode i of a reset with seed s draws the simulator's stream (s, i / episodesPerPath), the same keying the backtest
+/// runner uses, so an agent evaluated in a backtest with seed s sees exactly the paths it would see here. The risk penalty
+/// is the Almgren–Chriss variance term λσ²τx_k² (Almgren and Chriss 2000, eq. 8) with σ = daily volatility × arrival price.
+/// </remarks>
+public sealed class ScenarioMarket : IExecutionMarket
+{
+    private readonly ExecutionSimulation _sim;
+    private readonly Scenario _scenario;
+    private readonly long[] _episodes;
+    private readonly double[] _traded;
+    private readonly double[] _remainingBefore;
+    private readonly double _capFraction;
+    private readonly double _penaltyPerShare2Bps;
+    private readonly double _unrealisedScale;
+    private bool _forced;
+
+    /// <summary>Creates <paramref name="batchSize"/> parallel episodes of <paramref name="scenario"/> with risk aversion λ (1/currency).</summary>
+    public ScenarioMarket(Scenario scenario, int batchSize, double riskAversion)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (!(riskAversion >= 0) || double.IsInfinity(riskAversion))
+        {
+            throw new ArgumentOutOfRangeException(nameof(riskAversion), riskAversion, "riskAversion must be finite and >= 0.");
+        }
+
+        _scenario = scenario.EnsureValid();
+        _sim = new ExecutionSimulation(scenario, batchSize);
+        if (_sim.Steps < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scenario), _sim.Steps, "The scenario needs at least 2 steps for an agent to decide anything.");
+        }
+
+        _episodes = new long[batchSize];
+        _traded = new double[batchSize];
+        _remainingBefore = new double[batchSize];
+        _capFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
+        double s0 = scenario.Market.ArrivalPrice;
+        double sigmaAbs = scenario.Market.DailyVolatility * s0;
+        double notional = scenario.Quantity * s0;
+        _penaltyPerShare2Bps = riskAversion * sigmaAbs * sigmaAbs * scenario.StepDays / notional * 1e4;
+        _unrealisedScale = scenario.Market.DailyVolatility * Math.Sqrt(scenario.HorizonDays) * 1e4;
+        BatchSize = batchSize;
+        RiskAversion = riskAversion;
+        Reset(0);
+    }
+
+    /// <summary>The scenario simulated.</summary>
+    public Scenario Scenario => _scenario;
+
+    /// <summary>Risk aversion λ of the penalty.</summary>
+    public double RiskAversion { get; }
+
+    /// <inheritdoc />
+    public int BatchSize { get; }
+
+    /// <inheritdoc />
+    public int Steps => _sim.Steps;
+
+    /// <inheritdoc />
+    public int StepIndex => _sim.CurrentStep;
+
+    /// <inheritdoc />
+    public ReadOnlySpan<double> LastTradedFraction => _traded;
+
+    /// <inheritdoc />
+    public bool LastStepWasForced => _forced;
+
+    /// <summary>Remaining shares of one episode.</summary>
+    public double RemainingShares(int episode) => _sim.Remaining(episode);
+
+    /// <inheritdoc />
+    public void Reset(long seed, int episodesPerPath = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodesPerPath, 1);
+        for (int i = 0; i < BatchSize; i++)
+        {
+            _episodes[i] = i / episodesPerPath;
+        }
+
+        _sim.Reset(seed, _episodes);
+        Array.Clear(_traded);
+        _forced = false;
+    }
+
+    /// <inheritdoc />
+    public ExecutionObservation Observe(int episode) => FromSimulator(_sim.Observations[episode]);
+
+    /// <summary>Maps the simulator's observation to the agents' (price move signed favourable-positive).</summary>
+    public static ExecutionObservation FromSimulator(in Observation o) => new(
+        RemainingFraction: o.RemainingFraction,
+        TimeFraction: o.TimeFraction,
+        PriceMoveSigmas: -o.PriceMoveSigma,
+        RealisedVolatility: o.RealizedVolatility,
+        SpreadBps: o.SpreadBps,
+        LiquidityLevel: o.Liquidity,
+        VolumeRatio: o.VolumeRatio,
+        TransientImpactBps: o.TransientImpactBps,
+        BookImbalance: 0);
+
+    /// <inheritdoc />
+    public double UnrealisedCostBps(int episode)
+    {
+        var o = _sim.Observations[episode];
+        return o.RemainingFraction * o.PriceMoveSigma * _unrealisedScale;
+    }
+
+    /// <inheritdoc />
+    public double MaxFractionOfRemaining(int episode)
+    {
+        var o = _sim.Observations[episode];
+        var context = _sim.Context;
+        return MaxFraction(_capFraction, o, context.ExpectedStepVolume, context.Quantity, context.IsLastStep);
+    }
+
+    /// <summary>Largest legal fraction of the remainder under a participation cap (1 at the last step or without a cap).</summary>
+    public static double MaxFraction(double capFraction, in Observation o, double expectedStepVolume, double quantity, bool lastStep)
+    {
+        if (lastStep || double.IsPositiveInfinity(capFraction))
+        {
+            return 1;
+        }
+
+        double remaining = o.RemainingFraction * quantity;
+        return remaining <= 0 ? 1 : Math.Clamp(capFraction * o.VolumeRatio * expectedStepVolume / remaining, 0, 1);
+    }
+
+    /// <inheritdoc />
+    public void Step(ReadOnlySpan<double> fractionOfRemaining, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
+    {
+        _forced = _sim.CurrentStep == _sim.Steps - 1;
+        for (int i = 0; i < BatchSize; i++)
+        {
+            _remainingBefore[i] = _sim.Remaining(i);
+        }
+
+        var result = _sim.Step(fractionOfRemaining);
+        double quantity = _sim.Quantity;
+        for (int i = 0; i < BatchSize; i++)
+        {
+            costIncrementBps[i] = result.CostBps[i];
+            double remaining = _sim.Remaining(i);
+            _traded[i] = (_remainingBefore[i] - remaining) / quantity;
+            riskPenaltyBps[i] = _penaltyPerShare2Bps * remaining * remaining;
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using Portal.Agents.Common;
+using Portal.Agents.Dqn;
+using Portal.Agents.Environment;
+using Portal.Agents.Ppo;
+using Portal.Agents.QLearning;
+using Portal.Agents.Sac;
+using TorchSharp;
+
+namespace Portal.Agents.Training;
+
+/// <summary>What to train: algorithm, market, seeds, budget and evaluation.</summary>
+public sealed record TrainRequest
+{
+    /// <summary>Algorithm id: <c>qlearning</c>, <c>dqn</c>, <c>ppo</c> or <c>sac</c>.</summary>
+    public required string Algorithm { get; init; }
+
+    /// <summary>The market to train and evaluate on: the Almgren–Chriss world or a portal scenario.</summary>
+    public required MarketSource Market { get; init; }
+
+    /// <summary>Training seeds; one agent is trained per seed and the summary covers all of them.</summary>
+    public IReadOnlyList<long> Seeds { get; init; } = [1, 2, 3, 4, 5];
+
+    /// <summary>Decisions (summed over parallel episodes) per seed.</summary>
+    public long EnvironmentSteps { get; init; } = 400_000;
+
+    /// <summary>Evaluation episodes per agent, on seeds disjoint from training.</summary>
+    public int EvaluationEpisodes { get; init; } = 10_000;
+
+    /// <summary>Base of the evaluation seeds (shared by every agent and baseline: common random numbers).</summary>
+    public long EvaluationSeed { get; init; } = 1;
+
+    /// <summary>Hyperparameter record of the algorithm (null = its defaults).</summary>
+    public object? Hyperparameters { get; init; }
+
+    /// <summary>Intra-op threads for libtorch (small networks run fastest on one).</summary>
+    public int TorchThreads { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    public TrainRequest Validated()
+    {
+        if (!AgentTrainer.Algorithms.Contains(Algorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Algorithm), Algorithm, $"Algorithm must be one of {string.Join(", ", AgentTrainer.Algorithms)}.");
+        }
+
+        if (Market is null)
+        {
+            throw new ArgumentNullException(nameof(Market));
+        }
+
+        Market.Validated();
+        if (Seeds is null || Seeds.Count == 0 || Seeds.Any(s => s < 0) || Seeds.Distinct().Count() != Seeds.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Seeds), Seeds is null ? "null" : string.Join(",", Seeds), "Seeds must be a non-empty list of distinct non-negative numbers.");
+        }
+
+        if (EnvironmentSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EnvironmentSteps), EnvironmentSteps, "EnvironmentSteps must be >= 1.");
+        }
+
+        if (EvaluationEpisodes < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EvaluationEpisodes), EvaluationEpisodes, "EvaluationEpisodes must be >= 2.");
+        }
+
+        if (TorchThreads is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TorchThreads), TorchThreads, "TorchThreads must be in [1, 64].");
+        }
+
+        var expected = AgentTrainer.HyperparameterType(Algorithm);
+        if (Hyperparameters is not null && Hyperparameters.GetType() != expected)
+        {
+            throw new ArgumentException($"Hyperparameters must be a {expected.Name} for algorithm '{Algorithm}'.", nameof(Hyperparameters));
+        }
+
+        return this;
+    }
+}
+
+/// <summary>How one trained agent did on the evaluation paths.</summary>
+/// <param name="Episodes">Evaluation episodes.</param>
+/// <param name="MeanShortfallBps">Mean implementation shortfall.</param>
+/// <param name="StdShortfallBps">Standard deviation of the shortfall.</param>
+/// <param name="MeanObjectiveBps">Mean shortfall + λ·risk penalty (E + λV when λ &gt; 0).</param>
+/// <param name="OptimumName">The known optimum compared against (null when the model has none).</param>
+/// <param name="OptimumObjectiveBps">Closed-form E + λV of the optimum, when known in closed form.</param>
+/// <param name="RegretVsOptimum">Agent objective minus the optimum schedule's, paired on the same paths (null without an optimum).</param>
+/// <param name="VsTwap">Agent objective minus TWAP's, paired on the same paths (negative = agent cheaper).</param>
+/// <param name="TrainingSeconds">Training wall time.</param>
+/// <param name="StepsPerSecond">Training decisions per second of wall time.</param>
+public sealed record AgentEvaluation(
+    int Episodes, double MeanShortfallBps, double StdShortfallBps, double MeanObjectiveBps, string? OptimumName, double? OptimumObjectiveBps,
+    PairedStatistic? RegretVsOptimum, PairedStatistic VsTwap, double TrainingSeconds, double StepsPerSecond);
+
+/// <summary>One trained agent and its evaluation.</summary>
+public sealed record TrainedAgent(AgentArtifact Artifact, AgentEvaluation Evaluation);
+
+/// <summary>Summary over all seeds (never only the best).</summary>
+/// <param name="Seeds">Agents trained.</param>
+/// <param name="MeanRegretBps">Mean over seeds of the paired regret against the optimum (null without one).</param>
+/// <param name="StdRegretBps">Standard deviation of that regret across seeds.</param>
+/// <param name="WorstRegretBps">Largest regret over seeds.</param>
+/// <param name="TargetBps">Regret target: max(0.5 bps, 1% of the optimum's objective).</param>
+/// <param name="SeedsWithinTarget">Seeds whose regret is at most <paramref name="TargetBps"/>.</param>
+/// <param name="StdVsTwapBps">Standard deviation across seeds of the paired difference to TWAP.</param>
+/// <param name="MeanVsTwapBps">Mean over seeds of the paired difference to TWAP.</param>
+/// <param name="MeanTrainingSeconds">Mean training wall time per seed.</param>
+/// <param name="MeanStepsPerSecond">Mean training decisions per second.</param>
+public sealed record TrainingSummary(
+    int Seeds, double? MeanRegretBps, double? StdRegretBps, double? WorstRegretBps, double? TargetBps, int? SeedsWithinTarget,
+    double MeanVsTwapBps, double StdVsTwapBps, double MeanTrainingSeconds, double MeanStepsPerSecond);
+
+/// <summary>All agents of a request and their summary.</summary>
+public sealed record TrainedAgentSet(TrainRequest Request, IReadOnlyList<TrainedAgent> Agents, TrainingSummary Summary);
+
+/// <summary>Trains agents for several seeds and evaluates each on unseen paths beside TWAP and the known optimum.</summary>
+public static class AgentTrainer
+{
+    /// <summary>Algorithm ids.</summary>
+    public static IReadOnlyList<string> Algorithms { get; } = ["qlearning", "dqn", "ppo", "sac"];
+
+    /// <summary>Episodes of random-policy rollouts used to fit the observation normaliser.</summary>
+    public const int NormalizerEpisodes = 512;
+
+    /// <summary>The hyperparameter record type of an algorithm.</summary>
+    public static Type HyperparameterType(string algorithm) => algorithm switch
+    {
+        "ppo" => typeof(PpoHyperparameters),
+        "dqn" => typeof(DqnHyperparameters),
+        "sac" => typeof(SacHyperparameters),
+        "qlearning" => typeof(QLearningHyperparameters),
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, $"Algorithm must be one of {string.Join(", ", Algorithms)}."),
+    };
+
+    /// <summary>Trains one agent per seed (sequentially: torch's generator is process-wide), evaluates each, and summarises.</summary>
+    public static TrainedAgentSet Train(TrainRequest request, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validated();
+        torch.set_num_threads(request.TorchThreads);
+        var market = request.Market;
+        var optimum = market.Optimum();
+        var optimumRun = optimum is { } o ? PolicyEvaluation.RunSchedule(o.Holdings, market, request.EvaluationEpisodes, request.EvaluationSeed) : null;
+        var twap = Enumerable.Range(0, market.Steps + 1).Select(k => 1.0 - (double)k / market.Steps).ToArray();
+        var twapRun = PolicyEvaluation.RunSchedule(twap, market, request.EvaluationEpisodes, request.EvaluationSeed);
+        double? optimumObjective = optimum?.ClosedFormObjectiveBps;
+        double optimumReference = optimumObjective ?? optimumRun?.ObjectiveBps.Average() ?? 0;
+
+        var agents = new List<TrainedAgent>();
+        for (int k = 0; k < request.Seeds.Count; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long seed = request.Seeds[k];
+            var (agent, artifact) = TrainOne(request, seed, k, progress, cancellationToken);
+            using (agent)
+            {
+                var run = PolicyEvaluation.RunAgent(agent, market, artifact.Normalizer, request.EvaluationEpisodes, request.EvaluationSeed);
+                double mean = run.ShortfallBps.Average();
+                double std = Math.Sqrt(run.ShortfallBps.Sum(x => (x - mean) * (x - mean)) / (run.ShortfallBps.Length - 1));
+                var evaluation = new AgentEvaluation(
+                    request.EvaluationEpisodes, mean, std, run.ObjectiveBps.Average(), optimum?.Name, optimumObjective,
+                    optimumRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, optimumRun.ObjectiveBps),
+                    PairedStatistic.Of(run.ObjectiveBps, twapRun.ObjectiveBps),
+                    artifact.TrainingTime.TotalSeconds,
+                    artifact.EnvironmentSteps / Math.Max(1e-9, artifact.TrainingTime.TotalSeconds));
+                agents.Add(new TrainedAgent(artifact, evaluation));
+            }
+        }
+
+        return new TrainedAgentSet(request, agents, Summarise(agents, optimumRun is null ? null : optimumReference));
+    }
+
+    /// <summary>Trains a single agent for one seed; the caller owns the returned agent.</summary>
+    public static (IExecutionAgent Agent, AgentArtifact Artifact) TrainOne(TrainRequest request, long seed, int seedIndex = 0, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validated();
+        torch.set_num_threads(request.TorchThreads);
+        torch.manual_seed(seed);
+        var normalizer = FitNormalizer(request.Market, seed);
+        var session = new TrainingSession(seed, request.EnvironmentSteps, cancellationToken, progress is null ? null : progress.Report, seedIndex);
+        IExecutionAgent agent = request.Algorithm switch
+        {
+            "ppo" => Train(request, normalizer, session, (PpoHyperparameters?)request.Hyperparameters ?? new PpoHyperparameters(), h => h.ParallelEpisodes, PpoAgent.Train),
+            "dqn" => Train(request, normalizer, session, (DqnHyperparameters?)request.Hyperparameters ?? new DqnHyperparameters(), h => h.ParallelEpisodes, DqnAgent.Train),
+            "sac" => Train(request, normalizer, session, (SacHyperparameters?)request.Hyperparameters ?? new SacHyperparameters(), h => h.ParallelEpisodes, SacAgent.Train),
+            _ => Train(request, normalizer, session, (QLearningHyperparameters?)request.Hyperparameters ?? new QLearningHyperparameters(), h => h.ParallelEpisodes, QLearningAgent.Train),
+        };
+        return (agent, AgentArtifact.From(agent, request.Market, normalizer, session));
+    }
+
+    /// <summary>
+    /// Fits the observation normaliser on rollouts of a random policy that trades, on average, twice the uniform rate
+    /// (so remaining quantities cover the whole [0, 1] range). Uses training seeds only.
+    /// </summary>
+    public static ObservationNormalizer FitNormalizer(MarketSource market, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        var env = new ExecutionEnvironment(market.CreateMarket(NormalizerEpisodes), ObservationNormalizer.Identity);
+        var random = new Random(unchecked((int)seed) ^ 0x3C6EF372);
+        var samples = new List<ExecutionObservation>(NormalizerEpisodes * market.Steps);
+        var fractions = new double[NormalizerEpisodes];
+        env.Reset(TrainingSession.NormalizerSeed(seed));
+        while (!env.Done)
+        {
+            samples.AddRange(env.RawObservations);
+            int stepsLeft = market.Steps - env.DecisionIndex;
+            for (int i = 0; i < fractions.Length; i++)
+            {
+                fractions[i] = Math.Min(env.MaxFraction[i], random.NextDouble() * 2.0 / stepsLeft);
+            }
+
+            env.Step(fractions);
+        }
+
+        return ObservationNormalizer.Fit(samples);
+    }
+
+    private static IExecutionAgent Train<THyper>(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session, THyper hyper,
+        Func<THyper, int> parallelEpisodes, Func<ExecutionEnvironment, THyper, TrainingSession, IExecutionAgent> train)
+    {
+        var env = new ExecutionEnvironment(request.Market.CreateMarket(parallelEpisodes(hyper)), normalizer);
+        return train(env, hyper, session);
+    }
+
+    private static TrainingSummary Summarise(IReadOnlyList<TrainedAgent> agents, double? optimumObjective)
+    {
+        var vsTwap = agents.Select(a => a.Evaluation.VsTwap.MeanBps).ToArray();
+        var (twapMean, twapStd) = MeanStd(vsTwap);
+        double? meanRegret = null, stdRegret = null, worst = null, target = null;
+        int? within = null;
+        if (optimumObjective is { } opt)
+        {
+            var regrets = agents.Select(a => a.Evaluation.RegretVsOptimum!.MeanBps).ToArray();
+            (double m, double s) = MeanStd(regrets);
+            meanRegret = m;
+            stdRegret = s;
+            worst = regrets.Max();
+            target = Math.Max(0.5, 0.01 * Math.Abs(opt));
+            within = regrets.Count(r => r <= target);
+        }
+
+        return new TrainingSummary(
+            agents.Count, meanRegret, stdRegret, worst, target, within, twapMean, twapStd,
+            agents.Average(a => a.Evaluation.TrainingSeconds),
+            agents.Average(a => a.Evaluation.StepsPerSecond));
+    }
+
+    private static (double Mean, double Std) MeanStd(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        double std = values.Count > 1 ? Math.Sqrt(values.Sum(r => (r - mean) * (r - mean)) / (values.Count - 1)) : 0;
+        return (mean, std);
+    }
+}

@@ -1,0 +1,102 @@
+using Portal.Agents.Common;
+using Portal.Agents.Environment;
+
+namespace Portal.Agents.Training;
+
+/// <summary>Per-episode results of one policy on a fixed set of evaluation paths.</summary>
+/// <param name="ShortfallBps">Implementation shortfall of each episode, in bps.</param>
+/// <param name="ObjectiveBps">Shortfall plus λ·risk penalty of each episode, in bps (what the agents minimise).</param>
+public sealed record EpisodeOutcomes(double[] ShortfallBps, double[] ObjectiveBps);
+
+/// <summary>Runs agents and static schedules on the same evaluation paths (common random numbers).</summary>
+public static class PolicyEvaluation
+{
+    /// <summary>Episodes simulated per evaluation batch.</summary>
+    public const int BatchSize = 1000;
+
+    /// <summary>Runs a greedy agent for <paramref name="episodes"/> episodes on evaluation seeds derived from <paramref name="baseSeed"/>.</summary>
+    public static EpisodeOutcomes RunAgent(IExecutionAgent agent, MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return Run(market, normalizer, episodes, baseSeed, (env, fractions) =>
+            agent.Act(env.Observations, env.MaxFraction, env.DecisionIndex, env.Market.Steps, fractions));
+    }
+
+    /// <summary>Runs a static schedule of holdings x_0 … x_N on the same paths as <see cref="RunAgent"/>.</summary>
+    public static EpisodeOutcomes RunSchedule(IReadOnlyList<double> holdings, MarketSource market, int episodes, long baseSeed)
+    {
+        double[] f = AlmgrenChrissSolution.FractionsOfRemaining(holdings);
+        return Run(market, ObservationNormalizer.Identity, episodes, baseSeed, (env, fractions) =>
+            fractions.AsSpan().Fill(f[env.DecisionIndex]));
+    }
+
+    /// <summary>Runs the Almgren–Chriss world's schedule (holdings in shares or fractions) on the evaluation paths.</summary>
+    public static EpisodeOutcomes RunSchedule(IReadOnlyList<double> holdings, AlmgrenChrissParameters market, int episodes, long baseSeed) =>
+        RunSchedule(holdings, MarketSource.For(market), episodes, baseSeed);
+
+    /// <summary>Runs a greedy agent in the Almgren–Chriss world.</summary>
+    public static EpisodeOutcomes RunAgent(IExecutionAgent agent, AlmgrenChrissParameters market, ObservationNormalizer normalizer, int episodes, long baseSeed) =>
+        RunAgent(agent, MarketSource.For(market), normalizer, episodes, baseSeed);
+
+    private static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, double[]> decide)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        if (episodes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "episodes must be >= 1.");
+        }
+
+        int batches = (episodes + BatchSize - 1) / BatchSize;
+        var env = new ExecutionEnvironment(market.CreateMarket(BatchSize), normalizer);
+        var shortfall = new double[episodes];
+        var objective = new double[episodes];
+        var fractions = new double[BatchSize];
+        for (int b = 0; b < batches; b++)
+        {
+            env.Reset(TrainingSession.EvaluationSeed(baseSeed, b));
+            while (!env.Done)
+            {
+                decide(env, fractions);
+                env.Step(fractions);
+            }
+
+            int count = Math.Min(BatchSize, episodes - b * BatchSize);
+            Array.Copy(env.EpisodeShortfallBps, 0, shortfall, b * BatchSize, count);
+            Array.Copy(env.EpisodeObjectiveBps, 0, objective, b * BatchSize, count);
+        }
+
+        return new EpisodeOutcomes(shortfall, objective);
+    }
+}
+
+/// <summary>Mean of paired differences with a normal 95% confidence interval.</summary>
+/// <param name="MeanBps">Mean difference (first minus second), bps.</param>
+/// <param name="CiLowBps">Lower end of the 95% interval.</param>
+/// <param name="CiHighBps">Upper end of the 95% interval.</param>
+/// <param name="Pairs">Number of pairs.</param>
+public sealed record PairedStatistic(double MeanBps, double CiLowBps, double CiHighBps, int Pairs)
+{
+    /// <summary>Paired difference a − b.</summary>
+    public static PairedStatistic Of(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int n = Math.Min(a.Count, b.Count);
+        if (n < 2)
+        {
+            throw new ArgumentException("At least two pairs are needed.", nameof(a));
+        }
+
+        double mean = 0, m2 = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double d = a[i] - b[i];
+            double delta = d - mean;
+            mean += delta / (i + 1);
+            m2 += delta * (d - mean);
+        }
+
+        double half = 1.959963984540054 * Math.Sqrt(m2 / (n - 1) / n);
+        return new PairedStatistic(mean, mean - half, mean + half, n);
+    }
+}
