@@ -50,7 +50,7 @@ read -r passed failed < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' |
     sed -E 's/.* passed="([0-9]+)".* failed="([0-9]+)".*/\1 \2/' |
     awk '{p += $1; f += $2} END {print p + 0, f + 0}')
-skipped=$(cat "$results"/*.trx 2>/dev/null | grep -o 'outcome="NotExecuted"' | wc -l)
+skipped=$( (cat "$results"/*.trx 2>/dev/null || true) | { grep -o 'outcome="NotExecuted"' || true; } | wc -l)
 echo
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then

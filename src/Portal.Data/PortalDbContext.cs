@@ -16,6 +16,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetChunk> DatasetChunks => Set<DatasetChunk>();
     public DbSet<MarketProfileEntity> MarketProfiles => Set<MarketProfileEntity>();
+    public DbSet<TrainedAgentEntity> TrainedAgents => Set<TrainedAgentEntity>();
+    public DbSet<TrainedAgentSeed> TrainedAgentSeeds => Set<TrainedAgentSeed>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -84,6 +86,20 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         {
             e.HasKey(c => new { c.DatasetId, c.Index });
             e.HasOne<Dataset>().WithMany().HasForeignKey(c => c.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<TrainedAgentEntity>(e =>
+        {
+            e.ToTable("TrainedAgents");
+            e.Property(a => a.Name).HasMaxLength(200);
+            e.Property(a => a.Algorithm).HasMaxLength(16);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(a => new { a.TeamId, a.CreatedUtc });
+            e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId);
+        });
+        builder.Entity<TrainedAgentSeed>(e =>
+        {
+            e.HasKey(s => new { s.AgentId, s.SeedIndex });
+            e.HasOne<TrainedAgentEntity>().WithMany().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<MarketProfileEntity>(e =>
         {

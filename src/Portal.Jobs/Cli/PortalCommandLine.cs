@@ -15,6 +15,7 @@ public static class PortalCommandLine
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(CalibrateCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }

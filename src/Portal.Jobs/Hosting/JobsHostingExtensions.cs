@@ -35,6 +35,8 @@ public static class JobsHostingExtensions
             .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
+        builder.Services.AddTransient<Agents.TrainAgentJob>();
+        builder.Services.AddSingleton<Agents.AgentStrategies>();
         builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
         if (options.RunServerInProcess == true)
         {

@@ -9,6 +9,9 @@ public interface IRunQueue
 
     /// <summary>Queues the calibration of a stored market profile.</summary>
     string EnqueueCalibration(Guid profileId);
+
+    /// <summary>Queues the training of a stored agent.</summary>
+    string EnqueueTraining(Guid agentId);
 }
 
 public sealed class HangfireRunQueue(IBackgroundJobClient jobs) : IRunQueue
@@ -17,4 +20,7 @@ public sealed class HangfireRunQueue(IBackgroundJobClient jobs) : IRunQueue
 
     public string EnqueueCalibration(Guid profileId) =>
         jobs.Enqueue<Datasets.CalibrateDatasetJob>(j => j.ExecuteAsync(profileId, CancellationToken.None));
+
+    public string EnqueueTraining(Guid agentId) =>
+        jobs.Enqueue<Agents.TrainAgentJob>(j => j.ExecuteAsync(agentId, CancellationToken.None));
 }

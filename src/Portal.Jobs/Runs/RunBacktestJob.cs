@@ -9,6 +9,7 @@ using Portal.Domain.MarketData;
 using Portal.Domain.Replay;
 using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
 using Portal.Jobs.Hosting;
 
 namespace Portal.Jobs.Runs;
@@ -21,6 +22,7 @@ public sealed class RunBacktestJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     RunResultStore store,
     DatasetStore datasets,
+    Agents.AgentStrategies agents,
     JobsOptions jobsOptions,
     ILogger<RunBacktestJob> logger)
 {
@@ -59,13 +61,25 @@ public sealed class RunBacktestJob(
             }
         }
 
+        List<IExecutionStrategy> extra;
+        try
+        {
+            extra = await agents.LoadAsync(teamId, scenario.Strategies, shutdown);
+        }
+        catch (ArgumentException e)
+        {
+            await FinishAsync(runId, RunStatus.Failed, e.Message, shutdown);
+            return;
+        }
+        var backtestOptions = new BacktestOptions { ExtraStrategies = extra };
+
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var progress = new RunProgress(scenario.Episodes);
         using var ticker = new PeriodicTimer(ProgressInterval);
         var backtest = Task.Run(
             () => recorded is null
-                ? BacktestRunner.Run(scenario, null, progress, cancel.Token)
-                : ReplayRunner.Run(scenario, recorded, scenario.Replay!.Options),
+                ? BacktestRunner.Run(scenario, backtestOptions, progress, cancel.Token)
+                : ReplayRunner.Run(scenario, recorded, scenario.Replay!.Options, backtestOptions),
             CancellationToken.None);
         while (!backtest.IsCompleted)
         {
@@ -104,6 +118,10 @@ public sealed class RunBacktestJob(
             throw;
         }
 
+        foreach (var strategy in extra.OfType<IDisposable>())
+        {
+            strategy.Dispose();
+        }
         await store.SaveAsync(runId, result, CancellationToken.None);
         logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes", runId, result.Strategies.Count, result.Episodes);
     }

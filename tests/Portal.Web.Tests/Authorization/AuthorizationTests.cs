@@ -29,6 +29,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private Guid _scenarioA;
     private Guid _datasetA;
     private Guid _profileA;
+    private Guid _agentA;
     private Guid _runA;
     private Guid _runA2;
     private Guid _tokenA;
@@ -103,6 +104,11 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /api/datasets/{id:guid}"] = new(Kind.Api, "GET", $"/api/datasets/{_datasetA}", TargetsTeamA: true),
         ["POST /api/datasets/{id:guid}/calibrate"] = new(Kind.Api, "POST", $"/api/datasets/{_datasetA}/calibrate", TargetsTeamA: true, ViewerRefused: true),
         ["GET /api/profiles/{id:guid}"] = new(Kind.Api, "GET", $"/api/profiles/{_profileA}", TargetsTeamA: true),
+        ["POST /api/agents/"] = new(Kind.Api, "POST", "/api/agents", () => new { scenarioId = _scenarioA, algorithm = "ppo", seeds = 1, environmentSteps = 100 }, TargetsTeamA: true, ViewerRefused: true),
+        ["GET /api/agents/"] = new(Kind.Api, "GET", "/api/agents"),
+        ["GET /api/agents/{id:guid}"] = new(Kind.Api, "GET", $"/api/agents/{_agentA}", TargetsTeamA: true),
+        ["GET /agents"] = new(Kind.Page, "GET", "/agents"),
+        ["GET /agents/{Id:guid}"] = new(Kind.Page, "GET", $"/agents/{_agentA}", TargetsTeamA: true),
         ["GET /datasets"] = new(Kind.Page, "GET", "/datasets"),
         ["GET /datasets/{Id:guid}"] = new(Kind.Page, "GET", $"/datasets/{_datasetA}", TargetsTeamA: true),
         ["* /hangfire/{**path}"] = new(Kind.Dashboard, "GET", "/hangfire"),
@@ -130,6 +136,14 @@ public sealed class AuthorizationTests : IAsyncLifetime
             db.MarketProfiles.Add(profile);
             await db.SaveChangesAsync();
             (_datasetA, _profileA) = (dataset.Id, profile.Id);
+            var agent = new TrainedAgentEntity
+            {
+                TeamId = _teamA, Name = Marker + " agent", Algorithm = "ppo", ScenarioName = Marker + " scenario", ScenarioJson = ScenarioJson.Serialize(scenario),
+                Seeds = "1", Status = TrainingStatus.Failed, FailureReason = "probe",
+            };
+            db.TrainedAgents.Add(agent);
+            await db.SaveChangesAsync();
+            _agentA = agent.Id;
         }
         _runA = await _server.AddSucceededRunAsync(_teamA, Marker + "Regime", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1, 2, 3]), ("ac", [0, 1, 2])]);
         _runA2 = await _server.AddSucceededRunAsync(_teamA, Marker + "Regime", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [2, 3, 4]), ("ac", [1, 1, 1])]);

@@ -1,0 +1,85 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Agents : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "TrainedAgents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Algorithm = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ScenarioName = table.Column<string>(type: "text", nullable: false),
+                    ScenarioJson = table.Column<string>(type: "text", nullable: false),
+                    Seeds = table.Column<string>(type: "text", nullable: false),
+                    EnvironmentSteps = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Progress = table.Column<double>(type: "double precision", nullable: false),
+                    RecentMeanShortfallBps = table.Column<double>(type: "double precision", nullable: true),
+                    FailureReason = table.Column<string>(type: "text", nullable: true),
+                    SummaryJson = table.Column<string>(type: "text", nullable: true),
+                    CreatedBy = table.Column<string>(type: "text", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StartedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FinishedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TrainedAgents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TrainedAgents_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TrainedAgentSeeds",
+                columns: table => new
+                {
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SeedIndex = table.Column<int>(type: "integer", nullable: false),
+                    Seed = table.Column<long>(type: "bigint", nullable: false),
+                    Artifact = table.Column<byte[]>(type: "bytea", nullable: false),
+                    EvaluationJson = table.Column<string>(type: "text", nullable: false),
+                    LearningCurveJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TrainedAgentSeeds", x => new { x.AgentId, x.SeedIndex });
+                    table.ForeignKey(
+                        name: "FK_TrainedAgentSeeds_TrainedAgents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "TrainedAgents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TrainedAgents_TeamId_CreatedUtc",
+                table: "TrainedAgents",
+                columns: new[] { "TeamId", "CreatedUtc" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "TrainedAgentSeeds");
+
+            migrationBuilder.DropTable(
+                name: "TrainedAgents");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Portal.Data.Entities;
+
+public enum TrainingStatus
+{
+    Queued = 0,
+    Running = 1,
+    Succeeded = 2,
+    Failed = 3,
+}
+
+/// <summary>
+/// A learning agent trained on a scenario with several seeds. Every seed's policy is kept; backtests use it as the
+/// strategy <c>agent:{Id}</c> (the first seed's policy, never a hand-picked best one).
+/// </summary>
+public sealed class TrainedAgentEntity
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid TeamId { get; set; }
+    public required string Name { get; set; }
+    /// <summary><c>qlearning</c>, <c>dqn</c>, <c>ppo</c> or <c>sac</c>.</summary>
+    public required string Algorithm { get; set; }
+    public required string ScenarioName { get; set; }
+    /// <summary>The scenario the agent trains on, as submitted.</summary>
+    public required string ScenarioJson { get; set; }
+    /// <summary>Training seeds, comma separated.</summary>
+    public required string Seeds { get; set; }
+    public long EnvironmentSteps { get; set; }
+    public TrainingStatus Status { get; set; }
+    public double Progress { get; set; }
+    public double? RecentMeanShortfallBps { get; set; }
+    public string? FailureReason { get; set; }
+    /// <summary>The summary over all seeds (JSON): mean and spread of regret and of the paired difference to TWAP.</summary>
+    public string? SummaryJson { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
+    public DateTime? StartedUtc { get; set; }
+    public DateTime? FinishedUtc { get; set; }
+}
+
+/// <summary>One seed's trained policy: the saved artifact (weights, hyperparameters, normalisation, learning curve).</summary>
+public sealed class TrainedAgentSeed
+{
+    public Guid AgentId { get; set; }
+    public int SeedIndex { get; set; }
+    public long Seed { get; set; }
+    public required byte[] Artifact { get; set; }
+    /// <summary>Held-out evaluation of this seed's policy (JSON).</summary>
+    public required string EvaluationJson { get; set; }
+    /// <summary>Learning curve points (JSON array).</summary>
+    public required string LearningCurveJson { get; set; }
+}

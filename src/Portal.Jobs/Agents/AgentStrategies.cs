@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Agents.Training;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.Simulation;
+
+namespace Portal.Jobs.Agents;
+
+/// <summary>Resolves a scenario's <c>agent:{id}</c> strategies to the team's trained policies (the first seed's).</summary>
+public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public const string Prefix = "agent:";
+
+    public static string IdOf(Guid agentId) => Prefix + agentId.ToString("N");
+
+    /// <exception cref="ArgumentException">An agent id is malformed, not the team's, or not trained yet; the message names it.</exception>
+    public async Task<List<IExecutionStrategy>> LoadAsync(Guid teamId, IEnumerable<string> strategyIds, CancellationToken ct)
+    {
+        var loaded = new List<IExecutionStrategy>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var id in strategyIds.Where(s => s.StartsWith(Prefix, StringComparison.Ordinal)))
+        {
+            if (!Guid.TryParse(id[Prefix.Length..], out var agentId))
+            {
+                throw new ArgumentException($"Strategy '{id}' is not a trained agent id (agent:<32 hex digits>).");
+            }
+            var agent = await db.TrainedAgents.AsNoTracking()
+                .SingleOrDefaultAsync(a => a.Id == agentId && a.TeamId == teamId && a.Status == TrainingStatus.Succeeded, ct)
+                ?? throw new ArgumentException($"Strategy '{id}' is not a trained agent of this team.");
+            var seed = await db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == agentId).OrderBy(s => s.SeedIndex).FirstAsync(ct);
+            using var stream = new MemoryStream(seed.Artifact);
+            loaded.Add(new AgentStrategy(AgentArtifact.Load(stream), id));
+        }
+        return loaded;
+    }
+}

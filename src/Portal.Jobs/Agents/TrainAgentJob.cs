@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.Agents.Common;
+using Portal.Agents.Training;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+
+namespace Portal.Jobs.Agents;
+
+/// <summary>
+/// Trains an agent on its scenario with every requested seed and stores each seed's policy with its held-out
+/// evaluation and learning curve, plus a summary over all seeds. Safe to run twice: a finished agent is left alone and
+/// an interrupted one trains again from scratch (seeded, so identically).
+/// </summary>
+public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, ILogger<TrainAgentJob> logger)
+{
+    /// <summary>Episodes of the held-out evaluation each seed's policy gets after training.</summary>
+    public const int EvaluationEpisodes = 2000;
+
+    /// <summary>Evaluation paths are drawn from this seed, never used for training.</summary>
+    public const long EvaluationSeed = 9_000_001;
+
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Train agent {0}")]
+    public async Task ExecuteAsync(Guid agentId, CancellationToken shutdown)
+    {
+        TrainedAgentEntity agent;
+        await using (var db = await dbFactory.CreateDbContextAsync(shutdown))
+        {
+            var found = await db.TrainedAgents.SingleOrDefaultAsync(a => a.Id == agentId, shutdown);
+            if (found is null || found.Status is TrainingStatus.Succeeded or TrainingStatus.Failed)
+            {
+                return;
+            }
+            found.Status = TrainingStatus.Running;
+            found.Progress = 0;
+            found.StartedUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync(shutdown);
+            agent = found;
+        }
+
+        TrainRequest request;
+        try
+        {
+            var scenario = ScenarioJson.Parse(agent.ScenarioJson);
+            request = new TrainRequest
+            {
+                Algorithm = agent.Algorithm,
+                Market = MarketSource.For(scenario),
+                Seeds = agent.Seeds.Split(',').Select(long.Parse).ToArray(),
+                EnvironmentSteps = agent.EnvironmentSteps,
+                EvaluationEpisodes = EvaluationEpisodes,
+                EvaluationSeed = EvaluationSeed,
+                TorchThreads = Math.Max(1, Environment.ProcessorCount),
+            }.Validated();
+        }
+        catch (ArgumentException e)
+        {
+            await FinishAsync(agentId, TrainingStatus.Failed, e.Message);
+            return;
+        }
+
+        var total = request.EnvironmentSteps * request.Seeds.Count;
+        var last = DateTime.MinValue;
+        var progress = new Progress<TrainingProgress>(p =>
+        {
+            if (DateTime.UtcNow - last < TimeSpan.FromSeconds(1)) return;
+            last = DateTime.UtcNow;
+            var done = (double)(p.SeedIndex * request.EnvironmentSteps + p.EnvironmentSteps) / total;
+            _ = ReportAsync(agentId, Math.Min(done, 0.99), p.RecentMeanShortfallBps);
+        });
+
+        TrainedAgentSet set;
+        try
+        {
+            set = await Task.Run(() => AgentTrainer.Train(request, progress, shutdown), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            logger.LogWarning(e, "Training {AgentId} failed", agentId);
+            await FinishAsync(agentId, TrainingStatus.Failed, $"{e.GetType().Name}: {e.Message}");
+            return;
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await db.TrainedAgentSeeds.Where(s => s.AgentId == agentId).ExecuteDeleteAsync();
+            for (var i = 0; i < set.Agents.Count; i++)
+            {
+                using var buffer = new MemoryStream();
+                set.Agents[i].Artifact.Save(buffer);
+                db.TrainedAgentSeeds.Add(new TrainedAgentSeed
+                {
+                    AgentId = agentId,
+                    SeedIndex = i,
+                    Seed = set.Agents[i].Artifact.Seed,
+                    Artifact = buffer.ToArray(),
+                    EvaluationJson = JsonSerializer.Serialize(set.Agents[i].Evaluation, AgentArtifact.JsonOptions),
+                    LearningCurveJson = JsonSerializer.Serialize(set.Agents[i].Artifact.LearningCurve, AgentArtifact.JsonOptions),
+                });
+            }
+            var stored = await db.TrainedAgents.SingleAsync(a => a.Id == agentId);
+            stored.SummaryJson = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
+            stored.Status = TrainingStatus.Succeeded;
+            stored.Progress = 1;
+            stored.FinishedUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
+    }
+
+    private async Task ReportAsync(Guid agentId, double progress, double recentBps)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Progress, progress).SetProperty(a => a.RecentMeanShortfallBps, double.IsFinite(recentBps) ? recentBps : null));
+        }
+        catch (DbUpdateException e)
+        {
+            logger.LogDebug(e, "Progress of {AgentId} not stored", agentId);
+        }
+    }
+
+    private async Task FinishAsync(Guid agentId, TrainingStatus status, string? reason)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.TrainedAgents.Where(a => a.Id == agentId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.FailureReason, reason).SetProperty(a => a.FinishedUtc, DateTime.UtcNow));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+using Portal.Web.Auth;
+using Portal.Web.Features.Agents;
+
+namespace Portal.Web.Api;
+
+/// <summary>Learning agents over HTTP: train on a scenario, follow the training, read the per-seed results.</summary>
+public static class AgentEndpoints
+{
+    public static void MapAgentApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/agents").RequireAuthorization().WithTags("Agents");
+
+        api.MapPost("/", async (TrainingSubmission body, ClaimsPrincipal user, TeamAccessResolver teams, AgentService agents, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
+            if (!access.CanRun) return Results.Problem("Viewers cannot train agents.", statusCode: StatusCodes.Status403Forbidden);
+            try
+            {
+                var scenario = body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null;
+                var agent = await agents.TrainAsync(access, new TrainingRequest(body.ScenarioId, scenario, body.Algorithm ?? "", body.Seeds ?? 3, body.EnvironmentSteps ?? 50_000, body.Name), ct);
+                return Results.Accepted($"/api/agents/{agent.Id}", new { agent.Id, Status = agent.Status.ToString(), StrategyId = AgentService.StrategyId(agent.Id) });
+            }
+            catch (ScenarioValidationException e)
+            {
+                return Results.ValidationProblem(e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()));
+            }
+            catch (ArgumentException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+            catch (KeyNotFoundException)
+            {
+                return Results.NotFound();
+            }
+        }).WithName("TrainAgent");
+
+        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver teams, AgentService agents, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
+            return Results.Ok((await agents.ListAsync(access, false, ct)).Select(a => AgentView.From(a, [])));
+        }).WithName("ListAgents");
+
+        api.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, AgentService agents, CancellationToken ct) =>
+        {
+            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
+            return await agents.GetAsync(access, id, ct) is { } found ? Results.Ok(AgentView.From(found.Agent, found.Seeds)) : Results.NotFound();
+        }).WithName("GetAgent");
+    }
+}
+
+public sealed record TrainingSubmission(Guid? ScenarioId, JsonElement? Scenario, string? Algorithm, int? Seeds, long? EnvironmentSteps, string? Name);
+
+public sealed record SeedView(int SeedIndex, long Seed, JsonElement Evaluation, JsonElement LearningCurve);
+
+public sealed record AgentView(Guid Id, string StrategyId, string Name, string Algorithm, string ScenarioName, string Status, double Progress,
+    double? RecentMeanShortfallBps, string? FailureReason, long EnvironmentSteps, string Seeds, JsonElement? Summary, DateTime CreatedUtc,
+    DateTime? FinishedUtc, IReadOnlyList<SeedView> SeedResults)
+{
+    public static AgentView From(TrainedAgentEntity a, IReadOnlyList<TrainedAgentSeed> seeds) => new(
+        a.Id, AgentService.StrategyId(a.Id), a.Name, a.Algorithm, a.ScenarioName, a.Status.ToString(), a.Progress, a.RecentMeanShortfallBps,
+        a.FailureReason, a.EnvironmentSteps, a.Seeds, a.SummaryJson is null ? null : JsonDocument.Parse(a.SummaryJson).RootElement,
+        a.CreatedUtc, a.FinishedUtc,
+        seeds.Select(s => new SeedView(s.SeedIndex, s.Seed, JsonDocument.Parse(s.EvaluationJson).RootElement, JsonDocument.Parse(s.LearningCurveJson).RootElement)).ToList());
+}

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Agents.Training;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+using Portal.Jobs.Agents;
+using Portal.Jobs.Runs;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Features.Agents;
+
+/// <summary>What a training request asks for: a saved scenario or an inline one, the algorithm, seeds and budget.</summary>
+public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null);
+
+/// <summary>Starts trainings for the caller's team and lists its trained agents (pages and API).</summary>
+public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+{
+    public const int MaxSeeds = 10;
+    public const long MaxEnvironmentSteps = 5_000_000;
+
+    /// <exception cref="ArgumentException">Unknown algorithm, seeds or steps out of range, or an invalid scenario; the message names the field.</exception>
+    /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
+    public async Task<TrainedAgentEntity> TrainAsync(TeamAccess access, TrainingRequest request, CancellationToken ct = default)
+    {
+        if (!access.CanRun)
+        {
+            throw new UnauthorizedAccessException("Viewers cannot train agents.");
+        }
+        if (!AgentTrainer.Algorithms.Contains(request.Algorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request.Algorithm), request.Algorithm, $"algorithm must be one of {string.Join(", ", AgentTrainer.Algorithms)}.");
+        }
+        if (request.Seeds is < 1 or > MaxSeeds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request.Seeds), request.Seeds, $"seeds must be in [1, {MaxSeeds}].");
+        }
+        if (request.EnvironmentSteps is < 100 or > MaxEnvironmentSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request.EnvironmentSteps), request.EnvironmentSteps, $"environmentSteps must be in [100, {MaxEnvironmentSteps:N0}].");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        Scenario scenario;
+        if (request.ScenarioId is { } id)
+        {
+            var stored = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == access.TeamId, ct)
+                ?? throw new KeyNotFoundException($"Scenario {id} not found.");
+            scenario = ScenarioJson.Parse(stored.Json);
+        }
+        else
+        {
+            scenario = request.Scenario ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
+        }
+        if (scenario.Replay is not null)
+        {
+            throw new ArgumentException("Agents train on simulated markets; choose a scenario without replay.", nameof(request.Scenario));
+        }
+        scenario.EnsureValid();
+        var agent = new TrainedAgentEntity
+        {
+            TeamId = access.TeamId,
+            Name = string.IsNullOrWhiteSpace(request.Name) ? $"{request.Algorithm.ToUpperInvariant()} on {scenario.Name}" : request.Name.Trim(),
+            Algorithm = request.Algorithm,
+            ScenarioName = scenario.Name,
+            ScenarioJson = ScenarioJson.Serialize(scenario),
+            Seeds = string.Join(',', Enumerable.Range(1, request.Seeds)),
+            EnvironmentSteps = request.EnvironmentSteps,
+            Status = TrainingStatus.Queued,
+            CreatedBy = access.UserName,
+        };
+        db.TrainedAgents.Add(agent);
+        await db.SaveChangesAsync(ct);
+        queue.EnqueueTraining(agent.Id);
+        return agent;
+    }
+
+    public async Task<List<TrainedAgentEntity>> ListAsync(TeamAccess access, bool trainedOnly, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.TrainedAgents.AsNoTracking()
+            .Where(a => a.TeamId == access.TeamId && (!trainedOnly || a.Status == TrainingStatus.Succeeded))
+            .OrderByDescending(a => a.CreatedUtc).ToListAsync(ct);
+    }
+
+    public async Task<(TrainedAgentEntity Agent, List<TrainedAgentSeed> Seeds)?> GetAsync(TeamAccess access, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var agent = await db.TrainedAgents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.TeamId == access.TeamId, ct);
+        if (agent is null)
+        {
+            return null;
+        }
+        var seeds = await db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == id).OrderBy(s => s.SeedIndex)
+            .Select(s => new TrainedAgentSeed { AgentId = s.AgentId, SeedIndex = s.SeedIndex, Seed = s.Seed, Artifact = Array.Empty<byte>(), EvaluationJson = s.EvaluationJson, LearningCurveJson = s.LearningCurveJson })
+            .ToListAsync(ct);
+        return (agent, seeds);
+    }
+
+    /// <summary>The strategy id a scenario uses to run this agent.</summary>
+    public static string StrategyId(Guid agentId) => AgentStrategies.IdOf(agentId);
+}

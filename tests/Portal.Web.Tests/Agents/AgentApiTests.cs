@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Domain.Scenarios;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Agents;
+
+public sealed class AgentApiTests
+{
+    [Fact]
+    public async Task An_agent_trained_through_the_api_runs_beside_the_baselines_on_common_paths()
+    {
+        await using var server = await PortalServer.StartAsync();
+        using var client = await server.SignedInClientAsync();
+        var scenario = ScenarioPresets.Demo() with { Name = "agent world", Episodes = 400, Seed = 77, Order = ScenarioPresets.Demo().Order with { Steps = 8 } };
+        var json = JsonDocument.Parse(ScenarioJson.Serialize(scenario)).RootElement;
+
+        var bad = await client.PostAsJsonAsync("/api/agents", new { scenario = json, algorithm = "ppo", seeds = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("seeds", await bad.Content.ReadAsStringAsync());
+
+        var response = await client.PostAsJsonAsync("/api/agents", new { scenario = json, algorithm = "qlearning", seeds = 2, environmentSteps = 4000 });
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var agentId = accepted.GetProperty("id").GetGuid();
+        var strategyId = accepted.GetProperty("strategyId").GetString()!;
+
+        var agent = await WaitAsync(client, $"/api/agents/{agentId}", a => a.GetProperty("status").GetString() is "Succeeded" or "Failed");
+        Assert.True(agent.GetProperty("status").GetString() == "Succeeded", agent.ToString());
+        var seeds = agent.GetProperty("seedResults").EnumerateArray().ToList();
+        Assert.Equal(2, seeds.Count);
+        Assert.All(seeds, s => Assert.True(s.GetProperty("learningCurve").GetArrayLength() > 0));
+        Assert.Equal(2, agent.GetProperty("summary").GetProperty("seeds").GetInt32());
+
+        var run = await client.PostAsJsonAsync("/api/runs", new { scenario = json, strategies = new[] { "twap", strategyId } });
+        Assert.True(run.StatusCode == HttpStatusCode.Accepted, await run.Content.ReadAsStringAsync());
+        var finished = await ApiTests.WaitForFinishAsync(client, (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.True(finished.GetProperty("status").GetString() == "Succeeded", finished.ToString());
+        var rows = finished.GetProperty("results").EnumerateArray().ToList();
+        var agentRow = rows.Single(r => r.GetProperty("strategyId").GetString() == strategyId);
+        Assert.Equal(400, agentRow.GetProperty("episodes").GetInt32());
+        // Completion is the share traded by the policy itself; the simulator force-trades the rest at the horizon.
+        Assert.InRange(agentRow.GetProperty("completion").GetDouble(), 0.0, 1.0);
+        Assert.True(agentRow.GetProperty("vsTwapCiLowBps").GetDouble() <= agentRow.GetProperty("vsTwapCiHighBps").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_run_naming_an_agent_that_does_not_exist_fails_with_the_id_in_the_reason()
+    {
+        await using var server = await PortalServer.StartAsync();
+        using var client = await server.SignedInClientAsync();
+        var json = JsonDocument.Parse(ScenarioJson.Serialize(ScenarioPresets.Demo() with { Episodes = 50 })).RootElement;
+        var missing = "agent:" + Guid.NewGuid().ToString("N");
+
+        var run = await client.PostAsJsonAsync("/api/runs", new { scenario = json, strategies = new[] { "twap", missing } });
+        var finished = await ApiTests.WaitForFinishAsync(client, (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+
+        Assert.Equal("Failed", finished.GetProperty("status").GetString());
+        Assert.Contains(missing, finished.GetProperty("failureReason").GetString());
+    }
+
+    private static async Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> done, int timeoutSeconds = 300)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var value = await client.GetFromJsonAsync<JsonElement>(url);
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{url} not done after {timeoutSeconds} s: {value}");
+            await Task.Delay(500);
+        }
+    }
+}
