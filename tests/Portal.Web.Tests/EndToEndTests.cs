@@ -67,6 +67,7 @@ public sealed class EndToEndTests
             Assert.True(double.IsFinite(acMean));
             Assert.Equal("baseline", await page.Locator("#results-table tr[data-strategy=twap] td.vs-twap").InnerTextAsync());
             await page.Locator("#inventory-chart svg").WaitForAsync();
+            await page.Locator("#cost-chart svg").WaitForAsync();
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "run-page.png"), FullPage = true });
 
             step("the episodes CSV has one row per strategy and episode");

@@ -34,8 +34,7 @@ public sealed class DatasetPageTests
             await page.FillAsync("#dataset-name", "bad file");
             await page.FillAsync("#dataset-instrument", "TEST");
             await page.PressAsync("#dataset-instrument", "Tab");
-            await page.SetInputFilesAsync("input[type=file]", bad);
-            await page.Locator("#selected-files").WaitForAsync();
+            await page.ChooseFilesAsync("input[type=file]", [bad], "#selected-files");
             await page.ClickAsync("#upload");
             await page.Locator("#upload-errors").WaitForAsync();
             var errors = await page.Locator("#upload-errors").InnerTextAsync();
@@ -46,8 +45,7 @@ public sealed class DatasetPageTests
             await page.FillAsync("#dataset-name", "AMZN level 1");
             await page.FillAsync("#dataset-instrument", "");
             await page.PressAsync("#dataset-instrument", "Tab");
-            await page.SetInputFilesAsync("input[type=file]", [SharedData.File(SharedData.AmznMessage1), SharedData.File(SharedData.AmznOrderbook1)]);
-            await page.Locator("#selected-files:has-text('orderbook')").WaitForAsync();
+            await page.ChooseFilesAsync("input[type=file]", [SharedData.File(SharedData.AmznMessage1), SharedData.File(SharedData.AmznOrderbook1)], "#selected-files:has-text('orderbook')");
             await page.ClickAsync("#upload");
             await page.Locator("#dataset-title").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
             Assert.Equal("AMZN level 1", await page.Locator("#dataset-title").InnerTextAsync());

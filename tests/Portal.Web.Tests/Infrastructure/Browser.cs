@@ -45,6 +45,28 @@ public static class Browser
         }
     }
 
+    /// <summary>
+    /// Chooses files in a file input and waits for <paramref name="outcome"/>. The input only reports a choice once its
+    /// script has attached, which can come a moment after the circuit: the choice is repeated until the outcome shows.
+    /// </summary>
+    public static async Task ChooseFilesAsync(this IPage page, string input, IEnumerable<string> files, string outcome, int attempts = 5)
+    {
+        var chosen = files.ToArray();
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.SetInputFilesAsync(input, chosen);
+            try
+            {
+                await page.Locator(outcome).First.WaitForAsync(new LocatorWaitForOptions { Timeout = attempt == attempts ? 60_000 : 3_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < attempts)
+            {
+                // Not attached yet: choose again.
+            }
+        }
+    }
+
     /// <summary>Waits until the Blazor circuit is attached (a click before that is lost).</summary>
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#interactive-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
