@@ -12,11 +12,8 @@ public sealed class EndToEndTests
     public async Task Sign_in_create_a_scenario_submit_a_run_and_read_its_results()
     {
         await using var server = await PortalServer.StartAsync();
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.BaseAddress.ToString() });
-        page.SetDefaultTimeout(30_000);
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
 
         await page.ScriptAsync("slice", async step =>
         {

@@ -26,7 +26,7 @@ public sealed class AgentApiTests
         var agentId = accepted.GetProperty("id").GetGuid();
         var strategyId = accepted.GetProperty("strategyId").GetString()!;
 
-        var agent = await WaitAsync(client, $"/api/agents/{agentId}", a => a.GetProperty("status").GetString() is "Succeeded" or "Failed");
+        var agent = await Polling.UntilAsync(client, $"/api/agents/{agentId}", a => a.GetProperty("status").GetString() is "Succeeded" or "Failed");
         Assert.True(agent.GetProperty("status").GetString() == "Succeeded", agent.ToString());
         var seeds = agent.GetProperty("seedResults").EnumerateArray().ToList();
         Assert.Equal(2, seeds.Count);
@@ -58,17 +58,5 @@ public sealed class AgentApiTests
 
         Assert.Equal("Failed", finished.GetProperty("status").GetString());
         Assert.Contains(missing, finished.GetProperty("failureReason").GetString());
-    }
-
-    private static async Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> done, int timeoutSeconds = 300)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (true)
-        {
-            var value = await client.GetFromJsonAsync<JsonElement>(url);
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{url} not done after {timeoutSeconds} s: {value}");
-            await Task.Delay(500);
-        }
     }
 }

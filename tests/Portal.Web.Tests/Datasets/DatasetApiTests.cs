@@ -32,7 +32,7 @@ public sealed class DatasetApiTests
         var calibrate = await client.PostAsync($"/api/datasets/{datasetId}/calibrate", null);
         Assert.Equal(HttpStatusCode.Accepted, calibrate.StatusCode);
         var profileId = (await calibrate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var profile = await WaitAsync(client, $"/api/profiles/{profileId}", p => p.GetProperty("status").GetString() is "Succeeded" or "Failed");
+        var profile = await Polling.UntilAsync(client, $"/api/profiles/{profileId}", p => p.GetProperty("status").GetString() is "Succeeded" or "Failed");
         Assert.Equal("Succeeded", profile.GetProperty("status").GetString());
         var figures = profile.GetProperty("profile");
         Assert.True(figures.GetProperty("adv").GetDouble() > 0);
@@ -83,17 +83,5 @@ public sealed class DatasetApiTests
             content.Add(new StreamContent(File.OpenRead(SharedData.File(name))), "files", name);
         }
         return content;
-    }
-
-    private static async Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> done, int timeoutSeconds = 120)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (true)
-        {
-            var value = await client.GetFromJsonAsync<JsonElement>(url);
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{url} not done after {timeoutSeconds} s: {value}");
-            await Task.Delay(250);
-        }
     }
 }

@@ -11,11 +11,8 @@ public sealed class DatasetPageTests
     public async Task Upload_a_lobster_day_in_the_browser_and_calibrate_it()
     {
         await using var server = await PortalServer.StartAsync();
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.BaseAddress.ToString() });
-        page.SetDefaultTimeout(30_000);
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
 
         await page.ScriptAsync("datasets", async step =>
         {

@@ -23,6 +23,15 @@ public static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>Headless Chromium with one page on the portal's address; dispose it to close the browser.</summary>
+    public static async Task<BrowserSession> OpenAsync(PortalServer server)
+    {
+        var (playwright, browser) = await LaunchAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.BaseAddress.ToString() });
+        page.SetDefaultTimeout(30_000);
+        return new BrowserSession(playwright, browser, page);
+    }
+
     /// <summary>
     /// Runs a scripted session; on failure saves a screenshot and the page's HTML next to the test output and names the
     /// step and URL in the error.
@@ -70,4 +79,16 @@ public static class Browser
     /// <summary>Waits until the Blazor circuit is attached (a click before that is lost).</summary>
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#interactive-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+}
+
+/// <summary>A browser with one page; closes both on dispose.</summary>
+public sealed class BrowserSession(IPlaywright playwright, IBrowser browser, IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
 }

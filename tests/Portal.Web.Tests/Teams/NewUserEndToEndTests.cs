@@ -12,11 +12,8 @@ public sealed class NewUserEndToEndTests
     public async Task Register_create_a_team_build_a_scenario_from_presets_run_it_compare_runs_and_find_them_on_the_leaderboard()
     {
         await using var server = await PortalServer.StartAsync();
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.BaseAddress.ToString() });
-        page.SetDefaultTimeout(30_000);
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
 
         await page.ScriptAsync("new-user", async step =>
         {
