@@ -19,6 +19,7 @@ public sealed class EndToEndTests
         {
             step("a wrong password is refused with a message");
             await page.GotoAsync("/");
+            await page.ClickAsync("#welcome-sign-in");
             await page.WaitForURLAsync(new Regex("/login"));
             await page.FillAsync("#email", PortalServer.DemoEmail);
             await page.FillAsync("#password", "wrong-password-1");

@@ -58,7 +58,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private Dictionary<string, Probe> Probes() => new()
     {
         // Pages
-        ["GET /"] = new(Kind.Page, "GET", "/"),
+        ["GET /"] = new(Kind.Public, "GET", "/"),
         ["GET /login"] = new(Kind.Public, "GET", "/login"),
         ["GET /register"] = new(Kind.Public, "GET", "/register"),
         ["GET /error"] = new(Kind.Public, "GET", "/error"),

@@ -19,6 +19,7 @@ public sealed class NewUserEndToEndTests
         {
             step("register from the sign-in page");
             await page.GotoAsync("/");
+            await page.ClickAsync("#welcome-sign-in");
             await page.WaitForURLAsync(new Regex("/login"));
             await page.ClickAsync("#register-link");
             await page.WaitForURLAsync(new Regex("/register"));
