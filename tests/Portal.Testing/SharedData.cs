@@ -10,6 +10,9 @@ public static class SharedData
 
     public const string AmznMessage1 = "AMZN_2012-06-21_34200000_57600000_message_1.csv";
     public const string AmznOrderbook1 = "AMZN_2012-06-21_34200000_57600000_orderbook_1.csv";
+    public const string AmznMessage5 = "AMZN_2012-06-21_34200000_57600000_message_5.csv";
+    public const string AmznOrderbook5 = "AMZN_2012-06-21_34200000_57600000_orderbook_5.csv.gz";
+    public const string BinanceBookTicker = "binance_spot_btcusdt_20240808_bookticker.csv";
     public const string BinanceDepth = "binance_spot_btcusdt_20240808_depth20.csv";
     public const string BinanceTrades = "binance_spot_btcusdt_20240808_trades.csv";
 
@@ -26,9 +29,11 @@ public static class SharedData
     private static string Find()
     {
         var configured = Environment.GetEnvironmentVariable(Variable);
-        if (!string.IsNullOrWhiteSpace(configured) && Directory.Exists(configured))
+        if (!string.IsNullOrWhiteSpace(configured))
         {
-            return configured;
+            return Directory.Exists(configured)
+                ? configured
+                : throw new DirectoryNotFoundException($"{Variable}={configured} does not exist.");
         }
         for (var dir = new DirectoryInfo(RepositoryPaths.Root); dir is not null; dir = dir.Parent)
         {

@@ -1,3 +1,4 @@
+using Portal.Testing;
 using Portal.Domain.Calibration;
 using Portal.Domain.MarketData;
 using Xunit.Abstractions;
@@ -9,7 +10,7 @@ public class CalibrationRealDataTests(ITestOutputHelper output)
     [Fact]
     public void Amzn_profile_is_sane()
     {
-        var ds = LobsterParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.AmznMessage5), MarketDataFiles.Path(MarketDataFiles.AmznBook5));
+        var ds = LobsterParser.ParseFiles(SharedData.File(SharedData.AmznMessage5), SharedData.File(SharedData.AmznOrderbook5));
         var p = MarketCalibrator.Calibrate(ds);
         output.WriteLine(p.ToJson());
         Assert.InRange(p.Adv, 810_000, 811_500);                 // 810,755 shares in 23,399.94 s, scaled to 23,400 s
@@ -34,7 +35,7 @@ public class CalibrationRealDataTests(ITestOutputHelper output)
     [Fact]
     public void Btcusdt_profile_is_sane()
     {
-        var ds = CsvMarketDataParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.BinanceDepth), MarketDataFiles.Path(MarketDataFiles.BinanceTrades),
+        var ds = CsvMarketDataParser.ParseFiles(SharedData.File(SharedData.BinanceDepth), SharedData.File(SharedData.BinanceTrades),
             CsvImportOptions.Binance("BTCUSDT"));
         var p = MarketCalibrator.Calibrate(ds, CalibrationOptions.RoundTheClock with { VolumeProfileBuckets = 6 });
         output.WriteLine(p.ToJson());

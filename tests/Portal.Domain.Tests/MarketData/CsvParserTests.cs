@@ -1,3 +1,4 @@
+using Portal.Testing;
 using System.Text;
 using Portal.Domain.MarketData;
 
@@ -8,7 +9,7 @@ public class CsvParserTests
     [Fact]
     public void Binance_depth20_and_trades_import_through_the_documented_mapping()
     {
-        var ds = CsvMarketDataParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.BinanceDepth), MarketDataFiles.Path(MarketDataFiles.BinanceTrades),
+        var ds = CsvMarketDataParser.ParseFiles(SharedData.File(SharedData.BinanceDepth), SharedData.File(SharedData.BinanceTrades),
             CsvImportOptions.Binance("BTCUSDT"));
         Assert.Equal(20, ds.Book.Levels);
         Assert.Equal(3_450 - 1, ds.Book.Count);    // the REST snapshot row has no exchange time and is skipped
@@ -27,7 +28,7 @@ public class CsvParserTests
     [Fact]
     public void Binance_bookticker_imports_as_one_level_snapshots()
     {
-        using var src = MarketDataSource.FromFile(MarketDataFiles.Path(MarketDataFiles.BinanceBookTicker));
+        using var src = MarketDataSource.FromFile(SharedData.File(SharedData.BinanceBookTicker));
         var ds = CsvMarketDataParser.Parse(src, null, new CsvImportOptions { Instrument = "BTCUSDT", Snapshots = SnapshotCsvMapping.BinanceBookTicker });
         Assert.Equal(1, ds.Book.Levels);
         Assert.Equal(28_040, ds.Book.Count);
@@ -80,7 +81,7 @@ public class MarketDataImporterTests
     [Fact]
     public void Importer_recognises_binance_files_by_header_in_any_order()
     {
-        var ds = MarketDataImporter.ImportFiles("csv", [MarketDataFiles.Path(MarketDataFiles.BinanceTrades), MarketDataFiles.Path(MarketDataFiles.BinanceDepth)]);
+        var ds = MarketDataImporter.ImportFiles("csv", [SharedData.File(SharedData.BinanceTrades), SharedData.File(SharedData.BinanceDepth)]);
         Assert.Equal("BTCUSDT", ds.Instrument);
         Assert.Equal(20, ds.Book.Levels);
         Assert.Equal(9_757, ds.Trades.Count);
@@ -89,15 +90,15 @@ public class MarketDataImporterTests
     [Fact]
     public void Importer_pairs_lobster_files_by_name()
     {
-        var ds = MarketDataImporter.ImportFiles("lobster", [MarketDataFiles.Path(MarketDataFiles.AmznBook1), MarketDataFiles.Path(MarketDataFiles.AmznMessage1)]);
+        var ds = MarketDataImporter.ImportFiles("lobster", [SharedData.File(SharedData.AmznOrderbook1), SharedData.File(SharedData.AmznMessage1)]);
         Assert.Equal(57_515, ds.Book.Count);
     }
 
     [Fact]
     public void Format_detection_pairs_lobster_names()
     {
-        Assert.Equal("lobster", MarketDataImporter.DetectFormat([MarketDataFiles.AmznMessage5, MarketDataFiles.AmznBook5]));
-        Assert.Equal("csv", MarketDataImporter.DetectFormat([MarketDataFiles.BinanceDepth, MarketDataFiles.BinanceTrades]));
+        Assert.Equal("lobster", MarketDataImporter.DetectFormat([SharedData.AmznMessage5, SharedData.AmznOrderbook5]));
+        Assert.Equal("csv", MarketDataImporter.DetectFormat([SharedData.BinanceDepth, SharedData.BinanceTrades]));
     }
 
     [Theory]

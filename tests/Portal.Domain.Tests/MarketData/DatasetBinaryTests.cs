@@ -1,3 +1,4 @@
+using Portal.Testing;
 using Portal.Domain.MarketData;
 
 namespace Portal.Domain.Tests.MarketData;
@@ -7,19 +8,19 @@ public class DatasetBinaryTests
     [Fact]
     public void Amzn_level5_round_trips_bit_for_bit_and_is_much_smaller_than_the_gzipped_input()
     {
-        var ds = LobsterParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.AmznMessage5), MarketDataFiles.Path(MarketDataFiles.AmznBook5));
+        var ds = LobsterParser.ParseFiles(SharedData.File(SharedData.AmznMessage5), SharedData.File(SharedData.AmznOrderbook5));
         var blob = DatasetWriter.ToBytes(ds);
         var back = DatasetReader.FromBytes(blob);
         AssertSame(ds, back);
-        var gzipInput = new FileInfo(MarketDataFiles.Path(MarketDataFiles.AmznBook5)).Length
-                        + CsvParserTests.Gzip(File.ReadAllBytes(MarketDataFiles.Path(MarketDataFiles.AmznMessage5))).Length;
+        var gzipInput = new FileInfo(SharedData.File(SharedData.AmznOrderbook5)).Length
+                        + CsvParserTests.Gzip(File.ReadAllBytes(SharedData.File(SharedData.AmznMessage5))).Length;
         Assert.True(blob.Length < gzipInput * 0.6, $"blob {blob.Length} B vs gzip-compressed input {gzipInput} B");
     }
 
     [Fact]
     public void Binance_round_trips_including_fractional_quantities()
     {
-        var ds = CsvMarketDataParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.BinanceDepth), MarketDataFiles.Path(MarketDataFiles.BinanceTrades),
+        var ds = CsvMarketDataParser.ParseFiles(SharedData.File(SharedData.BinanceDepth), SharedData.File(SharedData.BinanceTrades),
             CsvImportOptions.Binance("BTCUSDT"));
         AssertSame(ds, DatasetReader.FromBytes(DatasetWriter.ToBytes(ds)));
     }

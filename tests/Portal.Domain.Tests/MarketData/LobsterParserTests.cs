@@ -1,3 +1,4 @@
+using Portal.Testing;
 using Portal.Domain.MarketData;
 
 namespace Portal.Domain.Tests.MarketData;
@@ -7,7 +8,7 @@ public class LobsterParserTests
     [Fact]
     public void Amzn_level5_gzip_parses_with_aligned_rows_and_sane_invariants()
     {
-        var ds = LobsterParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.AmznMessage5), MarketDataFiles.Path(MarketDataFiles.AmznBook5));
+        var ds = LobsterParser.ParseFiles(SharedData.File(SharedData.AmznMessage5), SharedData.File(SharedData.AmznOrderbook5));
         Assert.Equal("AMZN", ds.Instrument);
         Assert.Equal(5, ds.Book.Levels);
         Assert.Equal(155_935, ds.Book.Count);            // one snapshot per message (SOURCES.md row count)
@@ -27,7 +28,7 @@ public class LobsterParserTests
     [Fact]
     public void Amzn_level1_plain_parses_and_first_row_matches_the_file()
     {
-        var ds = LobsterParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.AmznMessage1), MarketDataFiles.Path(MarketDataFiles.AmznBook1));
+        var ds = LobsterParser.ParseFiles(SharedData.File(SharedData.AmznMessage1), SharedData.File(SharedData.AmznOrderbook1));
         Assert.Equal(1, ds.Book.Levels);
         Assert.Equal(57_515, ds.Book.Count);
         Assert.Equal(8_974 + 2_445, ds.Trades.Count);

@@ -1,3 +1,4 @@
+using Portal.Testing;
 using System.Text;
 using Portal.Domain.MarketData;
 
@@ -251,7 +252,7 @@ public class MarketDataBenchmarkTests(Xunit.Abstractions.ITestOutputHelper outpu
     [Fact]
     public void Benchmark_runs_its_fixed_workload_and_reports_counts()
     {
-        var r = MarketDataBenchmark.Run(MarketDataFiles.DataDirectory, repetitions: 3);
+        var r = MarketDataBenchmark.Run(SharedData.Folder, repetitions: 3);
         output.WriteLine(r.ToString());
         Assert.Equal(155_935, r.LobsterRows);
         Assert.True(r.LobsterRowsPerSecond > 0 && r.ReplayBookUpdatesPerSecond > 0);

@@ -1,3 +1,4 @@
+using Portal.Testing;
 using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
 using Portal.Domain.Replay;
@@ -8,7 +9,7 @@ namespace Portal.Domain.Tests.MarketData;
 public class ReplayTests
 {
     private static readonly Lazy<MarketDataset> Amzn = new(() =>
-        LobsterParser.ParseFiles(MarketDataFiles.Path(MarketDataFiles.AmznMessage5), MarketDataFiles.Path(MarketDataFiles.AmznBook5)));
+        LobsterParser.ParseFiles(SharedData.File(SharedData.AmznMessage5), SharedData.File(SharedData.AmznOrderbook5)));
 
     /// <summary>Asks 100.01 ×100, 100.02 ×200, 100.03 ×300; bids 99.99 ×100, 99.98 ×200, 99.97 ×300.</summary>
     private static BookSeries ThreeLevels() => new(3, [0, 1_000_000_000],
