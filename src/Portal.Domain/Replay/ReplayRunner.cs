@@ -27,6 +27,9 @@ namespace Portal.Domain.Replay;
 /// <para>From the scenario's market only <c>dailyVolatility</c> is used (to scale observations, unless
 /// <see cref="ReplayOptions.DailyVolatility"/> is set) and the baselines' own parameters; the order is sized from the dataset's ADV
 /// (or <see cref="ReplayOptions.Adv"/>), and <c>order.startMinutesAfterOpen</c> is replaced by the episode windows.</para>
+/// <para>The recording, the child-order execution and the observations live in <see cref="RecordedMarket"/>, shared with the
+/// agents' replay market, so a strategy costs the same here and in training. Observation.BookImbalance is the recorded top-level
+/// volume imbalance signed favourable-positive for the order's side.</para>
 /// <para>Deterministic: no randomness except strategies' own streams keyed by (seed, episode, step).</para>
 /// </remarks>
 public static class ReplayRunner
@@ -103,53 +106,24 @@ public static class ReplayRunner
         var windows = Windows(scenario, dataset, options);
         var strategies = ResolveStrategies(scenario, backtest);
         var market = new RecordedMarket(dataset, options);
-        var adv = options.Adv ?? market.Adv;
-        if (!(adv > 0)) throw new ArgumentException("ADV is zero: the dataset has no trades; pass ReplayOptions.Adv.", nameof(dataset));
-        var quantity = scenario.Order.SizePctAdv / 100 * adv;
-        var steps = scenario.Order.Steps;
+        var plan = market.Plan(scenario);
+        var quantity = plan.Quantity;
+        var steps = plan.Steps;
         var episodes = windows.Count;
-        var stepNs = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9 / steps);
-        var stepSeconds = stepNs / 1e9;
-        var sign = scenario.Order.Side == Side.Buy ? 1.0 : -1.0;
-        var buy = sign > 0;
-        var sigmaDay = options.DailyVolatility ?? scenario.Market.DailyVolatility;
-        var expectedStepVolume = adv * stepSeconds / options.SessionSeconds;
-        var cap = scenario.Constraints.MaxParticipationPct is { } pct ? pct / 100 : double.PositiveInfinity;
-        var feeRate = scenario.Costs.FeeBps / 1e4;
-        var feeShare = scenario.Costs.FeePerShare;
-        var decay = Math.Exp(-stepSeconds / options.ImpactDecaySeconds);
-        var horizonDays = scenario.Order.HorizonMinutes * 60 / options.SessionSeconds;
+        var sign = plan.Sign;
+        var expectedStepVolume = plan.ExpectedStepVolume;
+        var decay = plan.ImpactDecayPerStep;
 
-        // Market path per episode: snapshot row, mid, half-spread, step volume and realised variance at each step.
-        var rows = new int[episodes, steps];
-        var stepVolume = new double[episodes, steps];
-        var rvRatio = new double[episodes, steps];
+        // Market path per episode (flat, [episode × steps + step]): snapshot row, step volume and realised volatility.
+        var rows = new int[episodes * steps];
+        var stepVolume = new double[episodes * steps];
+        var rvRatio = new double[episodes * steps];
         var arrival = new double[episodes];
         long updates = 0;
         for (var e = 0; e < episodes; e++)
         {
-            var cursor = market.RowAtOrBefore(windows[e].StartNs);
-            arrival[e] = market.Mid[cursor];
-            double rv = 0;
-            var prevMid = market.Mid[cursor];
-            for (var k = 0; k < steps; k++)
-            {
-                var t = windows[e].StartNs + k * stepNs;
-                while (cursor + 1 < book.Count && book.Times[cursor + 1] <= t)
-                {
-                    cursor++;
-                    var m = market.Mid[cursor];
-                    var r = Math.Log(m / prevMid);
-                    rv += r * r;
-                    prevMid = m;
-                    updates++;
-                }
-                rows[e, k] = cursor;
-                stepVolume[e, k] = market.Volume(t, t + stepNs);
-                var expectedVar = sigmaDay * sigmaDay * stepSeconds / options.SessionSeconds;
-                rvRatio[e, k] = k == 0 || expectedVar <= 0 ? 1 : Math.Sqrt(rv / expectedVar);
-                rv = 0;
-            }
+            updates += market.Trace(plan, windows[e].StartNs, rows.AsSpan(e * steps, steps), stepVolume.AsSpan(e * steps, steps), rvRatio.AsSpan(e * steps, steps));
+            arrival[e] = market.Mid[rows[e * steps]];
         }
         bookUpdates = updates;
 
@@ -180,21 +154,8 @@ public static class ReplayRunner
                 var last = k == steps - 1;
                 for (var e = 0; e < episodes && observations.Length > 0; e++)
                 {
-                    var row = rows[e, k];
-                    var s0 = arrival[e];
-                    var observedMid = market.Mid[row] + sign * d[e];
-                    observations[e] = new Observation
-                    {
-                        Episode = e,
-                        RemainingFraction = remaining[e] / quantity,
-                        TimeFraction = (double)k / steps,
-                        PriceMoveSigma = sigmaDay > 0 ? sign * (observedMid - s0) / (sigmaDay * s0 * Math.Sqrt(horizonDays)) : 0,
-                        RealizedVolatility = rvRatio[e, k],
-                        SpreadBps = market.HalfSpread[row] * 2 / s0 * 1e4,
-                        Liquidity = market.Depth[row] / market.MeanDepth,
-                        VolumeRatio = expectedStepVolume > 0 ? stepVolume[e, k] / expectedStepVolume : 0,
-                        TransientImpactBps = d[e] / s0 * 1e4,
-                    };
+                    var at = e * steps + k;
+                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], stepVolume[at], rvRatio[at]);
                 }
                 var ctx = new DecisionContext
                 {
@@ -208,29 +169,24 @@ public static class ReplayRunner
                 strategy.Decide(ctx, observations, fractions);
                 for (var e = 0; e < episodes; e++)
                 {
+                    var at = e * steps + k;
                     var r = remaining[e];
-                    var f = fractions[e];
-                    f = f > 0 ? (f < 1 ? f : 1) : 0;
-                    var q = f * r;
-                    var v = stepVolume[e, k];
-                    if (q > cap * v) q = cap * v;
-                    if (last) { forced[e] = r - q; q = r; }
-                    var row = rows[e, k];
-                    var mid = market.Mid[row];
-                    var move = sign * (mid - arrival[e]);
+                    var v = stepVolume[at];
+                    var q = plan.ChildQuantity(fractions[e], r, v, last, out var forcedNow);
+                    if (last) forced[e] = forcedNow;
+                    var row = rows[at];
+                    var move = sign * (market.Mid[row] - arrival[e]);
                     volAdverse[e] += v * (move + d[e]);
                     volSum[e] += v;
                     if (q > 0)
                     {
-                        var walk = BookWalk.Execute(book, row, buy, q, d[e]);
-                        var half = sign * (walk.TouchPrice - sign * d[e] - mid);
-                        var beyondTouch = sign * (walk.AveragePrice - walk.TouchPrice);
-                        timing[e] += q * move;
-                        spread[e] += q * half;
-                        temporary[e] += q * (d[e] + beyondTouch);
-                        fees[e] += q * (feeShare + feeRate * walk.AveragePrice);
+                        var fill = market.Fill(plan, row, q, d[e], arrival[e]);
+                        timing[e] += fill.Timing;
+                        spread[e] += fill.Spread;
+                        temporary[e] += fill.Temporary;
+                        fees[e] += fill.Fees;
                         if (v > 0 && q > maxPart[e] * v) maxPart[e] = q / v;
-                        d[e] += options.TransientImpactFactor * BookWalk.LinearDisplacement(book, row, buy, q);
+                        d[e] = fill.Displacement;
                     }
                     remaining[e] = r - q;
                     d[e] *= decay;
@@ -323,70 +279,5 @@ public static class ReplayRunner
         foreach (var extra in extras) if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
         if (!list.Any(x => x.Id == "twap")) list.Add(StrategyCatalog.Create("twap", scenario));
         return list;
-    }
-
-    /// <summary>Per-snapshot mid, half-spread and visible depth (one-sided snapshots carry the last two-sided mid), and trade-volume prefix sums.</summary>
-    private sealed class RecordedMarket
-    {
-        private readonly long[] _tradeTimes;
-        private readonly double[] _cumVolume;
-        private readonly long[] _bookTimes;
-
-        public RecordedMarket(MarketDataset ds, ReplayOptions options)
-        {
-            var book = ds.Book;
-            var n = book.Count;
-            _bookTimes = book.Times.ToArray();
-            Mid = new double[n]; HalfSpread = new double[n]; Depth = new double[n];
-            double lastMid = double.NaN, lastHalf = 0;
-            for (var i = 0; i < n && double.IsNaN(lastMid); i++) { lastMid = book.Mid(i); lastHalf = book.Spread(i) / 2; }
-            if (double.IsNaN(lastMid)) throw new ArgumentException("The book never has both a bid and an ask.", nameof(ds));
-            var L = book.Levels;
-            double depthSum = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var m = book.Mid(i);
-                if (!double.IsNaN(m)) { lastMid = m; lastHalf = book.Spread(i) / 2; }
-                Mid[i] = lastMid; HalfSpread[i] = lastHalf;
-                double dsum = 0;
-                for (var l = 0; l < L; l++) dsum += book.AskSizes[i * L + l] + book.BidSizes[i * L + l];
-                Depth[i] = dsum;
-                depthSum += dsum;
-            }
-            MeanDepth = depthSum / n > 0 ? depthSum / n : 1;
-            _tradeTimes = ds.Trades.Times.ToArray();
-            _cumVolume = new double[_tradeTimes.Length + 1];
-            for (var i = 0; i < _tradeTimes.Length; i++) _cumVolume[i + 1] = _cumVolume[i] + ds.Trades.Sizes[i];
-            var s = ds.Summary;
-            var seconds = (s.EndTimeNs - s.StartTimeNs) / 1e9;
-            Adv = seconds > 0 ? _cumVolume[^1] / seconds * options.SessionSeconds : 0;
-        }
-
-        public double[] Mid { get; }
-        public double[] HalfSpread { get; }
-        public double[] Depth { get; }
-        public double MeanDepth { get; }
-        public double Adv { get; }
-
-        public int RowAtOrBefore(long t)
-        {
-            var i = Array.BinarySearch(_bookTimes, t);
-            if (i >= 0) { while (i + 1 < _bookTimes.Length && _bookTimes[i + 1] == t) i++; return i; }
-            return Math.Max(0, ~i - 1);
-        }
-
-        /// <summary>Recorded trade volume with time in [from, to).</summary>
-        public double Volume(long from, long to) => _cumVolume[LowerBound(to)] - _cumVolume[LowerBound(from)];
-
-        private int LowerBound(long t)
-        {
-            int lo = 0, hi = _tradeTimes.Length;
-            while (lo < hi)
-            {
-                var mid = (lo + hi) >>> 1;
-                if (_tradeTimes[mid] < t) lo = mid + 1; else hi = mid;
-            }
-            return lo;
-        }
     }
 }

@@ -34,14 +34,20 @@ public readonly record struct Observation
     /// <summary>Current transient impact displacement in basis points of the arrival price (0 for models without one).</summary>
     public double TransientImpactBps { get; init; }
 
+    /// <summary>Order-book imbalance of the recorded top levels in [−1, 1], signed so that positive is favourable to the
+    /// order: (depth of the side the order trades against − depth of its own side) / both, i.e. bids deeper than asks for
+    /// a sell, asks deeper than bids for a buy (the mid tends to move toward the thinner side). 0 when the market has no
+    /// recorded book (the simulator).</summary>
+    public double BookImbalance { get; init; }
+
     /// <summary>Number of features written by <see cref="CopyFeaturesTo"/>.</summary>
-    public const int FeatureCount = 8;
+    public const int FeatureCount = 9;
 
     /// <summary>Names of the features in the order <see cref="CopyFeaturesTo"/> writes them.</summary>
     public static IReadOnlyList<string> FeatureNames { get; } =
     [
         nameof(RemainingFraction), nameof(TimeFraction), nameof(PriceMoveSigma), nameof(RealizedVolatility),
-        nameof(SpreadBps), nameof(Liquidity), nameof(VolumeRatio), nameof(TransientImpactBps),
+        nameof(SpreadBps), nameof(Liquidity), nameof(VolumeRatio), nameof(TransientImpactBps), nameof(BookImbalance),
     ];
 
     /// <summary>Writes the features (everything but the episode index) as a network input, in <see cref="FeatureNames"/> order.</summary>
@@ -57,6 +63,7 @@ public readonly record struct Observation
         destination[5] = (float)Liquidity;
         destination[6] = (float)VolumeRatio;
         destination[7] = (float)TransientImpactBps;
+        destination[8] = (float)BookImbalance;
     }
 }
 

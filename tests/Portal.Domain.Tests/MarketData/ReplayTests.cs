@@ -225,6 +225,45 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Book_imbalance_is_bid_minus_ask_depth_over_every_level_and_observed_favourable_positive()
+    {
+        // Row 0: bids 300 + 500 = 800, asks 100 + 100 = 200 → (800 − 200) / 1000 = 0.6. Row 1: bids 50, asks 150 + 0 → −0.5.
+        // Row 2: no asks at all, so all the visible depth is on the bid: +1.
+        var book = new BookSeries(2, [0, 1_000_000_000, 2_000_000_000],
+            [100.01, 100.02, 100.01, double.NaN, double.NaN, double.NaN], [100, 100, 150, 0, 0, 0],
+            [99.99, 99.98, 99.99, double.NaN, 99.99, 99.98], [300, 500, 50, 0, 40, 60]);
+        var trades = new TradeSeries([0, 1_000_000_000], [100, 100], [10, 10], [1, -1]);
+        var market = new RecordedMarket(new MarketDataset("csv", "HAND", book, trades, [], new string('0', 64), ["hand"]));
+        Assert.Equal(0.6, market.BookImbalance(0), 12);
+        Assert.Equal(-0.5, market.BookImbalance(1), 12);
+        Assert.Equal(1.0, market.BookImbalance(2), 12);
+
+        // Deep bids favour a seller (positive) and hurt a buyer (negative): the observation carries the side's sign.
+        Scenario Order(Side side) => new()
+        {
+            Order = new OrderSpec { Side = side, SizePctAdv = 1, HorizonMinutes = 1, Steps = 2 },
+            Market = new MarketSpec(),
+        };
+        var sell = market.Plan(Order(Side.Sell));
+        var buy = market.Plan(Order(Side.Buy));
+        Assert.Equal(0.6, market.Observe(sell, 0, 0, 0, sell.Quantity, 0, 100, 0, 1).BookImbalance, 12);
+        Assert.Equal(-0.6, market.Observe(buy, 0, 0, 0, buy.Quantity, 0, 100, 0, 1).BookImbalance, 12);
+        Assert.Equal(0.5, market.Observe(buy, 0, 0, 1, buy.Quantity, 0, 100, 0, 1).BookImbalance, 12);
+    }
+
+    [Fact]
+    public void Book_imbalance_is_non_zero_and_swings_both_ways_on_the_real_level_5_book()
+    {
+        var market = new RecordedMarket(Amzn.Value);
+        var values = Enumerable.Range(0, market.Book.Count).Select(market.BookImbalance).ToArray();
+        Assert.All(values, v => Assert.InRange(v, -1, 1));
+        Assert.True(values.Count(v => v != 0) > 0.95 * values.Length, "imbalance should be non-zero on nearly every snapshot");
+        Assert.True(values.Min() < -0.5 && values.Max() > 0.5, $"imbalance should swing both ways; range [{values.Min()}, {values.Max()}]");
+        var mean = values.Average();
+        Assert.True(Math.Sqrt(values.Average(v => (v - mean) * (v - mean))) > 0.1);
+    }
+
+    [Fact]
     public void Replay_options_round_trip_through_json_with_a_named_segment()
     {
         var o = new ReplayOptions { Segment = ReplaySegment.Test, TrainFraction = 0.8, ImpactDecaySeconds = 30 };

@@ -191,7 +191,7 @@ public class ObservationFeatureTests
         var o = new Observation
         {
             Episode = 3, RemainingFraction = 0.5, TimeFraction = 0.25, PriceMoveSigma = -1, RealizedVolatility = 1.5,
-            SpreadBps = 4, Liquidity = 0.8, VolumeRatio = 1.2, TransientImpactBps = 7,
+            SpreadBps = 4, Liquidity = 0.8, VolumeRatio = 1.2, TransientImpactBps = 7, BookImbalance = -0.25,
         };
         var f = new float[Observation.FeatureCount];
         o.CopyFeaturesTo(f);
