@@ -237,7 +237,7 @@ public sealed class AgentTests
 
     private static double[] ActionsOnFixedStates(IExecutionAgent agent, AgentArtifact artifact)
     {
-        var env = new ExecutionEnvironment(artifact.Market.CreateMarket(32), artifact.Normalizer);
+        var env = new ExecutionEnvironment(artifact.Market.CreateMarket(32, MarketPurpose.Evaluation), artifact.Normalizer);
         env.Reset(-42);
         var all = new List<double>();
         var fractions = new double[32];

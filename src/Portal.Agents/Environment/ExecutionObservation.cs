@@ -9,7 +9,13 @@ namespace Portal.Agents.Environment;
 /// <param name="LiquidityLevel">Liquidity level (1 = normal; impact scales with its inverse).</param>
 /// <param name="VolumeRatio">Market volume of the last step over its expected value.</param>
 /// <param name="TransientImpactBps">Current transient-impact state in basis points (0 when the model has none).</param>
-/// <param name="BookImbalance">Order-book imbalance in [-1, 1] when the market is data-backed, else 0.</param>
+/// <param name="BookImbalance">
+/// Order-book imbalance of the recorded top levels in [−1, 1] when the market is data-backed (<see cref="ReplayMarket"/>),
+/// else 0. Signed so that positive is favourable to the order: (depth of the side the order trades against − depth of its
+/// own side) / total depth, i.e. (bids − asks)/(bids + asks) for a sell and (asks − bids)/(bids + asks) for a buy. Deep
+/// opposite-side depth means cheap liquidity to trade into and a mid that tends to drift toward the thinner side, away
+/// from the order's cost.
+/// </param>
 public readonly record struct ExecutionObservation(
     double RemainingFraction,
     double TimeFraction,

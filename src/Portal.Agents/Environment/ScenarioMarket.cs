@@ -95,7 +95,7 @@ public sealed class ScenarioMarket : IExecutionMarket
     /// <inheritdoc />
     public ExecutionObservation Observe(int episode) => FromSimulator(_sim.Observations[episode]);
 
-    /// <summary>Maps the simulator's observation to the agents' (price move signed favourable-positive).</summary>
+    /// <summary>Maps the simulator's (or the replay backtest's) observation to the agents' (price move signed favourable-positive).</summary>
     public static ExecutionObservation FromSimulator(in Observation o) => new(
         RemainingFraction: o.RemainingFraction,
         TimeFraction: o.TimeFraction,
@@ -105,7 +105,7 @@ public sealed class ScenarioMarket : IExecutionMarket
         LiquidityLevel: o.Liquidity,
         VolumeRatio: o.VolumeRatio,
         TransientImpactBps: o.TransientImpactBps,
-        BookImbalance: 0);
+        BookImbalance: o.BookImbalance);
 
     /// <inheritdoc />
     public double UnrealisedCostBps(int episode)

@@ -199,7 +199,7 @@ public static class AgentTrainer
     public static ObservationNormalizer FitNormalizer(MarketSource market, long seed)
     {
         ArgumentNullException.ThrowIfNull(market);
-        var env = new ExecutionEnvironment(market.CreateMarket(NormalizerEpisodes), ObservationNormalizer.Identity);
+        var env = new ExecutionEnvironment(market.CreateMarket(NormalizerEpisodes, MarketPurpose.Training), ObservationNormalizer.Identity);
         var random = new Random(unchecked((int)seed) ^ 0x3C6EF372);
         var samples = new List<ExecutionObservation>(NormalizerEpisodes * market.Steps);
         var fractions = new double[NormalizerEpisodes];
@@ -222,7 +222,7 @@ public static class AgentTrainer
     private static IExecutionAgent Train<THyper>(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session, THyper hyper,
         Func<THyper, int> parallelEpisodes, Func<ExecutionEnvironment, THyper, TrainingSession, IExecutionAgent> train)
     {
-        var env = new ExecutionEnvironment(request.Market.CreateMarket(parallelEpisodes(hyper)), normalizer);
+        var env = new ExecutionEnvironment(request.Market.CreateMarket(parallelEpisodes(hyper), MarketPurpose.Training), normalizer);
         return train(env, hyper, session);
     }
 

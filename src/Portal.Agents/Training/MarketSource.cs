@@ -2,15 +2,34 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Agents.Environment;
 using Portal.Domain.Backtesting;
+using Portal.Domain.MarketData;
+using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Agents.Training;
 
+/// <summary>What a market is created for: training (and fitting the normaliser) or held-out evaluation.</summary>
+public enum MarketPurpose
+{
+    /// <summary>Training episodes: a replayed dataset's training segment.</summary>
+    Training,
+
+    /// <summary>Evaluation episodes: a replayed dataset's test segment (simulated markets use seeds disjoint from training).</summary>
+    Evaluation,
+}
+
 /// <summary>
-/// Where training and evaluation episodes come from: either the stand-alone Almgren–Chriss world
-/// (<see cref="AlmgrenChriss"/>, the paper's units, with its closed-form optimum) or any portal scenario run by the
-/// simulator (<see cref="Scenario"/>, with risk aversion <see cref="RiskAversion"/> in the reward).
+/// Where training and evaluation episodes come from: the stand-alone Almgren–Chriss world (<see cref="AlmgrenChriss"/>,
+/// the paper's units, with its closed-form optimum), any portal scenario run by the simulator (<see cref="Scenario"/>,
+/// with risk aversion <see cref="RiskAversion"/> in the reward), or a scenario replayed on a recorded dataset
+/// (<see cref="Scenario"/> with <see cref="Dataset"/>).
 /// </summary>
+/// <remarks>
+/// A replay trains on the training segment and evaluates on the test segment of the scenario's
+/// <see cref="ReplayOptions"/> (<c>replay.options</c>, defaults when the scenario has none), whatever segment those options
+/// name for backtests: <see cref="ReplayOptions.TrainFraction"/> sets the split. The dataset itself is not serialised;
+/// stored artifacts keep the scenario's <c>replay.datasetId</c> and <see cref="DatasetContentHash"/>.
+/// </remarks>
 public sealed record MarketSource
 {
     /// <summary>Almgren–Chriss world parameters (exclusive with <see cref="Scenario"/>).</summary>
@@ -23,6 +42,13 @@ public sealed record MarketSource
     /// <summary>Risk aversion λ (1/currency) of the reward's risk penalty for a scenario; the AC world carries its own.</summary>
     public double RiskAversion { get; init; }
 
+    /// <summary>The recorded dataset a replayed <see cref="Scenario"/> runs on (null for simulated markets). Not serialised.</summary>
+    [JsonIgnore]
+    public MarketDataset? Dataset { get; init; }
+
+    /// <summary>Content hash of <see cref="Dataset"/> (which recording an agent was trained on; null for simulated markets).</summary>
+    public string? DatasetContentHash { get; init; }
+
     /// <summary>The AC world.</summary>
     public static MarketSource For(AlmgrenChrissParameters parameters) => new() { AlmgrenChriss = parameters };
 
@@ -32,6 +58,27 @@ public sealed record MarketSource
         ArgumentNullException.ThrowIfNull(scenario);
         return new() { Scenario = scenario, RiskAversion = riskAversion ?? scenario.StrategySettings.RiskAversion };
     }
+
+    /// <summary>
+    /// <paramref name="scenario"/> replayed on <paramref name="dataset"/> (the dataset its <c>replay.datasetId</c> names, loaded
+    /// by the caller; a scenario without a replay spec is replayed with default <see cref="ReplayOptions"/>), λ as above.
+    /// </summary>
+    public static MarketSource For(Scenario scenario, MarketDataset dataset, double? riskAversion = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return For(scenario, riskAversion) with { Dataset = dataset, DatasetContentHash = dataset.ContentHash };
+    }
+
+    /// <summary>Whether episodes replay a recorded dataset.</summary>
+    [JsonIgnore]
+    public bool IsReplay => Dataset is not null || Scenario?.Replay is not null;
+
+    /// <summary>Replay settings for <paramref name="purpose"/>: the scenario's, with the training or the test segment.</summary>
+    public ReplayOptions ReplayOptionsFor(MarketPurpose purpose) =>
+        (Scenario?.Replay?.Options ?? new ReplayOptions()) with
+        {
+            Segment = purpose == MarketPurpose.Training ? ReplaySegment.Train : ReplaySegment.Test,
+        };
 
     /// <summary>Risk aversion in force.</summary>
     [JsonIgnore]
@@ -51,6 +98,28 @@ public sealed record MarketSource
 
         AlmgrenChriss?.Validated();
         Scenario?.EnsureValid();
+        if (Dataset is not null && Scenario is null)
+        {
+            throw new ArgumentException("A dataset is replayed with a scenario's order; the Almgren–Chriss world takes none.", nameof(Dataset));
+        }
+
+        if (Scenario?.Replay is { } replay && Dataset is null)
+        {
+            throw new ArgumentException(
+                $"The scenario replays dataset {replay.DatasetId} (replay.datasetId): load it and pass it with MarketSource.For(scenario, dataset).", nameof(Dataset));
+        }
+
+        if (Dataset is { } dataset)
+        {
+            if (dataset.Book.Count < 2)
+            {
+                throw new ArgumentException($"Replay needs book snapshots; dataset has {dataset.Book.Count}.", nameof(Dataset));
+            }
+
+            // Both segments must hold at least one window of the horizon: fail here, naming the segment, not mid-training.
+            ReplayRunner.Windows(Scenario!, dataset, ReplayOptionsFor(MarketPurpose.Training));
+            ReplayRunner.Windows(Scenario!, dataset, ReplayOptionsFor(MarketPurpose.Evaluation));
+        }
         if (!(RiskAversion >= 0) || double.IsInfinity(RiskAversion))
         {
             throw new ArgumentOutOfRangeException(nameof(RiskAversion), RiskAversion, "RiskAversion must be finite and >= 0.");
@@ -64,14 +133,35 @@ public sealed record MarketSource
         return this;
     }
 
-    /// <summary>A batch of <paramref name="batchSize"/> parallel episodes.</summary>
-    public IExecutionMarket CreateMarket(int batchSize) => AlmgrenChriss is { } p
-        ? new AlmgrenChrissMarket(p, batchSize)
-        : new ScenarioMarket(Scenario!, batchSize, RiskAversion);
+    /// <summary>
+    /// A batch of <paramref name="batchSize"/> parallel episodes for <paramref name="purpose"/>. A replay draws training
+    /// episodes from the training segment only and evaluation episodes from the test segment only.
+    /// </summary>
+    public IExecutionMarket CreateMarket(int batchSize, MarketPurpose purpose)
+    {
+        if (AlmgrenChriss is { } p)
+        {
+            return new AlmgrenChrissMarket(p, batchSize);
+        }
+
+        if (IsReplay)
+        {
+            var dataset = Dataset ?? throw new InvalidOperationException(
+                $"The scenario replays dataset {Scenario!.Replay!.DatasetId}, which is not loaded: use MarketSource.For(scenario, dataset).");
+            return new ReplayMarket(Scenario!, new RecordedMarket(dataset, ReplayOptionsFor(purpose)), batchSize, RiskAversion);
+        }
+
+        return new ScenarioMarket(Scenario!, batchSize, RiskAversion);
+    }
 
     /// <summary>Reference strategies on these paths: TWAP and, where the model has one, the known optimum (as holdings x_0…x_N in fractions).</summary>
     public (string Name, double[] Holdings, double? ClosedFormObjectiveBps)? Optimum()
     {
+        if (IsReplay)
+        {
+            return null;  // A recorded market has no known optimum.
+        }
+
         if (AlmgrenChriss is { } p)
         {
             var x = AlmgrenChrissSolution.OptimalHoldings(p);

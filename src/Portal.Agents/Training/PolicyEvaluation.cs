@@ -47,7 +47,7 @@ public static class PolicyEvaluation
         }
 
         int batches = (episodes + BatchSize - 1) / BatchSize;
-        var env = new ExecutionEnvironment(market.CreateMarket(BatchSize), normalizer);
+        var env = new ExecutionEnvironment(market.CreateMarket(BatchSize, MarketPurpose.Evaluation), normalizer);
         var shortfall = new double[episodes];
         var objective = new double[episodes];
         var fractions = new double[BatchSize];
