@@ -2,13 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using Portal.Agents.Environment;
 using Portal.Agents.Training;
+using Portal.Domain.MarketData;
 
 namespace Portal.Agents.Cli;
 
 /// <summary>
 /// The <c>train</c> verb: <c>train --agent ppo --scenario FILE.json --seeds 5 --out DIR [--steps N] [--eval-episodes N]
-/// [--eval-seed N] [--first-seed N] [--hyper FILE.json] [--threads N]</c>. Writes one artifact directory per seed and
-/// <c>summary.json</c> under DIR and prints a table with every seed's regret and paired difference to TWAP.
+/// [--eval-seed N] [--first-seed N] [--hyper FILE.json] [--threads N] [--dataset FILE[,FILE]] [--format lobster|csv]</c>.
+/// Writes one artifact directory per seed and <c>summary.json</c> under DIR and prints a table with every seed's regret
+/// and paired difference to TWAP. With <c>--dataset</c> the scenario is replayed on the recorded files: training on the
+/// training segment, evaluation on the test segment of its <c>replay.options</c>.
 /// </summary>
 public static class TrainCommand
 {
@@ -16,17 +19,36 @@ public static class TrainCommand
     public const string Usage =
         "train --agent qlearning|dqn|ppo|sac --scenario FILE.json [--seeds 5] [--first-seed 1] --out DIR " +
         "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1] [--lambda L]\n" +
+        "[--dataset FILE[,FILE]] [--format lobster|csv]\n" +
         "  FILE.json is a portal scenario (see docs/scenario-schema.md; --lambda sets the reward's risk aversion, default\n" +
         "  strategySettings.riskAversion) or Almgren–Chriss world parameters (quantity, arrivalPrice, sigma, horizon, steps,\n" +
-        "  epsilon, eta, gamma, riskAversion, stepVolume, maxParticipation).";
+        "  epsilon, eta, gamma, riskAversion, stepVolume, maxParticipation).\n" +
+        "  --dataset replays the scenario on recorded market data (a LOBSTER message and orderbook pair, or snapshot and/or\n" +
+        "  trade CSVs, comma-separated; --format defaults to lobster for LOBSTER file names, else csv): agents train on the\n" +
+        "  training segment and are evaluated on the test segment of the scenario's replay.options (see docs/agents.md).\n" +
+        "  A scenario with a replay section needs --dataset.";
 
-    /// <summary>Reads a scenario file: a portal scenario when it has an <c>order</c> member, else Almgren–Chriss parameters.</summary>
-    public static MarketSource ReadMarket(string json, double? riskAversion = null)
+    /// <summary>
+    /// Reads a scenario file: a portal scenario when it has an <c>order</c> member, else Almgren–Chriss parameters. With
+    /// <paramref name="dataset"/> the scenario is replayed on it.
+    /// </summary>
+    public static MarketSource ReadMarket(string json, double? riskAversion = null, MarketDataset? dataset = null)
     {
         using var document = JsonDocument.Parse(json);
         if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("order", out _))
         {
-            return MarketSource.For(Portal.Domain.Scenarios.ScenarioJson.Parse(json), riskAversion);
+            var scenario = Portal.Domain.Scenarios.ScenarioJson.Parse(json);
+            if (scenario.Replay is { } replay && dataset is null)
+            {
+                throw new ArgumentException($"The scenario replays dataset {replay.DatasetId}: give its files with --dataset.", "dataset");
+            }
+
+            return dataset is null ? MarketSource.For(scenario, riskAversion) : MarketSource.For(scenario, dataset, riskAversion);
+        }
+
+        if (dataset is not null)
+        {
+            throw new ArgumentException("--dataset replays a portal scenario's order; the Almgren–Chriss world file has none.", "dataset");
         }
 
         var parameters = document.RootElement.Deserialize<AlmgrenChrissParameters>(AgentArtifact.JsonOptions)
@@ -45,9 +67,10 @@ public static class TrainCommand
         {
             var options = Parse(args);
             string algorithm = Required(options, "agent").ToLowerInvariant();
+            var dataset = options.TryGetValue("dataset", out var files) ? ReadDataset(files, options.GetValueOrDefault("format")) : null;
             var market = ReadMarket(File.ReadAllText(Required(options, "scenario")), options.TryGetValue("lambda", out var lambda)
                 ? double.Parse(lambda, NumberStyles.Float, CultureInfo.InvariantCulture)
-                : null);
+                : null, dataset);
             outDir = Required(options, "out");
             int seeds = (int)Int(options, "seeds", 5);
             long firstSeed = Int(options, "first-seed", 1);
@@ -95,6 +118,18 @@ public static class TrainCommand
         File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, AgentArtifact.JsonOptions));
         output.Write(FormatTable(set));
         return 0;
+    }
+
+    /// <summary>
+    /// Imports the comma-separated market-data <paramref name="files"/> (validated like <c>import</c>);
+    /// <paramref name="format"/> defaults to <c>lobster</c> when a file name is a LOBSTER message file, else <c>csv</c>.
+    /// </summary>
+    public static MarketDataset ReadDataset(string files, string? format = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(files);
+        var paths = files.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        format ??= paths.Any(p => Path.GetFileName(p).Contains("_message_", StringComparison.OrdinalIgnoreCase)) ? "lobster" : "csv";
+        return MarketDataImporter.ImportFiles(format, paths);
     }
 
     /// <summary>Plain-text table of a training result: one row per seed and a summary row.</summary>

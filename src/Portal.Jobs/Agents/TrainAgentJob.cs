@@ -5,17 +5,20 @@ using Microsoft.Extensions.Logging;
 using Portal.Agents.Common;
 using Portal.Agents.Training;
 using Portal.Data;
+using Portal.Data.Datasets;
 using Portal.Data.Entities;
+using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Jobs.Agents;
 
 /// <summary>
 /// Trains an agent on its scenario with every requested seed and stores each seed's policy with its held-out
-/// evaluation and learning curve, plus a summary over all seeds. Safe to run twice: a finished agent is left alone and
-/// an interrupted one trains again from scratch (seeded, so identically).
+/// evaluation and learning curve, plus a summary over all seeds. A replay scenario loads the team's dataset named by
+/// <c>replay.datasetId</c>, trains on its training segment and evaluates on its test segment. Safe to run twice: a
+/// finished agent is left alone and an interrupted one trains again from scratch (seeded, so identically).
 /// </summary>
-public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, ILogger<TrainAgentJob> logger)
+public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, DatasetStore datasets, ILogger<TrainAgentJob> logger)
 {
     /// <summary>Episodes of the held-out evaluation each seed's policy gets after training.</summary>
     public const int EvaluationEpisodes = 2000;
@@ -46,10 +49,21 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
         try
         {
             var scenario = ScenarioJson.Parse(agent.ScenarioJson);
+            MarketDataset? recorded = null;
+            if (scenario.Replay is { } replay)
+            {
+                recorded = await datasets.LoadAsync(agent.TeamId, replay.DatasetId, shutdown);
+                if (recorded is null)
+                {
+                    await FinishAsync(agentId, TrainingStatus.Failed, $"Dataset {replay.DatasetId} (replay.datasetId) is not one of this team's datasets.");
+                    return;
+                }
+            }
+
             request = new TrainRequest
             {
                 Algorithm = agent.Algorithm,
-                Market = MarketSource.For(scenario),
+                Market = recorded is null ? MarketSource.For(scenario) : MarketSource.For(scenario, recorded),
                 Seeds = agent.Seeds.Split(',').Select(long.Parse).ToArray(),
                 EnvironmentSteps = agent.EnvironmentSteps,
                 EvaluationEpisodes = EvaluationEpisodes,

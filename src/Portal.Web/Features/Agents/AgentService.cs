@@ -50,11 +50,13 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
         {
             scenario = request.Scenario ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
         }
-        if (scenario.Replay is not null)
-        {
-            throw new ArgumentException("Agents train on simulated markets; choose a scenario without replay.", nameof(request.Scenario));
-        }
         scenario.EnsureValid();
+        if (scenario.Replay is { } replay
+            && !await db.Datasets.AsNoTracking().AnyAsync(d => d.Id == replay.DatasetId && d.TeamId == access.TeamId, ct))
+        {
+            // A replay scenario trains on the dataset's training segment; it must be one this team can read.
+            throw new ArgumentException($"Dataset {replay.DatasetId} (replay.datasetId) is not one of this team's datasets.", nameof(request.Scenario));
+        }
         var agent = new TrainedAgentEntity
         {
             TeamId = access.TeamId,
