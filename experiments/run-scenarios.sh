@@ -2,10 +2,10 @@
 # Simulator worlds (portal scenarios, risk-neutral reward): Obizhaeva–Wang block book (known optimum), stochastic
 # liquidity (OU + shocks, liquidity-scaled impact) and transient impact with stochastic volume. Each agent over 5 seeds,
 # evaluated on 10,000 unseen episodes beside TWAP (and the known optimum where there is one), common random numbers.
-# Usage: experiments/run-scenarios.sh [agent ...]   (default: ppo dqn)
+# Usage: experiments/run-scenarios.sh [agent ...]   (default: ppo dqn sac)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-agents=("${@:-ppo dqn}")
+agents=("${@:-ppo dqn sac}")
 read -r -a agents <<< "${agents[*]}"
 dotnet build -c Release experiments/AgentsCli -v q -nologo
 cli=(dotnet experiments/AgentsCli/bin/Release/net10.0/AgentsCli.dll)

@@ -171,5 +171,8 @@ public sealed class ReplayMarketTests
         var segment = Assert.ThrowsAny<ArgumentException>(() => MarketSource.For(tooLong, TestMarkets.Amzn).Validated());
         Assert.Contains("Test segment", segment.Message);
         Assert.Null(MarketSource.For(scenario, TestMarkets.Amzn).Optimum());
+
+        // A recording has no easier version; one given without a replay section must not fall back to the simulator.
+        Assert.Throws<ArgumentException>(() => Curriculum.EasyToHard(MarketSource.For(scenario with { Replay = null }, TestMarkets.Amzn)));
     }
 }

@@ -19,6 +19,7 @@ public static class TrainCommand
     public const string Usage =
         "train --agent qlearning|dqn|ppo|sac --scenario FILE.json [--seeds 5] [--first-seed 1] --out DIR " +
         "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1] [--lambda L]\n" +
+        "[--price-noise-control-variate true|false] [--curriculum auto[:N]|FILE.json,FILE.json...] [--curriculum-share 0.5]\n" +
         "[--dataset FILE[,FILE]] [--format lobster|csv]\n" +
         "  FILE.json is a portal scenario (see docs/scenario-schema.md; --lambda sets the reward's risk aversion, default\n" +
         "  strategySettings.riskAversion) or Almgren–Chriss world parameters (quantity, arrivalPrice, sigma, horizon, steps,\n" +
@@ -56,6 +57,26 @@ public static class TrainCommand
         return MarketSource.For(riskAversion is { } l ? parameters with { RiskAversion = l } : parameters);
     }
 
+    /// <summary>
+    /// Reads <c>--curriculum</c>: <c>auto</c> or <c>auto:N</c> builds N (default 2) easier versions of the target
+    /// (<see cref="Curriculum.EasyToHard"/>); otherwise a comma-separated list of scenario files, easiest first.
+    /// </summary>
+    public static IReadOnlyList<MarketSource> ReadCurriculum(string value, MarketSource target)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.StartsWith("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            int stages = value.Length > 5 && value[4] == ':'
+                ? int.Parse(value[5..], NumberStyles.Integer, CultureInfo.InvariantCulture)
+                : value.Length == 4 ? 2 : throw new ArgumentException($"--curriculum '{value}' is neither auto, auto:N nor a list of files.", "curriculum");
+            return Curriculum.EasyToHard(target, stages);
+        }
+
+        return value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(file => ReadMarket(File.ReadAllText(file), target.Scenario is null ? null : target.RiskAversion))
+            .ToArray();
+    }
+
     /// <summary>Runs the verb; returns 0 on success, 2 on bad arguments.</summary>
     public static int Run(string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
@@ -87,6 +108,11 @@ public static class TrainCommand
                 EvaluationSeed = Int(options, "eval-seed", 1),
                 Hyperparameters = hyper,
                 TorchThreads = (int)Int(options, "threads", 1),
+                PriceNoiseControlVariate = !options.TryGetValue("price-noise-control-variate", out var cv) || bool.Parse(cv),
+                Curriculum = options.TryGetValue("curriculum", out var curriculum) ? ReadCurriculum(curriculum, market) : [],
+                CurriculumShare = options.TryGetValue("curriculum-share", out var share)
+                    ? double.Parse(share, NumberStyles.Float, CultureInfo.InvariantCulture)
+                    : 0.5,
             }.Validated();
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or IOException or FormatException)
@@ -112,6 +138,9 @@ public static class TrainCommand
             request.EnvironmentSteps,
             request.EvaluationEpisodes,
             request.EvaluationSeed,
+            request.PriceNoiseControlVariate,
+            request.Curriculum,
+            request.CurriculumShare,
             Agents = set.Agents.Select(a => new { a.Artifact.Seed, a.Evaluation }),
             set.Summary,
         };

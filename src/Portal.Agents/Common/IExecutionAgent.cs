@@ -25,7 +25,8 @@ public interface IExecutionAgent : IDisposable
 /// <param name="MeanShortfallBps">Mean implementation shortfall of the episodes just finished, in bps.</param>
 /// <param name="MeanObjectiveBps">Mean shortfall plus λ·risk penalty of those episodes, in bps.</param>
 /// <param name="Loss">Last training loss (algorithm-specific), NaN before the first update.</param>
-public sealed record LearningCurvePoint(long EnvironmentSteps, double MeanShortfallBps, double MeanObjectiveBps, double Loss);
+/// <param name="Stage">Curriculum stage the episodes ran on (0 without a curriculum; the target market is the last stage).</param>
+public sealed record LearningCurvePoint(long EnvironmentSteps, double MeanShortfallBps, double MeanObjectiveBps, double Loss, int Stage = 0);
 
 /// <summary>Live progress of a training run.</summary>
 /// <param name="Seed">Seed being trained.</param>

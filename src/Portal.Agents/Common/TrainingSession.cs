@@ -78,7 +78,8 @@ public sealed class TrainingSession
         ArgumentNullException.ThrowIfNull(env);
         double shortfall = env.EpisodeShortfallBps.Average();
         double objective = env.EpisodeObjectiveBps.Average();
-        Curve.Add(new LearningCurvePoint(EnvironmentSteps, shortfall, objective, loss));
+        int stage = env.Market is Environment.CurriculumMarket curriculum ? curriculum.ActiveStage : 0;
+        Curve.Add(new LearningCurvePoint(EnvironmentSteps, shortfall, objective, loss, stage));
         _progress?.Invoke(new TrainingProgress(Seed, _seedIndex, EnvironmentSteps, TotalEnvironmentSteps, shortfall, Elapsed));
     }
 }

@@ -10,9 +10,9 @@ public sealed record DqnHyperparameters
 {
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public DqnHyperparameters(
-        int parallelEpisodes = 32, double learningRate = 1e-3, double gamma = 1.0, int batchSize = 128,
+        int parallelEpisodes = 32, double learningRate = 5e-4, double gamma = 1.0, int batchSize = 256,
         int bufferCapacity = 50_000, int learningStarts = 1_000, int gradientStepsPerStep = 2,
-        int targetUpdateInterval = 200, double epsilonStart = 1.0, double epsilonEnd = 0.02,
+        int targetUpdateInterval = 500, double epsilonStart = 1.0, double epsilonEnd = 0.02,
         double explorationFraction = 0.5, int hiddenUnits = 64, double rewardScale = 0.1)
     {
         ParallelEpisodes = Guard.InRange(parallelEpisodes, nameof(ParallelEpisodes), 1, 100_000);

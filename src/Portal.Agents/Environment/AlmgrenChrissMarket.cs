@@ -21,6 +21,7 @@ public sealed class AlmgrenChrissMarket : IExecutionMarket
     private readonly double[] _price;
     private readonly double[] _lastReturnSq;
     private readonly double[] _traded;
+    private readonly double[] _noise;
     private int _step;
     private bool _forced;
 
@@ -40,6 +41,7 @@ public sealed class AlmgrenChrissMarket : IExecutionMarket
         _price = new double[batchSize];
         _lastReturnSq = new double[batchSize];
         _traded = new double[batchSize];
+        _noise = new double[batchSize];
         Reset(0);
     }
 
@@ -75,6 +77,7 @@ public sealed class AlmgrenChrissMarket : IExecutionMarket
             _price[i] = _p.ArrivalPrice;
             _lastReturnSq[i] = _p.Sigma * _p.Sigma * _p.Tau;
             _traded[i] = 0;
+            _noise[i] = 0;
         }
 
         _step = 0;
@@ -101,6 +104,9 @@ public sealed class AlmgrenChrissMarket : IExecutionMarket
     /// <inheritdoc />
     public double UnrealisedCostBps(int episode) =>
         _remaining[episode] * (_p.ArrivalPrice - _price[episode]) / _p.Notional * 1e4;
+
+    /// <inheritdoc />
+    public double PriceNoiseBps(int episode) => _noise[episode];
 
     /// <inheritdoc />
     public double MaxFractionOfRemaining(int episode)
@@ -148,6 +154,7 @@ public sealed class AlmgrenChrissMarket : IExecutionMarket
             double shock = _p.Sigma * sqrtTau * _rng[i].NextGaussian();
             _price[i] += shock - _p.Gamma * n;
             _lastReturnSq[i] = shock * shock;
+            _noise[i] = -remaining * shock * toBps;
             riskPenaltyBps[i] = _p.RiskAversion * _p.Sigma * _p.Sigma * tau * remaining * remaining * toBps;
         }
 

@@ -20,13 +20,17 @@ public sealed class ExecutionEnvironment
     private readonly double[] _forcedFractions;
     private readonly double[] _unrealised;
 
-    /// <summary>Wraps <paramref name="market"/>; observations are normalised by <paramref name="normalizer"/>.</summary>
-    public ExecutionEnvironment(IExecutionMarket market, ObservationNormalizer normalizer)
+    /// <summary>
+    /// Wraps <paramref name="market"/>; observations are normalised by <paramref name="normalizer"/>; with
+    /// <paramref name="priceNoiseControlVariate"/> rewards exclude the zero-mean price noise on the holdings.
+    /// </summary>
+    public ExecutionEnvironment(IExecutionMarket market, ObservationNormalizer normalizer, bool priceNoiseControlVariate = false)
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(normalizer);
         _market = market;
         Normalizer = normalizer;
+        PriceNoiseControlVariate = priceNoiseControlVariate;
         int b = market.BatchSize;
         Observations = new float[b * ExecutionObservation.FeatureCount];
         RawObservations = new ExecutionObservation[b];
@@ -42,6 +46,9 @@ public sealed class ExecutionEnvironment
 
     /// <summary>The market this environment steps.</summary>
     public IExecutionMarket Market => _market;
+
+    /// <summary>Whether rewards exclude the market's zero-mean price noise on the holdings (see remarks).</summary>
+    public bool PriceNoiseControlVariate { get; }
 
     /// <summary>Observation normalisation in force.</summary>
     public ObservationNormalizer Normalizer { get; }
@@ -129,7 +136,7 @@ public sealed class ExecutionEnvironment
     {
         for (int i = 0; i < BatchSize; i++)
         {
-            double r = -(_cost[i] + _penalty[i]);
+            double r = -(_cost[i] + _penalty[i]) + (PriceNoiseControlVariate ? _market.PriceNoiseBps(i) : 0);
             Rewards[i] = overwrite ? r : Rewards[i] + r;
             EpisodeShortfallBps[i] += _cost[i];
             EpisodeObjectiveBps[i] += _cost[i] + _penalty[i];

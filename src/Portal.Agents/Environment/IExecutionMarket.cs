@@ -41,6 +41,13 @@ public interface IExecutionMarket
     /// </summary>
     double UnrealisedCostBps(int episode);
 
+    /// <summary>
+    /// The zero-mean part of the last step's change of <see cref="UnrealisedCostBps"/>: the holdings carried over the step
+    /// times the unpredictable part of the unaffected mid move (its mean given everything known before the step is 0),
+    /// in bps. Markets without a price model (recorded data) return 0.
+    /// </summary>
+    double PriceNoiseBps(int episode) => 0;
+
     /// <summary>Quantity (in parent-order fractions) each episode traded at the last step; never negative.</summary>
     ReadOnlySpan<double> LastTradedFraction { get; }
 

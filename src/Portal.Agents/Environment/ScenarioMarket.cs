@@ -22,6 +22,8 @@ public sealed class ScenarioMarket : IExecutionMarket
     private readonly double _capFraction;
     private readonly double _penaltyPerShare2Bps;
     private readonly double _unrealisedScale;
+    private readonly double _noiseScale;
+    private readonly double[] _noise;
     private bool _forced;
 
     /// <summary>Creates <paramref name="batchSize"/> parallel episodes of <paramref name="scenario"/> with risk aversion λ (1/currency).</summary>
@@ -34,7 +36,7 @@ public sealed class ScenarioMarket : IExecutionMarket
         }
 
         _scenario = scenario.EnsureValid();
-        _sim = new ExecutionSimulation(scenario, batchSize);
+        _sim = new ExecutionSimulation(scenario, batchSize, trackPriceInnovation: true);
         if (_sim.Steps < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(scenario), _sim.Steps, "The scenario needs at least 2 steps for an agent to decide anything.");
@@ -49,6 +51,8 @@ public sealed class ScenarioMarket : IExecutionMarket
         double notional = scenario.Quantity * s0;
         _penaltyPerShare2Bps = riskAversion * sigmaAbs * sigmaAbs * scenario.StepDays / notional * 1e4;
         _unrealisedScale = scenario.Market.DailyVolatility * Math.Sqrt(scenario.HorizonDays) * 1e4;
+        _noiseScale = (scenario.Order.Side == Side.Buy ? 1.0 : -1.0) / notional * 1e4;
+        _noise = new double[batchSize];
         BatchSize = batchSize;
         RiskAversion = riskAversion;
         Reset(0);
@@ -89,6 +93,7 @@ public sealed class ScenarioMarket : IExecutionMarket
 
         _sim.Reset(seed, _episodes);
         Array.Clear(_traded);
+        Array.Clear(_noise);
         _forced = false;
     }
 
@@ -113,6 +118,9 @@ public sealed class ScenarioMarket : IExecutionMarket
         var o = _sim.Observations[episode];
         return o.RemainingFraction * o.PriceMoveSigma * _unrealisedScale;
     }
+
+    /// <inheritdoc />
+    public double PriceNoiseBps(int episode) => _noise[episode];
 
     /// <inheritdoc />
     public double MaxFractionOfRemaining(int episode)
@@ -145,12 +153,14 @@ public sealed class ScenarioMarket : IExecutionMarket
 
         var result = _sim.Step(fractionOfRemaining);
         double quantity = _sim.Quantity;
+        var innovation = _sim.PriceInnovation;
         for (int i = 0; i < BatchSize; i++)
         {
             costIncrementBps[i] = result.CostBps[i];
             double remaining = _sim.Remaining(i);
             _traded[i] = (_remainingBefore[i] - remaining) / quantity;
             riskPenaltyBps[i] = _penaltyPerShare2Bps * remaining * remaining;
+            _noise[i] = remaining * innovation[i] * _noiseScale;
         }
     }
 }

@@ -58,6 +58,15 @@ public sealed record AgentArtifact
     /// <summary>Decisions taken in training.</summary>
     public long EnvironmentSteps { get; init; }
 
+    /// <summary>Whether training rewards excluded the zero-mean price noise on the holdings (see <see cref="ExecutionEnvironment"/>).</summary>
+    public bool PriceNoiseControlVariate { get; init; }
+
+    /// <summary>Easier markets trained on before <see cref="Market"/>, easiest first (empty without a curriculum).</summary>
+    public IReadOnlyList<MarketSource> Curriculum { get; init; } = [];
+
+    /// <summary>Share of the training budget spent on <see cref="Curriculum"/> (null without one).</summary>
+    public double? CurriculumShare { get; init; }
+
     /// <summary>Episode shortfall against training steps.</summary>
     public IReadOnlyList<LearningCurvePoint> LearningCurve { get; init; } = [];
 

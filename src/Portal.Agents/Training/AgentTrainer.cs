@@ -36,6 +36,21 @@ public sealed record TrainRequest
     /// <summary>Intra-op threads for libtorch (small networks run fastest on one).</summary>
     public int TorchThreads { get; init; } = 1;
 
+    /// <summary>
+    /// Train on rewards without the market's zero-mean price noise on the holdings (a control variate that leaves every
+    /// policy's expected return unchanged; see <see cref="ExecutionEnvironment"/>). Evaluation always uses realised costs.
+    /// </summary>
+    public bool PriceNoiseControlVariate { get; init; } = true;
+
+    /// <summary>
+    /// Easier markets trained on before <see cref="Market"/>, easiest first (see <see cref="Training.Curriculum"/>); empty
+    /// trains on <see cref="Market"/> alone. Every stage needs the same number of steps as <see cref="Market"/>.
+    /// </summary>
+    public IReadOnlyList<MarketSource> Curriculum { get; init; } = [];
+
+    /// <summary>Share of each seed's budget spent on the <see cref="Curriculum"/> stages (split evenly), in (0, 1).</summary>
+    public double CurriculumShare { get; init; } = 0.5;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public TrainRequest Validated()
     {
@@ -68,6 +83,27 @@ public sealed record TrainRequest
         if (TorchThreads is < 1 or > 64)
         {
             throw new ArgumentOutOfRangeException(nameof(TorchThreads), TorchThreads, "TorchThreads must be in [1, 64].");
+        }
+
+        if (Curriculum is null)
+        {
+            throw new ArgumentNullException(nameof(Curriculum));
+        }
+
+        for (int i = 0; i < Curriculum.Count; i++)
+        {
+            Curriculum[i].Validated();
+            if (Curriculum[i].Steps != Market.Steps)
+            {
+                throw new ArgumentException(
+                    $"Curriculum[{i}] has {Curriculum[i].Steps} steps but the market has {Market.Steps}; every stage needs the same number of steps.",
+                    nameof(Curriculum));
+            }
+        }
+
+        if (Curriculum.Count > 0 && !(CurriculumShare is > 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CurriculumShare), CurriculumShare, "CurriculumShare must be in (0, 1).");
         }
 
         var expected = AgentTrainer.HyperparameterType(Algorithm);
@@ -189,7 +225,12 @@ public static class AgentTrainer
             "sac" => Train(request, normalizer, session, (SacHyperparameters?)request.Hyperparameters ?? new SacHyperparameters(), h => h.ParallelEpisodes, SacAgent.Train),
             _ => Train(request, normalizer, session, (QLearningHyperparameters?)request.Hyperparameters ?? new QLearningHyperparameters(), h => h.ParallelEpisodes, QLearningAgent.Train),
         };
-        return (agent, AgentArtifact.From(agent, request.Market, normalizer, session));
+        return (agent, AgentArtifact.From(agent, request.Market, normalizer, session) with
+        {
+            PriceNoiseControlVariate = request.PriceNoiseControlVariate,
+            Curriculum = request.Curriculum,
+            CurriculumShare = request.Curriculum.Count > 0 ? request.CurriculumShare : null,
+        });
     }
 
     /// <summary>
@@ -222,7 +263,13 @@ public static class AgentTrainer
     private static IExecutionAgent Train<THyper>(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session, THyper hyper,
         Func<THyper, int> parallelEpisodes, Func<ExecutionEnvironment, THyper, TrainingSession, IExecutionAgent> train)
     {
-        var env = new ExecutionEnvironment(request.Market.CreateMarket(parallelEpisodes(hyper), MarketPurpose.Training), normalizer);
+        int batch = parallelEpisodes(hyper);
+        var market = request.Curriculum.Count == 0
+            ? request.Market.CreateMarket(batch, MarketPurpose.Training)
+            : new CurriculumMarket(
+                [.. request.Curriculum.Select(c => c.CreateMarket(batch, MarketPurpose.Training)), request.Market.CreateMarket(batch, MarketPurpose.Training)],
+                () => Training.Curriculum.StageAt(session.EnvironmentSteps, session.TotalEnvironmentSteps, request.Curriculum.Count, request.CurriculumShare));
+        var env = new ExecutionEnvironment(market, normalizer, request.PriceNoiseControlVariate);
         return train(env, hyper, session);
     }
 

@@ -25,13 +25,23 @@ public sealed class ExecutionSimulation
     /// <summary>Creates a simulation of <paramref name="scenario"/> for batches of up to <paramref name="batchSize"/> episodes.</summary>
     /// <exception cref="ScenarioValidationException">The scenario is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is outside [1, 1,000,000].</exception>
-    public ExecutionSimulation(Scenario scenario, int batchSize)
+    public ExecutionSimulation(Scenario scenario, int batchSize) : this(scenario, batchSize, trackPriceInnovation: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates a simulation of <paramref name="scenario"/>; with <paramref name="trackPriceInnovation"/> each step also
+    /// records the unpredictable part of the unaffected mid move (<see cref="PriceInnovation"/>).
+    /// </summary>
+    /// <exception cref="ScenarioValidationException">The scenario is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is outside [1, 1,000,000].</exception>
+    public ExecutionSimulation(Scenario scenario, int batchSize, bool trackPriceInnovation)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         if (batchSize < 1 || batchSize > 1_000_000)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be in [1, 1,000,000].");
         _model = new MarketModel(scenario);
-        _market = new MarketBlock(_model, batchSize);
+        _market = new MarketBlock(_model, batchSize, trackPriceInnovation: trackPriceInnovation);
         _book = new ExecutionBook(_model, batchSize) { TrackStepCost = true };
         _observations = new Observation[batchSize];
         _costBps = new double[batchSize];
@@ -116,6 +126,13 @@ public sealed class ExecutionSimulation
         _book.Observe(_market, _observations.AsSpan(0, n));
         return new StepResult(_costBps.AsSpan(0, n), _done.AsSpan(0, n), Observations);
     }
+
+    /// <summary>
+    /// Per episode, the unpredictable part of the last step's unaffected mid move in currency (the new mid minus its
+    /// expectation given the past: drift and mean jump removed), zero after a reset. Empty unless the simulation was
+    /// created with <c>trackPriceInnovation</c>.
+    /// </summary>
+    public ReadOnlySpan<double> PriceInnovation => _market.PriceInnovation is { } p ? p.AsSpan(0, Count) : [];
 
     /// <summary>Remaining shares of episode <paramref name="index"/> of the batch.</summary>
     public double Remaining(int index) => _book.RemainingOf(CheckIndex(index));

@@ -26,7 +26,7 @@ internal sealed class MarketBlock
     private readonly double[] _zVolume;
     private readonly int _padded;
 
-    public MarketBlock(MarketModel model, int capacity, bool keepHistory = false)
+    public MarketBlock(MarketModel model, int capacity, bool keepHistory = false, bool trackPriceInnovation = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _m = model;
@@ -60,6 +60,7 @@ internal sealed class MarketBlock
         UniformHalfSpread = !model.SpreadStochastic;
         UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic);
         HasSlip = model.SlipAbs > 0;
+        if (trackPriceInnovation) PriceInnovation = Padded();
         if (keepHistory)
         {
             MoveHistory = new double[model.Steps * _padded];
@@ -106,6 +107,12 @@ internal sealed class MarketBlock
 
     /// <summary>Execution-price noise of this step in currency per share (0 when disabled).</summary>
     public double[] Slip { get; }
+
+    /// <summary>
+    /// Unpredictable part of the last <see cref="Advance"/>'s unaffected mid move, in currency: new level minus its
+    /// expectation given the old one (drift and mean jump removed), so its mean given the past is 0. Null unless asked for.
+    /// </summary>
+    public double[]? PriceInnovation { get; }
 
     /// <summary>Exponential average of squared standardised mid increments.</summary>
     public double[] RealizedVariance { get; }
@@ -156,6 +163,7 @@ internal sealed class MarketBlock
         Array.Clear(VolumeSum);
         Array.Clear(VolumeMove);
         Array.Clear(Slip);
+        if (PriceInnovation is not null) Array.Clear(PriceInnovation);
         DrawStepNoise();
         FillStepState();
     }
@@ -203,6 +211,8 @@ internal sealed class MarketBlock
         var vInvVar = new Vector<double>(invVar);
         var vS0 = new Vector<double>(m.S0);
         var one = Vector<double>.One;
+        var innovation = PriceInnovation;
+        if (innovation is not null) Array.Copy(_level, innovation, n);
         if (m.Gbm)
         {
             var drift = new Vector<double>((m.Drift - 0.5 * sigmaRel * sigmaRel) * m.Tau);
@@ -224,6 +234,15 @@ internal sealed class MarketBlock
                 if (jumps) level += vS0 * new Vector<double>(_jump, e);
                 StorePrice(e, level);
             }
+        }
+
+        if (innovation is not null)
+        {
+            double meanJump = jumps ? m.JumpProb * m.JumpMean : 0;
+            double growth = Math.Exp(m.Drift * m.Tau) * (1 + meanJump);
+            double shift = m.Drift * m.S0 * m.Tau + m.S0 * meanJump;
+            for (int e = 0; e < n; e++)
+                innovation[e] = _level[e] - (m.Gbm ? innovation[e] * growth : innovation[e] + shift);
         }
 
         if (m.SpreadStochastic)

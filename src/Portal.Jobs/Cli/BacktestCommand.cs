@@ -1,11 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Portal.Agents.Training;
 using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
 
 namespace Portal.Jobs.Cli;
 
-/// <summary><c>backtest --scenario FILE.json</c>: runs a scenario headless and prints the comparison table.</summary>
+/// <summary>
+/// <c>backtest --scenario FILE.json [--agent DIR|ZIP ...]</c>: runs a scenario headless and prints the comparison table;
+/// trained agents (artifacts written by <c>train</c>) run beside the scenario's baselines on the same paths.
+/// </summary>
 public static class BacktestCommand
 {
     public static Command Create()
@@ -15,9 +20,14 @@ public static class BacktestCommand
         var seed = new Option<long?>("--seed") { Description = "Override the scenario's seed." };
         var strategies = new Option<string[]>("--strategies") { Description = "Override the scenario's strategies (ids).", AllowMultipleArgumentsPerToken = true };
         var jsonOut = new Option<FileInfo?>("--json") { Description = "Also write the full result as JSON to this file." };
+        var agentPaths = new Option<string[]>("--agent")
+        {
+            Description = "A trained agent (a seed's directory or archive written by train) to run beside the baselines; repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("backtest", "Run a scenario's strategies on common random numbers and print the comparison.")
         {
-            scenarioFile, episodes, seed, strategies, jsonOut,
+            scenarioFile, episodes, seed, strategies, jsonOut, agentPaths,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,8 +54,27 @@ public static class BacktestCommand
                 return 2;
             }
 
+            List<AgentStrategy> agents;
+            try
+            {
+                agents = LoadAgents(parse.GetValue(agentPaths) ?? []);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
             var clock = Stopwatch.StartNew();
-            var result = BacktestRunner.Run(scenario, null, null, ct);
+            BacktestResult result;
+            try
+            {
+                result = Run(scenario, agents, ct);
+            }
+            finally
+            {
+                agents.ForEach(a => a.Dispose());
+            }
             clock.Stop();
             Console.WriteLine(BacktestReport.ToText(result));
             Console.WriteLine($"{result.Episodes:N0} episodes × {result.Strategies.Count} strategies in {clock.Elapsed.TotalSeconds:F2} s");
@@ -56,5 +85,41 @@ public static class BacktestCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Runs <paramref name="scenario"/> with its baselines and <paramref name="agents"/> on common random numbers.</summary>
+    public static BacktestResult Run(Scenario scenario, IReadOnlyList<IExecutionStrategy> agents, CancellationToken ct = default) =>
+        BacktestRunner.Run(scenario, new BacktestOptions { ExtraStrategies = [.. agents] }, null, ct);
+
+    /// <summary>Loads trained agents from artifact directories or archives; ids are <c>agent:NAME</c> with NAME the file or folder name.</summary>
+    /// <exception cref="ArgumentException">A path does not exist or two agents would share a name; the message names it.</exception>
+    public static List<AgentStrategy> LoadAgents(IEnumerable<string> paths)
+    {
+        var agents = new List<AgentStrategy>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                if (!Directory.Exists(path) && !File.Exists(path))
+                {
+                    throw new ArgumentException($"--agent {path}: no such directory or file.");
+                }
+
+                string id = "agent:" + Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+                if (agents.Any(a => a.Id == id))
+                {
+                    throw new ArgumentException($"--agent {path}: another agent is already named '{id}'.");
+                }
+
+                agents.Add(AgentStrategy.Load(path, id));
+            }
+        }
+        catch
+        {
+            agents.ForEach(a => a.Dispose());
+            throw;
+        }
+
+        return agents;
     }
 }
