@@ -43,6 +43,23 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public void With_recorded_data_the_backtest_replays_it_and_immediate_costs_more_than_twap()
+    {
+        var demo = ScenarioPresets.Demo();
+        var scenario = demo with { Order = demo.Order with { HorizonMinutes = 30, Steps = 10, SizePctAdv = 1 }, Episodes = 8, Strategies = ["twap", "immediate"] };
+        var dataset = Portal.Agents.Cli.TrainCommand.ReadDataset(
+            string.Join(',', Portal.Testing.SharedData.File(Portal.Testing.SharedData.AmznMessage5), Portal.Testing.SharedData.File(Portal.Testing.SharedData.AmznOrderbook5)));
+
+        var replayed = BacktestCommand.Run(scenario, [], dataset);
+        var simulated = BacktestCommand.Run(scenario, []);
+
+        double twap = replayed.Strategies.Single(s => s.StrategyId == "twap").Summary.MeanBps;
+        double immediate = replayed.Strategies.Single(s => s.StrategyId == "immediate").Summary.MeanBps;
+        Assert.True(immediate > twap, $"immediate {immediate} bps vs twap {twap} bps on the recorded book");
+        Assert.NotEqual(simulated.Strategies[0].Summary.MeanBps, replayed.Strategies[0].Summary.MeanBps);
+    }
+
+    [Fact]
     public void A_missing_agent_path_is_named_in_the_error()
     {
         string missing = Path.Combine(_dir, "nothing-here");

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Portal.Agents.Training;
 using Portal.Domain.Backtesting;
+using Portal.Domain.MarketData;
+using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
 
@@ -25,9 +27,15 @@ public static class BacktestCommand
             Description = "A trained agent (a seed's directory or archive written by train) to run beside the baselines; repeatable.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var datasetFiles = new Option<string?>("--dataset")
+        {
+            Description = "Replay the scenario on recorded market data: FILE[,FILE] (a LOBSTER message and orderbook pair, or snapshot and/or trade CSVs). " +
+                "The scenario's replay options (segment, impact) apply when it has a replay section.",
+        };
+        var format = new Option<string?>("--format") { Description = "lobster or csv (default: lobster when a file name contains _message_)." };
         var command = new Command("backtest", "Run a scenario's strategies on common random numbers and print the comparison.")
         {
-            scenarioFile, episodes, seed, strategies, jsonOut, agentPaths,
+            scenarioFile, episodes, seed, strategies, jsonOut, agentPaths, datasetFiles, format,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -54,6 +62,24 @@ public static class BacktestCommand
                 return 2;
             }
 
+            MarketDataset? dataset = null;
+            try
+            {
+                if (parse.GetValue(datasetFiles) is { } files)
+                {
+                    dataset = Portal.Agents.Cli.TrainCommand.ReadDataset(files, parse.GetValue(format));
+                }
+                else if (scenario.Replay is { } replay)
+                {
+                    throw new ArgumentException($"The scenario replays dataset {replay.DatasetId}: give its files with --dataset.");
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
             List<AgentStrategy> agents;
             try
             {
@@ -69,7 +95,7 @@ public static class BacktestCommand
             BacktestResult result;
             try
             {
-                result = Run(scenario, agents, ct);
+                result = Run(scenario, agents, dataset, ct);
             }
             finally
             {
@@ -87,9 +113,17 @@ public static class BacktestCommand
         return command;
     }
 
-    /// <summary>Runs <paramref name="scenario"/> with its baselines and <paramref name="agents"/> on common random numbers.</summary>
-    public static BacktestResult Run(Scenario scenario, IReadOnlyList<IExecutionStrategy> agents, CancellationToken ct = default) =>
-        BacktestRunner.Run(scenario, new BacktestOptions { ExtraStrategies = [.. agents] }, null, ct);
+    /// <summary>
+    /// Runs <paramref name="scenario"/> with its baselines and <paramref name="agents"/> on common random numbers: simulated,
+    /// or replayed on <paramref name="dataset"/> with the scenario's replay options when one is given.
+    /// </summary>
+    public static BacktestResult Run(Scenario scenario, IReadOnlyList<IExecutionStrategy> agents, MarketDataset? dataset = null, CancellationToken ct = default)
+    {
+        var options = new BacktestOptions { ExtraStrategies = [.. agents] };
+        return dataset is null
+            ? BacktestRunner.Run(scenario, options, null, ct)
+            : ReplayRunner.Run(scenario, dataset, scenario.Replay?.Options, options);
+    }
 
     /// <summary>Loads trained agents from artifact directories or archives; ids are <c>agent:NAME</c> with NAME the file or folder name.</summary>
     /// <exception cref="ArgumentException">A path does not exist or two agents would share a name; the message names it.</exception>
