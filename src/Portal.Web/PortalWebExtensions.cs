@@ -34,6 +34,7 @@ public static class PortalWebExtensions
         builder.Services.AddSingleton<RunReportBuilder>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
+        builder.Services.AddScoped<Portal.Web.Features.Scenarios.ScenarioLibrary>();
         builder.Services.AddScoped<Portal.Web.Features.Agents.AgentService>();
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<TeamService>();

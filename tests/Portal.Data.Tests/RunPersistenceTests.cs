@@ -41,6 +41,8 @@ public sealed class RunPersistenceTests
             Assert.Equal(computed.Summary.MeanBps, stored.MeanBps);
             Assert.Equal(computed.Summary.StdBps, stored.StdBps);
             Assert.Equal(computed.MeanInventoryFraction, stored.MeanInventory);
+            Assert.Equal(computed.MeanParticipation, stored.MeanParticipation);
+            Assert.NotEmpty(stored.MeanParticipation);
         }
         var episodes = await db.RunEpisodeResults.Where(e => e.RunId == runId && e.StrategyIndex == 1).OrderBy(e => e.Episode).ToListAsync();
         Assert.Equal(scenario.Episodes, episodes.Count);

@@ -66,6 +66,11 @@ public sealed class EndToEndTests
             Assert.Equal("baseline", await page.Locator("#results-table tr[data-strategy=twap] td.vs-twap").InnerTextAsync());
             await page.Locator("#inventory-chart svg").WaitForAsync();
             await page.Locator("#cost-chart svg").WaitForAsync();
+            await page.Locator("#participation-chart svg").WaitForAsync();
+            var twapParticipation = double.Parse(await page.Locator("#participation-table tr[data-strategy=twap] td.mean-participation").InnerTextAsync(), CultureInfo.InvariantCulture);
+            Assert.InRange(twapParticipation, 0.1, 100);
+            Assert.StartsWith(twapMean.ToString("F2", CultureInfo.InvariantCulture), await page.Locator("#regime-table tr[data-strategy=twap] td.this-run").InnerTextAsync());
+            Assert.Empty(await page.Locator("#agent-curves").AllAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "run-page.png"), FullPage = true });
 
             step("the episodes CSV has one row per strategy and episode");

@@ -595,6 +595,10 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("double precision[]");
 
+                    b.PrimitiveCollection<double[]>("MeanParticipation")
+                        .IsRequired()
+                        .HasColumnType("double precision[]");
+
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("double precision");
 

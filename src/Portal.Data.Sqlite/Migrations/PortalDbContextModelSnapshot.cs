@@ -586,6 +586,10 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("MeanParticipation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("REAL");
 

@@ -27,6 +27,9 @@ public sealed class RunStrategyResult
     public double[] MeanInventory { get; set; } = [];
     public double[] InventoryP5 { get; set; } = [];
     public double[] InventoryP95 { get; set; } = [];
+    /// <summary>Mean participation rate (child order / market volume of the step) at each decision step (steps points);
+    /// empty for runs stored before it was recorded.</summary>
+    public double[] MeanParticipation { get; set; } = [];
 }
 
 /// <summary>One episode of one strategy. The key (run, strategy index, episode) makes a second copy impossible.</summary>

@@ -92,6 +92,7 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
         MeanInventory = s.MeanInventoryFraction,
         InventoryP5 = s.InventoryP5Fraction,
         InventoryP95 = s.InventoryP95Fraction,
+        MeanParticipation = s.MeanParticipation,
     };
 
     private static async Task WriteEpisodesAsync(PortalDbContext db, IDbContextTransaction tx, Guid runId, BacktestResult result, CancellationToken ct)

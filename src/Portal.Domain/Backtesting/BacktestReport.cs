@@ -73,6 +73,7 @@ public static class BacktestReport
                 ["meanInventoryFraction"] = Array(r.MeanInventoryFraction),
                 ["inventoryP5Fraction"] = Array(r.InventoryP5Fraction),
                 ["inventoryP95Fraction"] = Array(r.InventoryP95Fraction),
+                ["meanParticipation"] = Array(r.MeanParticipation),
             };
             if (r.Episodes.Count > 0)
             {

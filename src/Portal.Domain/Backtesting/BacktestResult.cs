@@ -73,6 +73,11 @@ public sealed record StrategyResult
 
     /// <summary>95th percentile of remaining inventory at each step time.</summary>
     public double[] InventoryP95Fraction { get; init; } = [];
+
+    /// <summary>Participation rate at each decision step (Steps points): the child order executed at the step divided by
+    /// the market volume of that step, averaged over episodes (a step without market volume counts as 0). The last step
+    /// includes any quantity force-traded at the horizon.</summary>
+    public double[] MeanParticipation { get; init; } = [];
 }
 
 /// <summary>Summary of one strategy's implementation shortfall (bps of arrival notional; positive is a cost).</summary>

@@ -47,6 +47,7 @@ public static class BacktestRunner
 
         int stride = Math.Max(1, episodes / 20_000);
         var totals = new InventoryStats(strategyCount, steps, bins, stride);
+        var participation = new ParticipationStats(strategyCount, steps);
         var gate = new object();
         int done = 0;
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
@@ -77,7 +78,11 @@ public static class BacktestRunner
             },
             ws =>
             {
-                lock (gate) totals.Add(ws.Inventory);
+                lock (gate)
+                {
+                    totals.Add(ws.Inventory);
+                    participation.Add(ws.Participation);
+                }
             });
 
         var optimum = KnownOptimum.For(scenario);
@@ -100,6 +105,7 @@ public static class BacktestRunner
                 MeanInventoryFraction = mean,
                 InventoryP5Fraction = p5,
                 InventoryP95Fraction = p95,
+                MeanParticipation = participation.Mean(s, episodes),
             };
         }
 
@@ -167,11 +173,13 @@ public static class BacktestRunner
 
             _episodes = new long[capacity];
             Inventory = new InventoryStats(strategies.Count, model.Steps, bins, stride);
+            Participation = new ParticipationStats(strategies.Count, model.Steps);
         }
 
         public MarketBlock Market { get; }
         public ExecutionBook[] Books { get; }
         public InventoryStats Inventory { get; }
+        public ParticipationStats Participation { get; }
 
         public void RunBlock(long seed, int first, int count)
         {
@@ -190,6 +198,7 @@ public static class BacktestRunner
                     Quantity = _model.Quantity,
                     ExpectedStepVolume = _model.ExpectedVolume[k],
                 };
+                double? inverseVolume = null;
                 for (int s = 0; s < Books.Length; s++)
                 {
                     var book = Books[s];
@@ -205,6 +214,8 @@ public static class BacktestRunner
 
                     _strategies[s].Decide(ctx, obs, fr);
                     book.Apply(Market, fr);
+                    if (book.IsUniform) inverseVolume ??= ExecutionBook.InverseVolumeSum(Market, count);
+                    Participation.Record(s, k, book.StepParticipationSum(Market, inverseVolume));
                 }
 
                 Market.Advance();
@@ -221,6 +232,36 @@ public static class BacktestRunner
                 Inventory.Record(s, steps, Books[s], _model.Quantity, first);
                 Books[s].Flush(Market);
             }
+        }
+    }
+
+    /// <summary>Participation-rate sums per strategy and step. Each batch's sum is taken in episode order and then added as a
+    /// 128-bit fixed-point integer, so the total (and the mean) does not depend on how batches were spread over threads.</summary>
+    private sealed class ParticipationStats
+    {
+        private readonly Int128[][] _sum;
+
+        public ParticipationStats(int strategies, int steps)
+        {
+            _sum = new Int128[strategies][];
+            for (int s = 0; s < strategies; s++) _sum[s] = new Int128[steps];
+        }
+
+        public void Record(int s, int k, double batchSum) => _sum[s][k] += (Int128)Math.Round(batchSum * FixedPointScale);
+
+        public void Add(ParticipationStats other)
+        {
+            for (int s = 0; s < _sum.Length; s++)
+            {
+                for (int k = 0; k < _sum[s].Length; k++) _sum[s][k] += other._sum[s][k];
+            }
+        }
+
+        public double[] Mean(int s, int episodes)
+        {
+            var mean = new double[_sum[s].Length];
+            for (int k = 0; k < mean.Length; k++) mean[k] = (double)_sum[s][k] / FixedPointScale / episodes;
+            return mean;
         }
     }
 

@@ -146,6 +146,7 @@ public static class ReplayRunner
             var volAdverse = new double[episodes];
             var volSum = new double[episodes];
             var inventory = new double[steps + 1][];
+            var participation = new double[steps];
             var fractions = new double[episodes];
             var observations = strategy.UsesObservations ? new Observation[episodes] : [];
             for (var k = 0; k < steps; k++)
@@ -188,6 +189,7 @@ public static class ReplayRunner
                         if (v > 0 && q > maxPart[e] * v) maxPart[e] = q / v;
                         d[e] = fill.Displacement;
                     }
+                    if (v > 0) participation[k] += q / v;
                     remaining[e] = r - q;
                     d[e] *= decay;
                 }
@@ -233,6 +235,7 @@ public static class ReplayRunner
                 MeanInventoryFraction = meanInv,
                 InventoryP5Fraction = p5,
                 InventoryP95Fraction = p95,
+                MeanParticipation = participation.Select(p => p / episodes).ToArray(),
             };
         }
         for (var si = 0; si < strategies.Count; si++)

@@ -25,6 +25,9 @@ internal sealed class ExecutionBook
     private readonly double[] _sizeTerm;
     private readonly double[] _stepQuantity;
     private readonly double[] _stepImpact;
+    private readonly double[] _lastQuantity;
+    private double _lastUniformQuantity;
+    private bool _lastWasUniform;
     private int _deferredFrom, _deferredTo;
     private bool _uniform;
     private double _uR, _uPerm, _uTr, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
@@ -49,6 +52,7 @@ internal sealed class ExecutionBook
         _stepQuantity = new double[model.Steps];
         _stepImpact = new double[model.Steps];
         _sizeTerm = new double[padded];
+        _lastQuantity = new double[padded];
     }
 
     public int Count { get; private set; }
@@ -84,6 +88,8 @@ internal sealed class ExecutionBook
         _deferredFrom = _deferredTo = 0;
         _uR = _m.Quantity;
         _uPerm = _uTr = _uPermCost = _uTempCost = _uSpreadCost = _uForced = 0;
+        _lastUniformQuantity = 0;
+        _lastWasUniform = true;
         Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
         foreach (var a in new[] { Permanent, Transient, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost })
@@ -214,6 +220,37 @@ internal sealed class ExecutionBook
         _uPerm += sc * m.Gamma * q;
         _uTr = (_uTr + dT) * m.TransientDecay;
         _uR = r - q;
+        _lastUniformQuantity = q;
+        _lastWasUniform = true;
+    }
+
+    /// <summary>Sum over the batch's episodes of the last applied child order divided by its step's market volume (a step
+    /// without volume adds 0). Call after <see cref="Apply"/> and before the market advances.</summary>
+    /// <param name="market">The market at the step just traded.</param>
+    /// <param name="inverseVolumeSum">Σ 1/volume over the batch at this step, when the caller already has it (shared by
+    /// every strategy that is still uniform); null computes it.</param>
+    public double StepParticipationSum(MarketBlock market, double? inverseVolumeSum = null)
+    {
+        int n = Count;
+        var inv = market.InvVolume;
+        if (_lastWasUniform)
+        {
+            if (_lastUniformQuantity == 0) return 0;
+            return _lastUniformQuantity * (inverseVolumeSum ?? InverseVolumeSum(market, n));
+        }
+
+        double sum = 0;
+        for (int e = 0; e < n; e++) sum += _lastQuantity[e] * inv[e];
+        return sum;
+    }
+
+    /// <summary>Σ 1/volume over the first <paramref name="count"/> episodes of the market's current step.</summary>
+    public static double InverseVolumeSum(MarketBlock market, int count)
+    {
+        var inv = market.InvVolume;
+        double sum = 0;
+        for (int e = 0; e < count; e++) sum += inv[e];
+        return sum;
     }
 
     /// <summary>Adds the deferred steps' timing, participation and VWAP terms from the market's history, one pass over the
@@ -363,7 +400,10 @@ internal sealed class ExecutionBook
             (perm + sc * gamma * q).CopyTo(Permanent, e);
             ((tr + dT) * trDecay).CopyTo(Transient, e);
             (r - q).CopyTo(Remaining, e);
+            q.CopyTo(_lastQuantity, e);
         }
+
+        _lastWasUniform = false;
     }
 
     private static double SizeTerm(double q, double beta) => beta == 1 ? q : beta == 0.5 ? Math.Sqrt(q) : Math.Pow(q, beta);

@@ -21,6 +21,7 @@ public class RunnerTests
             Assert.Equal(one.Strategies[i].Episodes, many.Strategies[i].Episodes);
             Assert.Equal(one.Strategies[i].Summary, many.Strategies[i].Summary);
             Assert.Equal(one.Strategies[i].MeanInventoryFraction, many.Strategies[i].MeanInventoryFraction);
+            Assert.Equal(one.Strategies[i].MeanParticipation, many.Strategies[i].MeanParticipation);
         }
     }
 

@@ -140,6 +140,10 @@ public class ReplayTests
             Assert.True(ep.MaxParticipation <= 0.1 + 1e-12 || ep.ForcedQuantity > 0);
         }
         Assert.True(r.Strategies[0].Summary.Completion < 1);
+        // Before the horizon the cap holds the participation rate at or below 10 % of every step's recorded volume.
+        var participation = r.Strategies.Single(s => s.StrategyId == "immediate").MeanParticipation;
+        Assert.Equal(6, participation.Length);
+        Assert.All(participation[..^1], p => Assert.InRange(p, 1e-6, 0.1 + 1e-12));
     }
 
     [Fact]

@@ -43,6 +43,39 @@ public sealed class AgentApiTests
         // Completion is the share traded by the policy itself; the simulator force-trades the rest at the horizon.
         Assert.InRange(agentRow.GetProperty("completion").GetDouble(), 0.0, 1.0);
         Assert.True(agentRow.GetProperty("vsTwapCiLowBps").GetDouble() <= agentRow.GetProperty("vsTwapCiHighBps").GetDouble());
+        Assert.Equal(8, agentRow.GetProperty("meanParticipation").GetArrayLength());
+
+        // The run page shows the agent's learning curves (one line per seed), participation per step and the regime table.
+        var runId = finished.GetProperty("id").GetGuid();
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+        await page.ScriptAsync("agent-run-page", async step =>
+        {
+            step("sign in");
+            await page.GotoAsync("/login");
+            await page.FillAsync("#email", PortalServer.DemoEmail);
+            await page.FillAsync("#password", PortalServer.DemoPassword);
+            await page.ClickAsync("#sign-in");
+            await page.WaitForInteractiveAsync();
+
+            step("the run page shows the agent's curves");
+            await page.GotoAsync($"/runs/{runId}");
+            await page.WaitForInteractiveAsync();
+            var curves = page.Locator($"#agent-curves .agent-curve[data-strategy='{strategyId}']");
+            await curves.Locator("svg").First.WaitForAsync();
+            Assert.Contains("agent world", await page.Locator("#agent-curves").InnerTextAsync(), StringComparison.Ordinal);
+            var legend = await curves.InnerTextAsync();
+            foreach (var seed in seeds)
+            {
+                Assert.Contains($"seed {seed.GetProperty("seed").GetInt64()}", legend, StringComparison.Ordinal);
+            }
+
+            step("participation and regime sections");
+            await page.Locator("#participation-chart svg").WaitForAsync();
+            Assert.Equal(2, await page.Locator("#participation-table tbody tr").CountAsync());
+            Assert.Contains("This run", await page.Locator("#regime-table").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(2, await page.Locator("#regime-table tbody tr").CountAsync());
+        });
     }
 
     [Fact]

@@ -43,7 +43,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Public,
         /// <summary>HTTP API: 401 when anonymous; another team's ids answer 403/404; never another team's data.</summary>
         Api,
-        /// <summary>Page: anonymous callers are redirected to /login; another team's data never appears.</summary>
+        /// <summary>Page: anonymous callers are redirected to /login; another team's data never appears, and a page about
+        /// one of another team's items answers 404 with a not-found message.</summary>
         Page,
         /// <summary>Form post of the account pages: anonymous callers are redirected to /login.</summary>
         Form,
@@ -62,8 +63,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /login"] = new(Kind.Public, "GET", "/login"),
         ["GET /register"] = new(Kind.Public, "GET", "/register"),
         ["GET /error"] = new(Kind.Public, "GET", "/error"),
+        ["GET /not-found"] = new(Kind.Public, "GET", "/not-found"),
         ["GET /scenarios"] = new(Kind.Page, "GET", "/scenarios"),
-        ["GET /scenarios/new"] = new(Kind.Page, "GET", $"/scenarios/new?cloneOf={_scenarioA}"),
+        ["GET /scenarios/new"] = new(Kind.Page, "GET", $"/scenarios/new?cloneOf={_scenarioA}", TargetsTeamA: true),
         ["GET /scenarios/{Id:guid}"] = new(Kind.Page, "GET", $"/scenarios/{_scenarioA}", TargetsTeamA: true),
         ["GET /scenarios/{Id:guid}/edit"] = new(Kind.Page, "GET", $"/scenarios/{_scenarioA}/edit", TargetsTeamA: true),
         ["GET /runs"] = new(Kind.Page, "GET", "/runs"),
@@ -221,7 +223,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
             var leaks = new[] { Marker, _runA.ToString(), _scenarioA.ToString(), _tokenA.ToString(), PortalServer.DemoEmail }
                 .Where(m => !probe.Url.Contains(m, StringComparison.OrdinalIgnoreCase) && body.Contains(m, StringComparison.OrdinalIgnoreCase)).ToList();
             var refused = response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden;
-            if (leaks.Count > 0 || (probe.TargetsTeamA && probe.Kind != Kind.Page && !refused) || (int)response.StatusCode >= 500)
+            var pageNotFound = response.StatusCode == HttpStatusCode.NotFound && body.Contains("id=\"not-found\"", StringComparison.Ordinal);
+            if (leaks.Count > 0 || (probe.TargetsTeamA && probe.Kind != Kind.Page && !refused) || (probe.TargetsTeamA && probe.Kind == Kind.Page && !pageNotFound)
+                || (int)response.StatusCode >= 500)
             {
                 failures.Add($"{key}: {(int)response.StatusCode}, leaked [{string.Join(", ", leaks)}]");
             }
@@ -229,6 +233,48 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(before, await CountsAsync());
         Assert.Equal(HttpStatusCode.OK, (await TokenClient(_tokenASecret).GetAsync("/api/scenarios")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_about_an_item_that_does_not_exist_answer_404_with_a_not_found_message()
+    {
+        using var member = await _server.SignedInClientAsync();
+        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA }.Select(id => id.ToString()).ToList();
+        var pages = Probes().Where(p => p.Value.Kind == Kind.Page && p.Value.TargetsTeamA).ToList();
+        var failures = new List<string>();
+
+        foreach (var (key, probe) in pages)
+        {
+            var url = teamIds.Aggregate(probe.Url, (u, id) => u.Replace(id, Guid.NewGuid().ToString(), StringComparison.Ordinal));
+            using var response = await member.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.NotFound || !body.Contains("id=\"not-found\"", StringComparison.Ordinal))
+            {
+                failures.Add($"{key} ({url}): {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
+            }
+        }
+
+        Assert.True(pages.Count >= 7, $"only {pages.Count} pages about one item are probed");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task A_member_opens_the_pages_about_the_team_items_with_200()
+    {
+        using var member = await _server.SignedInClientAsync();
+        var failures = new List<string>();
+
+        foreach (var (key, probe) in Probes().Where(p => p.Value.Kind == Kind.Page && p.Value.TargetsTeamA))
+        {
+            using var response = await member.GetAsync(probe.Url);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK || body.Contains("id=\"not-found\"", StringComparison.Ordinal))
+            {
+                failures.Add($"{key}: {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]

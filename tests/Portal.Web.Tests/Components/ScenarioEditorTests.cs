@@ -1,7 +1,12 @@
+using System.Text.Json;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using Portal.Domain.Calibration;
+using Portal.Domain.MarketData;
+using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
+using Portal.Testing;
 using Portal.Web.Features.Scenarios;
 using Portal.Web.Features.Scenarios.Components;
 
@@ -60,6 +65,104 @@ public sealed class ScenarioEditorTests
         Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
         Assert.Contains("strategies", editor.Find("#scenario-errors").TextContent);
     }
+
+    internal static readonly Lazy<MarketProfile> AmznProfile = new(() =>
+        MarketCalibrator.Calibrate(LobsterParser.ParseFiles(SharedData.File(SharedData.AmznMessage1), SharedData.File(SharedData.AmznOrderbook1))));
+
+    [Fact]
+    public async Task Replay_without_a_dataset_names_the_field_and_with_one_the_scenario_carries_the_replay()
+    {
+        await using var ctx = NewContext();
+        var datasetId = Guid.NewGuid();
+        var model = new ScenarioFormModel(ScenarioPresets.Demo()) { Source = MarketSource.Replay };
+        var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model).Add(x => x.Datasets, [Dataset(datasetId, "AMZN day")]));
+
+        Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
+        Assert.Contains("replay.datasetId: choose one of the team's datasets to replay", editor.Find("#scenario-errors").TextContent);
+        Assert.NotNull(editor.Find("#replay-dataset"));
+
+        model.ReplayDatasetId = datasetId;
+        model.ReplaySegment = ReplaySegment.Test;
+        model.ReplayImpactDecaySeconds = 30;
+        var built = await editor.InvokeAsync(() => editor.Instance.TryBuild());
+
+        Assert.NotNull(built);
+        Assert.Equal(datasetId, built.Replay!.DatasetId);
+        Assert.Equal(ReplaySegment.Test, built.Replay.Options.Segment);
+        Assert.Equal(30, built.Replay.Options.ImpactDecaySeconds);
+        var json = JsonDocument.Parse(ScenarioJson.Serialize(built)).RootElement.GetProperty("replay");
+        Assert.Equal(datasetId, json.GetProperty("datasetId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_replay_option_out_of_range_is_named_by_its_json_field()
+    {
+        await using var ctx = NewContext();
+        var model = new ScenarioFormModel(ScenarioPresets.Demo()) { Source = MarketSource.Replay, ReplayDatasetId = Guid.NewGuid(), ReplayTrainFraction = 1.5 };
+        var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
+
+        Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
+
+        Assert.Contains("replay.options.trainFraction", editor.Find("#scenario-errors").TextContent);
+    }
+
+    [Fact]
+    public async Task Calibrated_market_needs_a_profile_and_applies_it_as_the_dataset_page_does()
+    {
+        await using var ctx = NewContext();
+        var profile = AmznProfile.Value;
+        var profileId = Guid.NewGuid();
+        var model = new ScenarioFormModel(ScenarioPresets.Demo()) { Source = MarketSource.CalibratedProfile };
+        var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model)
+            .Add(x => x.Datasets, [Dataset(Guid.NewGuid(), "AMZN day", new ProfileChoice(profileId, "AMZN day profile", profile))]));
+
+        Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
+        Assert.Contains("market.profile", editor.Find("#scenario-errors").TextContent);
+        Assert.NotNull(editor.Find("#profile-select"));
+
+        model.ApplyProfile(profileId, profile);
+        var built = await editor.InvokeAsync(() => editor.Instance.TryBuild());
+
+        Assert.NotNull(built);
+        Assert.Null(built.Replay);
+        var expected = profile.ToMarketSpec(template: ScenarioPresets.Demo().Market);
+        Assert.Equal(JsonSerializer.Serialize(expected, ScenarioJson.Options), JsonSerializer.Serialize(built.Market, ScenarioJson.Options));
+        Assert.Equal(RegimePresets.Custom, built.Market.Regime);
+        Assert.Equal(profile.Adv, model.Adv);
+    }
+
+    [Fact]
+    public async Task Without_datasets_the_builder_says_where_to_upload_or_calibrate_one()
+    {
+        await using var ctx = NewContext();
+        var replay = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, new ScenarioFormModel(ScenarioPresets.Demo()) { Source = MarketSource.Replay }));
+        var calibrated = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, new ScenarioFormModel(ScenarioPresets.Demo()) { Source = MarketSource.CalibratedProfile }));
+
+        Assert.Contains("no datasets yet", replay.Find("#no-datasets").TextContent);
+        Assert.Contains("calibrated profile yet", calibrated.Find("#no-profiles").TextContent);
+    }
+
+    [Fact]
+    public void A_stored_replay_scenario_opens_as_a_replay_and_keeps_its_options()
+    {
+        var id = Guid.NewGuid();
+        var stored = ScenarioPresets.Demo() with
+        {
+            Replay = new ReplaySpec { DatasetId = id, Options = new ReplayOptions { Segment = ReplaySegment.Train, TrainFraction = 0.6, DailyVolatility = 0.03 } },
+        };
+
+        var model = new ScenarioFormModel(stored);
+        var again = model.ToScenario();
+
+        Assert.Equal(MarketSource.Replay, model.Source);
+        Assert.Equal(id, model.ReplayDatasetId);
+        Assert.Equal(stored.Replay.Options, again.Replay!.Options);
+        model.Source = MarketSource.Synthetic;
+        Assert.Null(model.ToScenario().Replay);
+    }
+
+    private static DatasetChoice Dataset(Guid id, string name, params ProfileChoice[] profiles) =>
+        new(id, name, "AMZN", new DateTime(2012, 6, 21, 0, 0, 0, DateTimeKind.Utc), profiles);
 
     internal static BunitContext NewContext()
     {

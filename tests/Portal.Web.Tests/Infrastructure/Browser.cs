@@ -57,12 +57,17 @@ public static class Browser
     /// <summary>
     /// Chooses files in a file input and waits for <paramref name="outcome"/>. The input only reports a choice once its
     /// script has attached, which can come a moment after the circuit: the choice is repeated until the outcome shows.
+    /// Chromium raises no change event when the same files are chosen again, so a repeat first empties the input.
     /// </summary>
     public static async Task ChooseFilesAsync(this IPage page, string input, IEnumerable<string> files, string outcome, int attempts = 5)
     {
         var chosen = files.ToArray();
         for (var attempt = 1; ; attempt++)
         {
+            if (attempt > 1)
+            {
+                await page.SetInputFilesAsync(input, Array.Empty<string>());
+            }
             await page.SetInputFilesAsync(input, chosen);
             try
             {

@@ -36,7 +36,8 @@ internal static class ReportSamples
             MeanInventoryFraction: meanPath,
             InventoryP5Fraction: [.. meanPath.Select(f => Math.Max(0, f - 0.08 * f * (1 - f)))],
             InventoryP95Fraction: [.. meanPath.Select(f => Math.Min(1, f + 0.08 * f * (1 - f)))],
-            ShortfallHistogramSampleBps: sample);
+            ShortfallHistogramSampleBps: sample,
+            MeanParticipation: [.. Enumerable.Range(0, steps).Select(k => meanPath[k] - meanPath[k + 1])]);
     }
 
     public static IReadOnlyList<ReportStrategySummary> SixStrategySummaries { get; } =

@@ -142,6 +142,35 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_draws_the_participation_per_step_with_a_line_and_a_legend_entry_per_strategy()
+    {
+        using var pdf = PdfDocument.Open(SixStrategyPdf.Value);
+        var page = pdf.GetPages().Single(p => p.Text.Contains("Participation (% of step volume)", StringComparison.Ordinal));
+
+        Assert.Contains("Participation per step", Text(page));
+        foreach (var strategy in ReportSamples.SixStrategySummaries)
+        {
+            Assert.Contains(strategy.DisplayName, Text(page));
+        }
+        Assert.True(page.Paths.Count(p => p.IsStroked) >= 6, $"{page.Paths.Count(p => p.IsStroked)} stroked paths");
+    }
+
+    [Fact]
+    public void Pdf_of_a_run_without_recorded_participation_says_so_instead_of_an_empty_chart()
+    {
+        var strategies = ReportSamples.SixStrategySummaries.Select(s => new ReportStrategySummary(
+            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
+            s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+            s.RegretBps, s.MeanInventoryFraction, s.InventoryP5Fraction, s.InventoryP95Fraction, s.ShortfallHistogramSampleBps)).ToList();
+
+        var bytes = Render(ReportSamples.SixStrategies(strategies: strategies));
+        using var pdf = PdfDocument.Open(bytes);
+
+        Assert.Contains("Participation per step was not recorded for this run.", DocumentText(bytes));
+        Assert.DoesNotContain(pdf.GetPages(), p => p.Text.Contains("Participation (% of step volume)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Pdf_without_strategies_or_parameters_still_reads_and_says_so()
     {
         var bytes = Render(ReportSamples.SixStrategies(parameters: [], strategies: [], withOptimum: false));

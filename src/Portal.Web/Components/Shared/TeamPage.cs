@@ -13,8 +13,17 @@ public abstract class TeamPage : ComponentBase
     [Inject]
     private TeamAccessResolver Resolver { get; set; } = default!;
 
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
     /// <summary>The caller's team and role; null when the user belongs to no team.</summary>
     protected TeamAccess? Access { get; private set; }
+
+    /// <summary>True once the page has found that what it was asked for is not one of the team's (or does not exist).</summary>
+    protected bool IsNotFound { get; private set; }
+
+    /// <summary>Pages about one item named in the URL: a caller without a team gets "not found" like any stranger.</summary>
+    protected virtual bool ShowsOneItem => false;
 
     protected override async Task OnInitializedAsync()
     {
@@ -27,7 +36,21 @@ public abstract class TeamPage : ComponentBase
         {
             await OnTeamInitializedAsync(Access);
         }
+        else if (ShowsOneItem)
+        {
+            RespondNotFound();
+        }
     }
 
     protected virtual Task OnTeamInitializedAsync(TeamAccess access) => Task.CompletedTask;
+
+    /// <summary>
+    /// The item is not the team's or does not exist: the server render answers 404 with the not-found page, the same
+    /// status as the API, so neither the status nor the page tells another team's ids from ids that do not exist.
+    /// </summary>
+    protected void RespondNotFound()
+    {
+        IsNotFound = true;
+        Navigation.NotFound();
+    }
 }

@@ -119,6 +119,22 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             .ToList();
     }
 
+    /// <summary>
+    /// The strategies of <paramref name="run"/> in every regime the team has run with the same order-size and horizon
+    /// buckets: the run's scenario family and its neighbours across regimes, pooled exactly as the leaderboard pools them.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaderboardRow>> AcrossRegimesAsync(TeamAccess access, Run run, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.TeamId != access.TeamId)
+        {
+            return [];
+        }
+        var strategies = run.Strategies.Select(s => s.StrategyId).ToHashSet(StringComparer.Ordinal);
+        var rows = await ComputeAsync(access, new LeaderboardFilter(Size: run.SizeBucket, Horizon: run.HorizonBucket), ct: ct);
+        return rows.Where(r => strategies.Contains(r.StrategyId)).ToList();
+    }
+
     /// <summary>One page of <see cref="ComputeAsync"/>, with links to the latest runs behind each row.</summary>
     /// <param name="page">Zero-based page number.</param>
     /// <param name="pageSize">Rows per page, 1 to 500.</param>

@@ -67,6 +67,37 @@ internal static class ReportCharts
         Render(plot, canvas, area);
     }
 
+    /// <summary>Mean participation rate (% of the step's market volume) per decision step, one line per strategy.</summary>
+    public static void DrawParticipation(SKCanvas canvas, SKRect area, IReadOnlyList<ReportStrategySummary> strategies)
+    {
+        using var plot = NewPlot();
+        plot.XLabel("Decision step", AxisLabelSize);
+        plot.YLabel("Participation (% of step volume)", AxisLabelSize);
+        var maxStep = 1;
+        var peak = 1.0;
+        for (var i = 0; i < strategies.Count; i++)
+        {
+            var s = strategies[i];
+            if (s.MeanParticipation.Count == 0)
+            {
+                continue;
+            }
+
+            var steps = Enumerable.Range(0, s.MeanParticipation.Count).Select(x => (double)x).ToArray();
+            var values = Percent(s.MeanParticipation);
+            maxStep = Math.Max(maxStep, steps.Length - 1);
+            peak = Math.Max(peak, values.Where(double.IsFinite).DefaultIfEmpty(0).Max());
+            var line = plot.Add.ScatterLine(steps, values, StrategyColor(i));
+            line.LineWidth = 1.6f;
+            line.LinePattern = StrategyPattern(i);
+            line.MarkerSize = 0;
+        }
+
+        plot.HideLegend();
+        plot.Axes.SetLimits(0, maxStep, 0, peak * 1.05);
+        Render(plot, canvas, area);
+    }
+
     /// <summary>
     /// The bins every strategy's histogram shares, so strategies compare bar for bar: they span the 0.1st to 99.9th
     /// percentile of all strategies' samples pooled, and the rare episodes beyond fall into the end bins (one

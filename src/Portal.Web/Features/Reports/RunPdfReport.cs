@@ -179,6 +179,29 @@ public sealed class RunPdfReport
         {
             flow.Paragraph("No episode shortfalls were recorded.", PageFlow.Muted);
         }
+
+        const float participationHeight = 220;
+        const string participationIntro =
+            "Child order as a share of the step's market volume, averaged over episodes; the last step includes any quantity force-traded at the horizon.";
+        LegendItem[] participationLegend =
+        [
+            .. strategies
+                .Select((s, i) => (s, i))
+                .Where(x => x.s.MeanParticipation.Count > 0)
+                .Select(x => new LegendItem(x.s.DisplayName, ReportCharts.StrategyColor(x.i), ReportCharts.StrategyPattern(x.i))),
+        ];
+        flow.Heading("Participation per step",
+            keepWithNext: flow.ParagraphHeight(participationIntro) + 4 + participationHeight + flow.LegendHeight(participationLegend));
+        flow.Paragraph(participationIntro, PageFlow.Muted);
+        flow.Space(4);
+        if (participationLegend.Length > 0)
+        {
+            flow.Chart(participationHeight, (canvas, area) => ReportCharts.DrawParticipation(canvas, area, strategies), participationLegend);
+        }
+        else
+        {
+            flow.Paragraph("Participation per step was not recorded for this run.", PageFlow.Muted);
+        }
     }
 
     private static void WriteDocument(RunReport report, IReadOnlyList<SKPicture> pages, Stream destination)

@@ -110,13 +110,15 @@ public sealed record ReportParameter(string Name, string Value)
 /// <param name="InventoryP5Fraction">5th percentile of the remaining fraction at each decision step.</param>
 /// <param name="InventoryP95Fraction">95th percentile of the remaining fraction at each decision step.</param>
 /// <param name="ShortfallHistogramSampleBps">A sample of episode shortfalls for the cost distribution chart.</param>
+/// <param name="MeanParticipation">Mean participation rate (child order / market volume of the step) at each decision step; empty when not recorded.</param>
 public sealed record ReportStrategySummary(
     string StrategyId, string DisplayName, int Episodes,
     double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps, double P5Bps, double P50Bps, double P95Bps,
     double Cvar95Bps, double CostSharpe, double Completion, double MeanShortfallCurrency,
     double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps,
     IReadOnlyList<double> MeanInventoryFraction, IReadOnlyList<double> InventoryP5Fraction, IReadOnlyList<double> InventoryP95Fraction,
-    IReadOnlyList<double> ShortfallHistogramSampleBps)
+    IReadOnlyList<double> ShortfallHistogramSampleBps,
+    IReadOnlyList<double>? MeanParticipation = null)
 {
     /// <summary>Stable identifier of the strategy; not blank.</summary>
     public string StrategyId { get; } = ReportGuard.NotBlank(StrategyId, nameof(StrategyId));
@@ -156,6 +158,9 @@ public sealed record ReportStrategySummary(
     /// <summary>A sample of episode shortfalls for the cost distribution chart.</summary>
     public IReadOnlyList<double> ShortfallHistogramSampleBps { get; } =
         ReportGuard.NotNull(ShortfallHistogramSampleBps, nameof(ShortfallHistogramSampleBps));
+
+    /// <summary>Mean participation rate at each decision step; empty when the run did not record it.</summary>
+    public IReadOnlyList<double> MeanParticipation { get; } = MeanParticipation ?? [];
 }
 
 /// <summary>One episode of one strategy, as the per-episode CSV writes it. Costs in basis points of the arrival value unless named otherwise.</summary>

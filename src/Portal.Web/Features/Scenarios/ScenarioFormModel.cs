@@ -1,7 +1,20 @@
 using Portal.Domain.Backtesting;
+using Portal.Domain.Calibration;
+using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Web.Features.Scenarios;
+
+/// <summary>Where a scenario's market comes from.</summary>
+public enum MarketSource
+{
+    /// <summary>The simulator with the parameters of the form (a regime preset or custom values).</summary>
+    Synthetic = 0,
+    /// <summary>The simulator with parameters calibrated from one of the team's datasets (a market profile).</summary>
+    CalibratedProfile = 1,
+    /// <summary>The recorded order book of one of the team's datasets, replayed.</summary>
+    Replay = 2,
+}
 
 /// <summary>
 /// The scenario builder's editable fields. It edits a copy of a full <see cref="Scenario"/>, so fields the form does not
@@ -10,10 +23,21 @@ namespace Portal.Web.Features.Scenarios;
 public sealed class ScenarioFormModel
 {
     private readonly Scenario _original;
+    private MarketSpec _market;
 
     public ScenarioFormModel(Scenario scenario)
     {
         _original = scenario;
+        _market = scenario.Market;
+        Source = scenario.Replay is null ? MarketSource.Synthetic : MarketSource.Replay;
+        ReplayDatasetId = scenario.Replay?.DatasetId;
+        var replay = scenario.Replay?.Options ?? new ReplayOptions { Segment = ReplaySegment.Test };
+        ReplaySegment = replay.Segment;
+        ReplayTrainFraction = replay.TrainFraction;
+        ReplayTransientImpactFactor = replay.TransientImpactFactor;
+        ReplayImpactDecaySeconds = replay.ImpactDecaySeconds;
+        ReplaySessionSeconds = replay.SessionSeconds;
+        ReplayAdv = replay.Adv;
         Name = scenario.Name;
         Side = scenario.Order.Side;
         SizePctAdv = scenario.Order.SizePctAdv;
@@ -57,19 +81,73 @@ public sealed class ScenarioFormModel
     public long Seed { get; set; }
     public HashSet<string> Strategies { get; set; }
 
+    /// <summary>Where the market comes from; the fields below apply to the calibrated and replay choices.</summary>
+    public MarketSource Source { get; set; }
+
+    /// <summary>The market profile applied by <see cref="ApplyProfile"/> (calibrated choice).</summary>
+    public Guid? ProfileId { get; private set; }
+
+    /// <summary>The team dataset to replay (replay choice).</summary>
+    public Guid? ReplayDatasetId { get; set; }
+    public ReplaySegment ReplaySegment { get; set; }
+    public double ReplayTrainFraction { get; set; }
+    public double ReplayTransientImpactFactor { get; set; }
+    public double ReplayImpactDecaySeconds { get; set; }
+    public double ReplaySessionSeconds { get; set; }
+    public double? ReplayAdv { get; set; }
+
+    /// <summary>
+    /// Sets the market to the one calibrated in <paramref name="profile"/>, the same mapping as the dataset page's
+    /// "new scenario from this profile" (<see cref="ProfileToScenario.ToMarketSpec"/>, with the current market supplying
+    /// what calibration does not estimate), and refreshes the market fields of the form from it.
+    /// </summary>
+    public void ApplyProfile(Guid profileId, MarketProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        _market = profile.ToMarketSpec(template: CurrentMarket());
+        ProfileId = profileId;
+        ArrivalPrice = _market.ArrivalPrice;
+        Adv = _market.Adv;
+        DailyVolatilityPct = _market.DailyVolatility * 100;
+        Regime = _market.Regime;
+        ImpactModel = _market.Impact.Model;
+        Eta = _market.Impact.Eta;
+        Gamma = _market.Impact.Gamma;
+        Epsilon = _market.Impact.Epsilon;
+        SpreadBps = _market.Spread.MeanBps;
+    }
+
+    private MarketSpec CurrentMarket() => _market with
+    {
+        ArrivalPrice = ArrivalPrice,
+        Adv = Adv,
+        DailyVolatility = DailyVolatilityPct / 100,
+        Regime = Regime,
+        Impact = _market.Impact with { Model = ImpactModel, Eta = Eta, Gamma = Gamma, Epsilon = Epsilon },
+        Spread = _market.Spread with { MeanBps = SpreadBps },
+    };
+
+    private ReplaySpec? Replay() => Source != MarketSource.Replay ? null : new ReplaySpec
+    {
+        DatasetId = ReplayDatasetId ?? Guid.Empty,
+        Options = new ReplayOptions
+        {
+            Segment = ReplaySegment,
+            TrainFraction = ReplayTrainFraction,
+            TransientImpactFactor = ReplayTransientImpactFactor,
+            ImpactDecaySeconds = ReplayImpactDecaySeconds,
+            SessionSeconds = ReplaySessionSeconds,
+            Adv = ReplayAdv,
+            DailyVolatility = _original.Replay?.Options.DailyVolatility,
+        },
+    };
+
     public Scenario ToScenario() => _original with
     {
         Name = Name,
         Order = _original.Order with { Side = Side, SizePctAdv = SizePctAdv, HorizonMinutes = HorizonMinutes, Steps = Steps },
-        Market = _original.Market with
-        {
-            ArrivalPrice = ArrivalPrice,
-            Adv = Adv,
-            DailyVolatility = DailyVolatilityPct / 100,
-            Regime = Regime,
-            Impact = _original.Market.Impact with { Model = ImpactModel, Eta = Eta, Gamma = Gamma, Epsilon = Epsilon },
-            Spread = _original.Market.Spread with { MeanBps = SpreadBps },
-        },
+        Market = CurrentMarket(),
+        Replay = Replay(),
         Costs = _original.Costs with { FeeBps = FeeBps },
         Constraints = _original.Constraints with { MaxParticipationPct = MaxParticipationPct },
         StrategySettings = _original.StrategySettings with { RiskAversion = RiskAversion },
@@ -84,6 +162,20 @@ public sealed class ScenarioFormModel
         return index < 0 ? int.MaxValue : index;
     }
 
-    /// <summary>Every problem, keyed by the scenario's JSON field (e.g. <c>order.steps</c>).</summary>
-    public IReadOnlyList<ValidationError> Validate() => ToScenario().Validate();
+    /// <summary>Every problem, keyed by the scenario's JSON field (e.g. <c>order.steps</c>); the choice of a calibrated
+    /// profile, which is not part of the scenario JSON, is named <c>market.profile</c>.</summary>
+    public IReadOnlyList<ValidationError> Validate()
+    {
+        var errors = ToScenario().Validate().ToList();
+        if (Source == MarketSource.Replay && ReplayDatasetId is null)
+        {
+            errors.RemoveAll(e => e.Field == "replay.datasetId");
+            errors.Insert(0, new ValidationError("replay.datasetId", "choose one of the team's datasets to replay"));
+        }
+        if (Source == MarketSource.CalibratedProfile && ProfileId is null)
+        {
+            errors.Insert(0, new ValidationError("market.profile", "choose a calibrated market profile of one of the team's datasets"));
+        }
+        return errors;
+    }
 }
