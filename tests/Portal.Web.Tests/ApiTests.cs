@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Portal.Web.Tests.Components;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Tests.Teams;
 
 namespace Portal.Web.Tests;
 
@@ -39,6 +41,46 @@ public sealed class ApiTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("order.horizonMinutes", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_scenario_or_run_replaying_another_team_dataset_is_refused_naming_the_field_and_nothing_is_stored()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var teamA = await server.DemoTeamIdAsync();
+        var teamB = await server.CreateTeamAsync("Bravo desk");
+        var foreignDataset = Guid.NewGuid();
+        await using (var db = await server.Db())
+        {
+            db.Datasets.Add(new Portal.Data.Entities.Dataset
+            {
+                Id = foreignDataset, TeamId = teamB, Name = "Bravo data", Format = "lobster", Instrument = "AMZN",
+                ContentHash = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), CreatedBy = "bravo@example.com",
+            });
+            await db.SaveChangesAsync();
+        }
+        int scenariosBefore, runsBefore;
+        await using (var db = await server.Db())
+        {
+            scenariosBefore = db.Scenarios.Count(s => s.TeamId == teamA);
+            runsBefore = db.Runs.Count(r => r.TeamId == teamA);
+        }
+        using var client = await server.SignedInClientAsync();
+        var scenario = JsonDocument.Parse(Portal.Domain.Scenarios.ScenarioJson.Serialize(
+            Portal.Domain.Scenarios.ScenarioPresets.Demo() with { Replay = new Portal.Domain.Scenarios.ReplaySpec { DatasetId = foreignDataset } })).RootElement;
+
+        var created = await client.PostAsJsonAsync("/api/scenarios", scenario);
+        var submitted = await client.PostAsJsonAsync("/api/runs", new { scenario });
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.Contains("replay.datasetId", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, submitted.StatusCode);
+        Assert.Contains("replay.datasetId", await submitted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = await server.Db())
+        {
+            Assert.Equal(scenariosBefore, db.Scenarios.Count(s => s.TeamId == teamA));
+            Assert.Equal(runsBefore, db.Runs.Count(r => r.TeamId == teamA));
+        }
     }
 
     [Fact]

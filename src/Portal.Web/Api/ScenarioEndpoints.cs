@@ -32,23 +32,20 @@ public static class ScenarioEndpoints
             return s is null ? Results.NotFound() : Results.Text(s.Json, "application/json");
         }).WithName("GetScenarioJson");
 
-        api.MapPost("/", async (JsonElement body, ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        api.MapPost("/", async (JsonElement body, ClaimsPrincipal user, TeamAccessResolver teams, Features.Scenarios.ScenarioLibrary library, CancellationToken ct) =>
         {
             if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
             if (!access.CanRun) return Results.Problem("Viewers cannot create scenarios.", statusCode: StatusCodes.Status403Forbidden);
-            Scenario scenario;
+            ScenarioEntity entity;
             try
             {
-                scenario = ScenarioJson.Parse(body.GetRawText());
+                // Same path as the browser import: validation naming each JSON field, and a replay must be of a team dataset.
+                entity = await library.ImportAsync(access, body.GetRawText(), ct);
             }
             catch (ScenarioValidationException e)
             {
                 return Results.ValidationProblem(e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()));
             }
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var entity = new ScenarioEntity { TeamId = access.TeamId, Name = scenario.Name, Json = ScenarioJson.Serialize(scenario), CreatedBy = access.UserName };
-            db.Scenarios.Add(entity);
-            await db.SaveChangesAsync(ct);
             return Results.Created($"/api/scenarios/{entity.Id}/json", new ScenarioSummary(entity.Id, entity.Name, entity.CreatedBy, entity.UpdatedUtc));
         }).WithName("CreateScenario");
     }

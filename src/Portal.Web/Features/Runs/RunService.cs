@@ -46,6 +46,10 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         {
             throw new ScenarioValidationException(errors);
         }
+        if (scenario.Replay is { } replay && !await db.Datasets.AnyAsync(d => d.Id == replay.DatasetId && d.TeamId == access.TeamId, ct))
+        {
+            throw new ScenarioValidationException("replay.datasetId", $"is {replay.DatasetId}, which is not one of this team's datasets");
+        }
 
         var run = new Run
         {
