@@ -116,3 +116,15 @@ public sealed class CurriculumTests
         return stream;
     }
 }
+
+/// <summary>The regret target the training summary counts seeds against.</summary>
+public sealed class RegretTargetTests
+{
+    [Fact]
+    public void Almgren_chriss_optima_allow_one_percent_or_half_a_bp_and_the_obizhaeva_wang_optimum_two_percent()
+    {
+        Assert.Equal((0.01, 0.5), AgentTrainer.RegretTargetShare(MarketSource.For(TestMarkets.Desk())));
+        Assert.Equal((0.01, 0.5), AgentTrainer.RegretTargetShare(MarketSource.For(ScenarioPresets.Demo(), 1e-6)));
+        Assert.Equal((0.02, 0.0), AgentTrainer.RegretTargetShare(MarketSource.For(ScenarioPresets.ObizhaevaWang(), 0)));
+    }
+}

@@ -139,7 +139,8 @@ public sealed record TrainedAgent(AgentArtifact Artifact, AgentEvaluation Evalua
 /// <param name="MeanRegretBps">Mean over seeds of the paired regret against the optimum (null without one).</param>
 /// <param name="StdRegretBps">Standard deviation of that regret across seeds.</param>
 /// <param name="WorstRegretBps">Largest regret over seeds.</param>
-/// <param name="TargetBps">Regret target: max(0.5 bps, 1% of the optimum's objective).</param>
+/// <param name="TargetBps">Regret target: max(0.5 bps, 1% of the optimum's objective) for an Almgren–Chriss optimum, 2% of it for
+/// another known optimum (the discrete Obizhaeva–Wang one).</param>
 /// <param name="SeedsWithinTarget">Seeds whose regret is at most <paramref name="TargetBps"/>.</param>
 /// <param name="StdVsTwapBps">Standard deviation across seeds of the paired difference to TWAP.</param>
 /// <param name="MeanVsTwapBps">Mean over seeds of the paired difference to TWAP.</param>
@@ -206,7 +207,7 @@ public static class AgentTrainer
             }
         }
 
-        return new TrainedAgentSet(request, agents, Summarise(agents, optimumRun is null ? null : optimumReference));
+        return new TrainedAgentSet(request, agents, Summarise(agents, optimumRun is null ? null : optimumReference, RegretTargetShare(market)));
     }
 
     /// <summary>Trains a single agent for one seed; the caller owns the returned agent.</summary>
@@ -273,7 +274,19 @@ public static class AgentTrainer
         return train(env, hyper, session);
     }
 
-    private static TrainingSummary Summarise(IReadOnlyList<TrainedAgent> agents, double? optimumObjective)
+    /// <summary>
+    /// The regret target as a share of the optimum's objective: 1% (with a 0.5 bps floor) where the optimum is the
+    /// Almgren–Chriss closed form, 2% for another known optimum (the discrete Obizhaeva–Wang optimum).
+    /// </summary>
+    public static (double Share, double FloorBps) RegretTargetShare(MarketSource market)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        bool almgrenChriss = market.AlmgrenChriss is not null
+            || market.Scenario?.Market.Impact.Model == Portal.Domain.Scenarios.ImpactModels.AlmgrenChriss;
+        return almgrenChriss ? (0.01, 0.5) : (0.02, 0);
+    }
+
+    private static TrainingSummary Summarise(IReadOnlyList<TrainedAgent> agents, double? optimumObjective, (double Share, double FloorBps) rule)
     {
         var vsTwap = agents.Select(a => a.Evaluation.VsTwap.MeanBps).ToArray();
         var (twapMean, twapStd) = MeanStd(vsTwap);
@@ -286,7 +299,7 @@ public static class AgentTrainer
             meanRegret = m;
             stdRegret = s;
             worst = regrets.Max();
-            target = Math.Max(0.5, 0.01 * Math.Abs(opt));
+            target = Math.Max(rule.FloorBps, rule.Share * Math.Abs(opt));
             within = regrets.Count(r => r <= target);
         }
 
