@@ -730,6 +730,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("CurriculumStages")
+                        .HasColumnType("integer");
+
                     b.Property<long>("EnvironmentSteps")
                         .HasColumnType("bigint");
 

@@ -721,6 +721,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CurriculumStages")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("EnvironmentSteps")
                         .HasColumnType("INTEGER");
 

@@ -25,6 +25,8 @@ public sealed class TrainedAgentEntity
     /// <summary>Training seeds, comma separated.</summary>
     public required string Seeds { get; set; }
     public long EnvironmentSteps { get; set; }
+    /// <summary>Easier versions of the scenario trained on first (smaller order, lower volatility); 0 = no curriculum.</summary>
+    public int CurriculumStages { get; set; }
     public TrainingStatus Status { get; set; }
     public double Progress { get; set; }
     public double? RecentMeanShortfallBps { get; set; }

@@ -60,15 +60,17 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
                 }
             }
 
+            var market = recorded is null ? MarketSource.For(scenario) : MarketSource.For(scenario, recorded);
             request = new TrainRequest
             {
                 Algorithm = agent.Algorithm,
-                Market = recorded is null ? MarketSource.For(scenario) : MarketSource.For(scenario, recorded),
+                Market = market,
                 Seeds = agent.Seeds.Split(',').Select(long.Parse).ToArray(),
                 EnvironmentSteps = agent.EnvironmentSteps,
                 EvaluationEpisodes = EvaluationEpisodes,
                 EvaluationSeed = EvaluationSeed,
                 TorchThreads = Math.Max(1, Environment.ProcessorCount),
+                Curriculum = agent.CurriculumStages > 0 ? Curriculum.EasyToHard(market, agent.CurriculumStages) : [],
             }.Validated();
         }
         catch (ArgumentException e)

@@ -92,4 +92,26 @@ public sealed class AgentApiTests
         Assert.Equal("Failed", finished.GetProperty("status").GetString());
         Assert.Contains(missing, finished.GetProperty("failureReason").GetString());
     }
+
+    [Fact]
+    public async Task An_agent_trained_with_a_curriculum_runs_every_stage_and_a_bad_stage_count_is_refused()
+    {
+        await using var server = await PortalServer.StartAsync();
+        using var client = await server.SignedInClientAsync();
+        var scenario = ScenarioPresets.Demo() with { Name = "curriculum world", Order = ScenarioPresets.Demo().Order with { Steps = 6 } };
+        var json = JsonDocument.Parse(ScenarioJson.Serialize(scenario)).RootElement;
+
+        var bad = await client.PostAsJsonAsync("/api/agents", new { scenario = json, algorithm = "qlearning", seeds = 1, environmentSteps = 3000, curriculumStages = 9 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("curriculumStages", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var response = await client.PostAsJsonAsync("/api/agents", new { scenario = json, algorithm = "qlearning", seeds = 1, environmentSteps = 6000, curriculumStages = 2 });
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var agentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var agent = await Polling.UntilAsync(client, $"/api/agents/{agentId}", a => a.GetProperty("status").GetString() is "Succeeded" or "Failed");
+        Assert.True(agent.GetProperty("status").GetString() == "Succeeded", agent.ToString());
+        Assert.Equal(2, agent.GetProperty("curriculumStages").GetInt32());
+        var stages = agent.GetProperty("seedResults")[0].GetProperty("learningCurve").EnumerateArray().Select(p => p.GetProperty("stage").GetInt32()).ToList();
+        Assert.Equal([0, 1, 2], stages.Distinct().ToList());
+    }
 }

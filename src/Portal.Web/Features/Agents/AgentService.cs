@@ -10,13 +10,15 @@ using Portal.Web.Auth;
 namespace Portal.Web.Features.Agents;
 
 /// <summary>What a training request asks for: a saved scenario or an inline one, the algorithm, seeds and budget.</summary>
-public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null);
+/// <param name="CurriculumStages">Easier versions of the scenario (smaller order, lower volatility) trained on first, for half the budget; 0 = none.</param>
+public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0);
 
 /// <summary>Starts trainings for the caller's team and lists its trained agents (pages and API).</summary>
 public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
 {
     public const int MaxSeeds = 10;
     public const long MaxEnvironmentSteps = 5_000_000;
+    public const int MaxCurriculumStages = 5;
 
     /// <exception cref="ArgumentException">Unknown algorithm, seeds or steps out of range, or an invalid scenario; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -38,6 +40,10 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
         {
             throw new ArgumentOutOfRangeException(nameof(request.EnvironmentSteps), request.EnvironmentSteps, $"environmentSteps must be in [100, {MaxEnvironmentSteps:N0}].");
         }
+        if (request.CurriculumStages is < 0 or > MaxCurriculumStages)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request.CurriculumStages), request.CurriculumStages, $"curriculumStages must be in [0, {MaxCurriculumStages}].");
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         Scenario scenario;
         if (request.ScenarioId is { } id)
@@ -57,6 +63,10 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             // A replay scenario trains on the dataset's training segment; it must be one this team can read.
             throw new ArgumentException($"Dataset {replay.DatasetId} (replay.datasetId) is not one of this team's datasets.", nameof(request.Scenario));
         }
+        if (scenario.Replay is not null && request.CurriculumStages > 0)
+        {
+            throw new ArgumentException("curriculumStages: a replayed dataset has no easier version; train without a curriculum.", nameof(request.CurriculumStages));
+        }
         var agent = new TrainedAgentEntity
         {
             TeamId = access.TeamId,
@@ -66,6 +76,7 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             ScenarioJson = ScenarioJson.Serialize(scenario),
             Seeds = string.Join(',', Enumerable.Range(1, request.Seeds)),
             EnvironmentSteps = request.EnvironmentSteps,
+            CurriculumStages = request.CurriculumStages,
             Status = TrainingStatus.Queued,
             CreatedBy = access.UserName,
         };
