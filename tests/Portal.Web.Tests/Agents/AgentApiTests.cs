@@ -52,11 +52,7 @@ public sealed class AgentApiTests
         await page.ScriptAsync("agent-run-page", async step =>
         {
             step("sign in");
-            await page.GotoAsync("/login");
-            await page.FillAsync("#email", PortalServer.DemoEmail);
-            await page.FillAsync("#password", PortalServer.DemoPassword);
-            await page.ClickAsync("#sign-in");
-            await page.WaitForInteractiveAsync();
+            await page.SignInAsDemoAsync();
 
             step("the run page shows the agent's curves");
             await page.GotoAsync($"/runs/{runId}");

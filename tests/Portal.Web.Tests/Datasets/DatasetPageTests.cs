@@ -17,11 +17,7 @@ public sealed class DatasetPageTests
         await page.ScriptAsync("datasets", async step =>
         {
             step("sign in");
-            await page.GotoAsync("/login");
-            await page.FillAsync("#email", PortalServer.DemoEmail);
-            await page.FillAsync("#password", PortalServer.DemoPassword);
-            await page.ClickAsync("#sign-in");
-            await page.WaitForInteractiveAsync();
+            await page.SignInAsDemoAsync();
 
             step("a file with a bad row is rejected with its row and column");
             var bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}_trades.csv");

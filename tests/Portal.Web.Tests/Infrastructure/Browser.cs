@@ -81,6 +81,16 @@ public static class Browser
         }
     }
 
+    /// <summary>Signs in as the seeded demo analyst through the login form and waits for the circuit.</summary>
+    public static async Task SignInAsDemoAsync(this IPage page)
+    {
+        await page.GotoAsync("/login");
+        await page.FillAsync("#email", PortalServer.DemoEmail);
+        await page.FillAsync("#password", PortalServer.DemoPassword);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForInteractiveAsync();
+    }
+
     /// <summary>Waits until the Blazor circuit is attached (a click before that is lost).</summary>
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#interactive-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });

@@ -32,11 +32,7 @@ public sealed class ScenarioImportTests
         await page.ScriptAsync("scenario-import", async step =>
         {
             step("sign in");
-            await page.GotoAsync("/login");
-            await page.FillAsync("#email", PortalServer.DemoEmail);
-            await page.FillAsync("#password", PortalServer.DemoPassword);
-            await page.ClickAsync("#sign-in");
-            await page.WaitForInteractiveAsync();
+            await page.SignInAsDemoAsync();
 
             step("export the scenario's JSON with its JSON button");
             await page.GotoAsync($"/scenarios/{demoId}");
