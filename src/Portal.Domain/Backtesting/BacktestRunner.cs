@@ -25,7 +25,7 @@ public static class BacktestRunner
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new BacktestOptions();
         var model = new MarketModel(scenario);
-        var strategies = ResolveStrategies(scenario, options);
+        var strategies = StrategyCatalog.Resolve(scenario, options.ExtraStrategies);
         int strategyCount = strategies.Count;
         int steps = model.Steps;
         int episodes = scenario.Episodes;
@@ -122,27 +122,6 @@ public static class BacktestRunner
             OptimumExpectedCostBps = optimumBps,
             OptimumExpectedCostCurrency = optimum?.ExpectedCost,
         };
-    }
-
-    private static List<IExecutionStrategy> ResolveStrategies(Scenario scenario, BacktestOptions options)
-    {
-        var extras = options.ExtraStrategies ?? [];
-        var list = new List<IExecutionStrategy>();
-        foreach (string id in scenario.Strategies)
-        {
-            var extra = extras.FirstOrDefault(x => x.Id == id);
-            if (extra is not null) list.Add(extra);
-            else if (StrategyCatalog.IsBaseline(id)) list.Add(StrategyCatalog.Create(id, scenario));
-            else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
-        }
-
-        foreach (var extra in extras)
-        {
-            if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
-        }
-
-        if (!list.Any(x => x.Id == "twap")) list.Add(StrategyCatalog.Create("twap", scenario));
-        return list;
     }
 
     /// <summary>Per-thread buffers: one market batch shared by one execution book per strategy.</summary>

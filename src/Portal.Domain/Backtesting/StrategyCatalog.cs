@@ -21,6 +21,41 @@ public static class StrategyCatalog
         ("random", "Random", "Trades a uniform random fraction of the remainder at each step."),
     ];
 
+    /// <summary>Baselines every run compares whatever the scenario lists: TWAP (the passive reference of every paired
+    /// difference) and Random (the floor a strategy worth anything must clear).</summary>
+    public static IReadOnlyList<string> AlwaysCompared { get; } = ["twap", "random"];
+
+    /// <summary>
+    /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
+    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is neither a baseline nor an extra strategy; the message names it.</exception>
+    public static List<IExecutionStrategy> Resolve(Scenario scenario, IReadOnlyList<IExecutionStrategy>? extras)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        extras ??= [];
+        var list = new List<IExecutionStrategy>();
+        foreach (string id in scenario.Strategies)
+        {
+            var extra = extras.FirstOrDefault(x => x.Id == id);
+            if (extra is not null) list.Add(extra);
+            else if (IsBaseline(id)) list.Add(Create(id, scenario));
+            else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
+        }
+
+        foreach (var extra in extras)
+        {
+            if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
+        }
+
+        foreach (string id in AlwaysCompared)
+        {
+            if (!list.Any(x => x.Id == id)) list.Add(Create(id, scenario));
+        }
+
+        return list;
+    }
+
     /// <summary>True when <paramref name="id"/> is a baseline id.</summary>
     public static bool IsBaseline(string id) => Baselines.Any(b => b.Id == id);
 

@@ -104,7 +104,7 @@ public static class ReplayRunner
             throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
                 $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
-        var strategies = ResolveStrategies(scenario, backtest);
+        var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies);
         var market = new RecordedMarket(dataset, options);
         var plan = market.Plan(scenario);
         var quantity = plan.Quantity;
@@ -268,19 +268,4 @@ public static class ReplayRunner
         return (mean, p5, p95);
     }
 
-    private static List<IExecutionStrategy> ResolveStrategies(Scenario scenario, BacktestOptions options)
-    {
-        var extras = options.ExtraStrategies ?? [];
-        var list = new List<IExecutionStrategy>();
-        foreach (var id in scenario.Strategies)
-        {
-            var extra = extras.FirstOrDefault(x => x.Id == id);
-            if (extra is not null) list.Add(extra);
-            else if (StrategyCatalog.IsBaseline(id)) list.Add(StrategyCatalog.Create(id, scenario));
-            else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
-        }
-        foreach (var extra in extras) if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
-        if (!list.Any(x => x.Id == "twap")) list.Add(StrategyCatalog.Create("twap", scenario));
-        return list;
-    }
 }

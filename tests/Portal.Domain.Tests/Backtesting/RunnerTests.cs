@@ -26,6 +26,20 @@ public class RunnerTests
     }
 
     [Fact]
+    public void Twap_and_random_are_always_compared_after_the_scenario_strategies()
+    {
+        var s = ScenarioPresets.Demo() with { Episodes = 300, Strategies = ["immediate"] };
+        var result = BacktestRunner.Run(s);
+        Assert.Equal(["immediate", "twap", "random"], result.Strategies.Select(r => r.StrategyId));
+        var random = result.Strategies.Single(r => r.StrategyId == "random");
+        Assert.True(random.Summary.MeanBps > result.Strategies.Single(r => r.StrategyId == "twap").Summary.MeanBps,
+            "on the demo market a random schedule costs more than TWAP");
+
+        var listed = BacktestRunner.Run(s with { Strategies = ["random", "vwap"] });
+        Assert.Equal(["random", "vwap", "twap"], listed.Strategies.Select(r => r.StrategyId));
+    }
+
+    [Fact]
     public void Different_seeds_give_different_paths_and_same_seed_the_same()
     {
         var s = ScenarioPresets.Demo() with { Episodes = 200 };
