@@ -57,8 +57,8 @@ public sealed class EndToEndTests
             Assert.Matches("/runs/[0-9a-f-]{36}$", page.Url);
             await page.Locator("#run-status[data-status=Succeeded]").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
 
-            step("the results table and chart show TWAP and Almgren–Chriss");
-            Assert.Equal(2, await page.Locator("#results-table tbody tr").CountAsync());
+            step("the results table and chart show TWAP and Almgren–Chriss, and Random as every run's floor");
+            Assert.Equal(3, await page.Locator("#results-table tbody tr").CountAsync());
             var twapMean = double.Parse(await page.Locator("#results-table tr[data-strategy=twap] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
             var acMean = double.Parse(await page.Locator("#results-table tr[data-strategy=ac] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
             Assert.True(twapMean > 0, $"TWAP mean shortfall {twapMean} should be a positive cost");
@@ -76,9 +76,10 @@ public sealed class EndToEndTests
             step("the episodes CSV has one row per strategy and episode");
             var csv = await DownloadTextAsync(page, "#download-episodes");
             var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(1 + 2 * 2000, lines.Length);
+            Assert.Equal(1 + 3 * 2000, lines.Length);
             Assert.Equal(2000, lines.Count(l => l.StartsWith("twap,", StringComparison.Ordinal)));
             Assert.Equal(2000, lines.Count(l => l.StartsWith("ac,", StringComparison.Ordinal)));
+            Assert.Equal(2000, lines.Count(l => l.StartsWith("random,", StringComparison.Ordinal)));
 
             step("the PDF report carries the scenario and both strategies");
             var pdf = await DownloadAsync(page, "#download-pdf");

@@ -120,7 +120,8 @@ public sealed class LeaderboardTests
 
         var rows = board.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(board.GetProperty("total").GetInt32(), rows.Count);
-        Assert.Equal(scenario.Strategies.Order(), rows.Select(r => r.GetProperty("strategyId").GetString()).Order());
+        // The scenario's strategies plus the baselines every run compares (TWAP, Random).
+        Assert.Equal(scenario.Strategies.Union(Portal.Domain.Backtesting.StrategyCatalog.AlwaysCompared).Order(), rows.Select(r => r.GetProperty("strategyId").GetString()).Order());
         Assert.All(rows, r =>
         {
             Assert.Equal(scenario.Market.Regime, r.GetProperty("regime").GetString());
