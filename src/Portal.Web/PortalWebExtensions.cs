@@ -31,7 +31,7 @@ public static class PortalWebExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
         builder.Services.AddRunReports();
-        builder.Services.AddSingleton<RunReportBuilder>();
+        builder.Services.AddScoped<RunReportBuilder>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<Portal.Web.Features.Scenarios.ScenarioLibrary>();

@@ -47,6 +47,20 @@ public sealed class AgentApiTests
 
         // The run page shows the agent's learning curves (one line per seed), participation per step and the regime table.
         var runId = finished.GetProperty("id").GetGuid();
+
+        // So does the PDF report.
+        var pdfBytes = await client.GetByteArrayAsync($"/api/runs/{runId}/report.pdf");
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(pdfBytes))
+        {
+            var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+            Assert.Contains("Learning curves", text, StringComparison.Ordinal);
+            Assert.Contains("agent world", text, StringComparison.Ordinal);
+            foreach (var seed in seeds)
+            {
+                Assert.Contains($"seed {seed.GetProperty("seed").GetInt64()}", text, StringComparison.Ordinal);
+            }
+            Assert.Contains("Across regimes", text, StringComparison.Ordinal);
+        }
         await using var session = await Browser.OpenAsync(server);
         var page = session.Page;
         await page.ScriptAsync("agent-run-page", async step =>

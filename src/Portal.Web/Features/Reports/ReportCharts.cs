@@ -98,6 +98,26 @@ internal static class ReportCharts
         Render(plot, canvas, area);
     }
 
+    /// <summary>One line per seed of a trained agent: mean episode shortfall (bps) against environment steps.</summary>
+    public static void DrawLearningCurves(SKCanvas canvas, SKRect area, ReportAgentCurves agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        using var plot = NewPlot();
+        plot.XLabel("Environment steps", AxisLabelSize);
+        plot.YLabel("Mean shortfall (bps)", AxisLabelSize);
+        var xs = agent.Steps.Select(s => (double)s).ToArray();
+        for (var i = 0; i < agent.Seeds.Count; i++)
+        {
+            var line = plot.Add.ScatterLine(xs, agent.Seeds[i].Values, StrategyColor(i));
+            line.LineWidth = 1.4f;
+            line.LinePattern = StrategyPattern(i);
+            line.MarkerSize = 0;
+        }
+
+        plot.HideLegend();
+        Render(plot, canvas, area);
+    }
+
     /// <summary>
     /// The bins every strategy's histogram shares, so strategies compare bar for bar: they span the 0.1st to 99.9th
     /// percentile of all strategies' samples pooled, and the rare episodes beyond fall into the end bins (one

@@ -202,6 +202,49 @@ public sealed class RunPdfReport
         {
             flow.Paragraph("Participation per step was not recorded for this run.", PageFlow.Muted);
         }
+
+        ComposeRegimes(report, flow);
+        ComposeAgentCurves(report, flow);
+    }
+
+    private static void ComposeRegimes(RunReport report, PageFlow flow)
+    {
+        const string intro =
+            "The team's out-of-sample runs with this run's order-size and horizon buckets, pooled per regime and strategy: mean shortfall (bps) with its 95% CI. Unpaired across regimes: different runs, different paths.";
+        flow.Heading("Across regimes", keepWithNext: flow.ParagraphHeight(intro) + 60);
+        flow.Paragraph(intro, PageFlow.Muted);
+        flow.Space(4);
+        if (report.Regimes.Count == 0)
+        {
+            flow.Paragraph("No out-of-sample runs of this family yet (replays of a training segment stay out).", PageFlow.Muted);
+            return;
+        }
+        flow.Table(
+            [new("Strategy", false), new("Regime", false), new("Runs", true), new("Episodes", true), new("Mean", true), new("95% CI", true)],
+            [.. report.Regimes.Select(r => new[]
+            {
+                r.DisplayName, r.Regime, ReportFormat.Count(r.Runs), ReportFormat.Count(r.Episodes), ReportFormat.Bps(r.MeanBps),
+                $"[{ReportFormat.Bps(r.CiLowBps)}, {ReportFormat.Bps(r.CiHighBps)}]",
+            })]);
+    }
+
+    private static void ComposeAgentCurves(RunReport report, PageFlow flow)
+    {
+        foreach (var agent in report.AgentCurves)
+        {
+            const float height = 200;
+            string intro = $"{agent.Name} ({agent.StrategyId}): mean episode shortfall of each training batch (bps) against environment steps, one line per seed.";
+            LegendItem[] legend = [.. agent.Seeds.Select((s, i) => new LegendItem($"seed {s.Seed}", ReportCharts.StrategyColor(i), ReportCharts.StrategyPattern(i)))];
+            flow.Heading("Learning curves", keepWithNext: flow.ParagraphHeight(intro) + 4 + height + flow.LegendHeight(legend));
+            flow.Paragraph(intro, PageFlow.Muted);
+            flow.Space(4);
+            if (agent.Steps.Count == 0)
+            {
+                flow.Paragraph("No learning curve was recorded.", PageFlow.Muted);
+                continue;
+            }
+            flow.Chart(height, (canvas, area) => ReportCharts.DrawLearningCurves(canvas, area, agent), legend);
+        }
     }
 
     private static void WriteDocument(RunReport report, IReadOnlyList<SKPicture> pages, Stream destination)

@@ -17,12 +17,21 @@ namespace Portal.Web.Features.Reports;
 /// <param name="OptimumName">Name of the known optimal schedule for this market model, if one exists.</param>
 /// <param name="OptimumExpectedCostBps">Expected cost of that optimum in basis points; present exactly when <paramref name="OptimumName"/> is.</param>
 /// <param name="Strategies">One summary per strategy, in the order they are shown.</param>
+/// <param name="Regimes">The team's pooled out-of-sample results for the run's size and horizon, per regime and strategy.</param>
+/// <param name="AgentCurves">Learning curves of the trained agents the run used.</param>
 public sealed record RunReport(
     Guid RunId, string Title, string TeamName, string ScenarioName, DateTime CreatedUtc, DateTime? FinishedUtc,
     string SoftwareVersion, IReadOnlyList<ReportParameter> Parameters,
     int Episodes, long Seed, string? OptimumName, double? OptimumExpectedCostBps,
-    IReadOnlyList<ReportStrategySummary> Strategies)
+    IReadOnlyList<ReportStrategySummary> Strategies,
+    IReadOnlyList<ReportRegimeRow>? Regimes = null, IReadOnlyList<ReportAgentCurves>? AgentCurves = null)
 {
+    /// <summary>Per regime and strategy, the team's pooled results for this run's size and horizon buckets (may be empty).</summary>
+    public IReadOnlyList<ReportRegimeRow> Regimes { get; } = Regimes ?? [];
+
+    /// <summary>Learning curves of the agents among the strategies (may be empty).</summary>
+    public IReadOnlyList<ReportAgentCurves> AgentCurves { get; } = AgentCurves ?? [];
+
     /// <summary>Identifier of the run; never <see cref="Guid.Empty"/>.</summary>
     public Guid RunId { get; } = RunId != Guid.Empty
         ? RunId
@@ -188,3 +197,21 @@ public sealed record ReportEpisodeRow(string StrategyId, int Episode, double Sho
         ? Episode
         : throw new ArgumentOutOfRangeException(nameof(Episode), Episode, "Episode must be zero or more.");
 }
+
+/// <summary>One strategy's pooled result in one regime, for the run's order-size and horizon buckets.</summary>
+/// <param name="Regime">Regime name.</param>
+/// <param name="StrategyId">Strategy id.</param>
+/// <param name="DisplayName">Strategy name as shown.</param>
+/// <param name="Runs">Out-of-sample runs pooled.</param>
+/// <param name="Episodes">Episodes pooled.</param>
+/// <param name="MeanBps">Mean shortfall.</param>
+/// <param name="CiLowBps">Lower end of its 95% confidence interval.</param>
+/// <param name="CiHighBps">Upper end of its 95% confidence interval.</param>
+public sealed record ReportRegimeRow(string Regime, string StrategyId, string DisplayName, int Runs, long Episodes, double MeanBps, double CiLowBps, double CiHighBps);
+
+/// <summary>A trained agent's learning curves: mean episode shortfall against environment steps, one series per seed.</summary>
+/// <param name="StrategyId">The agent's strategy id in the run.</param>
+/// <param name="Name">The agent's name.</param>
+/// <param name="Steps">Shared x positions (environment steps).</param>
+/// <param name="Seeds">Per seed, its shortfall (bps) at each of <paramref name="Steps"/>.</param>
+public sealed record ReportAgentCurves(string StrategyId, string Name, IReadOnlyList<long> Steps, IReadOnlyList<(long Seed, double[] Values)> Seeds);

@@ -10,7 +10,7 @@ using Portal.Web.Auth;
 namespace Portal.Web.Features.Reports;
 
 /// <summary>Turns a stored run of the caller's team into the report model, and streams its episodes.</summary>
-public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory, Agents.AgentService agents, Leaderboards.LeaderboardService leaderboards)
 {
     /// <summary>Episode shortfalls per strategy drawn for the cost-distribution charts.</summary>
     public const int HistogramSample = 4000;
@@ -41,12 +41,26 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
                 s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation));
         }
+        var regimes = (await leaderboards.AcrossRegimesAsync(access, run, ct))
+            .OrderBy(r => r.StrategyId, StringComparer.Ordinal).ThenBy(r => r.Regime, StringComparer.Ordinal)
+            .Select(r => new ReportRegimeRow(r.Regime, r.StrategyId, r.DisplayName, r.Runs, r.Episodes, r.MeanBps, r.CiLowBps, r.CiHighBps))
+            .ToList();
+        var curves = new List<ReportAgentCurves>();
+        foreach (var s in run.Strategies.OrderBy(s => s.Index).Where(s => s.StrategyId.StartsWith(Portal.Jobs.Agents.AgentStrategies.Prefix, StringComparison.Ordinal)))
+        {
+            if (Guid.TryParse(s.StrategyId[Portal.Jobs.Agents.AgentStrategies.Prefix.Length..], out var agentId)
+                && await agents.GetAsync(access, agentId, ct) is { } found)
+            {
+                var aligned = Agents.LearningCurves.Align(found.Seeds.Select(Agents.LearningCurves.Parse).ToList());
+                curves.Add(new ReportAgentCurves(s.StrategyId, found.Agent.Name, aligned.Steps, aligned.Values));
+            }
+        }
         return new RunReport(
             run.Id, $"Execution Lab run: {run.ScenarioName}", access.TeamName, run.ScenarioName,
             DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
             run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
             SoftwareVersion, Parameters(ScenarioJson.Parse(run.ScenarioJson)), run.Episodes, run.Seed,
-            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies);
+            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves);
     }
 
     /// <summary>Every episode of the run, strategy by strategy, read in pages so memory stays flat.</summary>
