@@ -94,7 +94,7 @@ public sealed record StrategyResult
 /// <param name="Completion">Share of the order traded by the strategy itself, before any forced trade at the horizon.</param>
 /// <param name="MeanShortfallCurrency">Mean shortfall in currency.</param>
 /// <param name="VsTwap">Paired difference (this − TWAP) on common random numbers; null for TWAP itself.</param>
-/// <param name="RegretBps">Mean cost minus the known optimum's expected cost, when the model has one.</param>
+/// <param name="RegretBps">Mean paired difference of cost to the known optimum's schedule run on the same paths, when the model has one.</param>
 public sealed record StrategySummary(int Episodes, double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps,
     double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double CostSharpe, double Completion,
     double MeanShortfallCurrency, PairedDifference? VsTwap, double? RegretBps);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
+using Portal.Domain.Strategies;
 
 namespace Portal.Domain.Backtesting;
 
@@ -26,6 +27,12 @@ public static class BacktestRunner
         options ??= new BacktestOptions();
         var model = new MarketModel(scenario);
         var strategies = StrategyCatalog.Resolve(scenario, options.ExtraStrategies);
+        int visibleCount = strategies.Count;
+        // Where the model has a known optimum, its schedule also runs on the same paths (not shown) so that every
+        // strategy's regret is a paired difference: the common price noise cancels.
+        var optimum = KnownOptimum.For(scenario);
+        if (optimum is { } known) strategies.Add(new ScheduleStrategy("optimum", known.Name, known.HoldingsFraction));
+        int optimumIndex = optimum is null ? -1 : strategies.Count - 1;
         int strategyCount = strategies.Count;
         int steps = model.Steps;
         int episodes = scenario.Episodes;
@@ -85,16 +92,16 @@ public static class BacktestRunner
                 }
             });
 
-        var optimum = KnownOptimum.For(scenario);
         double? optimumBps = optimum is { } o ? o.ExpectedCost / model.ArrivalNotional * 1e4 : null;
         int twap = strategies.FindIndex(x => x.Id == "twap");
-        var results = new StrategyResult[strategyCount];
-        for (int s = 0; s < strategyCount; s++)
+        var results = new StrategyResult[visibleCount];
+        for (int s = 0; s < visibleCount; s++)
         {
             double forcedSum = 0;
             foreach (double f in forced[s]) forcedSum += f;
             PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
-            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedSum / (model.Quantity * episodes), vsTwap, optimumBps);
+            double? regret = optimumIndex < 0 ? null : Statistics.Paired(costBps[s], costBps[optimumIndex]).MeanBps;
+            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedSum / (model.Quantity * episodes), vsTwap, regret);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {

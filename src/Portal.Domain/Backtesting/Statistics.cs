@@ -60,7 +60,7 @@ public static class Statistics
 
     /// <summary>Summary of one strategy's costs in bps.</summary>
     public static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
-        PairedDifference? vsTwap, double? optimumBps)
+        PairedDifference? vsTwap, double? regretBps)
     {
         var (mean, std) = MeanStd(costBps);
         var work = costBps.ToArray();
@@ -80,7 +80,7 @@ public static class Statistics
             Completion: completion,
             MeanShortfallCurrency: meanCurrency,
             VsTwap: vsTwap,
-            RegretBps: optimumBps is { } o ? mean - o : null);
+            RegretBps: regretBps);
     }
 
     /// <summary>Percentile p ∈ [0, 1] (type 7) of unsorted values, reordering <paramref name="values"/> in place

@@ -99,5 +99,14 @@ public class AlmgrenChrissTests
             double se = r.Summary.StdBps / Math.Sqrt(r.Summary.Episodes);
             Assert.True(r.Summary.RegretBps >= -3 * se, $"{r.StrategyId} beats the optimum by {r.Summary.RegretBps} bps");
         }
+
+        // Regret is paired with the optimum's schedule on the same paths: TWAP is that schedule, so its regret is exactly
+        // zero (not the mean's Monte Carlo error), and immediate's regret is its paired difference.
+        var twap = result.Strategies.Single(r => r.StrategyId == "twap");
+        Assert.Equal(0, twap.Summary.RegretBps!.Value, 12);
+        Assert.NotEqual(twap.Summary.MeanBps, result.OptimumExpectedCostBps!.Value, 6);
+        var immediate = result.Strategies.Single(r => r.StrategyId == "immediate");
+        Assert.Equal(immediate.Summary.VsTwap!.MeanBps, immediate.Summary.RegretBps!.Value, 9);
+        Assert.DoesNotContain(result.Strategies, r => r.StrategyId == "optimum");
     }
 }

@@ -129,9 +129,9 @@ public sealed class RunPdfReport
                 ? "vs TWAP: mean paired difference (strategy minus TWAP) over the same market paths, in bps; negative is cheaper. "
                 : "No paired difference against TWAP: TWAP is not among the strategies. ") +
             (hasRegret && report.OptimumName is { } optimum
-                ? $"Regret: mean cost above the known optimum ({optimum}), in bps. "
+                ? $"Regret: mean paired difference to the known optimum ({optimum}) run on the same paths, in bps. "
                 : hasRegret
-                    ? "Regret: mean cost above the known optimum, in bps. "
+                    ? "Regret: mean paired difference to the known optimum run on the same paths, in bps. "
                     : "No regret: the market model has no known optimum. ") +
             "Cost Sharpe: mean over standard deviation of the shortfall. Completion: share of the order filled before the forced trade at the horizon.",
             PageFlow.Muted);

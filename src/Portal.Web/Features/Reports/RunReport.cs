@@ -114,7 +114,7 @@ public sealed record ReportParameter(string Name, string Value)
 /// <param name="VsTwapMeanBps">Mean paired difference against TWAP on the same market paths (this strategy minus TWAP).</param>
 /// <param name="VsTwapCiLowBps">Lower end of the 95% confidence interval of that difference.</param>
 /// <param name="VsTwapCiHighBps">Upper end of the 95% confidence interval of that difference.</param>
-/// <param name="RegretBps">Mean cost above the known optimum, where one exists.</param>
+/// <param name="RegretBps">Mean paired difference to the known optimum run on the same paths, where one exists.</param>
 /// <param name="MeanInventoryFraction">Mean remaining fraction of the parent order at each decision step.</param>
 /// <param name="InventoryP5Fraction">5th percentile of the remaining fraction at each decision step.</param>
 /// <param name="InventoryP95Fraction">95th percentile of the remaining fraction at each decision step.</param>
