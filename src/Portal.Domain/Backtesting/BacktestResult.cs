@@ -14,6 +14,13 @@ public sealed record BacktestOptions
 
     /// <summary>Keep every episode's result in <see cref="StrategyResult.Episodes"/> (false keeps only the summaries).</summary>
     public bool KeepEpisodes { get; init; } = true;
+
+    /// <summary>
+    /// Add the reference strategies every comparison carries (Random beside TWAP, see
+    /// <see cref="StrategyCatalog.AlwaysCompared"/>) and run the known optimum's schedule for paired regret. Only a
+    /// fixed benchmark workload turns this off: it then runs exactly the scenario's strategies and TWAP, without regret.
+    /// </summary>
+    public bool ReferenceStrategies { get; init; } = true;
 }
 
 /// <summary>The outcome of one run: scenario × strategies × episodes on common random numbers.</summary>

@@ -26,11 +26,11 @@ public static class BacktestRunner
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new BacktestOptions();
         var model = new MarketModel(scenario);
-        var strategies = StrategyCatalog.Resolve(scenario, options.ExtraStrategies);
+        var strategies = StrategyCatalog.Resolve(scenario, options.ExtraStrategies, options.ReferenceStrategies);
         int visibleCount = strategies.Count;
         // Where the model has a known optimum, its schedule also runs on the same paths (not shown) so that every
         // strategy's regret is a paired difference: the common price noise cancels.
-        var optimum = KnownOptimum.For(scenario);
+        var optimum = options.ReferenceStrategies ? KnownOptimum.For(scenario) : null;
         if (optimum is { } known) strategies.Add(new ScheduleStrategy("optimum", known.Name, known.HoldingsFraction));
         int optimumIndex = optimum is null ? -1 : strategies.Count - 1;
         int strategyCount = strategies.Count;

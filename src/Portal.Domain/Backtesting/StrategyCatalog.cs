@@ -27,10 +27,10 @@ public static class StrategyCatalog
 
     /// <summary>
     /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
-    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing.
+    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (only TWAP, the reference of paired differences, when <paramref name="alwaysCompared"/> is false).
     /// </summary>
     /// <exception cref="ArgumentException">An id is neither a baseline nor an extra strategy; the message names it.</exception>
-    public static List<IExecutionStrategy> Resolve(Scenario scenario, IReadOnlyList<IExecutionStrategy>? extras)
+    public static List<IExecutionStrategy> Resolve(Scenario scenario, IReadOnlyList<IExecutionStrategy>? extras, bool alwaysCompared = true)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         extras ??= [];
@@ -48,7 +48,7 @@ public static class StrategyCatalog
             if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
         }
 
-        foreach (string id in AlwaysCompared)
+        foreach (string id in alwaysCompared ? AlwaysCompared : ["twap"])
         {
             if (!list.Any(x => x.Id == id)) list.Add(Create(id, scenario));
         }

@@ -67,7 +67,8 @@ public static class SimulationBenchmark
         ArgumentOutOfRangeException.ThrowIfGreaterThan(episodes, Scenario.MaxEpisodes);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
-        var options = new BacktestOptions { KeepEpisodes = false, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        // A fixed workload: exactly the listed strategies (and TWAP), as in every earlier measurement.
+        var options = new BacktestOptions { KeepEpisodes = false, MaxDegreeOfParallelism = maxDegreeOfParallelism, ReferenceStrategies = false };
 
         var schedules = ScheduleScenario(episodes, steps);
         var adaptive = AdaptiveScenario(episodes, steps);

@@ -104,7 +104,7 @@ public static class ReplayRunner
             throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
                 $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
-        var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies);
+        var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies, backtest.ReferenceStrategies);
         var market = new RecordedMarket(dataset, options);
         var plan = market.Plan(scenario);
         var quantity = plan.Quantity;
