@@ -44,7 +44,7 @@ public sealed class ApiTests
     }
 
     [Fact]
-    public async Task A_scenario_or_run_replaying_another_team_dataset_is_refused_naming_the_field_and_nothing_is_stored()
+    public async Task A_scenario_run_or_training_replaying_another_team_dataset_is_refused_naming_the_field_and_nothing_is_stored()
     {
         await using var server = await PortalServer.StartAsync();
         var teamA = await server.DemoTeamIdAsync();
@@ -64,6 +64,7 @@ public sealed class ApiTests
         {
             scenariosBefore = db.Scenarios.Count(s => s.TeamId == teamA);
             runsBefore = db.Runs.Count(r => r.TeamId == teamA);
+            Assert.Equal(0, db.TrainedAgents.Count(a => a.TeamId == teamA));
         }
         using var client = await server.SignedInClientAsync();
         var scenario = JsonDocument.Parse(Portal.Domain.Scenarios.ScenarioJson.Serialize(
@@ -71,15 +72,19 @@ public sealed class ApiTests
 
         var created = await client.PostAsJsonAsync("/api/scenarios", scenario);
         var submitted = await client.PostAsJsonAsync("/api/runs", new { scenario });
+        var training = await client.PostAsJsonAsync("/api/agents", new { scenario, algorithm = "qlearning", seeds = 1, environmentSteps = 1000 });
 
         Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
         Assert.Contains("replay.datasetId", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, submitted.StatusCode);
         Assert.Contains("replay.datasetId", await submitted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, training.StatusCode);
+        Assert.Contains("replay.datasetId", await training.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using (var db = await server.Db())
         {
             Assert.Equal(scenariosBefore, db.Scenarios.Count(s => s.TeamId == teamA));
             Assert.Equal(runsBefore, db.Runs.Count(r => r.TeamId == teamA));
+            Assert.Equal(0, db.TrainedAgents.Count(a => a.TeamId == teamA));
         }
     }
 

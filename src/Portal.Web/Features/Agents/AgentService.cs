@@ -14,7 +14,7 @@ namespace Portal.Web.Features.Agents;
 public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0);
 
 /// <summary>Starts trainings for the caller's team and lists its trained agents (pages and API).</summary>
-public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library)
 {
     public const int MaxSeeds = 10;
     public const long MaxEnvironmentSteps = 5_000_000;
@@ -57,12 +57,8 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             scenario = request.Scenario ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
         }
         scenario.EnsureValid();
-        if (scenario.Replay is { } replay
-            && !await db.Datasets.AsNoTracking().AnyAsync(d => d.Id == replay.DatasetId && d.TeamId == access.TeamId, ct))
-        {
-            // A replay scenario trains on the dataset's training segment; it must be one this team can read.
-            throw new ArgumentException($"Dataset {replay.DatasetId} (replay.datasetId) is not one of this team's datasets.", nameof(request.Scenario));
-        }
+        // A replay scenario trains on the dataset's training segment; it must be one this team can read.
+        await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
         if (scenario.Replay is not null && request.CurriculumStages > 0)
         {
             throw new ArgumentException("curriculumStages: a replayed dataset has no easier version; train without a curriculum.", nameof(request.CurriculumStages));

@@ -11,7 +11,7 @@ namespace Portal.Web.Features.Runs;
 public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -46,10 +46,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         {
             throw new ScenarioValidationException(errors);
         }
-        if (scenario.Replay is { } replay && !await db.Datasets.AnyAsync(d => d.Id == replay.DatasetId && d.TeamId == access.TeamId, ct))
-        {
-            throw new ScenarioValidationException("replay.datasetId", $"is {replay.DatasetId}, which is not one of this team's datasets");
-        }
+        await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
 
         var run = new Run
         {
