@@ -6,7 +6,7 @@ using static Portal.Domain.Tests.Impact.ImpactTestScenarios;
 
 namespace Portal.Domain.Tests.Impact;
 
-public class SquareRootPropagatorTests
+public class SquareRootPropagatorTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>Transient displacement (bps) at the start of each step while a TWAP metaorder of <paramref name="pctAdv"/>% ADV
     /// trades over its first <paramref name="tradingSteps"/> steps of <paramref name="stepMinutes"/> minutes, then rests for
@@ -44,6 +44,7 @@ public class SquareRootPropagatorTests
             double law = 0.7 * 0.02 * Math.Sqrt(pct / 100) * 1e4; // Y·σ·√(Q/V) in bps
             double peak = path.Max();
             Assert.Equal(peak, path[12]);
+            output.WriteLine($"{pct}% ADV over {minutes} min: peak {peak:F2} bps, law {law:F2} bps, ratio {peak / law:F3}");
             Assert.InRange(peak / law, 0.8, 1.2);
         }
     }
@@ -53,6 +54,7 @@ public class SquareRootPropagatorTests
     {
         var path = ImpactPath(new ImpactSpec { Model = ImpactModels.SquareRoot }, 5, 5, 12, 13);
         double peak = path[12];
+        output.WriteLine($"peak {peak:F2} bps; 5 min after the end {path[13]:F2}, 60 min after {path[^1]:F2}");
         for (int k = 13; k < path.Length; k++) Assert.True(path[k] < path[k - 1], $"impact rose after the end at step {k}");
         Assert.True(path[^1] < 0.6 * peak, $"an hour after the end impact is {path[^1]:F2} bps of a {peak:F2} bps peak");
         Assert.True(path[^1] > 0, "the power-law kernel still remembers the metaorder an hour later");
@@ -66,6 +68,7 @@ public class SquareRootPropagatorTests
         var hour = Mean(Run(60), "twap");
         var day = Mean(Run(390), "twap");
         double se = Math.Sqrt(hour.StdErr * hour.StdErr + day.StdErr * day.StdErr);
+        output.WriteLine($"hour {hour.Mean:F2} ± {hour.StdErr:F2} bps, day {day.Mean:F2} ± {day.StdErr:F2} bps, difference {(hour.Mean - day.Mean) / se:F1} SE");
         Assert.True(hour.Mean - day.Mean > 3 * se, $"hour {hour.Mean:F2} bps, day {day.Mean:F2} bps, SE of the difference {se:F2} bps");
     }
 
