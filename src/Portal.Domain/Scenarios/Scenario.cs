@@ -14,7 +14,10 @@ public sealed record Scenario
     /// <summary>Largest number of decision steps.</summary>
     public const int MaxSteps = 100_000;
 
-    /// <summary>Human-readable name.</summary>
+    /// <summary>Longest scenario name, in characters (the width of the stored column).</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Human-readable name: 1 to <see cref="MaxNameLength"/> characters, no control characters.</summary>
     public string Name { get; init; } = "scenario";
 
     /// <summary>The parent order.</summary>
@@ -62,6 +65,8 @@ public sealed record Scenario
     {
         var v = new Validator();
         if (string.IsNullOrWhiteSpace(Name)) v.Add("name", "must not be empty");
+        else if (Name.Length > MaxNameLength) v.Add("name", string.Create(CultureInfo.InvariantCulture, $"has {Name.Length} characters; at most {MaxNameLength} are allowed"));
+        else if (Name.Any(char.IsControl)) v.Add("name", "must not contain control characters");
         v.Range("episodes", Episodes, 1, MaxEpisodes);
         ValidateOrder(v);
         ValidateMarket(v);
