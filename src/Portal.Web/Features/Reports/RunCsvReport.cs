@@ -9,8 +9,9 @@ namespace Portal.Web.Features.Reports;
 /// </summary>
 /// <remarks>
 /// Spreadsheet-injection defence follows the OWASP "CSV Injection" guidance: a text cell (names, ids, parameter values)
-/// that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR is prefixed with <c>'</c> so a spreadsheet shows
-/// it as text instead of running it as a formula. Numbers are written through CsvHelper's numeric path, which the
+/// that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR, or with one of them after leading whitespace,
+/// or with a fullwidth <c>＝ ＋ － ＠</c>, is prefixed with <c>'</c> so a spreadsheet shows it as text instead of running
+/// it as a formula. Numbers are written through CsvHelper's numeric path, which the
 /// defence does not touch, so <c>-1.5</c> stays a number. Doubles are written as the shortest text that round-trips;
 /// NaN and infinities, and absent values, are written as empty cells.
 /// </remarks>
@@ -64,20 +65,20 @@ public sealed class RunCsvReport
         {
             cancellationToken.ThrowIfCancellationRequested();
             csv.WriteField(report.RunId);
-            csv.WriteField(report.Title);
-            csv.WriteField(report.TeamName);
-            csv.WriteField(report.ScenarioName);
+            csv.WriteField(Text(report.Title));
+            csv.WriteField(Text(report.TeamName));
+            csv.WriteField(Text(report.ScenarioName));
             csv.WriteField(report.CreatedUtc);
             csv.WriteField(report.FinishedUtc);
 
-            csv.WriteField(report.SoftwareVersion);
+            csv.WriteField(Text(report.SoftwareVersion));
             csv.WriteField(report.Seed);
             csv.WriteField(report.Episodes);
-            csv.WriteField(report.OptimumName);
+            csv.WriteField(Text(report.OptimumName));
             WriteNumber(csv, report.OptimumExpectedCostBps);
 
-            csv.WriteField(s.StrategyId);
-            csv.WriteField(s.DisplayName);
+            csv.WriteField(Text(s.StrategyId));
+            csv.WriteField(Text(s.DisplayName));
             csv.WriteField(s.Episodes);
             WriteNumber(csv, s.MeanBps);
             WriteNumber(csv, s.StdBps);
@@ -96,7 +97,7 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.RegretBps);
             foreach (var p in report.Parameters)
             {
-                csv.WriteField(p.Value);
+                csv.WriteField(Text(p.Value));
             }
 
             await csv.EndRecordAsync(cancellationToken);
@@ -117,7 +118,7 @@ public sealed class RunCsvReport
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            csv.WriteField(row.StrategyId);
+            csv.WriteField(Text(row.StrategyId));
             csv.WriteField(row.Episode);
             WriteNumber(csv, row.ShortfallBps);
             WriteNumber(csv, row.ShortfallCurrency);
@@ -131,6 +132,27 @@ public sealed class RunCsvReport
             WriteNumber(csv, row.MaxParticipation);
             await csv.EndRecordAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A text cell made safe where CsvHelper's check of the first character is not enough: spreadsheets also run a
+    /// formula after leading whitespace (<c> =1+1</c>) and read the fullwidth forms <c>＝ ＋ － ＠</c> as their ASCII
+    /// twins, so such cells get the same <c>'</c> prefix. A cell starting with an ASCII trigger is left to CsvHelper.
+    /// </summary>
+    public static string? Text(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return value;
+        }
+        var i = 0;
+        while (i < value.Length && (char.IsWhiteSpace(value[i]) || char.IsControl(value[i])))
+        {
+            i++;
+        }
+        var risky = i < value.Length && (value[i] is '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20'
+            || (i > 0 && value[i] is '=' or '+' or '-' or '@'));
+        return risky ? "'" + value : value;
     }
 
     private static void WriteNumber(CsvWriter csv, double? value)
