@@ -28,6 +28,7 @@ public static class PortalWebExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddPortalAuth();
         builder.AddPortalFrontDoor();
+        builder.AddPortalLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
@@ -62,6 +63,7 @@ public static class PortalWebExtensions
     public static void UsePortalWeb(this WebApplication app)
     {
         app.UsePortalFrontDoor();
+        app.UsePortalInputRules();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -128,10 +128,13 @@ public sealed partial class FrontDoorTests
         var page = await client.GetAsync("/login");
         var api = await client.GetAsync("/api/scenarios");
         var missing = await client.GetAsync("/no-such-page");
+        // A fresh client, so that the antiforgery cookie is issued again, this time over (forwarded) HTTPS. The client
+        // talks plain HTTP to the test server, so it would withhold Secure cookies: it sends them by hand.
+        using var secure = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
         using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/login");
         viaProxy.Headers.Add("X-Forwarded-Proto", "https");
-        var https = await client.SendAsync(viaProxy);
-        var token = await FormTokenAsync(client, "/login");
+        var https = await secure.SendAsync(viaProxy);
+        var token = TokenPattern().Match(await https.Content.ReadAsStringAsync()).Groups[1].Value;
         using var signIn = new HttpRequestMessage(HttpMethod.Post, "/account/login")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -140,7 +143,8 @@ public sealed partial class FrontDoorTests
             }),
         };
         signIn.Headers.Add("X-Forwarded-Proto", "https");
-        var signedIn = await client.SendAsync(signIn);
+        signIn.Headers.Add("Cookie", string.Join("; ", https.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+        var signedIn = await secure.SendAsync(signIn);
 
         foreach (var response in new[] { page, api, missing, https })
         {
