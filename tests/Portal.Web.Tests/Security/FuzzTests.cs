@@ -42,7 +42,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_hundred_malformed_uploads_answer_4xx_and_store_nothing_and_bombs_leave_memory_bounded()
     {
-        // A 64 MiB decompressed limit (the default is 256 MiB) keeps the size bomb quick on a loaded machine.
+        // A 64 MiB decompressed limit (the default is 128 MiB) keeps the size bomb quick on a loaded machine.
         await using var server = await PortalServer.StartAsync(postgres: true, settings: new Dictionary<string, string?> { ["Limits:MaxDecompressedBytes"] = (64 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture) });
         using var client = await server.SignedInClientAsync();
         var uploads = MalformedUploads();
