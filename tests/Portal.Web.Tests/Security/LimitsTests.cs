@@ -29,7 +29,7 @@ public sealed class LimitsTests
         var demo = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/api/scenarios/{scenarioId}/json"))!.AsObject();
         demo["episodes"] = 2_000_000;
         demo["order"]!["steps"] = 100_000;
-        demo["order"]!["horizonMinutes"] = 1_000_000;
+        demo["order"]!["horizonMinutes"] = 11_000;
         var huge = await client.PostAsJsonAsync("/api/runs", new { scenario = demo });
         var first = await client.PostAsJsonAsync("/api/runs", new { scenarioId, episodes = 100 });
         var second = await client.PostAsJsonAsync("/api/runs", new { scenarioId, episodes = 100 });
