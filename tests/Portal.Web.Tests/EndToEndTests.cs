@@ -57,8 +57,11 @@ public sealed class EndToEndTests
             Assert.Matches("/runs/[0-9a-f-]{36}$", page.Url);
             await page.Locator("#run-status[data-status=Succeeded]").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
 
-            step("the results table and chart show TWAP and Almgren–Chriss, and Random as every run's floor");
-            Assert.Equal(3, await page.Locator("#results-table tbody tr").CountAsync());
+            step("the results table and chart show TWAP and Almgren–Chriss, Random as every run's floor and the best static schedule as its bar");
+            Assert.Equal(4, await page.Locator("#results-table tbody tr").CountAsync());
+            Assert.Equal("reference", await page.Locator("#results-table tr[data-strategy=best-static] td.vs-best-static").InnerTextAsync());
+            // The scenario's Almgren–Chriss trajectory is the best static schedule of this world: no significant difference.
+            Assert.EndsWith("n.s.", await page.Locator("#results-table tr[data-strategy=ac] td.vs-best-static").InnerTextAsync(), StringComparison.Ordinal);
             var twapMean = double.Parse(await page.Locator("#results-table tr[data-strategy=twap] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
             var acMean = double.Parse(await page.Locator("#results-table tr[data-strategy=ac] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
             Assert.True(twapMean > 0, $"TWAP mean shortfall {twapMean} should be a positive cost");
