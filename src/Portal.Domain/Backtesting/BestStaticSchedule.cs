@@ -25,7 +25,7 @@ public sealed record BestStaticSettings
 
     /// <summary>Budget of the sample-average search in simulated schedule-episode-steps (schedules × paths × steps summed
     /// over every simulator call); the search stops when the next iteration would exceed it. Allowed: [10⁵, 10¹¹].</summary>
-    public long MaxScheduleEpisodeSteps { get; init; } = 60_000_000;
+    public long MaxScheduleEpisodeSteps { get; init; } = 40_000_000;
 
     /// <summary>Finite-difference step of the gradient, in holdings as a fraction of the order. Allowed: (0, 0.1].</summary>
     public double DifferenceStep { get; init; } = 1e-3;
@@ -333,7 +333,7 @@ public static class BestStaticSchedule
 
         // Fewer paths for very long schedules, so the budget still buys several iterations.
         int trainingPaths = (int)Math.Clamp(settings.MaxScheduleEpisodeSteps / (8L * n * (dim + 7)), 16, settings.TrainingPaths);
-        int validationPaths = (int)Math.Clamp(settings.MaxScheduleEpisodeSteps / (4L * n * (starts.Count + 1)), 16, settings.ValidationPaths);
+        int validationPaths = (int)Math.Clamp(settings.MaxScheduleEpisodeSteps / (6L * n * (starts.Count + 2)), 16, settings.ValidationPaths);
         if (n == 1)
         {
             var only = new double[] { 1, 0 };
