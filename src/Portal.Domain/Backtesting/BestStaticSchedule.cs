@@ -120,6 +120,15 @@ public static class BestStaticSchedule
         return SampleAverage(scenario, model, settings, warnings, ct);
     }
 
+    /// <summary>The exact optimum of a linear-quadratic scenario of at most <see cref="MaxExactSteps"/> steps, or null
+    /// (other markets, longer schedules, or parameters that make the programme non-convex).</summary>
+    public static BestStaticResult? Exact(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var model = new MarketModel(scenario);
+        return model.Steps <= MaxExactSteps && IsLinearQuadratic(scenario, model) ? SolveExact(scenario, model, []) : null;
+    }
+
     /// <summary>True when the scenario's cost is exactly quadratic in a deterministic schedule (see remarks).</summary>
     internal static bool IsLinearQuadratic(Scenario scenario, MarketModel model)
     {
@@ -331,9 +340,11 @@ public static class BestStaticSchedule
         var knots = KnotSteps(n, settings.MaxKnots);
         int dim = knots.Length;
 
-        // Fewer paths for very long schedules, so the budget still buys several iterations.
-        int trainingPaths = (int)Math.Clamp(settings.MaxScheduleEpisodeSteps / (8L * n * (dim + 7)), 16, settings.TrainingPaths);
-        int validationPaths = (int)Math.Clamp(settings.MaxScheduleEpisodeSteps / (6L * n * (starts.Count + 2)), 16, settings.ValidationPaths);
+        // Fewer paths for very long schedules, so the budget still buys several iterations; beyond 200 steps the budget
+        // itself shrinks as 1/√steps, since long paths no longer stay in the cache.
+        long budget = n <= 200 ? settings.MaxScheduleEpisodeSteps : (long)(settings.MaxScheduleEpisodeSteps * Math.Sqrt(200.0 / n));
+        int trainingPaths = (int)Math.Clamp(budget / (8L * n * (dim + 7)), 16, settings.TrainingPaths);
+        int validationPaths = (int)Math.Clamp(budget / (6L * n * (starts.Count + 2)), 16, settings.ValidationPaths);
         if (n == 1)
         {
             var only = new double[] { 1, 0 };
@@ -367,7 +378,7 @@ public static class BestStaticSchedule
         for (int iteration = 0; iteration < settings.MaxIterations; iteration++)
         {
             long next = perSchedule * (dim + 1 + 4 + 1 + 1);
-            if (spent + next > settings.MaxScheduleEpisodeSteps) break;
+            if (spent + next > budget) break;
 
             // Forward differences that stay inside the feasible set, on common random numbers.
             var probes = new List<double[]>();

@@ -37,9 +37,7 @@ public static class KnownOptimum
         double lambda = scenario.StrategySettings.RiskAversion;
         if (lambda > 0 && m.Impact.Model is ImpactModels.AlmgrenChriss or ImpactModels.ObizhaevaWang)
         {
-            var model = new MarketModel(scenario);
-            if (!BestStaticSchedule.IsLinearQuadratic(scenario, model)) return null;
-            var best = BestStaticSchedule.Optimise(scenario);
+            if (BestStaticSchedule.Exact(scenario) is not { } best) return null;
             string label = m.Impact.Model == ImpactModels.AlmgrenChriss ? "Almgren–Chriss" : "Obizhaeva–Wang";
             return (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{label} mean-variance optimum (λ={lambda:G3})"), best.ExpectedCost, best.HoldingsFraction);
         }
