@@ -79,10 +79,11 @@ public sealed class EndToEndTests
             step("the episodes CSV has one row per strategy and episode");
             var csv = await DownloadTextAsync(page, "#download-episodes");
             var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(1 + 3 * 2000, lines.Length);
+            Assert.Equal(1 + 4 * 2000, lines.Length);
             Assert.Equal(2000, lines.Count(l => l.StartsWith("twap,", StringComparison.Ordinal)));
             Assert.Equal(2000, lines.Count(l => l.StartsWith("ac,", StringComparison.Ordinal)));
             Assert.Equal(2000, lines.Count(l => l.StartsWith("random,", StringComparison.Ordinal)));
+            Assert.Equal(2000, lines.Count(l => l.StartsWith("best-static,", StringComparison.Ordinal)));
 
             step("the PDF report carries the scenario and both strategies");
             var pdf = await DownloadAsync(page, "#download-pdf");
@@ -91,6 +92,7 @@ public sealed class EndToEndTests
             Assert.Contains("Sell 5% ADV in an hour", text);
             Assert.Contains("TWAP", text);
             Assert.Contains(twapMean.ToString("F2", CultureInfo.InvariantCulture), text);
+            Assert.Contains("vs best static", text);
         });
     }
 
