@@ -20,7 +20,9 @@ public sealed class RunCsvReport
     /// <summary>
     /// Columns of the summary, before one <c>param:NAME</c> column per scenario parameter. Costs (<c>_bps</c>) are
     /// implementation shortfall in basis points of the arrival value, positive a cost; <c>completion</c> is a fraction
-    /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP; times are ISO 8601 UTC.
+    /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP, <c>vs_best_static_*</c> the paired
+    /// difference strategy minus the best static schedule; <c>warnings</c> joins the run's warnings with " | "; times are
+    /// ISO 8601 UTC.
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
@@ -29,6 +31,7 @@ public sealed class RunCsvReport
         "strategy_id", "strategy", "episodes", "mean_bps", "std_bps", "mean_ci_low_bps", "mean_ci_high_bps",
         "p5_bps", "p50_bps", "p95_bps", "cvar95_bps", "cost_sharpe", "completion", "mean_shortfall_currency",
         "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
+        "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -95,6 +98,10 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.VsTwapCiLowBps);
             WriteNumber(csv, s.VsTwapCiHighBps);
             WriteNumber(csv, s.RegretBps);
+            WriteNumber(csv, s.VsBestStaticMeanBps);
+            WriteNumber(csv, s.VsBestStaticCiLowBps);
+            WriteNumber(csv, s.VsBestStaticCiHighBps);
+            csv.WriteField(string.Join(" | ", report.Warnings));
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(Text(p.Value));
