@@ -27,6 +27,8 @@ public static class PortalWebExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddPortalAuth();
+        builder.AddPortalFrontDoor();
+        builder.AddPortalLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
@@ -60,6 +62,8 @@ public static class PortalWebExtensions
 
     public static void UsePortalWeb(this WebApplication app)
     {
+        app.UsePortalFrontDoor();
+        app.UsePortalInputRules();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -67,6 +71,7 @@ public static class PortalWebExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePortalRateLimits();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapOpenApi("/api/openapi/{documentName}.json");
@@ -84,6 +89,7 @@ public static class PortalWebExtensions
         {
             app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new AdminDashboardAuthorization()] });
         }
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
     }
 }

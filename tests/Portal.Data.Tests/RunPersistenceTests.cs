@@ -51,6 +51,35 @@ public sealed class RunPersistenceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task The_paired_difference_to_the_best_static_schedule_and_the_warnings_are_stored_and_read_back(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, scenario) = await SeedRunAsync(store);
+        var result = BacktestRunner.Run(scenario) with { Warnings = ["The parameters admit price manipulation: test.", "Second warning."] };
+        Assert.Contains(result.Strategies, s => s.StrategyId == StrategyCatalog.BestStatic);
+
+        await new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance).SaveAsync(runId, result, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var run = await db.Runs.Include(r => r.Strategies).SingleAsync(r => r.Id == runId);
+        Assert.Equal(result.Warnings, run.Warnings);
+        foreach (var (stored, computed) in run.Strategies.OrderBy(s => s.Index).Zip(result.Strategies))
+        {
+            if (computed.StrategyId == StrategyCatalog.BestStatic)
+            {
+                Assert.Null(stored.VsBestStaticMeanBps);
+                continue;
+            }
+
+            var d = computed.Summary.VsBestStatic!;
+            Assert.Equal(d.MeanBps, stored.VsBestStaticMeanBps);
+            Assert.Equal(d.CiLowBps, stored.VsBestStaticCiLowBps);
+            Assert.Equal(d.CiHighBps, stored.VsBestStaticCiHighBps);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Saving_the_same_run_twice_keeps_one_set_of_results(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -26,7 +26,7 @@ public sealed class ApiTests
         var run = await WaitForFinishAsync(client, runId);
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
         var results = run.GetProperty("results");
-        Assert.Equal(["twap", "ac", "random"], results.EnumerateArray().Select(r => r.GetProperty("strategyId").GetString() ?? "").ToArray());
+        Assert.Equal(["twap", "ac", "random", "best-static"], results.EnumerateArray().Select(r => r.GetProperty("strategyId").GetString() ?? "").ToArray());
         Assert.All(results.EnumerateArray(), r => Assert.Equal(500, r.GetProperty("episodes").GetInt32()));
     }
 

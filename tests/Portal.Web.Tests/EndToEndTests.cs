@@ -57,8 +57,11 @@ public sealed class EndToEndTests
             Assert.Matches("/runs/[0-9a-f-]{36}$", page.Url);
             await page.Locator("#run-status[data-status=Succeeded]").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
 
-            step("the results table and chart show TWAP and Almgren–Chriss, and Random as every run's floor");
-            Assert.Equal(3, await page.Locator("#results-table tbody tr").CountAsync());
+            step("the results table and chart show TWAP and Almgren–Chriss, Random as every run's floor and the best static schedule as its bar");
+            Assert.Equal(4, await page.Locator("#results-table tbody tr").CountAsync());
+            Assert.Equal("reference", await page.Locator("#results-table tr[data-strategy=best-static] td.vs-best-static").InnerTextAsync());
+            // The scenario's Almgren–Chriss trajectory is the best static schedule of this world: no significant difference.
+            Assert.EndsWith("n.s.", await page.Locator("#results-table tr[data-strategy=ac] td.vs-best-static").InnerTextAsync(), StringComparison.Ordinal);
             var twapMean = double.Parse(await page.Locator("#results-table tr[data-strategy=twap] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
             var acMean = double.Parse(await page.Locator("#results-table tr[data-strategy=ac] td.mean").InnerTextAsync(), CultureInfo.InvariantCulture);
             Assert.True(twapMean > 0, $"TWAP mean shortfall {twapMean} should be a positive cost");
@@ -76,10 +79,11 @@ public sealed class EndToEndTests
             step("the episodes CSV has one row per strategy and episode");
             var csv = await DownloadTextAsync(page, "#download-episodes");
             var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(1 + 3 * 2000, lines.Length);
+            Assert.Equal(1 + 4 * 2000, lines.Length);
             Assert.Equal(2000, lines.Count(l => l.StartsWith("twap,", StringComparison.Ordinal)));
             Assert.Equal(2000, lines.Count(l => l.StartsWith("ac,", StringComparison.Ordinal)));
             Assert.Equal(2000, lines.Count(l => l.StartsWith("random,", StringComparison.Ordinal)));
+            Assert.Equal(2000, lines.Count(l => l.StartsWith("best-static,", StringComparison.Ordinal)));
 
             step("the PDF report carries the scenario and both strategies");
             var pdf = await DownloadAsync(page, "#download-pdf");
@@ -88,6 +92,7 @@ public sealed class EndToEndTests
             Assert.Contains("Sell 5% ADV in an hour", text);
             Assert.Contains("TWAP", text);
             Assert.Contains(twapMean.ToString("F2", CultureInfo.InvariantCulture), text);
+            Assert.Contains("vs best static", text);
         });
     }
 

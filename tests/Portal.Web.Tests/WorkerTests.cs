@@ -64,8 +64,8 @@ public sealed class WorkerTests
         Assert.Equal("worker-b", finished.GetProperty("workerName").GetString());
         Assert.True(finished.GetProperty("attempts").GetInt32() >= 2);
         await using var db = CreateContext(connection);
-        Assert.Equal(3, await db.RunStrategyResults.CountAsync(s => s.RunId == runId)); // twap, ac and random
-        Assert.Equal(3 * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
+        Assert.Equal(4, await db.RunStrategyResults.CountAsync(s => s.RunId == runId)); // twap, ac, random and best static
+        Assert.Equal(4 * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
         Assert.Equal(scenario.Episodes, await db.RunEpisodeResults.Where(e => e.RunId == runId).Select(e => e.Episode).Distinct().CountAsync());
     }
 

@@ -488,6 +488,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<string[]>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("WorkerName")
                         .HasColumnType("text");
 
@@ -620,6 +624,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<double?>("VsBestStaticCiHighBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("VsBestStaticCiLowBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("VsBestStaticMeanBps")
+                        .HasColumnType("double precision");
 
                     b.Property<double?>("VsTwapCiHighBps")
                         .HasColumnType("double precision");

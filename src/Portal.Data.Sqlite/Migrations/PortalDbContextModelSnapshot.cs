@@ -479,6 +479,10 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("WorkerName")
                         .HasColumnType("TEXT");
 
@@ -611,6 +615,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("VsBestStaticCiHighBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("VsBestStaticCiLowBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("VsBestStaticMeanBps")
+                        .HasColumnType("REAL");
 
                     b.Property<double?>("VsTwapCiHighBps")
                         .HasColumnType("REAL");

@@ -36,6 +36,8 @@ public sealed class Run
     public long Seed { get; set; }
     public string? OptimumName { get; set; }
     public double? OptimumExpectedCostBps { get; set; }
+    /// <summary>What the run found wrong with its scenario's parameters (e.g. that they admit price manipulation).</summary>
+    public string[] Warnings { get; set; } = [];
     public List<RunStrategyResult> Strategies { get; set; } = [];
 
     /// <summary>

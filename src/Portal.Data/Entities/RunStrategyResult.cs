@@ -23,6 +23,11 @@ public sealed class RunStrategyResult
     public double? VsTwapCiLowBps { get; set; }
     public double? VsTwapCiHighBps { get; set; }
     public double? RegretBps { get; set; }
+    /// <summary>Paired difference (this − best static schedule), mean and 95% interval in bps; null for the best static
+    /// schedule itself and for runs stored before it was always compared.</summary>
+    public double? VsBestStaticMeanBps { get; set; }
+    public double? VsBestStaticCiLowBps { get; set; }
+    public double? VsBestStaticCiHighBps { get; set; }
     /// <summary>Mean remaining fraction at each decision time (steps + 1 points).</summary>
     public double[] MeanInventory { get; set; } = [];
     public double[] InventoryP5 { get; set; } = [];

@@ -45,6 +45,7 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 run.FailureReason = null;
                 run.OptimumName = result.OptimumName;
                 run.OptimumExpectedCostBps = result.OptimumExpectedCostBps;
+                run.Warnings = [.. result.Warnings];
                 await db.SaveChangesAsync(ct);
 
                 await WriteEpisodesAsync(db, tx, runId, result, ct);
@@ -89,6 +90,9 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
         VsTwapCiLowBps = s.Summary.VsTwap?.CiLowBps,
         VsTwapCiHighBps = s.Summary.VsTwap?.CiHighBps,
         RegretBps = s.Summary.RegretBps,
+        VsBestStaticMeanBps = s.Summary.VsBestStatic?.MeanBps,
+        VsBestStaticCiLowBps = s.Summary.VsBestStatic?.CiLowBps,
+        VsBestStaticCiHighBps = s.Summary.VsBestStatic?.CiHighBps,
         MeanInventory = s.MeanInventoryFraction,
         InventoryP5 = s.InventoryP5Fraction,
         InventoryP95 = s.InventoryP95Fraction,

@@ -19,17 +19,19 @@ public static class BacktestReport
         sb.AppendLine(c, $"{result.Episodes} episodes × {result.Steps} steps, seed {result.Seed}, order {result.Quantity:N0} shares, arrival notional {result.ArrivalNotional:N0}");
         if (result.OptimumName is not null && result.OptimumExpectedCostBps is { } opt)
             sb.AppendLine(c, $"Known optimum: {result.OptimumName}: expected cost {opt:F3} bps ({result.OptimumExpectedCostCurrency:N0})");
-        sb.AppendLine("Implementation shortfall in bps of arrival notional (positive = cost); vs TWAP is paired on common random numbers.");
+        foreach (string w in result.Warnings) sb.AppendLine(c, $"Warning: {w}");
+        sb.AppendLine("Implementation shortfall in bps of arrival notional (positive = cost); vs TWAP and vs best static are paired on common random numbers.");
         sb.AppendLine();
-        sb.AppendLine(c, $"{"strategy",-32} {"mean",9} {"95% CI",19} {"std",9} {"p5",9} {"p50",9} {"p95",9} {"CVaR95",9} {"sharpe",7} {"compl.",7} {"mean cost",14} {"vs TWAP [95% CI]",30} {"regret",9}");
+        sb.AppendLine(c, $"{"strategy",-32} {"mean",9} {"95% CI",19} {"std",9} {"p5",9} {"p50",9} {"p95",9} {"CVaR95",9} {"sharpe",7} {"compl.",7} {"mean cost",14} {"vs TWAP [95% CI]",30} {"vs best static [95% CI]",30} {"regret",9}");
         foreach (var r in result.Strategies)
         {
             var s = r.Summary;
             string ci = string.Create(c, $"[{s.MeanCiLowBps:F2}, {s.MeanCiHighBps:F2}]");
             string vs = s.VsTwap is { } p ? string.Create(c, $"{p.MeanBps:+0.00;-0.00;0.00} [{p.CiLowBps:F2}, {p.CiHighBps:F2}]") : "—";
+            string vsBest = s.VsBestStatic is { } b ? string.Create(c, $"{b.MeanBps:+0.00;-0.00;0.00} [{b.CiLowBps:F2}, {b.CiHighBps:F2}]") : "—";
             string regret = s.RegretBps is { } g ? g.ToString("F3", c) : "—";
             string name = r.DisplayName.Length > 32 ? r.DisplayName[..32] : r.DisplayName;
-            sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {s.CostSharpe,7:F3} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {regret,9}");
+            sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {s.CostSharpe,7:F3} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {vsBest,30} {regret,9}");
         }
 
         return sb.ToString();
@@ -37,7 +39,8 @@ public static class BacktestReport
 
     /// <summary>The result file: per-strategy entries carry <c>name</c>, <c>meanCostBps</c>, <c>stdCostBps</c>,
     /// <c>p95CostBps</c>, <c>cvar95CostBps</c>, <c>meanCost</c> (currency) and <c>pairedDiffVsTwapBps</c> with
-    /// <c>ciLowBps</c>/<c>ciHighBps</c>; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
+    /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>;
+    /// <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
     public static string ToJson(BacktestResult result, Scenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -70,6 +73,9 @@ public static class BacktestReport
                     ["pairs"] = paired.Pairs,
                 },
                 ["regretBps"] = s.RegretBps,
+                ["vsBestStaticBps"] = s.VsBestStatic?.MeanBps,
+                ["vsBestStaticCiLowBps"] = s.VsBestStatic?.CiLowBps,
+                ["vsBestStaticCiHighBps"] = s.VsBestStatic?.CiHighBps,
                 ["meanInventoryFraction"] = Array(r.MeanInventoryFraction),
                 ["inventoryP5Fraction"] = Array(r.InventoryP5Fraction),
                 ["inventoryP95Fraction"] = Array(r.InventoryP95Fraction),
@@ -110,6 +116,7 @@ public static class BacktestReport
                 }
                 : null,
             ["strategies"] = strategies,
+            ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
         };
         if (scenario is not null) root["scenarioDefinition"] = JsonNode.Parse(ScenarioJson.Serialize(scenario));
         return root.ToJsonString(ScenarioJson.Options);

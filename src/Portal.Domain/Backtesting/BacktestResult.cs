@@ -55,6 +55,10 @@ public sealed record BacktestResult
 
     /// <summary>Expected cost of the known optimum in currency.</summary>
     public double? OptimumExpectedCostCurrency { get; init; }
+
+    /// <summary>What is wrong with the scenario's parameters, found while running it (e.g. that they admit price
+    /// manipulation); shown with the run.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>One strategy's results over every episode.</summary>
@@ -101,10 +105,17 @@ public sealed record StrategyResult
 /// <param name="Completion">Share of the order traded by the strategy itself, before any forced trade at the horizon.</param>
 /// <param name="MeanShortfallCurrency">Mean shortfall in currency.</param>
 /// <param name="VsTwap">Paired difference (this − TWAP) on common random numbers; null for TWAP itself.</param>
-/// <param name="RegretBps">Mean paired difference of cost to the known optimum's schedule run on the same paths, when the model has one.</param>
+/// <param name="RegretBps">Regret against the known optimum's schedule run on the same paths, when the model has one, on
+/// the run's objective E + λ·Var (λ = strategySettings.riskAversion, per currency unit) in bps of arrival notional: the
+/// mean paired cost difference plus λ times the difference of the cost variances.</param>
 public sealed record StrategySummary(int Episodes, double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps,
     double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double CostSharpe, double Completion,
-    double MeanShortfallCurrency, PairedDifference? VsTwap, double? RegretBps);
+    double MeanShortfallCurrency, PairedDifference? VsTwap, double? RegretBps)
+{
+    /// <summary>Paired difference (this − best static schedule) on common random numbers; null for the best static
+    /// schedule itself and when the run did not carry it.</summary>
+    public PairedDifference? VsBestStatic { get; init; }
+}
 
 /// <summary>Mean of paired differences with its 95% confidence interval.</summary>
 public sealed record PairedDifference(double MeanBps, double CiLowBps, double CiHighBps, int Pairs);

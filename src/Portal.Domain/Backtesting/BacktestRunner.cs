@@ -94,14 +94,19 @@ public static class BacktestRunner
 
         double? optimumBps = optimum is { } o ? o.ExpectedCost / model.ArrivalNotional * 1e4 : null;
         int twap = strategies.FindIndex(x => x.Id == "twap");
+        int bestStatic = strategies.FindIndex(x => x.Id == StrategyCatalog.BestStatic);
+        double lambda = scenario.StrategySettings.RiskAversion;
         var results = new StrategyResult[visibleCount];
         for (int s = 0; s < visibleCount; s++)
         {
             double forcedSum = 0;
             foreach (double f in forced[s]) forcedSum += f;
             PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
-            double? regret = optimumIndex < 0 ? null : Statistics.Paired(costBps[s], costBps[optimumIndex]).MeanBps;
-            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedSum / (model.Quantity * episodes), vsTwap, regret);
+            double? regret = optimumIndex < 0 ? null : Statistics.ObjectiveRegretBps(costCurrency[s], costCurrency[optimumIndex], lambda, model.ArrivalNotional);
+            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedSum / (model.Quantity * episodes), vsTwap, regret) with
+            {
+                VsBestStatic = s == bestStatic || bestStatic < 0 ? null : Statistics.Paired(costBps[s], costBps[bestStatic]),
+            };
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {
@@ -128,8 +133,13 @@ public static class BacktestRunner
             OptimumName = optimum?.Name,
             OptimumExpectedCostBps = optimumBps,
             OptimumExpectedCostCurrency = optimum?.ExpectedCost,
+            Warnings = StrategyWarnings(strategies),
         };
     }
+
+    /// <summary>The distinct warnings the run's strategies raised while they were built (e.g. price manipulation).</summary>
+    internal static IReadOnlyList<string> StrategyWarnings(IEnumerable<IExecutionStrategy> strategies) =>
+        strategies.OfType<ScheduleStrategy>().SelectMany(x => x.Warnings).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>Per-thread buffers: one market batch shared by one execution book per strategy.</summary>
     private sealed class Workspace

@@ -13,6 +13,10 @@ namespace Portal.Domain.Backtesting;
 /// <see cref="ObizhaevaWang"/>.</para>
 /// Both need constant spread and (for liquidity-scaled impact) constant liquidity, and no participation cap. Fees in bps of
 /// notional are charged on the expected execution prices of the optimal schedule.
+/// <para>With risk aversion λ = strategySettings.riskAversion &gt; 0 the run's objective is E + λ·Var, so the reference is
+/// the static schedule minimising it: the Almgren–Chriss trajectory for λ (Almgren and Chriss, 2000, section 3) or, for
+/// the block book, the exact quadratic programme of <see cref="BestStaticSchedule"/>; regret is then measured on that
+/// objective (see <see cref="StrategySummary.RegretBps"/>).</para>
 /// </remarks>
 public static class KnownOptimum
 {
@@ -30,6 +34,14 @@ public static class KnownOptimum
         double tau = scenario.StepDays;
         double[] holdings;
         string name;
+        double lambda = scenario.StrategySettings.RiskAversion;
+        if (lambda > 0 && m.Impact.Model is ImpactModels.AlmgrenChriss or ImpactModels.ObizhaevaWang)
+        {
+            if (BestStaticSchedule.Exact(scenario) is not { } best) return null;
+            string label = m.Impact.Model == ImpactModels.AlmgrenChriss ? "Almgren–Chriss" : "Obizhaeva–Wang";
+            return (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{label} mean-variance optimum (λ={lambda:G3})"), best.ExpectedCost, best.HoldingsFraction);
+        }
+
         switch (m.Impact.Model)
         {
             case ImpactModels.AlmgrenChriss:

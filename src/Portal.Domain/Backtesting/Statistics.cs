@@ -58,6 +58,27 @@ public static class Statistics
         return new PairedDifference(mean, mean - half, mean + half, d.Length);
     }
 
+    /// <summary>
+    /// Regret on the objective E + λ·Var in bps of <paramref name="notional"/>: the mean paired difference of the costs
+    /// plus λ times the difference of their sample variances (both in currency).
+    /// </summary>
+    public static double ObjectiveRegretBps(ReadOnlySpan<double> costCurrency, ReadOnlySpan<double> optimumCostCurrency, double lambda, double notional)
+    {
+        if (costCurrency.Length != optimumCostCurrency.Length)
+            throw new ArgumentException($"Paired samples differ in length: {costCurrency.Length} vs {optimumCostCurrency.Length}.", nameof(optimumCostCurrency));
+        double meanDiff = 0;
+        for (int i = 0; i < costCurrency.Length; i++) meanDiff += costCurrency[i] - optimumCostCurrency[i];
+        meanDiff = costCurrency.Length > 0 ? meanDiff / costCurrency.Length : 0;
+        double varDiff = 0;
+        if (lambda > 0)
+        {
+            double a = MeanStd(costCurrency).Std, b = MeanStd(optimumCostCurrency).Std;
+            varDiff = a * a - b * b;
+        }
+
+        return (meanDiff + lambda * varDiff) / notional * 1e4;
+    }
+
     /// <summary>Summary of one strategy's costs in bps.</summary>
     public static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
         PairedDifference? vsTwap, double? regretBps)

@@ -19,11 +19,16 @@ public static class StrategyCatalog
         ("ac-neutral", "Almgren–Chriss (risk-neutral)", "Almgren–Chriss (2000) trajectory for λ = 0: the expected-cost minimum under linear impact."),
         ("ow", "Obizhaeva–Wang optimum", "Discrete optimum of the linear block-book model with resilience market.impact.resiliencePerDay (Alfonsi, Fruth and Schied, 2010)."),
         ("random", "Random", "Trades a uniform random fraction of the remainder at each step."),
+        ("best-static", "Best static schedule", "The deterministic schedule minimising E + λ·Var of the cost (λ = strategySettings.riskAversion) for the scenario's own market: solved exactly for linear-quadratic models, otherwise searched on training paths of the simulator that are never the run's paths. The bar adaptivity must clear."),
     ];
 
     /// <summary>Baselines every run compares whatever the scenario lists: TWAP (the passive reference of every paired
-    /// difference) and Random (the floor a strategy worth anything must clear).</summary>
-    public static IReadOnlyList<string> AlwaysCompared { get; } = ["twap", "random"];
+    /// difference), Random (the floor a strategy worth anything must clear) and the best static schedule (the bar a
+    /// learned, adaptive strategy must clear before adaptivity gets the credit).</summary>
+    public static IReadOnlyList<string> AlwaysCompared { get; } = ["twap", "random", BestStatic];
+
+    /// <summary>Id of the best static schedule (<see cref="BestStaticSchedule"/>).</summary>
+    public const string BestStatic = "best-static";
 
     /// <summary>
     /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
@@ -76,6 +81,7 @@ public static class StrategyCatalog
             "ac-neutral" => new ScheduleStrategy(id, "Almgren–Chriss (risk-neutral)", AcHoldings(s, 0)),
             "ow" => new ScheduleStrategy(id, "Obizhaeva–Wang optimum", OwHoldings(s.Market.Impact.ResiliencePerDay, tau, n)),
             "random" => new RandomStrategy(),
+            BestStatic => BestStaticStrategy(s),
             _ => throw new ArgumentOutOfRangeException(nameof(id), id, $"Unknown strategy; allowed: {string.Join(", ", Baselines.Select(b => b.Id))}"),
         };
 
@@ -105,7 +111,14 @@ public static class StrategyCatalog
         return AlmgrenChriss.Holdings(1, kappa, s.HorizonDays, s.Order.Steps);
     }
 
-    private static double[] VwapHoldings(Scenario s)
+    private static ScheduleStrategy BestStaticStrategy(Scenario s)
+    {
+        var best = BestStaticSchedule.Optimise(s);
+        return new ScheduleStrategy(BestStatic, "Best static schedule", best.HoldingsFraction) { Warnings = best.Warnings };
+    }
+
+    /// <summary>VWAP holdings (fractions of the order) along the expected intraday volume profile.</summary>
+    internal static double[] VwapHoldings(Scenario s)
     {
         var model = new MarketModel(s);
         var v = model.ExpectedVolume;
@@ -123,7 +136,8 @@ public static class StrategyCatalog
         return x;
     }
 
-    private static double[] OwHoldings(double rho, double tau, int n)
+    /// <summary>Discrete Obizhaeva–Wang optimal holdings (fractions of the order).</summary>
+    internal static double[] OwHoldings(double rho, double tau, int n)
     {
         var trades = ObizhaevaWang.OptimalTrades(1, rho, tau, n);
         var x = new double[n + 1];

@@ -90,7 +90,7 @@ public static class CsvMarketDataParser
         SnapshotCsvMapping map, ValidationOptions validation, ErrorCollector errors)
     {
         var file = src.FileName;
-        using var stream = src.OpenDecompressed(hash, validation.MaxDecompressedBytes);
+        using var stream = src.OpenDecompressed(hash, validation.MaxDecompressedBytes, validation.MaxLineBytes);
         using var parser = OpenParser(stream, errors, file);
         try
         {
@@ -176,7 +176,8 @@ public static class CsvMarketDataParser
         }
         catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
         {
-            errors.Add(file, parser.LineNumber + 1, "", "", Describe(ex));
+            if (ex is InputTooLargeException tooLarge) errors.AddLimit(file, parser.LineNumber + 1, ex.Message, tooLarge.Limit);
+            else errors.Add(file, parser.LineNumber + 1, "", "", Describe(ex));
             return (null, (l, k) => k);
         }
     }
@@ -184,7 +185,7 @@ public static class CsvMarketDataParser
     private static TradeBuilder? ReadTrades(MarketDataSource src, System.Security.Cryptography.IncrementalHash hash, TradeCsvMapping map, ValidationOptions validation, ErrorCollector errors)
     {
         var file = src.FileName;
-        using var stream = src.OpenDecompressed(hash, validation.MaxDecompressedBytes);
+        using var stream = src.OpenDecompressed(hash, validation.MaxDecompressedBytes, validation.MaxLineBytes);
         using var parser = OpenParser(stream, errors, file);
         try
         {
@@ -229,7 +230,8 @@ public static class CsvMarketDataParser
         }
         catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
         {
-            errors.Add(file, parser.LineNumber + 1, "", "", Describe(ex));
+            if (ex is InputTooLargeException tooLarge) errors.AddLimit(file, parser.LineNumber + 1, ex.Message, tooLarge.Limit);
+            else errors.Add(file, parser.LineNumber + 1, "", "", Describe(ex));
             return null;
         }
     }

@@ -12,10 +12,14 @@ namespace Portal.Domain.MarketData;
 public sealed record DataError(string File, long Row, string Column, string Value, string Message)
 {
     /// <summary>
-    /// The value made safe for spreadsheets and logs: values starting with <c>= + - @</c>, tab or carriage return
-    /// (CSV formula injection, OWASP) are prefixed with an apostrophe unless they are plain numbers; control characters are escaped.
+    /// The value made safe for spreadsheets and logs: values starting with <c>= + - @</c>, tab or carriage return, or
+    /// with one of <c>= + - @ ＝ ＋ － ＠</c> after leading whitespace (CSV formula injection, OWASP) are prefixed with an
+    /// apostrophe unless they are plain numbers; control characters are escaped.
     /// </summary>
     public string SafeValue => Neutralise(Value);
+
+    /// <summary>The <see cref="ValidationOptions"/> limit this error reports (e.g. <c>MaxLineBytes</c>), or null.</summary>
+    public string? Limit { get; init; }
 
     /// <inheritdoc />
     public override string ToString()
@@ -39,7 +43,12 @@ public sealed record DataError(string File, long Row, string Column, string Valu
         var sb = new StringBuilder(value.Length + 1);
         var first = value[0];
         var isNumber = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        if (!isNumber && (first is '=' or '+' or '-' or '@' or '\t' or '\r')) sb.Append('\'');
+        var i = 0;
+        while (i < value.Length && (char.IsWhiteSpace(value[i]) || char.IsControl(value[i]))) i++;
+        var lead = i < value.Length ? value[i] : '\0';
+        // Spreadsheets run a formula after leading whitespace too, and read fullwidth ＝ ＋ － ＠ as their ASCII twins.
+        if (!isNumber && (first is '=' or '+' or '-' or '@' or '\t' or '\r'
+                          || lead is '=' or '+' or '-' or '@' or '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20')) sb.Append('\'');
         foreach (var c in value)
         {
             if (char.IsControl(c)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
@@ -102,6 +111,12 @@ internal sealed class ErrorCollector(int maxErrors)
     {
         if (Full) { Truncated = true; return; }
         _errors.Add(new DataError(file, row, column, DataError.Clip(value), message));
+    }
+
+    /// <summary>Records that the input passed a size limit (always kept, even when the collector is full).</summary>
+    public void AddLimit(string file, long row, string message, string limit)
+    {
+        _errors.Add(new DataError(file, row, "", "", message) { Limit = limit });
     }
 
     public void ThrowIfAny()

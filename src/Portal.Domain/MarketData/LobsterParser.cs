@@ -71,8 +71,8 @@ public static partial class LobsterParser
         var halts = new List<TradingHalt>();
         var dayStart = date is { } dd ? TimeUtil.FromDate(dd) : 0;
         long mRows = 0, bRows = 0;
-        using (var mStream = message.OpenDecompressed(mHash, options.Validation.MaxDecompressedBytes))
-        using (var bStream = orderbook.OpenDecompressed(bHash, options.Validation.MaxDecompressedBytes))
+        using (var mStream = message.OpenDecompressed(mHash, options.Validation.MaxDecompressedBytes, options.Validation.MaxLineBytes))
+        using (var bStream = orderbook.OpenDecompressed(bHash, options.Validation.MaxDecompressedBytes, options.Validation.MaxLineBytes))
         {
             var mReader = new Utf8LineReader(mStream);
             var bReader = new Utf8LineReader(bStream);
@@ -94,15 +94,25 @@ public static partial class LobsterParser
                     else levels = cols / 4;
                 }
                 if (levels > 0) book = new BookBuilder(levels, 4096);
+                var consistency = new BookConsistency(Math.Max(levels, 1));
                 var prevTime = long.MinValue;
                 var policy = options.Validation.CrossedBooks;
                 while (hasM && hasB && book is not null && !errors.Full)
                 {
                     var line = mReader.LineNumber;
-                    var time = ParseMessage(mLine, line, mFile, dayStart, ref prevTime, trades, halts, errors);
+                    var effect = default(MessageEffect);
+                    var time = ParseMessage(mLine, line, mFile, dayStart, ref prevTime, trades, halts, errors, ref effect);
                     var row = book.Append(time, line);
-                    if (!ParseBookRow(bLine, line, bFile, book, row, errors)) book.DropLast();
-                    else if (!book.CheckRow(row, bFile, line, BookColumn, errors, policy)) book.DropLast();
+                    if (!ParseBookRow(bLine, line, bFile, book, row, errors))
+                    {
+                        book.DropLast();
+                        consistency.Forget();
+                    }
+                    else
+                    {
+                        consistency.Check(effect, book.AskPx(row), book.AskSz(row), book.BidPx(row), book.BidSz(row), bFile, line, errors);
+                        if (!book.CheckRow(row, bFile, line, BookColumn, errors, policy)) book.DropLast();
+                    }
                     reading = mFile;
                     hasM = mReader.TryReadLine(out mLine);
                     reading = bFile;
@@ -123,7 +133,8 @@ public static partial class LobsterParser
             catch (Exception ex) when (ex is InvalidDataException or InputTooLargeException or CsvHelper.CsvFormatException)
             {
                 var at = ReferenceEquals(reading, mFile) ? mReader.LineNumber : bReader.LineNumber;
-                errors.Add(reading, at + 1, "", "", Describe(ex));
+                if (ex is InputTooLargeException tooLarge) errors.AddLimit(reading, at + 1, ex.Message, tooLarge.Limit);
+                else errors.Add(reading, at + 1, "", "", Describe(ex));
             }
         }
         if (book is not null && !errors.Full)
@@ -135,7 +146,7 @@ public static partial class LobsterParser
     }
 
     private static long ParseMessage(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
-        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
+        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors, ref MessageEffect effect)
     {
         // Fast path for the common, valid row (types 1–6); anything else goes through the checked path below.
         var pos = 0;
@@ -153,7 +164,7 @@ public static partial class LobsterParser
             }
         }
         if (wholeDigits is 0 or > 9 || pos >= len || line[pos] != (byte)',')
-            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors, ref effect);
         pos++;
         for (var k = fracDigits; k < 9; k++) frac *= 10;
         var tNs = whole * TimeUtil.NsPerSecond + frac;
@@ -167,7 +178,7 @@ public static partial class LobsterParser
             while (pos < len && (uint)(line[pos] - '0') <= 9) { v = v * 10 + (line[pos] - '0'); pos++; }
             var digits = pos - start;
             var endOk = c < 4 ? pos < len && line[pos] == (byte)',' : pos == len;
-            if (digits is 0 or > 18 || !endOk) return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+            if (digits is 0 or > 18 || !endOk) return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors, ref effect);
             pos++;
             f[c] = neg ? -v : v;
         }
@@ -175,14 +186,15 @@ public static partial class LobsterParser
         var (type, orderId, size, price, dir) = (f[0], f[1], f[2], f[3], f[4]);
         if (time < prevTime || tNs > 86_400L * TimeUtil.NsPerSecond * 2 || type is < 1 or > 6 || orderId < 0 || dir is not (1 or -1)
             || size <= 0 || price <= 0 || price >= DummyPrice)
-            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors);
+            return ParseMessageChecked(line, row, file, dayStart, ref prevTime, trades, halts, errors, ref effect);
         prevTime = time;
         if (type >= 4) trades.Add(time, price / PriceScale, size, type == 6 ? (sbyte)0 : (sbyte)-dir, row);
+        effect = new MessageEffect((int)type, size, price, (int)dir);
         return time;
     }
 
     private static long ParseMessageChecked(ReadOnlySpan<byte> line, long row, string file, long dayStart, ref long prevTime,
-        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors)
+        TradeBuilder trades, List<TradingHalt> halts, ErrorCollector errors, ref MessageEffect effect)
     {
         Span<Range> parts = stackalloc Range[8];
         var n = SplitFields(line, parts);
@@ -223,13 +235,18 @@ public static partial class LobsterParser
         if (type == 7)
         {
             if (price is < -1 or > 1) errors.Add(file, row, "price", line[parts[4]], "halt message (type 7) price must be -1 (halt), 0 (quoting) or 1 (resume)");
-            else halts.Add(new TradingHalt(time, (HaltKind)price));
+            else
+            {
+                halts.Add(new TradingHalt(time, (HaltKind)price));
+                effect = new MessageEffect(7, 0, 0, 0);
+            }
             return time;
         }
         if (size <= 0) errors.Add(file, row, "size", line[parts[3]], size < 0 ? "size is negative" : "size must be positive");
         if (price <= 0 || price >= DummyPrice) errors.Add(file, row, "price", line[parts[4]], "price must be positive and below 9999999999");
         else if (size > 0 && type is >= 4 and <= 6)
             trades.Add(time, price / PriceScale, size, type == 6 ? (sbyte)0 : (sbyte)-dir, row);
+        if (size > 0 && price > 0 && price < DummyPrice) effect = new MessageEffect((int)type, size, price, (int)dir);
         return time;
     }
 
@@ -357,6 +374,74 @@ public static partial class LobsterParser
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,32}$")]
     internal static partial Regex SymbolPattern();
+
+    /// <summary>What one valid message does to the visible book; <see cref="Type"/> 0 when the message was invalid.</summary>
+    private readonly record struct MessageEffect(int Type, long Size, long Price, int Direction);
+
+    /// <summary>
+    /// Checks that orderbook row k follows from row k − 1 and message k, as the LOBSTER readme defines the pair: a
+    /// submission (type 1) adds its size at its price on the resting order's side, a cancellation, deletion or visible
+    /// execution (types 2, 3, 4) removes it, and hidden executions, crosses and halts (5, 6, 7) leave the visible book
+    /// alone. Only the message's own price is compared, and only when that price lies inside the visible levels of both
+    /// rows (a side with an empty level shows all of its depth): beyond the last visible level the files cannot tell.
+    /// A reversed or shuffled orderbook file, or one from another day, fails on its first row out of place.
+    /// </summary>
+    private sealed class BookConsistency(int levels)
+    {
+        private readonly double[] _askPx = new double[levels], _askSz = new double[levels], _bidPx = new double[levels], _bidSz = new double[levels];
+        private bool _hasPrevious;
+
+        public void Forget() => _hasPrevious = false;
+
+        public void Check(MessageEffect effect, ReadOnlySpan<double> askPx, ReadOnlySpan<double> askSz, ReadOnlySpan<double> bidPx, ReadOnlySpan<double> bidSz,
+            string file, long row, ErrorCollector errors)
+        {
+            if (_hasPrevious && effect.Type is >= 1 and <= 4)
+            {
+                var ask = effect.Direction == -1;
+                var price = effect.Price / PriceScale;
+                var prevPx = ask ? _askPx : _bidPx;
+                var prevSz = ask ? _askSz : _bidSz;
+                var px = ask ? askPx : bidPx;
+                var sz = ask ? askSz : bidSz;
+                if (Visible(prevPx, price, ask) && Visible(px, price, ask))
+                {
+                    var before = SizeAt(prevPx, prevSz, price);
+                    var after = SizeAt(px, sz, price);
+                    var expected = before + (effect.Type == 1 ? effect.Size : -effect.Size);
+                    if (after != expected)
+                    {
+                        var what = effect.Type switch { 1 => "submits", 2 => "cancels", 3 => "deletes", _ => "executes" };
+                        var side = ask ? "ask" : "bid";
+                        errors.Add(file, row, "", "", string.Create(CultureInfo.InvariantCulture,
+                            $"orderbook row {row} does not follow from message {row}, which {what} {effect.Size} at {price} on the {side} side: the {side} size at {price} should go from {before} (row {row - 1}) to {expected}, but is {after}; rows out of order, or files that do not belong together?"));
+                    }
+                }
+            }
+            askPx.CopyTo(_askPx);
+            askSz.CopyTo(_askSz);
+            bidPx.CopyTo(_bidPx);
+            bidSz.CopyTo(_bidSz);
+            _hasPrevious = true;
+        }
+
+        /// <summary>True when the book row shows every order at <paramref name="price"/> on that side.</summary>
+        private static bool Visible(ReadOnlySpan<double> px, double price, bool ask)
+        {
+            var last = px[^1];
+            if (double.IsNaN(last)) return true;
+            return ask ? price <= last : price >= last;
+        }
+
+        private static double SizeAt(ReadOnlySpan<double> px, ReadOnlySpan<double> sz, double price)
+        {
+            for (var i = 0; i < px.Length; i++)
+            {
+                if (px[i] == price) return sz[i];
+            }
+            return 0;
+        }
+    }
 
     private static string Describe(Exception ex) => ex switch
     {

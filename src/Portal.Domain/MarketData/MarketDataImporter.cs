@@ -53,7 +53,7 @@ public static partial class MarketDataImporter
                 TradeCsvMapping tradeMap = TradeCsvMapping.Generic;
                 foreach (var p in paths)
                 {
-                    var kind = DetectCsvKind(p);
+                    var kind = DetectCsvKind(p, validation.MaxLineBytes);
                     switch (kind)
                     {
                         case CsvFileKind.GenericSnapshots or CsvFileKind.BinanceDepth or CsvFileKind.BinanceBookTicker when snaps is null:
@@ -103,16 +103,42 @@ public static partial class MarketDataImporter
     }
 
     /// <summary>Recognises a CSV file's kind from its header (first line, gzip allowed).</summary>
-    public static CsvFileKind DetectCsvKind(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="maxLineBytes">Longest header line read; a longer first line is an error, never buffered.</param>
+    /// <exception cref="MarketDataValidationException">The compressed data is corrupt or the first line is too long.</exception>
+    public static CsvFileKind DetectCsvKind(string path, int maxLineBytes = 1 << 20)
     {
+        var name = Path.GetFileName(path);
         using var fs = File.OpenRead(path);
         Stream s = fs;
         var magic = new byte[2];
-        var n = fs.Read(magic);
+        var n = fs.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         fs.Position = 0;
         if (n == 2 && magic[0] == 0x1F && magic[1] == 0x8B) s = new GZipStream(fs, CompressionMode.Decompress);
-        using var reader = new StreamReader(s, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return DetectCsvHeader(reader.ReadLine() ?? "");
+        using (s)
+        {
+            var buffer = new byte[Math.Min(maxLineBytes, 1 << 20) + 1];
+            var filled = 0;
+            try
+            {
+                while (filled < buffer.Length)
+                {
+                    var read = s.Read(buffer, filled, buffer.Length - filled);
+                    if (read == 0) break;
+                    var nl = buffer.AsSpan(filled, read).IndexOf((byte)'\n');
+                    filled += read;
+                    if (nl >= 0) { filled = filled - read + nl; break; }
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new MarketDataValidationException([new DataError(name, 1, "", "", $"compressed data is corrupt or truncated ({ex.Message})")], false);
+            }
+            if (filled >= buffer.Length)
+                throw new MarketDataValidationException([new DataError(name, 1, "", "", $"line 1 of {name} is longer than the limit of {buffer.Length - 1:N0} bytes") { Limit = nameof(ValidationOptions.MaxLineBytes) }], false);
+            var header = Encoding.UTF8.GetString(buffer, 0, filled).TrimStart('\uFEFF').TrimEnd('\r');
+            return DetectCsvHeader(header);
+        }
     }
 
     /// <summary>Recognises a CSV file's kind from its header line.</summary>

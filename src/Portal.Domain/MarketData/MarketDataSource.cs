@@ -43,7 +43,7 @@ public sealed class MarketDataSource : IDisposable
     internal string BaseName => FileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? FileName[..^3] : FileName;
 
     /// <summary>Returns a stream of the decompressed bytes that also feeds <paramref name="hash"/>.</summary>
-    internal Stream OpenDecompressed(IncrementalHash hash, long maxBytes)
+    internal Stream OpenDecompressed(IncrementalHash hash, long maxBytes, int maxLineBytes = int.MaxValue)
     {
         var magic = new byte[2];
         var n = Content.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
@@ -51,7 +51,7 @@ public sealed class MarketDataSource : IDisposable
         Stream inner = n == 2 && magic[0] == 0x1F && magic[1] == 0x8B
             ? new GZipStream(new BufferedStream(raw, 1 << 16), CompressionMode.Decompress)
             : raw;
-        return new HashingReadStream(inner, hash, disposeInner: true, maxBytes, FileName);
+        return new HashingReadStream(inner, hash, disposeInner: true, maxBytes, FileName, maxLineBytes);
     }
 
     /// <inheritdoc />
@@ -61,9 +61,15 @@ public sealed class MarketDataSource : IDisposable
     }
 }
 
-/// <summary>Read-only pass-through stream that hashes every byte read.</summary>
-internal sealed class HashingReadStream(Stream inner, IncrementalHash hash, bool disposeInner, long maxBytes, string fileName) : Stream
+/// <summary>
+/// Read-only pass-through stream that hashes every byte read and enforces the decompressed size and line length limits
+/// as the bytes arrive, so that no reader downstream ever buffers more than one limit's worth.
+/// </summary>
+internal sealed class HashingReadStream(Stream inner, IncrementalHash hash, bool disposeInner, long maxBytes, string fileName, int maxLineBytes = int.MaxValue) : Stream
 {
+    private long _lineBytes;
+    private long _lines;
+
     public long BytesRead { get; private set; }
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -77,7 +83,22 @@ internal sealed class HashingReadStream(Stream inner, IncrementalHash hash, bool
         var n = inner.Read(buffer);
         if (n > 0) { hash.AppendData(buffer[..n]); BytesRead += n; }
         if (BytesRead > maxBytes)
-            throw new InputTooLargeException($"{fileName} is larger than the limit of {maxBytes:N0} bytes after decompression");
+            throw new InputTooLargeException($"{fileName} is larger than the limit of {maxBytes:N0} bytes after decompression", nameof(ValidationOptions.MaxDecompressedBytes));
+        if (maxLineBytes < int.MaxValue)
+        {
+            var rest = buffer[..n];
+            while (true)
+            {
+                var nl = rest.IndexOf((byte)'\n');
+                _lineBytes += nl < 0 ? rest.Length : nl;
+                if (_lineBytes > maxLineBytes)
+                    throw new InputTooLargeException($"line {_lines + 1:N0} of {fileName} is longer than the limit of {maxLineBytes:N0} bytes", nameof(ValidationOptions.MaxLineBytes));
+                if (nl < 0) break;
+                _lineBytes = 0;
+                _lines++;
+                rest = rest[(nl + 1)..];
+            }
+        }
         return n;
     }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -134,5 +155,9 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
-/// <summary>The decompressed input passed <see cref="ValidationOptions.MaxDecompressedBytes"/>.</summary>
-internal sealed class InputTooLargeException(string message) : IOException(message);
+/// <summary>The decompressed input passed <see cref="ValidationOptions.MaxDecompressedBytes"/> or <see cref="ValidationOptions.MaxLineBytes"/>.</summary>
+internal sealed class InputTooLargeException(string message, string limit) : IOException(message)
+{
+    /// <summary>The <see cref="ValidationOptions"/> property that was exceeded.</summary>
+    public string Limit { get; } = limit;
+}

@@ -206,6 +206,12 @@ public sealed record ValidationOptions
     /// </summary>
     public long MaxDecompressedBytes { get; init; } = 8L << 30;
 
+    /// <summary>
+    /// Longest line of a (decompressed) file in bytes. Default 1 MiB; range [256, 2^30]. Checked while the bytes stream
+    /// in, before any parsing, so one endless line cannot make a parser buffer it.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = 1 << 20;
+
     /// <summary>What to do with crossed (ask &lt; bid) or locked (ask = bid) snapshots. Default: reject.</summary>
     public CrossedBookPolicy CrossedBooks { get; init; } = CrossedBookPolicy.Reject;
 
@@ -217,6 +223,8 @@ public sealed record ValidationOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRelativePriceDeviation), MaxRelativePriceDeviation, "Must be in (0, 100].");
         if (MaxDecompressedBytes is < 1 or > 1L << 50)
             throw new ArgumentOutOfRangeException(nameof(MaxDecompressedBytes), MaxDecompressedBytes, "Must be in [1, 2^50].");
+        if (MaxLineBytes is < 256 or > 1 << 30)
+            throw new ArgumentOutOfRangeException(nameof(MaxLineBytes), MaxLineBytes, "Must be in [256, 2^30].");
         if (!Enum.IsDefined(CrossedBooks))
             throw new ArgumentOutOfRangeException(nameof(CrossedBooks), CrossedBooks, "Unknown policy.");
     }

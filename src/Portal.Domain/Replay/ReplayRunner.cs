@@ -238,9 +238,14 @@ public static class ReplayRunner
                 MeanParticipation = participation.Select(p => p / episodes).ToArray(),
             };
         }
+        var bestStatic = strategies.FindIndex(s => s.Id == StrategyCatalog.BestStatic);
         for (var si = 0; si < strategies.Count; si++)
+        {
             if (si != twap)
                 results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap]) } };
+            if (bestStatic >= 0 && si != bestStatic)
+                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic]) } };
+        }
 
         return new BacktestResult
         {
@@ -251,6 +256,7 @@ public static class ReplayRunner
             Quantity = quantity,
             ArrivalNotional = arrivalNotional,
             Strategies = results,
+            Warnings = BacktestRunner.StrategyWarnings(strategies),
         };
     }
 

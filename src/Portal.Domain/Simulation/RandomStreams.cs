@@ -100,6 +100,20 @@ public struct RandomStream
         }
     }
 
+    /// <summary>
+    /// The seed of a named random stream derived from <paramref name="seed"/>: the tag is mixed into the seed, so the
+    /// streams (seed, tag, i) used for training or validation are keyed apart from a run's own evaluation streams
+    /// (seed, i) whatever the episode indices, and never rely on a sign convention.
+    /// </summary>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="tag">A non-zero stream tag (e.g. an ASCII name packed into 64 bits).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tag"/> is 0 (the evaluation stream itself).</exception>
+    public static long TaggedSeed(long seed, ulong tag)
+    {
+        if (tag == 0) throw new ArgumentOutOfRangeException(nameof(tag), tag, "The tag must be non-zero: 0 names the run's own evaluation streams.");
+        return unchecked((long)Mix64(Mix64(unchecked((ulong)seed) ^ 0x3C6EF372FE94F82BUL) ^ Mix64(tag ^ 0xA54FF53A5F1D36F1UL)));
+    }
+
     /// <summary>Stateless uniform on (0, 1) from a counter: the same (seed, episode, step, stream) always gives the same value.</summary>
     public static double CounterUniform(long seed, long episode, int step, int stream)
     {

@@ -40,6 +40,10 @@ public sealed class ScheduleStrategy : IExecutionStrategy
     /// <inheritdoc />
     public bool UsesObservations => false;
 
+    /// <summary>What was found wrong with the scenario while building the schedule (e.g. that its parameters admit price
+    /// manipulation); a run reports them.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <inheritdoc />
     public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
     {

@@ -73,10 +73,16 @@ public sealed record RunView(
     int Attempts, string? WorkerName, DateTime CreatedUtc, DateTime? StartedUtc, DateTime? FinishedUtc, string? OptimumName, double? OptimumExpectedCostBps,
     IReadOnlyList<StrategyView> Results)
 {
+    /// <summary>What the run found wrong with its scenario's parameters (e.g. that they admit price manipulation).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static RunView From(Run run) => new(
         run.Id, run.ScenarioName, run.Status.ToString(), run.Progress, run.FailureReason, run.Episodes, run.Seed,
         run.Attempts, run.WorkerName, run.CreatedUtc, run.StartedUtc, run.FinishedUtc, run.OptimumName, run.OptimumExpectedCostBps,
-        run.Strategies.OrderBy(s => s.Index).Select(StrategyView.From).ToList());
+        run.Strategies.OrderBy(s => s.Index).Select(StrategyView.From).ToList())
+    {
+        Warnings = run.Warnings,
+    };
 }
 
 public sealed record StrategyView(
@@ -85,8 +91,22 @@ public sealed record StrategyView(
     double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps, IReadOnlyList<double> MeanInventory,
     IReadOnlyList<double> MeanParticipation)
 {
+    /// <summary>Mean paired difference (this − best static schedule) in bps; null for the best static schedule itself.</summary>
+    public double? VsBestStaticBps { get; init; }
+
+    /// <summary>Lower end of the 95% confidence interval of <see cref="VsBestStaticBps"/>.</summary>
+    public double? VsBestStaticCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticBps"/>.</summary>
+    public double? VsBestStaticCiHighBps { get; init; }
+
     public static StrategyView From(RunStrategyResult s) => new(
         s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
         s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-        s.RegretBps, s.MeanInventory, s.MeanParticipation);
+        s.RegretBps, s.MeanInventory, s.MeanParticipation)
+    {
+        VsBestStaticBps = s.VsBestStaticMeanBps,
+        VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
+        VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
+    };
 }

@@ -24,13 +24,32 @@ public static class DatasetEndpoints
             if (!access.CanRun) return Results.Problem("Viewers cannot upload data.", statusCode: StatusCodes.Status403Forbidden);
             if (!request.HasFormContentType) return Results.Problem("Send the files as multipart/form-data (field 'files').", statusCode: StatusCodes.Status400BadRequest);
             request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize = options.MaxUploadBytes;
-            var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxUploadBytes }, ct);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxUploadBytes }, ct);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Results.Problem($"The upload is larger than the limit of {options.MaxUploadBytes:N0} bytes (limit Datasets:MaxUploadBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                return Results.Problem($"The multipart form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+            }
             var files = form.Files.Select(f => new UploadedFile(f.FileName, f.OpenReadStream)).ToList();
             try
             {
                 var stored = await imports.ImportAsync(access, form["name"], form["format"].FirstOrDefault() ?? "auto", form["instrument"], files, null, ct);
                 var view = DatasetView.From(stored.Dataset);
                 return stored.AlreadyStored ? Results.Ok(view with { AlreadyStored = true }) : Results.Created($"/api/datasets/{view.Id}", view);
+            }
+            catch (MarketDataValidationException e) when (e.Errors.FirstOrDefault(x => x.Limit is not null) is { } limit)
+            {
+                return Results.Problem(
+                    detail: $"{limit.File}: {limit.Message} (limit Limits:{limit.Limit}); nothing was stored.",
+                    title: "The upload is past a limit",
+                    statusCode: StatusCodes.Status413PayloadTooLarge);
             }
             catch (MarketDataValidationException e)
             {
@@ -39,6 +58,10 @@ public static class DatasetEndpoints
                     title: "The data was rejected",
                     statusCode: StatusCodes.Status400BadRequest,
                     extensions: new Dictionary<string, object?> { ["errors"] = e.Errors.Select(x => new { x.File, x.Row, x.Column, Value = x.SafeValue, x.Message, Text = x.ToString() }) });
+            }
+            catch (LimitExceededException e)
+            {
+                return Results.Problem(e.Message, statusCode: e.StatusCode);
             }
             catch (ArgumentException e)
             {

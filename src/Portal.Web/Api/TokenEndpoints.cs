@@ -34,7 +34,7 @@ public static class TokenEndpoints
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [e.Message] });
             }
-        }).WithName("CreateToken").Produces<CreatedToken>(StatusCodes.Status201Created).ProducesValidationProblem();
+        }).WithMetadata(new GuardedEndpoint("token")).WithName("CreateToken").Produces<CreatedToken>(StatusCodes.Status201Created).ProducesValidationProblem();
 
         api.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
             await resolver.ResolveAsync(user, ct) is { } access && await tokens.RevokeAsync(access, id, ct) ? Results.NoContent() : Results.NotFound())

@@ -19,6 +19,9 @@ public sealed class ApiTokenAuthenticationHandler(
     public const string SchemeName = "ApiToken";
     public const string TokenPrefix = "el_";
 
+    /// <summary>A token's last-used time is written at most once per this interval.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -33,13 +36,19 @@ public sealed class ApiTokenAuthenticationHandler(
         }
         var hash = Hash(token);
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var stored = await db.ApiTokens.SingleOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        var stored = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
         if (stored is null || stored.RevokedUtc is not null)
         {
             return AuthenticateResult.Fail("Unknown or revoked token.");
         }
-        stored.LastUsedUtc = DateTime.UtcNow;
-        await db.SaveChangesAsync(Context.RequestAborted);
+        // "Last used" is for people; writing it on every request would turn each API read into a database write.
+        var now = DateTime.UtcNow;
+        var stale = now - LastUsedResolution;
+        if (stored.LastUsedUtc is not { } last || last < stale)
+        {
+            await db.ApiTokens.Where(t => t.Id == stored.Id && (t.LastUsedUtc == null || t.LastUsedUtc < stale))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, now), Context.RequestAborted);
+        }
         var identity = new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, stored.UserId),

@@ -29,6 +29,9 @@ public static class AuthExtensions
             o.LoginPath = "/login";
             o.AccessDeniedPath = "/login";
             o.Cookie.Name = "executionlab.auth";
+            // Secure whenever the request is HTTPS, including HTTPS ended at a trusted proxy (X-Forwarded-Proto).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.HttpOnly = true;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(7);
             // API callers get status codes, not redirects to the login page.
@@ -46,6 +49,7 @@ public static class AuthExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddAuthorization();
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddScoped<TeamAccessResolver>();
     }
 

@@ -26,17 +26,17 @@ public class RunnerTests
     }
 
     [Fact]
-    public void Twap_and_random_are_always_compared_after_the_scenario_strategies()
+    public void Twap_random_and_best_static_are_always_compared_after_the_scenario_strategies()
     {
         var s = ScenarioPresets.Demo() with { Episodes = 300, Strategies = ["immediate"] };
         var result = BacktestRunner.Run(s);
-        Assert.Equal(["immediate", "twap", "random"], result.Strategies.Select(r => r.StrategyId));
+        Assert.Equal(["immediate", "twap", "random", "best-static"], result.Strategies.Select(r => r.StrategyId));
         var random = result.Strategies.Single(r => r.StrategyId == "random");
         Assert.True(random.Summary.MeanBps > result.Strategies.Single(r => r.StrategyId == "twap").Summary.MeanBps,
             "on the demo market a random schedule costs more than TWAP");
 
         var listed = BacktestRunner.Run(s with { Strategies = ["random", "vwap"] });
-        Assert.Equal(["random", "vwap", "twap"], listed.Strategies.Select(r => r.StrategyId));
+        Assert.Equal(["random", "vwap", "twap", "best-static"], listed.Strategies.Select(r => r.StrategyId));
     }
 
     [Fact]

@@ -163,7 +163,8 @@ public class ReplayTests
             Assert.Equal(a.Strategies[s].Episodes, b.Strategies[s].Episodes);
             Assert.Equal(a.Strategies[s].Summary, b.Strategies[s].Summary);
         }
-        Assert.Equal(6, a.Strategies.Count);
+        Assert.Equal(7, a.Strategies.Count); // the six listed and the best static schedule
+        Assert.NotNull(a.Strategies.Single(s => s.StrategyId == "twap").Summary.VsBestStatic);
         Assert.NotNull(a.Strategies.Single(s => s.StrategyId == "ac").Summary.VsTwap);
     }
 

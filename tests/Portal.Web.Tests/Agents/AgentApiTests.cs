@@ -82,9 +82,9 @@ public sealed class AgentApiTests
 
             step("participation and regime sections");
             await page.Locator("#participation-chart svg").WaitForAsync();
-            Assert.Equal(3, await page.Locator("#participation-table tbody tr").CountAsync()); // twap, the agent, random
+            Assert.Equal(4, await page.Locator("#participation-table tbody tr").CountAsync()); // twap, the agent, random, best static
             Assert.Contains("This run", await page.Locator("#regime-table").InnerTextAsync(), StringComparison.Ordinal);
-            Assert.Equal(3, await page.Locator("#regime-table tbody tr").CountAsync());
+            Assert.Equal(4, await page.Locator("#regime-table tbody tr").CountAsync());
         });
     }
 

@@ -76,6 +76,32 @@ public class RunCsvReportTests
     }
 
     [Fact]
+    public async Task Summary_neutralises_formulas_after_leading_whitespace_and_in_fullwidth_forms()
+    {
+        var report = ReportSamples.SixStrategies(
+            scenario: " =1+1",
+            team: "\uFF1DHYPERLINK(\"http://evil.example\")",
+            parameters: [new("note", "\u3000\uFF0Bcmd"), new("size", "  -5 % ADV"), new("plain", "5 % ADV")],
+            strategies:
+            [
+                ReportSamples.Strategy("a", "\uFF20SUM(1)", -1.5, vsTwap: -2.25, regret: null),
+                ReportSamples.Strategy("b", "\uFF0D2", 2.5, vsTwap: null, regret: null),
+                ReportSamples.Strategy("c", " \t@SUM(1)", -0.75, vsTwap: -3.5, regret: null),
+            ],
+            withOptimum: false);
+
+        var (_, rows) = await ReadAsync(stream => new RunCsvReport().WriteSummaryAsync(report, stream));
+
+        Assert.All(rows, r => Assert.Equal("' =1+1", r["scenario"]));
+        Assert.All(rows, r => Assert.Equal("'\uFF1DHYPERLINK(\"http://evil.example\")", r["team"]));
+        Assert.All(rows, r => Assert.Equal("'\u3000\uFF0Bcmd", r["param:note"]));
+        Assert.All(rows, r => Assert.Equal("'  -5 % ADV", r["param:size"]));
+        Assert.All(rows, r => Assert.Equal("5 % ADV", r["param:plain"]));
+        Assert.Equal(["'\uFF20SUM(1)", "'\uFF0D2", "' \t@SUM(1)"], rows.Select(r => r["strategy"]));
+        Assert.Equal(-1.5, Number(rows[0]["mean_bps"]));
+    }
+
+    [Fact]
     public async Task Summary_of_a_run_without_strategies_is_the_header_alone()
     {
         var report = ReportSamples.SixStrategies(strategies: []);

@@ -29,13 +29,14 @@ public sealed record UploadedFile(string FileName, Func<Stream> Open);
 /// Imports uploads for the caller's team (pages and API): spools the streams to a private temp folder, parses and
 /// validates them, stores the binary form, and removes the temp files whatever happens.
 /// </summary>
-public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, LimitsOptions limits, IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
 {
     /// <summary>"auto" picks lobster for a message + orderbook pair, csv otherwise.</summary>
     public static readonly IReadOnlyList<string> Formats = ["auto", "lobster", "csv"];
 
     /// <exception cref="MarketDataValidationException">The data is rejected; nothing is stored.</exception>
     /// <exception cref="ArgumentException">Wrong number of files, unknown format, missing instrument, or too large.</exception>
+    /// <exception cref="LimitExceededException">A name, file name, size or the team's storage quota is past its limit.</exception>
     public async Task<StoredDataset> ImportAsync(TeamAccess access, string? name, string format, string? instrument,
         IReadOnlyList<UploadedFile> files, IProgress<long>? bytesCopied = null, CancellationToken ct = default)
     {
@@ -47,6 +48,26 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
         {
             throw new ArgumentException("Choose one or two files (LOBSTER: message and orderbook; CSV: snapshots and/or trades).", nameof(files));
         }
+        if (files.Count > 2)
+        {
+            throw new ArgumentException($"Choose one or two files, not {files.Count}.", nameof(files));
+        }
+        name = TextRules.CheckName("The dataset name", name, limits.MaxNameLength);
+        instrument = TextRules.CheckName("The instrument", instrument, 32, "instrument symbols of at most 32 characters");
+        foreach (var file in files)
+        {
+            TextRules.CheckFileName(file.FileName, limits.MaxFileNameLength);
+        }
+        long used;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            used = await db.Datasets.Where(d => d.TeamId == access.TeamId).SumAsync(d => (long?)d.SizeBytes, ct) ?? 0;
+        }
+        if (used >= limits.MaxTeamStorageBytes)
+        {
+            throw new LimitExceededException("Limits:MaxTeamStorageBytes",
+                $"The team's datasets already take {used:N0} bytes of its {limits.MaxTeamStorageBytes:N0}; delete some before uploading more", StatusCodes.Status413PayloadTooLarge);
+        }
         var folder = Directory.CreateTempSubdirectory("el-upload-");
         try
         {
@@ -54,10 +75,10 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
             long total = 0;
             foreach (var file in files)
             {
-                var safeName = Path.GetFileName(file.FileName);
-                if (string.IsNullOrWhiteSpace(safeName) || paths.Any(p => Path.GetFileName(p) == safeName))
+                var safeName = file.FileName;
+                if (paths.Any(p => Path.GetFileName(p) == safeName))
                 {
-                    throw new ArgumentException($"File name '{file.FileName}' is empty or given twice.", nameof(files));
+                    throw new ArgumentException($"File name '{file.FileName}' is given twice.", nameof(files));
                 }
                 var path = Path.Combine(folder.FullName, safeName);
                 await using (var source = file.Open())
@@ -70,7 +91,12 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
                         total += read;
                         if (total > options.MaxUploadBytes)
                         {
-                            throw new ArgumentException($"The upload is larger than the limit of {options.MaxUploadBytes:N0} bytes (Datasets:MaxUploadBytes).", nameof(files));
+                            throw new LimitExceededException("Datasets:MaxUploadBytes", $"The upload is larger than the limit of {options.MaxUploadBytes:N0} bytes", StatusCodes.Status413PayloadTooLarge);
+                        }
+                        if (used + total > limits.MaxTeamStorageBytes)
+                        {
+                            throw new LimitExceededException("Limits:MaxTeamStorageBytes",
+                                $"The upload would take the team's datasets past {limits.MaxTeamStorageBytes:N0} bytes", StatusCodes.Status413PayloadTooLarge);
                         }
                         await target.WriteAsync(buffer.AsMemory(0, read), ct);
                         bytesCopied?.Report(total);
@@ -79,8 +105,9 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
                 paths.Add(path);
             }
             var resolved = ResolveFormat(format, paths);
-            var data = await Task.Run(() => MarketDataImporter.ImportFiles(resolved, paths, string.IsNullOrWhiteSpace(instrument) ? null : instrument.Trim()), ct);
-            return await store.SaveAsync(access.TeamId, name ?? "", data, access.UserName, ct);
+            var validation = new ValidationOptions { MaxDecompressedBytes = limits.MaxDecompressedBytes, MaxLineBytes = limits.MaxLineBytes };
+            var data = await Task.Run(() => MarketDataImporter.ImportFiles(resolved, paths, instrument.Length == 0 ? null : instrument, validation), ct);
+            return await store.SaveAsync(access.TeamId, name, data, access.UserName, ct);
         }
         finally
         {

@@ -9,8 +9,9 @@ namespace Portal.Web.Features.Reports;
 /// </summary>
 /// <remarks>
 /// Spreadsheet-injection defence follows the OWASP "CSV Injection" guidance: a text cell (names, ids, parameter values)
-/// that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR is prefixed with <c>'</c> so a spreadsheet shows
-/// it as text instead of running it as a formula. Numbers are written through CsvHelper's numeric path, which the
+/// that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR, or with one of them after leading whitespace,
+/// or with a fullwidth <c>＝ ＋ － ＠</c>, is prefixed with <c>'</c> so a spreadsheet shows it as text instead of running
+/// it as a formula. Numbers are written through CsvHelper's numeric path, which the
 /// defence does not touch, so <c>-1.5</c> stays a number. Doubles are written as the shortest text that round-trips;
 /// NaN and infinities, and absent values, are written as empty cells.
 /// </remarks>
@@ -19,7 +20,9 @@ public sealed class RunCsvReport
     /// <summary>
     /// Columns of the summary, before one <c>param:NAME</c> column per scenario parameter. Costs (<c>_bps</c>) are
     /// implementation shortfall in basis points of the arrival value, positive a cost; <c>completion</c> is a fraction
-    /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP; times are ISO 8601 UTC.
+    /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP, <c>vs_best_static_*</c> the paired
+    /// difference strategy minus the best static schedule; <c>warnings</c> joins the run's warnings with " | "; times are
+    /// ISO 8601 UTC.
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
@@ -28,6 +31,7 @@ public sealed class RunCsvReport
         "strategy_id", "strategy", "episodes", "mean_bps", "std_bps", "mean_ci_low_bps", "mean_ci_high_bps",
         "p5_bps", "p50_bps", "p95_bps", "cvar95_bps", "cost_sharpe", "completion", "mean_shortfall_currency",
         "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
+        "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -64,20 +68,20 @@ public sealed class RunCsvReport
         {
             cancellationToken.ThrowIfCancellationRequested();
             csv.WriteField(report.RunId);
-            csv.WriteField(report.Title);
-            csv.WriteField(report.TeamName);
-            csv.WriteField(report.ScenarioName);
+            csv.WriteField(Text(report.Title));
+            csv.WriteField(Text(report.TeamName));
+            csv.WriteField(Text(report.ScenarioName));
             csv.WriteField(report.CreatedUtc);
             csv.WriteField(report.FinishedUtc);
 
-            csv.WriteField(report.SoftwareVersion);
+            csv.WriteField(Text(report.SoftwareVersion));
             csv.WriteField(report.Seed);
             csv.WriteField(report.Episodes);
-            csv.WriteField(report.OptimumName);
+            csv.WriteField(Text(report.OptimumName));
             WriteNumber(csv, report.OptimumExpectedCostBps);
 
-            csv.WriteField(s.StrategyId);
-            csv.WriteField(s.DisplayName);
+            csv.WriteField(Text(s.StrategyId));
+            csv.WriteField(Text(s.DisplayName));
             csv.WriteField(s.Episodes);
             WriteNumber(csv, s.MeanBps);
             WriteNumber(csv, s.StdBps);
@@ -94,9 +98,13 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.VsTwapCiLowBps);
             WriteNumber(csv, s.VsTwapCiHighBps);
             WriteNumber(csv, s.RegretBps);
+            WriteNumber(csv, s.VsBestStaticMeanBps);
+            WriteNumber(csv, s.VsBestStaticCiLowBps);
+            WriteNumber(csv, s.VsBestStaticCiHighBps);
+            csv.WriteField(string.Join(" | ", report.Warnings));
             foreach (var p in report.Parameters)
             {
-                csv.WriteField(p.Value);
+                csv.WriteField(Text(p.Value));
             }
 
             await csv.EndRecordAsync(cancellationToken);
@@ -117,7 +125,7 @@ public sealed class RunCsvReport
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            csv.WriteField(row.StrategyId);
+            csv.WriteField(Text(row.StrategyId));
             csv.WriteField(row.Episode);
             WriteNumber(csv, row.ShortfallBps);
             WriteNumber(csv, row.ShortfallCurrency);
@@ -131,6 +139,27 @@ public sealed class RunCsvReport
             WriteNumber(csv, row.MaxParticipation);
             await csv.EndRecordAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A text cell made safe where CsvHelper's check of the first character is not enough: spreadsheets also run a
+    /// formula after leading whitespace (<c> =1+1</c>) and read the fullwidth forms <c>＝ ＋ － ＠</c> as their ASCII
+    /// twins, so such cells get the same <c>'</c> prefix. A cell starting with an ASCII trigger is left to CsvHelper.
+    /// </summary>
+    public static string? Text(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return value;
+        }
+        var i = 0;
+        while (i < value.Length && (char.IsWhiteSpace(value[i]) || char.IsControl(value[i])))
+        {
+            i++;
+        }
+        var risky = i < value.Length && (value[i] is '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20'
+            || (i > 0 && value[i] is '=' or '+' or '-' or '@'));
+        return risky ? "'" + value : value;
     }
 
     private static void WriteNumber(CsvWriter csv, double? value)

@@ -59,6 +59,10 @@ public sealed class RunPdfReport
                 ? $"{name}: expected cost {ReportFormat.Bps(report.OptimumExpectedCostBps)} bps"
                 : "none for this market model"),
         ]);
+        foreach (var warning in report.Warnings)
+        {
+            flow.Paragraph("Warning: " + warning, PageFlow.Warning);
+        }
 
         flow.Heading("Scenario parameters");
         if (report.Parameters.Count == 0)
@@ -104,6 +108,7 @@ public sealed class RunPdfReport
         // Columns that would be empty for every strategy are left out, with a sentence saying why.
         var hasTwap = strategies.Any(s => s.VsTwapMeanBps is not null);
         var hasRegret = strategies.Any(s => s.RegretBps is not null);
+        var hasBestStatic = strategies.Any(s => s.VsBestStaticMeanBps is not null);
         var comparison = new List<(TableColumn Column, Func<ReportStrategySummary, string> Cell)>
         {
             (new("Strategy", Numeric: false), s => s.DisplayName),
@@ -112,6 +117,12 @@ public sealed class RunPdfReport
         {
             comparison.Add((new("vs TWAP", Numeric: true), s => ReportFormat.Bps(s.VsTwapMeanBps)));
             comparison.Add((new("95% CI", Numeric: true), s => ReportFormat.Interval(s.VsTwapCiLowBps, s.VsTwapCiHighBps)));
+        }
+
+        if (hasBestStatic)
+        {
+            comparison.Add((new("vs best static", Numeric: true), s => ReportFormat.Bps(s.VsBestStaticMeanBps)));
+            comparison.Add((new("95% CI", Numeric: true), s => ReportFormat.Interval(s.VsBestStaticCiLowBps, s.VsBestStaticCiHighBps)));
         }
 
         if (hasRegret)
@@ -128,6 +139,9 @@ public sealed class RunPdfReport
             (hasTwap
                 ? "vs TWAP: mean paired difference (strategy minus TWAP) over the same market paths, in bps; negative is cheaper. "
                 : "No paired difference against TWAP: TWAP is not among the strategies. ") +
+            (hasBestStatic
+                ? "vs best static: mean paired difference (strategy minus the best static schedule for the run's objective) over the same paths, in bps; what a strategy gains beyond it is due to adaptivity. "
+                : "") +
             (hasRegret && report.OptimumName is { } optimum
                 ? $"Regret: mean paired difference to the known optimum ({optimum}) run on the same paths, in bps. "
                 : hasRegret
@@ -301,6 +315,7 @@ public sealed class RunPdfReport
         private const float LegendTop = 4f;
 
         public static readonly SKColor Muted = new(0x5F, 0x63, 0x68);
+        public static readonly SKColor Warning = new(0xB0, 0x3A, 0x00);
         private static readonly SKColor Ink = new(0x20, 0x21, 0x24);
         private static readonly SKColor Rule = new(0xC8, 0xCC, 0xD0);
         private static readonly SKColor HeaderFill = new(0xEC, 0xEF, 0xF3);

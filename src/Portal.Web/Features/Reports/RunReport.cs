@@ -79,6 +79,9 @@ public sealed record RunReport(
     /// <summary>One summary per strategy; strategy ids are unique.</summary>
     public IReadOnlyList<ReportStrategySummary> Strategies { get; } =
         ReportGuard.UniqueItems(Strategies, s => s.StrategyId, nameof(Strategies));
+
+    /// <summary>What the run found wrong with its scenario's parameters (e.g. that they admit price manipulation).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>One scenario parameter as the report prints it.</summary>
@@ -170,6 +173,16 @@ public sealed record ReportStrategySummary(
 
     /// <summary>Mean participation rate at each decision step; empty when the run did not record it.</summary>
     public IReadOnlyList<double> MeanParticipation { get; } = MeanParticipation ?? [];
+
+    /// <summary>Mean paired difference against the best static schedule on the same market paths (this strategy minus
+    /// it); null for that schedule itself and for runs stored before it was always compared.</summary>
+    public double? VsBestStaticMeanBps { get; init; }
+
+    /// <summary>Lower end of the 95% confidence interval of <see cref="VsBestStaticMeanBps"/>.</summary>
+    public double? VsBestStaticCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticMeanBps"/>.</summary>
+    public double? VsBestStaticCiHighBps { get; init; }
 }
 
 /// <summary>One episode of one strategy, as the per-episode CSV writes it. Costs in basis points of the arrival value unless named otherwise.</summary>

@@ -39,7 +39,12 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             strategies.Add(new ReportStrategySummary(
                 s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
                 s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-                s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation));
+                s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation)
+            {
+                VsBestStaticMeanBps = s.VsBestStaticMeanBps,
+                VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
+                VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
+            });
         }
         var regimes = (await leaderboards.AcrossRegimesAsync(access, run, ct))
             .OrderBy(r => r.StrategyId, StringComparer.Ordinal).ThenBy(r => r.Regime, StringComparer.Ordinal)
@@ -60,7 +65,10 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
             run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
             SoftwareVersion, Parameters(ScenarioJson.Parse(run.ScenarioJson)), run.Episodes, run.Seed,
-            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves);
+            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
+        {
+            Warnings = run.Warnings,
+        };
     }
 
     /// <summary>Every episode of the run, strategy by strategy, read in pages so memory stays flat.</summary>

@@ -11,7 +11,7 @@ namespace Portal.Web.Features.Runs;
 public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -46,7 +46,13 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         {
             throw new ScenarioValidationException(errors);
         }
+        CheckBudget(scenario);
         await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
+        var active = await db.Runs.CountAsync(r => r.TeamId == access.TeamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
+        if (active >= limits.MaxActiveRunsPerTeam)
+        {
+            throw new ScenarioValidationException("runs", $"the team already has {active} queued or running runs; at most {limits.MaxActiveRunsPerTeam} at once (limit Limits:MaxActiveRunsPerTeam): wait for one to finish or cancel one");
+        }
 
         var run = new Run
         {
@@ -66,6 +72,21 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         await db.SaveChangesAsync(ct);
         queue.Enqueue(run.Id);
         return run;
+    }
+
+    /// <summary>
+    /// The work a run asks for is episodes × steps × strategies (the listed ones plus those always compared); past
+    /// <see cref="LimitsOptions.MaxRunStrategySteps"/> one run would hold the workers for hours.
+    /// </summary>
+    private void CheckBudget(Scenario scenario)
+    {
+        var strategies = scenario.Strategies.Union(Portal.Domain.Backtesting.StrategyCatalog.AlwaysCompared).Count();
+        var work = (decimal)scenario.Episodes * scenario.Order.Steps * strategies;
+        if (work > limits.MaxRunStrategySteps)
+        {
+            throw new ScenarioValidationException("episodes", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{scenario.Episodes:N0} episodes × {scenario.Order.Steps:N0} steps × {strategies} strategies = {work:N0} strategy-steps, more than the limit of {limits.MaxRunStrategySteps:N0} (Limits:MaxRunStrategySteps): use fewer episodes, steps or strategies"));
+        }
     }
 
     /// <summary>Asks a run to stop. A queued run is cancelled at once; a running one stops at its next progress report.</summary>

@@ -32,6 +32,10 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory)
         {
             throw new ArgumentException($"The team name must have 1 to {MaxNameLength} characters; it has {name.Length}.", nameof(name));
         }
+        if (TextRules.HasControlCharacter(name))
+        {
+            throw new ArgumentException("The team name must not contain control characters.", nameof(name));
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var team = new Team { Name = name };
         db.Teams.Add(team);

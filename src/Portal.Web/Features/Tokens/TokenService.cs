@@ -34,6 +34,10 @@ public sealed class TokenService(IDbContextFactory<PortalDbContext> dbFactory)
         {
             throw new ArgumentException($"The token name must have 1 to {MaxNameLength} characters; it has {name.Length}.", nameof(name));
         }
+        if (TextRules.HasControlCharacter(name))
+        {
+            throw new ArgumentException("The token name must not contain control characters.", nameof(name));
+        }
         var secret = ApiTokenAuthenticationHandler.NewToken();
         var token = new ApiToken
         {
