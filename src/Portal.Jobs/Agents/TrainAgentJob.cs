@@ -105,31 +105,41 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             return;
         }
 
+        var seeds = new List<TrainedAgentSeed>();
+        for (var i = 0; i < set.Agents.Count; i++)
+        {
+            using var buffer = new MemoryStream();
+            set.Agents[i].Artifact.Save(buffer);
+            seeds.Add(new TrainedAgentSeed
+            {
+                AgentId = agentId,
+                SeedIndex = i,
+                Seed = set.Agents[i].Artifact.Seed,
+                Artifact = buffer.ToArray(),
+                EvaluationJson = JsonSerializer.Serialize(set.Agents[i].Evaluation, AgentArtifact.JsonOptions),
+                LearningCurveJson = JsonSerializer.Serialize(set.Agents[i].Artifact.LearningCurve, AgentArtifact.JsonOptions),
+            });
+        }
+        var summary = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
+
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await db.TrainedAgentSeeds.Where(s => s.AgentId == agentId).ExecuteDeleteAsync();
-            for (var i = 0; i < set.Agents.Count; i++)
+            // The retrying execution strategy (PostgreSQL) owns the transaction: a retry repeats the whole unit.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                using var buffer = new MemoryStream();
-                set.Agents[i].Artifact.Save(buffer);
-                db.TrainedAgentSeeds.Add(new TrainedAgentSeed
-                {
-                    AgentId = agentId,
-                    SeedIndex = i,
-                    Seed = set.Agents[i].Artifact.Seed,
-                    Artifact = buffer.ToArray(),
-                    EvaluationJson = JsonSerializer.Serialize(set.Agents[i].Evaluation, AgentArtifact.JsonOptions),
-                    LearningCurveJson = JsonSerializer.Serialize(set.Agents[i].Artifact.LearningCurve, AgentArtifact.JsonOptions),
-                });
-            }
-            var stored = await db.TrainedAgents.SingleAsync(a => a.Id == agentId);
-            stored.SummaryJson = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
-            stored.Status = TrainingStatus.Succeeded;
-            stored.Progress = 1;
-            stored.FinishedUtc = DateTime.UtcNow;
-            await db.SaveChangesAsync();
-            await tx.CommitAsync();
+                db.ChangeTracker.Clear();
+                await using var tx = await db.Database.BeginTransactionAsync();
+                await db.TrainedAgentSeeds.Where(s => s.AgentId == agentId).ExecuteDeleteAsync();
+                db.TrainedAgentSeeds.AddRange(seeds);
+                var stored = await db.TrainedAgents.SingleAsync(a => a.Id == agentId);
+                stored.SummaryJson = summary;
+                stored.Status = TrainingStatus.Succeeded;
+                stored.Progress = 1;
+                stored.FailureReason = null;
+                stored.FinishedUtc = DateTime.UtcNow;
+                await db.SaveChangesAsync();
+                await tx.CommitAsync();
+            });
         }
     }
 
