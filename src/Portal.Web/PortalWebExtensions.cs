@@ -60,10 +60,7 @@ public static class PortalWebExtensions
 
     public static void UsePortalWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
+        app.UsePortalErrorHandling();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
