@@ -22,6 +22,7 @@ public static class PortalWebExtensions
     {
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         builder.Services.AddSingleton(options);
+        builder.AddPortalProduction();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
@@ -66,6 +67,7 @@ public static class PortalWebExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapPortalHealth();
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapPortalApi();
         app.MapScenarioApi();
@@ -79,7 +81,7 @@ public static class PortalWebExtensions
         var options = app.Services.GetRequiredService<PortalOptions>();
         if (options.Dashboard)
         {
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new AdminDashboardAuthorization()] });
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new OperatorDashboardAuthorization()] });
         }
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
