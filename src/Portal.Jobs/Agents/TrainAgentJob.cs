@@ -9,6 +9,7 @@ using Portal.Data.Datasets;
 using Portal.Data.Entities;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
+using Portal.Jobs.Hosting;
 
 namespace Portal.Jobs.Agents;
 
@@ -18,7 +19,7 @@ namespace Portal.Jobs.Agents;
 /// <c>replay.datasetId</c>, trains on its training segment and evaluates on its test segment. Safe to run twice: a
 /// finished agent is left alone and an interrupted one trains again from scratch (seeded, so identically).
 /// </summary>
-public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, DatasetStore datasets, ILogger<TrainAgentJob> logger)
+public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, DatasetStore datasets, JobsOptions jobsOptions, ILogger<TrainAgentJob> logger)
 {
     /// <summary>Episodes of the held-out evaluation each seed's policy gets after training.</summary>
     public const int EvaluationEpisodes = 2000;
@@ -41,9 +42,13 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             found.Status = TrainingStatus.Running;
             found.Progress = 0;
             found.StartedUtc = DateTime.UtcNow;
+            found.HeartbeatUtc = found.StartedUtc;
+            found.Attempts++;
             await db.SaveChangesAsync(shutdown);
             agent = found;
         }
+        // While this job lives it says so; the watchdog re-queues or fails a running training whose heartbeat stops.
+        await using var heartbeat = Outages.Heartbeat(() => BeatAsync(agentId), jobsOptions.HeartbeatInterval, logger);
 
         TrainRequest request;
         try
@@ -122,6 +127,11 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
         }
         var summary = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
 
+        await Outages.RetryAsync(() => StoreAsync(agentId, seeds, summary), jobsOptions.OutageTolerance, logger, $"Storing agent {agentId}");
+    }
+
+    private async Task StoreAsync(Guid agentId, List<TrainedAgentSeed> seeds, string summary)
+    {
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             // The retrying execution strategy (PostgreSQL) owns the transaction: a retry repeats the whole unit.
@@ -151,16 +161,24 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.Progress, progress).SetProperty(a => a.RecentMeanShortfallBps, double.IsFinite(recentBps) ? recentBps : null));
         }
-        catch (DbUpdateException e)
+        catch (Exception e) when (e is DbUpdateException || Outages.IsTransient(e))
         {
             logger.LogDebug(e, "Progress of {AgentId} not stored", agentId);
         }
     }
 
-    private async Task FinishAsync(Guid agentId, TrainingStatus status, string? reason)
+    private async Task BeatAsync(Guid agentId)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await db.TrainedAgents.Where(a => a.Id == agentId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.FailureReason, reason).SetProperty(a => a.FinishedUtc, DateTime.UtcNow));
+        await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.HeartbeatUtc, DateTime.UtcNow));
     }
+
+    private Task FinishAsync(Guid agentId, TrainingStatus status, string? reason) =>
+        Outages.RetryAsync(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.TrainedAgents.Where(a => a.Id == agentId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.FailureReason, reason).SetProperty(a => a.FinishedUtc, DateTime.UtcNow));
+        }, jobsOptions.OutageTolerance, logger, $"Finishing agent {agentId}");
 }

@@ -45,6 +45,7 @@ public static class JobsHostingExtensions
                 s.SchedulePollingInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds);
                 s.ServerName = options.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
             });
+            builder.Services.AddHostedService<JobWatchdog>();
             if (database.Provider == DatabaseProvider.Sqlite)
             {
                 // In-memory job storage forgets its queue on restart: put unfinished runs back.
