@@ -313,6 +313,9 @@ namespace Portal.Data.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("text");
@@ -327,6 +330,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Json")
@@ -451,6 +457,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("HorizonBucket")
@@ -742,6 +751,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("text");
@@ -759,6 +771,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Name")

@@ -302,6 +302,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -316,6 +319,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Json")
@@ -440,6 +446,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("HorizonBucket")
@@ -731,6 +740,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -748,6 +760,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
