@@ -59,6 +59,13 @@ public sealed class StartupMigrationTests
         await WaitForWorkerAsync(database.ConnectionString, worker);
         Assert.False(web.HasExited, web.Output);
         await AssertSchemaCompleteAsync(database.ConnectionString);
+
+        // The worker container's health check: healthy for the worker that heart-beats, unhealthy for one that does not exist.
+        using var healthy = HostProcess.Start("Portal.Jobs", ["health"], new Dictionary<string, string>(environment) { ["Jobs__WorkerName"] = "first-boot" });
+        using var absent = HostProcess.Start("Portal.Jobs", ["health"], new Dictionary<string, string>(environment) { ["Jobs__WorkerName"] = "no-such-worker" });
+        Assert.True(await healthy.WaitForExitAsync(120) == 0, healthy.Output);
+        Assert.True(await absent.WaitForExitAsync(120) == 1, absent.Output);
+        Assert.Contains("no-such-worker", absent.Output, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> Environment(string connectionString) => new()
