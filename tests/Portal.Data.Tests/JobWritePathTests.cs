@@ -39,7 +39,7 @@ public sealed class JobWritePathTests
             db.TrainedAgents.Add(agent);
             await db.SaveChangesAsync();
         }
-        var job = new TrainAgentJob(store.Factory, new DatasetStore(store.Factory), NullLogger<TrainAgentJob>.Instance);
+        var job = new TrainAgentJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<TrainAgentJob>.Instance);
 
         await job.ExecuteAsync(agent.Id, CancellationToken.None);
         var first = await LoadAgentAsync(store, agent.Id);
@@ -71,7 +71,7 @@ public sealed class JobWritePathTests
             await db.SaveChangesAsync();
         }
 
-        await new CalibrateDatasetJob(store.Factory, new DatasetStore(store.Factory), NullLogger<CalibrateDatasetJob>.Instance)
+        await new CalibrateDatasetJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<CalibrateDatasetJob>.Instance)
             .ExecuteAsync(profile.Id, CancellationToken.None);
 
         await using var check = await store.Factory.CreateDbContextAsync();
