@@ -82,6 +82,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["POST /account/team"] = new(Kind.Form, "POST", "/account/team", TargetsTeamA: true),
         // API
         ["GET /api/openapi/{documentName}.json"] = new(Kind.Public, "GET", "/api/openapi/v1.json"),
+        ["* /health"] = new(Kind.Public, "GET", "/health"),
         ["POST /api/runs"] = new(Kind.Api, "POST", "/api/runs", () => new { scenarioId = _scenarioA, episodes = 10 }, TargetsTeamA: true, ViewerRefused: true),
         ["GET /api/runs/{id:guid}"] = new(Kind.Api, "GET", $"/api/runs/{_runA}", TargetsTeamA: true),
         ["POST /api/runs/{id:guid}/cancel"] = new(Kind.Api, "POST", $"/api/runs/{_runA}/cancel", TargetsTeamA: true, ViewerRefused: true),
