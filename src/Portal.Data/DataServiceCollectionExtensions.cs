@@ -48,12 +48,13 @@ public static class DataServiceCollectionExtensions
     /// </summary>
     public const long MigrationLockKey = 0x45_4C_4D_49_47_52_41_54; // "ELMIGRAT"
 
-    /// <summary>Creates the database if needed and applies every pending migration.</summary>
+    /// <summary>Creates the database if needed, applies every pending migration, and brings runs stored in an older
+    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>), all under the migration lock.</summary>
     public static async Task MigratePortalDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
-        await db.MigratePortalAsync(ct);
+        await db.MigratePortalAsync(ct, token => Runs.StoredRunUpgrade.UpgradeAsync(factory, token));
     }
 
     /// <summary>
@@ -61,11 +62,16 @@ public static class DataServiceCollectionExtensions
     /// (<c>pg_advisory_lock</c>): processes that start together wait for each other, and each later one finds nothing
     /// left to do, instead of racing to create the same tables (<c>relation … already exists</c>).
     /// </summary>
-    public static async Task MigratePortalAsync(this PortalDbContext db, CancellationToken ct = default)
+    /// <param name="thenAsync">More start-up work on the data that must also run once at a time (e.g. upgrading stored rows).</param>
+    public static async Task MigratePortalAsync(this PortalDbContext db, CancellationToken ct = default, Func<CancellationToken, Task>? thenAsync = null)
     {
         if (!db.Database.IsNpgsql())
         {
             await db.Database.MigrateAsync(ct);
+            if (thenAsync is not null)
+            {
+                await thenAsync(ct);
+            }
             return;
         }
 
@@ -81,6 +87,10 @@ public static class DataServiceCollectionExtensions
             try
             {
                 await db.Database.MigrateAsync(ct);
+                if (thenAsync is not null)
+                {
+                    await thenAsync(ct);
+                }
             }
             finally
             {
