@@ -465,6 +465,8 @@ public static class BestStaticSchedule
         int chosen = 0;
         for (int i = 1; i < candidates.Count; i++)
         {
+            // A start that ever buys back (holdings rising, by rounding or otherwise) trades against the side: never the answer.
+            if (!IsNonIncreasing(candidates[i])) continue;
             if (Objective(vm[i], vv[i]) < Objective(vm[chosen], vv[chosen])) chosen = i;
         }
 
@@ -478,6 +480,17 @@ public static class BestStaticSchedule
             if (neutralPrice && mean + Statistics.Z95 * se < 0) warnings.Add(ManipulationWarning(mean, model));
             return new BestStaticResult(holdings, SampleAverageMethod, mean, variance, Objective(mean, variance), origin, warnings);
         }
+    }
+
+    /// <summary>True when holdings never rise: x_k ≥ x_(k+1) for every k.</summary>
+    internal static bool IsNonIncreasing(ReadOnlySpan<double> holdings)
+    {
+        for (int k = 0; k + 1 < holdings.Length; k++)
+        {
+            if (!(holdings[k] >= holdings[k + 1])) return false;
+        }
+
+        return true;
     }
 
     /// <summary>The starting schedules of the search: the catalogue's static baselines.</summary>
@@ -548,7 +561,8 @@ public static class BestStaticSchedule
         return k;
     }
 
-    /// <summary>Holdings at every step, linear between the knots (1 at step 0, 0 at the last).</summary>
+    /// <summary>Holdings at every step, linear between the knots (1 at step 0, 0 at the last), non-increasing bit for bit
+    /// whenever the knots are (a knot above its predecessor is lowered to it).</summary>
     internal static double[] Expand(ReadOnlySpan<double> knotValues, ReadOnlySpan<int> knotSteps, int steps)
     {
         var x = new double[steps + 1];
@@ -559,8 +573,13 @@ public static class BestStaticSchedule
         {
             int step = j < knotSteps.Length ? knotSteps[j] : steps;
             double value = j < knotSteps.Length ? knotValues[j] : 0;
-            for (int k = prevStep + 1; k <= step; k++)
-                x[k] = Math.Clamp(prevValue + (value - prevValue) * (k - prevStep) / (step - prevStep), 0, 1);
+            // Knots are hit exactly and points between stay inside [value, prevValue]: prevValue + (value − prevValue)·1
+            // is not always value in floating point (1 + (y − 1) drops y's low bits), and the next segment starting from
+            // the exact value could then step above it, a trade against the order's side.
+            value = Math.Clamp(value, 0, prevValue);
+            for (int k = prevStep + 1; k < step; k++)
+                x[k] = Math.Clamp(prevValue + (value - prevValue) * (k - prevStep) / (step - prevStep), value, prevValue);
+            x[step] = value;
             prevStep = step;
             prevValue = value;
         }

@@ -290,6 +290,15 @@ public class BestStaticScheduleTests
         Assert.Equal(1, x[0]);
         Assert.Equal(0, x[100]);
         for (int k = 1; k <= 100; k++) Assert.True(x[k] <= x[k - 1]);
+
+        // A knot at every step: 1 + (y − 1) rounds to 0.18183418184049205 < y, so interpolating up to the first knot
+        // must still land on y exactly, or the equal knot after it would be a purchase of one ulp.
+        const double y = 0.1818341818404921;
+        Assert.True(1 + (y - 1) < y);
+        var flat = BestStaticSchedule.Expand([y, y, 0.1, 0.1], [1, 2, 3, 4], 5);
+        Assert.Equal([1, y, y, 0.1, 0.1, 0], flat);
+        Assert.True(BestStaticSchedule.IsNonIncreasing(flat));
+        Assert.False(BestStaticSchedule.IsNonIncreasing([1, 0.5, 0.5000000000000001, 0]));
     }
 
     private static Scenario TransientScenario()
