@@ -128,6 +128,8 @@ public static class BacktestRunner
             OptimumName = optimum?.Name,
             OptimumExpectedCostBps = optimumBps,
             OptimumExpectedCostCurrency = optimum?.ExpectedCost,
+            IndependentUnits = episodes,
+            UnitKind = UnitKinds.Episode,
         };
     }
 
