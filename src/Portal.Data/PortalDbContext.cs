@@ -58,6 +58,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         builder.Entity<RunStrategyResult>(e =>
         {
             e.HasKey(s => new { s.RunId, s.Index });
+            e.Property(s => s.UnitKind).HasMaxLength(16);
             e.HasOne<Run>().WithMany(r => r.Strategies).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<RunEpisodeResult>(e =>
