@@ -428,8 +428,18 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ImpactFamily")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("MarketSource")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("REAL");
@@ -552,7 +562,7 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<double>("Completion")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("CostSharpe")
+                    b.Property<double?>("CostSharpe")
                         .HasColumnType("REAL");
 
                     b.Property<double>("Cvar95Bps")
@@ -563,6 +573,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Episodes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IndependentUnits")
                         .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("InventoryP5")
@@ -610,6 +623,11 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<string>("StrategyId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("VsTwapCiHighBps")
