@@ -27,7 +27,7 @@ public sealed class RunCsvReport
         "run_episodes", "optimum", "optimum_expected_cost_bps",
         "strategy_id", "strategy", "episodes", "mean_bps", "std_bps", "mean_ci_low_bps", "mean_ci_high_bps",
         "p5_bps", "p50_bps", "p95_bps", "cvar95_bps", "cost_sharpe", "completion", "mean_shortfall_currency",
-        "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
+        "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps", "independent_units", "unit_kind",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -87,13 +87,16 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.P50Bps);
             WriteNumber(csv, s.P95Bps);
             WriteNumber(csv, s.Cvar95Bps);
-            WriteNumber(csv, s.CostSharpe);
+            if (s.CostSharpe is { } sharpe && double.IsFinite(sharpe)) csv.WriteField(sharpe);
+            else csv.WriteField(Runs.IndependentUnits.Undefined);
             WriteNumber(csv, s.Completion);
             WriteNumber(csv, s.MeanShortfallCurrency);
             WriteNumber(csv, s.VsTwapMeanBps);
             WriteNumber(csv, s.VsTwapCiLowBps);
             WriteNumber(csv, s.VsTwapCiHighBps);
             WriteNumber(csv, s.RegretBps);
+            csv.WriteField(report.IndependentUnits);
+            csv.WriteField(report.UnitKind);
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(p.Value);

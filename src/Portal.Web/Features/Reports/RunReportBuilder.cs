@@ -60,7 +60,11 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
             run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
             SoftwareVersion, Parameters(ScenarioJson.Parse(run.ScenarioJson)), run.Episodes, run.Seed,
-            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves);
+            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
+        {
+            IndependentUnits = Runs.IndependentUnits.Of(run.Strategies).Units,
+            UnitKind = Runs.IndependentUnits.Of(run.Strategies).Kind,
+        };
     }
 
     /// <summary>Every episode of the run, strategy by strategy, read in pages so memory stays flat.</summary>
