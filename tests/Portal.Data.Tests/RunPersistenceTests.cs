@@ -80,6 +80,32 @@ public sealed class RunPersistenceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Independent_units_and_an_undefined_cost_sharpe_are_stored_and_read_back(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, scenario) = await SeedRunAsync(store);
+        var result = BacktestRunner.Run(scenario with { Strategies = ["immediate", "twap"] });
+        Assert.Null(result.Strategies[0].Summary.CostSharpe);
+        // A replayed strategy rests on a few market windows; store one such summary beside the simulated ones.
+        var replayed = result.Strategies[1] with { Summary = result.Strategies[1].Summary with { IndependentUnits = 3, UnitKind = UnitKinds.Window } };
+        result = result with { Strategies = [result.Strategies[0], replayed, .. result.Strategies.Skip(2)] };
+
+        await new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance).SaveAsync(runId, result, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var stored = await db.RunStrategyResults.Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
+        Assert.Null(stored[0].CostSharpe);
+        Assert.Equal(scenario.Episodes, stored[0].IndependentUnits);
+        Assert.Equal(UnitKinds.Episode, stored[0].UnitKind);
+        Assert.Equal(result.Strategies[1].Summary.CostSharpe, stored[1].CostSharpe);
+        Assert.NotNull(stored[1].CostSharpe);
+        Assert.Equal(3, stored[1].IndependentUnits);
+        Assert.Equal(UnitKinds.Window, stored[1].UnitKind);
+        Assert.Equal(1, await db.RunStrategyResults.CountAsync(s => s.RunId == runId && s.CostSharpe == null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Saving_the_same_run_twice_keeps_one_set_of_results(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -16,7 +16,8 @@ public sealed class RunStrategyResult
     public double P50Bps { get; set; }
     public double P95Bps { get; set; }
     public double Cvar95Bps { get; set; }
-    public double CostSharpe { get; set; }
+    /// <summary>−mean/std of the cost; null when undefined (no spread beyond rounding, or fewer than two independent units).</summary>
+    public double? CostSharpe { get; set; }
     public double Completion { get; set; }
     public double MeanShortfallCurrency { get; set; }
     public double? VsTwapMeanBps { get; set; }
@@ -28,6 +29,11 @@ public sealed class RunStrategyResult
     public double? VsBestStaticMeanBps { get; set; }
     public double? VsBestStaticCiLowBps { get; set; }
     public double? VsBestStaticCiHighBps { get; set; }
+    /// <summary>Independent units the intervals rest on (episodes in simulation, market windows in replay); 0 for runs
+    /// stored before it was recorded.</summary>
+    public int IndependentUnits { get; set; }
+    /// <summary>What an independent unit is (<c>episode</c> or <c>window</c>); empty for runs stored before it was recorded.</summary>
+    public string UnitKind { get; set; } = "";
     /// <summary>Mean remaining fraction at each decision time (steps + 1 points).</summary>
     public double[] MeanInventory { get; set; } = [];
     public double[] InventoryP5 { get; set; } = [];

@@ -134,6 +134,8 @@ public static class BacktestRunner
             OptimumExpectedCostBps = optimumBps,
             OptimumExpectedCostCurrency = optimum?.ExpectedCost,
             Warnings = StrategyWarnings(strategies),
+            IndependentUnits = episodes,
+            UnitKind = UnitKinds.Episode,
         };
     }
 

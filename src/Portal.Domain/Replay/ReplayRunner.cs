@@ -30,6 +30,12 @@ namespace Portal.Domain.Replay;
 /// <para>The recording, the child-order execution and the observations live in <see cref="RecordedMarket"/>, shared with the
 /// agents' replay market, so a strategy costs the same here and in training. Observation.BookImbalance is the recorded top-level
 /// volume imbalance signed favourable-positive for the order's side.</para>
+/// <para>Independent units: overlapping windows share market time, so episodes are not independent. The segment is cut
+/// into non-overlapping horizon-length blocks and each episode belongs to the block its window starts in
+/// (<see cref="WindowBlocks"/>); every interval (the mean's and each paired difference's) is a cluster-robust interval over
+/// those blocks (<see cref="Statistics.ClusterMean"/>), and the result reports the number of blocks as
+/// <c>IndependentUnits</c> with unit kind <see cref="UnitKinds.Window"/>. A 117-minute segment with a 30-minute horizon has
+/// three blocks of starts however many episodes are drawn.</para>
 /// <para>Deterministic: no randomness except strategies' own streams keyed by (seed, episode, step).</para>
 /// </remarks>
 public static class ReplayRunner
@@ -66,15 +72,7 @@ public static class ReplayRunner
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new ReplayOptions();
         options.Check();
-        var s = dataset.Summary;
-        var first = dataset.Book.Count > 0 ? dataset.Book.Times[0] : s.StartTimeNs;
-        var split = SplitTime(dataset, options);
-        var (from, to) = options.Segment switch
-        {
-            ReplaySegment.Train => (first, split),
-            ReplaySegment.Test => (split, s.EndTimeNs),
-            _ => (first, s.EndTimeNs),
-        };
+        var (from, to) = SegmentRange(dataset, options);
         var horizon = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9);
         var room = to - from - horizon;
         if (room < 0)
@@ -87,6 +85,40 @@ public static class ReplayRunner
             windows[e] = new ReplayWindow(e, start, start + horizon);
         }
         return windows;
+    }
+
+    /// <summary>The independent unit of each episode: the index of the non-overlapping horizon-length block of the segment
+    /// its window starts in (block b covers starts in [from + b·horizon, from + (b+1)·horizon)).</summary>
+    public static int[] WindowBlocks(Scenario scenario, MarketDataset dataset, ReplayOptions? options = null)
+    {
+        var windows = Windows(scenario, dataset, options);
+        options ??= new ReplayOptions();
+        var from = SegmentRange(dataset, options).From;
+        var horizon = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9);
+        return WindowBlocks(windows, from, horizon);
+    }
+
+    /// <summary>Block index of each window's start measured from <paramref name="from"/> in blocks of <paramref name="blockNs"/>.</summary>
+    public static int[] WindowBlocks(IReadOnlyList<ReplayWindow> windows, long from, long blockNs)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (blockNs <= 0) throw new ArgumentOutOfRangeException(nameof(blockNs), blockNs, "Block length must be positive.");
+        var blocks = new int[windows.Count];
+        for (var e = 0; e < blocks.Length; e++) blocks[e] = (int)Math.Max(0, (windows[e].StartNs - from) / blockNs);
+        return blocks;
+    }
+
+    private static (long From, long To) SegmentRange(MarketDataset dataset, ReplayOptions options)
+    {
+        var s = dataset.Summary;
+        var first = dataset.Book.Count > 0 ? dataset.Book.Times[0] : s.StartTimeNs;
+        var split = SplitTime(dataset, options);
+        return options.Segment switch
+        {
+            ReplaySegment.Train => (first, split),
+            ReplaySegment.Test => (split, s.EndTimeNs),
+            _ => (first, s.EndTimeNs),
+        };
     }
 
     private static BacktestResult RunCore(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, out long bookUpdates)
@@ -104,6 +136,7 @@ public static class ReplayRunner
             throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
                 $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
+        var blocks = WindowBlocks(windows, SegmentRange(dataset, options).From, (long)Math.Round(scenario.Order.HorizonMinutes * 60e9));
         var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies, backtest.ReferenceStrategies);
         var market = new RecordedMarket(dataset, options);
         var plan = market.Plan(scenario);
@@ -230,7 +263,7 @@ public static class ReplayRunner
             {
                 StrategyId = strategy.Id,
                 DisplayName = strategy.DisplayName,
-                Summary = Statistics.Summarize(bps, currency, 1 - forcedSum / (quantity * episodes), null, null),
+                Summary = Statistics.Summarize(bps, currency, 1 - forcedSum / (quantity * episodes), null, null, blocks),
                 Episodes = episodeResults,
                 MeanInventoryFraction = meanInv,
                 InventoryP5Fraction = p5,
@@ -242,9 +275,9 @@ public static class ReplayRunner
         for (var si = 0; si < strategies.Count; si++)
         {
             if (si != twap)
-                results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap]) } };
+                results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap], blocks) } };
             if (bestStatic >= 0 && si != bestStatic)
-                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic]) } };
+                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic], blocks) } };
         }
 
         return new BacktestResult
@@ -257,6 +290,8 @@ public static class ReplayRunner
             ArrivalNotional = arrivalNotional,
             Strategies = results,
             Warnings = BacktestRunner.StrategyWarnings(strategies),
+            IndependentUnits = results.Length > 0 ? results[0].Summary.IndependentUnits : blocks.Distinct().Count(),
+            UnitKind = UnitKinds.Window,
         };
     }
 

@@ -29,6 +29,12 @@ public sealed record RunReport(
     /// <summary>Per regime and strategy, the team's pooled results for this run's size and horizon buckets (may be empty).</summary>
     public IReadOnlyList<ReportRegimeRow> Regimes { get; } = Regimes ?? [];
 
+    /// <summary>Independent units every interval of the run rests on (episodes, or replay windows); 0 when not recorded.</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is (<c>episode</c> or <c>window</c>); empty when not recorded.</summary>
+    public string UnitKind { get; init; } = "";
+
     /// <summary>Learning curves of the agents among the strategies (may be empty).</summary>
     public IReadOnlyList<ReportAgentCurves> AgentCurves { get; } = AgentCurves ?? [];
 
@@ -111,7 +117,7 @@ public sealed record ReportParameter(string Name, string Value)
 /// <param name="P50Bps">Median shortfall.</param>
 /// <param name="P95Bps">95th percentile of the shortfall.</param>
 /// <param name="Cvar95Bps">Mean of the worst 5% of shortfalls.</param>
-/// <param name="CostSharpe">Mean over standard deviation of the shortfall.</param>
+/// <param name="CostSharpe">−mean/std of the shortfall (cheaper scores higher); null when undefined (no spread, or fewer than 2 independent units).</param>
 /// <param name="Completion">Mean fraction of the parent order filled before the forced trade at the horizon, in [0, 1].</param>
 /// <param name="MeanShortfallCurrency">Mean shortfall in the instrument's currency.</param>
 /// <param name="VsTwapMeanBps">Mean paired difference against TWAP on the same market paths (this strategy minus TWAP).</param>
@@ -126,7 +132,7 @@ public sealed record ReportParameter(string Name, string Value)
 public sealed record ReportStrategySummary(
     string StrategyId, string DisplayName, int Episodes,
     double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps, double P5Bps, double P50Bps, double P95Bps,
-    double Cvar95Bps, double CostSharpe, double Completion, double MeanShortfallCurrency,
+    double Cvar95Bps, double? CostSharpe, double Completion, double MeanShortfallCurrency,
     double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps,
     IReadOnlyList<double> MeanInventoryFraction, IReadOnlyList<double> InventoryP5Fraction, IReadOnlyList<double> InventoryP95Fraction,
     IReadOnlyList<double> ShortfallHistogramSampleBps,

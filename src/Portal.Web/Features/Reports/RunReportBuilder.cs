@@ -68,6 +68,8 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
         {
             Warnings = run.Warnings,
+            IndependentUnits = Runs.IndependentUnits.Of(run.Strategies).Units,
+            UnitKind = Runs.IndependentUnits.Of(run.Strategies).Kind,
         };
     }
 
