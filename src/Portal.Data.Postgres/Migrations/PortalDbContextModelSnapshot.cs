@@ -437,8 +437,18 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ImpactFamily")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("MarketSource")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("double precision");
@@ -565,7 +575,7 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<double>("Completion")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("CostSharpe")
+                    b.Property<double?>("CostSharpe")
                         .HasColumnType("double precision");
 
                     b.Property<double>("Cvar95Bps")
@@ -576,6 +586,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<int>("Episodes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("IndependentUnits")
                         .HasColumnType("integer");
 
                     b.PrimitiveCollection<double[]>("InventoryP5")
@@ -624,6 +637,11 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<double?>("VsBestStaticCiHighBps")
                         .HasColumnType("double precision");

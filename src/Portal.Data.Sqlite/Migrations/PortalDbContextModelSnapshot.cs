@@ -428,8 +428,18 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ImpactFamily")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("MarketSource")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("REAL");
@@ -556,7 +566,7 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<double>("Completion")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("CostSharpe")
+                    b.Property<double?>("CostSharpe")
                         .HasColumnType("REAL");
 
                     b.Property<double>("Cvar95Bps")
@@ -567,6 +577,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Episodes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IndependentUnits")
                         .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("InventoryP5")
@@ -614,6 +627,11 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<string>("StrategyId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("VsBestStaticCiHighBps")
