@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Portal.Data;
 
@@ -39,15 +42,82 @@ public static class DataServiceCollectionExtensions
         }
     }
 
+    /// <summary>
+    /// Key of the PostgreSQL advisory lock that serialises migrations: the web app, every worker and the <c>migrate</c>
+    /// verb may start together on an empty database, and only one of them at a time may migrate it.
+    /// </summary>
+    public const long MigrationLockKey = 0x45_4C_4D_49_47_52_41_54; // "ELMIGRAT"
+
     /// <summary>Creates the database if needed, applies every pending migration, and brings runs stored in an older
-    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>).</summary>
+    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>), all under the migration lock.</summary>
     public static async Task MigratePortalDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using (var db = await factory.CreateDbContextAsync(ct))
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.MigratePortalAsync(ct, token => Runs.StoredRunUpgrade.UpgradeAsync(factory, token));
+    }
+
+    /// <summary>
+    /// Applies every pending migration. On PostgreSQL the work runs under a session-level advisory lock
+    /// (<c>pg_advisory_lock</c>): processes that start together wait for each other, and each later one finds nothing
+    /// left to do, instead of racing to create the same tables (<c>relation … already exists</c>).
+    /// </summary>
+    /// <param name="thenAsync">More start-up work on the data that must also run once at a time (e.g. upgrading stored rows).</param>
+    public static async Task MigratePortalAsync(this PortalDbContext db, CancellationToken ct = default, Func<CancellationToken, Task>? thenAsync = null)
+    {
+        if (!db.Database.IsNpgsql())
         {
             await db.Database.MigrateAsync(ct);
+            if (thenAsync is not null)
+            {
+                await thenAsync(ct);
+            }
+            return;
         }
-        await Runs.StoredRunUpgrade.UpgradeAsync(factory, ct);
+
+        await CreatePostgresDatabaseAsync(db, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            // Waiting for another process's migration may take longer than one command is normally allowed.
+            var timeout = db.Database.GetCommandTimeout();
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", ct);
+            db.Database.SetCommandTimeout(timeout);
+            try
+            {
+                await db.Database.MigrateAsync(ct);
+                if (thenAsync is not null)
+                {
+                    await thenAsync(ct);
+                }
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The advisory lock lives inside the database, so the database itself must exist first; two creators may race.</summary>
+    private static async Task CreatePostgresDatabaseAsync(PortalDbContext db, CancellationToken ct)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(ct))
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another process created it a moment ago.
+        }
     }
 }

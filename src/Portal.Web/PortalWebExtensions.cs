@@ -22,6 +22,7 @@ public static class PortalWebExtensions
     {
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         builder.Services.AddSingleton(options);
+        builder.AddPortalProduction();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
@@ -64,16 +65,14 @@ public static class PortalWebExtensions
     {
         app.UsePortalFrontDoor();
         app.UsePortalInputRules();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
+        app.UsePortalErrorHandling();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UsePortalRateLimits();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapPortalHealth();
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapPortalApi();
         app.MapScenarioApi();
@@ -87,7 +86,7 @@ public static class PortalWebExtensions
         var options = app.Services.GetRequiredService<PortalOptions>();
         if (options.Dashboard)
         {
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new AdminDashboardAuthorization()] });
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new OperatorDashboardAuthorization()] });
         }
         // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");

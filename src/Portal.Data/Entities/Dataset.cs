@@ -58,4 +58,8 @@ public sealed class MarketProfileEntity
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
     public DateTime? FinishedUtc { get; set; }
+    /// <summary>Times a worker started the calibration.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Last sign of life of the worker calibrating; see <see cref="Run.HeartbeatUtc"/>.</summary>
+    public DateTime? HeartbeatUtc { get; set; }
 }

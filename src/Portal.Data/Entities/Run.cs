@@ -28,6 +28,8 @@ public sealed class Run
     /// <summary>How many times a worker started this run (more than one after a crash or a re-delivered job).</summary>
     public int Attempts { get; set; }
     public string? WorkerName { get; set; }
+    /// <summary>Last sign of life of the worker executing the run; a running run whose heartbeat stops is re-queued or failed by the watchdog.</summary>
+    public DateTime? HeartbeatUtc { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
     public DateTime? StartedUtc { get; set; }

@@ -37,6 +37,10 @@ public sealed class TrainedAgentEntity
     public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
     public DateTime? StartedUtc { get; set; }
     public DateTime? FinishedUtc { get; set; }
+    /// <summary>Times a worker started the training.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Last sign of life of the worker training; see <see cref="Run.HeartbeatUtc"/>.</summary>
+    public DateTime? HeartbeatUtc { get; set; }
 }
 
 /// <summary>One seed's trained policy: the saved artifact (weights, hyperparameters, normalisation, learning curve).</summary>

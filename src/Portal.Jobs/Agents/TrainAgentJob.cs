@@ -9,6 +9,7 @@ using Portal.Data.Datasets;
 using Portal.Data.Entities;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
+using Portal.Jobs.Hosting;
 
 namespace Portal.Jobs.Agents;
 
@@ -18,7 +19,7 @@ namespace Portal.Jobs.Agents;
 /// <c>replay.datasetId</c>, trains on its training segment and evaluates on its test segment. Safe to run twice: a
 /// finished agent is left alone and an interrupted one trains again from scratch (seeded, so identically).
 /// </summary>
-public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, DatasetStore datasets, ILogger<TrainAgentJob> logger)
+public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, DatasetStore datasets, JobsOptions jobsOptions, ILogger<TrainAgentJob> logger)
 {
     /// <summary>Episodes of the held-out evaluation each seed's policy gets after training.</summary>
     public const int EvaluationEpisodes = 2000;
@@ -41,9 +42,13 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             found.Status = TrainingStatus.Running;
             found.Progress = 0;
             found.StartedUtc = DateTime.UtcNow;
+            found.HeartbeatUtc = found.StartedUtc;
+            found.Attempts++;
             await db.SaveChangesAsync(shutdown);
             agent = found;
         }
+        // While this job lives it says so; the watchdog re-queues or fails a running training whose heartbeat stops.
+        await using var heartbeat = Outages.Heartbeat(() => BeatAsync(agentId), jobsOptions.HeartbeatInterval, logger);
 
         TrainRequest request;
         try
@@ -105,31 +110,46 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             return;
         }
 
+        var seeds = new List<TrainedAgentSeed>();
+        for (var i = 0; i < set.Agents.Count; i++)
+        {
+            using var buffer = new MemoryStream();
+            set.Agents[i].Artifact.Save(buffer);
+            seeds.Add(new TrainedAgentSeed
+            {
+                AgentId = agentId,
+                SeedIndex = i,
+                Seed = set.Agents[i].Artifact.Seed,
+                Artifact = buffer.ToArray(),
+                EvaluationJson = JsonSerializer.Serialize(set.Agents[i].Evaluation, AgentArtifact.JsonOptions),
+                LearningCurveJson = JsonSerializer.Serialize(set.Agents[i].Artifact.LearningCurve, AgentArtifact.JsonOptions),
+            });
+        }
+        var summary = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
+
+        await Outages.RetryAsync(() => StoreAsync(agentId, seeds, summary), jobsOptions.OutageTolerance, logger, $"Storing agent {agentId}");
+    }
+
+    private async Task StoreAsync(Guid agentId, List<TrainedAgentSeed> seeds, string summary)
+    {
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await db.TrainedAgentSeeds.Where(s => s.AgentId == agentId).ExecuteDeleteAsync();
-            for (var i = 0; i < set.Agents.Count; i++)
+            // The retrying execution strategy (PostgreSQL) owns the transaction: a retry repeats the whole unit.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                using var buffer = new MemoryStream();
-                set.Agents[i].Artifact.Save(buffer);
-                db.TrainedAgentSeeds.Add(new TrainedAgentSeed
-                {
-                    AgentId = agentId,
-                    SeedIndex = i,
-                    Seed = set.Agents[i].Artifact.Seed,
-                    Artifact = buffer.ToArray(),
-                    EvaluationJson = JsonSerializer.Serialize(set.Agents[i].Evaluation, AgentArtifact.JsonOptions),
-                    LearningCurveJson = JsonSerializer.Serialize(set.Agents[i].Artifact.LearningCurve, AgentArtifact.JsonOptions),
-                });
-            }
-            var stored = await db.TrainedAgents.SingleAsync(a => a.Id == agentId);
-            stored.SummaryJson = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
-            stored.Status = TrainingStatus.Succeeded;
-            stored.Progress = 1;
-            stored.FinishedUtc = DateTime.UtcNow;
-            await db.SaveChangesAsync();
-            await tx.CommitAsync();
+                db.ChangeTracker.Clear();
+                await using var tx = await db.Database.BeginTransactionAsync();
+                await db.TrainedAgentSeeds.Where(s => s.AgentId == agentId).ExecuteDeleteAsync();
+                db.TrainedAgentSeeds.AddRange(seeds);
+                var stored = await db.TrainedAgents.SingleAsync(a => a.Id == agentId);
+                stored.SummaryJson = summary;
+                stored.Status = TrainingStatus.Succeeded;
+                stored.Progress = 1;
+                stored.FailureReason = null;
+                stored.FinishedUtc = DateTime.UtcNow;
+                await db.SaveChangesAsync();
+                await tx.CommitAsync();
+            });
         }
     }
 
@@ -141,16 +161,24 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.Progress, progress).SetProperty(a => a.RecentMeanShortfallBps, double.IsFinite(recentBps) ? recentBps : null));
         }
-        catch (DbUpdateException e)
+        catch (Exception e) when (e is DbUpdateException || Outages.IsTransient(e))
         {
             logger.LogDebug(e, "Progress of {AgentId} not stored", agentId);
         }
     }
 
-    private async Task FinishAsync(Guid agentId, TrainingStatus status, string? reason)
+    private async Task BeatAsync(Guid agentId)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await db.TrainedAgents.Where(a => a.Id == agentId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.FailureReason, reason).SetProperty(a => a.FinishedUtc, DateTime.UtcNow));
+        await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.HeartbeatUtc, DateTime.UtcNow));
     }
+
+    private Task FinishAsync(Guid agentId, TrainingStatus status, string? reason) =>
+        Outages.RetryAsync(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.TrainedAgents.Where(a => a.Id == agentId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.FailureReason, reason).SetProperty(a => a.FinishedUtc, DateTime.UtcNow));
+        }, jobsOptions.OutageTolerance, logger, $"Finishing agent {agentId}");
 }

@@ -10,6 +10,7 @@ public static class PortalCommandLine
         var root = new RootCommand("Execution Lab worker host and command line.");
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(ExampleCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -25,9 +25,7 @@ public static class JobsHostingExtensions
         // Each host owns its storage instance (never Hangfire's process-wide JobStorage.Current), so several hosts in
         // one process — tests, or a web app next to a worker — cannot enqueue into each other's storage.
         builder.Services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.Postgres
-            ? new PostgreSqlStorage(
-                new NpgsqlConnectionFactory(database.ConnectionString!, PostgresOptions(options)),
-                PostgresOptions(options))
+            ? CreatePostgresStorage(database, options)
             : new Hangfire.InMemory.InMemoryStorage());
         builder.Services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -47,6 +45,7 @@ public static class JobsHostingExtensions
                 s.SchedulePollingInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds);
                 s.ServerName = options.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
             });
+            builder.Services.AddHostedService<JobWatchdog>();
             if (database.Provider == DatabaseProvider.Sqlite)
             {
                 // In-memory job storage forgets its queue on restart: put unfinished runs back.
@@ -56,10 +55,14 @@ public static class JobsHostingExtensions
         return options;
     }
 
-    private static PostgreSqlStorageOptions PostgresOptions(JobsOptions options) => new()
+    /// <summary>The shared job storage on PostgreSQL; <paramref name="prepareSchema"/> creates or upgrades Hangfire's tables.</summary>
+    public static PostgreSqlStorage CreatePostgresStorage(DatabaseOptions database, JobsOptions options, bool prepareSchema = true) =>
+        new(new NpgsqlConnectionFactory(database.ConnectionString!, PostgresOptions(options, prepareSchema)), PostgresOptions(options, prepareSchema));
+
+    private static PostgreSqlStorageOptions PostgresOptions(JobsOptions options, bool prepareSchema) => new()
     {
         SchemaName = "hangfire",
-        PrepareSchemaIfNecessary = true,
+        PrepareSchemaIfNecessary = prepareSchema,
         InvisibilityTimeout = TimeSpan.FromSeconds(options.InvisibilityTimeoutSeconds),
         UseSlidingInvisibilityTimeout = true,
         QueuePollInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds),

@@ -22,4 +22,28 @@ public sealed class JobsOptions
 
     /// <summary>Name shown for this worker in run details and the Hangfire dashboard.</summary>
     public string? WorkerName { get; set; }
+
+    /// <summary>How often a running job records that it is alive (run, calibration or training).</summary>
+    public double HeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// A running job whose last heartbeat is older than this is orphaned (its worker died, or the job gave up during a
+    /// database outage): the watchdog queues it again or, after <see cref="MaxAttempts"/>, marks it Failed with the reason.
+    /// </summary>
+    public double HeartbeatTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>How often the watchdog of each job-executing process looks for orphaned work.</summary>
+    public double WatchdogIntervalSeconds { get; set; } = 15;
+
+    /// <summary>Starts of one run, calibration or training before an orphaned one is failed instead of queued again.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How long a finished job keeps retrying to store its outcome while the database is unreachable.</summary>
+    public double OutageToleranceSeconds { get; set; } = 180;
+
+    public TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Max(0.1, HeartbeatSeconds));
+
+    public TimeSpan HeartbeatTimeout => TimeSpan.FromSeconds(Math.Max(1, HeartbeatTimeoutSeconds));
+
+    public TimeSpan OutageTolerance => TimeSpan.FromSeconds(Math.Max(0, OutageToleranceSeconds));
 }

@@ -7,8 +7,8 @@ using Portal.Data.Entities;
 namespace Portal.Jobs.Runs;
 
 /// <summary>
-/// In the embedded mode jobs live in memory, so a restart forgets runs that were queued or running. On start this puts
-/// them back in the queue; the job's idempotence makes a duplicate harmless.
+/// In the embedded mode jobs live in memory, so a restart forgets work that was queued or running: runs, calibrations
+/// and trainings. On start this puts all of them back in the queue; the jobs' idempotence makes a duplicate harmless.
 /// </summary>
 public sealed class RequeueUnfinishedRuns(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -27,9 +27,24 @@ public sealed class RequeueUnfinishedRuns(
         {
             queue.Enqueue(id);
         }
-        if (unfinished.Count > 0)
+        var calibrations = await db.MarketProfiles
+            .Where(p => p.Status == CalibrationStatus.Queued || p.Status == CalibrationStatus.Running)
+            .OrderBy(p => p.CreatedUtc).Select(p => p.Id).ToListAsync(cancellationToken);
+        foreach (var id in calibrations)
         {
-            logger.LogInformation("Re-queued {Count} unfinished runs after a restart", unfinished.Count);
+            queue.EnqueueCalibration(id);
+        }
+        var trainings = await db.TrainedAgents
+            .Where(a => a.Status == TrainingStatus.Queued || a.Status == TrainingStatus.Running)
+            .OrderBy(a => a.CreatedUtc).Select(a => a.Id).ToListAsync(cancellationToken);
+        foreach (var id in trainings)
+        {
+            queue.EnqueueTraining(id);
+        }
+        if (unfinished.Count + calibrations.Count + trainings.Count > 0)
+        {
+            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations and {Trainings} trainings after a restart",
+                unfinished.Count, calibrations.Count, trainings.Count);
         }
     }
 

@@ -38,6 +38,8 @@ public sealed class RunBacktestJob(
         {
             return;
         }
+        // While this job lives it says so; the watchdog re-queues or fails a running run whose heartbeat stops.
+        await using var heartbeat = Outages.Heartbeat(() => BeatAsync(runId), jobsOptions.HeartbeatInterval, logger);
 
         Scenario scenario;
         try
@@ -122,7 +124,8 @@ public sealed class RunBacktestJob(
         {
             strategy.Dispose();
         }
-        await store.SaveAsync(runId, result, CancellationToken.None);
+        // Results computed during a database outage are kept until the database is back (or the tolerance runs out).
+        await Outages.RetryAsync(() => store.SaveAsync(runId, result, CancellationToken.None), jobsOptions.OutageTolerance, logger, $"Storing run {runId}");
         logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes", runId, result.Strategies.Count, result.Episodes);
     }
 
@@ -152,29 +155,46 @@ public sealed class RunBacktestJob(
         run.Attempts++;
         run.Progress = 0;
         run.StartedUtc = DateTime.UtcNow;
+        run.HeartbeatUtc = run.StartedUtc;
         run.WorkerName = jobsOptions.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
         await db.SaveChangesAsync(ct);
         return (run.TeamId, run.ScenarioJson);
     }
 
-    /// <summary>Stores the progress and answers whether a user asked to cancel.</summary>
+    /// <summary>Stores the progress and answers whether a user asked to cancel. While the database is unreachable the run goes on.</summary>
     private async Task<bool> ReportProgressAsync(Guid runId, double fraction, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Progress, Math.Min(fraction, 0.99)), ct);
-        return await db.Runs.Where(r => r.Id == runId).Select(r => r.CancelRequested).SingleAsync(ct);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Progress, Math.Min(fraction, 0.99)), ct);
+            return await db.Runs.Where(r => r.Id == runId).Select(r => r.CancelRequested).SingleAsync(ct);
+        }
+        catch (Exception e) when (Outages.IsTransient(e) && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Progress of run {RunId} not stored (database unreachable: {Message})", runId, e.Message);
+            return false;
+        }
     }
 
-    private async Task FinishAsync(Guid runId, RunStatus status, string? reason, CancellationToken ct)
+    private async Task BeatAsync(Guid runId)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Runs.Where(r => r.Id == runId && r.Status != RunStatus.Succeeded)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, status)
-                .SetProperty(r => r.FailureReason, reason)
-                .SetProperty(r => r.FinishedUtc, DateTime.UtcNow), ct);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, DateTime.UtcNow));
     }
+
+    private Task FinishAsync(Guid runId, RunStatus status, string? reason, CancellationToken ct) =>
+        Outages.RetryAsync(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Runs.Where(r => r.Id == runId && r.Status != RunStatus.Succeeded)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, status)
+                    .SetProperty(r => r.FailureReason, reason)
+                    .SetProperty(r => r.FinishedUtc, DateTime.UtcNow), ct);
+        }, jobsOptions.OutageTolerance, logger, $"Finishing run {runId}");
 
     private sealed class RunProgress(int episodes) : IProgress<int>
     {

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -68,10 +69,10 @@ public static class AuthExtensions
 }
 
 /// <summary>
-/// The Hangfire dashboard lists every team's jobs, so it is for the admins of one operators' team only
-/// (<see cref="PortalOptions.DashboardTeam"/>, or the team created first), working in that team.
+/// The Hangfire dashboard lists every team's jobs and their failures, so it is for the operators named in configuration
+/// (<see cref="PortalOptions.Operators"/>) only; no team role grants it and the demo login never gets it.
 /// </summary>
-public sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorizationFilter
+public sealed class OperatorDashboardAuthorization : IDashboardAsyncAuthorizationFilter
 {
     public async Task<bool> AuthorizeAsync(DashboardContext context)
     {
@@ -80,18 +81,16 @@ public sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorizationFi
         {
             return false;
         }
-        var access = await http.RequestServices.GetRequiredService<TeamAccessResolver>().ResolveAsync(http.User, http.RequestAborted);
-        if (access?.IsAdmin != true)
+        var options = http.RequestServices.GetRequiredService<PortalOptions>();
+        var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null || options.Operators.Length == 0)
         {
             return false;
         }
-        var options = http.RequestServices.GetRequiredService<PortalOptions>();
+        // The stored address, not a claim in an old cookie: changing an account's e-mail changes what it may see.
         var dbFactory = http.RequestServices.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
-        var teams = db.Teams.AsNoTracking();
-        var operators = string.IsNullOrWhiteSpace(options.DashboardTeam)
-            ? await teams.OrderBy(t => t.CreatedUtc).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(http.RequestAborted)
-            : await teams.Where(t => t.Name == options.DashboardTeam).OrderBy(t => t.CreatedUtc).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(http.RequestAborted);
-        return operators == access.TeamId;
+        var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(http.RequestAborted);
+        return options.IsOperator(email);
     }
 }

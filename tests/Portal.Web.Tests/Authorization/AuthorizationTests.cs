@@ -48,7 +48,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Page,
         /// <summary>Form post of the account pages: anonymous callers are redirected to /login.</summary>
         Form,
-        /// <summary>Hangfire dashboard: team admins only.</summary>
+        /// <summary>Hangfire dashboard: the operators listed in configuration only.</summary>
         Dashboard,
     }
 
@@ -82,6 +82,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["POST /account/team"] = new(Kind.Form, "POST", "/account/team", TargetsTeamA: true),
         // API
         ["GET /api/openapi/{documentName}.json"] = new(Kind.Public, "GET", "/api/openapi/v1.json"),
+        ["* /health"] = new(Kind.Public, "GET", "/health"),
         ["POST /api/runs"] = new(Kind.Api, "POST", "/api/runs", () => new { scenarioId = _scenarioA, episodes = 10 }, TargetsTeamA: true, ViewerRefused: true),
         ["GET /api/runs/{id:guid}"] = new(Kind.Api, "GET", $"/api/runs/{_runA}", TargetsTeamA: true),
         ["POST /api/runs/{id:guid}/cancel"] = new(Kind.Api, "POST", $"/api/runs/{_runA}/cancel", TargetsTeamA: true, ViewerRefused: true),
@@ -118,7 +119,12 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await PortalServer.StartAsync();
+        // The outsider is the operator; the demo login is listed too, and must still be refused.
+        _server = await PortalServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Portal:Operators:0"] = OutsiderEmail.ToUpperInvariant(),
+            ["Portal:Operators:1"] = PortalServer.DemoEmail,
+        });
         _teamA = await _server.DemoTeamIdAsync();
         await using (var db = await _server.Db())
         {
@@ -326,13 +332,13 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Only_admins_of_the_operators_team_open_the_job_dashboard_not_admins_of_other_teams()
+    public async Task Only_listed_operators_open_the_job_dashboard_and_never_the_demo_login_nor_a_team_admin()
     {
-        using var operatorAdmin = await _server.SignedInClientAsync();
-        using var otherAdmin = await _server.SignedInClientAsync(OutsiderEmail, TeamWorld.Password);
+        using var listedOperator = await _server.SignedInClientAsync(OutsiderEmail, TeamWorld.Password);
+        using var demoAdmin = await _server.SignedInClientAsync();
 
-        var allowed = await operatorAdmin.GetAsync("/hangfire");
-        var refused = await otherAdmin.GetAsync("/hangfire");
+        var allowed = await listedOperator.GetAsync("/hangfire");
+        var refused = await demoAdmin.GetAsync("/hangfire");
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.True(refused.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{(int)refused.StatusCode}");

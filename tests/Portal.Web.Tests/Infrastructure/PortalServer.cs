@@ -21,12 +21,13 @@ public sealed class PortalServer : IAsyncDisposable
     private readonly string _contentRoot;
     private readonly PostgresTestDatabase? _postgres;
 
-    private PortalServer(WebApplicationFactory<Program> factory, string contentRoot, PostgresTestDatabase? postgres, Uri baseAddress)
+    private PortalServer(WebApplicationFactory<Program> factory, string contentRoot, PostgresTestDatabase? postgres, Uri baseAddress, string? postgresConnectionString)
     {
         _factory = factory;
         _contentRoot = contentRoot;
         _postgres = postgres;
         BaseAddress = baseAddress;
+        PostgresConnectionString = postgresConnectionString;
     }
 
     public Uri BaseAddress { get; }
@@ -34,19 +35,23 @@ public sealed class PortalServer : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>The PostgreSQL connection string when the server runs on PostgreSQL.</summary>
-    public string? PostgresConnectionString => _postgres?.ConnectionString;
+    public string? PostgresConnectionString { get; }
 
     /// <param name="postgres">Run on a fresh PostgreSQL database with no in-process job server (separate workers execute).</param>
-    /// <param name="settings">Extra configuration, e.g. <c>Jobs:InvisibilityTimeoutSeconds</c>.</param>
-    public static async Task<PortalServer> StartAsync(bool postgres = false, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="settings">Extra configuration, e.g. <c>Jobs:InvisibilityTimeoutSeconds</c>; a null value removes a default of these tests (e.g. <c>Portal:SeedDemo</c>).</param>
+    /// <param name="environment">The host environment; Production shows what operators run (error pages, no developer exception page).</param>
+    /// <param name="existingPostgres">Run on this PostgreSQL database (kept on dispose) instead of a fresh one, e.g. to restart a server.</param>
+    public static async Task<PortalServer> StartAsync(
+        bool postgres = false, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", string? existingPostgres = null)
     {
         var contentRoot = Path.Combine(Path.GetTempPath(), "el-portal-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(contentRoot);
-        var database = postgres ? await PostgresTestDatabase.CreateAsync() : null;
+        postgres |= existingPostgres is not null;
+        var database = postgres && existingPostgres is null ? await PostgresTestDatabase.CreateAsync() : null;
         var all = new Dictionary<string, string?>
         {
             ["Database:Provider"] = postgres ? "Postgres" : "Sqlite",
-            ["Database:ConnectionString"] = postgres ? database!.ConnectionString : $"Data Source={Path.Combine(contentRoot, "portal.db")}",
+            ["Database:ConnectionString"] = postgres ? existingPostgres ?? database!.ConnectionString : $"Data Source={Path.Combine(contentRoot, "portal.db")}",
             ["Portal:SeedDemo"] = "true",
             ["Portal:DemoPassword"] = DemoPassword,
             ["Jobs:PollIntervalSeconds"] = "0.5",
@@ -55,12 +60,19 @@ public sealed class PortalServer : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            all[key] = value;
+            if (value is null)
+            {
+                all.Remove(key);
+            }
+            else
+            {
+                all[key] = value;
+            }
         }
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseEnvironment("Development");
+            b.UseEnvironment(environment);
             b.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
             foreach (var (key, value) in all)
             {
@@ -72,7 +84,7 @@ public sealed class PortalServer : IAsyncDisposable
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)))
             .First();
-        return new PortalServer(factory, contentRoot, database, address);
+        return new PortalServer(factory, contentRoot, database, address, postgres ? existingPostgres ?? database!.ConnectionString : null);
     }
 
     /// <summary>An HTTP client signed in as the demo user through the login form (cookie auth).</summary>

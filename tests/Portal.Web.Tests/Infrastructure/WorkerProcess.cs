@@ -29,7 +29,8 @@ public sealed class WorkerProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static WorkerProcess Start(string postgresConnectionString, string name, int invisibilityTimeoutSeconds = 180)
+    /// <param name="settings">Extra configuration as environment variables, e.g. <c>Jobs__HeartbeatTimeoutSeconds</c>.</param>
+    public static WorkerProcess Start(string postgresConnectionString, string name, int invisibilityTimeoutSeconds = 180, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(RepositoryPaths.ProjectOutput("Portal.Jobs"), "Portal.Jobs.dll");
         if (!File.Exists(dll))
@@ -50,6 +51,10 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["Jobs__WorkerName"] = name;
         start.Environment["Jobs__InvisibilityTimeoutSeconds"] = invisibilityTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Jobs__PollIntervalSeconds"] = "0.5";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the worker process."), name);
     }
 

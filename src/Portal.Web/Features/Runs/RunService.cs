@@ -11,7 +11,7 @@ namespace Portal.Web.Features.Runs;
 public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -108,7 +108,9 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         if (!run.IsFinished)
         {
             run.CancelRequested = true;
-            if (run.Status == RunStatus.Queued)
+            // Queued, or running on a worker that stopped sending heartbeats: nobody will act on the request, so it ends now.
+            var orphaned = run.Status == RunStatus.Running && (run.HeartbeatUtc ?? run.StartedUtc ?? run.CreatedUtc) < DateTime.UtcNow - jobs.HeartbeatTimeout;
+            if (run.Status == RunStatus.Queued || orphaned)
             {
                 run.Status = RunStatus.Cancelled;
                 run.FinishedUtc = DateTime.UtcNow;

@@ -93,15 +93,20 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory)
         RequireAdmin(access);
         RequireDefined(role);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var member = await FindMemberAsync(db, access, userId, ct);
-        if (member.Role == TeamRole.Admin && role != TeamRole.Admin)
+        // PostgreSQL's retrying execution strategy refuses a transaction it does not own: the whole unit runs inside it.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            await RequireAnotherAdminAsync(db, access, userId, ct);
-        }
-        member.Role = role;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var member = await FindMemberAsync(db, access, userId, ct);
+            if (member.Role == TeamRole.Admin && role != TeamRole.Admin)
+            {
+                await RequireAnotherAdminAsync(db, access, userId, ct);
+            }
+            member.Role = role;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
     }
 
     /// <exception cref="UnauthorizedAccessException">The caller is not an admin of the team.</exception>
@@ -111,20 +116,24 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory)
     {
         RequireAdmin(access);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var member = await FindMemberAsync(db, access, userId, ct);
-        if (member.Role == TeamRole.Admin)
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            await RequireAnotherAdminAsync(db, access, userId, ct);
-        }
-        db.TeamMembers.Remove(member);
-        await db.SaveChangesAsync(ct);
-        await db.Users.Where(u => u.Id == userId && u.CurrentTeamId == access.TeamId)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, (Guid?)null), ct);
-        // The removed member's personal access tokens for this team stop working at once.
-        await db.ApiTokens.Where(t => t.UserId == userId && t.TeamId == access.TeamId && t.RevokedUtc == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedUtc, DateTime.UtcNow), ct);
-        await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var member = await FindMemberAsync(db, access, userId, ct);
+            if (member.Role == TeamRole.Admin)
+            {
+                await RequireAnotherAdminAsync(db, access, userId, ct);
+            }
+            db.TeamMembers.Remove(member);
+            await db.SaveChangesAsync(ct);
+            await db.Users.Where(u => u.Id == userId && u.CurrentTeamId == access.TeamId)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, (Guid?)null), ct);
+            // The removed member's personal access tokens for this team stop working at once.
+            await db.ApiTokens.Where(t => t.UserId == userId && t.TeamId == access.TeamId && t.RevokedUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedUtc, DateTime.UtcNow), ct);
+            await tx.CommitAsync(ct);
+        });
     }
 
     private static void RequireAdmin(TeamAccess access)

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Data.Datasets;
+using Portal.Data.Entities;
+using Portal.Data.Runs;
+using Portal.Domain.MarketData;
+using Portal.Domain.Scenarios;
+using Portal.Jobs.Agents;
+using Portal.Jobs.Datasets;
+using Portal.Jobs.Hosting;
+using Portal.Jobs.Runs;
+using Portal.Testing;
+
+namespace Portal.Data.Tests;
+
+/// <summary>
+/// Every job's writes on both providers. PostgreSQL's retrying execution strategy refuses a transaction the code opens
+/// outside it, which SQLite never shows: each job runs end to end here on a real PostgreSQL database too.
+/// </summary>
+public sealed class JobWritePathTests
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_training_job_stores_every_seed_and_its_summary_and_a_second_delivery_changes_nothing(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var scenario = ScenarioPresets.Demo() with { Name = "tiny training", Episodes = 50, Seed = 3, Order = ScenarioPresets.Demo().Order with { Steps = 6 } };
+        var agent = new TrainedAgentEntity
+        {
+            TeamId = teamId, Name = "q", Algorithm = "qlearning", ScenarioName = scenario.Name, ScenarioJson = ScenarioJson.Serialize(scenario),
+            Seeds = "1,2", EnvironmentSteps = 600,
+        };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.TrainedAgents.Add(agent);
+            await db.SaveChangesAsync();
+        }
+        var job = new TrainAgentJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<TrainAgentJob>.Instance);
+
+        await job.ExecuteAsync(agent.Id, CancellationToken.None);
+        var first = await LoadAgentAsync(store, agent.Id);
+        await job.ExecuteAsync(agent.Id, CancellationToken.None);
+        var second = await LoadAgentAsync(store, agent.Id);
+
+        Assert.True(first.Agent.Status == TrainingStatus.Succeeded, first.Agent.FailureReason);
+        Assert.Equal(1.0, first.Agent.Progress);
+        Assert.Null(first.Agent.FailureReason);
+        Assert.Equal([(0, 1L), (1, 2L)], first.Seeds.Select(s => (s.SeedIndex, s.Seed)));
+        Assert.All(first.Seeds, s => Assert.NotEmpty(s.Artifact));
+        Assert.Equal(2, JsonDocument.Parse(first.Agent.SummaryJson!).RootElement.GetProperty("seeds").GetInt32());
+        Assert.Equal(first.Agent.FinishedUtc, second.Agent.FinishedUtc);
+        Assert.Equal(first.Seeds.Select(s => s.Artifact), second.Seeds.Select(s => s.Artifact));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_calibration_job_stores_the_profile_of_a_stored_dataset(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var data = MarketDataImporter.ImportFiles("lobster", [SharedData.File(SharedData.AmznMessage1), SharedData.File(SharedData.AmznOrderbook1)]);
+        var dataset = (await new DatasetStore(store.Factory).SaveAsync(teamId, "amzn", data, "test")).Dataset;
+        var profile = new MarketProfileEntity { TeamId = teamId, DatasetId = dataset.Id, Name = "amzn profile" };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.MarketProfiles.Add(profile);
+            await db.SaveChangesAsync();
+        }
+
+        await new CalibrateDatasetJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<CalibrateDatasetJob>.Instance)
+            .ExecuteAsync(profile.Id, CancellationToken.None);
+
+        await using var check = await store.Factory.CreateDbContextAsync();
+        var stored = await check.MarketProfiles.SingleAsync(p => p.Id == profile.Id);
+        Assert.True(stored.Status == CalibrationStatus.Succeeded, stored.FailureReason);
+        Assert.NotNull(stored.FinishedUtc);
+        Assert.True(JsonDocument.Parse(stored.Json!).RootElement.GetProperty("adv").GetDouble() > 0, stored.Json);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_run_job_marks_the_run_running_and_stores_its_results_once(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var scenario = ScenarioPresets.Demo() with { Name = "job run", Episodes = 200, Seed = 5, Strategies = ["twap", "ac"] };
+        var run = new Run { TeamId = teamId, ScenarioName = scenario.Name, ScenarioJson = ScenarioJson.Serialize(scenario), Episodes = scenario.Episodes, Seed = scenario.Seed };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.Runs.Add(run);
+            await db.SaveChangesAsync();
+        }
+        var job = new RunBacktestJob(
+            store.Factory, new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance), new DatasetStore(store.Factory),
+            new AgentStrategies(store.Factory), new JobsOptions { WorkerName = "test-worker" }, NullLogger<RunBacktestJob>.Instance);
+
+        await job.ExecuteAsync(run.Id, CancellationToken.None);
+        await job.ExecuteAsync(run.Id, CancellationToken.None);
+
+        await using var check = await store.Factory.CreateDbContextAsync();
+        var stored = await check.Runs.SingleAsync(r => r.Id == run.Id);
+        Assert.True(stored.Status == RunStatus.Succeeded, stored.FailureReason);
+        Assert.Equal((1, "test-worker"), (stored.Attempts, stored.WorkerName));
+        var strategies = await check.RunStrategyResults.CountAsync(s => s.RunId == run.Id);
+        Assert.True(strategies >= 2);
+        Assert.Equal(strategies * scenario.Episodes, await check.RunEpisodeResults.CountAsync(e => e.RunId == run.Id));
+    }
+
+    private static async Task<(TrainedAgentEntity Agent, List<TrainedAgentSeed> Seeds)> LoadAgentAsync(TestStore store, Guid id)
+    {
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var agent = await db.TrainedAgents.AsNoTracking().SingleAsync(a => a.Id == id);
+        var seeds = await db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == id).OrderBy(s => s.SeedIndex).ToListAsync();
+        return (agent, seeds);
+    }
+
+    private static async Task<Guid> NewTeamAsync(TestStore store)
+    {
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var team = new Team { Name = "Desk" };
+        db.Teams.Add(team);
+        await db.SaveChangesAsync();
+        return team.Id;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Portal.Testing;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>A built host (<c>Portal.Jobs</c> with a verb, or <c>Portal.Web</c>) in its own OS process, configured through its environment.</summary>
+public sealed partial class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <param name="project">The project under <c>src/</c> whose build output runs, e.g. <c>Portal.Jobs</c>.</param>
+    public static HostProcess Start(string project, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var dll = Path.Combine(RepositoryPaths.ProjectOutput(project), project + ".dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
+        }
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {project}."));
+    }
+
+    /// <summary>Waits for the process to end and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(int timeoutSeconds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The process did not end within {timeoutSeconds} s:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>The address a web host printed (<c>Now listening on: …</c>), once it listens, or null if it exited first.</summary>
+    public async Task<Uri?> WaitForListeningAsync(int timeoutSeconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            var match = ListeningLine().Match(Output);
+            if (match.Success)
+            {
+                return new Uri(match.Groups[1].Value);
+            }
+            if (HasExited)
+            {
+                return null;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The web host did not listen within {timeoutSeconds} s:\n{Output}");
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
