@@ -134,7 +134,9 @@ public static class BestStaticSchedule
     {
         var m = scenario.Market;
         bool lqModel = m.Impact.Model is ImpactModels.AlmgrenChriss or ImpactModels.ObizhaevaWang;
-        bool linear = model.SqrtCoefficient == 0 && (!model.HasTransient || model.TransientBeta == 1);
+        bool linear = !model.HasRateTemporary && model.PermanentOwnShare == 0 && (!model.HasTransient
+            || (model.TransientExponent == 1 && model.TransientStates == 1 && !model.TransientRealizedVolume && model.TransientCarry[0] == 1
+                && model.TransientIncrement[0] == model.TransientDecay[0] && model.TransientOwnShare == 0.5));
         bool plainPrice = m.Price.Model == PriceModels.Abm && m.Price.DriftPerDay == 0 && m.Price.JumpIntensityPerDay == 0 && m.Events.Count == 0;
         bool constantSpread = !model.SpreadStochastic;
         bool constantLiquidity = !model.LiquidityScaled || !model.LiquidityStochastic;
@@ -149,8 +151,8 @@ public static class BestStaticSchedule
         double lambda = scenario.StrategySettings.RiskAversion;
         double q = model.Quantity;
         double s = 1 + model.Sign * model.FeeRate;
-        double kappa = model.HasTransient ? model.TransientCoefficient : 0;
-        double decay = model.TransientDecay;
+        double kappa = model.HasTransient ? model.TransientScale[0] : 0;
+        double decay = model.HasTransient ? model.TransientDecay[0] : 1;
         var impact = new double[n, n];
         for (int j = 0; j < n; j++)
         {

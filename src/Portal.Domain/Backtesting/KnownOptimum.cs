@@ -64,23 +64,33 @@ public static class KnownOptimum
     }
 
     /// <summary>Expected cost (currency) of a deterministic schedule along the noise-free path of a scenario without drift,
-    /// jumps or events (the timing term has zero mean for a deterministic schedule).</summary>
+    /// jumps or events (the timing term has zero mean for a deterministic schedule). A model whose impact uses the realised
+    /// volume is evaluated at the expected volume (exact only without volume noise).</summary>
     public static double ExpectedCost(Scenario scenario, ReadOnlySpan<double> holdingsFraction)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var model = new MarketModel(scenario);
         double x = model.Quantity;
         double hs = Math.Max(model.SpreadMeanBps, model.SpreadMinBps) * 0.5e-4 * model.S0 + model.Epsilon;
-        double perm = 0, tr = 0, cost = 0;
+        double perm = 0, cost = 0;
+        var states = new double[model.TransientStates];
         for (int k = 0; k < model.Steps; k++)
         {
             double q = (holdingsFraction[k] - holdingsFraction[k + 1]) * x;
-            double temp = model.EtaOverTau * q + (model.SqrtCoefficient > 0 ? model.SqrtCoefficient * Math.Sqrt(q) : 0);
-            double dT = model.HasTransient && q > 0 ? model.TransientCoefficient * (model.TransientBeta == 1 ? q : Math.Pow(q, model.TransientBeta)) : 0;
-            double adverse = perm + tr + 0.5 * dT + temp + hs;
+            double temp = model.EtaOverTau * q;
+            if (model.HasRateTemporary && q > 0) temp += model.RateTemporary[k] * Math.Pow(q, model.RateExponent);
+            double size = model.TransientRealizedVolume ? q / model.ExpectedVolume[k] : q;
+            double f = model.HasTransient && q > 0 ? model.TransientScale[k] * Math.Pow(size, model.TransientExponent) : 0;
+            double carried = 0;
+            for (int i = 0; i < states.Length; i++)
+            {
+                carried += model.TransientCarry[i] * states[i];
+                states[i] = model.TransientDecay[i] * states[i] + model.TransientIncrement[i] * f;
+            }
+
+            double adverse = perm + model.PermanentOwnShare * model.Gamma * q + carried + model.TransientOwnShare * f + temp + hs;
             cost += q * adverse + q * (model.FeePerShare + model.FeeRate * (model.S0 + model.Sign * adverse));
             perm += model.Gamma * q;
-            tr = (tr + dT) * model.TransientDecay;
         }
 
         return cost;

@@ -8,8 +8,9 @@ namespace Portal.Domain.Calibration;
 /// spread mean from the time-weighted mean spread and its Ornstein–Uhlenbeck speed and volatility from the spread fit; liquidity
 /// speed and volatility from the liquidity-level fit; the U-shape curvature c of the volume profile
 /// <c>p(u) = (1 + c(2u − 1)²)/(1 + c/3)</c> (Jain and Joh, 1988) by least squares on the bucket fractions; impact either the
-/// square-root law with Y (Tóth et al., 2011) or the exponential propagator (Gatheral, 2010) with β = 1, so that
-/// <c>S0·G0·n/ADV</c> equals the fitted immediate impact per share times n, and resilience = 1/τ per day.
+/// square-root law with Y (Tóth et al., 2011) or the transient (GEO) model with β = 1, G0 = 1 and
+/// <c>γ = G·V₁/S0</c> (G the fitted immediate impact per share, V₁ = ADV per minute of the session), so that on one-minute
+/// steps (the model's bars) <c>S0·G0·γ·n/V₁</c> equals G·n, and decay time τ as fitted.
 /// Values are clamped into the ranges <see cref="Scenario.Validate"/> accepts; everything the profile does not estimate
 /// (price model, drift, jumps, volume noise, events) comes from <paramref name="template"/>.
 /// </remarks>
@@ -31,9 +32,10 @@ public static class ProfileToScenario
         if (impactModel == ImpactModels.Transient && profile.Impact.Propagator is { G0: > 0 } pr)
             impact = impact with
             {
-                G0 = Math.Clamp(pr.G0 * profile.Adv / profile.MeanMidPrice, 0, 100),
+                G0 = 1,
+                TransientGamma = Math.Clamp(pr.G0 * profile.Adv / (Math.Clamp(profile.SessionSeconds / 60, 1, 1440) * profile.MeanMidPrice), 0, 1),
                 Beta = 1,
-                ResiliencePerDay = Math.Clamp(pr.ResiliencePerDay, 0, 1e6),
+                TransientDecayMinutes = Math.Clamp(pr.DecayTimeSeconds / 60, 1e-6, 1e6),
             };
         var spread = t.Spread with { MeanBps = Math.Clamp(profile.MeanSpreadBps, 0, 10_000) };
         if (profile.Spread is { } so)

@@ -7,10 +7,11 @@ namespace Portal.Domain.Simulation;
 /// <remarks>
 /// <para>All prices are tracked as adverse displacements from the arrival price S0 (positive = against the order), so buys and
 /// sells share one code path. A child order of n shares at step k executes, per share, at
-/// <c>d·(S_k − S0) + P_k + T_k + ½ΔT + h(n) + spread/2 + ε + noise</c>, where P is accumulated permanent impact
-/// (Almgren and Chriss, 2000, eq. 2: the trade does not pay its own permanent impact), T the transient displacement,
-/// ΔT the order's own transient increment (Obizhaeva and Wang, 2013: a block of n shares against depth q costs n·(D + n/(2q)))
-/// and h the temporary impact. Implementation shortfall is the sum over steps of n times that plus fees, divided by S0·X.
+/// <c>d·(S_k − S0) + P_k + κ·γn + Σ_i a_i·J_i + s·f(n) + h(n) + spread/2 + ε + noise</c>, where P is accumulated permanent
+/// impact and κ the share of its own permanent move the child pays (0 in Almgren and Chriss, 2000, eq. 2; ½ for a child
+/// traded evenly through the step), J_i the transient states with carry a_i, f(n) the child's transient size term of which
+/// it pays the share s (Obizhaeva and Wang, 2013: a block of n shares against depth q costs n·(D + n/(2q)), s = ½), and h
+/// the temporary impact (see <see cref="Impact.TransientKernel"/>). Implementation shortfall is the sum over steps of n times that plus fees, divided by S0·X.
 /// Fees are linear in the traded quantity and execution price, so their total is computed from the totals.</para>
 /// <para>While every episode trades the same quantity (a deterministic schedule without a binding cap or episode-dependent
 /// impact), remaining quantity and impact state are identical across episodes and are kept as scalars; only the
@@ -23,6 +24,9 @@ internal sealed class ExecutionBook
     private readonly int _padded;
     private readonly double[] _fractions;
     private readonly double[] _sizeTerm;
+    private readonly double[] _rateTerm;
+    private readonly double[][] _states;
+    private readonly double[] _uStates;
     private readonly double[] _stepQuantity;
     private readonly double[] _stepImpact;
     private readonly double[] _lastQuantity;
@@ -30,7 +34,7 @@ internal sealed class ExecutionBook
     private bool _lastWasUniform;
     private int _deferredFrom, _deferredTo;
     private bool _uniform;
-    private double _uR, _uPerm, _uTr, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
+    private double _uR, _uPerm, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
 
     public ExecutionBook(MarketModel model, int capacity)
     {
@@ -39,7 +43,6 @@ internal sealed class ExecutionBook
         _padded = padded;
         Remaining = new double[padded];
         Permanent = new double[padded];
-        Transient = new double[padded];
         Timing = new double[padded];
         PermanentCost = new double[padded];
         TemporaryCost = new double[padded];
@@ -52,6 +55,10 @@ internal sealed class ExecutionBook
         _stepQuantity = new double[model.Steps];
         _stepImpact = new double[model.Steps];
         _sizeTerm = new double[padded];
+        _rateTerm = new double[padded];
+        _states = new double[model.TransientStates][];
+        for (int i = 0; i < _states.Length; i++) _states[i] = new double[padded];
+        _uStates = new double[model.TransientStates];
         _lastQuantity = new double[padded];
     }
 
@@ -66,7 +73,6 @@ internal sealed class ExecutionBook
 
     private double[] Remaining { get; }
     private double[] Permanent { get; }
-    private double[] Transient { get; }
     private double[] Timing { get; }
     private double[] PermanentCost { get; }
     private double[] TemporaryCost { get; }
@@ -87,12 +93,14 @@ internal sealed class ExecutionBook
         _uniform = true;
         _deferredFrom = _deferredTo = 0;
         _uR = _m.Quantity;
-        _uPerm = _uTr = _uPermCost = _uTempCost = _uSpreadCost = _uForced = 0;
+        _uPerm = _uPermCost = _uTempCost = _uSpreadCost = _uForced = 0;
+        Array.Clear(_uStates);
+        foreach (var a in _states) Array.Clear(a);
         _lastUniformQuantity = 0;
         _lastWasUniform = true;
         Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
-        foreach (var a in new[] { Permanent, Transient, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost })
+        foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost })
             Array.Clear(a);
     }
 
@@ -106,7 +114,14 @@ internal sealed class ExecutionBook
 
     public double ForcedOf(int e) => _uniform ? _uForced : Forced[e];
 
-    public double TransientOf(int e) => _uniform ? _uTr : Transient[e];
+    /// <summary>Transient displacement of episode <paramref name="e"/> (sum of the states).</summary>
+    public double TransientOf(int e)
+    {
+        double sum = 0;
+        if (_uniform) foreach (double j in _uStates) sum += j;
+        else foreach (var a in _states) sum += a[e];
+        return sum;
+    }
 
     /// <summary>Copies remaining quantities into <paramref name="destination"/>.</summary>
     public void CopyRemaining(Span<double> destination)
@@ -137,7 +152,7 @@ internal sealed class ExecutionBook
 
     private bool CanStayUniform(MarketBlock market, ReadOnlySpan<double> fractions)
     {
-        if (!double.IsPositiveInfinity(_m.CapFraction) || !market.UniformImpactScale) return false;
+        if (!double.IsPositiveInfinity(_m.CapFraction) || !market.UniformImpactScale || _m.TransientRealizedVolume) return false;
         double f0 = fractions[0];
         if (double.IsNaN(f0)) return false;
         return fractions.IndexOfAnyExcept(f0) < 0;
@@ -158,14 +173,24 @@ internal sealed class ExecutionBook
         }
 
         double sc = market.ImpactScaleValue;
+        int step = market.Step;
         double temp = m.EtaOverTau * q;
-        if (m.SqrtCoefficient > 0) temp += m.SqrtCoefficient * Math.Sqrt(q);
+        if (m.HasRateTemporary && q > 0) temp += m.RateTemporary[step] * SizeTerm(q, m.RateExponent);
         temp *= sc;
-        double dT = m.HasTransient && q > 0 ? sc * m.TransientCoefficient * SizeTerm(q, m.TransientBeta) : 0;
-        double impact = _uPerm + _uTr;
-        double ownImpact = 0.5 * dT + temp;
-        _uPermCost += q * _uPerm;
-        _uTempCost += q * (_uTr + ownImpact);
+        double size = m.HasTransient && q > 0 ? sc * m.TransientScale[step] * SizeTerm(q, m.TransientExponent) : 0;
+        double tr = 0, carried = 0;
+        var states = _uStates;
+        for (int i = 0; i < states.Length; i++)
+        {
+            tr += states[i];
+            carried += m.TransientCarry[i] * states[i];
+        }
+
+        double impact = _uPerm + tr;
+        double ownPermanent = m.PermanentOwnShare * sc * m.Gamma * q;
+        double ownImpact = m.TransientOwnShare * size + temp;
+        _uPermCost += q * (_uPerm + ownPermanent);
+        _uTempCost += q * (carried + ownImpact);
 
         bool uniformSpread = market.UniformHalfSpread;
         double hsU = market.HalfSpreadValue + m.Epsilon;
@@ -212,13 +237,13 @@ internal sealed class ExecutionBook
             var slip = market.Slip;
             for (int e = 0; e < n; e++)
             {
-                double exec = move[e] + slip[e] + impact + ownImpact + (uniformSpread ? hsU : half[e] + m.Epsilon);
+                double exec = move[e] + slip[e] + _uPerm + ownPermanent + carried + ownImpact + (uniformSpread ? hsU : half[e] + m.Epsilon);
                 StepCost[e] = q * exec + Fee(q, exec);
             }
         }
 
         _uPerm += sc * m.Gamma * q;
-        _uTr = (_uTr + dT) * m.TransientDecay;
+        for (int i = 0; i < states.Length; i++) states[i] = m.TransientDecay[i] * states[i] + m.TransientIncrement[i] * size;
         _uR = r - q;
         _lastUniformQuantity = q;
         _lastWasUniform = true;
@@ -296,7 +321,7 @@ internal sealed class ExecutionBook
         {
             Remaining[e] = _uR;
             Permanent[e] = _uPerm;
-            Transient[e] = _uTr;
+            for (int i = 0; i < _states.Length; i++) _states[i][e] = _uStates[i];
             PermanentCost[e] += _uPermCost;
             TemporaryCost[e] += _uTempCost;
             SpreadCost[e] += _uSpreadCost;
@@ -313,17 +338,23 @@ internal sealed class ExecutionBook
         var m = _m;
         int n = Count;
         int w = Vector<double>.Count;
-        bool last = market.Step == m.Steps - 1;
+        int step = market.Step;
+        bool last = step == m.Steps - 1;
         bool capped = !double.IsPositiveInfinity(m.CapFraction);
         bool transient = m.HasTransient;
-        bool sqrt = m.SqrtCoefficient > 0;
+        bool realized = m.TransientRealizedVolume;
+        bool rate = m.HasRateTemporary;
         bool track = TrackStepCost;
-        bool generalBeta = transient && m.TransientBeta != 1 && m.TransientBeta != 0.5;
+        bool ownPermanent = m.PermanentOwnShare > 0;
+        // Size terms that are not q or √q (or that divide by the realised volume) are computed episode by episode first.
+        bool scalarSize = transient && (realized || !IsVectorExponent(m.TransientExponent));
+        bool scalarRate = rate && !IsVectorExponent(m.RateExponent);
 
         fractions[..n].CopyTo(_fractions);
         Array.Clear(_fractions, n, _padded - n);
-        if (generalBeta)
+        if (scalarSize || scalarRate)
         {
+            var inv = market.InvVolume;
             for (int e = 0; e < n; e++)
             {
                 double f = _fractions[e];
@@ -331,28 +362,30 @@ internal sealed class ExecutionBook
                 double q = f * Remaining[e];
                 if (capped && q > m.CapFraction * market.Volume[e]) q = m.CapFraction * market.Volume[e];
                 if (last) q = Remaining[e];
-                _sizeTerm[e] = Math.Pow(q, m.TransientBeta);
+                if (scalarSize) _sizeTerm[e] = q > 0 ? SizeTerm(realized ? q * inv[e] : q, m.TransientExponent) : 0;
+                if (scalarRate) _rateTerm[e] = q > 0 ? SizeTerm(q, m.RateExponent) : 0;
             }
         }
 
         var zero = Vector<double>.Zero;
         var one = Vector<double>.One;
-        var halfV = new Vector<double>(0.5);
         var cap = new Vector<double>(capped ? m.CapFraction : 0);
         var eps = new Vector<double>(m.Epsilon);
         var etaTau = new Vector<double>(m.EtaOverTau);
         var gamma = new Vector<double>(m.Gamma);
-        var sqrtCoef = new Vector<double>(m.SqrtCoefficient);
-        var trCoef = new Vector<double>(m.TransientCoefficient);
-        var trDecay = new Vector<double>(m.TransientDecay);
+        var ownPermShare = new Vector<double>(m.PermanentOwnShare);
+        var rateCoef = new Vector<double>(rate ? m.RateTemporary[step] : 0);
+        var trScale = new Vector<double>(transient ? m.TransientScale[step] : 0);
+        var trOwn = new Vector<double>(m.TransientOwnShare);
         var feeBase = new Vector<double>(m.FeePerShare + m.FeeRate * m.S0);
         var feeSlope = new Vector<double>(m.FeeRate * m.Sign);
         var move = market.Move;
         var half = market.HalfSpread;
         var vol = market.Volume;
-        var inv = market.InvVolume;
+        var invVolume = market.InvVolume;
         var scale = market.ImpactScale;
         var slip = market.Slip;
+        var states = _states;
         for (int e = 0; e < _padded; e += w)
         {
             var r = new Vector<double>(Remaining, e);
@@ -369,42 +402,53 @@ internal sealed class ExecutionBook
 
             var sc = new Vector<double>(scale, e);
             var perm = new Vector<double>(Permanent, e);
-            var tr = new Vector<double>(Transient, e);
             var temp = etaTau * q;
-            if (sqrt) temp += sqrtCoef * Vector.SquareRoot(q);
+            if (rate) temp += rateCoef * (scalarRate ? new Vector<double>(_rateTerm, e) : m.RateExponent == 1 ? q : Vector.SquareRoot(q));
             temp *= sc;
-            var dT = zero;
+            var permPaid = perm;
+            if (ownPermanent) permPaid += ownPermShare * sc * gamma * q;
+            var tr = zero;
+            var carried = zero;
+            var ownImpact = temp;
             if (transient)
             {
-                var size = m.TransientBeta == 1 ? q : m.TransientBeta == 0.5 ? Vector.SquareRoot(q) : new Vector<double>(_sizeTerm, e);
-                dT = sc * trCoef * size;
+                var size = scalarSize ? new Vector<double>(_sizeTerm, e) : m.TransientExponent == 1 ? q : Vector.SquareRoot(q);
+                var dT = sc * trScale * size;
+                ownImpact += trOwn * dT;
+                for (int i = 0; i < states.Length; i++)
+                {
+                    var j = new Vector<double>(states[i], e);
+                    tr += j;
+                    carried += new Vector<double>(m.TransientCarry[i]) * j;
+                    (new Vector<double>(m.TransientDecay[i]) * j + new Vector<double>(m.TransientIncrement[i]) * dT).CopyTo(states[i], e);
+                }
             }
 
             var hs = new Vector<double>(half, e) + eps;
             var mv = new Vector<double>(move, e) + new Vector<double>(slip, e);
-            var ownImpact = halfV * dT + temp;
             var impact = perm + tr;
 
             (new Vector<double>(Timing, e) + q * mv).CopyTo(Timing, e);
-            (new Vector<double>(PermanentCost, e) + q * perm).CopyTo(PermanentCost, e);
-            (new Vector<double>(TemporaryCost, e) + q * (tr + ownImpact)).CopyTo(TemporaryCost, e);
+            (new Vector<double>(PermanentCost, e) + q * permPaid).CopyTo(PermanentCost, e);
+            (new Vector<double>(TemporaryCost, e) + q * (carried + ownImpact)).CopyTo(TemporaryCost, e);
             (new Vector<double>(SpreadCost, e) + q * hs).CopyTo(SpreadCost, e);
             (new Vector<double>(VolumeImpact, e) + v * impact).CopyTo(VolumeImpact, e);
-            Vector.Max(new Vector<double>(MaxParticipation, e), q * new Vector<double>(inv, e)).CopyTo(MaxParticipation, e);
+            Vector.Max(new Vector<double>(MaxParticipation, e), q * new Vector<double>(invVolume, e)).CopyTo(MaxParticipation, e);
             if (track)
             {
-                var exec = mv + impact + ownImpact + hs;
+                var exec = mv + permPaid + carried + ownImpact + hs;
                 (q * exec + q * (feeBase + feeSlope * exec)).CopyTo(StepCost, e);
             }
 
             (perm + sc * gamma * q).CopyTo(Permanent, e);
-            ((tr + dT) * trDecay).CopyTo(Transient, e);
             (r - q).CopyTo(Remaining, e);
             q.CopyTo(_lastQuantity, e);
         }
 
         _lastWasUniform = false;
     }
+
+    private static bool IsVectorExponent(double beta) => beta == 1 || beta == 0.5;
 
     private static double SizeTerm(double q, double beta) => beta == 1 ? q : beta == 0.5 ? Math.Sqrt(q) : Math.Pow(q, beta);
 
@@ -434,11 +478,11 @@ internal sealed class ExecutionBook
         var episodes = market.Episodes.AsSpan(0, n);
         var remaining = Remaining.AsSpan(0, n);
         var permanent = Permanent.AsSpan(0, n);
-        var transientState = Transient.AsSpan(0, n);
+        double uTr = uniform ? TransientOf(0) : 0;
         for (int e = 0; e < obs.Length; e++)
         {
             double perm = uniform ? _uPerm : permanent[e];
-            double tr = uniform ? _uTr : transientState[e];
+            double tr = uniform ? uTr : TransientOf(e);
             double r = uniform ? _uR : remaining[e];
             obs[e] = new Observation
             {

@@ -45,18 +45,6 @@ internal sealed class MarketModel
         FeePerShare = scenario.Costs.FeePerShare;
         CapFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
 
-        var im = m.Impact;
-        LiquidityScaled = im.LiquidityScaled;
-        var c = ImpactModelFactory.Create(im).Coefficients(m, Tau);
-        Epsilon = c.Epsilon;
-        EtaOverTau = c.LinearTemporary;
-        SqrtCoefficient = c.SqrtTemporary;
-        Gamma = c.Permanent;
-        TransientCoefficient = c.TransientScale;
-        TransientBeta = c.TransientExponent;
-        TransientDecay = c.TransientDecayPerStep;
-        HasTransient = TransientCoefficient > 0;
-
         ExpectedVolume = new double[Steps];
         double minutesPerDay = m.TradingMinutesPerDay;
         double stepMinutes = scenario.Order.HorizonMinutes / Steps;
@@ -66,6 +54,26 @@ internal sealed class MarketModel
             double b = a + stepMinutes;
             ExpectedVolume[k] = m.Adv * (CumulativeVolume(b / minutesPerDay, m.Volume.UShape) - CumulativeVolume(a / minutesPerDay, m.Volume.UShape));
         }
+
+        var im = m.Impact;
+        LiquidityScaled = im.LiquidityScaled;
+        var c = ImpactModelFactory.Create(im).Coefficients(m, Tau, ExpectedVolume);
+        Epsilon = c.Epsilon;
+        EtaOverTau = c.LinearTemporary;
+        Gamma = c.Permanent;
+        PermanentOwnShare = c.PermanentOwnShare;
+        RateTemporary = c.RateTemporary?.ToArray() ?? new double[Steps];
+        RateExponent = c.RateExponent;
+        HasRateTemporary = c.RateTemporary is not null && RateTemporary.Any(x => x > 0);
+        var tk = c.Transient;
+        HasTransient = tk is not null && tk.StepScale.Any(x => x > 0);
+        TransientScale = tk?.StepScale.ToArray() ?? new double[Steps];
+        TransientExponent = tk?.Exponent ?? 1;
+        TransientRealizedVolume = HasTransient && tk!.RealizedVolume;
+        TransientCarry = HasTransient ? tk!.Carry.ToArray() : [];
+        TransientIncrement = HasTransient ? tk!.Increment.ToArray() : [];
+        TransientDecay = HasTransient ? tk!.Decay.ToArray() : [];
+        TransientOwnShare = tk?.OwnShare ?? 0;
 
         VolatilityMultiplier = Ones(Steps + 1);
         LiquidityMultiplier = Ones(Steps + 1);
@@ -123,10 +131,25 @@ internal sealed class MarketModel
     public double Epsilon { get; }
     public double EtaOverTau { get; }
     public double Gamma { get; }
-    public double SqrtCoefficient { get; }
-    public double TransientCoefficient { get; }
-    public double TransientBeta { get; }
-    public double TransientDecay { get; }
+
+    /// <summary>Share of its own permanent move a child pays (0 or ½).</summary>
+    public double PermanentOwnShare { get; }
+
+    /// <summary>Per step: coefficient of the rate-based temporary cost per share c_k·n^<see cref="RateExponent"/>.</summary>
+    public double[] RateTemporary { get; }
+    public double RateExponent { get; }
+    public bool HasRateTemporary { get; }
+
+    /// <summary>Transient states: per-step scale and exponent of the size term, and per state carry, increment and decay
+    /// (see <see cref="TransientKernel"/>).</summary>
+    public double[] TransientScale { get; }
+    public double TransientExponent { get; }
+    public bool TransientRealizedVolume { get; }
+    public double[] TransientCarry { get; }
+    public double[] TransientIncrement { get; }
+    public double[] TransientDecay { get; }
+    public double TransientOwnShare { get; }
+    public int TransientStates => TransientDecay.Length;
     public bool HasTransient { get; }
     public bool LiquidityScaled { get; }
     public bool HasEvents { get; }

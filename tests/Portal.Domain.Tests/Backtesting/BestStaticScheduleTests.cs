@@ -299,7 +299,7 @@ public class BestStaticScheduleTests
         {
             Market = preset.Market with
             {
-                Impact = new ImpactSpec { Model = ImpactModels.Transient, G0 = 0.05, Beta = 0.5, ResiliencePerDay = 20 },
+                Impact = new ImpactSpec { Model = ImpactModels.Transient, G0 = 0.05, TransientGamma = 0.1, Beta = 0.5, TransientDecayMinutes = 19.5 },
             },
             StrategySettings = new StrategySettings { RiskAversion = 0 },
             Episodes = 4000,

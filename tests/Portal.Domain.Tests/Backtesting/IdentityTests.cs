@@ -11,7 +11,7 @@ public class IdentityTests
         Market = ScenarioPresets.Demo().Market with
         {
             DailyVolatility = 0,
-            Impact = new ImpactSpec { Model = model, Epsilon = 0, Eta = 0, Gamma = 0, SquareRootY = 0, G0 = 0, Depth = 1e300 },
+            Impact = new ImpactSpec { Model = model, Epsilon = 0, Eta = 0, Gamma = 0, PowerLawEta = 0, PowerLawGamma = 0, SquareRootY = 0, G0 = 0, Depth = 1e300 },
             Spread = new SpreadSpec { MeanBps = 4, MinBps = 0 },
         },
         Costs = new CostSpec { FeeBps = 1.5, FeePerShare = 0.002 },
@@ -23,6 +23,7 @@ public class IdentityTests
     [InlineData(ImpactModels.AlmgrenChriss, Side.Sell)]
     [InlineData(ImpactModels.AlmgrenChriss, Side.Buy)]
     [InlineData(ImpactModels.SquareRoot, Side.Sell)]
+    [InlineData(ImpactModels.PowerLaw, Side.Buy)]
     [InlineData(ImpactModels.Transient, Side.Buy)]
     [InlineData(ImpactModels.ObizhaevaWang, Side.Sell)]
     public void Without_impact_and_volatility_shortfall_is_half_spread_plus_fees(string model, Side side)
@@ -47,6 +48,7 @@ public class IdentityTests
     [Theory]
     [InlineData(ImpactModels.AlmgrenChriss)]
     [InlineData(ImpactModels.SquareRoot)]
+    [InlineData(ImpactModels.PowerLaw)]
     [InlineData(ImpactModels.Transient)]
     [InlineData(ImpactModels.ObizhaevaWang)]
     public void Impact_cost_grows_with_order_size(string model)
@@ -68,20 +70,6 @@ public class IdentityTests
                 previous = impact;
             }
         }
-    }
-
-    [Fact]
-    public void Square_root_impact_matches_its_formula()
-    {
-        var s = ScenarioPresets.Demo() with
-        {
-            Market = ScenarioPresets.Demo().Market with { DailyVolatility = 0.02, Impact = new ImpactSpec { Model = ImpactModels.SquareRoot, SquareRootY = 0.8, Gamma = 0 } },
-            Episodes = 4,
-            Strategies = ["twap", "immediate"],
-        };
-        var immediate = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == "immediate");
-        double expected = 0.8 * 0.02 * Math.Sqrt(s.Quantity / s.Market.Adv) * 1e4;
-        Assert.Equal(expected, immediate.Episodes[0].TemporaryImpactBps, 1e-9);
     }
 
     [Fact]

@@ -124,17 +124,19 @@ public class ExecutionSimulationTests
             Market = ScenarioPresets.Demo().Market with
             {
                 DailyVolatility = 0,
-                Impact = new ImpactSpec { Model = model, G0 = 0.4, Beta = 0.6, Depth = 1e6, ResiliencePerDay = 30 },
+                Impact = new ImpactSpec { Model = model, G0 = 0.4, TransientGamma = 2e-3, Beta = 0.6, TransientDecayMinutes = 13, Depth = 1e6, ResiliencePerDay = 30 },
+                Volume = new VolumeSpec { Noise = 0 },
             },
         };
         var sim = new ExecutionSimulation(s, 4);
         sim.Reset(1, 0, 4);
+        double volume = sim.Context.ExpectedStepVolume; // without volume noise, the step's realised volume
         double q = 0.3 * s.Quantity;
         var fractions = new double[4];
         Array.Fill(fractions, 0.3);
         var obs = sim.Step(fractions).Observations;
         double increment = model == ImpactModels.Transient
-            ? s.Market.ArrivalPrice * 0.4 * Math.Pow(q / s.Market.Adv, 0.6)
+            ? s.Market.ArrivalPrice * 0.4 * 2e-3 * Math.Pow(q / volume, 0.6)
             : q / 1e6;
         double decay = Math.Exp(-30 * s.StepDays);
         Array.Fill(fractions, 0);

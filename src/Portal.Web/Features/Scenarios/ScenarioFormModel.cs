@@ -50,6 +50,7 @@ public sealed class ScenarioFormModel
         Eta = scenario.Market.Impact.Eta;
         Gamma = scenario.Market.Impact.Gamma;
         Epsilon = scenario.Market.Impact.Epsilon;
+        ModelImpact = scenario.Market.Impact;
         SpreadBps = scenario.Market.Spread.MeanBps;
         FeeBps = scenario.Costs.FeeBps;
         MaxParticipationPct = scenario.Constraints.MaxParticipationPct;
@@ -75,6 +76,25 @@ public sealed class ScenarioFormModel
     public double Eta { get; set; }
     public double Gamma { get; set; }
     public double Epsilon { get; set; }
+
+    /// <summary>The impact parameters of the models other than Almgren–Chriss, edited in place (the record is immutable, so
+    /// each property below replaces it).</summary>
+    public ImpactSpec ModelImpact { get; private set; }
+    public double PowerLawEta { get => ModelImpact.PowerLawEta; set => ModelImpact = ModelImpact with { PowerLawEta = value }; }
+    public double PowerLawBeta { get => ModelImpact.PowerLawBeta; set => ModelImpact = ModelImpact with { PowerLawBeta = value }; }
+    public double PowerLawGamma { get => ModelImpact.PowerLawGamma; set => ModelImpact = ModelImpact with { PowerLawGamma = value }; }
+    public double SharesOutstandingToAdv { get => ModelImpact.SharesOutstandingToAdv; set => ModelImpact = ModelImpact with { SharesOutstandingToAdv = value }; }
+    public double SquareRootY { get => ModelImpact.SquareRootY; set => ModelImpact = ModelImpact with { SquareRootY = value }; }
+    public double Delta { get => ModelImpact.Delta; set => ModelImpact = ModelImpact with { Delta = value }; }
+    public string Kernel { get => ModelImpact.Kernel; set => ModelImpact = ModelImpact with { Kernel = value }; }
+    public double KernelExponent { get => ModelImpact.KernelExponent; set => ModelImpact = ModelImpact with { KernelExponent = value }; }
+    public double RelaxationMinutes { get => ModelImpact.RelaxationMinutes; set => ModelImpact = ModelImpact with { RelaxationMinutes = value }; }
+    public double G0 { get => ModelImpact.G0; set => ModelImpact = ModelImpact with { G0 = value }; }
+    public double TransientGamma { get => ModelImpact.TransientGamma; set => ModelImpact = ModelImpact with { TransientGamma = value }; }
+    public double Beta { get => ModelImpact.Beta; set => ModelImpact = ModelImpact with { Beta = value }; }
+    public double TransientDecayMinutes { get => ModelImpact.TransientDecayMinutes; set => ModelImpact = ModelImpact with { TransientDecayMinutes = value }; }
+    public double Depth { get => ModelImpact.Depth; set => ModelImpact = ModelImpact with { Depth = value }; }
+    public double ResiliencePerDay { get => ModelImpact.ResiliencePerDay; set => ModelImpact = ModelImpact with { ResiliencePerDay = value }; }
     public double SpreadBps { get; set; }
     public double FeeBps { get; set; }
     public double? MaxParticipationPct { get; set; }
@@ -135,6 +155,7 @@ public sealed class ScenarioFormModel
         Eta = _market.Impact.Eta;
         Gamma = _market.Impact.Gamma;
         Epsilon = _market.Impact.Epsilon;
+        ModelImpact = _market.Impact;
         SpreadBps = _market.Spread.MeanBps;
     }
 
@@ -144,7 +165,7 @@ public sealed class ScenarioFormModel
         ArrivalPrice = ArrivalPrice,
         Adv = Adv,
         DailyVolatility = DailyVolatilityPct / 100,
-        Impact = _market.Impact with { Model = ImpactModel, Eta = Eta, Gamma = Gamma, Epsilon = Epsilon },
+        Impact = ModelImpact with { Model = ImpactModel, Eta = Eta, Gamma = Gamma, Epsilon = Epsilon },
         Spread = _market.Spread with { MeanBps = SpreadBps },
     };
 
