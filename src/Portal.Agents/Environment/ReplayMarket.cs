@@ -163,7 +163,9 @@ public sealed class ReplayMarket : IExecutionMarket
     {
         var path = PathOf(episode);
         int k = Math.Min(_step, Steps - 1);
-        return _market.Observe(_plan, episode, _step, path.Rows[k], _remaining[episode], _displacement[episode], path.Arrival, path.Volume[k], path.VolatilityRatio[k]);
+        // Only what is known at the start of step k: the previous step's volume and the volume of the steps before it.
+        return _market.Observe(_plan, episode, _step, path.Rows[k], _remaining[episode], _displacement[episode], path.Arrival,
+            k > 0 ? path.Volume[k - 1] : 0, path.VolumeBefore[k], path.VolatilityRatio[k]);
     }
 
     /// <inheritdoc />
@@ -241,15 +243,23 @@ public sealed class ReplayMarket : IExecutionMarket
 
     private Path Trace(ReplayWindow window)
     {
-        var path = new Path(new int[Steps], new double[Steps], new double[Steps]);
+        var path = new Path(new int[Steps], new double[Steps], new double[Steps], new double[Steps]);
         _market.Trace(_plan, window.StartNs, path.Rows, path.Volume, path.VolatilityRatio);
+        for (int k = 1; k < Steps; k++)
+        {
+            path.VolumeBefore[k] = path.VolumeBefore[k - 1] + path.Volume[k - 1];
+        }
+
         path.Arrival = _market.Mid[path.Rows[0]];
         return path;
     }
 
     /// <summary>One window's recorded path, traced once and reused by every episode that replays it.</summary>
-    private sealed class Path(int[] rows, double[] volume, double[] volatilityRatio)
+    private sealed class Path(int[] rows, double[] volume, double[] volatilityRatio, double[] volumeBefore)
     {
+        /// <summary>Recorded volume of the steps before each step.</summary>
+        public double[] VolumeBefore { get; } = volumeBefore;
+
         public int[] Rows { get; } = rows;
 
         public double[] Volume { get; } = volume;

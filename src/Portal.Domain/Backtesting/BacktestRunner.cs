@@ -177,7 +177,7 @@ public static class BacktestRunner
             {
                 var ctx = new DecisionContext
                 {
-                    Scenario = _model.Scenario,
+                    Scenario = _model.StrategyScenario,
                     Seed = seed,
                     Step = k,
                     Steps = steps,

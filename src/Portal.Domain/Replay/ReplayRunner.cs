@@ -104,6 +104,7 @@ public static class ReplayRunner
             throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
                 $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
+        var strategyView = DecisionContext.StrategyView(scenario);
         var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies, backtest.ReferenceStrategies);
         var market = new RecordedMarket(dataset, options);
         var plan = market.Plan(scenario);
@@ -156,11 +157,11 @@ public static class ReplayRunner
                 for (var e = 0; e < episodes && observations.Length > 0; e++)
                 {
                     var at = e * steps + k;
-                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], stepVolume[at], rvRatio[at]);
+                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], k > 0 ? stepVolume[at - 1] : 0, volSum[e], rvRatio[at]);
                 }
                 var ctx = new DecisionContext
                 {
-                    Scenario = scenario,
+                    Scenario = strategyView,
                     Seed = scenario.Seed,
                     Step = k,
                     Steps = steps,

@@ -419,8 +419,6 @@ internal sealed class ExecutionBook
         double sigmaH = m.SigmaAbs * Math.Sqrt(m.HorizonDays);
         double invSigmaH = sigmaH > 0 ? 1.0 / sigmaH : 0;
         double time = (double)market.Step / m.Steps;
-        double expected = m.ExpectedVolume[Math.Min(market.Step, m.Steps - 1)];
-        double invExpected = expected > 0 ? 1.0 / expected : 0;
         double toBps = 1e4 / m.S0;
         double sign = m.Sign;
         double s0 = m.S0;
@@ -430,7 +428,8 @@ internal sealed class ExecutionBook
         var rv = market.RealizedVariance.AsSpan(0, n);
         var spread = market.SpreadBps.AsSpan(0, n);
         var liq = market.Liquidity.AsSpan(0, n);
-        var vol = market.Volume.AsSpan(0, n);
+        var lastRatio = market.LastVolumeRatio.AsSpan(0, n);
+        var pastVolume = market.PastVolume.AsSpan(0, n);
         var episodes = market.Episodes.AsSpan(0, n);
         var remaining = Remaining.AsSpan(0, n);
         var permanent = Permanent.AsSpan(0, n);
@@ -449,7 +448,8 @@ internal sealed class ExecutionBook
                 RealizedVolatility = Math.Sqrt(rv[e]),
                 SpreadBps = spread[e],
                 Liquidity = liq[e],
-                VolumeRatio = vol[e] * invExpected,
+                VolumeRatio = lastRatio[e],
+                PastMarketVolume = pastVolume[e],
                 TransientImpactBps = tr * toBps,
             };
         }

@@ -77,13 +77,20 @@ public sealed class ExecutionSimulation
     /// <summary>Facts common to the batch at the current step.</summary>
     public DecisionContext Context => new()
     {
-        Scenario = _model.Scenario,
+        Scenario = _model.StrategyScenario,
         Seed = _market.Seed,
         Step = Math.Min(_market.Step, _model.Steps - 1),
         Steps = _model.Steps,
         Quantity = _model.Quantity,
         ExpectedStepVolume = _model.ExpectedVolume[Math.Min(_market.Step, _model.Steps - 1)],
     };
+
+    /// <summary>A change of the market from a step on, for the look-ahead contract tests (null in production).</summary>
+    internal MarketPerturbation? Perturbation
+    {
+        get => _market.Perturbation;
+        set => _market.Perturbation = value;
+    }
 
     /// <summary>Starts episodes <paramref name="firstEpisode"/> … <paramref name="firstEpisode"/> + <paramref name="count"/> − 1.</summary>
     public ReadOnlySpan<Observation> Reset(long seed, long firstEpisode, int count)
