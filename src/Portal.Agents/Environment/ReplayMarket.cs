@@ -184,9 +184,9 @@ public sealed class ReplayMarket : IExecutionMarket
     public double UnrealisedCostBps(int episode)
     {
         double remaining = _remaining[episode];
-        if (remaining <= 0)
+        if (remaining <= 0 || _step >= Steps)
         {
-            return 0;
+            return 0; // an unfilled rest has been charged its opportunity cost with the last step
         }
 
         // Remainder × adverse move of the observed mid (recorded mid shifted by our displacement) since arrival.
@@ -214,7 +214,10 @@ public sealed class ReplayMarket : IExecutionMarket
         {
             var path = PathOf(i);
             double r = _remaining[i];
-            double q = _plan.ChildQuantity(fractionOfRemaining[i], r, path.Volume[k], _forced, out _);
+            // Clamp to the mask known when the agent acts; the plan then holds the child to the cap on the recorded volume.
+            double asked = fractionOfRemaining[i];
+            asked = asked > 0 ? (_forced ? asked : Math.Min(asked, MaxFractionOfRemaining(i))) : 0;
+            double q = _plan.ChildQuantity(asked, r, path.Volume[k], _forced, out _, out double unfilled);
             double d = _displacement[i];
             double cost = 0;
             if (q > 0)
@@ -227,6 +230,13 @@ public sealed class ReplayMarket : IExecutionMarket
             double remaining = r - q;
             _remaining[i] = remaining;
             _displacement[i] = d * _plan.ImpactDecayPerStep;
+            if (unfilled > 0)
+            {
+                // The cap held at the horizon: the unfilled rest costs its opportunity cost (Perold 1988), as in the backtest.
+                double end = _market.Mid[_market.RowAtOrBefore(Window(i).EndNs)];
+                cost += unfilled * (_plan.Sign * (end - path.Arrival) + _displacement[i]);
+            }
+
             _traded[i] = q / _plan.Quantity;
             costIncrementBps[i] = cost / (path.Arrival * _plan.Quantity) * 1e4;
             riskPenaltyBps[i] = _penaltyScale * path.Arrival * remaining * remaining;

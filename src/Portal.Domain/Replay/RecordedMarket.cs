@@ -143,6 +143,7 @@ public sealed class RecordedMarket
             ExpectedStepVolume = adv * stepSeconds / Options.SessionSeconds,
             ExpectedStepVariance = sigmaDay * sigmaDay * stepSeconds / Options.SessionSeconds,
             MaxParticipation = scenario.Constraints.MaxParticipationPct is { } pct ? pct / 100 : double.PositiveInfinity,
+            HoldCap = scenario.Constraints.MaxParticipationPct is not null && scenario.Constraints.AtHorizon == HorizonRule.HoldCap,
             FeeRate = scenario.Costs.FeeBps / 1e4,
             FeePerShare = scenario.Costs.FeePerShare,
             ImpactDecayPerStep = Math.Exp(-stepSeconds / Options.ImpactDecaySeconds),
@@ -296,6 +297,9 @@ public sealed record ReplayPlan
     /// <summary>Largest share of a step's recorded volume a child may take (∞ without a cap).</summary>
     public required double MaxParticipation { get; init; }
 
+    /// <summary>True when the cap holds at the horizon: the last step trades at most the cap and the rest stays unfilled.</summary>
+    public bool HoldCap { get; init; }
+
     /// <summary>Fee as a fraction of traded notional.</summary>
     public required double FeeRate { get; init; }
 
@@ -311,13 +315,26 @@ public sealed record ReplayPlan
     /// everything left, with <paramref name="forced"/> the part the strategy did not ask for or the cap held back.
     /// </summary>
     public double ChildQuantity(double fractionOfRemaining, double remaining, double stepVolume, bool lastStep, out double forced)
+        => ChildQuantity(fractionOfRemaining, remaining, stepVolume, lastStep, out forced, out _);
+
+    /// <summary>As <see cref="ChildQuantity(double, double, double, bool, out double)"/>; with <see cref="HoldCap"/> the last
+    /// step trades at most the cap and <paramref name="unfilled"/> is what stays unfilled at the horizon.</summary>
+    public double ChildQuantity(double fractionOfRemaining, double remaining, double stepVolume, bool lastStep, out double forced, out double unfilled)
     {
         var f = fractionOfRemaining;
         f = f > 0 ? (f < 1 ? f : 1) : 0;
         var q = f * remaining;
         if (q > MaxParticipation * stepVolume) q = MaxParticipation * stepVolume;
         forced = 0;
-        if (lastStep) { forced = remaining - q; q = remaining; }
+        unfilled = 0;
+        if (lastStep && HoldCap)
+        {
+            var allowed = Math.Min(remaining, MaxParticipation * stepVolume);
+            forced = allowed - q;
+            unfilled = remaining - allowed;
+            q = allowed;
+        }
+        else if (lastStep) { forced = remaining - q; q = remaining; }
         return q;
     }
 }

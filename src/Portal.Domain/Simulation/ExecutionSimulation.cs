@@ -130,6 +130,13 @@ public sealed class ExecutionSimulation
         }
 
         _market.Advance();
+        if (last)
+        {
+            // The unfilled rest (cap held at the horizon) is charged its opportunity cost with the final step.
+            _book.Close(_market);
+            for (int e = 0; e < n; e++) _costBps[e] += _book.OpportunityOf(e) * toBps;
+        }
+
         _book.Observe(_market, _observations.AsSpan(0, n));
         return new StepResult(_costBps.AsSpan(0, n), _done.AsSpan(0, n), Observations);
     }

@@ -44,6 +44,7 @@ internal sealed class MarketModel
         FeeRate = scenario.Costs.FeeBps / 1e4;
         FeePerShare = scenario.Costs.FeePerShare;
         CapFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
+        HoldCap = scenario.Constraints.AtHorizon == HorizonRule.HoldCap && scenario.Constraints.MaxParticipationPct is not null;
 
         var im = m.Impact;
         LiquidityScaled = im.LiquidityScaled;
@@ -139,6 +140,9 @@ internal sealed class MarketModel
     public double FeeRate { get; }
     public double FeePerShare { get; }
     public double CapFraction { get; }
+
+    /// <summary>True when a cap is set and holds at the horizon (the unfilled rest is charged its opportunity cost).</summary>
+    public bool HoldCap { get; }
     public double Epsilon { get; }
     public double EtaOverTau { get; }
     public double Gamma { get; }
