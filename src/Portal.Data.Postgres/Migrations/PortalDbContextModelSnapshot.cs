@@ -558,6 +558,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 
+                    b.Property<long>("CapBreaches")
+                        .HasColumnType("bigint");
+
                     b.Property<double>("Completion")
                         .HasColumnType("double precision");
 
@@ -574,6 +577,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
 
+                    b.Property<double>("ForcedFraction")
+                        .HasColumnType("double precision");
+
                     b.PrimitiveCollection<double[]>("InventoryP5")
                         .IsRequired()
                         .HasColumnType("double precision[]");
@@ -581,6 +587,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.PrimitiveCollection<double[]>("InventoryP95")
                         .IsRequired()
                         .HasColumnType("double precision[]");
+
+                    b.Property<double>("MaxParticipation")
+                        .HasColumnType("double precision");
 
                     b.Property<double>("MeanBps")
                         .HasColumnType("double precision");
@@ -602,6 +611,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("double precision");
 
+                    b.Property<double>("OpportunityCostBps")
+                        .HasColumnType("double precision");
+
                     b.Property<double>("P50Bps")
                         .HasColumnType("double precision");
 
@@ -620,6 +632,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<double>("UnfilledFraction")
+                        .HasColumnType("double precision");
 
                     b.Property<double?>("VsTwapCiHighBps")
                         .HasColumnType("double precision");

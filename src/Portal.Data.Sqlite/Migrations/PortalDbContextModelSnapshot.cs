@@ -549,6 +549,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CapBreaches")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Completion")
                         .HasColumnType("REAL");
 
@@ -565,6 +568,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("ForcedFraction")
+                        .HasColumnType("REAL");
+
                     b.PrimitiveCollection<string>("InventoryP5")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -572,6 +578,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.PrimitiveCollection<string>("InventoryP95")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("MaxParticipation")
+                        .HasColumnType("REAL");
 
                     b.Property<double>("MeanBps")
                         .HasColumnType("REAL");
@@ -593,6 +602,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("REAL");
 
+                    b.Property<double>("OpportunityCostBps")
+                        .HasColumnType("REAL");
+
                     b.Property<double>("P50Bps")
                         .HasColumnType("REAL");
 
@@ -611,6 +623,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("UnfilledFraction")
+                        .HasColumnType("REAL");
 
                     b.Property<double?>("VsTwapCiHighBps")
                         .HasColumnType("REAL");
