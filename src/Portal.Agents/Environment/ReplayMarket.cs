@@ -214,10 +214,7 @@ public sealed class ReplayMarket : IExecutionMarket
         {
             var path = PathOf(i);
             double r = _remaining[i];
-            // Clamp to the mask known when the agent acts; the plan then holds the child to the cap on the recorded volume.
-            double asked = fractionOfRemaining[i];
-            asked = asked > 0 ? (_forced ? asked : Math.Min(asked, MaxFractionOfRemaining(i))) : 0;
-            double q = _plan.ChildQuantity(asked, r, path.Volume[k], _forced, out _, out double unfilled);
+            double q = _plan.ChildQuantity(fractionOfRemaining[i], r, path.Volume[k], _forced, out _, out double unfilled);
             double d = _displacement[i];
             double cost = 0;
             if (q > 0)

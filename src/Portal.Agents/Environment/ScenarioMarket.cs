@@ -19,7 +19,6 @@ public sealed class ScenarioMarket : IExecutionMarket
     private readonly long[] _episodes;
     private readonly double[] _traded;
     private readonly double[] _remainingBefore;
-    private readonly double[] _clamped;
     private readonly double _capFraction;
     private readonly double _penaltyPerShare2Bps;
     private readonly double _unrealisedScale;
@@ -46,7 +45,6 @@ public sealed class ScenarioMarket : IExecutionMarket
         _episodes = new long[batchSize];
         _traded = new double[batchSize];
         _remainingBefore = new double[batchSize];
-        _clamped = new double[batchSize];
         _capFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
         double s0 = scenario.Market.ArrivalPrice;
         double sigmaAbs = scenario.Market.DailyVolatility * s0;
@@ -158,13 +156,9 @@ public sealed class ScenarioMarket : IExecutionMarket
         for (int i = 0; i < BatchSize; i++)
         {
             _remainingBefore[i] = _sim.Remaining(i);
-            // The mask is known when the agent acts (a start-of-step forecast of the cap); the simulator then also holds
-            // the child to the cap on the volume the step realises.
-            double f = fractionOfRemaining[i];
-            _clamped[i] = f > 0 ? Math.Min(f, MaxFractionOfRemaining(i)) : 0;
         }
 
-        var result = _sim.Step(_clamped);
+        var result = _sim.Step(fractionOfRemaining);
         double quantity = _sim.Quantity;
         var innovation = _sim.PriceInnovation;
         for (int i = 0; i < BatchSize; i++)
