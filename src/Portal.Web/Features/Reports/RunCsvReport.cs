@@ -28,6 +28,7 @@ public sealed class RunCsvReport
         "strategy_id", "strategy", "episodes", "mean_bps", "std_bps", "mean_ci_low_bps", "mean_ci_high_bps",
         "p5_bps", "p50_bps", "p95_bps", "cvar95_bps", "cost_sharpe", "completion", "mean_shortfall_currency",
         "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
+        "forced_fraction", "unfilled_fraction", "cap_breaches", "max_participation", "opportunity_cost_bps", "warning",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -94,6 +95,12 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.VsTwapCiLowBps);
             WriteNumber(csv, s.VsTwapCiHighBps);
             WriteNumber(csv, s.RegretBps);
+            WriteNumber(csv, s.Execution.ForcedFraction);
+            WriteNumber(csv, s.Execution.UnfilledFraction);
+            csv.WriteField(s.Execution.CapBreaches);
+            WriteNumber(csv, s.Execution.MaxParticipation);
+            WriteNumber(csv, s.Execution.OpportunityCostBps);
+            csv.WriteField(s.Execution.Warning is { } warning ? "WARNING: " + warning : "");
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(p.Value);

@@ -121,6 +121,10 @@ public sealed class RunPdfReport
 
         comparison.Add((new("Cost Sharpe", Numeric: true), s => ReportFormat.Ratio(s.CostSharpe)));
         comparison.Add((new("Completion", Numeric: true), s => ReportFormat.Percent(s.Completion)));
+        comparison.Add((new("Forced", Numeric: true), s => ReportFormat.Percent(s.Execution.ForcedFraction)));
+        comparison.Add((new("Cap breaches (max part.)", Numeric: true), s => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture, $"{s.Execution.CapBreaches} ({ReportFormat.Percent(s.Execution.MaxParticipation)})")));
+        comparison.Add((new("Opportunity", Numeric: true), s => ReportFormat.Bps(s.Execution.OpportunityCostBps)));
         comparison.Add((new("Mean shortfall (currency)", Numeric: true), s => ReportFormat.Currency(s.MeanShortfallCurrency)));
 
         flow.Heading("Comparison");
@@ -133,8 +137,15 @@ public sealed class RunPdfReport
                 : hasRegret
                     ? "Regret: mean paired difference to the known optimum run on the same paths, in bps. "
                     : "No regret: the market model has no known optimum. ") +
-            "Cost Sharpe: mean over standard deviation of the shortfall. Completion: share of the order filled before the forced trade at the horizon.",
+            "Cost Sharpe: mean over standard deviation of the shortfall. Completion: share of the order the strategy traded itself. " +
+            "Forced: share force-traded at the horizon. Cap breaches: child orders over the participation cap (max participation in brackets). " +
+            "Opportunity: cost of the unfilled rest at the horizon (Perold 1988), inside the shortfall.",
             PageFlow.Muted);
+        foreach (var s in strategies.Where(s => s.Execution.Warning is not null))
+        {
+            flow.Paragraph($"WARNING: {s.DisplayName}: {s.Execution.Warning}.", PageFlow.Warning);
+        }
+
         flow.Space(4);
         flow.Table(
             [.. comparison.Select(c => c.Column)],
@@ -301,6 +312,7 @@ public sealed class RunPdfReport
         private const float LegendTop = 4f;
 
         public static readonly SKColor Muted = new(0x5F, 0x63, 0x68);
+        public static readonly SKColor Warning = new(0xB0, 0x3A, 0x00);
         private static readonly SKColor Ink = new(0x20, 0x21, 0x24);
         private static readonly SKColor Rule = new(0xC8, 0xCC, 0xD0);
         private static readonly SKColor HeaderFill = new(0xEC, 0xEF, 0xF3);
