@@ -39,11 +39,15 @@ public static class DataServiceCollectionExtensions
         }
     }
 
-    /// <summary>Creates the database if needed and applies every pending migration.</summary>
+    /// <summary>Creates the database if needed, applies every pending migration, and brings runs stored in an older
+    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>).</summary>
     public static async Task MigratePortalDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await db.Database.MigrateAsync(ct);
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+        await Runs.StoredRunUpgrade.UpgradeAsync(factory, ct);
     }
 }

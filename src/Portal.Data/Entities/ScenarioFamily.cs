@@ -39,10 +39,17 @@ public enum HorizonBucket
 /// </summary>
 public sealed record ScenarioFamily(string Regime, SizeBucket Size, HorizonBucket Horizon)
 {
+    /// <summary>Label of runs that replay recorded data: their market is the recording, not a simulated regime.</summary>
+    public const string ReplayRegime = "replay";
+
+    /// <summary>The scenario's family. The regime is the one the simulated market's values belong to
+    /// (<see cref="RegimePresets.Derive"/>, <c>custom</c> when none), never a label the values do not have, and
+    /// <see cref="ReplayRegime"/> for a replay.</summary>
     public static ScenarioFamily Of(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return new ScenarioFamily(scenario.Market.Regime, SizeOf(scenario.Order.SizePctAdv), HorizonOf(scenario.Order.HorizonMinutes, scenario.Market.TradingMinutesPerDay));
+        string regime = scenario.Replay is not null ? ReplayRegime : RegimePresets.Derive(scenario.Market);
+        return new ScenarioFamily(regime, SizeOf(scenario.Order.SizePctAdv), HorizonOf(scenario.Order.HorizonMinutes, scenario.Market.TradingMinutesPerDay));
     }
 
     /// <param name="sizePctAdv">Order size in percent of ADV; must be positive and finite.</param>

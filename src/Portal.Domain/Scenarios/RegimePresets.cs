@@ -1,8 +1,16 @@
 namespace Portal.Domain.Scenarios;
 
-/// <summary>Named, editable sets of market-model parameters. Stress regimes draw their event's time and size per episode
-/// (see <see cref="MarketEvent"/>), so no strategy can learn when the event hits. <see cref="Apply"/> returns a copy of a market with the
-/// regime's parameters set; every field stays editable afterwards.</summary>
+/// <summary>Named sets of market-model parameters. <see cref="Apply"/> returns a copy of a market with the regime's
+/// parameters set; every field stays editable afterwards, and <see cref="Derive"/> names the regime a market's values
+/// belong to, so a label never claims conditions that were not simulated. Stress regimes draw their event's time and size
+/// per episode (see <see cref="MarketEvent"/>), so no strategy can learn when the event hits.</summary>
+/// <remarks>
+/// A regime owns these fields of <see cref="MarketSpec"/>: <c>dailyVolatility</c>, <c>price</c> (all but the price model),
+/// <c>spread</c>, <c>liquidity</c>, <c>volume</c>, <c>events</c> and <c>impact.liquidityScaled</c>. Reference levels
+/// (arrival price, ADV, trading day), the price model and the impact model with its coefficients are the scenario's own and
+/// every regime keeps them. A market is labelled with regime R exactly when <c>Apply(market, R)</c> changes nothing;
+/// any other market is <c>custom</c>.
+/// </remarks>
 public static class RegimePresets
 {
     /// <summary>Moderate volatility, tight spread, constant liquidity.</summary>
@@ -74,6 +82,7 @@ public static class RegimePresets
             Events = [],
         };
         var impact = market.Impact ?? new ImpactSpec();
+        calmBase = calmBase with { Impact = impact with { LiquidityScaled = false } };
         return name switch
         {
             Normal => calmBase,
@@ -128,5 +137,42 @@ public static class RegimePresets
             },
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown regime; allowed: {string.Join(", ", Names)}"),
         };
+    }
+
+    /// <summary>The regime whose values <paramref name="market"/> has (the label is ignored): the preset R with
+    /// <c>Apply(market, R)</c> equal to the market in every field, or <see cref="Custom"/> when there is none.</summary>
+    /// <remarks>The comparison is over the market's JSON form, so fields added to the market records later take part
+    /// without being listed here.</remarks>
+    public static string Derive(MarketSpec market)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        if (market.Price is null || market.Impact is null || market.Spread is null || market.Liquidity is null || market.Volume is null || market.Events is null)
+        {
+            return Custom;
+        }
+        string? actual = null;
+        foreach (string name in Names)
+        {
+            var preset = Apply(market, name);
+            // Cheap tests first: most presets differ from a market in volatility or in the number of events.
+            if (preset.DailyVolatility != market.DailyVolatility || preset.Events.Count != market.Events.Count)
+            {
+                continue;
+            }
+            actual ??= System.Text.Json.JsonSerializer.Serialize(market with { Regime = Custom }, ScenarioJson.Options);
+            if (System.Text.Json.JsonSerializer.Serialize(preset with { Regime = Custom }, ScenarioJson.Options) == actual)
+            {
+                return name;
+            }
+        }
+        return Custom;
+    }
+
+    /// <summary><paramref name="market"/> with its <see cref="MarketSpec.Regime"/> label set to <see cref="Derive"/>'s answer.</summary>
+    public static MarketSpec Labelled(MarketSpec market)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        string regime = Derive(market);
+        return market.Regime == regime ? market : market with { Regime = regime };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Domain.Backtesting;
 
@@ -13,6 +14,33 @@ public sealed record Scenario
 
     /// <summary>Largest number of decision steps.</summary>
     public const int MaxSteps = 100_000;
+
+    /// <summary>Longest horizon in trading days: an order worked for more than about six weeks is a portfolio transition,
+    /// not an execution, and the models' constant ADV and volatility do not hold over it.</summary>
+    public const double MaxHorizonDays = 30;
+
+    /// <summary>Most scheduled events in a market: the presets use one; twenty compose any stress test a desk would
+    /// describe, and each event is evaluated at every step of every episode.</summary>
+    public const int MaxEvents = 20;
+
+    /// <summary>Most strategies in one run: the catalogue has fewer than a dozen baselines, and each strategy adds a full
+    /// pass over every episode.</summary>
+    public const int MaxStrategies = 50;
+
+    /// <summary>Longest scenario name (the portal stores at most 200 characters).</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Longest strategy id.</summary>
+    public const int MaxStrategyIdLength = 100;
+
+    /// <summary>Largest impact coefficient in price units per share-per-day of ADV: η·ADV or γ·ADV of more than 1,000 times
+    /// the price would make trading one day's volume cost more than a thousand times the price per share.</summary>
+    public const double MaxImpactTimesAdvOverPrice = 1000;
+
+    /// <summary>Version of the JSON format (<see cref="ScenarioSchema.CurrentVersion"/>); older documents are upgraded on
+    /// reading, and the portal always writes the current version.</summary>
+    [JsonPropertyOrder(-1)]
+    public int SchemaVersion { get; init; } = ScenarioSchema.CurrentVersion;
 
     /// <summary>Human-readable name.</summary>
     public string Name { get; init; } = "scenario";
@@ -61,7 +89,11 @@ public sealed record Scenario
     public IReadOnlyList<ValidationError> Validate()
     {
         var v = new Validator();
+        if (SchemaVersion != ScenarioSchema.CurrentVersion)
+            v.Add("schemaVersion", $"is {SchemaVersion}; a scenario object is always version {ScenarioSchema.CurrentVersion} (older JSON is upgraded by ScenarioJson.Parse)");
         if (string.IsNullOrWhiteSpace(Name)) v.Add("name", "must not be empty");
+        else if (Name.Length > MaxNameLength) v.Add("name", $"has {Name.Length} characters, at most {MaxNameLength} allowed");
+        else if (Name.Any(char.IsControl)) v.Add("name", "must not contain control characters (line breaks, tabs, NUL)");
         v.Range("episodes", Episodes, 1, MaxEpisodes);
         ValidateOrder(v);
         ValidateMarket(v);
@@ -83,7 +115,12 @@ public sealed record Scenario
     {
         if (Order is null) { v.Add("order", "is required"); return; }
         v.RangeOpenLow("order.sizePctAdv", Order.SizePctAdv, 0, 1000);
-        v.RangeOpenLow("order.horizonMinutes", Order.HorizonMinutes, 0, 1000 * 1440);
+        double maxHorizon = MaxHorizonDays * (Market is { TradingMinutesPerDay: >= 1 and <= 1440 } m ? m.TradingMinutesPerDay : 1440);
+        if (!(Order.HorizonMinutes > 0 && Order.HorizonMinutes <= maxHorizon))
+        {
+            v.Add("order.horizonMinutes", string.Create(CultureInfo.InvariantCulture,
+                $"is {Order.HorizonMinutes:G6}, allowed range (0, {maxHorizon:G10}] ({MaxHorizonDays} trading days of market.tradingMinutesPerDay minutes: longer is a portfolio transition, not an execution)"));
+        }
         v.Range("order.steps", Order.Steps, 1, MaxSteps);
         v.Range("order.startMinutesAfterOpen", Order.StartMinutesAfterOpen, 0, 1440);
         if (Order.HorizonMinutes > 0 && Order.Steps >= 1 && Order.HorizonMinutes * 60 < Order.Steps)
@@ -123,13 +160,17 @@ public sealed record Scenario
         {
             if (!ImpactModels.All.Contains(i.Model, StringComparer.Ordinal))
                 v.Add("market.impact.model", $"is '{i.Model}', allowed: {string.Join(", ", ImpactModels.All)}");
-            v.Range("market.impact.epsilon", i.Epsilon, 0, double.MaxValue);
-            v.Range("market.impact.eta", i.Eta, 0, double.MaxValue);
-            v.Range("market.impact.gamma", i.Gamma, 0, double.MaxValue);
+            // Price-relative bounds keep costs finite: a fixed cost above the share price, or a coefficient that makes one
+            // day's volume cost more than a thousand times the price, is a typo, not a market.
+            double price = m.ArrivalPrice > 0 && double.IsFinite(m.ArrivalPrice) ? m.ArrivalPrice : 1e9;
+            double coefficientMax = m.Adv > 0 && double.IsFinite(m.Adv) ? MaxImpactTimesAdvOverPrice * price / m.Adv : double.MaxValue;
+            v.Range("market.impact.epsilon", i.Epsilon, 0, price, "the arrival price");
+            v.Range("market.impact.eta", i.Eta, 0, coefficientMax, "1000 × arrivalPrice / adv");
+            v.Range("market.impact.gamma", i.Gamma, 0, coefficientMax, "1000 × arrivalPrice / adv");
             v.Range("market.impact.squareRootY", i.SquareRootY, 0, 100);
             v.Range("market.impact.g0", i.G0, 0, 100);
             v.RangeOpenLow("market.impact.beta", i.Beta, 0, 2);
-            v.RangeOpenLow("market.impact.depth", i.Depth, 0, double.MaxValue);
+            v.RangeOpenLow("market.impact.depth", i.Depth, 0, double.MaxValue); // an unbounded depth is a book without impact
             v.Range("market.impact.resiliencePerDay", i.ResiliencePerDay, 0, 1e6);
             if (i.Model == ImpactModels.AlmgrenChriss && Order is { Steps: >= 1, HorizonMinutes: > 0 } && m.TradingMinutesPerDay > 0)
             {
@@ -168,8 +209,13 @@ public sealed record Scenario
         }
 
         if (m.Events is null) v.Add("market.events", "must be a list (possibly empty)");
+        else if (m.Events.Count > MaxEvents)
+        {
+            v.Add("market.events", $"has {m.Events.Count} events, at most {MaxEvents} allowed (each is evaluated at every step of every episode)");
+        }
         else
         {
+            var noEffect = JsonSerializer.Serialize(new MarketEvent(), ScenarioJson.Options);
             for (int k = 0; k < m.Events.Count; k++)
             {
                 var e = m.Events[k];
@@ -185,7 +231,9 @@ public sealed record Scenario
                 v.Range(p + ".volatilityMultiplier", e.VolatilityMultiplier, 0, 100);
                 v.Range(p + ".impactMultiplier", e.ImpactMultiplier, 0, 100);
                 v.Range(p + ".spreadMultiplier", e.SpreadMultiplier, 0, 100);
-                v.Range(p + ".recoveryMinutes", e.RecoveryMinutes, 0, double.MaxValue);
+                v.Range(p + ".recoveryMinutes", e.RecoveryMinutes, 0, MaxHorizonDays * 1440, "30 days of 1,440 minutes");
+                if (JsonSerializer.Serialize(e with { AtFraction = new MarketEvent().AtFraction, RecoveryMinutes = 0 }, ScenarioJson.Options) == noEffect)
+                    v.Add(p, "changes nothing: give a price jump or a multiplier other than 1");
             }
         }
     }
@@ -196,7 +244,7 @@ public sealed record Scenario
         else
         {
             v.Range("costs.feeBps", Costs.FeeBps, 0, 1000);
-            v.Range("costs.feePerShare", Costs.FeePerShare, 0, double.MaxValue);
+            v.Range("costs.feePerShare", Costs.FeePerShare, 0, Market is { ArrivalPrice: > 0 } mk && double.IsFinite(mk.ArrivalPrice) ? mk.ArrivalPrice : 1e9, "the arrival price");
             v.Range("costs.slippageNoiseBps", Costs.SlippageNoiseBps, 0, 1000);
         }
 
@@ -214,11 +262,13 @@ public sealed record Scenario
         }
 
         if (Strategies is null || Strategies.Count == 0) { v.Add("strategies", "must list at least one strategy id"); return; }
+        if (Strategies.Count > MaxStrategies) { v.Add("strategies", $"lists {Strategies.Count} strategies, at most {MaxStrategies} allowed"); return; }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int k = 0; k < Strategies.Count; k++)
         {
             string? id = Strategies[k];
             if (string.IsNullOrWhiteSpace(id)) { v.Add($"strategies[{k}]", "must not be empty"); continue; }
+            if (id.Length > MaxStrategyIdLength || id.Any(char.IsControl)) { v.Add($"strategies[{k}]", $"must be at most {MaxStrategyIdLength} characters without control characters"); continue; }
             if (!seen.Add(id)) v.Add($"strategies[{k}]", $"'{id}' is listed twice");
             if (!id.Contains(':', StringComparison.Ordinal) && !StrategyCatalog.IsBaseline(id))
                 v.Add($"strategies[{k}]", $"'{id}' is unknown, allowed: {string.Join(", ", StrategyCatalog.Baselines.Select(b => b.Id))} or an external id such as 'agent:NAME'");
@@ -252,6 +302,13 @@ public sealed record Scenario
         {
             if (!(value >= min && value <= max))
                 Add(field, string.Create(CultureInfo.InvariantCulture, $"is {value:G6}, allowed range [{Fmt(min)}, {Fmt(max)}]"));
+        }
+
+        /// <summary>A range whose upper end depends on other fields; <paramref name="maxMeaning"/> says which.</summary>
+        public void Range(string field, double value, double min, double max, string maxMeaning)
+        {
+            if (!(value >= min && value <= max))
+                Add(field, string.Create(CultureInfo.InvariantCulture, $"is {value:G6}, allowed range [{Fmt(min)}, {Fmt(max)}] (the upper end is {maxMeaning})"));
         }
 
         public void RangeOpenLow(string field, double value, double min, double max)

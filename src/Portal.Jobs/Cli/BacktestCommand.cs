@@ -20,6 +20,10 @@ public static class BacktestCommand
         var scenarioFile = new Option<FileInfo?>("--scenario") { Description = "Scenario JSON (the same format as the portal and the API). Defaults to the demo scenario." };
         var episodes = new Option<int?>("--episodes") { Description = "Override the scenario's number of episodes." };
         var seed = new Option<long?>("--seed") { Description = "Override the scenario's seed." };
+        var regime = new Option<string?>("--regime")
+        {
+            Description = $"Set the market to a regime's values ({string.Join(", ", RegimePresets.Names)}), keeping the scenario's reference levels and impact model.",
+        };
         var strategies = new Option<string[]>("--strategies") { Description = "Override the scenario's strategies (ids).", AllowMultipleArgumentsPerToken = true };
         var jsonOut = new Option<FileInfo?>("--json") { Description = "Also write the full result as JSON to this file." };
         var agentPaths = new Option<string[]>("--agent")
@@ -35,7 +39,7 @@ public static class BacktestCommand
         var format = new Option<string?>("--format") { Description = "lobster or csv (default: lobster when a file name contains _message_)." };
         var command = new Command("backtest", "Run a scenario's strategies on common random numbers and print the comparison.")
         {
-            scenarioFile, episodes, seed, strategies, jsonOut, agentPaths, datasetFiles, format,
+            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, datasetFiles, format,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,17 +48,7 @@ public static class BacktestCommand
             {
                 var file = parse.GetValue(scenarioFile);
                 scenario = file is null ? ScenarioPresets.Demo() : ScenarioJson.Parse(await File.ReadAllTextAsync(file.FullName, ct));
-                scenario = scenario with
-                {
-                    Episodes = parse.GetValue(episodes) ?? scenario.Episodes,
-                    Seed = parse.GetValue(seed) ?? scenario.Seed,
-                    Strategies = parse.GetValue(strategies) is { Length: > 0 } s ? s : scenario.Strategies,
-                };
-                var errors = scenario.Validate();
-                if (errors.Count > 0)
-                {
-                    throw new ScenarioValidationException(errors);
-                }
+                scenario = Prepare(scenario, parse.GetValue(regime), parse.GetValue(episodes), parse.GetValue(seed), parse.GetValue(strategies));
             }
             catch (Exception e) when (e is ScenarioValidationException or IOException)
             {
@@ -111,6 +105,33 @@ public static class BacktestCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Applies the command line's overrides to a scenario: the regime's values (<see cref="RegimePresets.Apply"/>), then
+    /// episodes, seed and strategies; the market is labelled with the regime its values belong to, and the result validated.
+    /// </summary>
+    /// <exception cref="ScenarioValidationException">An unknown regime name (field <c>market.regime</c>) or an invalid
+    /// scenario, each error naming its field.</exception>
+    public static Scenario Prepare(Scenario scenario, string? regime, int? episodes, long? seed, IReadOnlyList<string>? strategies)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (regime is not null)
+        {
+            if (!RegimePresets.Names.Contains(regime, StringComparer.Ordinal))
+            {
+                throw new ScenarioValidationException("market.regime", $"--regime {regime} is unknown, allowed: {string.Join(", ", RegimePresets.Names)}");
+            }
+            scenario = scenario with { Market = RegimePresets.Apply(scenario.Market, regime) };
+        }
+        scenario = scenario with
+        {
+            Market = RegimePresets.Labelled(scenario.Market),
+            Episodes = episodes ?? scenario.Episodes,
+            Seed = seed ?? scenario.Seed,
+            Strategies = strategies is { Count: > 0 } s ? s : scenario.Strategies,
+        };
+        return scenario.EnsureValid();
     }
 
     /// <summary>

@@ -164,6 +164,62 @@ public sealed class ScenarioEditorTests
     private static DatasetChoice Dataset(Guid id, string name, params ProfileChoice[] profiles) =>
         new(id, name, "AMZN", new DateTime(2012, 6, 21, 0, 0, 0, DateTimeKind.Utc), profiles);
 
+    [Fact]
+    public void Choosing_a_regime_fills_its_values_and_editing_one_makes_the_scenario_custom()
+    {
+        var demo = ScenarioPresets.Demo();
+        var model = new ScenarioFormModel(demo);
+        Assert.Equal(RegimePresets.Normal, model.Regime);
+
+        model.ApplyRegime(RegimePresets.Volatile);
+
+        Assert.Equal((RegimePresets.Volatile, 4.0, 8.0), (model.Regime, model.DailyVolatilityPct, model.SpreadBps));
+        var built = model.ToScenario();
+        var expected = RegimePresets.Apply(demo.Market, RegimePresets.Volatile);
+        Assert.Equal(JsonSerializer.Serialize(expected, ScenarioJson.Options), JsonSerializer.Serialize(built.Market, ScenarioJson.Options));
+        // The builder writes current-version JSON that reads back to the same scenario.
+        string json = ScenarioJson.Serialize(built);
+        Assert.Equal(ScenarioSchema.CurrentVersion, (int)System.Text.Json.Nodes.JsonNode.Parse(json)!["schemaVersion"]!);
+        Assert.Equal(json, ScenarioJson.Serialize(ScenarioJson.Parse(json)));
+
+        model.DailyVolatilityPct = 5;
+        Assert.Equal(RegimePresets.Custom, model.Regime);
+        built = model.ToScenario();
+        Assert.Equal((RegimePresets.Custom, 0.05, 8.0), (built.Market.Regime, built.Market.DailyVolatility, built.Market.Spread.MeanBps));
+
+        model.ApplyRegime(RegimePresets.FlashCrash);
+        built = model.ToScenario();
+        Assert.Equal((RegimePresets.FlashCrash, 0.02, 4.0), (built.Market.Regime, built.Market.DailyVolatility, built.Market.Spread.MeanBps));
+        Assert.Equal(-5, Assert.Single(built.Market.Events).PriceJumpPct);
+        Assert.True(built.Market.Impact.LiquidityScaled);
+        Assert.Equal(demo.Market.Impact.Eta, built.Market.Impact.Eta);
+
+        model.ApplyRegime(RegimePresets.Normal);
+        Assert.Equal(JsonSerializer.Serialize(demo.Market, ScenarioJson.Options), JsonSerializer.Serialize(model.ToScenario().Market, ScenarioJson.Options));
+    }
+
+    [Fact]
+    public async Task The_regime_select_applies_the_regime_and_shows_custom_after_an_edit()
+    {
+        await using var ctx = NewContext();
+        var model = new ScenarioFormModel(ScenarioPresets.Demo());
+        var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
+        MudBlazor.MudSelect<string> RegimeSelect() => editor.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Regime").Instance;
+
+        await editor.InvokeAsync(() => RegimeSelect().ValueChanged.InvokeAsync(RegimePresets.Volatile));
+
+        Assert.Equal(4.0, model.DailyVolatilityPct);
+        Assert.Equal(RegimePresets.Volatile, model.Regime);
+        Assert.Contains("4% daily volatility", editor.Markup, StringComparison.Ordinal);
+        var built = await editor.InvokeAsync(() => editor.Instance.TryBuild());
+        Assert.Equal((RegimePresets.Volatile, 0.04), (built!.Market.Regime, built.Market.DailyVolatility));
+
+        model.SpreadBps = 12;
+        editor.Render();
+        Assert.Contains("Custom: the values match no preset", editor.Markup, StringComparison.Ordinal);
+        Assert.Equal(RegimePresets.Custom, (await editor.InvokeAsync(() => editor.Instance.TryBuild()))!.Market.Regime);
+    }
+
     internal static BunitContext NewContext()
     {
         var ctx = new BunitContext();

@@ -46,11 +46,15 @@ public sealed class ScenarioFamilyTests
     }
 
     [Fact]
-    public void A_scenario_family_is_its_regime_and_buckets()
+    public void A_scenario_family_is_the_regime_its_values_belong_to_and_buckets()
     {
         var demo = ScenarioPresets.Demo();
-        var scenario = demo with { Order = demo.Order with { SizePctAdv = 5, HorizonMinutes = 60 }, Market = demo.Market with { Regime = "volatile" } };
+        var scenario = demo with { Order = demo.Order with { SizePctAdv = 5, HorizonMinutes = 60 }, Market = RegimePresets.Apply(demo.Market, RegimePresets.Volatile) };
 
         Assert.Equal(new ScenarioFamily("volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour), ScenarioFamily.Of(scenario));
+        // A label the values do not have is not what the run simulates.
+        Assert.Equal("normal", ScenarioFamily.Of(demo with { Market = demo.Market with { Regime = "volatile" } }).Regime);
+        Assert.Equal("custom", ScenarioFamily.Of(scenario with { Market = scenario.Market with { DailyVolatility = 0.05 } }).Regime);
+        Assert.Equal("replay", ScenarioFamily.Of(scenario with { Replay = new ReplaySpec { DatasetId = Guid.NewGuid() } }).Regime);
     }
 }

@@ -46,7 +46,6 @@ public sealed class ScenarioFormModel
         ArrivalPrice = scenario.Market.ArrivalPrice;
         Adv = scenario.Market.Adv;
         DailyVolatilityPct = scenario.Market.DailyVolatility * 100;
-        Regime = scenario.Market.Regime;
         ImpactModel = scenario.Market.Impact.Model;
         Eta = scenario.Market.Impact.Eta;
         Gamma = scenario.Market.Impact.Gamma;
@@ -68,7 +67,10 @@ public sealed class ScenarioFormModel
     public double ArrivalPrice { get; set; }
     public double Adv { get; set; }
     public double DailyVolatilityPct { get; set; }
-    public string Regime { get; set; }
+
+    /// <summary>The regime the market's current values belong to (<see cref="RegimePresets.Derive"/>): choosing one with
+    /// <see cref="ApplyRegime"/> sets its values, and editing any of them afterwards makes it <c>custom</c>.</summary>
+    public string Regime => RegimePresets.Derive(CurrentMarket());
     public string ImpactModel { get; set; }
     public double Eta { get; set; }
     public double Gamma { get; set; }
@@ -106,10 +108,29 @@ public sealed class ScenarioFormModel
         ArgumentNullException.ThrowIfNull(profile);
         _market = profile.ToMarketSpec(template: CurrentMarket());
         ProfileId = profileId;
+        RefreshMarketFields();
+    }
+
+    /// <summary>
+    /// Sets every value of the named regime (<see cref="RegimePresets.Apply"/>: volatility, drift and jumps, spread,
+    /// liquidity, volume noise, events, liquidity-scaled impact), shown or not, keeping the reference levels and the impact
+    /// model, and refreshes the form's market fields from it.
+    /// </summary>
+    public void ApplyRegime(string regime)
+    {
+        if (regime == RegimePresets.Custom || regime == Regime)
+        {
+            return;
+        }
+        _market = RegimePresets.Apply(CurrentMarket(), regime);
+        RefreshMarketFields();
+    }
+
+    private void RefreshMarketFields()
+    {
         ArrivalPrice = _market.ArrivalPrice;
         Adv = _market.Adv;
         DailyVolatilityPct = _market.DailyVolatility * 100;
-        Regime = _market.Regime;
         ImpactModel = _market.Impact.Model;
         Eta = _market.Impact.Eta;
         Gamma = _market.Impact.Gamma;
@@ -117,12 +138,12 @@ public sealed class ScenarioFormModel
         SpreadBps = _market.Spread.MeanBps;
     }
 
+    // The label is derived from the values when the scenario is built, so it can never name a regime that is not simulated.
     private MarketSpec CurrentMarket() => _market with
     {
         ArrivalPrice = ArrivalPrice,
         Adv = Adv,
         DailyVolatility = DailyVolatilityPct / 100,
-        Regime = Regime,
         Impact = _market.Impact with { Model = ImpactModel, Eta = Eta, Gamma = Gamma, Epsilon = Epsilon },
         Spread = _market.Spread with { MeanBps = SpreadBps },
     };
@@ -144,9 +165,10 @@ public sealed class ScenarioFormModel
 
     public Scenario ToScenario() => _original with
     {
+        SchemaVersion = ScenarioSchema.CurrentVersion,
         Name = Name,
         Order = _original.Order with { Side = Side, SizePctAdv = SizePctAdv, HorizonMinutes = HorizonMinutes, Steps = Steps },
-        Market = CurrentMarket(),
+        Market = RegimePresets.Labelled(CurrentMarket()),
         Replay = Replay(),
         Costs = _original.Costs with { FeeBps = FeeBps },
         Constraints = _original.Constraints with { MaxParticipationPct = MaxParticipationPct },
