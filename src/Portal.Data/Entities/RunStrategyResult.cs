@@ -41,6 +41,16 @@ public sealed class RunStrategyResult
     /// <summary>Mean participation rate (child order / market volume of the step) at each decision step (steps points);
     /// empty for runs stored before it was recorded.</summary>
     public double[] MeanParticipation { get; set; } = [];
+    /// <summary>Mean share of the order force-traded at the last step beyond what the strategy asked for.</summary>
+    public double ForcedFraction { get; set; }
+    /// <summary>Mean share of the order left unfilled at the horizon (cap held).</summary>
+    public double UnfilledFraction { get; set; }
+    /// <summary>Child orders over the participation cap, over every episode.</summary>
+    public long CapBreaches { get; set; }
+    /// <summary>Largest child order over its step's market volume in any episode.</summary>
+    public double MaxParticipation { get; set; }
+    /// <summary>Mean opportunity cost of the unfilled rest in bps (Perold 1988), inside the shortfall.</summary>
+    public double OpportunityCostBps { get; set; }
 }
 
 /// <summary>One episode of one strategy. The key (run, strategy index, episode) makes a second copy impossible.</summary>

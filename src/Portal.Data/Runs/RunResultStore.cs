@@ -99,6 +99,11 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
         InventoryP5 = s.InventoryP5Fraction,
         InventoryP95 = s.InventoryP95Fraction,
         MeanParticipation = s.MeanParticipation,
+        ForcedFraction = s.MeanForcedFraction,
+        UnfilledFraction = s.MeanUnfilledFraction,
+        CapBreaches = s.CapBreaches,
+        MaxParticipation = s.MaxParticipation,
+        OpportunityCostBps = s.MeanOpportunityCostBps,
     };
 
     private static async Task WriteEpisodesAsync(PortalDbContext db, IDbContextTransaction tx, Guid runId, BacktestResult result, CancellationToken ct)

@@ -38,13 +38,22 @@ public static class BacktestReport
             sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {sharpe,7} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {vsBest,30} {regret,9}");
         }
 
+        foreach (var r in result.Strategies)
+        {
+            if (r.CapBreaches > 0)
+                sb.AppendLine(c, $"WARNING: {r.StrategyId} breached the participation cap at {r.CapBreaches} step(s) (max participation {r.MaxParticipation:P1}) to finish at the horizon.");
+            if (r.MeanUnfilledFraction > 0)
+                sb.AppendLine(c, $"WARNING: {r.StrategyId} left {r.MeanUnfilledFraction:P2} of the order unfilled on average; its opportunity cost ({r.MeanOpportunityCostBps:F3} bps) is in the shortfall.");
+        }
+
         return sb.ToString();
     }
 
     /// <summary>The result file: per-strategy entries carry <c>name</c>, <c>meanCostBps</c>, <c>stdCostBps</c>,
     /// <c>p95CostBps</c>, <c>cvar95CostBps</c>, <c>meanCost</c> (currency) and <c>pairedDiffVsTwapBps</c> with
-    /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>;
-    /// <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
+    /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>,
+    /// <c>completion</c>, <c>forcedFraction</c>, <c>unfilledFraction</c>, <c>capBreaches</c>, <c>maxParticipation</c> and
+    /// <c>opportunityCostBps</c>; <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
     public static string ToJson(BacktestResult result, Scenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -70,6 +79,11 @@ public static class BacktestReport
                 ["cvar95CostBps"] = s.Cvar95Bps,
                 ["costSharpe"] = s.CostSharpe,
                 ["completion"] = s.Completion,
+                ["forcedFraction"] = r.MeanForcedFraction,
+                ["unfilledFraction"] = r.MeanUnfilledFraction,
+                ["capBreaches"] = r.CapBreaches,
+                ["maxParticipation"] = r.MaxParticipation,
+                ["opportunityCostBps"] = r.MeanOpportunityCostBps,
                 ["meanCost"] = s.MeanShortfallCurrency,
                 ["pairedDiffVsTwapBps"] = new JsonObject
                 {

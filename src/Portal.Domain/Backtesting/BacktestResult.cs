@@ -92,6 +92,24 @@ public sealed record StrategyResult
     /// <summary>95th percentile of remaining inventory at each step time.</summary>
     public double[] InventoryP95Fraction { get; init; } = [];
 
+    /// <summary>Mean share of the order force-traded at the last step beyond what the strategy asked for (the horizon
+    /// winning over the strategy, and over the cap with <see cref="HorizonRule.ForceFinish"/>).</summary>
+    public double MeanForcedFraction { get; init; }
+
+    /// <summary>Mean share of the order left unfilled at the horizon (only with <see cref="HorizonRule.HoldCap"/>).</summary>
+    public double MeanUnfilledFraction { get; init; }
+
+    /// <summary>Number of (episode, step) pairs whose child order exceeded the participation cap (only the forced last step
+    /// can, with <see cref="HorizonRule.ForceFinish"/>); 0 without a cap.</summary>
+    public long CapBreaches { get; init; }
+
+    /// <summary>Largest child order over its step's market volume in any episode.</summary>
+    public double MaxParticipation { get; init; }
+
+    /// <summary>Mean opportunity cost of the unfilled remainder in bps of arrival notional (Perold, 1988), included in the
+    /// shortfall; 0 unless the cap holds at the horizon.</summary>
+    public double MeanOpportunityCostBps { get; init; }
+
     /// <summary>Participation rate at each decision step (Steps points): the child order executed at the step divided by
     /// the market volume of that step, averaged over episodes (a step without market volume counts as 0). The last step
     /// includes any quantity force-traded at the horizon.</summary>
@@ -143,7 +161,7 @@ public sealed record PairedDifference(double MeanBps, double CiLowBps, double Ci
 }
 
 /// <summary>One episode of one strategy. Costs in bps of arrival notional, positive = cost. The components
-/// spread-and-fees + temporary (including transient) + permanent + timing add up to the shortfall.</summary>
+/// spread-and-fees + temporary (including transient) + permanent + timing + opportunity cost add up to the shortfall.</summary>
 /// <param name="Episode">Episode index.</param>
 /// <param name="ShortfallBps">Implementation shortfall.</param>
 /// <param name="ShortfallCurrency">Implementation shortfall in currency.</param>
@@ -157,4 +175,11 @@ public sealed record PairedDifference(double MeanBps, double CiLowBps, double Ci
 /// <param name="MaxParticipation">Largest child order as a fraction of its step's market volume.</param>
 public sealed record EpisodeResult(int Episode, double ShortfallBps, double ShortfallCurrency, double ArrivalSlippageBps,
     double VwapSlippageBps, double SpreadAndFeesBps, double TemporaryImpactBps, double PermanentImpactBps, double TimingBps,
-    double ForcedQuantity, double MaxParticipation);
+    double ForcedQuantity, double MaxParticipation)
+{
+    /// <summary>Shares left unfilled at the horizon (only when the cap holds there).</summary>
+    public double UnfilledQuantity { get; init; }
+
+    /// <summary>Opportunity cost of the unfilled shares (Perold, 1988), in bps; part of the shortfall, beside the components.</summary>
+    public double OpportunityCostBps { get; init; }
+}

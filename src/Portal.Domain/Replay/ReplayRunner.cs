@@ -137,6 +137,7 @@ public static class ReplayRunner
                 $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
         var blocks = WindowBlocks(windows, SegmentRange(dataset, options).From, (long)Math.Round(scenario.Order.HorizonMinutes * 60e9));
+        var strategyView = DecisionContext.StrategyView(scenario);
         var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies, backtest.ReferenceStrategies);
         var market = new RecordedMarket(dataset, options);
         var plan = market.Plan(scenario);
@@ -175,6 +176,8 @@ public static class ReplayRunner
             var temporary = new double[episodes];
             var fees = new double[episodes];
             var forced = new double[episodes];
+            var unfilled = new double[episodes];
+            var breaches = new int[episodes];
             var maxPart = new double[episodes];
             var volAdverse = new double[episodes];
             var volSum = new double[episodes];
@@ -189,11 +192,11 @@ public static class ReplayRunner
                 for (var e = 0; e < episodes && observations.Length > 0; e++)
                 {
                     var at = e * steps + k;
-                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], stepVolume[at], rvRatio[at]);
+                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], k > 0 ? stepVolume[at - 1] : 0, volSum[e], rvRatio[at]);
                 }
                 var ctx = new DecisionContext
                 {
-                    Scenario = scenario,
+                    Scenario = strategyView,
                     Seed = scenario.Seed,
                     Step = k,
                     Steps = steps,
@@ -206,8 +209,9 @@ public static class ReplayRunner
                     var at = e * steps + k;
                     var r = remaining[e];
                     var v = stepVolume[at];
-                    var q = plan.ChildQuantity(fractions[e], r, v, last, out var forcedNow);
-                    if (last) forced[e] = forcedNow;
+                    var q = plan.ChildQuantity(fractions[e], r, v, last, out var forcedNow, out var unfilledNow);
+                    if (last) { forced[e] = forcedNow; unfilled[e] = unfilledNow; }
+                    if (q > plan.MaxParticipation * v * (1 + 1e-12)) breaches[e]++;
                     var row = rows[at];
                     var move = sign * (market.Mid[row] - arrival[e]);
                     volAdverse[e] += v * (move + d[e]);
@@ -232,38 +236,57 @@ public static class ReplayRunner
             var bps = new double[episodes];
             var currency = new double[episodes];
             var episodeResults = backtest.KeepEpisodes ? new EpisodeResult[episodes] : [];
-            double forcedSum = 0;
+            double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPartAll = 0;
+            long breachCount = 0;
             for (var e = 0; e < episodes; e++)
             {
                 var notional = arrival[e] * quantity;
-                var total = timing[e] + spread[e] + temporary[e] + fees[e];
+                // Perold (1988): the unfilled rest costs its quantity times the adverse move of the mid (with what is left
+                // of our displacement) from arrival to the horizon.
+                var opportunity = unfilled[e] > 0
+                    ? unfilled[e] * (sign * (market.Mid[market.RowAtOrBefore(windows[e].EndNs)] - arrival[e]) + d[e])
+                    : 0;
+                var total = timing[e] + spread[e] + temporary[e] + fees[e] + opportunity;
+                unfilledSum += unfilled[e];
+                opportunitySum += opportunity / notional * 1e4;
+                breachCount += breaches[e];
+                maxPartAll = Math.Max(maxPartAll, maxPart[e]);
                 currency[e] = total;
                 bps[e] = total / notional * 1e4;
                 forcedSum += forced[e];
                 if (!backtest.KeepEpisodes) continue;
                 var vwapAdverse = volSum[e] > 0 ? volAdverse[e] / volSum[e] : 0;
-                var execAdverse = (total - fees[e]) / quantity;
+                var execAdverse = (total - fees[e] - opportunity) / quantity;
                 var vwap = arrival[e] + sign * vwapAdverse;
                 episodeResults[e] = new EpisodeResult(
                     Episode: e,
                     ShortfallBps: bps[e],
                     ShortfallCurrency: total,
-                    ArrivalSlippageBps: (total - fees[e]) / notional * 1e4,
+                    ArrivalSlippageBps: (total - fees[e] - opportunity) / notional * 1e4,
                     VwapSlippageBps: vwap > 0 ? (execAdverse - vwapAdverse) / vwap * 1e4 : 0,
                     SpreadAndFeesBps: (spread[e] + fees[e]) / notional * 1e4,
                     TemporaryImpactBps: temporary[e] / notional * 1e4,
                     PermanentImpactBps: 0,
                     TimingBps: timing[e] / notional * 1e4,
                     ForcedQuantity: forced[e],
-                    MaxParticipation: maxPart[e]);
+                    MaxParticipation: maxPart[e])
+                {
+                    UnfilledQuantity = unfilled[e],
+                    OpportunityCostBps = opportunity / notional * 1e4,
+                };
             }
             costBps[si] = bps;
             var (meanInv, p5, p95) = InventoryBands(inventory);
             results[si] = new StrategyResult
             {
                 StrategyId = strategy.Id,
-                DisplayName = strategy.DisplayName,
-                Summary = Statistics.Summarize(bps, currency, 1 - forcedSum / (quantity * episodes), null, null, blocks),
+                DisplayName = BacktestRunner.HonestName(strategy.DisplayName, forcedSum / (quantity * episodes), unfilledSum / (quantity * episodes), breachCount),
+                Summary = Statistics.Summarize(bps, currency, 1 - (forcedSum + unfilledSum) / (quantity * episodes), null, null, blocks),
+                MeanForcedFraction = forcedSum / (quantity * episodes),
+                MeanUnfilledFraction = unfilledSum / (quantity * episodes),
+                CapBreaches = breachCount,
+                MaxParticipation = maxPartAll,
+                MeanOpportunityCostBps = opportunitySum / episodes,
                 Episodes = episodeResults,
                 MeanInventoryFraction = meanInv,
                 InventoryP5Fraction = p5,

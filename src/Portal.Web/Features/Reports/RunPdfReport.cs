@@ -141,6 +141,10 @@ public sealed class RunPdfReport
 
         comparison.Add((new("Cost Sharpe", Numeric: true), s => Runs.IndependentUnits.Sharpe(s.CostSharpe)));
         comparison.Add((new("Completion", Numeric: true), s => ReportFormat.Percent(s.Completion)));
+        comparison.Add((new("Forced", Numeric: true), s => ReportFormat.Percent(s.Execution.ForcedFraction)));
+        comparison.Add((new("Cap breaches (max part.)", Numeric: true), s => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture, $"{s.Execution.CapBreaches} ({ReportFormat.Percent(s.Execution.MaxParticipation)})")));
+        comparison.Add((new("Opportunity", Numeric: true), s => ReportFormat.Bps(s.Execution.OpportunityCostBps)));
         comparison.Add((new("Mean shortfall (currency)", Numeric: true), s => ReportFormat.Currency(s.MeanShortfallCurrency)));
 
         flow.Heading("Comparison");
@@ -156,8 +160,15 @@ public sealed class RunPdfReport
                 : hasRegret
                     ? "Regret: mean paired difference to the known optimum run on the same paths, in bps. "
                     : "No regret: the market model has no known optimum. ") +
-            Runs.IndependentUnits.SharpeFormula + " Completion: share of the order filled before the forced trade at the horizon.",
+            Runs.IndependentUnits.SharpeFormula + " Completion: share of the order the strategy traded itself. " +
+            "Forced: share force-traded at the horizon. Cap breaches: child orders over the participation cap (max participation in brackets). " +
+            "Opportunity: cost of the unfilled rest at the horizon (Perold 1988), inside the shortfall.",
             PageFlow.Muted);
+        foreach (var s in strategies.Where(s => s.Execution.Warning is not null))
+        {
+            flow.Paragraph($"WARNING: {s.DisplayName}: {s.Execution.Warning}.", PageFlow.Warning);
+        }
+
         flow.Space(4);
         flow.Table(
             [.. comparison.Select(c => c.Column)],
