@@ -600,6 +600,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 
+                    b.Property<long>("CapBreaches")
+                        .HasColumnType("bigint");
+
                     b.Property<double>("Completion")
                         .HasColumnType("double precision");
 
@@ -616,6 +619,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
 
+                    b.Property<double>("ForcedFraction")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("IndependentUnits")
                         .HasColumnType("integer");
 
@@ -626,6 +632,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.PrimitiveCollection<double[]>("InventoryP95")
                         .IsRequired()
                         .HasColumnType("double precision[]");
+
+                    b.Property<double>("MaxParticipation")
+                        .HasColumnType("double precision");
 
                     b.Property<double>("MeanBps")
                         .HasColumnType("double precision");
@@ -647,6 +656,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("double precision");
 
+                    b.Property<double>("OpportunityCostBps")
+                        .HasColumnType("double precision");
+
                     b.Property<double>("P50Bps")
                         .HasColumnType("double precision");
 
@@ -665,6 +677,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<double>("UnfilledFraction")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("UnitKind")
                         .IsRequired()

@@ -589,6 +589,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CapBreaches")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Completion")
                         .HasColumnType("REAL");
 
@@ -605,6 +608,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("ForcedFraction")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("IndependentUnits")
                         .HasColumnType("INTEGER");
 
@@ -615,6 +621,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.PrimitiveCollection<string>("InventoryP95")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("MaxParticipation")
+                        .HasColumnType("REAL");
 
                     b.Property<double>("MeanBps")
                         .HasColumnType("REAL");
@@ -636,6 +645,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("REAL");
 
+                    b.Property<double>("OpportunityCostBps")
+                        .HasColumnType("REAL");
+
                     b.Property<double>("P50Bps")
                         .HasColumnType("REAL");
 
@@ -654,6 +666,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("UnfilledFraction")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("UnitKind")
                         .IsRequired()
