@@ -56,6 +56,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.HasIndex(r => new { r.TeamId, r.CreatedUtc });
             e.HasIndex(r => r.Status);
             e.Property(r => r.Regime).HasMaxLength(40);
+            e.Property(r => r.ImpactFamily).HasMaxLength(40);
+            e.Property(r => r.MarketSource).HasMaxLength(80);
             e.HasIndex(r => new { r.TeamId, r.Status, r.IsOutOfSample, r.Regime, r.SizeBucket, r.HorizonBucket });
             e.Property(r => r.ScenarioHash).HasMaxLength(64);
             e.HasIndex(r => new { r.TeamId, r.ScenarioHash });
@@ -65,6 +67,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         builder.Entity<RunStrategyResult>(e =>
         {
             e.HasKey(s => new { s.RunId, s.Index });
+            e.Property(s => s.UnitKind).HasMaxLength(16);
             e.HasOne<Run>().WithMany(r => r.Strategies).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<RunEpisodeResult>(e =>

@@ -129,7 +129,10 @@ public sealed class MarketContractTests
                 Assert.True(t <= before[i].RemainingFraction + 1e-12, "never trades beyond the remainder");
                 if (!market.LastStepWasForced)
                 {
-                    Assert.True(t <= mask[i] * before[i].RemainingFraction * (1 + 1e-9) + 1e-15, $"step {k}: traded {t} above the mask {mask[i]}");
+                    // The mask forecasts the cap from the last step's volume; the cap then holds on the step's realised
+                    // volume, which the next observation reveals: mask × realised / forecast volume ratio.
+                    double realisedCap = mask[i] < 1 ? mask[i] * market.Observe(i).VolumeRatio / before[i].VolumeRatio : double.PositiveInfinity;
+                    Assert.True(t <= realisedCap * before[i].RemainingFraction * (1 + 1e-9) + 1e-15, $"step {k}: traded {t} above the cap {realisedCap}");
                     capBound |= mask[i] < 1 && i >= 2;
                 }
 

@@ -80,6 +80,71 @@ public sealed class RunPersistenceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Independent_units_and_an_undefined_cost_sharpe_are_stored_and_read_back(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, scenario) = await SeedRunAsync(store);
+        var result = BacktestRunner.Run(scenario with { Strategies = ["immediate", "twap"] });
+        Assert.Null(result.Strategies[0].Summary.CostSharpe);
+        // A replayed strategy rests on a few market windows; store one such summary beside the simulated ones.
+        var replayed = result.Strategies[1] with { Summary = result.Strategies[1].Summary with { IndependentUnits = 3, UnitKind = UnitKinds.Window } };
+        result = result with { Strategies = [result.Strategies[0], replayed, .. result.Strategies.Skip(2)] };
+
+        await new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance).SaveAsync(runId, result, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var stored = await db.RunStrategyResults.Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
+        Assert.Null(stored[0].CostSharpe);
+        Assert.Equal(scenario.Episodes, stored[0].IndependentUnits);
+        Assert.Equal(UnitKinds.Episode, stored[0].UnitKind);
+        Assert.Equal(result.Strategies[1].Summary.CostSharpe, stored[1].CostSharpe);
+        Assert.NotNull(stored[1].CostSharpe);
+        Assert.Equal(3, stored[1].IndependentUnits);
+        Assert.Equal(UnitKinds.Window, stored[1].UnitKind);
+        Assert.Equal(1, await db.RunStrategyResults.CountAsync(s => s.RunId == runId && s.CostSharpe == null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Cap_and_horizon_outcomes_are_stored_and_read_back_exactly(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, seeded) = await SeedRunAsync(store);
+        // A 2% cap that TWAP cannot keep: force-finished with breaches in one run, unfilled with opportunity cost in the other.
+        var forced = seeded with { Constraints = new ConstraintSpec { MaxParticipationPct = 2 }, Strategies = ["twap", "pov"] };
+        var held = forced with { Constraints = forced.Constraints with { AtHorizon = HorizonRule.HoldCap } };
+        var results = new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance);
+        var forcedResult = BacktestRunner.Run(forced);
+        await results.SaveAsync(runId, forcedResult, CancellationToken.None);
+        var (heldRunId, _) = await SeedRunAsync(store);
+        var heldResult = BacktestRunner.Run(held);
+        await results.SaveAsync(heldRunId, heldResult, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        foreach (var (id, result) in new[] { (runId, forcedResult), (heldRunId, heldResult) })
+        {
+            var stored = await db.RunStrategyResults.Where(s => s.RunId == id).OrderBy(s => s.Index).ToListAsync();
+            Assert.Equal(result.Strategies.Count, stored.Count);
+            foreach (var (row, computed) in stored.Zip(result.Strategies))
+            {
+                Assert.Equal(computed.DisplayName, row.DisplayName);
+                Assert.Equal(computed.Summary.Completion, row.Completion);
+                Assert.Equal(computed.MeanForcedFraction, row.ForcedFraction);
+                Assert.Equal(computed.MeanUnfilledFraction, row.UnfilledFraction);
+                Assert.Equal(computed.CapBreaches, row.CapBreaches);
+                Assert.Equal(computed.MaxParticipation, row.MaxParticipation);
+                Assert.Equal(computed.MeanOpportunityCostBps, row.OpportunityCostBps);
+            }
+        }
+
+        var twapForced = await db.RunStrategyResults.SingleAsync(s => s.RunId == runId && s.StrategyId == "twap");
+        Assert.True(twapForced.CapBreaches > 0 && twapForced.MaxParticipation > 0.02);
+        var twapHeld = await db.RunStrategyResults.SingleAsync(s => s.RunId == heldRunId && s.StrategyId == "twap");
+        Assert.True(twapHeld.UnfilledFraction > 0 && twapHeld.CapBreaches == 0 && twapHeld.OpportunityCostBps != 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Saving_the_same_run_twice_keeps_one_set_of_results(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

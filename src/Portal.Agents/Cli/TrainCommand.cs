@@ -190,7 +190,10 @@ public static class TrainCommand
 
     private static string Ci(PairedStatistic? p) => p is null
         ? "n/a"
-        : string.Create(CultureInfo.InvariantCulture, $"{p.MeanBps:F3} [{p.CiLowBps:F3}, {p.CiHighBps:F3}]");
+        : string.Create(CultureInfo.InvariantCulture, $"{p.MeanBps:F3} [{p.CiLowBps:F3}, {p.CiHighBps:F3}]")
+          + (p.UnitKind == Portal.Domain.Backtesting.UnitKinds.Window
+              ? string.Create(CultureInfo.InvariantCulture, $" over {p.IndependentUnits} windows{(p.IndependentUnits < Portal.Domain.Backtesting.UnitKinds.RankingThreshold ? " (too few to rank)" : "")}")
+              : "");
 
     private static Dictionary<string, string> Parse(string[] args)
     {

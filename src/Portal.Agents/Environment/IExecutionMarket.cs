@@ -25,12 +25,15 @@ public interface IExecutionMarket
     /// <summary>Current observation of one episode.</summary>
     ExecutionObservation Observe(int episode);
 
-    /// <summary>Largest legal fraction of the remaining quantity this step (participation cap), in [0, 1].</summary>
+    /// <summary>Largest fraction of the remaining quantity the participation cap is expected to allow this step, in [0, 1],
+    /// from what is known at the start of the step (the cap times the step's forecast volume). The step's own volume is
+    /// known only once it ends, and <see cref="Step"/> holds each child to the cap on that realised volume.</summary>
     double MaxFractionOfRemaining(int episode);
 
     /// <summary>
-    /// Trades <paramref name="fractionOfRemaining"/> of each episode's remainder, clamped to
-    /// [0, <see cref="MaxFractionOfRemaining"/>] (the last step trades everything left), then advances the market.
+    /// Trades <paramref name="fractionOfRemaining"/> of each episode's remainder, clamped to [0, 1] and to the participation
+    /// cap on the step's realised volume (the last step trades everything left, or up to the cap when the cap holds at the
+    /// horizon), then advances the market.
     /// Writes each episode's cost increment and risk penalty in basis points of the parent order's arrival value.
     /// </summary>
     void Step(ReadOnlySpan<double> fractionOfRemaining, Span<double> costIncrementBps, Span<double> riskPenaltyBps);

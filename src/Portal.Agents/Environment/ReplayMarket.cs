@@ -163,7 +163,9 @@ public sealed class ReplayMarket : IExecutionMarket
     {
         var path = PathOf(episode);
         int k = Math.Min(_step, Steps - 1);
-        return _market.Observe(_plan, episode, _step, path.Rows[k], _remaining[episode], _displacement[episode], path.Arrival, path.Volume[k], path.VolatilityRatio[k]);
+        // Only what is known at the start of step k: the previous step's volume and the volume of the steps before it.
+        return _market.Observe(_plan, episode, _step, path.Rows[k], _remaining[episode], _displacement[episode], path.Arrival,
+            k > 0 ? path.Volume[k - 1] : 0, path.VolumeBefore[k], path.VolatilityRatio[k]);
     }
 
     /// <inheritdoc />
@@ -182,9 +184,9 @@ public sealed class ReplayMarket : IExecutionMarket
     public double UnrealisedCostBps(int episode)
     {
         double remaining = _remaining[episode];
-        if (remaining <= 0)
+        if (remaining <= 0 || _step >= Steps)
         {
-            return 0;
+            return 0; // an unfilled rest has been charged its opportunity cost with the last step
         }
 
         // Remainder × adverse move of the observed mid (recorded mid shifted by our displacement) since arrival.
@@ -212,7 +214,7 @@ public sealed class ReplayMarket : IExecutionMarket
         {
             var path = PathOf(i);
             double r = _remaining[i];
-            double q = _plan.ChildQuantity(fractionOfRemaining[i], r, path.Volume[k], _forced, out _);
+            double q = _plan.ChildQuantity(fractionOfRemaining[i], r, path.Volume[k], _forced, out _, out double unfilled);
             double d = _displacement[i];
             double cost = 0;
             if (q > 0)
@@ -225,6 +227,13 @@ public sealed class ReplayMarket : IExecutionMarket
             double remaining = r - q;
             _remaining[i] = remaining;
             _displacement[i] = d * _plan.ImpactDecayPerStep;
+            if (unfilled > 0)
+            {
+                // The cap held at the horizon: the unfilled rest costs its opportunity cost (Perold 1988), as in the backtest.
+                double end = _market.Mid[_market.RowAtOrBefore(Window(i).EndNs)];
+                cost += unfilled * (_plan.Sign * (end - path.Arrival) + _displacement[i]);
+            }
+
             _traded[i] = q / _plan.Quantity;
             costIncrementBps[i] = cost / (path.Arrival * _plan.Quantity) * 1e4;
             riskPenaltyBps[i] = _penaltyScale * path.Arrival * remaining * remaining;
@@ -241,15 +250,23 @@ public sealed class ReplayMarket : IExecutionMarket
 
     private Path Trace(ReplayWindow window)
     {
-        var path = new Path(new int[Steps], new double[Steps], new double[Steps]);
+        var path = new Path(new int[Steps], new double[Steps], new double[Steps], new double[Steps]);
         _market.Trace(_plan, window.StartNs, path.Rows, path.Volume, path.VolatilityRatio);
+        for (int k = 1; k < Steps; k++)
+        {
+            path.VolumeBefore[k] = path.VolumeBefore[k - 1] + path.Volume[k - 1];
+        }
+
         path.Arrival = _market.Mid[path.Rows[0]];
         return path;
     }
 
     /// <summary>One window's recorded path, traced once and reused by every episode that replays it.</summary>
-    private sealed class Path(int[] rows, double[] volume, double[] volatilityRatio)
+    private sealed class Path(int[] rows, double[] volume, double[] volatilityRatio, double[] volumeBefore)
     {
+        /// <summary>Recorded volume of the steps before each step.</summary>
+        public double[] VolumeBefore { get; } = volumeBefore;
+
         public int[] Rows { get; } = rows;
 
         public double[] Volume { get; } = volume;

@@ -61,6 +61,9 @@ public sealed class ScenarioMarket : IExecutionMarket
     /// <summary>The scenario simulated.</summary>
     public Scenario Scenario => _scenario;
 
+    /// <summary>The simulator behind the market (for the look-ahead contract tests).</summary>
+    internal ExecutionSimulation Simulation => _sim;
+
     /// <summary>Risk aversion λ of the penalty.</summary>
     public double RiskAversion { get; }
 
@@ -115,6 +118,7 @@ public sealed class ScenarioMarket : IExecutionMarket
     /// <inheritdoc />
     public double UnrealisedCostBps(int episode)
     {
+        if (_sim.IsDone) return 0; // an unfilled rest has been charged its opportunity cost with the last step
         var o = _sim.Observations[episode];
         return o.RemainingFraction * o.PriceMoveSigma * _unrealisedScale;
     }
@@ -130,7 +134,10 @@ public sealed class ScenarioMarket : IExecutionMarket
         return MaxFraction(_capFraction, o, context.ExpectedStepVolume, context.Quantity, context.IsLastStep);
     }
 
-    /// <summary>Largest legal fraction of the remainder under a participation cap (1 at the last step or without a cap).</summary>
+    /// <summary>Largest fraction of the remainder a participation cap is expected to allow (1 at the last step or without a
+    /// cap), from start-of-step information only: cap × the step's forecast volume (expected volume × the last step's
+    /// realised ratio, <see cref="Observation.VolumeRatio"/>). The market still holds every child to the cap on the volume the
+    /// step actually trades.</summary>
     public static double MaxFraction(double capFraction, in Observation o, double expectedStepVolume, double quantity, bool lastStep)
     {
         if (lastStep || double.IsPositiveInfinity(capFraction))

@@ -199,8 +199,8 @@ public static class AgentTrainer
                 double std = Math.Sqrt(run.ShortfallBps.Sum(x => (x - mean) * (x - mean)) / (run.ShortfallBps.Length - 1));
                 var evaluation = new AgentEvaluation(
                     request.EvaluationEpisodes, mean, std, run.ObjectiveBps.Average(), optimum?.Name, optimumObjective,
-                    optimumRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, optimumRun.ObjectiveBps),
-                    PairedStatistic.Of(run.ObjectiveBps, twapRun.ObjectiveBps),
+                    optimumRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, optimumRun.ObjectiveBps, run.Clusters),
+                    PairedStatistic.Of(run.ObjectiveBps, twapRun.ObjectiveBps, run.Clusters),
                     artifact.TrainingTime.TotalSeconds,
                     artifact.EnvironmentSteps / Math.Max(1e-9, artifact.TrainingTime.TotalSeconds));
                 agents.Add(new TrainedAgent(artifact, evaluation));

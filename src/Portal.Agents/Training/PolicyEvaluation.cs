@@ -6,7 +6,12 @@ namespace Portal.Agents.Training;
 /// <summary>Per-episode results of one policy on a fixed set of evaluation paths.</summary>
 /// <param name="ShortfallBps">Implementation shortfall of each episode, in bps.</param>
 /// <param name="ObjectiveBps">Shortfall plus λ·risk penalty of each episode, in bps (what the agents minimise).</param>
-public sealed record EpisodeOutcomes(double[] ShortfallBps, double[] ObjectiveBps);
+public sealed record EpisodeOutcomes(double[] ShortfallBps, double[] ObjectiveBps)
+{
+    /// <summary>Independent unit of each episode on a replay: the horizon-length block of the segment its window starts in
+    /// (episodes drawn from the same block share their market); null for simulated markets, whose episodes are independent.</summary>
+    public int[]? Clusters { get; init; }
+}
 
 /// <summary>Runs agents and static schedules on the same evaluation paths (common random numbers).</summary>
 public static class PolicyEvaluation
@@ -51,6 +56,8 @@ public static class PolicyEvaluation
         var shortfall = new double[episodes];
         var objective = new double[episodes];
         var fractions = new double[BatchSize];
+        var replay = env.Market as Portal.Agents.Environment.ReplayMarket;
+        var clusters = replay is null ? null : new int[episodes];
         for (int b = 0; b < batches; b++)
         {
             env.Reset(TrainingSession.EvaluationSeed(baseSeed, b));
@@ -63,19 +70,44 @@ public static class PolicyEvaluation
             int count = Math.Min(BatchSize, episodes - b * BatchSize);
             Array.Copy(env.EpisodeShortfallBps, 0, shortfall, b * BatchSize, count);
             Array.Copy(env.EpisodeObjectiveBps, 0, objective, b * BatchSize, count);
+            if (replay is not null && clusters is not null)
+            {
+                long from = replay.Windows[0].StartNs, horizon = Math.Max(1, replay.Windows[0].EndNs - replay.Windows[0].StartNs);
+                for (int e = 0; e < count; e++) clusters[b * BatchSize + e] = (int)((replay.Window(e).StartNs - from) / horizon);
+            }
         }
 
-        return new EpisodeOutcomes(shortfall, objective);
+        return new EpisodeOutcomes(shortfall, objective) { Clusters = clusters };
     }
 }
 
-/// <summary>Mean of paired differences with a normal 95% confidence interval.</summary>
+/// <summary>Mean of paired differences with its 95% confidence interval over independent units: episodes on a simulated
+/// market (normal interval), market windows on a replay (cluster-robust interval over horizon blocks,
+/// <see cref="Portal.Domain.Backtesting.Statistics.ClusterMean"/>), so drawing many episodes from a few windows does not
+/// narrow it.</summary>
 /// <param name="MeanBps">Mean difference (first minus second), bps.</param>
 /// <param name="CiLowBps">Lower end of the 95% interval.</param>
 /// <param name="CiHighBps">Upper end of the 95% interval.</param>
 /// <param name="Pairs">Number of pairs.</param>
 public sealed record PairedStatistic(double MeanBps, double CiLowBps, double CiHighBps, int Pairs)
 {
+    /// <summary>Independent units the interval rests on (pairs of episodes, or replay windows).</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is: <c>episode</c> or <c>window</c>.</summary>
+    public string UnitKind { get; init; } = Portal.Domain.Backtesting.UnitKinds.Episode;
+
+    /// <summary>Paired difference a − b over the clusters of <paramref name="clusters"/> (replay), or over episodes when null.</summary>
+    public static PairedStatistic Of(IReadOnlyList<double> a, IReadOnlyList<double> b, int[]? clusters)
+    {
+        if (clusters is null) return Of(a, b);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int n = Math.Min(a.Count, b.Count);
+        var d = Portal.Domain.Backtesting.Statistics.Paired(a.Take(n).ToArray(), b.Take(n).ToArray(), clusters.AsSpan(0, n));
+        return new PairedStatistic(d.MeanBps, d.CiLowBps, d.CiHighBps, n) { IndependentUnits = d.IndependentUnits, UnitKind = d.UnitKind };
+    }
+
     /// <summary>Paired difference a − b.</summary>
     public static PairedStatistic Of(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
@@ -97,6 +129,6 @@ public sealed record PairedStatistic(double MeanBps, double CiLowBps, double CiH
         }
 
         double half = 1.959963984540054 * Math.Sqrt(m2 / (n - 1) / n);
-        return new PairedStatistic(mean, mean - half, mean + half, n);
+        return new PairedStatistic(mean, mean - half, mean + half, n) { IndependentUnits = n };
     }
 }

@@ -465,8 +465,18 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ImpactFamily")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("MarketSource")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("double precision");
@@ -590,10 +600,13 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 
+                    b.Property<long>("CapBreaches")
+                        .HasColumnType("bigint");
+
                     b.Property<double>("Completion")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("CostSharpe")
+                    b.Property<double?>("CostSharpe")
                         .HasColumnType("double precision");
 
                     b.Property<double>("Cvar95Bps")
@@ -606,6 +619,12 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
 
+                    b.Property<double>("ForcedFraction")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("IndependentUnits")
+                        .HasColumnType("integer");
+
                     b.PrimitiveCollection<double[]>("InventoryP5")
                         .IsRequired()
                         .HasColumnType("double precision[]");
@@ -613,6 +632,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.PrimitiveCollection<double[]>("InventoryP95")
                         .IsRequired()
                         .HasColumnType("double precision[]");
+
+                    b.Property<double>("MaxParticipation")
+                        .HasColumnType("double precision");
 
                     b.Property<double>("MeanBps")
                         .HasColumnType("double precision");
@@ -634,6 +656,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("double precision");
 
+                    b.Property<double>("OpportunityCostBps")
+                        .HasColumnType("double precision");
+
                     b.Property<double>("P50Bps")
                         .HasColumnType("double precision");
 
@@ -652,6 +677,14 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("StrategyId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<double>("UnfilledFraction")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<double?>("VsBestStaticCiHighBps")
                         .HasColumnType("double precision");

@@ -454,8 +454,18 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ImpactFamily")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("MarketSource")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("REAL");
@@ -579,10 +589,13 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CapBreaches")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Completion")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("CostSharpe")
+                    b.Property<double?>("CostSharpe")
                         .HasColumnType("REAL");
 
                     b.Property<double>("Cvar95Bps")
@@ -595,6 +608,12 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("ForcedFraction")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("IndependentUnits")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("InventoryP5")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -602,6 +621,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.PrimitiveCollection<string>("InventoryP95")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("MaxParticipation")
+                        .HasColumnType("REAL");
 
                     b.Property<double>("MeanBps")
                         .HasColumnType("REAL");
@@ -623,6 +645,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<double>("MeanShortfallCurrency")
                         .HasColumnType("REAL");
 
+                    b.Property<double>("OpportunityCostBps")
+                        .HasColumnType("REAL");
+
                     b.Property<double>("P50Bps")
                         .HasColumnType("REAL");
 
@@ -640,6 +665,14 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<string>("StrategyId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("UnfilledFraction")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("VsBestStaticCiHighBps")

@@ -49,6 +49,12 @@ public sealed class Run
     public bool IsOutOfSample { get; set; } = true;
     /// <summary>The scenario family's regime (see <see cref="ScenarioFamily"/>), copied from the scenario for indexed grouping.</summary>
     public string Regime { get; set; } = "";
+    /// <summary>The scenario family's impact-model family (e.g. <c>almgren-chriss</c>, <c>transient</c>,
+    /// <c>obizhaeva-wang</c>; <c>recorded book</c> for a replay); empty for runs stored before it was recorded.</summary>
+    public string ImpactFamily { get; set; } = "";
+    /// <summary>The scenario family's market source: <c>simulated</c>, <c>simulated · custom parameters</c> (e.g. calibrated
+    /// from a profile) or <c>replay · INSTRUMENT</c>; empty for runs stored before it was recorded.</summary>
+    public string MarketSource { get; set; } = "";
     /// <summary>The scenario family's order-size bucket (<see cref="SizeBucket"/>).</summary>
     public SizeBucket SizeBucket { get; set; }
     /// <summary>The scenario family's horizon bucket (<see cref="HorizonBucket"/>).</summary>

@@ -16,7 +16,8 @@ public sealed class RunStrategyResult
     public double P50Bps { get; set; }
     public double P95Bps { get; set; }
     public double Cvar95Bps { get; set; }
-    public double CostSharpe { get; set; }
+    /// <summary>−mean/std of the cost; null when undefined (no spread beyond rounding, or fewer than two independent units).</summary>
+    public double? CostSharpe { get; set; }
     public double Completion { get; set; }
     public double MeanShortfallCurrency { get; set; }
     public double? VsTwapMeanBps { get; set; }
@@ -28,6 +29,11 @@ public sealed class RunStrategyResult
     public double? VsBestStaticMeanBps { get; set; }
     public double? VsBestStaticCiLowBps { get; set; }
     public double? VsBestStaticCiHighBps { get; set; }
+    /// <summary>Independent units the intervals rest on (episodes in simulation, market windows in replay); 0 for runs
+    /// stored before it was recorded.</summary>
+    public int IndependentUnits { get; set; }
+    /// <summary>What an independent unit is (<c>episode</c> or <c>window</c>); empty for runs stored before it was recorded.</summary>
+    public string UnitKind { get; set; } = "";
     /// <summary>Mean remaining fraction at each decision time (steps + 1 points).</summary>
     public double[] MeanInventory { get; set; } = [];
     public double[] InventoryP5 { get; set; } = [];
@@ -35,6 +41,16 @@ public sealed class RunStrategyResult
     /// <summary>Mean participation rate (child order / market volume of the step) at each decision step (steps points);
     /// empty for runs stored before it was recorded.</summary>
     public double[] MeanParticipation { get; set; } = [];
+    /// <summary>Mean share of the order force-traded at the last step beyond what the strategy asked for.</summary>
+    public double ForcedFraction { get; set; }
+    /// <summary>Mean share of the order left unfilled at the horizon (cap held).</summary>
+    public double UnfilledFraction { get; set; }
+    /// <summary>Child orders over the participation cap, over every episode.</summary>
+    public long CapBreaches { get; set; }
+    /// <summary>Largest child order over its step's market volume in any episode.</summary>
+    public double MaxParticipation { get; set; }
+    /// <summary>Mean opportunity cost of the unfilled rest in bps (Perold 1988), inside the shortfall.</summary>
+    public double OpportunityCostBps { get; set; }
 }
 
 /// <summary>One episode of one strategy. The key (run, strategy index, episode) makes a second copy impossible.</summary>

@@ -34,23 +34,51 @@ public enum HorizonBucket
 }
 
 /// <summary>
-/// A scenario family: regime × order-size bucket × horizon bucket. Leaderboards compare strategies only within a
-/// family, because a strategy's cost depends on all three.
+/// A scenario family: regime × order-size bucket × horizon bucket × impact-model family × market source. Leaderboards
+/// compare strategies only within a family, because a strategy's cost depends on all of them: a transient-impact world,
+/// an Obizhaeva–Wang book and a replayed recording are different worlds even under one regime name.
 /// </summary>
 public sealed record ScenarioFamily(string Regime, SizeBucket Size, HorizonBucket Horizon)
 {
     /// <summary>Label of runs that replay recorded data: their market is the recording, not a simulated regime.</summary>
     public const string ReplayRegime = "replay";
 
+    /// <summary>Impact family of a replay: the recorded book's own levels plus our transient displacement.</summary>
+    public const string RecordedBook = "recorded book";
+
+    /// <summary>Market source of a simulated scenario with a named regime.</summary>
+    public const string Simulated = "simulated";
+
+    /// <summary>Market source of a simulated scenario with custom parameters (e.g. calibrated from a dataset's profile).</summary>
+    public const string SimulatedCustom = "simulated · custom parameters";
+
+    /// <summary>The impact-model family (<see cref="ImpactModels"/> id, or <see cref="RecordedBook"/> for a replay).</summary>
+    public string ImpactFamily { get; init; } = "";
+
+    /// <summary>Where the market comes from: <see cref="Simulated"/>, <see cref="SimulatedCustom"/> or <c>replay · INSTRUMENT</c>.</summary>
+    public string MarketSource { get; init; } = "";
+
     /// <summary>The scenario's family. The regime is the one the simulated market's values belong to
     /// (<see cref="RegimePresets.Derive"/>, <c>custom</c> when none), never a label the values do not have, and
     /// <see cref="ReplayRegime"/> for a replay.</summary>
-    public static ScenarioFamily Of(Scenario scenario)
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="replayInstrument">The replayed dataset's instrument, when the scenario replays one (else its dataset id is named).</param>
+    public static ScenarioFamily Of(Scenario scenario, string? replayInstrument = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         string regime = scenario.Replay is not null ? ReplayRegime : RegimePresets.Derive(scenario.Market);
-        return new ScenarioFamily(regime, SizeOf(scenario.Order.SizePctAdv), HorizonOf(scenario.Order.HorizonMinutes, scenario.Market.TradingMinutesPerDay));
+        return new ScenarioFamily(regime, SizeOf(scenario.Order.SizePctAdv), HorizonOf(scenario.Order.HorizonMinutes, scenario.Market.TradingMinutesPerDay))
+        {
+            ImpactFamily = scenario.Replay is null ? scenario.Market.Impact.Model : RecordedBook,
+            MarketSource = scenario.Replay is { } replay
+                ? $"replay · {(string.IsNullOrWhiteSpace(replayInstrument) ? replay.DatasetId.ToString() : replayInstrument)}"
+                : regime == RegimePresets.Custom ? SimulatedCustom : Simulated,
+        };
     }
+
+    /// <summary>How a family reads on a page: regime · size · horizon · impact family · market source.</summary>
+    public static string Describe(string regime, SizeBucket size, HorizonBucket horizon, string impactFamily, string marketSource) =>
+        string.Join(" · ", new[] { regime, Label(size), Label(horizon), impactFamily, marketSource }.Where(x => !string.IsNullOrEmpty(x)));
 
     /// <param name="sizePctAdv">Order size in percent of ADV; must be positive and finite.</param>
     public static SizeBucket SizeOf(double sizePctAdv)
@@ -100,6 +128,8 @@ public sealed record ScenarioFamily(string Regime, SizeBucket Size, HorizonBucke
         run.Regime = Regime;
         run.SizeBucket = Size;
         run.HorizonBucket = Horizon;
+        run.ImpactFamily = ImpactFamily;
+        run.MarketSource = MarketSource;
         run.ScenarioHash = Fingerprint(run.ScenarioJson);
     }
 

@@ -93,10 +93,17 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
         VsBestStaticMeanBps = s.Summary.VsBestStatic?.MeanBps,
         VsBestStaticCiLowBps = s.Summary.VsBestStatic?.CiLowBps,
         VsBestStaticCiHighBps = s.Summary.VsBestStatic?.CiHighBps,
+        IndependentUnits = s.Summary.IndependentUnits,
+        UnitKind = s.Summary.UnitKind,
         MeanInventory = s.MeanInventoryFraction,
         InventoryP5 = s.InventoryP5Fraction,
         InventoryP95 = s.InventoryP95Fraction,
         MeanParticipation = s.MeanParticipation,
+        ForcedFraction = s.MeanForcedFraction,
+        UnfilledFraction = s.MeanUnfilledFraction,
+        CapBreaches = s.CapBreaches,
+        MaxParticipation = s.MaxParticipation,
+        OpportunityCostBps = s.MeanOpportunityCostBps,
     };
 
     private static async Task WriteEpisodesAsync(PortalDbContext db, IDbContextTransaction tx, Guid runId, BacktestResult result, CancellationToken ct)

@@ -21,6 +21,9 @@ public static class BacktestReport
             sb.AppendLine(c, $"Known optimum: {result.OptimumName}: expected cost {opt:F3} bps ({result.OptimumExpectedCostCurrency:N0})");
         foreach (string w in result.Warnings) sb.AppendLine(c, $"Warning: {w}");
         sb.AppendLine("Implementation shortfall in bps of arrival notional (positive = cost); vs TWAP and vs best static are paired on common random numbers.");
+        sb.AppendLine(c, $"Intervals: 95%, over {result.IndependentUnits} independent {result.UnitKind}s; sharpe = −mean/std of the cost (— when undefined).");
+        if (result.IndependentUnits < UnitKinds.RankingThreshold)
+            sb.AppendLine(c, $"Warning: only {result.IndependentUnits} independent {result.UnitKind}s (< {UnitKinds.RankingThreshold}): the intervals stand, but they do not support a ranking.");
         sb.AppendLine();
         sb.AppendLine(c, $"{"strategy",-32} {"mean",9} {"95% CI",19} {"std",9} {"p5",9} {"p50",9} {"p95",9} {"CVaR95",9} {"sharpe",7} {"compl.",7} {"mean cost",14} {"vs TWAP [95% CI]",30} {"vs best static [95% CI]",30} {"regret",9}");
         foreach (var r in result.Strategies)
@@ -30,8 +33,17 @@ public static class BacktestReport
             string vs = s.VsTwap is { } p ? string.Create(c, $"{p.MeanBps:+0.00;-0.00;0.00} [{p.CiLowBps:F2}, {p.CiHighBps:F2}]") : "—";
             string vsBest = s.VsBestStatic is { } b ? string.Create(c, $"{b.MeanBps:+0.00;-0.00;0.00} [{b.CiLowBps:F2}, {b.CiHighBps:F2}]") : "—";
             string regret = s.RegretBps is { } g ? g.ToString("F3", c) : "—";
+            string sharpe = s.CostSharpe is { } sr ? sr.ToString("F3", c) : "—";
             string name = r.DisplayName.Length > 32 ? r.DisplayName[..32] : r.DisplayName;
-            sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {s.CostSharpe,7:F3} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {vsBest,30} {regret,9}");
+            sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {sharpe,7} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {vsBest,30} {regret,9}");
+        }
+
+        foreach (var r in result.Strategies)
+        {
+            if (r.CapBreaches > 0)
+                sb.AppendLine(c, $"WARNING: {r.StrategyId} breached the participation cap at {r.CapBreaches} step(s) (max participation {r.MaxParticipation:P1}) to finish at the horizon.");
+            if (r.MeanUnfilledFraction > 0)
+                sb.AppendLine(c, $"WARNING: {r.StrategyId} left {r.MeanUnfilledFraction:P2} of the order unfilled on average; its opportunity cost ({r.MeanOpportunityCostBps:F3} bps) is in the shortfall.");
         }
 
         return sb.ToString();
@@ -39,8 +51,9 @@ public static class BacktestReport
 
     /// <summary>The result file: per-strategy entries carry <c>name</c>, <c>meanCostBps</c>, <c>stdCostBps</c>,
     /// <c>p95CostBps</c>, <c>cvar95CostBps</c>, <c>meanCost</c> (currency) and <c>pairedDiffVsTwapBps</c> with
-    /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>;
-    /// <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
+    /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>,
+    /// <c>completion</c>, <c>forcedFraction</c>, <c>unfilledFraction</c>, <c>capBreaches</c>, <c>maxParticipation</c> and
+    /// <c>opportunityCostBps</c>; <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
     public static string ToJson(BacktestResult result, Scenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -48,7 +61,7 @@ public static class BacktestReport
         foreach (var r in result.Strategies)
         {
             var s = r.Summary;
-            var paired = s.VsTwap ?? new PairedDifference(0, 0, 0, s.Episodes);
+            var paired = s.VsTwap ?? new PairedDifference(0, 0, 0, s.Episodes) { IndependentUnits = s.IndependentUnits, UnitKind = s.UnitKind };
             var entry = new JsonObject
             {
                 ["id"] = r.StrategyId,
@@ -57,6 +70,8 @@ public static class BacktestReport
                 ["meanCostBps"] = s.MeanBps,
                 ["meanCiLowBps"] = s.MeanCiLowBps,
                 ["meanCiHighBps"] = s.MeanCiHighBps,
+                ["independentUnits"] = s.IndependentUnits,
+                ["unitKind"] = s.UnitKind,
                 ["stdCostBps"] = s.StdBps,
                 ["p5CostBps"] = s.P5Bps,
                 ["p50CostBps"] = s.P50Bps,
@@ -64,6 +79,11 @@ public static class BacktestReport
                 ["cvar95CostBps"] = s.Cvar95Bps,
                 ["costSharpe"] = s.CostSharpe,
                 ["completion"] = s.Completion,
+                ["forcedFraction"] = r.MeanForcedFraction,
+                ["unfilledFraction"] = r.MeanUnfilledFraction,
+                ["capBreaches"] = r.CapBreaches,
+                ["maxParticipation"] = r.MaxParticipation,
+                ["opportunityCostBps"] = r.MeanOpportunityCostBps,
                 ["meanCost"] = s.MeanShortfallCurrency,
                 ["pairedDiffVsTwapBps"] = new JsonObject
                 {
@@ -71,6 +91,8 @@ public static class BacktestReport
                     ["ciLowBps"] = paired.CiLowBps,
                     ["ciHighBps"] = paired.CiHighBps,
                     ["pairs"] = paired.Pairs,
+                    ["independentUnits"] = paired.IndependentUnits,
+                    ["unitKind"] = paired.UnitKind,
                 },
                 ["regretBps"] = s.RegretBps,
                 ["vsBestStaticBps"] = s.VsBestStatic?.MeanBps,
@@ -107,6 +129,8 @@ public static class BacktestReport
             ["steps"] = result.Steps,
             ["quantity"] = result.Quantity,
             ["arrivalNotional"] = result.ArrivalNotional,
+            ["independentUnits"] = result.IndependentUnits,
+            ["unitKind"] = result.UnitKind,
             ["optimum"] = result.OptimumExpectedCostBps is { } bps
                 ? new JsonObject
                 {

@@ -59,6 +59,13 @@ public sealed record BacktestResult
     /// <summary>What is wrong with the scenario's parameters, found while running it (e.g. that they admit price
     /// manipulation); shown with the run.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Independent units behind every interval of the run: the episodes of a simulation, the market windows of
+    /// a replay (horizon-length blocks of the segment holding episode starts).</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is: <see cref="UnitKinds.Episode"/> or <see cref="UnitKinds.Window"/>.</summary>
+    public string UnitKind { get; init; } = UnitKinds.Episode;
 }
 
 /// <summary>One strategy's results over every episode.</summary>
@@ -85,6 +92,24 @@ public sealed record StrategyResult
     /// <summary>95th percentile of remaining inventory at each step time.</summary>
     public double[] InventoryP95Fraction { get; init; } = [];
 
+    /// <summary>Mean share of the order force-traded at the last step beyond what the strategy asked for (the horizon
+    /// winning over the strategy, and over the cap with <see cref="HorizonRule.ForceFinish"/>).</summary>
+    public double MeanForcedFraction { get; init; }
+
+    /// <summary>Mean share of the order left unfilled at the horizon (only with <see cref="HorizonRule.HoldCap"/>).</summary>
+    public double MeanUnfilledFraction { get; init; }
+
+    /// <summary>Number of (episode, step) pairs whose child order exceeded the participation cap (only the forced last step
+    /// can, with <see cref="HorizonRule.ForceFinish"/>); 0 without a cap.</summary>
+    public long CapBreaches { get; init; }
+
+    /// <summary>Largest child order over its step's market volume in any episode.</summary>
+    public double MaxParticipation { get; init; }
+
+    /// <summary>Mean opportunity cost of the unfilled remainder in bps of arrival notional (Perold, 1988), included in the
+    /// shortfall; 0 unless the cap holds at the horizon.</summary>
+    public double MeanOpportunityCostBps { get; init; }
+
     /// <summary>Participation rate at each decision step (Steps points): the child order executed at the step divided by
     /// the market volume of that step, averaged over episodes (a step without market volume counts as 0). The last step
     /// includes any quantity force-traded at the horizon.</summary>
@@ -101,7 +126,8 @@ public sealed record StrategyResult
 /// <param name="P50Bps">Median.</param>
 /// <param name="P95Bps">95th percentile.</param>
 /// <param name="Cvar95Bps">Mean of the worst 5% of episodes (expected shortfall of the cost).</param>
-/// <param name="CostSharpe">−mean/std of the cost (0 when std is 0).</param>
+/// <param name="CostSharpe">−mean/std of the cost (the sign makes cheaper score higher); null when undefined: std at or below
+/// <see cref="Statistics.SharpeTolerance"/> · |mean|, or fewer than two independent units.</param>
 /// <param name="Completion">Share of the order traded by the strategy itself, before any forced trade at the horizon.</param>
 /// <param name="MeanShortfallCurrency">Mean shortfall in currency.</param>
 /// <param name="VsTwap">Paired difference (this − TWAP) on common random numbers; null for TWAP itself.</param>
@@ -109,19 +135,33 @@ public sealed record StrategyResult
 /// the run's objective E + λ·Var (λ = strategySettings.riskAversion, per currency unit) in bps of arrival notional: the
 /// mean paired cost difference plus λ times the difference of the cost variances.</param>
 public sealed record StrategySummary(int Episodes, double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps,
-    double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double CostSharpe, double Completion,
+    double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double? CostSharpe, double Completion,
     double MeanShortfallCurrency, PairedDifference? VsTwap, double? RegretBps)
 {
     /// <summary>Paired difference (this − best static schedule) on common random numbers; null for the best static
     /// schedule itself and when the run did not carry it.</summary>
     public PairedDifference? VsBestStatic { get; init; }
+
+    /// <summary>How many independent units the interval of the mean rests on (episodes in simulation, market windows in
+    /// replay; see <see cref="Statistics"/>).</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is: <see cref="UnitKinds.Episode"/> or <see cref="UnitKinds.Window"/>.</summary>
+    public string UnitKind { get; init; } = UnitKinds.Episode;
 }
 
 /// <summary>Mean of paired differences with its 95% confidence interval.</summary>
-public sealed record PairedDifference(double MeanBps, double CiLowBps, double CiHighBps, int Pairs);
+public sealed record PairedDifference(double MeanBps, double CiLowBps, double CiHighBps, int Pairs)
+{
+    /// <summary>How many independent units the interval rests on (pairs of episodes in simulation, windows in replay).</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is: <see cref="UnitKinds.Episode"/> or <see cref="UnitKinds.Window"/>.</summary>
+    public string UnitKind { get; init; } = UnitKinds.Episode;
+}
 
 /// <summary>One episode of one strategy. Costs in bps of arrival notional, positive = cost. The components
-/// spread-and-fees + temporary (including transient) + permanent + timing add up to the shortfall.</summary>
+/// spread-and-fees + temporary (including transient) + permanent + timing + opportunity cost add up to the shortfall.</summary>
 /// <param name="Episode">Episode index.</param>
 /// <param name="ShortfallBps">Implementation shortfall.</param>
 /// <param name="ShortfallCurrency">Implementation shortfall in currency.</param>
@@ -135,4 +175,11 @@ public sealed record PairedDifference(double MeanBps, double CiLowBps, double Ci
 /// <param name="MaxParticipation">Largest child order as a fraction of its step's market volume.</param>
 public sealed record EpisodeResult(int Episode, double ShortfallBps, double ShortfallCurrency, double ArrivalSlippageBps,
     double VwapSlippageBps, double SpreadAndFeesBps, double TemporaryImpactBps, double PermanentImpactBps, double TimingBps,
-    double ForcedQuantity, double MaxParticipation);
+    double ForcedQuantity, double MaxParticipation)
+{
+    /// <summary>Shares left unfilled at the horizon (only when the cap holds there).</summary>
+    public double UnfilledQuantity { get; init; }
+
+    /// <summary>Opportunity cost of the unfilled shares (Perold, 1988), in bps; part of the shortfall, beside the components.</summary>
+    public double OpportunityCostBps { get; init; }
+}

@@ -43,12 +43,20 @@ public static class BacktestRunner
         var costBps = new double[strategyCount][];
         var costCurrency = new double[strategyCount][];
         var forced = new double[strategyCount][];
+        var unfilled = new double[strategyCount][];
+        var breaches = new int[strategyCount][];
+        var maxParticipation = new double[strategyCount][];
+        var opportunityBps = new double[strategyCount][];
         var episodeResults = new EpisodeResult[strategyCount][];
         for (int s = 0; s < strategyCount; s++)
         {
             costBps[s] = new double[episodes];
             costCurrency[s] = new double[episodes];
             forced[s] = new double[episodes];
+            unfilled[s] = new double[episodes];
+            breaches[s] = new int[episodes];
+            maxParticipation[s] = new double[episodes];
+            opportunityBps[s] = new double[episodes];
             episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
         }
 
@@ -75,6 +83,10 @@ public static class BacktestRunner
                         costCurrency[s][first + e] = c;
                         costBps[s][first + e] = c * bpsScale;
                         forced[s][first + e] = book.ForcedOf(e);
+                        unfilled[s][first + e] = book.UnfilledOf(e);
+                        breaches[s][first + e] = book.BreachesOf(e);
+                        maxParticipation[s][first + e] = book.MaxParticipationOf(e);
+                        opportunityBps[s][first + e] = book.OpportunityOf(e) * bpsScale;
                         if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
                     }
                 }
@@ -99,11 +111,22 @@ public static class BacktestRunner
         var results = new StrategyResult[visibleCount];
         for (int s = 0; s < visibleCount; s++)
         {
-            double forcedSum = 0;
-            foreach (double f in forced[s]) forcedSum += f;
+            double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPart = 0;
+            long breachCount = 0;
+            for (int e = 0; e < episodes; e++)
+            {
+                forcedSum += forced[s][e];
+                unfilledSum += unfilled[s][e];
+                opportunitySum += opportunityBps[s][e];
+                breachCount += breaches[s][e];
+                maxPart = Math.Max(maxPart, maxParticipation[s][e]);
+            }
+
             PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
             double? regret = optimumIndex < 0 ? null : Statistics.ObjectiveRegretBps(costCurrency[s], costCurrency[optimumIndex], lambda, model.ArrivalNotional);
-            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedSum / (model.Quantity * episodes), vsTwap, regret) with
+            double forcedFraction = forcedSum / (model.Quantity * episodes);
+            double unfilledFraction = unfilledSum / (model.Quantity * episodes);
+            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedFraction - unfilledFraction, vsTwap, regret) with
             {
                 VsBestStatic = s == bestStatic || bestStatic < 0 ? null : Statistics.Paired(costBps[s], costBps[bestStatic]),
             };
@@ -111,13 +134,18 @@ public static class BacktestRunner
             results[s] = new StrategyResult
             {
                 StrategyId = strategies[s].Id,
-                DisplayName = strategies[s].DisplayName,
+                DisplayName = HonestName(strategies[s].DisplayName, forcedFraction, unfilledFraction, breachCount),
                 Summary = summary,
                 Episodes = episodeResults[s],
                 MeanInventoryFraction = mean,
                 InventoryP5Fraction = p5,
                 InventoryP95Fraction = p95,
                 MeanParticipation = participation.Mean(s, episodes),
+                MeanForcedFraction = forcedFraction,
+                MeanUnfilledFraction = unfilledFraction,
+                CapBreaches = breachCount,
+                MaxParticipation = maxPart,
+                MeanOpportunityCostBps = opportunitySum / episodes,
             };
         }
 
@@ -134,12 +162,29 @@ public static class BacktestRunner
             OptimumExpectedCostBps = optimumBps,
             OptimumExpectedCostCurrency = optimum?.ExpectedCost,
             Warnings = StrategyWarnings(strategies),
+            IndependentUnits = episodes,
+            UnitKind = UnitKinds.Episode,
         };
     }
 
     /// <summary>The distinct warnings the run's strategies raised while they were built (e.g. price manipulation).</summary>
     internal static IReadOnlyList<string> StrategyWarnings(IEnumerable<IExecutionStrategy> strategies) =>
         strategies.OfType<ScheduleStrategy>().SelectMany(x => x.Warnings).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// The name a strategy is shown under, saying what the constraints did to it: "POV 10%" that was force-finished past
+    /// its cap is not the POV 10% its name promises. Strategies that completed the order within every constraint keep their name.
+    /// </summary>
+    public static string HonestName(string name, double forcedFraction, double unfilledFraction, long capBreaches)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        // Below a thousandth of the order (e.g. Random's last crumbs) a forced finish is not worth a different name.
+        const double Material = 1e-3;
+        if (unfilledFraction >= Material) return FormattableString.Invariant($"{name} (unfinished: {unfilledFraction * 100:0.#}% left at the horizon)");
+        if (capBreaches > 0) return FormattableString.Invariant($"{name} (force-finished over the cap: {forcedFraction * 100:0.#}% forced)");
+        if (forcedFraction >= Material) return FormattableString.Invariant($"{name} (force-finished: {forcedFraction * 100:0.#}% forced)");
+        return name;
+    }
 
     /// <summary>Per-thread buffers: one market batch shared by one execution book per strategy.</summary>
     private sealed class Workspace
@@ -187,7 +232,7 @@ public static class BacktestRunner
             {
                 var ctx = new DecisionContext
                 {
-                    Scenario = _model.Scenario,
+                    Scenario = _model.StrategyScenario,
                     Seed = seed,
                     Step = k,
                     Steps = steps,
@@ -227,6 +272,7 @@ public static class BacktestRunner
             {
                 Inventory.Record(s, steps, Books[s], _model.Quantity, first);
                 Books[s].Flush(Market);
+                Books[s].Close(Market);
             }
         }
     }

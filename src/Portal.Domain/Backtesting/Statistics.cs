@@ -1,13 +1,107 @@
 namespace Portal.Domain.Backtesting;
 
+/// <summary>What one independent observation behind an interval is (JSON and database: <c>unitKind</c>).</summary>
+public static class UnitKinds
+{
+    /// <summary>A simulated episode: every episode draws its own market path, so episodes are independent.</summary>
+    public const string Episode = "episode";
+
+    /// <summary>A market window of a replay: episodes whose start falls in the same horizon-length block of the recorded
+    /// segment share (most of) their market path and count once.</summary>
+    public const string Window = "window";
+
+    /// <summary>Below this many independent units a ranking is not supported (the interval is still shown).</summary>
+    public const int RankingThreshold = 20;
+}
+
 /// <summary>Summary statistics of costs.</summary>
-/// <remarks>Percentiles interpolate linearly between order statistics (Hyndman and Fan, 1996, definition 7). CVaR95 is the
-/// mean of the worst ⌈5% · n⌉ costs (Acerbi and Tasche, 2002). Confidence intervals are normal, mean ± 1.96·s/√n; paired
-/// differences use the standard deviation of the per-episode differences, which common random numbers make small.</remarks>
+/// <remarks>
+/// <para>Percentiles interpolate linearly between order statistics (Hyndman and Fan, 1996, definition 7). CVaR95 is the
+/// mean of the worst ⌈5% · n⌉ costs (Acerbi and Tasche, 2002).</para>
+/// <para>Independent episodes (simulation): confidence intervals are normal, mean ± 1.96·s/√n; paired differences use the
+/// standard deviation of the per-episode differences, which common random numbers make small.</para>
+/// <para>Clustered episodes (replay): episodes are grouped by cluster (the horizon-length block of the segment their
+/// window starts in). With N episodes, G clusters, mean ȳ and cluster sums of deviations S_j = Σ_{i∈j}(y_i − ȳ), the
+/// variance of the mean is the cluster-robust (Liang and Zeger, 1986) estimate V₀ = G/(G−1)·Σ_j S_j²/N² (CR1 small-sample
+/// factor, Cameron and Miller, 2015, §VI), widened for the overlap of neighbouring blocks (an episode starting near the end
+/// of block j shares market time with the episodes of block j+1, so block sums form an MA(1) series) by the lag-1
+/// truncated-kernel HAC term: V = max(V₀, G/(G−1)·(Σ_j S_j² + 2Σ_j S_j S_{j+1})/N²) (Newey and West, 1987, with unit
+/// weight at lag 1; j+1 only when both blocks hold episodes). The interval is ȳ ± t_{0.975, G−1}·√V (Student t with G−1
+/// degrees of freedom, as Cameron and Miller recommend for few clusters). The episode count never enters the width except
+/// through the cluster sums, so drawing more episodes from the same windows does not narrow it. With one cluster there is
+/// no interval: it collapses to the mean and the count (1) says so.</para>
+/// </remarks>
 public static class Statistics
 {
     /// <summary>z quantile of a two-sided 95% interval.</summary>
     public const double Z95 = 1.959963984540054;
+
+    /// <summary>Relative tolerance below which a cost's standard deviation counts as zero: the cost Sharpe ratio is
+    /// undefined when std ≤ <c>SharpeTolerance</c> · |mean| (rounding noise of a deterministic cost would otherwise print
+    /// ratios like −5·10¹³).</summary>
+    public const double SharpeTolerance = 1e-9;
+
+    /// <summary>Cost Sharpe ratio −mean/std of the cost (cost positive = loss, so the sign makes a cheaper strategy score
+    /// higher, as a return's Sharpe ratio would), or null when undefined: fewer than two independent units, or a standard
+    /// deviation at or below <see cref="SharpeTolerance"/> · |mean| (including std = 0).</summary>
+    public static double? CostSharpe(double mean, double std, int independentUnits) =>
+        independentUnits >= 2 && std > SharpeTolerance * Math.Abs(mean) ? -mean / std : null;
+
+    /// <summary>Mean with its 95% interval from clustered observations (see the remarks).</summary>
+    /// <param name="x">Observations.</param>
+    /// <param name="cluster">Cluster label of each observation (non-negative; labels j and j+1 are neighbouring blocks).</param>
+    public static ClusteredMean ClusterMean(ReadOnlySpan<double> x, ReadOnlySpan<int> cluster)
+    {
+        if (x.Length != cluster.Length) throw new ArgumentException($"Observations and cluster labels differ in length: {x.Length} vs {cluster.Length}.", nameof(cluster));
+        int n = x.Length;
+        if (n == 0) return new ClusteredMean(0, 0, 0, 0);
+        double sum = 0;
+        int maxLabel = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (cluster[i] < 0) throw new ArgumentOutOfRangeException(nameof(cluster), cluster[i], "Cluster labels must be >= 0.");
+            sum += x[i];
+            maxLabel = Math.Max(maxLabel, cluster[i]);
+        }
+
+        double mean = sum / n;
+        var s = new double[maxLabel + 1];
+        var used = new bool[maxLabel + 1];
+        for (int i = 0; i < n; i++)
+        {
+            s[cluster[i]] += x[i] - mean;
+            used[cluster[i]] = true;
+        }
+
+        int g = 0;
+        double s2 = 0, lag = 0;
+        for (int j = 0; j <= maxLabel; j++)
+        {
+            if (!used[j]) continue;
+            g++;
+            s2 += s[j] * s[j];
+            if (j + 1 <= maxLabel && used[j + 1]) lag += s[j] * s[j + 1];
+        }
+
+        if (g < 2) return new ClusteredMean(mean, 0, g, n);
+        double factor = g / (g - 1.0) / ((double)n * n);
+        double v = Math.Max(factor * s2, factor * (s2 + 2 * lag));
+        return new ClusteredMean(mean, StudentT.Quantile(0.975, g - 1) * Math.Sqrt(v), g, n);
+    }
+
+    /// <summary>Paired difference a − b with its 95% interval over clusters (see the remarks).</summary>
+    public static PairedDifference Paired(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<int> cluster)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"Paired samples differ in length: {a.Length} vs {b.Length}.", nameof(b));
+        var d = new double[a.Length];
+        for (int i = 0; i < d.Length; i++) d[i] = a[i] - b[i];
+        var c = ClusterMean(d, cluster);
+        return new PairedDifference(c.Mean, c.Mean - c.HalfWidth, c.Mean + c.HalfWidth, d.Length)
+        {
+            IndependentUnits = c.Units,
+            UnitKind = UnitKinds.Window,
+        };
+    }
 
     /// <summary>Mean and sample standard deviation (two-pass, in index order so the result is reproducible).</summary>
     public static (double Mean, double Std) MeanStd(ReadOnlySpan<double> x)
@@ -55,7 +149,7 @@ public static class Statistics
         for (int i = 0; i < d.Length; i++) d[i] = a[i] - b[i];
         var (mean, std) = MeanStd(d);
         double half = d.Length > 1 ? Z95 * std / Math.Sqrt(d.Length) : 0;
-        return new PairedDifference(mean, mean - half, mean + half, d.Length);
+        return new PairedDifference(mean, mean - half, mean + half, d.Length) { IndependentUnits = d.Length, UnitKind = UnitKinds.Episode };
     }
 
     /// <summary>
@@ -79,13 +173,29 @@ public static class Statistics
         return (meanDiff + lambda * varDiff) / notional * 1e4;
     }
 
-    /// <summary>Summary of one strategy's costs in bps.</summary>
+    /// <summary>Summary of one strategy's costs in bps, episodes independent.</summary>
     public static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
         PairedDifference? vsTwap, double? regretBps)
     {
+        var std = MeanStd(costBps).Std;
+        double half = costBps.Length > 1 ? Z95 * std / Math.Sqrt(costBps.Length) : 0;
+        return Summarize(costBps, costCurrency, completion, vsTwap, regretBps, half, costBps.Length, UnitKinds.Episode);
+    }
+
+    /// <summary>Summary of one strategy's costs in bps, episodes grouped by <paramref name="cluster"/> (replay windows):
+    /// the interval of the mean comes from <see cref="ClusterMean"/>.</summary>
+    public static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
+        PairedDifference? vsTwap, double? regretBps, ReadOnlySpan<int> cluster)
+    {
+        var c = ClusterMean(costBps, cluster);
+        return Summarize(costBps, costCurrency, completion, vsTwap, regretBps, c.HalfWidth, c.Units, UnitKinds.Window);
+    }
+
+    private static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
+        PairedDifference? vsTwap, double? regretBps, double half, int units, string unitKind)
+    {
         var (mean, std) = MeanStd(costBps);
         var work = costBps.ToArray();
-        double half = costBps.Length > 1 ? Z95 * std / Math.Sqrt(costBps.Length) : 0;
         double meanCurrency = MeanStd(costCurrency).Mean;
         return new StrategySummary(
             Episodes: costBps.Length,
@@ -97,11 +207,15 @@ public static class Statistics
             P50Bps: Percentile(work, 0.50),
             P95Bps: Percentile(work, 0.95),
             Cvar95Bps: Cvar(work),
-            CostSharpe: std > 0 ? -mean / std : 0,
+            CostSharpe: CostSharpe(mean, std, units),
             Completion: completion,
             MeanShortfallCurrency: meanCurrency,
             VsTwap: vsTwap,
-            RegretBps: regretBps);
+            RegretBps: regretBps)
+        {
+            IndependentUnits = units,
+            UnitKind = unitKind,
+        };
     }
 
     /// <summary>Percentile p ∈ [0, 1] (type 7) of unsorted values, reordering <paramref name="values"/> in place
@@ -162,5 +276,107 @@ public static class Statistics
         }
 
         return a[k];
+    }
+}
+
+/// <summary>A mean with the half-width of its 95% interval over independent units.</summary>
+/// <param name="Mean">Mean over all observations.</param>
+/// <param name="HalfWidth">Half-width of the 95% interval (0 with fewer than two units).</param>
+/// <param name="Units">Number of independent units (clusters).</param>
+/// <param name="Observations">Number of observations.</param>
+public readonly record struct ClusteredMean(double Mean, double HalfWidth, int Units, int Observations);
+
+/// <summary>Quantiles of Student's t distribution.</summary>
+/// <remarks>The distribution function is F(t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½) for t ≥ 0, with the regularised incomplete
+/// beta function I evaluated by its continued fraction (modified Lentz; Press et al., Numerical Recipes, 3rd ed., §6.4);
+/// the quantile inverts F by bisection to 1e-12. Known values: t_{0.975,1} = 12.7062, t_{0.975,2} = 4.3027,
+/// t_{0.975,10} = 2.2281, and t → 1.95996 as ν → ∞.</remarks>
+public static class StudentT
+{
+    /// <summary>The p-quantile of Student's t with <paramref name="df"/> degrees of freedom.</summary>
+    /// <param name="p">Probability, in (0, 1).</param>
+    /// <param name="df">Degrees of freedom, ≥ 1.</param>
+    public static double Quantile(double p, int df)
+    {
+        if (!(p > 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Must be in (0, 1).");
+        if (df < 1) throw new ArgumentOutOfRangeException(nameof(df), df, "Degrees of freedom must be >= 1.");
+        if (p < 0.5) return -Quantile(1 - p, df);
+        if (p == 0.5) return 0;
+        double lo = 0, hi = 1;
+        while (Cdf(hi, df) < p) hi *= 2;
+        for (int i = 0; i < 200 && hi - lo > 1e-12 * Math.Max(1, hi); i++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (Cdf(mid, df) < p) lo = mid;
+            else hi = mid;
+        }
+
+        return 0.5 * (lo + hi);
+    }
+
+    /// <summary>P(T ≤ t) for Student's t with <paramref name="df"/> degrees of freedom.</summary>
+    public static double Cdf(double t, int df)
+    {
+        if (df < 1) throw new ArgumentOutOfRangeException(nameof(df), df, "Degrees of freedom must be >= 1.");
+        double x = df / (df + t * t);
+        double tail = 0.5 * RegularizedBeta(x, df / 2.0, 0.5);
+        return t >= 0 ? 1 - tail : tail;
+    }
+
+    private static double RegularizedBeta(double x, double a, double b)
+    {
+        if (x <= 0) return 0;
+        if (x >= 1) return 1;
+        double lnFront = LogGamma(a + b) - LogGamma(a) - LogGamma(b) + a * Math.Log(x) + b * Math.Log(1 - x);
+        if (x < (a + 1) / (a + b + 2)) return Math.Exp(lnFront) * BetaFraction(x, a, b) / a;
+        return 1 - Math.Exp(lnFront) * BetaFraction(1 - x, b, a) / b;
+    }
+
+    private static double BetaFraction(double x, double a, double b)
+    {
+        const double tiny = 1e-300;
+        double qab = a + b, qap = a + 1, qam = a - 1;
+        double c = 1, d = 1 - qab * x / qap;
+        if (Math.Abs(d) < tiny) d = tiny;
+        d = 1 / d;
+        double h = d;
+        for (int m = 1; m <= 300; m++)
+        {
+            int m2 = 2 * m;
+            double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+            d = 1 + aa * d;
+            if (Math.Abs(d) < tiny) d = tiny;
+            c = 1 + aa / c;
+            if (Math.Abs(c) < tiny) c = tiny;
+            d = 1 / d;
+            h *= d * c;
+            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+            d = 1 + aa * d;
+            if (Math.Abs(d) < tiny) d = tiny;
+            c = 1 + aa / c;
+            if (Math.Abs(c) < tiny) c = tiny;
+            d = 1 / d;
+            double del = d * c;
+            h *= del;
+            if (Math.Abs(del - 1) < 1e-15) break;
+        }
+
+        return h;
+    }
+
+    /// <summary>ln Γ(z) for z &gt; 0 (Lanczos approximation, g = 7, n = 9; accurate to about 1e-15).</summary>
+    private static double LogGamma(double z)
+    {
+        ReadOnlySpan<double> c =
+        [
+            0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+        ];
+        if (z < 0.5) return Math.Log(Math.PI / Math.Abs(Math.Sin(Math.PI * z))) - LogGamma(1 - z);
+        z -= 1;
+        double x = c[0];
+        for (int i = 1; i < 9; i++) x += c[i] / (z + i);
+        double t = z + 7.5;
+        return 0.5 * Math.Log(2 * Math.PI) + (z + 0.5) * Math.Log(t) - t + Math.Log(x);
     }
 }

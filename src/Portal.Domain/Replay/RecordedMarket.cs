@@ -14,6 +14,8 @@ namespace Portal.Domain.Replay;
 /// <para>A child order walks the visible levels of the snapshot (<see cref="BookWalk.Execute"/>) shifted adversely by our own
 /// transient displacement D; afterwards D grows by <c>TransientImpactFactor × q × (visible span + one spacing) / visible depth</c>
 /// (a linear book with the recorded density, Obizhaeva and Wang 2013, section 2) and decays as e^(−t/τ) between steps.</para>
+/// <para>The liquidity an observation shows is the visible depth over the mean depth of every snapshot up to and including
+/// the one in force (an expanding mean), so it uses nothing recorded after the decision time.</para>
 /// <para>Book imbalance is (bid depth − ask depth) / (bid depth + ask depth) summed over every recorded level (Cartea, Jaimungal
 /// and Penalva 2015, section 4.3, volume imbalance), 0 for an empty book. It is a property of the recording alone: our own
 /// displacement shifts prices, not sizes.</para>
@@ -27,6 +29,7 @@ public sealed class RecordedMarket
     private readonly double[] _halfSpread;
     private readonly double[] _depth;
     private readonly double[] _imbalance;
+    private readonly double[] _depthSoFar;
 
     /// <summary>Prepares <paramref name="dataset"/> for replay with <paramref name="options"/> (defaults when null).</summary>
     /// <exception cref="ArgumentException">The book never has both a bid and an ask.</exception>
@@ -40,7 +43,7 @@ public sealed class RecordedMarket
         var book = dataset.Book;
         var n = book.Count;
         _bookTimes = book.Times.ToArray();
-        _mid = new double[n]; _halfSpread = new double[n]; _depth = new double[n]; _imbalance = new double[n];
+        _mid = new double[n]; _halfSpread = new double[n]; _depth = new double[n]; _imbalance = new double[n]; _depthSoFar = new double[n];
         double lastMid = double.NaN, lastHalf = 0;
         for (var i = 0; i < n && double.IsNaN(lastMid); i++) { lastMid = book.Mid(i); lastHalf = book.Spread(i) / 2; }
         if (double.IsNaN(lastMid)) throw new ArgumentException("The book never has both a bid and an ask.", nameof(dataset));
@@ -63,6 +66,7 @@ public sealed class RecordedMarket
             _depth[i] = dsum;
             _imbalance[i] = bids + asks > 0 ? (bids - asks) / (bids + asks) : 0;
             depthSum += dsum;
+            _depthSoFar[i] = depthSum / (i + 1);
         }
         MeanDepth = depthSum / n > 0 ? depthSum / n : 1;
         _tradeTimes = dataset.Trades.Times.ToArray();
@@ -139,6 +143,7 @@ public sealed class RecordedMarket
             ExpectedStepVolume = adv * stepSeconds / Options.SessionSeconds,
             ExpectedStepVariance = sigmaDay * sigmaDay * stepSeconds / Options.SessionSeconds,
             MaxParticipation = scenario.Constraints.MaxParticipationPct is { } pct ? pct / 100 : double.PositiveInfinity,
+            HoldCap = scenario.Constraints.MaxParticipationPct is not null && scenario.Constraints.AtHorizon == HorizonRule.HoldCap,
             FeeRate = scenario.Costs.FeeBps / 1e4,
             FeePerShare = scenario.Costs.FeePerShare,
             ImpactDecayPerStep = Math.Exp(-stepSeconds / Options.ImpactDecaySeconds),
@@ -191,9 +196,11 @@ public sealed class RecordedMarket
     /// <param name="remaining">Shares still to trade.</param>
     /// <param name="displacement">Our own transient displacement D ≥ 0 (currency).</param>
     /// <param name="arrival">Arrival mid of the episode.</param>
-    /// <param name="stepVolume">Recorded volume of the step (from <see cref="Trace"/>).</param>
+    /// <param name="lastStepVolume">Recorded volume of the previous step (from <see cref="Trace"/>; ignored at step 0): the
+    /// volume of the step about to be traded is not known before it ends and is never shown.</param>
+    /// <param name="pastVolume">Recorded volume of every step before this one.</param>
     /// <param name="volatilityRatio">Realised volatility ratio (from <see cref="Trace"/>).</param>
-    public Observation Observe(ReplayPlan plan, long episode, int step, int row, double remaining, double displacement, double arrival, double stepVolume, double volatilityRatio)
+    public Observation Observe(ReplayPlan plan, long episode, int step, int row, double remaining, double displacement, double arrival, double lastStepVolume, double pastVolume, double volatilityRatio)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var sign = plan.Sign;
@@ -208,8 +215,9 @@ public sealed class RecordedMarket
             PriceMoveSigma = sigmaDay > 0 ? sign * (observedMid - s0) / (sigmaDay * s0 * Math.Sqrt(plan.HorizonDays)) : 0,
             RealizedVolatility = volatilityRatio,
             SpreadBps = _halfSpread[row] * 2 / s0 * 1e4,
-            Liquidity = _depth[row] / MeanDepth,
-            VolumeRatio = plan.ExpectedStepVolume > 0 ? stepVolume / plan.ExpectedStepVolume : 0,
+            Liquidity = _depthSoFar[row] > 0 ? _depth[row] / _depthSoFar[row] : 1,
+            VolumeRatio = step == 0 ? 1 : plan.ExpectedStepVolume > 0 ? lastStepVolume / plan.ExpectedStepVolume : 0,
+            PastMarketVolume = step == 0 ? 0 : pastVolume,
             TransientImpactBps = displacement / s0 * 1e4,
             BookImbalance = -sign * _imbalance[row],
         };
@@ -289,6 +297,9 @@ public sealed record ReplayPlan
     /// <summary>Largest share of a step's recorded volume a child may take (∞ without a cap).</summary>
     public required double MaxParticipation { get; init; }
 
+    /// <summary>True when the cap holds at the horizon: the last step trades at most the cap and the rest stays unfilled.</summary>
+    public bool HoldCap { get; init; }
+
     /// <summary>Fee as a fraction of traded notional.</summary>
     public required double FeeRate { get; init; }
 
@@ -304,13 +315,26 @@ public sealed record ReplayPlan
     /// everything left, with <paramref name="forced"/> the part the strategy did not ask for or the cap held back.
     /// </summary>
     public double ChildQuantity(double fractionOfRemaining, double remaining, double stepVolume, bool lastStep, out double forced)
+        => ChildQuantity(fractionOfRemaining, remaining, stepVolume, lastStep, out forced, out _);
+
+    /// <summary>As <see cref="ChildQuantity(double, double, double, bool, out double)"/>; with <see cref="HoldCap"/> the last
+    /// step trades at most the cap and <paramref name="unfilled"/> is what stays unfilled at the horizon.</summary>
+    public double ChildQuantity(double fractionOfRemaining, double remaining, double stepVolume, bool lastStep, out double forced, out double unfilled)
     {
         var f = fractionOfRemaining;
         f = f > 0 ? (f < 1 ? f : 1) : 0;
         var q = f * remaining;
         if (q > MaxParticipation * stepVolume) q = MaxParticipation * stepVolume;
         forced = 0;
-        if (lastStep) { forced = remaining - q; q = remaining; }
+        unfilled = 0;
+        if (lastStep && HoldCap)
+        {
+            var allowed = Math.Min(remaining, MaxParticipation * stepVolume);
+            forced = allowed - q;
+            unfilled = remaining - allowed;
+            q = allowed;
+        }
+        else if (lastStep) { forced = remaining - q; q = remaining; }
         return q;
     }
 }

@@ -30,6 +30,12 @@ namespace Portal.Domain.Replay;
 /// <para>The recording, the child-order execution and the observations live in <see cref="RecordedMarket"/>, shared with the
 /// agents' replay market, so a strategy costs the same here and in training. Observation.BookImbalance is the recorded top-level
 /// volume imbalance signed favourable-positive for the order's side.</para>
+/// <para>Independent units: overlapping windows share market time, so episodes are not independent. The segment is cut
+/// into non-overlapping horizon-length blocks and each episode belongs to the block its window starts in
+/// (<see cref="WindowBlocks"/>); every interval (the mean's and each paired difference's) is a cluster-robust interval over
+/// those blocks (<see cref="Statistics.ClusterMean"/>), and the result reports the number of blocks as
+/// <c>IndependentUnits</c> with unit kind <see cref="UnitKinds.Window"/>. A 117-minute segment with a 30-minute horizon has
+/// three blocks of starts however many episodes are drawn.</para>
 /// <para>Deterministic: no randomness except strategies' own streams keyed by (seed, episode, step).</para>
 /// </remarks>
 public static class ReplayRunner
@@ -66,15 +72,7 @@ public static class ReplayRunner
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new ReplayOptions();
         options.Check();
-        var s = dataset.Summary;
-        var first = dataset.Book.Count > 0 ? dataset.Book.Times[0] : s.StartTimeNs;
-        var split = SplitTime(dataset, options);
-        var (from, to) = options.Segment switch
-        {
-            ReplaySegment.Train => (first, split),
-            ReplaySegment.Test => (split, s.EndTimeNs),
-            _ => (first, s.EndTimeNs),
-        };
+        var (from, to) = SegmentRange(dataset, options);
         var horizon = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9);
         var room = to - from - horizon;
         if (room < 0)
@@ -87,6 +85,40 @@ public static class ReplayRunner
             windows[e] = new ReplayWindow(e, start, start + horizon);
         }
         return windows;
+    }
+
+    /// <summary>The independent unit of each episode: the index of the non-overlapping horizon-length block of the segment
+    /// its window starts in (block b covers starts in [from + b·horizon, from + (b+1)·horizon)).</summary>
+    public static int[] WindowBlocks(Scenario scenario, MarketDataset dataset, ReplayOptions? options = null)
+    {
+        var windows = Windows(scenario, dataset, options);
+        options ??= new ReplayOptions();
+        var from = SegmentRange(dataset, options).From;
+        var horizon = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9);
+        return WindowBlocks(windows, from, horizon);
+    }
+
+    /// <summary>Block index of each window's start measured from <paramref name="from"/> in blocks of <paramref name="blockNs"/>.</summary>
+    public static int[] WindowBlocks(IReadOnlyList<ReplayWindow> windows, long from, long blockNs)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (blockNs <= 0) throw new ArgumentOutOfRangeException(nameof(blockNs), blockNs, "Block length must be positive.");
+        var blocks = new int[windows.Count];
+        for (var e = 0; e < blocks.Length; e++) blocks[e] = (int)Math.Max(0, (windows[e].StartNs - from) / blockNs);
+        return blocks;
+    }
+
+    private static (long From, long To) SegmentRange(MarketDataset dataset, ReplayOptions options)
+    {
+        var s = dataset.Summary;
+        var first = dataset.Book.Count > 0 ? dataset.Book.Times[0] : s.StartTimeNs;
+        var split = SplitTime(dataset, options);
+        return options.Segment switch
+        {
+            ReplaySegment.Train => (first, split),
+            ReplaySegment.Test => (split, s.EndTimeNs),
+            _ => (first, s.EndTimeNs),
+        };
     }
 
     private static BacktestResult RunCore(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, out long bookUpdates)
@@ -104,6 +136,8 @@ public static class ReplayRunner
             throw new ArgumentOutOfRangeException(nameof(scenario), (long)scenario.Episodes * scenario.Order.Steps,
                 $"Replay holds episodes × steps in memory; at most {MaxEpisodeSteps:N0} (episodes {scenario.Episodes} × steps {scenario.Order.Steps}).");
         var windows = Windows(scenario, dataset, options);
+        var blocks = WindowBlocks(windows, SegmentRange(dataset, options).From, (long)Math.Round(scenario.Order.HorizonMinutes * 60e9));
+        var strategyView = DecisionContext.StrategyView(scenario);
         var strategies = StrategyCatalog.Resolve(scenario, backtest.ExtraStrategies, backtest.ReferenceStrategies);
         var market = new RecordedMarket(dataset, options);
         var plan = market.Plan(scenario);
@@ -142,6 +176,8 @@ public static class ReplayRunner
             var temporary = new double[episodes];
             var fees = new double[episodes];
             var forced = new double[episodes];
+            var unfilled = new double[episodes];
+            var breaches = new int[episodes];
             var maxPart = new double[episodes];
             var volAdverse = new double[episodes];
             var volSum = new double[episodes];
@@ -156,11 +192,11 @@ public static class ReplayRunner
                 for (var e = 0; e < episodes && observations.Length > 0; e++)
                 {
                     var at = e * steps + k;
-                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], stepVolume[at], rvRatio[at]);
+                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], k > 0 ? stepVolume[at - 1] : 0, volSum[e], rvRatio[at]);
                 }
                 var ctx = new DecisionContext
                 {
-                    Scenario = scenario,
+                    Scenario = strategyView,
                     Seed = scenario.Seed,
                     Step = k,
                     Steps = steps,
@@ -173,8 +209,9 @@ public static class ReplayRunner
                     var at = e * steps + k;
                     var r = remaining[e];
                     var v = stepVolume[at];
-                    var q = plan.ChildQuantity(fractions[e], r, v, last, out var forcedNow);
-                    if (last) forced[e] = forcedNow;
+                    var q = plan.ChildQuantity(fractions[e], r, v, last, out var forcedNow, out var unfilledNow);
+                    if (last) { forced[e] = forcedNow; unfilled[e] = unfilledNow; }
+                    if (q > plan.MaxParticipation * v * (1 + 1e-12)) breaches[e]++;
                     var row = rows[at];
                     var move = sign * (market.Mid[row] - arrival[e]);
                     volAdverse[e] += v * (move + d[e]);
@@ -199,38 +236,57 @@ public static class ReplayRunner
             var bps = new double[episodes];
             var currency = new double[episodes];
             var episodeResults = backtest.KeepEpisodes ? new EpisodeResult[episodes] : [];
-            double forcedSum = 0;
+            double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPartAll = 0;
+            long breachCount = 0;
             for (var e = 0; e < episodes; e++)
             {
                 var notional = arrival[e] * quantity;
-                var total = timing[e] + spread[e] + temporary[e] + fees[e];
+                // Perold (1988): the unfilled rest costs its quantity times the adverse move of the mid (with what is left
+                // of our displacement) from arrival to the horizon.
+                var opportunity = unfilled[e] > 0
+                    ? unfilled[e] * (sign * (market.Mid[market.RowAtOrBefore(windows[e].EndNs)] - arrival[e]) + d[e])
+                    : 0;
+                var total = timing[e] + spread[e] + temporary[e] + fees[e] + opportunity;
+                unfilledSum += unfilled[e];
+                opportunitySum += opportunity / notional * 1e4;
+                breachCount += breaches[e];
+                maxPartAll = Math.Max(maxPartAll, maxPart[e]);
                 currency[e] = total;
                 bps[e] = total / notional * 1e4;
                 forcedSum += forced[e];
                 if (!backtest.KeepEpisodes) continue;
                 var vwapAdverse = volSum[e] > 0 ? volAdverse[e] / volSum[e] : 0;
-                var execAdverse = (total - fees[e]) / quantity;
+                var execAdverse = (total - fees[e] - opportunity) / quantity;
                 var vwap = arrival[e] + sign * vwapAdverse;
                 episodeResults[e] = new EpisodeResult(
                     Episode: e,
                     ShortfallBps: bps[e],
                     ShortfallCurrency: total,
-                    ArrivalSlippageBps: (total - fees[e]) / notional * 1e4,
+                    ArrivalSlippageBps: (total - fees[e] - opportunity) / notional * 1e4,
                     VwapSlippageBps: vwap > 0 ? (execAdverse - vwapAdverse) / vwap * 1e4 : 0,
                     SpreadAndFeesBps: (spread[e] + fees[e]) / notional * 1e4,
                     TemporaryImpactBps: temporary[e] / notional * 1e4,
                     PermanentImpactBps: 0,
                     TimingBps: timing[e] / notional * 1e4,
                     ForcedQuantity: forced[e],
-                    MaxParticipation: maxPart[e]);
+                    MaxParticipation: maxPart[e])
+                {
+                    UnfilledQuantity = unfilled[e],
+                    OpportunityCostBps = opportunity / notional * 1e4,
+                };
             }
             costBps[si] = bps;
             var (meanInv, p5, p95) = InventoryBands(inventory);
             results[si] = new StrategyResult
             {
                 StrategyId = strategy.Id,
-                DisplayName = strategy.DisplayName,
-                Summary = Statistics.Summarize(bps, currency, 1 - forcedSum / (quantity * episodes), null, null),
+                DisplayName = BacktestRunner.HonestName(strategy.DisplayName, forcedSum / (quantity * episodes), unfilledSum / (quantity * episodes), breachCount),
+                Summary = Statistics.Summarize(bps, currency, 1 - (forcedSum + unfilledSum) / (quantity * episodes), null, null, blocks),
+                MeanForcedFraction = forcedSum / (quantity * episodes),
+                MeanUnfilledFraction = unfilledSum / (quantity * episodes),
+                CapBreaches = breachCount,
+                MaxParticipation = maxPartAll,
+                MeanOpportunityCostBps = opportunitySum / episodes,
                 Episodes = episodeResults,
                 MeanInventoryFraction = meanInv,
                 InventoryP5Fraction = p5,
@@ -242,9 +298,9 @@ public static class ReplayRunner
         for (var si = 0; si < strategies.Count; si++)
         {
             if (si != twap)
-                results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap]) } };
+                results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap], blocks) } };
             if (bestStatic >= 0 && si != bestStatic)
-                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic]) } };
+                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic], blocks) } };
         }
 
         return new BacktestResult
@@ -257,6 +313,8 @@ public static class ReplayRunner
             ArrivalNotional = arrivalNotional,
             Strategies = results,
             Warnings = BacktestRunner.StrategyWarnings(strategies),
+            IndependentUnits = results.Length > 0 ? results[0].Summary.IndependentUnits : blocks.Distinct().Count(),
+            UnitKind = UnitKinds.Window,
         };
     }
 

@@ -254,11 +254,42 @@ public sealed record VolumeSpec
     public double Noise { get; init; } = 0.3;
 }
 
-/// <summary>A scheduled change in market conditions at a point of the horizon. Multipliers decay back to 1 with the recovery time.</summary>
+/// <summary>A stress event: a change in market conditions within the horizon. Multipliers decay back to 1 with the recovery time.</summary>
+/// <remarks>
+/// <para>Each episode draws its own event from its own random stream (counter-based, keyed by seed, episode and event index,
+/// so an episode's event does not depend on its batch or on the other random numbers of its path):</para>
+/// <list type="bullet">
+/// <item>whether it happens: with probability <see cref="Probability"/>;</item>
+/// <item>when it starts: uniform over [<see cref="AtFraction"/>, <see cref="LatestAtFraction"/>] of the horizon (fixed at
+/// <see cref="AtFraction"/> when <see cref="LatestAtFraction"/> is null);</item>
+/// <item>how hard it hits: a size factor <c>s = exp(σ·z − σ²/2)</c>, z standard normal and σ = <see cref="SizeLogStd"/> (mean 1;
+/// s = 1 when σ = 0), which scales the price jump (<c>s × PriceJumpPct</c>, floored at −90%) and raises every multiplier M to the
+/// power s (<c>M^s</c>, so a halving stays a reduction and a doubling an increase whatever the draw).</item>
+/// </list>
+/// <para>With the defaults (probability 1, no window, σ = 0) the event is the fixed, scheduled event of earlier scenario files.
+/// Strategies never see the event list: they learn of an event only through prices, spread, liquidity and volume.</para>
+/// </remarks>
 public sealed record MarketEvent
 {
-    /// <summary>When the event starts, as a fraction of the horizon. Allowed: [0, 1].</summary>
+    /// <summary>When the event starts, as a fraction of the horizon; with <see cref="LatestAtFraction"/> the earliest start.
+    /// Allowed: [0, 1].</summary>
     public double AtFraction { get; init; } = 0.5;
+
+    /// <summary>Latest start as a fraction of the horizon: each episode draws the start uniformly over
+    /// [<see cref="AtFraction"/>, <see cref="LatestAtFraction"/>]. Null = always at <see cref="AtFraction"/>.
+    /// Allowed: [atFraction, 1].</summary>
+    public double? LatestAtFraction { get; init; }
+
+    /// <summary>Probability that the event happens at all in an episode. Allowed: [0, 1].</summary>
+    public double Probability { get; init; } = 1;
+
+    /// <summary>Standard deviation σ of the log of the event's size factor (mean-one lognormal; 0 = always the stated size).
+    /// Allowed: [0, 3].</summary>
+    public double SizeLogStd { get; init; }
+
+    /// <summary>True when the event differs between episodes (random start, occurrence or size).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRandom => (LatestAtFraction is { } latest && latest > AtFraction) || Probability < 1 || SizeLogStd > 0;
 
     /// <summary>Price jump as a percentage of the arrival price (−5 = a 5% fall). Allowed: [−90, 1000].</summary>
     public double PriceJumpPct { get; init; }

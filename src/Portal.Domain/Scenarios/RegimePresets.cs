@@ -2,7 +2,8 @@ namespace Portal.Domain.Scenarios;
 
 /// <summary>Named sets of market-model parameters. <see cref="Apply"/> returns a copy of a market with the regime's
 /// parameters set; every field stays editable afterwards, and <see cref="Derive"/> names the regime a market's values
-/// belong to, so a label never claims conditions that were not simulated.</summary>
+/// belong to, so a label never claims conditions that were not simulated. Stress regimes draw their event's time and size
+/// per episode (see <see cref="MarketEvent"/>), so no strategy can learn when the event hits.</summary>
 /// <remarks>
 /// A regime owns these fields of <see cref="MarketSpec"/>: <c>dailyVolatility</c>, <c>price</c> (all but the price model),
 /// <c>spread</c>, <c>liquidity</c>, <c>volume</c>, <c>events</c> and <c>impact.liquidityScaled</c>. Reference levels
@@ -27,16 +28,16 @@ public static class RegimePresets
     /// <summary>Downward drift of 3% a day.</summary>
     public const string TrendingDown = "trending-down";
 
-    /// <summary>A 5% price fall at 40% of the horizon with a 90% liquidity collapse, then recovery.</summary>
+    /// <summary>A price fall of about 5% at a random time between 20% and 80% of the horizon with a 90% liquidity collapse, then recovery.</summary>
     public const string FlashCrash = "flash-crash";
 
-    /// <summary>Liquidity drops by 85% at 30% of the horizon and stays low.</summary>
+    /// <summary>Liquidity drops by about 85% at a random time between 10% and 60% of the horizon and stays low.</summary>
     public const string LiquidityCollapse = "liquidity-collapse";
 
-    /// <summary>Volatility quadruples at mid-horizon and decays back.</summary>
+    /// <summary>Volatility quadruples at a random time between 20% and 80% of the horizon and decays back.</summary>
     public const string VolatilitySpike = "volatility-spike";
 
-    /// <summary>Impact coefficients triple at mid-horizon.</summary>
+    /// <summary>Impact coefficients triple at a random time between 20% and 80% of the horizon.</summary>
     public const string ImpactShift = "impact-shift";
 
     /// <summary>High volatility, falling prices with negative jumps, wide spreads and liquidity shocks.</summary>
@@ -57,10 +58,10 @@ public static class RegimePresets
         Volatile => "4% daily volatility, 8 bps noisy spread, noisy liquidity",
         TrendingUp => "normal market drifting up 3% a day",
         TrendingDown => "normal market drifting down 3% a day",
-        FlashCrash => "5% fall at 40% of the horizon, liquidity −90%, spread ×5, volatility ×3, 80% recovery over 20 minutes",
-        LiquidityCollapse => "liquidity −85% from 30% of the horizon on, spread ×3, liquidity-scaled impact",
-        VolatilitySpike => "volatility ×4 at mid-horizon, decaying over 15 minutes",
-        ImpactShift => "impact coefficients ×3 from mid-horizon on",
+        FlashCrash => "~5% fall at a random time in 20–80% of the horizon (size ×lognormal σ 0.3), liquidity −90%, spread ×5, volatility ×3, 80% recovery over 20 minutes",
+        LiquidityCollapse => "liquidity −85% from a random time in 10–60% of the horizon on (size ×lognormal σ 0.3), spread ×3, liquidity-scaled impact",
+        VolatilitySpike => "volatility ×4 at a random time in 20–80% of the horizon (size ×lognormal σ 0.3), decaying over 15 minutes",
+        ImpactShift => "impact coefficients ×3 from a random time in 20–80% of the horizon on (size ×lognormal σ 0.3)",
         Panic => "6% volatility, −5% a day drift, negative jumps, 15 bps spread, liquidity shocks",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown regime; allowed: {string.Join(", ", Names)}"),
     };
@@ -107,7 +108,7 @@ public static class RegimePresets
                 [
                     new MarketEvent
                     {
-                        AtFraction = 0.4, PriceJumpPct = -5, PriceRecoveryFraction = 0.8, LiquidityMultiplier = 0.1,
+                        AtFraction = 0.2, LatestAtFraction = 0.8, SizeLogStd = 0.3, PriceJumpPct = -5, PriceRecoveryFraction = 0.8, LiquidityMultiplier = 0.1,
                         VolatilityMultiplier = 3, SpreadMultiplier = 5, RecoveryMinutes = 20,
                     },
                 ],
@@ -115,15 +116,15 @@ public static class RegimePresets
             LiquidityCollapse => calmBase with
             {
                 Impact = impact with { LiquidityScaled = true },
-                Events = [new MarketEvent { AtFraction = 0.3, LiquidityMultiplier = 0.15, SpreadMultiplier = 3 }],
+                Events = [new MarketEvent { AtFraction = 0.1, LatestAtFraction = 0.6, SizeLogStd = 0.3, LiquidityMultiplier = 0.15, SpreadMultiplier = 3 }],
             },
             VolatilitySpike => calmBase with
             {
-                Events = [new MarketEvent { AtFraction = 0.5, VolatilityMultiplier = 4, RecoveryMinutes = 15 }],
+                Events = [new MarketEvent { AtFraction = 0.2, LatestAtFraction = 0.8, SizeLogStd = 0.3, VolatilityMultiplier = 4, RecoveryMinutes = 15 }],
             },
             ImpactShift => calmBase with
             {
-                Events = [new MarketEvent { AtFraction = 0.5, ImpactMultiplier = 3 }],
+                Events = [new MarketEvent { AtFraction = 0.2, LatestAtFraction = 0.8, SizeLogStd = 0.3, ImpactMultiplier = 3 }],
             },
             Panic => calmBase with
             {

@@ -234,6 +234,9 @@ public sealed record Scenario
                 string p = $"market.events[{k}]";
                 if (e is null) { v.Add(p, "must not be null"); continue; }
                 v.Range(p + ".atFraction", e.AtFraction, 0, 1);
+                if (e.LatestAtFraction is { } latest) v.Range(p + ".latestAtFraction", latest, e.AtFraction, 1);
+                v.Range(p + ".probability", e.Probability, 0, 1);
+                v.Range(p + ".sizeLogStd", e.SizeLogStd, 0, 3);
                 v.Range(p + ".priceJumpPct", e.PriceJumpPct, -90, 1000);
                 v.Range(p + ".priceRecoveryFraction", e.PriceRecoveryFraction, 0, 1);
                 v.RangeOpenLow(p + ".liquidityMultiplier", e.LiquidityMultiplier, 0, 100);

@@ -50,6 +50,9 @@ internal sealed class ExecutionBook
         Forced = new double[padded];
         MaxParticipation = new double[padded];
         VolumeImpact = new double[padded];
+        Unfilled = new double[padded];
+        Breaches = new double[padded];
+        Opportunity = new double[padded];
         StepCost = new double[padded];
         _fractions = new double[padded];
         _stepQuantity = new double[model.Steps];
@@ -81,6 +84,15 @@ internal sealed class ExecutionBook
     private double[] MaxParticipation { get; }
     private double[] VolumeImpact { get; }
 
+    /// <summary>Shares the cap left unfilled at the horizon (<see cref="Scenarios.HorizonRule.HoldCap"/>).</summary>
+    private double[] Unfilled { get; }
+
+    /// <summary>Steps whose child order exceeded the cap (the forced last step with <see cref="Scenarios.HorizonRule.ForceFinish"/>).</summary>
+    private double[] Breaches { get; }
+
+    /// <summary>Opportunity cost of the unfilled shares in currency, set by <see cref="Close"/>.</summary>
+    private double[] Opportunity { get; }
+
     /// <summary>Cost of the last step in currency (when <see cref="TrackStepCost"/>).</summary>
     public double[] StepCost { get; }
 
@@ -100,7 +112,7 @@ internal sealed class ExecutionBook
         _lastWasUniform = true;
         Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
-        foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost })
+        foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost, Unfilled, Breaches, Opportunity })
             Array.Clear(a);
     }
 
@@ -121,6 +133,36 @@ internal sealed class ExecutionBook
         if (_uniform) foreach (double j in _uStates) sum += j;
         else foreach (var a in _states) sum += a[e];
         return sum;
+    }
+
+    /// <summary>Shares left unfilled at the horizon by episode <paramref name="e"/> (cap held).</summary>
+    public double UnfilledOf(int e) => _uniform ? 0 : Unfilled[e];
+
+    /// <summary>Steps of episode <paramref name="e"/> whose child order exceeded the cap.</summary>
+    public int BreachesOf(int e) => _uniform ? 0 : (int)Breaches[e];
+
+    /// <summary>Largest participation of episode <paramref name="e"/> so far.</summary>
+    public double MaxParticipationOf(int e) => MaxParticipation[e];
+
+    /// <summary>Opportunity cost in currency of episode <paramref name="e"/>'s unfilled shares (after <see cref="Close"/>).</summary>
+    public double OpportunityOf(int e) => _uniform ? 0 : Opportunity[e];
+
+    /// <summary>
+    /// Charges the shares left unfilled at the horizon their opportunity cost: unfilled × the adverse move of the observed
+    /// mid (the market's mid plus the order's permanent and remaining transient impact) from arrival to the horizon, the
+    /// opportunity-cost term of implementation shortfall (Perold, 1988). Call once, after the market has advanced past the
+    /// last step; nothing to do unless the cap holds at the horizon.
+    /// </summary>
+    public void Close(MarketBlock market)
+    {
+        if (_uniform || !_m.HoldCap) return;
+        var m = _m;
+        var mid = market.Mid;
+        for (int e = 0; e < Count; e++)
+        {
+            double u = Unfilled[e];
+            Opportunity[e] = u > 0 ? u * (m.Sign * (mid[e] - m.S0) + Permanent[e] + TransientOf(e)) : 0;
+        }
     }
 
     /// <summary>Copies remaining quantities into <paramref name="destination"/>.</summary>
@@ -349,6 +391,7 @@ internal sealed class ExecutionBook
         // Size terms that are not q or √q (or that divide by the realised volume) are computed episode by episode first.
         bool scalarSize = transient && (realized || !IsVectorExponent(m.TransientExponent));
         bool scalarRate = rate && !IsVectorExponent(m.RateExponent);
+        bool holdCap = capped && m.HoldCap;
 
         fractions[..n].CopyTo(_fractions);
         Array.Clear(_fractions, n, _padded - n);
@@ -361,7 +404,7 @@ internal sealed class ExecutionBook
                 f = f > 0 ? (f < 1 ? f : 1) : 0;
                 double q = f * Remaining[e];
                 if (capped && q > m.CapFraction * market.Volume[e]) q = m.CapFraction * market.Volume[e];
-                if (last) q = Remaining[e];
+                if (last) q = holdCap ? Math.Min(Remaining[e], m.CapFraction * market.Volume[e]) : Remaining[e];
                 if (scalarSize) _sizeTerm[e] = q > 0 ? SizeTerm(realized ? q * inv[e] : q, m.TransientExponent) : 0;
                 if (scalarRate) _rateTerm[e] = q > 0 ? SizeTerm(q, m.RateExponent) : 0;
             }
@@ -394,10 +437,23 @@ internal sealed class ExecutionBook
             var q = f * r;
             var v = new Vector<double>(vol, e);
             if (capped) q = Vector.Min(q, cap * v);
-            if (last)
+            if (last && holdCap)
+            {
+                // The cap holds: trade what it allows, leave the rest for its opportunity cost.
+                var allowed = Vector.Min(r, cap * v);
+                (allowed - q).CopyTo(Forced, e);
+                (r - allowed).CopyTo(Unfilled, e);
+                q = allowed;
+            }
+            else if (last)
             {
                 (r - q).CopyTo(Forced, e);
                 q = r;
+                if (capped)
+                {
+                    var over = Vector.GreaterThan(q, cap * v * new Vector<double>(1 + 1e-12));
+                    (new Vector<double>(Breaches, e) + Vector.ConditionalSelect(over, one, zero)).CopyTo(Breaches, e);
+                }
             }
 
             var sc = new Vector<double>(scale, e);
@@ -463,8 +519,6 @@ internal sealed class ExecutionBook
         double sigmaH = m.SigmaAbs * Math.Sqrt(m.HorizonDays);
         double invSigmaH = sigmaH > 0 ? 1.0 / sigmaH : 0;
         double time = (double)market.Step / m.Steps;
-        double expected = m.ExpectedVolume[Math.Min(market.Step, m.Steps - 1)];
-        double invExpected = expected > 0 ? 1.0 / expected : 0;
         double toBps = 1e4 / m.S0;
         double sign = m.Sign;
         double s0 = m.S0;
@@ -474,7 +528,8 @@ internal sealed class ExecutionBook
         var rv = market.RealizedVariance.AsSpan(0, n);
         var spread = market.SpreadBps.AsSpan(0, n);
         var liq = market.Liquidity.AsSpan(0, n);
-        var vol = market.Volume.AsSpan(0, n);
+        var lastRatio = market.LastVolumeRatio.AsSpan(0, n);
+        var pastVolume = market.PastVolume.AsSpan(0, n);
         var episodes = market.Episodes.AsSpan(0, n);
         var remaining = Remaining.AsSpan(0, n);
         var permanent = Permanent.AsSpan(0, n);
@@ -493,7 +548,8 @@ internal sealed class ExecutionBook
                 RealizedVolatility = Math.Sqrt(rv[e]),
                 SpreadBps = spread[e],
                 Liquidity = liq[e],
-                VolumeRatio = vol[e] * invExpected,
+                VolumeRatio = lastRatio[e],
+                PastMarketVolume = pastVolume[e],
                 TransientImpactBps = tr * toBps,
             };
         }
@@ -515,7 +571,7 @@ internal sealed class ExecutionBook
     {
         var (t, p, tmp, s) = Components(e);
         double price = t + p + tmp + s;
-        return price + FeesOf(e, price);
+        return price + FeesOf(e, price) + OpportunityOf(e);
     }
 
     public EpisodeResult Result(MarketBlock market, int e, int episode)
@@ -525,7 +581,8 @@ internal sealed class ExecutionBook
         var (t, p, tmp, s) = Components(e);
         double price = t + p + tmp + s;
         double fees = FeesOf(e, price);
-        double total = price + fees;
+        double opportunity = OpportunityOf(e);
+        double total = price + fees + opportunity;
         double volumeSum = market.VolumeSum[e];
         double vwapAdverse = volumeSum > 0 ? (market.VolumeMove[e] + VolumeImpact[e]) / volumeSum : 0;
         double traded = m.Quantity - RemainingOf(e);
@@ -542,6 +599,10 @@ internal sealed class ExecutionBook
             PermanentImpactBps: p * bps,
             TimingBps: t * bps,
             ForcedQuantity: ForcedOf(e),
-            MaxParticipation: MaxParticipation[e]);
+            MaxParticipation: MaxParticipation[e])
+        {
+            UnfilledQuantity = UnfilledOf(e),
+            OpportunityCostBps = opportunity * bps,
+        };
     }
 }

@@ -77,13 +77,20 @@ public sealed class ExecutionSimulation
     /// <summary>Facts common to the batch at the current step.</summary>
     public DecisionContext Context => new()
     {
-        Scenario = _model.Scenario,
+        Scenario = _model.StrategyScenario,
         Seed = _market.Seed,
         Step = Math.Min(_market.Step, _model.Steps - 1),
         Steps = _model.Steps,
         Quantity = _model.Quantity,
         ExpectedStepVolume = _model.ExpectedVolume[Math.Min(_market.Step, _model.Steps - 1)],
     };
+
+    /// <summary>A change of the market from a step on, for the look-ahead contract tests (null in production).</summary>
+    internal MarketPerturbation? Perturbation
+    {
+        get => _market.Perturbation;
+        set => _market.Perturbation = value;
+    }
 
     /// <summary>Starts episodes <paramref name="firstEpisode"/> … <paramref name="firstEpisode"/> + <paramref name="count"/> − 1.</summary>
     public ReadOnlySpan<Observation> Reset(long seed, long firstEpisode, int count)
@@ -123,6 +130,13 @@ public sealed class ExecutionSimulation
         }
 
         _market.Advance();
+        if (last)
+        {
+            // The unfilled rest (cap held at the horizon) is charged its opportunity cost with the final step.
+            _book.Close(_market);
+            for (int e = 0; e < n; e++) _costBps[e] += _book.OpportunityOf(e) * toBps;
+        }
+
         _book.Observe(_market, _observations.AsSpan(0, n));
         return new StepResult(_costBps.AsSpan(0, n), _done.AsSpan(0, n), Observations);
     }

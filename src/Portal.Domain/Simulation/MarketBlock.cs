@@ -25,6 +25,9 @@ internal sealed class MarketBlock
     private readonly double[] _uLiquidity;
     private readonly double[] _zVolume;
     private readonly int _padded;
+    private readonly (int Index, Scenarios.MarketEvent Event)[] _randomEvents;
+    private readonly EventDraw[][] _eventDraws;
+    private readonly double[] _evVolatility, _evVolatilityBefore, _evLiquidity, _evImpact, _evSpread, _evOffset;
 
     public MarketBlock(MarketModel model, int capacity, bool keepHistory = false, bool trackPriceInnovation = false)
     {
@@ -57,8 +60,22 @@ internal sealed class MarketBlock
         Move = Padded();
         VolumeSum = Padded();
         VolumeMove = Padded();
-        UniformHalfSpread = !model.SpreadStochastic;
-        UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic);
+        LastVolumeRatio = Padded();
+        PastVolume = Padded();
+        _randomEvents = model.RandomEvents;
+        _eventDraws = new EventDraw[_randomEvents.Length][];
+        for (int j = 0; j < _eventDraws.Length; j++) _eventDraws[j] = new EventDraw[capacity];
+        _evVolatility = Padded();
+        _evVolatilityBefore = Padded();
+        _evLiquidity = Padded();
+        _evImpact = Padded();
+        _evSpread = Padded();
+        _evOffset = Padded();
+        // Events drawn per episode make the spread and the impact scale differ between episodes: leave the uniform paths.
+        bool randomSpread = _randomEvents.Any(r => r.Event.SpreadMultiplier != 1);
+        bool randomImpact = _randomEvents.Any(r => r.Event.ImpactMultiplier != 1 || (model.LiquidityScaled && r.Event.LiquidityMultiplier != 1));
+        UniformHalfSpread = !model.SpreadStochastic && !randomSpread;
+        UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic) && !randomImpact;
         HasSlip = model.SlipAbs > 0;
         if (trackPriceInnovation) PriceInnovation = Padded();
         if (keepHistory)
@@ -96,8 +113,26 @@ internal sealed class MarketBlock
     public double[] SpreadBps { get; }
     public double[] Liquidity { get; }
 
-    /// <summary>Market volume of the current step (shares).</summary>
+    /// <summary>Market volume of the current step (shares): realised over the step, so never shown to a strategy before it decides.</summary>
     public double[] Volume { get; }
+
+    /// <summary>Realised volume of the previous step over its expected volume (1 at the first step): what is known at the
+    /// start of the current step.</summary>
+    public double[] LastVolumeRatio { get; }
+
+    /// <summary>Market volume of the steps before the current one (shares).</summary>
+    public double[] PastVolume { get; }
+
+    /// <summary>True when some event is drawn per episode (<see cref="MarketModel.RandomEvents"/>).</summary>
+    public bool HasRandomEvents => _randomEvents.Length > 0;
+
+    /// <summary>A change of every market input revealed after the start of a given step, for the look-ahead contract tests;
+    /// null in production. Set it before <see cref="Reset"/>.</summary>
+    internal MarketPerturbation? Perturbation { get; set; }
+
+    /// <summary>The draw of random event <paramref name="j"/> (in <see cref="MarketModel.RandomEvents"/> order) for episode
+    /// <paramref name="e"/> of the batch.</summary>
+    public EventDraw EventDrawOf(int j, int e) => _eventDraws[j][e];
 
     /// <summary>1 / market volume of the current step (0 when the volume is 0).</summary>
     public double[] InvVolume { get; }
@@ -155,8 +190,21 @@ internal sealed class MarketBlock
             _rng.Seed(e, seed, episodes[e]);
         }
 
+        for (int j = 0; j < _randomEvents.Length; j++)
+        {
+            var (index, ev) = _randomEvents[j];
+            for (int e = 0; e < Count; e++) _eventDraws[j][e] = StressEvents.Draw(seed, episodes[e], index, ev, m.HorizonMinutes);
+        }
+
         Array.Fill(_level, m.S0);
-        Array.Fill(Mid, m.S0 * (1 + m.PriceOffset[0]));
+        if (HasRandomEvents)
+        {
+            ComputeEvents(0);
+            for (int e = 0; e < _padded; e++) Mid[e] = m.S0 * (1 + _evOffset[e]);
+        }
+        else Array.Fill(Mid, m.S0 * (1 + m.PriceOffset[0]));
+        Array.Fill(LastVolumeRatio, 1.0);
+        Array.Clear(PastVolume);
         Array.Fill(_spreadState, m.SpreadMeanBps);
         Array.Fill(_liquidityState, 1.0);
         Array.Fill(RealizedVariance, 1.0);
@@ -164,8 +212,39 @@ internal sealed class MarketBlock
         Array.Clear(VolumeMove);
         Array.Clear(Slip);
         if (PriceInnovation is not null) Array.Clear(PriceInnovation);
+        if (Perturbation is { FromStep: 0 } p) Reseed(p);
         DrawStepNoise();
         FillStepState();
+    }
+
+    /// <summary>Draws from other streams from here on (perturbation only).</summary>
+    private void Reseed(MarketPerturbation p)
+    {
+        for (int e = 0; e < Count; e++) _rng.Seed(e, Seed ^ p.StreamSeed, Episodes[e]);
+    }
+
+    /// <summary>Per episode, the multipliers and price offset of every event (fixed and drawn) at step time
+    /// <paramref name="k"/> (padding lanes get the fixed events only).</summary>
+    private void ComputeEvents(int k)
+    {
+        var m = _m;
+        double minutes = k * m.StepMinutes;
+        for (int e = 0; e < _padded; e++)
+        {
+            double vol = m.VolatilityMultiplier[k], liq = m.LiquidityMultiplier[k], imp = m.ImpactMultiplier[k];
+            double spread = m.SpreadMultiplier[k], offset = m.PriceOffset[k];
+            if (e < Count)
+            {
+                for (int j = 0; j < _randomEvents.Length; j++)
+                    StressEvents.Accumulate(_randomEvents[j].Event, _eventDraws[j][e], minutes, ref vol, ref liq, ref imp, ref spread, ref offset);
+            }
+
+            _evVolatility[e] = vol;
+            _evLiquidity[e] = liq;
+            _evImpact[e] = imp;
+            _evSpread[e] = spread;
+            _evOffset[e] = offset;
+        }
     }
 
     /// <summary>Draws the noise of a new decision step: volume and execution-price noise.</summary>
@@ -201,12 +280,22 @@ internal sealed class MarketBlock
         if (m.SpreadStochastic) _rng.Normals(_zSpread, n);
         if (liquidityNormal) _rng.Normals(_zLiquidity, n);
         if (liquidityShocks) _rng.Uniforms(_uLiquidity, n);
+        var perturbation = Perturbation;
+        if (perturbation is not null && k + 1 == perturbation.FromStep && another) Reseed(perturbation);
         if (another) DrawStepNoise();
+        bool random = HasRandomEvents;
+        if (random)
+        {
+            Array.Copy(_evVolatility, _evVolatilityBefore, _padded);
+            ComputeEvents(k + 1);
+        }
+
+        double priceShift = perturbation is not null && k + 1 > perturbation.FromStep ? perturbation.PriceShiftFraction : 0;
 
         double sigmaRel = m.SigmaAbs / m.S0 * m.VolatilityMultiplier[k];
         double invVar = m.SigmaAbs > 0 ? 1.0 / (m.SigmaAbs * m.SigmaAbs * m.Tau) : 0;
         int w = Vector<double>.Count;
-        var offset = new Vector<double>(m.PriceOffset[k + 1] * m.S0);
+        var offset = new Vector<double>((m.PriceOffset[k + 1] + priceShift) * m.S0);
         var rvW = new Vector<double>(RealizedVolatilityWeight);
         var vInvVar = new Vector<double>(invVar);
         var vS0 = new Vector<double>(m.S0);
@@ -217,8 +306,20 @@ internal sealed class MarketBlock
         {
             var drift = new Vector<double>((m.Drift - 0.5 * sigmaRel * sigmaRel) * m.Tau);
             var vol = new Vector<double>(sigmaRel * Math.Sqrt(m.Tau));
+            var sigmaBase = new Vector<double>(m.SigmaAbs / m.S0);
+            var vDrift = new Vector<double>(m.Drift);
+            var vTau = new Vector<double>(m.Tau);
+            var sqrtTau = new Vector<double>(Math.Sqrt(m.Tau));
             for (int e = 0; e < _padded; e += w)
             {
+                if (random)
+                {
+                    var sr = sigmaBase * new Vector<double>(_evVolatilityBefore, e);
+                    drift = (vDrift - new Vector<double>(0.5) * sr * sr) * vTau;
+                    vol = sr * sqrtTau;
+                    offset = (new Vector<double>(_evOffset, e) + new Vector<double>(priceShift)) * vS0;
+                }
+
                 var level = new Vector<double>(_level, e) * Vector.Exp(drift + vol * new Vector<double>(_z, e));
                 if (jumps) level *= one + new Vector<double>(_jump, e);
                 StorePrice(e, level);
@@ -228,8 +329,15 @@ internal sealed class MarketBlock
         {
             var drift = new Vector<double>(m.Drift * m.S0 * m.Tau);
             var vol = new Vector<double>(m.SigmaAbs * m.VolatilityMultiplier[k] * Math.Sqrt(m.Tau));
+            var volBase = new Vector<double>(m.SigmaAbs * Math.Sqrt(m.Tau));
             for (int e = 0; e < _padded; e += w)
             {
+                if (random)
+                {
+                    vol = volBase * new Vector<double>(_evVolatilityBefore, e);
+                    offset = (new Vector<double>(_evOffset, e) + new Vector<double>(priceShift)) * vS0;
+                }
+
                 var level = new Vector<double>(_level, e) + drift + vol * new Vector<double>(_z, e);
                 if (jumps) level += vS0 * new Vector<double>(_jump, e);
                 StorePrice(e, level);
@@ -288,9 +396,18 @@ internal sealed class MarketBlock
     {
         var m = _m;
         int k = Step;
-        double spreadMult = m.SpreadMultiplier[k];
-        double liqMult = m.LiquidityMultiplier[k];
-        double impMult = m.ImpactMultiplier[k];
+        var p = Perturbation;
+        bool random = HasRandomEvents;
+        // Perturbation (tests only): volume from its step on, step-time states after it.
+        double volumeFactor = p is not null && k >= p.FromStep ? p.VolumeFactor : 1;
+        bool after = p is not null && k > p.FromStep;
+        double spreadFactor = after ? p!.SpreadFactor : 1, liqFactor = after ? p!.LiquidityFactor : 1, impFactor = after ? p!.ImpactFactor : 1;
+        double spreadMult = m.SpreadMultiplier[k] * spreadFactor;
+        double liqMult = m.LiquidityMultiplier[k] * liqFactor;
+        double impMult = m.ImpactMultiplier[k] * impFactor;
+        double prevSpreadMult = k > 0 ? m.SpreadMultiplier[k - 1] * (p is not null && k - 1 > p.FromStep ? p.SpreadFactor : 1) : double.NaN;
+        double prevLiqMult = k > 0 ? m.LiquidityMultiplier[k - 1] * (p is not null && k - 1 > p.FromStep ? p.LiquidityFactor : 1) : double.NaN;
+        double prevImpMult = k > 0 ? m.ImpactMultiplier[k - 1] * (p is not null && k - 1 > p.FromStep ? p.ImpactFactor : 1) : double.NaN;
         double noise = m.VolumeNoise;
         double halfBpsToCurrency = 0.5e-4 * m.S0;
         HalfSpreadValue = Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult * halfBpsToCurrency;
@@ -302,23 +419,40 @@ internal sealed class MarketBlock
             var min = new Vector<double>(m.SpreadMinBps);
             var mult = new Vector<double>(spreadMult);
             var toHalf = new Vector<double>(halfBpsToCurrency);
+            var vSpreadFactor = new Vector<double>(spreadFactor);
             for (int e = 0; e < _padded; e += w)
             {
+                if (random) mult = new Vector<double>(_evSpread, e) * vSpreadFactor;
                 var spread = Vector.Max(new Vector<double>(_spreadState, e), min) * mult;
                 spread.CopyTo(SpreadBps, e);
                 (spread * toHalf).CopyTo(HalfSpread, e);
             }
         }
-        else if (k == 0 || spreadMult != m.SpreadMultiplier[k - 1])
+        else if (random)
+        {
+            double level = Math.Max(m.SpreadMeanBps, m.SpreadMinBps);
+            for (int e = 0; e < _padded; e++)
+            {
+                double spread = level * (_evSpread[e] * spreadFactor);
+                SpreadBps[e] = spread;
+                HalfSpread[e] = spread * halfBpsToCurrency;
+            }
+        }
+        else if (k == 0 || spreadMult != prevSpreadMult)
         {
             Array.Fill(SpreadBps, Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult);
             Array.Fill(HalfSpread, HalfSpreadValue);
         }
 
         // Liquidity and impact scale only change with stochastic liquidity or an event: otherwise keep the stored values.
-        bool storeLevels = m.LiquidityStochastic || k == 0 || liqMult != m.LiquidityMultiplier[k - 1] || impMult != m.ImpactMultiplier[k - 1];
+        bool storeLevels = m.LiquidityStochastic || random || k == 0 || liqMult != prevLiqMult || impMult != prevImpMult;
 
         var vLiqMult = new Vector<double>(liqMult);
+        var vLiqFactor = new Vector<double>(liqFactor);
+        var vImpFactor = new Vector<double>(impFactor);
+        var vVolumeFactor = new Vector<double>(volumeFactor);
+        double expectedBefore = k > 0 ? m.ExpectedVolume[k - 1] : 0;
+        var vInvExpectedBefore = new Vector<double>(expectedBefore > 0 ? 1.0 / expectedBefore : 0);
         var vExpected = new Vector<double>(m.ExpectedVolume[k]);
         var vNoise = new Vector<double>(noise);
         var vNoiseMean = new Vector<double>(-0.5 * noise * noise);
@@ -331,6 +465,12 @@ internal sealed class MarketBlock
         int h = k * _padded;
         for (int e = 0; e < _padded; e += w)
         {
+            if (random)
+            {
+                vLiqMult = new Vector<double>(_evLiquidity, e) * vLiqFactor;
+                vImp = new Vector<double>(_evImpact, e) * vImpFactor;
+            }
+
             var liq = new Vector<double>(_liquidityState, e) * vLiqMult;
             if (storeLevels)
             {
@@ -338,8 +478,12 @@ internal sealed class MarketBlock
                 (m.LiquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
             }
 
+            // What the previous step realised is known now; this step's volume is not (until it ends).
+            if (k > 0) (new Vector<double>(Volume, e) * vInvExpectedBefore).CopyTo(LastVolumeRatio, e);
+            new Vector<double>(VolumeSum, e).CopyTo(PastVolume, e);
             var v = vExpected * liq;
             if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(_zVolume, e) + vNoiseMean);
+            if (volumeFactor != 1) v *= vVolumeFactor;
             v.CopyTo(Volume, e);
             var positive = Vector.GreaterThan(v, zero);
             var inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero);

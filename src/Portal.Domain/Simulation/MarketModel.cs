@@ -44,6 +44,7 @@ internal sealed class MarketModel
         FeeRate = scenario.Costs.FeeBps / 1e4;
         FeePerShare = scenario.Costs.FeePerShare;
         CapFraction = scenario.Constraints.MaxParticipationPct is { } cap ? cap / 100.0 : double.PositiveInfinity;
+        HoldCap = scenario.Constraints.AtHorizon == HorizonRule.HoldCap && scenario.Constraints.MaxParticipationPct is not null;
 
         ExpectedVolume = new double[Steps];
         double minutesPerDay = m.TradingMinutesPerDay;
@@ -80,25 +81,44 @@ internal sealed class MarketModel
         ImpactMultiplier = Ones(Steps + 1);
         SpreadMultiplier = Ones(Steps + 1);
         PriceOffset = new double[Steps + 1];
-        foreach (var e in m.Events)
+        StepMinutes = stepMinutes;
+        HorizonMinutes = scenario.Order.HorizonMinutes;
+        var random = new List<(int Index, MarketEvent Event)>();
+        for (int j = 0; j < m.Events.Count; j++)
         {
-            double t0 = e.AtFraction * scenario.Order.HorizonMinutes;
+            var e = m.Events[j];
+            if (e.IsRandom)
+            {
+                random.Add((j, e));
+                continue;
+            }
+
+            // A fixed event hits every episode alike: its effect is a per-step constant.
+            var draw = new EventDraw(true, e.AtFraction * scenario.Order.HorizonMinutes, 1);
             for (int k = 0; k <= Steps; k++)
             {
-                double t = k * stepMinutes;
-                if (t < t0 - 1e-9) continue;
-                double w = e.RecoveryMinutes > 0 ? Math.Exp(-(t - t0) / e.RecoveryMinutes) : 1.0;
-                VolatilityMultiplier[k] *= 1 + (e.VolatilityMultiplier - 1) * w;
-                LiquidityMultiplier[k] *= 1 + (e.LiquidityMultiplier - 1) * w;
-                ImpactMultiplier[k] *= 1 + (e.ImpactMultiplier - 1) * w;
-                SpreadMultiplier[k] *= 1 + (e.SpreadMultiplier - 1) * w;
-                double recovered = e.RecoveryMinutes > 0 ? e.PriceRecoveryFraction * (1 - w) : 0;
-                PriceOffset[k] += e.PriceJumpPct / 100.0 * (1 - recovered);
+                StressEvents.Accumulate(e, draw, k * stepMinutes, ref VolatilityMultiplier[k], ref LiquidityMultiplier[k],
+                    ref ImpactMultiplier[k], ref SpreadMultiplier[k], ref PriceOffset[k]);
             }
         }
 
+        RandomEvents = [.. random];
         HasEvents = m.Events.Count > 0;
+        StrategyScenario = DecisionContext.StrategyView(scenario);
     }
+
+    /// <summary>The scenario as strategies see it (without its events).</summary>
+    public Scenario StrategyScenario { get; }
+
+    /// <summary>Length of a decision step in minutes.</summary>
+    public double StepMinutes { get; }
+
+    /// <summary>Length of the horizon in minutes.</summary>
+    public double HorizonMinutes { get; }
+
+    /// <summary>Events that differ between episodes, with their index in the scenario's list (the key of their draws).
+    /// Fixed events are folded into the per-step multiplier arrays instead.</summary>
+    public (int Index, MarketEvent Event)[] RandomEvents { get; }
 
     public Scenario Scenario { get; }
     public int Steps { get; }
@@ -128,6 +148,9 @@ internal sealed class MarketModel
     public double FeeRate { get; }
     public double FeePerShare { get; }
     public double CapFraction { get; }
+
+    /// <summary>True when a cap is set and holds at the horizon (the unfilled rest is charged its opportunity cost).</summary>
+    public bool HoldCap { get; }
     public double Epsilon { get; }
     public double EtaOverTau { get; }
     public double Gamma { get; }

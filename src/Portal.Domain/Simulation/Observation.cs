@@ -28,8 +28,14 @@ public readonly record struct Observation
     /// <summary>Current liquidity level (1 = normal).</summary>
     public double Liquidity { get; init; }
 
-    /// <summary>Market volume of this step divided by its expected volume (participation orders trade alongside it).</summary>
+    /// <summary>Realised market volume of the previous step divided by that step's expected volume (1 at the first step):
+    /// what is known at the start of this step about how busy the market is. The volume of the step about to be traded is
+    /// not known until it ends, so a forecast of it is <c>ExpectedStepVolume × VolumeRatio</c>.</summary>
     public double VolumeRatio { get; init; }
+
+    /// <summary>Market volume traded in the steps before this one, in shares (0 at the first step). Not a network feature:
+    /// participation strategies measure their progress against it.</summary>
+    public double PastMarketVolume { get; init; }
 
     /// <summary>Current transient impact displacement in basis points of the arrival price (0 for models without one).</summary>
     public double TransientImpactBps { get; init; }
@@ -68,10 +74,20 @@ public readonly record struct Observation
 }
 
 /// <summary>What is common to every episode of a batch at a decision step.</summary>
+/// <remarks>A decision at step k may use only what is known at the start of step k. The context therefore carries the
+/// scenario without its stress events (<see cref="StrategyView"/>): when and how hard an event hits is drawn per episode and
+/// is for the market to reveal through prices, spread, liquidity and volume, never for a strategy to read.</remarks>
 public readonly record struct DecisionContext
 {
-    /// <summary>The scenario being run.</summary>
-    public required Scenario Scenario { get; init; }
+    private readonly Scenario _scenario;
+
+    /// <summary>The scenario being run, as a strategy may see it: its market's event list is always empty (setting a
+    /// scenario with events stores its <see cref="StrategyView"/>).</summary>
+    public required Scenario Scenario
+    {
+        get => _scenario;
+        init => _scenario = StrategyView(value);
+    }
 
     /// <summary>Seed of the run.</summary>
     public long Seed { get; init; }
@@ -91,6 +107,14 @@ public readonly record struct DecisionContext
     /// <summary>Order quantity in shares.</summary>
     public double Quantity { get; init; }
 
-    /// <summary>Expected market volume of this step in shares (from the intraday profile).</summary>
+    /// <summary>Expected market volume of this step in shares (from the intraday profile): a forecast, not the realised volume.</summary>
     public double ExpectedStepVolume { get; init; }
+
+    /// <summary>The scenario without its market events: what a strategy may know of it. Returns <paramref name="scenario"/>
+    /// itself when it has no events.</summary>
+    public static Scenario StrategyView(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return scenario.Market is { Events.Count: > 0 } market ? scenario with { Market = market with { Events = [] } } : scenario;
+    }
 }

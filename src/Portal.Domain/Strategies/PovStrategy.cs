@@ -2,8 +2,17 @@ using Portal.Domain.Simulation;
 
 namespace Portal.Domain.Strategies;
 
-/// <summary>Percentage of volume: trades a fixed share of each step's market volume; what is left at the horizon is
-/// force-traded at the last step (the catch-up).</summary>
+/// <summary>Percentage of volume: trades a fixed share of the market's volume, using only what is known when it decides;
+/// what is left at the horizon is force-traded at the last step.</summary>
+/// <remarks>
+/// The volume of the step about to be traded is unknown until the step ends, so at step k the strategy trades
+/// <c>max(0, rate × (V_past + forecast_k) − traded)</c>, i.e. rate × the forecast plus the shortfall (less any lead) against
+/// <c>rate × V_past</c>: the forecast is the expected step volume scaled by the last
+/// step's realised-to-expected ratio (<see cref="Observation.VolumeRatio"/>, a one-step persistence forecast of the volume
+/// surprise), and V_past is the realised market volume of the steps already past (<see cref="Observation.PastMarketVolume"/>),
+/// so the order catches up on what the forecast missed; <c>rate × V</c> is the target of a participation order (Kissell and Glantz, 2003,
+/// "Optimal Trading Strategies", ch. 6). Overshoots are not sold back: the order only ever trades in its own direction.
+/// </remarks>
 public sealed class PovStrategy : IExecutionStrategy
 {
     private readonly double _rate;
@@ -24,12 +33,21 @@ public sealed class PovStrategy : IExecutionStrategy
     /// <inheritdoc />
     public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
     {
-        double perStep = _rate * context.ExpectedStepVolume / context.Quantity;
+        double quantity = context.Quantity;
+        double forecastShare = _rate * context.ExpectedStepVolume / quantity;
         for (int e = 0; e < fractionOfRemaining.Length; e++)
         {
             var o = observations[e];
-            double want = perStep * o.VolumeRatio;
-            fractionOfRemaining[e] = o.RemainingFraction > 0 ? Math.Min(1, want / o.RemainingFraction) : 0;
+            double remaining = o.RemainingFraction;
+            if (!(remaining > 0))
+            {
+                fractionOfRemaining[e] = 0;
+                continue;
+            }
+
+            double traded = 1 - remaining;
+            double want = Math.Max(0, _rate * o.PastMarketVolume / quantity + forecastShare * o.VolumeRatio - traded);
+            fractionOfRemaining[e] = Math.Min(1, want / remaining);
         }
     }
 }

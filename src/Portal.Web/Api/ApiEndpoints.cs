@@ -87,9 +87,9 @@ public sealed record RunView(
 
 public sealed record StrategyView(
     string StrategyId, string DisplayName, int Episodes, double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps,
-    double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double CostSharpe, double Completion, double MeanShortfallCurrency,
+    double P5Bps, double P50Bps, double P95Bps, double Cvar95Bps, double? CostSharpe, double Completion, double MeanShortfallCurrency,
     double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps, IReadOnlyList<double> MeanInventory,
-    IReadOnlyList<double> MeanParticipation)
+    IReadOnlyList<double> MeanParticipation, int IndependentUnits, string UnitKind)
 {
     /// <summary>Mean paired difference (this − best static schedule) in bps; null for the best static schedule itself.</summary>
     public double? VsBestStaticBps { get; init; }
@@ -103,7 +103,7 @@ public sealed record StrategyView(
     public static StrategyView From(RunStrategyResult s) => new(
         s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
         s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-        s.RegretBps, s.MeanInventory, s.MeanParticipation)
+        s.RegretBps, s.MeanInventory, s.MeanParticipation, s.IndependentUnits, s.UnitKind)
     {
         VsBestStaticBps = s.VsBestStaticMeanBps,
         VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,

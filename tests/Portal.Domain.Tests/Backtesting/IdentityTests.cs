@@ -95,9 +95,10 @@ public class IdentityTests
         for (int k = 0; k < s.Order.Steps - 1; k++)
         {
             double expected = sim.Context.ExpectedStepVolume;
-            var volume = obs.ToArray().Select(o => o.VolumeRatio * expected).ToArray();
             for (int i = 0; i < 50; i++) before[i] = sim.Remaining(i);
             obs = sim.Step(ones).Observations;
+            // The step's volume is revealed once it ends: the next observation's ratio is its realised-to-expected ratio.
+            var volume = obs.ToArray().Select(o => o.VolumeRatio * expected).ToArray();
             for (int i = 0; i < 50; i++) Assert.True(before[i] - sim.Remaining(i) <= 0.05 * volume[i] * (1 + 1e-12));
         }
     }

@@ -91,7 +91,7 @@ public class RunnerTests
         Assert.Equal(costs.Average(), twap.Summary.MeanBps, 9);
         Assert.Equal(costs.Skip(950).Average(), twap.Summary.Cvar95Bps, 9);
         Assert.Equal(costs[499] + 0.5 * (costs[500] - costs[499]), twap.Summary.P50Bps, 9);
-        Assert.Equal(-twap.Summary.MeanBps / twap.Summary.StdBps, twap.Summary.CostSharpe, 12);
+        Assert.Equal(-twap.Summary.MeanBps / twap.Summary.StdBps, twap.Summary.CostSharpe!.Value, 12);
         Assert.Equal(1.0, twap.Summary.Completion, 12);
     }
 

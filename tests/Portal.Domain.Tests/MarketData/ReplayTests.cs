@@ -251,9 +251,9 @@ public class ReplayTests
         };
         var sell = market.Plan(Order(Side.Sell));
         var buy = market.Plan(Order(Side.Buy));
-        Assert.Equal(0.6, market.Observe(sell, 0, 0, 0, sell.Quantity, 0, 100, 0, 1).BookImbalance, 12);
-        Assert.Equal(-0.6, market.Observe(buy, 0, 0, 0, buy.Quantity, 0, 100, 0, 1).BookImbalance, 12);
-        Assert.Equal(0.5, market.Observe(buy, 0, 0, 1, buy.Quantity, 0, 100, 0, 1).BookImbalance, 12);
+        Assert.Equal(0.6, market.Observe(sell, 0, 0, 0, sell.Quantity, 0, 100, 0, 0, 1).BookImbalance, 12);
+        Assert.Equal(-0.6, market.Observe(buy, 0, 0, 0, buy.Quantity, 0, 100, 0, 0, 1).BookImbalance, 12);
+        Assert.Equal(0.5, market.Observe(buy, 0, 0, 1, buy.Quantity, 0, 100, 0, 0, 1).BookImbalance, 12);
     }
 
     [Fact]

@@ -29,6 +29,38 @@ public sealed class ComparisonTableTests
     }
 
     [Fact]
+    public async Task Cost_sharpe_shows_a_dash_when_undefined_and_its_formula_in_the_header()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        RunStrategyResult[] rows = [Row(0, "twap", 12.0), Row(1, "immediate", 40.0)];
+        rows[0].CostSharpe = -4;
+        rows[1].CostSharpe = null;
+
+        var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, rows));
+
+        Assert.Equal("-4.00", table.Find("tr[data-strategy=twap] td.cost-sharpe").TextContent);
+        Assert.Equal("—", table.Find("tr[data-strategy=immediate] td.cost-sharpe").TextContent);
+        Assert.Contains("−mean / std", Portal.Web.Features.Runs.IndependentUnits.SharpeFormula);
+        Assert.Contains("Cost Sharpe", table.Find("#sharpe-header").TextContent);
+    }
+
+    [Theory]
+    [InlineData(3, "window", true)]
+    [InlineData(19, "episode", true)]
+    [InlineData(20, "episode", false)]
+    [InlineData(10000, "episode", false)]
+    public async Task The_units_note_states_the_count_and_warns_below_twenty(int units, string kind, bool warns)
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+
+        var note = ctx.Render<IndependentUnitsNote>(p => p.Add(x => x.Units, units).Add(x => x.Kind, kind));
+
+        Assert.Contains($"{units:N0} independent {kind}s", note.Markup.Replace("&#xA0;", " "));
+        Assert.Equal(warns, note.FindAll(".units-warning").Count == 1);
+        if (warns) Assert.Contains("do not support a ranking", note.Find(".units-warning").TextContent);
+    }
+
+    [Fact]
     public async Task Regret_is_shown_when_the_model_has_a_known_optimum()
     {
         await using var ctx = ScenarioEditorTests.NewContext();

@@ -64,6 +64,69 @@ public sealed class LeaderboardTests
         Assert.Equal(5 + LeaderboardService.RiskAversion * Math.Sqrt(400.0 / 3), cheap.RiskAdjustedBps, 9);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Strategies_whose_paired_difference_to_the_leader_is_not_significant_share_its_rank(bool postgres)
+    {
+        await using var server = await PortalServer.StartAsync(postgres);
+        var team = await server.DemoTeamIdAsync();
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        double[] twap = [10, 12, 11, 13, 9, 10, 12, 11];
+        // ac: twap ± 0.05 (mean difference 0); vwap: twap + 0.3 ± 0.01 (a small but steady extra cost); immediate: twap + 5.
+        var ac = twap.Select((x, i) => x + (i % 2 == 0 ? 0.05 : -0.05)).ToArray();
+        var vwap = twap.Select((x, i) => x + 0.3 + (i % 2 == 0 ? 0.01 : -0.01)).ToArray();
+        var immediate = twap.Select(x => x + 5).ToArray();
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour,
+            [("twap", twap), ("ac", ac), ("vwap", vwap), ("immediate", immediate)]);
+
+        var rows = await server.Create<LeaderboardService>().ComputeAsync(await server.AccessAsync(userId), new LeaderboardFilter());
+
+        Assert.Equal(["ac", "twap", "vwap", "immediate"], rows.Select(r => r.StrategyId));
+        Assert.Equal(["1=", "1=", "3", "4"], rows.Select(r => r.MeanRankText));
+        Assert.All(rows.Skip(1), r => Assert.Equal(r.StrategyId == "twap" ? "paired" : "leader", r.RankBasis));
+        var t = rows.Single(r => r.StrategyId == "twap").VsRankLeader!.Value;
+        Assert.True(t.Low <= 0 && t.High >= 0);
+        // Unpaired, vwap's interval overlaps the leader's; paired on the same paths its extra 0.3 bps is significant.
+        var v = rows.Single(r => r.StrategyId == "vwap");
+        var a = rows.Single(r => r.StrategyId == "ac");
+        Assert.True(v.CiLowBps < a.CiHighBps, "the two intervals overlap");
+        var (basis, diff) = await TieRanks.DifferenceAsync(
+            new TieRanks.Entry("vwap", v.MeanBps, (v.CiHighBps - v.CiLowBps) / 2, [Guid.Empty], false, 8),
+            new TieRanks.Entry("ac", a.MeanBps, (a.CiHighBps - a.CiLowBps) / 2, [Guid.Empty], false, 8),
+            (_, _) => throw new InvalidOperationException("not paired"));
+        Assert.Equal("intervals", basis);
+        Assert.True(diff.Low < 0, "by intervals alone vwap would tie with the leader");
+    }
+
+    [Fact]
+    public async Task Transient_obizhaeva_wang_and_replayed_runs_of_one_regime_form_separate_families()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        var userId = await server.CreateUserAsync("analyst@test.local", team, TeamRole.Analyst);
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [20.0, 22, 21]), ("immediate", [30.0, 31, 29])],
+            impactFamily: "transient", marketSource: "simulated");
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [15.0, 16, 17]), ("immediate", [40.0, 41, 39])],
+            impactFamily: "obizhaeva-wang", marketSource: "simulated");
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [8.0, 12, 9]), ("immediate", [2.0, 3, 2.5])],
+            impactFamily: "recorded book", marketSource: "replay · AMZN", unitKind: "window", units: 3);
+
+        var rows = await server.Create<LeaderboardService>().ComputeAsync(await server.AccessAsync(userId), new LeaderboardFilter(Regime: "volatile"));
+
+        Assert.Equal(3, rows.Select(r => r.Family).Distinct().Count());
+        Assert.Equal(6, rows.Count);
+        // Immediate leads only in the replayed family: it is not pooled with (and does not rank first among) the simulated worlds.
+        var leaders = rows.Where(r => r.MeanRank == 1 && !r.MeanTied).ToDictionary(r => r.MarketSource + "|" + r.ImpactFamily, r => r.StrategyId);
+        Assert.Equal("immediate", leaders["replay · AMZN|recorded book"]);
+        Assert.Equal("twap", leaders["simulated|transient"]);
+        Assert.Equal("twap", leaders["simulated|obizhaeva-wang"]);
+        var replayed = rows.Single(r => r.MarketSource == "replay · AMZN" && r.StrategyId == "twap");
+        Assert.Equal((3, "window"), (replayed.IndependentUnits, replayed.UnitKind));
+        Assert.Contains("replay · AMZN", replayed.Family);
+        Assert.Contains("recorded book", replayed.Family);
+    }
+
     [Fact]
     public async Task An_identical_rerun_is_counted_once_but_the_same_scenario_with_another_seed_counts()
     {

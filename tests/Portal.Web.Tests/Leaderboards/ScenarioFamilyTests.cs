@@ -5,6 +5,27 @@ namespace Portal.Web.Tests.Leaderboards;
 
 public sealed class ScenarioFamilyTests
 {
+    [Fact]
+    public void Families_name_the_impact_model_family_and_the_market_source()
+    {
+        var transient = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.Transient } } };
+        var ow = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.ObizhaevaWang } } };
+        var replay = ScenarioPresets.Demo() with { Replay = new ReplaySpec { DatasetId = Guid.NewGuid() } };
+        var custom = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Regime = RegimePresets.Custom } };
+
+        var families = new[] { ScenarioFamily.Of(transient), ScenarioFamily.Of(ow), ScenarioFamily.Of(replay, "AMZN"), ScenarioFamily.Of(custom) };
+
+        Assert.Equal([ImpactModels.Transient, ImpactModels.ObizhaevaWang, ScenarioFamily.RecordedBook, ScenarioPresets.Demo().Market.Impact.Model],
+            families.Select(f => f.ImpactFamily));
+        Assert.Equal([ScenarioFamily.Simulated, ScenarioFamily.Simulated, "replay · AMZN", ScenarioFamily.SimulatedCustom], families.Select(f => f.MarketSource));
+        // Same regime and buckets, yet three different worlds: the leaderboard keeps them apart.
+        Assert.Equal(3, families.Take(3).Select(f => (f.Regime, f.Size, f.Horizon, f.ImpactFamily, f.MarketSource)).Distinct().Count());
+        Assert.Equal(families[0].Regime, families[2].Regime);
+        var run = new Run { ScenarioName = "replay", ScenarioJson = "{}" };
+        families[2].ApplyTo(run);
+        Assert.Equal((ScenarioFamily.RecordedBook, "replay · AMZN"), (run.ImpactFamily, run.MarketSource));
+    }
+
     [Theory]
     [InlineData(0.5, SizeBucket.UpTo1Pct)]
     [InlineData(1.0, SizeBucket.UpTo1Pct)]
@@ -51,7 +72,11 @@ public sealed class ScenarioFamilyTests
         var demo = ScenarioPresets.Demo();
         var scenario = demo with { Order = demo.Order with { SizePctAdv = 5, HorizonMinutes = 60 }, Market = RegimePresets.Apply(demo.Market, RegimePresets.Volatile) };
 
-        Assert.Equal(new ScenarioFamily("volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour), ScenarioFamily.Of(scenario));
+        Assert.Equal(new ScenarioFamily("volatile", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour)
+        {
+            ImpactFamily = demo.Market.Impact.Model,
+            MarketSource = ScenarioFamily.Simulated,
+        }, ScenarioFamily.Of(scenario));
         // A label the values do not have is not what the run simulates.
         Assert.Equal("normal", ScenarioFamily.Of(demo with { Market = demo.Market with { Regime = "volatile" } }).Regime);
         Assert.Equal("custom", ScenarioFamily.Of(scenario with { Market = scenario.Market with { DailyVolatility = 0.05 } }).Regime);

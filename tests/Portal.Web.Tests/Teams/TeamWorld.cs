@@ -59,13 +59,14 @@ public static class TeamWorld
     /// <summary>A succeeded run with stored summaries and episodes: <paramref name="episodes"/>[k] are strategy k's shortfalls.</summary>
     public static async Task<Guid> AddSucceededRunAsync(
         this PortalServer server, Guid teamId, string regime, SizeBucket size, HorizonBucket horizon,
-        IReadOnlyList<(string StrategyId, double[] Shortfalls)> episodes, RunStatus status = RunStatus.Succeeded, bool outOfSample = true, DateTime? createdUtc = null, string? scenarioJson = null)
+        IReadOnlyList<(string StrategyId, double[] Shortfalls)> episodes, RunStatus status = RunStatus.Succeeded, bool outOfSample = true, DateTime? createdUtc = null, string? scenarioJson = null,
+        string impactFamily = "", string marketSource = "", string unitKind = "episode", int? units = null)
     {
         await using var db = await server.Db();
         var run = new Run
         {
             TeamId = teamId, ScenarioName = $"{regime} test", ScenarioJson = scenarioJson ?? $"{{\"run\":\"{Guid.NewGuid()}\"}}", Status = status, Regime = regime, SizeBucket = size,
-            HorizonBucket = horizon, IsOutOfSample = outOfSample, Episodes = episodes[0].Shortfalls.Length, CreatedUtc = createdUtc ?? DateTime.UtcNow,
+            HorizonBucket = horizon, ImpactFamily = impactFamily, MarketSource = marketSource, IsOutOfSample = outOfSample, Episodes = episodes[0].Shortfalls.Length, CreatedUtc = createdUtc ?? DateTime.UtcNow,
         };
         run.ScenarioHash = ScenarioFamily.Fingerprint(run.ScenarioJson);
         db.Runs.Add(run);
@@ -79,6 +80,7 @@ public static class TeamWorld
             {
                 RunId = run.Id, Index = k, StrategyId = episodes[k].StrategyId, DisplayName = episodes[k].StrategyId.ToUpperInvariant(),
                 Episodes = x.Length, MeanBps = mean, StdBps = std, MeanCiLowBps = mean - half, MeanCiHighBps = mean + half,
+                IndependentUnits = units ?? x.Length, UnitKind = unitKind,
             });
             for (var e = 0; e < x.Length; e++)
             {

@@ -24,10 +24,12 @@ public enum LeaderboardOrder
 /// <param name="Episodes">How many episodes contributed (the weight of the mean).</param>
 /// <param name="MeanBps">Episode-weighted mean implementation shortfall (positive is a cost).</param>
 /// <param name="StdBps">Sample standard deviation of all pooled episode shortfalls.</param>
-/// <param name="CiLowBps">Lower end of the 95% confidence interval of the mean: mean − 1.96·std/√episodes.</param>
+/// <param name="CiLowBps">Lower end of the 95% confidence interval of the mean: mean − max(1.96·std/√episodes, √Σ(nᵢ·hᵢ)²/n)
+/// with hᵢ each run's stored half-width (so replayed runs keep their window-based width).</param>
 /// <param name="CiHighBps">Upper end of that interval.</param>
 /// <param name="RiskAdjustedBps">mean + <see cref="LeaderboardService.RiskAversion"/>·std.</param>
-/// <param name="MeanRank">1 for the lowest mean shortfall in the family.</param>
+/// <param name="MeanRank">1 for the lowest mean shortfall in the family; strategies statistically tied with a rank's leader share it
+/// (<see cref="MeanTied"/>, shown "1=").</param>
 /// <param name="RiskRank">1 for the lowest risk-adjusted score in the family.</param>
 /// <param name="LatestRunIds">The most recent runs behind the row (at most <see cref="LeaderboardService.RunLinks"/>), newest first.</param>
 public sealed record LeaderboardRow(
@@ -35,16 +37,52 @@ public sealed record LeaderboardRow(
     int Runs, long Episodes, double MeanBps, double StdBps, double CiLowBps, double CiHighBps, double RiskAdjustedBps,
     int MeanRank, int RiskRank, IReadOnlyList<Guid> LatestRunIds)
 {
-    public string Family => $"{Regime} · {ScenarioFamily.Label(SizeBucket)} · {ScenarioFamily.Label(HorizonBucket)}";
+    public string Family => ScenarioFamily.Describe(Regime, SizeBucket, HorizonBucket, ImpactFamily, MarketSource);
+
+    /// <summary>Impact-model family of the scenario family (empty for runs stored before it was recorded).</summary>
+    public string ImpactFamily { get; init; } = "";
+
+    /// <summary>Market source of the scenario family (empty for runs stored before it was recorded).</summary>
+    public string MarketSource { get; init; } = "";
+
+    /// <summary>True when the mean rank is shared with another strategy (the 95% interval of their difference contains 0).</summary>
+    public bool MeanTied { get; init; }
+
+    /// <summary>How the mean rank was decided against the rank's leader: "paired" (same runs, per-episode differences),
+    /// "intervals" (independent runs: difference ± √(h₁² + h₂²)) or "leader".</summary>
+    public string RankBasis { get; init; } = "";
+
+    /// <summary>Difference of the mean to the leader of its rank with the 95% interval, when not the leader.</summary>
+    public (double Mean, double Low, double High)? VsRankLeader { get; init; }
+
+    /// <summary>Independent units behind the row, summed over its runs (episodes in simulation, windows in replay).</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is; empty when no run recorded it.</summary>
+    public string UnitKind { get; init; } = "";
+
+    /// <summary>The mean rank as shown: "1", or "1=" when shared.</summary>
+    public string MeanRankText => MeanRank.ToString(System.Globalization.CultureInfo.InvariantCulture) + (MeanTied ? "=" : "");
 }
 
 /// <summary>A page of leaderboard rows and how many rows match in all.</summary>
 public sealed record LeaderboardPage(IReadOnlyList<LeaderboardRow> Rows, int Total);
 
 /// <summary>
-/// Team leaderboards: strategies ranked within each scenario family (regime × order-size bucket × horizon bucket).
+/// Team leaderboards: strategies ranked within each scenario family (regime × order-size bucket × horizon bucket ×
+/// impact-model family × market source).
 /// </summary>
 /// <remarks>
+/// <para>Significance-aware ranks (<see cref="TieRanks"/>): strategies are taken in order of mean cost; the cheapest unranked
+/// strategy leads rank r (r − 1 strategies are ahead of it), and every other unranked strategy whose 95% interval of the
+/// difference to that leader contains 0 shares rank r ("r="). The difference is paired where the two strategies come from
+/// the same runs, and so share market paths: the pooled mean of per-episode differences, its variance Σ(nᵣ/n)²·sᵣ²/nᵣ over
+/// runs r (only when every run counts episodes as its units and kept its episodes). Otherwise it comes from the two
+/// intervals: difference ± √(h₁² + h₂²) (independent runs). No multiplicity correction: each comparison with a rank's
+/// leader is a separate 95% interval, so with many strategies some ties will be broken by chance; the page says so.
+/// The risk-adjusted rank orders the point score x̄ + k·s alone.
+/// </para>
+/// <para>
 /// The database groups the runs' stored summaries (one row per run and strategy) by family and strategy and returns
 /// the sufficient statistics n = Σnᵢ, Σnᵢx̄ᵢ and Σ[(nᵢ−1)sᵢ² + nᵢx̄ᵢ²]: the last is exactly Σx² over every pooled episode,
 /// since each run stores its sample standard deviation sᵢ. From them the pooled mean x̄ = Σnᵢx̄ᵢ/n, the pooled sample
@@ -59,6 +97,7 @@ public sealed record LeaderboardPage(IReadOnlyList<LeaderboardRow> Rows, int Tot
 /// training part of a dataset do not. A re-run with the same scenario, seed and episodes reproduces the same paths bit
 /// for bit, so pooling it again would only shrink the interval falsely: of runs with the same
 /// <see cref="Run.ScenarioHash"/>, only the first counts.
+/// </para>
 /// </remarks>
 public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFactory)
 {
@@ -80,23 +119,40 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
                 from s in db.RunStrategyResults
                 join r in Runs(db, access, filter) on s.RunId equals r.Id
                 where filter.Strategy == null || s.StrategyId == filter.Strategy
-                group s by new { r.Regime, r.SizeBucket, r.HorizonBucket, s.StrategyId } into g
+                group s by new { r.Regime, r.SizeBucket, r.HorizonBucket, r.ImpactFamily, r.MarketSource, s.StrategyId } into g
                 select new
                 {
                     g.Key.Regime,
                     g.Key.SizeBucket,
                     g.Key.HorizonBucket,
+                    g.Key.ImpactFamily,
+                    g.Key.MarketSource,
                     g.Key.StrategyId,
                     DisplayName = g.Max(x => x.DisplayName),
                     Runs = g.Count(),
                     Episodes = g.Sum(x => (long)x.Episodes),
                     Sum = g.Sum(x => x.MeanBps * x.Episodes),
                     SumSquares = g.Sum(x => (x.Episodes - 1) * x.StdBps * x.StdBps + x.Episodes * x.MeanBps * x.MeanBps),
+                    // Σ (nᵢ·hᵢ)²: the variance of the episode-weighted mean from each run's own interval (its window-based width on replays).
+                    SumWeightedHalf = g.Sum(x => (double)x.Episodes * x.Episodes * (x.MeanCiHighBps - x.MeanCiLowBps) * (x.MeanCiHighBps - x.MeanCiLowBps) / 4),
+                    Units = g.Sum(x => x.IndependentUnits),
+                    UnitKind = g.Max(x => x.UnitKind),
+                    MinUnitKind = g.Min(x => x.UnitKind),
                 })
             .ToListAsync(ct);
 
+        // Which runs each (family, strategy) rests on: two strategies with the same runs share market paths.
+        var runsOf = await (
+                from s in db.RunStrategyResults
+                join r in Runs(db, access, filter) on s.RunId equals r.Id
+                where filter.Strategy == null || s.StrategyId == filter.Strategy
+                select new { r.Regime, r.SizeBucket, r.HorizonBucket, r.ImpactFamily, r.MarketSource, s.StrategyId, s.RunId })
+            .ToListAsync(ct);
+        var runSets = runsOf.GroupBy(x => (x.Regime, x.SizeBucket, x.HorizonBucket, x.ImpactFamily, x.MarketSource, x.StrategyId))
+            .ToDictionary(g => g.Key, g => g.Select(x => x.RunId).OrderBy(x => x).ToList());
+
         var rows = new List<LeaderboardRow>(groups.Count);
-        foreach (var family in groups.GroupBy(g => (g.Regime, g.SizeBucket, g.HorizonBucket)))
+        foreach (var family in groups.GroupBy(g => (g.Regime, g.SizeBucket, g.HorizonBucket, g.ImpactFamily, g.MarketSource)))
         {
             var stats = family.Where(g => g.Episodes > 0).Select(g =>
             {
@@ -104,19 +160,65 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
                 var mean = g.Sum / n;
                 var variance = g.Episodes > 1 ? Math.Max(0, (g.SumSquares - n * mean * mean) / (n - 1)) : 0;
                 var std = Math.Sqrt(variance);
-                var half = Z95 * std / Math.Sqrt(n);
-                return (g, mean, std, half, risk: mean + RiskAversion * std);
+                var half = Math.Max(Z95 * std / Math.Sqrt(n), Math.Sqrt(g.SumWeightedHalf) / n);
+                var allEpisodes = g.UnitKind == Portal.Domain.Backtesting.UnitKinds.Episode && g.MinUnitKind == g.UnitKind;
+                var runIds = runSets[(g.Regime, g.SizeBucket, g.HorizonBucket, g.ImpactFamily, g.MarketSource, g.StrategyId)];
+                return new TieRanks.Entry(g.StrategyId, mean, half, runIds, allEpisodes, g.Units);
             }).ToList();
-            var byMean = stats.OrderBy(x => x.mean).Select((x, i) => (x.g.StrategyId, i)).ToDictionary(x => x.StrategyId, x => x.i + 1, StringComparer.Ordinal);
-            var byRisk = stats.OrderBy(x => x.risk).Select((x, i) => (x.g.StrategyId, i)).ToDictionary(x => x.StrategyId, x => x.i + 1, StringComparer.Ordinal);
-            rows.AddRange(stats.Select(x => new LeaderboardRow(
-                x.g.Regime, x.g.SizeBucket, x.g.HorizonBucket, x.g.StrategyId, x.g.DisplayName, x.g.Runs, x.g.Episodes,
-                x.mean, x.std, x.mean - x.half, x.mean + x.half, x.risk, byMean[x.g.StrategyId], byRisk[x.g.StrategyId], [])));
+            var ranks = await TieRanks.AssignAsync(stats, (a, b) => PairedAsync(db, a.Runs, a.StrategyId, b.StrategyId, ct));
+            var byRisk = family.Where(g => g.Episodes > 0)
+                .Select(g => (g.StrategyId, score: g.Sum / g.Episodes + RiskAversion * StdOf(g.Sum, g.SumSquares, g.Episodes)))
+                .OrderBy(x => x.score).Select((x, i) => (x.StrategyId, i)).ToDictionary(x => x.StrategyId, x => x.i + 1, StringComparer.Ordinal);
+            foreach (var g in family.Where(g => g.Episodes > 0))
+            {
+                var e = stats.Single(x => x.StrategyId == g.StrategyId);
+                var std = StdOf(g.Sum, g.SumSquares, g.Episodes);
+                var rank = ranks[g.StrategyId];
+                rows.Add(new LeaderboardRow(
+                    g.Regime, g.SizeBucket, g.HorizonBucket, g.StrategyId, g.DisplayName, g.Runs, g.Episodes,
+                    e.Mean, std, e.Mean - e.Half, e.Mean + e.Half, e.Mean + RiskAversion * std, rank.Value, byRisk[g.StrategyId], [])
+                {
+                    ImpactFamily = g.ImpactFamily,
+                    MarketSource = g.MarketSource,
+                    MeanTied = rank.Shared,
+                    RankBasis = rank.Basis,
+                    VsRankLeader = rank.VsLeader,
+                    IndependentUnits = g.Units,
+                    UnitKind = g.UnitKind,
+                });
+            }
         }
         return rows
             .OrderBy(r => r.Regime, StringComparer.Ordinal).ThenBy(r => r.SizeBucket).ThenBy(r => r.HorizonBucket)
+            .ThenBy(r => r.ImpactFamily, StringComparer.Ordinal).ThenBy(r => r.MarketSource, StringComparer.Ordinal)
             .ThenBy(r => order == LeaderboardOrder.RiskAdjusted ? r.RiskRank : r.MeanRank)
+            .ThenBy(r => order == LeaderboardOrder.RiskAdjusted ? r.RiskAdjustedBps : r.MeanBps)
             .ToList();
+    }
+
+    private static double StdOf(double sum, double sumSquares, long episodes)
+    {
+        if (episodes < 2) return 0;
+        var n = (double)episodes;
+        var mean = sum / n;
+        return Math.Sqrt(Math.Max(0, (sumSquares - n * mean * mean) / (n - 1)));
+    }
+
+    /// <summary>Per run, the count, sum and sum of squares of the per-episode differences a − b on the run's shared paths.</summary>
+    private static async Task<IReadOnlyList<TieRanks.RunDifference>> PairedAsync(PortalDbContext db, IReadOnlyList<Guid> runIds, string a, string b, CancellationToken ct)
+    {
+        var ids = runIds.ToList();
+        var rows = await (
+                from sa in db.RunStrategyResults
+                where ids.Contains(sa.RunId) && sa.StrategyId == a
+                join sb in db.RunStrategyResults on sa.RunId equals sb.RunId
+                where sb.StrategyId == b
+                join ea in db.RunEpisodeResults on new { sa.RunId, S = sa.Index } equals new { ea.RunId, S = ea.StrategyIndex }
+                join eb in db.RunEpisodeResults on new { ea.RunId, ea.Episode, S = sb.Index } equals new { eb.RunId, eb.Episode, S = eb.StrategyIndex }
+                group new { D = ea.ShortfallBps - eb.ShortfallBps, sa.Episodes } by ea.RunId into g
+                select new { RunId = g.Key, N = g.Count(), Expected = g.Max(x => x.Episodes), Sum = g.Sum(x => x.D), SumSquares = g.Sum(x => x.D * x.D) })
+            .ToListAsync(ct);
+        return rows.Select(r => new TieRanks.RunDifference(r.RunId, r.N, r.Expected, r.Sum, r.SumSquares)).ToList();
     }
 
     /// <summary>
@@ -132,7 +234,8 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
         }
         var strategies = run.Strategies.Select(s => s.StrategyId).ToHashSet(StringComparer.Ordinal);
         var rows = await ComputeAsync(access, new LeaderboardFilter(Size: run.SizeBucket, Horizon: run.HorizonBucket), ct: ct);
-        return rows.Where(r => strategies.Contains(r.StrategyId)).ToList();
+        // The same world only: a replay or another impact family is not a neighbour across regimes.
+        return rows.Where(r => strategies.Contains(r.StrategyId) && r.ImpactFamily == run.ImpactFamily && r.MarketSource == run.MarketSource).ToList();
     }
 
     /// <summary>One page of <see cref="ComputeAsync"/>, with links to the latest runs behind each row.</summary>
@@ -201,5 +304,78 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             runs = runs.Where(r => r.HorizonBucket == horizon);
         }
         return runs;
+    }
+}
+
+/// <summary>
+/// Significance-aware ranks within one scenario family (see <see cref="LeaderboardService"/>): the cheapest unranked
+/// strategy leads the next rank and every unranked strategy whose 95% interval of the difference to it contains 0 shares it.
+/// </summary>
+public static class TieRanks
+{
+    private const double Z95 = 1.959963984540054;
+
+    /// <summary>One strategy in a family: its pooled mean and half-width, the runs behind it (sorted), whether every run
+    /// counts episodes as units, and the independent units summed over runs.</summary>
+    public sealed record Entry(string StrategyId, double Mean, double Half, IReadOnlyList<Guid> Runs, bool EpisodeUnits, int Units);
+
+    /// <summary>Per-episode differences a − b in one run: count found, episodes the run holds, sum and sum of squares.</summary>
+    public sealed record RunDifference(Guid RunId, int Pairs, int Episodes, double Sum, double SumSquares);
+
+    /// <summary>A strategy's rank, whether it is shared, how it was decided and its difference to the rank's leader.</summary>
+    public sealed record Rank(int Value, bool Shared, string Basis, (double Mean, double Low, double High)? VsLeader);
+
+    /// <summary>Ranks by mean cost with ties; <paramref name="paired"/> returns per-run differences a − b when a and b share runs.</summary>
+    public static async Task<IReadOnlyDictionary<string, Rank>> AssignAsync(IReadOnlyList<Entry> entries,
+        Func<Entry, Entry, Task<IReadOnlyList<RunDifference>>> paired)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(paired);
+        var order = entries.OrderBy(e => e.Mean).ThenBy(e => e.StrategyId, StringComparer.Ordinal).ToList();
+        var ranks = new Dictionary<string, Rank>(StringComparer.Ordinal);
+        var done = 0;
+        while (done < order.Count)
+        {
+            var leader = order.First(e => !ranks.ContainsKey(e.StrategyId));
+            var rank = done + 1;
+            var members = new List<(Entry Entry, string Basis, (double, double, double)? Diff)> { (leader, "leader", null) };
+            foreach (var e in order.Where(e => !ranks.ContainsKey(e.StrategyId) && e != leader))
+            {
+                var (basis, diff) = await DifferenceAsync(e, leader, paired);
+                if (diff.Low <= 0 && diff.High >= 0) members.Add((e, basis, diff));
+            }
+            foreach (var (e, basis, diff) in members)
+                ranks[e.StrategyId] = new Rank(rank, members.Count > 1, basis, diff);
+            done += members.Count;
+        }
+        return ranks;
+    }
+
+    /// <summary>The difference a − b with its 95% interval: paired when both rest on the same runs of independent
+    /// episodes that kept their episodes; else from the two intervals, difference ± √(h_a² + h_b²).</summary>
+    public static async Task<(string Basis, (double Mean, double Low, double High) Diff)> DifferenceAsync(Entry a, Entry b,
+        Func<Entry, Entry, Task<IReadOnlyList<RunDifference>>> paired)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.EpisodeUnits && b.EpisodeUnits && a.Runs.SequenceEqual(b.Runs))
+        {
+            var runs = await paired(a, b);
+            if (runs.Count == a.Runs.Count && runs.All(r => r.Pairs == r.Episodes && r.Pairs >= 2))
+            {
+                double n = runs.Sum(r => (double)r.Pairs), mean = runs.Sum(r => r.Sum) / n, variance = 0;
+                foreach (var r in runs)
+                {
+                    var m = r.Sum / r.Pairs;
+                    var s2 = Math.Max(0, (r.SumSquares - r.Pairs * m * m) / (r.Pairs - 1));
+                    variance += (r.Pairs / n) * (r.Pairs / n) * s2 / r.Pairs;
+                }
+                var half = Z95 * Math.Sqrt(variance);
+                return ("paired", (mean, mean - half, mean + half));
+            }
+        }
+        var d = a.Mean - b.Mean;
+        var h = Math.Sqrt(a.Half * a.Half + b.Half * b.Half);
+        return ("intervals", (d, d - h, d + h));
     }
 }

@@ -31,7 +31,8 @@ public sealed class RunCsvReport
         "strategy_id", "strategy", "episodes", "mean_bps", "std_bps", "mean_ci_low_bps", "mean_ci_high_bps",
         "p5_bps", "p50_bps", "p95_bps", "cvar95_bps", "cost_sharpe", "completion", "mean_shortfall_currency",
         "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
-        "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings",
+        "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings", "independent_units", "unit_kind",
+        "forced_fraction", "unfilled_fraction", "cap_breaches", "max_participation", "opportunity_cost_bps", "warning",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -91,7 +92,8 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.P50Bps);
             WriteNumber(csv, s.P95Bps);
             WriteNumber(csv, s.Cvar95Bps);
-            WriteNumber(csv, s.CostSharpe);
+            if (s.CostSharpe is { } sharpe && double.IsFinite(sharpe)) csv.WriteField(sharpe);
+            else csv.WriteField(Runs.IndependentUnits.Undefined);
             WriteNumber(csv, s.Completion);
             WriteNumber(csv, s.MeanShortfallCurrency);
             WriteNumber(csv, s.VsTwapMeanBps);
@@ -102,6 +104,14 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.VsBestStaticCiLowBps);
             WriteNumber(csv, s.VsBestStaticCiHighBps);
             csv.WriteField(string.Join(" | ", report.Warnings));
+            csv.WriteField(report.IndependentUnits);
+            csv.WriteField(report.UnitKind);
+            WriteNumber(csv, s.Execution.ForcedFraction);
+            WriteNumber(csv, s.Execution.UnfilledFraction);
+            csv.WriteField(s.Execution.CapBreaches);
+            WriteNumber(csv, s.Execution.MaxParticipation);
+            WriteNumber(csv, s.Execution.OpportunityCostBps);
+            csv.WriteField(s.Execution.Warning is { } warning ? "WARNING: " + warning : "");
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(Text(p.Value));

@@ -54,6 +54,7 @@ public sealed class RunPdfReport
             ("Finished", report.FinishedUtc is { } f ? ReportFormat.Utc(f) : "not finished"),
             ("Software version", report.SoftwareVersion),
             ("Episodes per strategy", ReportFormat.Count(report.Episodes)),
+            ("Intervals rest on", Runs.IndependentUnits.Describe(report.IndependentUnits, report.UnitKind)),
             ("Seed", report.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("Known optimum", report.OptimumName is { } name
                 ? $"{name}: expected cost {ReportFormat.Bps(report.OptimumExpectedCostBps)} bps"
@@ -79,8 +80,16 @@ public sealed class RunPdfReport
         flow.Heading("Cost summary");
         flow.Paragraph(
             "Implementation shortfall in basis points of the arrival value; positive is a cost. " +
-            "95% CI: confidence interval of the mean. CVaR95: mean of the worst 5% of episodes.",
+            "95% CI: confidence interval of the mean over " + Runs.IndependentUnits.Describe(report.IndependentUnits, report.UnitKind) +
+            (report.UnitKind == Portal.Domain.Backtesting.UnitKinds.Window
+                ? " (replayed episodes starting in the same horizon-length block share their market and count once; cluster-robust interval over blocks)"
+                : "") +
+            ". CVaR95: mean of the worst 5% of episodes.",
             PageFlow.Muted);
+        if (Runs.IndependentUnits.TooFewToRank(report.IndependentUnits))
+        {
+            flow.Paragraph("Warning: " + Runs.IndependentUnits.Warning(report.IndependentUnits, report.UnitKind), PageFlow.Warning);
+        }
         flow.Space(4);
         var strategies = report.Strategies;
         if (strategies.Count == 0)
@@ -130,8 +139,12 @@ public sealed class RunPdfReport
             comparison.Add((new("Regret", Numeric: true), s => ReportFormat.Bps(s.RegretBps)));
         }
 
-        comparison.Add((new("Cost Sharpe", Numeric: true), s => ReportFormat.Ratio(s.CostSharpe)));
+        comparison.Add((new("Cost Sharpe", Numeric: true), s => Runs.IndependentUnits.Sharpe(s.CostSharpe)));
         comparison.Add((new("Completion", Numeric: true), s => ReportFormat.Percent(s.Completion)));
+        comparison.Add((new("Forced", Numeric: true), s => ReportFormat.Percent(s.Execution.ForcedFraction)));
+        comparison.Add((new("Cap breaches (max part.)", Numeric: true), s => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture, $"{s.Execution.CapBreaches} ({ReportFormat.Percent(s.Execution.MaxParticipation)})")));
+        comparison.Add((new("Opportunity", Numeric: true), s => ReportFormat.Bps(s.Execution.OpportunityCostBps)));
         comparison.Add((new("Mean shortfall (currency)", Numeric: true), s => ReportFormat.Currency(s.MeanShortfallCurrency)));
 
         flow.Heading("Comparison");
@@ -147,8 +160,15 @@ public sealed class RunPdfReport
                 : hasRegret
                     ? "Regret: mean paired difference to the known optimum run on the same paths, in bps. "
                     : "No regret: the market model has no known optimum. ") +
-            "Cost Sharpe: mean over standard deviation of the shortfall. Completion: share of the order filled before the forced trade at the horizon.",
+            Runs.IndependentUnits.SharpeFormula + " Completion: share of the order the strategy traded itself. " +
+            "Forced: share force-traded at the horizon. Cap breaches: child orders over the participation cap (max participation in brackets). " +
+            "Opportunity: cost of the unfilled rest at the horizon (Perold 1988), inside the shortfall.",
             PageFlow.Muted);
+        foreach (var s in strategies.Where(s => s.Execution.Warning is not null))
+        {
+            flow.Paragraph($"WARNING: {s.DisplayName}: {s.Execution.Warning}.", PageFlow.Warning);
+        }
+
         flow.Space(4);
         flow.Table(
             [.. comparison.Select(c => c.Column)],

@@ -29,6 +29,12 @@ public sealed record RunReport(
     /// <summary>Per regime and strategy, the team's pooled results for this run's size and horizon buckets (may be empty).</summary>
     public IReadOnlyList<ReportRegimeRow> Regimes { get; } = Regimes ?? [];
 
+    /// <summary>Independent units every interval of the run rests on (episodes, or replay windows); 0 when not recorded.</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit is (<c>episode</c> or <c>window</c>); empty when not recorded.</summary>
+    public string UnitKind { get; init; } = "";
+
     /// <summary>Learning curves of the agents among the strategies (may be empty).</summary>
     public IReadOnlyList<ReportAgentCurves> AgentCurves { get; } = AgentCurves ?? [];
 
@@ -111,7 +117,7 @@ public sealed record ReportParameter(string Name, string Value)
 /// <param name="P50Bps">Median shortfall.</param>
 /// <param name="P95Bps">95th percentile of the shortfall.</param>
 /// <param name="Cvar95Bps">Mean of the worst 5% of shortfalls.</param>
-/// <param name="CostSharpe">Mean over standard deviation of the shortfall.</param>
+/// <param name="CostSharpe">−mean/std of the shortfall (cheaper scores higher); null when undefined (no spread, or fewer than 2 independent units).</param>
 /// <param name="Completion">Mean fraction of the parent order filled before the forced trade at the horizon, in [0, 1].</param>
 /// <param name="MeanShortfallCurrency">Mean shortfall in the instrument's currency.</param>
 /// <param name="VsTwapMeanBps">Mean paired difference against TWAP on the same market paths (this strategy minus TWAP).</param>
@@ -123,15 +129,20 @@ public sealed record ReportParameter(string Name, string Value)
 /// <param name="InventoryP95Fraction">95th percentile of the remaining fraction at each decision step.</param>
 /// <param name="ShortfallHistogramSampleBps">A sample of episode shortfalls for the cost distribution chart.</param>
 /// <param name="MeanParticipation">Mean participation rate (child order / market volume of the step) at each decision step; empty when not recorded.</param>
+/// <param name="Execution">What the participation cap and the horizon did to the order; none recorded for older runs.</param>
 public sealed record ReportStrategySummary(
     string StrategyId, string DisplayName, int Episodes,
     double MeanBps, double StdBps, double MeanCiLowBps, double MeanCiHighBps, double P5Bps, double P50Bps, double P95Bps,
-    double Cvar95Bps, double CostSharpe, double Completion, double MeanShortfallCurrency,
+    double Cvar95Bps, double? CostSharpe, double Completion, double MeanShortfallCurrency,
     double? VsTwapMeanBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? RegretBps,
     IReadOnlyList<double> MeanInventoryFraction, IReadOnlyList<double> InventoryP5Fraction, IReadOnlyList<double> InventoryP95Fraction,
     IReadOnlyList<double> ShortfallHistogramSampleBps,
-    IReadOnlyList<double>? MeanParticipation = null)
+    IReadOnlyList<double>? MeanParticipation = null,
+    ReportExecution? Execution = null)
 {
+    /// <summary>What the participation cap and the horizon did to the order (all zero for runs stored before it was recorded).</summary>
+    public ReportExecution Execution { get; } = Execution ?? ReportExecution.None;
+
     /// <summary>Stable identifier of the strategy; not blank.</summary>
     public string StrategyId { get; } = ReportGuard.NotBlank(StrategyId, nameof(StrategyId));
 
@@ -183,6 +194,28 @@ public sealed record ReportStrategySummary(
 
     /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticMeanBps"/>.</summary>
     public double? VsBestStaticCiHighBps { get; init; }
+}
+
+/// <summary>What the participation cap and the horizon did to one strategy's order, with the warning a reader must see.</summary>
+/// <param name="ForcedFraction">Mean share of the order force-traded at the last step beyond what the strategy asked for.</param>
+/// <param name="UnfilledFraction">Mean share of the order left unfilled at the horizon (the cap held).</param>
+/// <param name="CapBreaches">Child orders over the participation cap, over every episode.</param>
+/// <param name="MaxParticipation">Largest child order over its step's market volume in any episode.</param>
+/// <param name="OpportunityCostBps">Mean opportunity cost of the unfilled rest (Perold 1988), inside the shortfall.</param>
+public sealed record ReportExecution(double ForcedFraction, double UnfilledFraction, long CapBreaches, double MaxParticipation, double OpportunityCostBps)
+{
+    /// <summary>Nothing recorded.</summary>
+    public static ReportExecution None { get; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>The warning to show next to the strategy, or null when it finished within every constraint.</summary>
+    public string? Warning => (CapBreaches > 0, UnfilledFraction > 0) switch
+    {
+        (true, _) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"cap breached at {CapBreaches} step(s), max participation {MaxParticipation:P1}, {ForcedFraction:P1} force-traded at the horizon"),
+        (false, true) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"order not completed: {UnfilledFraction:P1} unfilled at the horizon, opportunity cost {OpportunityCostBps:F2} bps"),
+        _ => null,
+    };
 }
 
 /// <summary>One episode of one strategy, as the per-episode CSV writes it. Costs in basis points of the arrival value unless named otherwise.</summary>

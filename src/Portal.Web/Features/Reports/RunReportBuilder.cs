@@ -39,7 +39,8 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             strategies.Add(new ReportStrategySummary(
                 s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
                 s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-                s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation)
+                s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation,
+                new ReportExecution(s.ForcedFraction, s.UnfilledFraction, s.CapBreaches, s.MaxParticipation, s.OpportunityCostBps))
             {
                 VsBestStaticMeanBps = s.VsBestStaticMeanBps,
                 VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
@@ -68,6 +69,8 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
         {
             Warnings = run.Warnings,
+            IndependentUnits = Runs.IndependentUnits.Of(run.Strategies).Units,
+            UnitKind = Runs.IndependentUnits.Of(run.Strategies).Kind,
         };
     }
 

@@ -65,7 +65,10 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
             Seed = scenario.Seed,
             CreatedBy = access.UserName,
         };
-        ScenarioFamily.Of(scenario).ApplyTo(run);
+        var instrument = scenario.Replay is { } replay
+            ? await db.Datasets.Where(d => d.Id == replay.DatasetId).Select(d => d.Instrument).FirstOrDefaultAsync(ct)
+            : null;
+        ScenarioFamily.Of(scenario, instrument).ApplyTo(run);
         // Replays of a dataset's training part (or of all of it) are in-sample: they stay off the leaderboards.
         run.IsOutOfSample = scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test;
         db.Runs.Add(run);

@@ -1,0 +1,189 @@
+using Portal.Domain.Backtesting;
+using Portal.Domain.MarketData;
+using Portal.Domain.Replay;
+using Portal.Domain.Scenarios;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Tests.LookAhead;
+
+/// <summary>
+/// The information contract every strategy must keep: a decision at step k depends only on what is known at the start of
+/// step k. For every baseline of the catalog (strategies added later are covered automatically) and on both market kinds,
+/// every market input revealed after the start of step k is changed (the volume of step k and later; prices, spread,
+/// liquidity and impact at later times; the random draws behind them; the events that start later) and the fractions the
+/// strategy chose at steps ≤ k must stay exactly the same.
+/// </summary>
+public class LookAheadContractTests
+{
+    private const int Steps = 12;
+
+    public static TheoryData<string, int> BaselinesAndSteps()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var (id, _, _) in StrategyCatalog.Baselines)
+        {
+            foreach (int k in new[] { 0, 4, 9 }) data.Add(id, k);
+        }
+
+        return data;
+    }
+
+    /// <summary>Noise in every input: volume, spread, liquidity, jumps, a random stress event, and a binding cap.</summary>
+    private static Scenario Simulated(params MarketEvent[] extraEvents) => new()
+    {
+        Name = "look-ahead",
+        Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 5, HorizonMinutes = 60, Steps = Steps },
+        Market = new MarketSpec
+        {
+            Price = new PriceSpec { JumpIntensityPerDay = 20, JumpMeanBps = -10, JumpStdBps = 30 },
+            Spread = new SpreadSpec { VolatilityBpsPerSqrtDay = 20 },
+            Liquidity = new LiquiditySpec { VolatilityPerSqrtDay = 1, ShockIntensityPerDay = 4 },
+            Impact = new ImpactSpec { LiquidityScaled = true },
+            Volume = new VolumeSpec { Noise = 0.4 },
+            Events =
+            [
+                new MarketEvent
+                {
+                    AtFraction = 0, LatestAtFraction = 1, Probability = 0.7, SizeLogStd = 0.4, PriceJumpPct = -2,
+                    LiquidityMultiplier = 0.3, SpreadMultiplier = 2, VolatilityMultiplier = 2, RecoveryMinutes = 15,
+                },
+                .. extraEvents,
+            ],
+        },
+        Constraints = new ConstraintSpec { MaxParticipationPct = 25 },
+        Episodes = 24,
+        Seed = 17,
+    };
+
+    /// <summary>Events that start after step k: a fixed one and a random one.</summary>
+    private static MarketEvent[] LaterEvents(int k) =>
+    [
+        new MarketEvent { AtFraction = (k + 0.5) / Steps, PriceJumpPct = -6, LiquidityMultiplier = 0.1, SpreadMultiplier = 5, VolatilityMultiplier = 4, ImpactMultiplier = 3 },
+        new MarketEvent { AtFraction = (k + 0.5) / Steps, LatestAtFraction = 1, SizeLogStd = 0.8, PriceJumpPct = 4, LiquidityMultiplier = 3, RecoveryMinutes = 5 },
+    ];
+
+    [Theory]
+    [MemberData(nameof(BaselinesAndSteps))]
+    public void Decisions_up_to_step_k_ignore_every_simulated_input_revealed_after_it(string id, int k)
+    {
+        var baseScenario = Simulated();
+        var perturbedScenario = Simulated(LaterEvents(k));
+        var (plain, plainObs) = RunSimulated(id, baseScenario, null);
+        var (changed, changedObs) = RunSimulated(id, perturbedScenario, new MarketPerturbation(k));
+
+        for (int step = 0; step <= k; step++) Assert.Equal(plain[step], changed[step]);
+        // The perturbation is real: what the market shows after step k differs.
+        if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(BaselinesAndSteps))]
+    public void Decisions_up_to_step_k_ignore_every_recorded_input_revealed_after_it(string id, int k)
+    {
+        var dataset = LookAheadRecordings.Make();
+        var scenario = Replayed(id);
+        var options = new ReplayOptions { Adv = 2_000_000, SessionSeconds = 23_400 };
+        var windows = ReplayRunner.Windows(scenario, dataset, options);
+        var plan = new RecordedMarket(dataset, options).Plan(scenario);
+        var perturbed = LookAheadRecordings.PerturbFrom(dataset, windows, plan.StepNs, k);
+
+        var (plain, plainObs) = RunReplayed(id, scenario, dataset, options);
+        var (changed, changedObs) = RunReplayed(id, scenario, perturbed, options);
+
+        for (int step = 0; step <= k; step++) Assert.Equal(plain[step], changed[step]);
+        if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
+    }
+
+    [Fact]
+    public void Strategies_never_see_the_scenario_events_in_simulation_backtest_or_replay()
+    {
+        var scenario = Simulated(LaterEvents(3)) with { Strategies = ["twap"] };
+        var spy = new Recorder(StrategyCatalog.Create("twap", scenario));
+        BacktestRunner.Run(scenario, new BacktestOptions { ExtraStrategies = [spy], MaxDegreeOfParallelism = 1 });
+        Assert.True(spy.Calls > 0);
+        Assert.Equal(0, spy.MostEventsSeen);
+
+        var sim = new ExecutionSimulation(scenario, 4);
+        sim.Reset(1, 0, 4);
+        Assert.Empty(sim.Context.Scenario.Market.Events);
+
+        var replay = Replayed("twap") with { Market = scenario.Market };
+        var replaySpy = new Recorder(StrategyCatalog.Create("twap", replay));
+        ReplayRunner.Run(replay, LookAheadRecordings.Make(), new ReplayOptions { Adv = 2_000_000 }, new BacktestOptions { ExtraStrategies = [replaySpy] });
+        Assert.True(replaySpy.Calls > 0);
+        Assert.Equal(0, replaySpy.MostEventsSeen);
+
+        // Whatever a caller puts in a context, a strategy reads the view without events.
+        var context = new DecisionContext { Scenario = scenario, Steps = Steps };
+        Assert.Empty(context.Scenario.Market.Events);
+        Assert.Equal(3, scenario.Market.Events.Count);
+    }
+
+    private static Scenario Replayed(string id) => new()
+    {
+        Name = "look-ahead replay",
+        Order = new OrderSpec { Side = Side.Buy, SizePctAdv = 2, HorizonMinutes = 30, Steps = Steps },
+        Market = new MarketSpec { DailyVolatility = 0.015 },
+        Constraints = new ConstraintSpec { MaxParticipationPct = 30 },
+        Episodes = 4,
+        Seed = 3,
+        Strategies = [id],
+    };
+
+    /// <summary>Fractions chosen at each step (episode order) and the observations shown, on the simulator.</summary>
+    private static (double[][] Fractions, Observation[][] Observations) RunSimulated(string id, Scenario scenario, MarketPerturbation? perturbation)
+    {
+        var strategy = StrategyCatalog.Create(id, scenario);
+        int n = scenario.Episodes;
+        var sim = new ExecutionSimulation(scenario, n) { Perturbation = perturbation };
+        sim.Reset(scenario.Seed, 0, n);
+        var fractions = new double[Steps][];
+        var observations = new Observation[Steps][];
+        for (int k = 0; k < Steps; k++)
+        {
+            var fr = new double[n];
+            observations[k] = sim.Observations.ToArray();
+            strategy.Decide(sim.Context, strategy.UsesObservations ? sim.Observations : [], fr);
+            fractions[k] = fr;
+            sim.Step(fr);
+        }
+
+        return (fractions, observations);
+    }
+
+    /// <summary>Fractions chosen at each step and the observations shown, in the replay backtest.</summary>
+    private static (double[][] Fractions, Observation[][] Observations) RunReplayed(string id, Scenario scenario, MarketDataset dataset, ReplayOptions options)
+    {
+        var recorder = new Recorder(StrategyCatalog.Create(id, scenario), observe: true);
+        ReplayRunner.Run(scenario, dataset, options, new BacktestOptions { ExtraStrategies = [recorder] });
+        Assert.Equal(Steps, recorder.Fractions.Count);
+        return ([.. recorder.Fractions], [.. recorder.Observations]);
+    }
+
+    /// <summary>Passes decisions through to a strategy and keeps what it chose and saw at each call.</summary>
+    private sealed class Recorder(IExecutionStrategy inner, bool observe = false) : IExecutionStrategy
+    {
+        public List<double[]> Fractions { get; } = [];
+
+        public List<Observation[]> Observations { get; } = [];
+
+        public int Calls { get; private set; }
+
+        public int MostEventsSeen { get; private set; }
+
+        public string Id => inner.Id;
+
+        public string DisplayName => inner.DisplayName;
+
+        public bool UsesObservations => observe || inner.UsesObservations;
+
+        public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
+        {
+            Calls++;
+            MostEventsSeen = Math.Max(MostEventsSeen, context.Scenario.Market.Events.Count);
+            inner.Decide(context, inner.UsesObservations ? observations : [], fractionOfRemaining);
+            Fractions.Add(fractionOfRemaining.ToArray());
+            Observations.Add(observations.ToArray());
+        }
+    }
+}
