@@ -111,9 +111,11 @@ public static class StrategyCatalog
         return AlmgrenChriss.Holdings(1, kappa, s.HorizonDays, s.Order.Steps);
     }
 
+    /// <summary>The best static schedule as a strategy may find it: optimised on the scenario without its stress events
+    /// (<see cref="DecisionContext.StrategyView"/>), like every other strategy, which never reads the event list.</summary>
     private static ScheduleStrategy BestStaticStrategy(Scenario s)
     {
-        var best = BestStaticSchedule.Optimise(s);
+        var best = BestStaticSchedule.Optimise(DecisionContext.StrategyView(s));
         return new ScheduleStrategy(BestStatic, "Best static schedule", best.HoldingsFraction) { Warnings = best.Warnings };
     }
 

@@ -8,7 +8,8 @@ namespace Portal.Domain.Tests.MarketData;
 /// Writes a one-level LOBSTER message/orderbook pair for a market with a known cost distribution and reads it back through
 /// <see cref="LobsterParser"/>: the mid is a symmetric random walk on the price grid (each snapshot it moves ±<see cref="StepTicks"/>
 /// ticks with probability ½ each, a martingale), the spread is constant at 2·<see cref="HalfSpreadTicks"/> ticks and both sides
-/// show <see cref="Depth"/> shares. Each snapshot is a LOBSTER "submit" message (type 1) and the book after it.
+/// show <see cref="Depth"/> shares. Each snapshot is a LOBSTER "submit" message (type 1) of the whole new ask level and the
+/// book after it, so every row follows from its message as the parser checks.
 /// </summary>
 internal sealed record SyntheticLobster
 {
@@ -36,7 +37,7 @@ internal sealed record SyntheticLobster
             if (i > 0) mid += rng.Next(2) == 0 ? -StepTicks : StepTicks;
             double t = 34_200 + i * SnapshotSeconds;
             long ask = mid + HalfSpreadTicks, bid = mid - HalfSpreadTicks;
-            message.Append(c, $"{t:0.000000000},1,{i + 1},100,{ask},-1\n");
+            message.Append(c, $"{t:0.000000000},1,{i + 1},{Depth},{ask},-1\n");
             book.Append(c, $"{ask},{Depth},{bid},{Depth}\n");
         }
 

@@ -11,16 +11,19 @@ public sealed class ScenarioFamilyTests
         var transient = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.Transient } } };
         var ow = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.ObizhaevaWang } } };
         var replay = ScenarioPresets.Demo() with { Replay = new ReplaySpec { DatasetId = Guid.NewGuid() } };
-        var custom = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Regime = RegimePresets.Custom } };
+        // Custom values (no preset has 3.14% volatility), whatever the label says: the regime is derived from the values.
+        var custom = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { DailyVolatility = 0.0314 } };
 
         var families = new[] { ScenarioFamily.Of(transient), ScenarioFamily.Of(ow), ScenarioFamily.Of(replay, "AMZN"), ScenarioFamily.Of(custom) };
 
         Assert.Equal([ImpactModels.Transient, ImpactModels.ObizhaevaWang, ScenarioFamily.RecordedBook, ScenarioPresets.Demo().Market.Impact.Model],
             families.Select(f => f.ImpactFamily));
         Assert.Equal([ScenarioFamily.Simulated, ScenarioFamily.Simulated, "replay · AMZN", ScenarioFamily.SimulatedCustom], families.Select(f => f.MarketSource));
-        // Same regime and buckets, yet three different worlds: the leaderboard keeps them apart.
+        // Same regime and buckets, yet two different worlds: the leaderboard keeps them apart; a replay is its own regime.
+        Assert.Equal(families[0].Regime, families[1].Regime);
         Assert.Equal(3, families.Take(3).Select(f => (f.Regime, f.Size, f.Horizon, f.ImpactFamily, f.MarketSource)).Distinct().Count());
-        Assert.Equal(families[0].Regime, families[2].Regime);
+        Assert.Equal(ScenarioFamily.ReplayRegime, families[2].Regime);
+        Assert.Equal(RegimePresets.Custom, families[3].Regime);
         var run = new Run { ScenarioName = "replay", ScenarioJson = "{}" };
         families[2].ApplyTo(run);
         Assert.Equal((ScenarioFamily.RecordedBook, "replay · AMZN"), (run.ImpactFamily, run.MarketSource));
