@@ -110,6 +110,38 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_shows_the_difference_to_best_static_and_the_cap_and_horizon_outcomes_in_a_table_of_their_own()
+    {
+        var strategies = ReportSamples.SixStrategySummaries.Select((s, i) => new ReportStrategySummary(
+            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
+            s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+            s.RegretBps, s.MeanInventoryFraction, s.InventoryP5Fraction, s.InventoryP95Fraction, s.ShortfallHistogramSampleBps,
+            s.MeanParticipation, new ReportExecution(0.01 * i, 0, i == 5 ? 3 : 0, 0.1 + 0.01 * i, 0.5 * i))
+        {
+            VsBestStaticMeanBps = i - 0.5, VsBestStaticCiLowBps = i - 0.75, VsBestStaticCiHighBps = i - 0.25,
+        }).ToList();
+
+        var text = DocumentText(Render(ReportSamples.SixStrategies(strategies: strategies)));
+
+        // strategy, vs TWAP, its CI, vs best static, its CI, regret, cost Sharpe, completion, mean shortfall
+        Assert.Contains("VWAP 0.25 [0.00, 0.50] 0.50 [0.25, 0.75] 1.50 3.14 98.8% 15,739.88", text);
+        // strategy, forced, cap breaches (max participation), opportunity
+        Assert.Contains("Strategy Forced Cap breaches (max part.) Opportunity TWAP 0.0% 0 (10.0%) 0.00", text);
+        Assert.Contains("Passive then forced 5.0% 3 (15.0%) 2.50", text);
+        Assert.Contains("WARNING: Passive then forced: cap breached at 3 step(s)", text);
+        Assert.DoesNotContain("were not recorded for this run", text);
+    }
+
+    [Fact]
+    public void Pdf_of_a_run_without_cap_and_horizon_outcomes_says_so_instead_of_a_table_of_zeros()
+    {
+        var text = DocumentText(SixStrategyPdf.Value);
+
+        Assert.Contains("Forced trading, cap breaches and opportunity cost were not recorded for this run.", text);
+        Assert.DoesNotContain("Cap breaches (max part.)", text);
+    }
+
+    [Fact]
     public void Pdf_names_every_strategy_in_the_tables_and_in_its_charts()
     {
         using var pdf = PdfDocument.Open(SixStrategyPdf.Value);

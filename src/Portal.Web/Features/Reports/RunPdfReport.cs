@@ -4,8 +4,9 @@ namespace Portal.Web.Features.Reports;
 
 /// <summary>
 /// Writes a run report as an A4 PDF: the run's identity and software version, the scenario parameters, the summary
-/// tables (mean with its 95% confidence interval, spread and tail of the cost, paired difference against TWAP,
-/// regret against the known optimum), the mean inventory trajectories with their p5–p95 bands and a cost
+/// tables (mean with its 95% confidence interval, spread and tail of the cost, paired differences against TWAP and
+/// the best static schedule, regret against the known optimum; what the participation cap and the horizon did, in a
+/// table of its own), the mean inventory trajectories with their p5–p95 bands and a cost
 /// histogram per strategy. Text uses the embedded DejaVu Sans and stays selectable; charts are vector graphics.
 /// </summary>
 /// <remarks>
@@ -141,10 +142,6 @@ public sealed class RunPdfReport
 
         comparison.Add((new("Cost Sharpe", Numeric: true), s => Runs.IndependentUnits.Sharpe(s.CostSharpe)));
         comparison.Add((new("Completion", Numeric: true), s => ReportFormat.Percent(s.Completion)));
-        comparison.Add((new("Forced", Numeric: true), s => ReportFormat.Percent(s.Execution.ForcedFraction)));
-        comparison.Add((new("Cap breaches (max part.)", Numeric: true), s => string.Create(
-            System.Globalization.CultureInfo.InvariantCulture, $"{s.Execution.CapBreaches} ({ReportFormat.Percent(s.Execution.MaxParticipation)})")));
-        comparison.Add((new("Opportunity", Numeric: true), s => ReportFormat.Bps(s.Execution.OpportunityCostBps)));
         comparison.Add((new("Mean shortfall (currency)", Numeric: true), s => ReportFormat.Currency(s.MeanShortfallCurrency)));
 
         flow.Heading("Comparison");
@@ -160,19 +157,14 @@ public sealed class RunPdfReport
                 : hasRegret
                     ? "Regret: mean paired difference to the known optimum run on the same paths, in bps. "
                     : "No regret: the market model has no known optimum. ") +
-            Runs.IndependentUnits.SharpeFormula + " Completion: share of the order the strategy traded itself. " +
-            "Forced: share force-traded at the horizon. Cap breaches: child orders over the participation cap (max participation in brackets). " +
-            "Opportunity: cost of the unfilled rest at the horizon (Perold 1988), inside the shortfall.",
+            Runs.IndependentUnits.SharpeFormula + " Completion: share of the order the strategy traded itself.",
             PageFlow.Muted);
-        foreach (var s in strategies.Where(s => s.Execution.Warning is not null))
-        {
-            flow.Paragraph($"WARNING: {s.DisplayName}: {s.Execution.Warning}.", PageFlow.Warning);
-        }
-
         flow.Space(4);
         flow.Table(
             [.. comparison.Select(c => c.Column)],
             [.. strategies.Select(s => comparison.Select(c => c.Cell(s)).ToArray())]);
+
+        ComposeExecution(strategies, flow);
 
         const float inventoryHeight = 250;
         const string inventoryIntro =
@@ -239,6 +231,46 @@ public sealed class RunPdfReport
 
         ComposeRegimes(report, flow);
         ComposeAgentCurves(report, flow);
+    }
+
+    /// <summary>
+    /// What the participation cap and the horizon did to each order, in a table of its own so that the comparison table
+    /// stays readable on A4; left out, with a sentence under the comparison, for runs stored before these outcomes were recorded.
+    /// </summary>
+    private static void ComposeExecution(IReadOnlyList<ReportStrategySummary> strategies, PageFlow flow)
+    {
+        const string intro =
+            "Forced: share force-traded at the horizon. Cap breaches: child orders over the participation cap (max participation in brackets). " +
+            "Opportunity: cost of the unfilled rest at the horizon (Perold 1988), inside the shortfall, in bps.";
+        if (strategies.All(s => s.Execution == ReportExecution.None))
+        {
+            flow.Space(4);
+            flow.Paragraph("Forced trading, cap breaches and opportunity cost were not recorded for this run.", PageFlow.Muted);
+            return;
+        }
+
+        flow.Heading("Participation cap and horizon", keepWithNext: flow.ParagraphHeight(intro) + 60);
+        flow.Paragraph(intro, PageFlow.Muted);
+        foreach (var s in strategies.Where(s => s.Execution.Warning is not null))
+        {
+            flow.Paragraph($"WARNING: {s.DisplayName}: {s.Execution.Warning}.", PageFlow.Warning);
+        }
+
+        flow.Space(4);
+        flow.Table(
+            [
+                new("Strategy", Numeric: false), new("Forced", Numeric: true), new("Cap breaches (max part.)", Numeric: true),
+                new("Opportunity", Numeric: true),
+            ],
+            [
+                .. strategies.Select(s => new[]
+                {
+                    s.DisplayName, ReportFormat.Percent(s.Execution.ForcedFraction),
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{ReportFormat.Count(s.Execution.CapBreaches)} ({ReportFormat.Percent(s.Execution.MaxParticipation)})"),
+                    ReportFormat.Bps(s.Execution.OpportunityCostBps),
+                }),
+            ]);
     }
 
     private static void ComposeRegimes(RunReport report, PageFlow flow)
