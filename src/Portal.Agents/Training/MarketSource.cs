@@ -216,8 +216,8 @@ public sealed record MarketSource
             Horizon = scenario.HorizonDays,
             Steps = scenario.Order.Steps,
             Epsilon = m.Impact.Epsilon,
-            Eta = m.Impact.Eta,
-            Gamma = m.Impact.Gamma,
+            Eta = StrategyCatalog.AcCoefficients(m).Eta,
+            Gamma = StrategyCatalog.AcCoefficients(m).Gamma,
             RiskAversion = riskAversion,
         };
     }
