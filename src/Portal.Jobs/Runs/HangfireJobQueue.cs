@@ -1,26 +1,17 @@
 using Hangfire;
+using Portal.Application.Jobs;
 
 namespace Portal.Jobs.Runs;
 
-/// <summary>Hands a stored run to the workers. The job carries only the run's id.</summary>
-public interface IRunQueue
+/// <summary>Queues every job kind on Hangfire. The job carries only the row's id.</summary>
+public sealed class HangfireJobQueue(IBackgroundJobClient jobs) : IJobQueue
 {
-    string Enqueue(Guid runId);
-
-    /// <summary>Queues the calibration of a stored market profile.</summary>
-    string EnqueueCalibration(Guid profileId);
-
-    /// <summary>Queues the training of a stored agent.</summary>
-    string EnqueueTraining(Guid agentId);
-}
-
-public sealed class HangfireRunQueue(IBackgroundJobClient jobs) : IRunQueue
-{
-    public string Enqueue(Guid runId) => jobs.Enqueue<RunBacktestJob>(j => j.ExecuteAsync(runId, CancellationToken.None));
-
-    public string EnqueueCalibration(Guid profileId) =>
-        jobs.Enqueue<Datasets.CalibrateDatasetJob>(j => j.ExecuteAsync(profileId, CancellationToken.None));
-
-    public string EnqueueTraining(Guid agentId) =>
-        jobs.Enqueue<Agents.TrainAgentJob>(j => j.ExecuteAsync(agentId, CancellationToken.None));
+    /// <inheritdoc />
+    public string Enqueue(JobKind kind, Guid id) => kind switch
+    {
+        JobKind.Run => jobs.Enqueue<RunBacktestJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
+        JobKind.Calibration => jobs.Enqueue<Datasets.CalibrateDatasetJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
+        JobKind.Training => jobs.Enqueue<Agents.TrainAgentJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Job kind must be Run, Calibration or Training."),
+    };
 }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Jobs.Runs;
+using Portal.Application.Jobs;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Features.Runs;
@@ -11,7 +11,7 @@ namespace Portal.Web.Features.Runs;
 public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, JobHeartbeat jobs)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -73,7 +73,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         run.IsOutOfSample = scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test;
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
-        queue.Enqueue(run.Id);
+        queue.Enqueue(JobKind.Run, run.Id);
         return run;
     }
 
