@@ -82,6 +82,7 @@ public static class PortalWebExtensions
         app.MapTeamApi();
         app.MapTokenApi();
         app.MapLeaderboardApi();
+        app.MapStrategyApi();
         // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
     }
