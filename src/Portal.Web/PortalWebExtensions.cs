@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using Portal.Data;
@@ -83,11 +82,7 @@ public static class PortalWebExtensions
         app.MapTeamApi();
         app.MapTokenApi();
         app.MapLeaderboardApi();
-        var options = app.Services.GetRequiredService<PortalOptions>();
-        if (options.Dashboard)
-        {
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions { AsyncAuthorization = [new OperatorDashboardAuthorization()] });
-        }
+        app.MapStrategyApi();
         // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
     }

@@ -10,6 +10,10 @@ builder.AddPortalWeb();
 var app = builder.Build();
 await app.PreparePortalAsync();
 app.UsePortalWeb();
+if (app.Services.GetRequiredService<PortalOptions>().Dashboard)
+{
+    app.MapJobsDashboard("/hangfire", Portal.Web.Auth.OperatorAccess.IsOperatorAsync);
+}
 app.Run();
 
 public partial class Program;

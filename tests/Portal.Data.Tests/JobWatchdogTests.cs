@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Application.Jobs;
 using Portal.Data.Entities;
 using Portal.Jobs.Hosting;
 using Portal.Jobs.Runs;
@@ -98,14 +99,16 @@ public sealed class JobWatchdogTests
         Assert.Equal([agent], queue.Trainings);
     }
 
-    private sealed class RecordingQueue : IRunQueue
+    private sealed class RecordingQueue : IJobQueue
     {
         public List<Guid> Runs { get; } = [];
         public List<Guid> Calibrations { get; } = [];
         public List<Guid> Trainings { get; } = [];
 
-        public string Enqueue(Guid runId) { Runs.Add(runId); return "r"; }
-        public string EnqueueCalibration(Guid profileId) { Calibrations.Add(profileId); return "c"; }
-        public string EnqueueTraining(Guid agentId) { Trainings.Add(agentId); return "t"; }
+        public string Enqueue(JobKind kind, Guid id)
+        {
+            (kind switch { JobKind.Run => Runs, JobKind.Calibration => Calibrations, _ => Trainings }).Add(id);
+            return kind.ToString();
+        }
     }
 }

@@ -111,14 +111,9 @@ public sealed record AgentArtifact
     public IExecutionAgent CreateAgent()
     {
         using var weights = new MemoryStream(Weights, writable: false);
-        return Algorithm switch
-        {
-            "ppo" => PpoAgent.Load(Hyperparameters.Deserialize<PpoHyperparameters>(JsonOptions)!, weights),
-            "dqn" => DqnAgent.Load(Hyperparameters.Deserialize<DqnHyperparameters>(JsonOptions)!, weights),
-            "sac" => SacAgent.Load(Hyperparameters.Deserialize<SacHyperparameters>(JsonOptions)!, weights),
-            "qlearning" => QLearningAgent.Load(Hyperparameters.Deserialize<QLearningHyperparameters>(JsonOptions)!, weights),
-            _ => throw new InvalidDataException($"Unknown algorithm '{Algorithm}' in the artifact."),
-        };
+        var algorithm = AgentAlgorithms.All.FirstOrDefault(a => a.Id == Algorithm)
+            ?? throw new InvalidDataException($"Unknown algorithm '{Algorithm}' in the artifact.");
+        return algorithm.Load(Hyperparameters, weights);
     }
 
     /// <summary>Writes the artifact as a zip archive to <paramref name="stream"/>.</summary>

@@ -1,6 +1,7 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
 using Portal.Domain.Simulation;
+using Portal.Domain.Strategies;
 
 namespace Portal.Agents.Training;
 
@@ -21,7 +22,7 @@ public sealed class AgentStrategy : IExecutionStrategy, IDisposable
         ArgumentNullException.ThrowIfNull(artifact);
         _agent = artifact.CreateAgent();
         _normalizer = artifact.Normalizer;
-        Id = id ?? $"agent:{artifact.Algorithm}-{artifact.Seed}";
+        Id = id ?? StrategyId.ForAgentNamed($"{artifact.Algorithm}-{artifact.Seed}");
         DisplayName = $"{artifact.Algorithm.ToUpperInvariant()} agent (seed {artifact.Seed})";
         Exposure = artifact.Exposure;
     }

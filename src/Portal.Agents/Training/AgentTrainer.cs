@@ -156,21 +156,14 @@ public sealed record TrainedAgentSet(TrainRequest Request, IReadOnlyList<Trained
 /// <summary>Trains agents for several seeds and evaluates each on unseen paths beside TWAP and the known optimum.</summary>
 public static class AgentTrainer
 {
-    /// <summary>Algorithm ids.</summary>
-    public static IReadOnlyList<string> Algorithms { get; } = ["qlearning", "dqn", "ppo", "sac"];
+    /// <summary>Algorithm ids (<see cref="AgentAlgorithms"/>).</summary>
+    public static IReadOnlyList<string> Algorithms => AgentAlgorithms.Ids;
 
     /// <summary>Episodes of random-policy rollouts used to fit the observation normaliser.</summary>
     public const int NormalizerEpisodes = 512;
 
     /// <summary>The hyperparameter record type of an algorithm.</summary>
-    public static Type HyperparameterType(string algorithm) => algorithm switch
-    {
-        "ppo" => typeof(PpoHyperparameters),
-        "dqn" => typeof(DqnHyperparameters),
-        "sac" => typeof(SacHyperparameters),
-        "qlearning" => typeof(QLearningHyperparameters),
-        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, $"Algorithm must be one of {string.Join(", ", Algorithms)}."),
-    };
+    public static Type HyperparameterType(string algorithm) => AgentAlgorithms.Get(algorithm).HyperparameterType;
 
     /// <summary>Trains one agent per seed (sequentially: torch's generator is process-wide), evaluates each, and summarises.</summary>
     public static TrainedAgentSet Train(TrainRequest request, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -219,13 +212,7 @@ public static class AgentTrainer
         torch.manual_seed(seed);
         var normalizer = FitNormalizer(request.Market, seed);
         var session = new TrainingSession(seed, request.EnvironmentSteps, cancellationToken, progress is null ? null : progress.Report, seedIndex);
-        IExecutionAgent agent = request.Algorithm switch
-        {
-            "ppo" => Train(request, normalizer, session, (PpoHyperparameters?)request.Hyperparameters ?? new PpoHyperparameters(), h => h.ParallelEpisodes, PpoAgent.Train),
-            "dqn" => Train(request, normalizer, session, (DqnHyperparameters?)request.Hyperparameters ?? new DqnHyperparameters(), h => h.ParallelEpisodes, DqnAgent.Train),
-            "sac" => Train(request, normalizer, session, (SacHyperparameters?)request.Hyperparameters ?? new SacHyperparameters(), h => h.ParallelEpisodes, SacAgent.Train),
-            _ => Train(request, normalizer, session, (QLearningHyperparameters?)request.Hyperparameters ?? new QLearningHyperparameters(), h => h.ParallelEpisodes, QLearningAgent.Train),
-        };
+        IExecutionAgent agent = AgentAlgorithms.Get(request.Algorithm).Train(request, normalizer, session);
         return (agent, AgentArtifact.From(agent, request.Market, normalizer, session) with
         {
             PriceNoiseControlVariate = request.PriceNoiseControlVariate,
@@ -262,7 +249,7 @@ public static class AgentTrainer
         return ObservationNormalizer.Fit(samples);
     }
 
-    private static IExecutionAgent Train<THyper>(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session, THyper hyper,
+    internal static IExecutionAgent Train<THyper>(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session, THyper hyper,
         Func<THyper, int> parallelEpisodes, Func<ExecutionEnvironment, THyper, TrainingSession, IExecutionAgent> train)
     {
         int batch = parallelEpisodes(hyper);

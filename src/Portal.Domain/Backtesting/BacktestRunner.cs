@@ -105,8 +105,8 @@ public static class BacktestRunner
             });
 
         double? optimumBps = optimum is { } o ? o.ExpectedCost / model.ArrivalNotional * 1e4 : null;
-        int twap = strategies.FindIndex(x => x.Id == "twap");
-        int bestStatic = strategies.FindIndex(x => x.Id == StrategyCatalog.BestStatic);
+        int twap = strategies.FindIndex(x => StrategyId.Twap.Is(x.Id));
+        int bestStatic = strategies.FindIndex(x => StrategyId.BestStatic.Is(x.Id));
         double lambda = scenario.StrategySettings.RiskAversion;
         var results = new StrategyResult[visibleCount];
         for (int s = 0; s < visibleCount; s++)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
 using Portal.Domain.Strategies;
+using Portal.Domain.Strategies.Baselines;
 
 namespace Portal.Domain.Backtesting;
 
@@ -502,17 +503,17 @@ public static class BestStaticSchedule
         for (int k = 0; k <= n; k++) twap[k] = 1 - (double)k / n;
         twap[n] = 0;
         starts.Add(("twap", twap));
-        starts.Add(("vwap", StrategyCatalog.VwapHoldings(scenario)));
+        starts.Add(("vwap", VwapBaseline.Holdings(scenario)));
         try
         {
-            starts.Add(("ac", StrategyCatalog.AcHoldings(scenario, lambda)));
+            starts.Add(("ac", AlmgrenChrissBaseline.Holdings(scenario, lambda)));
         }
         catch (ArgumentOutOfRangeException)
         {
             // No finite Almgren–Chriss urgency for these parameters: not a start.
         }
 
-        starts.Add(("ow", StrategyCatalog.OwHoldings(StrategyCatalog.OwResilience(scenario.Market), scenario.StepDays, n)));
+        starts.Add(("ow", ObizhaevaWangBaseline.Holdings(StrategyCatalog.OwResilience(scenario.Market), scenario.StepDays, n)));
         var immediate = new double[n + 1];
         immediate[0] = 1;
         starts.Add(("immediate", immediate));

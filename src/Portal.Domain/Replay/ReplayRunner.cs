@@ -2,6 +2,7 @@ using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
+using Portal.Domain.Strategies;
 
 namespace Portal.Domain.Replay;
 
@@ -174,7 +175,7 @@ public static class ReplayRunner
 
         var results = new StrategyResult[strategies.Count];
         var costBps = new double[strategies.Count][];
-        var twap = strategies.FindIndex(s => s.Id == "twap");
+        var twap = strategies.FindIndex(s => StrategyId.Twap.Is(s.Id));
         var arrivalNotional = arrival.Average() * quantity;
         for (var si = 0; si < strategies.Count; si++)
         {
@@ -305,7 +306,7 @@ public static class ReplayRunner
                 MeanParticipation = participation.Select(p => p / episodes).ToArray(),
             };
         }
-        var bestStatic = strategies.FindIndex(s => s.Id == StrategyCatalog.BestStatic);
+        var bestStatic = strategies.FindIndex(s => StrategyId.BestStatic.Is(s.Id));
         for (var si = 0; si < strategies.Count; si++)
         {
             if (si != twap)

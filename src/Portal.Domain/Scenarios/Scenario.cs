@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Domain.Backtesting;
+using Portal.Domain.Strategies;
 
 namespace Portal.Domain.Scenarios;
 
@@ -63,7 +64,7 @@ public sealed record Scenario
     /// <summary>Seed of the random streams: episode <c>i</c> draws from a stream derived from (seed, i).</summary>
     public long Seed { get; init; } = 1;
 
-    /// <summary>Strategy ids to compare (see <see cref="StrategyCatalog"/>); ids containing ':' name external strategies
+    /// <summary>Strategy ids to compare (see <see cref="StrategyRegistry"/>); ids containing ':' name external strategies
     /// (e.g. trained agents) supplied to the runner.</summary>
     public IReadOnlyList<string> Strategies { get; init; } = ["twap", "ac"];
 
@@ -236,8 +237,11 @@ public sealed record Scenario
         if (StrategySettings is null) v.Add("strategySettings", "is required");
         else
         {
-            v.Range("strategySettings.riskAversion", StrategySettings.RiskAversion, 0, 1);
-            v.RangeOpenLow("strategySettings.povRatePct", StrategySettings.PovRatePct, 0, 100);
+            foreach (var p in StrategyRegistry.Parameters)
+            {
+                if (p.MinExclusive) v.RangeOpenLow(p.Path, p.Read(StrategySettings), p.Min, p.Max);
+                else v.Range(p.Path, p.Read(StrategySettings), p.Min, p.Max);
+            }
         }
 
         if (Strategies is null || Strategies.Count == 0) { v.Add("strategies", "must list at least one strategy id"); return; }
@@ -249,8 +253,8 @@ public sealed record Scenario
             if (string.IsNullOrWhiteSpace(id)) { v.Add($"strategies[{k}]", "must not be empty"); continue; }
             if (id.Length > MaxStrategyIdLength || id.Any(char.IsControl)) { v.Add($"strategies[{k}]", $"must be at most {MaxStrategyIdLength} characters without control characters"); continue; }
             if (!seen.Add(id)) v.Add($"strategies[{k}]", $"'{id}' is listed twice");
-            if (!id.Contains(':', StringComparison.Ordinal) && !StrategyCatalog.IsBaseline(id))
-                v.Add($"strategies[{k}]", $"'{id}' is unknown, allowed: {string.Join(", ", StrategyCatalog.Baselines.Select(b => b.Id))} or an external id such as 'agent:NAME'");
+            if (StrategyId.Parse(id).Kind == StrategyKind.Unknown)
+                v.Add($"strategies[{k}]", $"'{id}' is unknown, allowed: {string.Join(", ", StrategyRegistry.Baselines.Select(b => b.Id))} or an external id such as '{StrategyId.AgentPrefix}NAME'");
         }
     }
 

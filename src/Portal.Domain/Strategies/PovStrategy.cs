@@ -1,3 +1,4 @@
+using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
 
 namespace Portal.Domain.Strategies;
@@ -52,20 +53,28 @@ public sealed class PovStrategy : IExecutionStrategy
     }
 }
 
-/// <summary>Random baseline: trades a uniform random fraction of the remainder at each step, from a stream keyed by
-/// (seed, episode, step) so it is reproducible.</summary>
-public sealed class RandomStrategy : IExecutionStrategy
+/// <summary>Registers <see cref="PovStrategy"/> as the <c>pov</c> baseline, at rate <c>strategySettings.povRatePct</c>.</summary>
+public sealed class PovBaseline : BaselineRegistration
 {
     /// <inheritdoc />
-    public string Id => "random";
+    public override string Id => "pov";
 
     /// <inheritdoc />
-    public string DisplayName => "Random";
+    public override string Name => "POV";
 
     /// <inheritdoc />
-    public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
+    public override string Description => "A fixed percentage of each step's market volume (strategySettings.povRatePct); the remainder is force-traded at the end.";
+
+    /// <inheritdoc />
+    public override int Order => 30;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<StrategyParameter> Parameters => [StrategyParameter.PovRatePct];
+
+    /// <inheritdoc />
+    public override IExecutionStrategy Create(Scenario scenario)
     {
-        for (int e = 0; e < fractionOfRemaining.Length; e++)
-            fractionOfRemaining[e] = RandomStream.CounterUniform(context.Seed, observations[e].Episode, context.Step, 0x52414E44);
+        ArgumentNullException.ThrowIfNull(scenario);
+        return new PovStrategy(scenario.StrategySettings.PovRatePct / 100.0);
     }
 }

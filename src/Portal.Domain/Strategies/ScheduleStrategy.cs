@@ -44,6 +44,17 @@ public sealed class ScheduleStrategy : IExecutionStrategy
     /// manipulation); a run reports them.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Holdings of a schedule that sells 1/<paramref name="steps"/> of the order at each of the first
+    /// <paramref name="steps"/> of <paramref name="n"/> steps: <c>x_k = max(0, 1 − k/steps)</c>, k = 0…n.</summary>
+    public static double[] LinearHoldings(int n, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        var x = new double[n + 1];
+        for (int k = 0; k <= n; k++) x[k] = Math.Max(0, 1 - (double)k / steps);
+        return x;
+    }
+
     /// <inheritdoc />
     public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
     {

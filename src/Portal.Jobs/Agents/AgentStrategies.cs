@@ -3,26 +3,29 @@ using Portal.Agents.Training;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Simulation;
+using Portal.Domain.Strategies;
 
 namespace Portal.Jobs.Agents;
 
 /// <summary>Resolves a scenario's <c>agent:{id}</c> strategies to the team's trained policies (the first seed's).</summary>
 public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public const string Prefix = "agent:";
+    /// <summary>Prefix of agent strategy ids (<see cref="StrategyId.AgentPrefix"/>).</summary>
+    public const string Prefix = StrategyId.AgentPrefix;
 
-    public static string IdOf(Guid agentId) => Prefix + agentId.ToString("N");
+    /// <summary>The strategy id of a trained agent (<see cref="StrategyId.ForAgent"/>).</summary>
+    public static string IdOf(Guid agentId) => StrategyId.ForAgent(agentId);
 
     /// <exception cref="ArgumentException">An agent id is malformed, not the team's, or not trained yet; the message names it.</exception>
     public async Task<List<IExecutionStrategy>> LoadAsync(Guid teamId, IEnumerable<string> strategyIds, CancellationToken ct)
     {
         var loaded = new List<IExecutionStrategy>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        foreach (var id in strategyIds.Where(s => s.StartsWith(Prefix, StringComparison.Ordinal)))
+        foreach (var id in strategyIds.Where(StrategyId.IsAgentId))
         {
-            if (!Guid.TryParse(id[Prefix.Length..], out var agentId))
+            if (!StrategyId.Parse(id).TryGetAgentId(out var agentId))
             {
-                throw new ArgumentException($"Strategy '{id}' is not a trained agent id (agent:<32 hex digits>).");
+                throw new ArgumentException($"Strategy '{id}' is not a trained agent id ({StrategyId.AgentPrefix}<32 hex digits>).");
             }
             var agent = await db.TrainedAgents.AsNoTracking()
                 .SingleOrDefaultAsync(a => a.Id == agentId && a.TeamId == teamId && a.Status == TrainingStatus.Succeeded, ct)

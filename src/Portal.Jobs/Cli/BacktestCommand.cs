@@ -193,7 +193,7 @@ public static class BacktestCommand
                     throw new ArgumentException($"--agent {path}: no such directory or file.");
                 }
 
-                string id = "agent:" + Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+                string id = Portal.Domain.Strategies.StrategyId.ForAgentNamed(Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)));
                 if (agents.Any(a => a.Id == id))
                 {
                     throw new ArgumentException($"--agent {path}: another agent is already named '{id}'.");

@@ -1,9 +1,12 @@
 using Hangfire;
+using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Portal.Application.Agents;
+using Portal.Application.Jobs;
 using Portal.Data;
 using Portal.Jobs.Runs;
 
@@ -36,7 +39,9 @@ public static class JobsHostingExtensions
         builder.Services.AddTransient<Agents.TrainAgentJob>();
         builder.Services.AddSingleton<Agents.AgentStrategies>();
         builder.Services.AddSingleton<Portal.Application.Runs.OutOfSampleGuard>();
-        builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
+        builder.Services.AddSingleton<IJobQueue, HangfireJobQueue>();
+        builder.Services.AddSingleton(new JobHeartbeat(options.HeartbeatTimeout));
+        builder.Services.AddSingleton<IAgentAlgorithmCatalog, Agents.AgentAlgorithmCatalog>();
         if (options.RunServerInProcess == true)
         {
             builder.Services.AddHangfireServer(s =>
@@ -69,4 +74,16 @@ public static class JobsHostingExtensions
         QueuePollInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds),
         DistributedLockTimeout = TimeSpan.FromMinutes(1),
     };
+
+    /// <summary>
+    /// Hosts the job dashboard at <paramref name="path"/> for the callers <paramref name="authorize"/> admits (it lists every
+    /// team's jobs and their failures).
+    /// </summary>
+    public static void MapJobsDashboard(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string path, Func<Microsoft.AspNetCore.Http.HttpContext, Task<bool>> authorize) =>
+        endpoints.MapHangfireDashboard(path, new DashboardOptions { AsyncAuthorization = [new DashboardAuthorization(authorize)] });
+
+    private sealed class DashboardAuthorization(Func<Microsoft.AspNetCore.Http.HttpContext, Task<bool>> authorize) : IDashboardAsyncAuthorizationFilter
+    {
+        public Task<bool> AuthorizeAsync(DashboardContext context) => authorize(context.GetHttpContext());
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Application.Jobs;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Jobs.Hosting;
@@ -15,7 +16,7 @@ namespace Portal.Jobs.Runs;
 /// </summary>
 public sealed class JobWatchdog(
     IDbContextFactory<PortalDbContext> dbFactory,
-    IRunQueue queue,
+    IJobQueue queue,
     JobsOptions options,
     ILogger<JobWatchdog> logger) : BackgroundService
 {
@@ -61,7 +62,7 @@ public sealed class JobWatchdog(
                 handled++;
                 if (status == RunStatus.Queued)
                 {
-                    queue.Enqueue(run.Id);
+                    queue.Enqueue(JobKind.Run, run.Id);
                 }
                 logger.LogWarning("Run {RunId} had no heartbeat since {Heartbeat} (worker {Worker}): now {Status}", run.Id, run.HeartbeatUtc, run.WorkerName, status);
             }
@@ -84,7 +85,7 @@ public sealed class JobWatchdog(
                 handled++;
                 if (retry)
                 {
-                    queue.EnqueueCalibration(profile.Id);
+                    queue.Enqueue(JobKind.Calibration, profile.Id);
                 }
                 logger.LogWarning("Calibration {ProfileId} had no heartbeat since {Heartbeat}: {Action}", profile.Id, profile.HeartbeatUtc, retry ? "queued again" : "failed");
             }
@@ -107,7 +108,7 @@ public sealed class JobWatchdog(
                 handled++;
                 if (retry)
                 {
-                    queue.EnqueueTraining(agent.Id);
+                    queue.Enqueue(JobKind.Training, agent.Id);
                 }
                 logger.LogWarning("Training {AgentId} had no heartbeat since {Heartbeat}: {Action}", agent.Id, agent.HeartbeatUtc, retry ? "queued again" : "failed");
             }

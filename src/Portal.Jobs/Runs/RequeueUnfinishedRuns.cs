@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Application.Jobs;
 using Portal.Data;
 using Portal.Data.Entities;
 
@@ -12,7 +13,7 @@ namespace Portal.Jobs.Runs;
 /// </summary>
 public sealed class RequeueUnfinishedRuns(
     IDbContextFactory<PortalDbContext> dbFactory,
-    IRunQueue queue,
+    IJobQueue queue,
     ILogger<RequeueUnfinishedRuns> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -25,21 +26,21 @@ public sealed class RequeueUnfinishedRuns(
             .ToListAsync(cancellationToken);
         foreach (var id in unfinished)
         {
-            queue.Enqueue(id);
+            queue.Enqueue(JobKind.Run, id);
         }
         var calibrations = await db.MarketProfiles
             .Where(p => p.Status == CalibrationStatus.Queued || p.Status == CalibrationStatus.Running)
             .OrderBy(p => p.CreatedUtc).Select(p => p.Id).ToListAsync(cancellationToken);
         foreach (var id in calibrations)
         {
-            queue.EnqueueCalibration(id);
+            queue.Enqueue(JobKind.Calibration, id);
         }
         var trainings = await db.TrainedAgents
             .Where(a => a.Status == TrainingStatus.Queued || a.Status == TrainingStatus.Running)
             .OrderBy(a => a.CreatedUtc).Select(a => a.Id).ToListAsync(cancellationToken);
         foreach (var id in trainings)
         {
-            queue.EnqueueTraining(id);
+            queue.Enqueue(JobKind.Training, id);
         }
         if (unfinished.Count + calibrations.Count + trainings.Count > 0)
         {

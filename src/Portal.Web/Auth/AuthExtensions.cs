@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -69,14 +68,15 @@ public static class AuthExtensions
 }
 
 /// <summary>
-/// The Hangfire dashboard lists every team's jobs and their failures, so it is for the operators named in configuration
+/// The job dashboard lists every team's jobs and their failures, so it is for the operators named in configuration
 /// (<see cref="PortalOptions.Operators"/>) only; no team role grants it and the demo login never gets it.
 /// </summary>
-public sealed class OperatorDashboardAuthorization : IDashboardAsyncAuthorizationFilter
+public static class OperatorAccess
 {
-    public async Task<bool> AuthorizeAsync(DashboardContext context)
+    /// <summary>True when the signed-in caller's stored e-mail address is an operator's.</summary>
+    public static async Task<bool> IsOperatorAsync(HttpContext http)
     {
-        var http = context.GetHttpContext();
+        ArgumentNullException.ThrowIfNull(http);
         if (http.User.Identity?.IsAuthenticated != true)
         {
             return false;

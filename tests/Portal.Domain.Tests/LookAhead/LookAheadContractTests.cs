@@ -3,12 +3,13 @@ using Portal.Domain.MarketData;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
+using Portal.Domain.Strategies;
 
 namespace Portal.Domain.Tests.LookAhead;
 
 /// <summary>
 /// The information contract every strategy must keep: a decision at step k depends only on what is known at the start of
-/// step k. For every baseline of the catalog (strategies added later are covered automatically) and on both market kinds,
+/// step k. For every baseline of the registry (a baseline added later is covered automatically) and on both market kinds,
 /// every market input revealed after the start of step k is changed (the volume of step k and later; prices, spread,
 /// liquidity and impact at later times; the random draws behind them; the events that start later) and the fractions the
 /// strategy chose at steps ≤ k must stay exactly the same.
@@ -20,9 +21,9 @@ public class LookAheadContractTests
     public static TheoryData<string, int> BaselinesAndSteps()
     {
         var data = new TheoryData<string, int>();
-        foreach (var (id, _, _) in StrategyCatalog.Baselines)
+        foreach (var baseline in StrategyRegistry.Baselines)
         {
-            foreach (int k in new[] { 0, 4, 9 }) data.Add(id, k);
+            foreach (int k in new[] { 0, 4, 9 }) data.Add(baseline.Id, k);
         }
 
         return data;

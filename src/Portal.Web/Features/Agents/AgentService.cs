@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Agents.Training;
+using Portal.Application.Agents;
+using Portal.Application.Jobs;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Jobs.Agents;
-using Portal.Jobs.Runs;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Features.Agents;
@@ -14,7 +13,7 @@ namespace Portal.Web.Features.Agents;
 public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0);
 
 /// <summary>Starts trainings for the caller's team and lists its trained agents (pages and API).</summary>
-public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library)
+public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, IAgentAlgorithmCatalog algorithms, Scenarios.ScenarioLibrary library)
 {
     public const int MaxSeeds = 10;
     public const long MaxEnvironmentSteps = 5_000_000;
@@ -28,9 +27,9 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
         {
             throw new UnauthorizedAccessException("Viewers cannot train agents.");
         }
-        if (!AgentTrainer.Algorithms.Contains(request.Algorithm))
+        if (!algorithms.Contains(request.Algorithm))
         {
-            throw new ArgumentOutOfRangeException(nameof(request.Algorithm), request.Algorithm, $"algorithm must be one of {string.Join(", ", AgentTrainer.Algorithms)}.");
+            throw new ArgumentOutOfRangeException(nameof(request.Algorithm), request.Algorithm, $"algorithm must be one of {string.Join(", ", algorithms.Algorithms.Select(a => a.Id))}.");
         }
         if (request.Seeds is < 1 or > MaxSeeds)
         {
@@ -78,7 +77,7 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
         };
         db.TrainedAgents.Add(agent);
         await db.SaveChangesAsync(ct);
-        queue.EnqueueTraining(agent.Id);
+        queue.Enqueue(JobKind.Training, agent.Id);
         return agent;
     }
 
@@ -105,5 +104,5 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
     }
 
     /// <summary>The strategy id a scenario uses to run this agent.</summary>
-    public static string StrategyId(Guid agentId) => AgentStrategies.IdOf(agentId);
+    public static string StrategyId(Guid agentId) => Portal.Domain.Strategies.StrategyId.ForAgent(agentId);
 }

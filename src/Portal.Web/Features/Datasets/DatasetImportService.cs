@@ -5,7 +5,7 @@ using Portal.Data.Entities;
 using Portal.Domain.Calibration;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
-using Portal.Jobs.Runs;
+using Portal.Application.Jobs;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Features.Datasets;
@@ -29,7 +29,7 @@ public sealed record UploadedFile(string FileName, Func<Stream> Open);
 /// Imports uploads for the caller's team (pages and API): spools the streams to a private temp folder, parses and
 /// validates them, stores the binary form, and removes the temp files whatever happens.
 /// </summary>
-public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, LimitsOptions limits, IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue)
+public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, LimitsOptions limits, IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue)
 {
     /// <summary>"auto" picks lobster for a message + orderbook pair, csv otherwise.</summary>
     public static readonly IReadOnlyList<string> Formats = ["auto", "lobster", "csv"];
@@ -138,7 +138,7 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
         };
         db.MarketProfiles.Add(profile);
         await db.SaveChangesAsync(ct);
-        queue.EnqueueCalibration(profile.Id);
+        queue.Enqueue(JobKind.Calibration, profile.Id);
         return profile;
     }
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Jobs.Runs;
+using Portal.Application.Jobs;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Features.Runs;
@@ -12,7 +12,7 @@ namespace Portal.Web.Features.Runs;
 public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies, bool AllowInSample = false);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs,
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, JobHeartbeat jobs,
     Portal.Application.Runs.OutOfSampleGuard outOfSample)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
@@ -80,7 +80,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         run.InSampleReason = sample.InSampleReason;
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
-        queue.Enqueue(run.Id);
+        queue.Enqueue(JobKind.Run, run.Id);
         return run;
     }
 

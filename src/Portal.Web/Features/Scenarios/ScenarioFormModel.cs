@@ -2,6 +2,7 @@ using Portal.Domain.Backtesting;
 using Portal.Domain.Calibration;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
+using Portal.Domain.Strategies;
 
 namespace Portal.Web.Features.Scenarios;
 
@@ -219,11 +220,7 @@ public sealed class ScenarioFormModel
         Strategies = [.. Strategies.OrderBy(CatalogOrder).ThenBy(id => id, StringComparer.Ordinal)],
     };
 
-    private static int CatalogOrder(string id)
-    {
-        var index = StrategyCatalog.Baselines.Select(b => b.Id).ToList().IndexOf(id);
-        return index < 0 ? int.MaxValue : index;
-    }
+    private static int CatalogOrder(string id) => StrategyRegistry.OrderOf(id);
 
     /// <summary>Every problem, keyed by the scenario's JSON field (e.g. <c>order.steps</c>); the choice of a calibrated
     /// profile, which is not part of the scenario JSON, is named <c>market.profile</c>.</summary>

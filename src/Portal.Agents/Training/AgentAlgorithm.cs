@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using Portal.Agents.Common;
+using Portal.Agents.Environment;
+using Portal.Domain.Strategies;
+
+namespace Portal.Agents.Training;
+
+/// <summary>
+/// How a learning algorithm registers itself: its <see cref="AgentAlgorithmInfo"/>, its hyperparameter record, how it
+/// trains and how it reloads a trained policy. Every non-abstract subclass in this assembly is found by
+/// <see cref="AgentAlgorithms"/>, so adding an algorithm is its folder plus its registration.
+/// </summary>
+public abstract class AgentAlgorithm
+{
+    /// <summary>Stable id, e.g. <c>ppo</c>.</summary>
+    public abstract string Id { get; }
+
+    /// <summary>Name shown to users.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One sentence with its source.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Position in lists; unique.</summary>
+    public abstract int Order { get; }
+
+    /// <summary>The hyperparameter record type.</summary>
+    public abstract Type HyperparameterType { get; }
+
+    /// <summary>What the portal shows of it (hyperparameters read from the record's constructor defaults).</summary>
+    public AgentAlgorithmInfo Info => new(Id, Name, Description, [.. HyperparameterType.GetConstructors()
+        .OrderByDescending(c => c.GetParameters().Length).First().GetParameters()
+        .Select(p => new AgentHyperparameter(p.Name!, p.ParameterType == typeof(int) ? "int" : p.ParameterType == typeof(bool) ? "bool" : "double",
+            Convert.ToString(p.DefaultValue, CultureInfo.InvariantCulture) ?? ""))]);
+
+    /// <summary>Trains one agent on the request's market (the caller owns it).</summary>
+    internal abstract IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session);
+
+    /// <summary>Recreates a trained policy from its stored hyperparameters and weights.</summary>
+    internal abstract IExecutionAgent Load(JsonElement hyperparameters, Stream weights);
+}
+
+/// <summary>An algorithm with hyperparameter record <typeparamref name="THyper"/>.</summary>
+public abstract class AgentAlgorithm<THyper> : AgentAlgorithm where THyper : class
+{
+    /// <inheritdoc />
+    public override Type HyperparameterType => typeof(THyper);
+
+    /// <summary>The default hyperparameters.</summary>
+    protected abstract THyper Defaults { get; }
+
+    /// <summary>Episodes simulated in parallel per batch.</summary>
+    protected abstract int ParallelEpisodes(THyper hyperparameters);
+
+    /// <summary>Trains on an environment.</summary>
+    protected abstract IExecutionAgent TrainAgent(ExecutionEnvironment environment, THyper hyperparameters, TrainingSession session);
+
+    /// <summary>Loads trained weights.</summary>
+    protected abstract IExecutionAgent LoadAgent(THyper hyperparameters, Stream weights);
+
+    internal sealed override IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session) =>
+        AgentTrainer.Train(request, normalizer, session, (THyper?)request.Hyperparameters ?? Defaults, ParallelEpisodes, TrainAgent);
+
+    internal sealed override IExecutionAgent Load(JsonElement hyperparameters, Stream weights) =>
+        LoadAgent(hyperparameters.Deserialize<THyper>(AgentArtifact.JsonOptions)!, weights);
+}
+
+/// <summary>Every registered learning algorithm, found once in this assembly and ordered by <see cref="AgentAlgorithm.Order"/>.</summary>
+public static class AgentAlgorithms
+{
+    private static readonly Lazy<IReadOnlyList<AgentAlgorithm>> Registered = new(() =>
+        [.. typeof(AgentAlgorithm).Assembly.GetTypes()
+            .Where(t => t.IsClass && !t.IsAbstract && typeof(AgentAlgorithm).IsAssignableFrom(t))
+            .Select(t => (AgentAlgorithm)Activator.CreateInstance(t)!)
+            .OrderBy(a => a.Order)]);
+
+    /// <summary>Every algorithm, in display order.</summary>
+    public static IReadOnlyList<AgentAlgorithm> All => Registered.Value;
+
+    /// <summary>Algorithm ids, in display order.</summary>
+    public static IReadOnlyList<string> Ids => [.. All.Select(a => a.Id)];
+
+    /// <summary>The algorithm <paramref name="id"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a registered algorithm; the message lists them.</exception>
+    public static AgentAlgorithm Get(string id) => All.FirstOrDefault(a => a.Id == id)
+        ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"Algorithm must be one of {string.Join(", ", Ids)}.");
+}

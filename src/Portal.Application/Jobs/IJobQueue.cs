@@ -1,0 +1,26 @@
+namespace Portal.Application.Jobs;
+
+/// <summary>The kinds of work handed to the workers; each job carries only the id of the stored row it works on.</summary>
+public enum JobKind
+{
+    /// <summary>A stored run's backtest (id of the run).</summary>
+    Run,
+
+    /// <summary>A stored market profile's calibration (id of the profile).</summary>
+    Calibration,
+
+    /// <summary>A stored agent's training (id of the agent).</summary>
+    Training,
+}
+
+/// <summary>Hands stored work to the workers: runs, calibrations and trainings alike. Delivery is at least once, so every
+/// job is idempotent on its row.</summary>
+public interface IJobQueue
+{
+    /// <summary>Queues job <paramref name="kind"/> for the stored row <paramref name="id"/>; returns the queue's job id.</summary>
+    string Enqueue(JobKind kind, Guid id);
+}
+
+/// <summary>When a running job counts as orphaned: its last heartbeat is older than <paramref name="HeartbeatTimeout"/>
+/// (configured with the workers; pages use it to say a run's worker stopped).</summary>
+public sealed record JobHeartbeat(TimeSpan HeartbeatTimeout);
