@@ -10,8 +10,8 @@ namespace Portal.Jobs.Cli;
 /// portal's configuration sources and quiet logging.
 /// </summary>
 /// <remarks>
-/// Logging: one-shot verbs (<c>migrate</c>, <c>import</c>, <c>calibrate</c>, <c>health</c>) show warnings and errors only,
-/// so their one-line summary is all they print; <c>worker</c> logs as the portal does (information, with EF Core, ASP.NET
+/// Logging: one-shot verbs (<c>migrate</c>, <c>import</c>, <c>calibrate</c>, <c>health</c>) show warnings and errors only
+/// and no SQL, so their one-line summary is all they print; <c>worker</c> logs as the portal does (information, with EF Core, ASP.NET
 /// Core and Hangfire at warnings). <c>--verbose</c> shows information from every source, EF Core's SQL included.
 /// </remarks>
 public sealed class CliHost
@@ -20,6 +20,8 @@ public sealed class CliHost
     /// the command line wins over a same-named rule from a configuration file.</summary>
     private static readonly string[] FrameworkCategories =
         ["Microsoft", "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Microsoft.Hosting.Lifetime", "Hangfire", "System"];
+
+    private const string SqlCategory = "Microsoft.EntityFrameworkCore.Database.Command";
 
     public CliHost(IReadOnlyList<string>? settings = null)
     {
@@ -61,6 +63,9 @@ public sealed class CliHost
         {
             logging.AddFilter(category, category == "Microsoft.Hosting.Lifetime" ? ownLevel : frameworkLevel);
         }
+        // SQL only with --verbose: EF Core also logs, as a failure, the read of a migrations history table that does not
+        // exist yet on every new PostgreSQL database; a command that really fails throws, and the verb reports it.
+        logging.AddFilter(SqlCategory, verbose ? LogLevel.Information : LogLevel.None);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 
@@ -33,6 +35,9 @@ public static class MigrateCommand
     private static async Task<IReadOnlyList<string>> AppliedMigrationsAsync(IDbContextFactory<PortalDbContext> factory, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Database.CanConnectAsync(ct) ? [.. await db.Database.GetAppliedMigrationsAsync(ct)] : [];
+        // Asked only where the history table exists: reading a missing one logs a failed command, even though EF Core
+        // then answers "none".
+        var history = db.GetService<IHistoryRepository>();
+        return await db.Database.CanConnectAsync(ct) && await history.ExistsAsync(ct) ? (await history.GetAppliedMigrationsAsync(ct)).Select(m => m.MigrationId).ToList() : [];
     }
 }

@@ -38,6 +38,7 @@ public static class JobsHostingExtensions
         builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
         if (options.RunServerInProcess == true)
         {
+            LibTorchFiles.EnsureShippedForJobs(AppContext.BaseDirectory);
             builder.Services.AddHangfireServer(s =>
             {
                 s.WorkerCount = Math.Max(1, options.WorkerCount);

@@ -4,7 +4,7 @@ using Portal.Jobs.Cli;
 
 namespace Portal.Jobs.Tests.Cli;
 
-/// <summary>One-shot verbs log warnings only, the worker logs as the portal does, and <c>--verbose</c> shows EF Core's SQL.</summary>
+/// <summary>One-shot verbs log warnings only and never SQL, the worker logs as the portal does, and <c>--verbose</c> shows EF Core's SQL.</summary>
 public sealed class LoggingTests
 {
     private const string Sql = "Microsoft.EntityFrameworkCore.Database.Command";
@@ -23,8 +23,9 @@ public sealed class LoggingTests
     {
         var loggers = Loggers("migrate");
 
-        Assert.False(loggers.CreateLogger(Sql).IsEnabled(LogLevel.Information));
-        Assert.True(loggers.CreateLogger(Sql).IsEnabled(LogLevel.Warning));
+        Assert.False(loggers.CreateLogger(Sql).IsEnabled(LogLevel.Critical));
+        Assert.True(loggers.CreateLogger("Microsoft.EntityFrameworkCore.Migrations").IsEnabled(LogLevel.Warning));
+        Assert.False(loggers.CreateLogger("Microsoft.EntityFrameworkCore.Migrations").IsEnabled(LogLevel.Information));
         Assert.False(loggers.CreateLogger("Portal.Jobs.Cli").IsEnabled(LogLevel.Information));
         Assert.False(loggers.CreateLogger("Microsoft.Hosting.Lifetime").IsEnabled(LogLevel.Information));
     }

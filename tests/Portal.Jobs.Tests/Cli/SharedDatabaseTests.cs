@@ -91,6 +91,39 @@ public sealed class SharedDatabaseTests : IDisposable
         Assert.Contains($"No team named 'Demo desk' in SQLite database {DefaultFile}.", import.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task On_postgresql_given_as_command_line_settings_migrate_and_import_store_the_dataset_once()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={database.ConnectionString}"];
+        using var migrate = await RunAsync(_home.FullName, ["migrate", .. settings]);
+        Assert.True(migrate.ExitCode == 0, migrate.Output);
+        Assert.True(Lines(migrate.Output).Length == 1, migrate.Output);
+        Assert.StartsWith($"Database up to date (Postgres): PostgreSQL database {database.Name} on ", Assert.Single(Lines(migrate.Output)), StringComparison.Ordinal);
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        DataServiceCollectionExtensions.Configure(options, DatabaseProvider.Postgres, database.ConnectionString);
+        var team = new Portal.Data.Entities.Team { Name = "Demo desk" };
+        await using (var db = new PortalDbContext(options.Options))
+        {
+            db.Teams.Add(team);
+            await db.SaveChangesAsync();
+        }
+        string[] import = ["import", "--team", "Demo desk", "--format", "lobster", SharedData.File(SharedData.AmznMessage5), SharedData.File(SharedData.AmznOrderbook5), .. settings];
+
+        using var first = await RunAsync(_home.FullName, import);
+        using var second = await RunAsync(_home.FullName, import);
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.StartsWith("Imported AMZN 2012-06-21", Assert.Single(Lines(first.Output)), StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.StartsWith("Already stored as dataset", Assert.Single(Lines(second.Output)), StringComparison.Ordinal);
+        await using (var db = new PortalDbContext(options.Options))
+        {
+            Assert.Equal(1, await db.Datasets.CountAsync(d => d.TeamId == team.Id));
+        }
+        Assert.False(File.Exists(DefaultFile));
+    }
+
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private PortalDbContext Context()
