@@ -23,10 +23,10 @@ public static class MigrateCommand
             await host.Services.MigratePortalDatabaseAsync(ct);
             var after = await AppliedMigrationsAsync(factory, ct);
             var applied = after.Except(before, StringComparer.Ordinal).ToList();
-            // One line, opening as it always has (scripts look for "Database up to date"), saying what changed.
+            // One line, opening as it always has (scripts look for "Database up to date (Provider)."), saying what changed.
             await parse.InvocationConfiguration.Output.WriteLineAsync(applied.Count == 0
-                ? $"Database up to date ({database.Provider}): {database.Describe()}, nothing to apply, {after.Count} migrations."
-                : $"Database up to date ({database.Provider}): {database.Describe()}, applied {applied.Count} migration(s) up to {applied[^1]}, {after.Count} in total.");
+                ? $"Database up to date ({database.Provider}). {database.Describe()}: nothing to apply, {after.Count} migrations."
+                : $"Database up to date ({database.Provider}). {database.Describe()}: applied {applied.Count} migration(s) up to {applied[^1]}, {after.Count} in total.");
             return 0;
         });
         return command;

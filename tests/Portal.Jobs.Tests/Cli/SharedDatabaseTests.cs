@@ -71,7 +71,7 @@ public sealed class SharedDatabaseTests : IDisposable
 
         Assert.True(quiet.ExitCode == 0, quiet.Output);
         var line = Assert.Single(Lines(quiet.Output));
-        Assert.Matches(@"^Database up to date \(Sqlite\): SQLite database .+executionlab\.db, applied \d+ migration\(s\) up to \w+, \d+ in total\.$", line);
+        Assert.Matches(@"^Database up to date \(Sqlite\)\. SQLite database .+executionlab\.db: applied \d+ migration\(s\) up to \w+, \d+ in total\.$", line);
         Assert.Contains("nothing to apply", Assert.Single(Lines(again.Output)), StringComparison.Ordinal);
         Assert.True(verbose.ExitCode == 0, verbose.Output);
         Assert.Contains("CREATE TABLE", verbose.Output, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class SharedDatabaseTests : IDisposable
         using var migrate = await RunAsync(_home.FullName, ["migrate", .. settings]);
         Assert.True(migrate.ExitCode == 0, migrate.Output);
         Assert.True(Lines(migrate.Output).Length == 1, migrate.Output);
-        Assert.StartsWith($"Database up to date (Postgres): PostgreSQL database {database.Name} on ", Assert.Single(Lines(migrate.Output)), StringComparison.Ordinal);
+        Assert.StartsWith($"Database up to date (Postgres). PostgreSQL database {database.Name} on ", Assert.Single(Lines(migrate.Output)), StringComparison.Ordinal);
         var options = new DbContextOptionsBuilder<PortalDbContext>();
         DataServiceCollectionExtensions.Configure(options, DatabaseProvider.Postgres, database.ConnectionString);
         var team = new Portal.Data.Entities.Team { Name = "Demo desk" };
