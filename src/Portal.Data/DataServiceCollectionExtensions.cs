@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +34,9 @@ public static class DataServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 o.UseSqlite(connectionString, s => s.MigrationsAssembly(SqliteMigrationsAssembly));
+                // Migrations that rebuild a SQLite table switch foreign keys off, which SQLite allows only outside a
+                // transaction; EF Core does so on purpose and would warn about it on every new database.
+                o.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
                 break;
             case DatabaseProvider.Postgres:
                 o.UseNpgsql(connectionString, s => s.MigrationsAssembly(PostgresMigrationsAssembly).EnableRetryOnFailure(3));

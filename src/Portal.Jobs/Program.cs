@@ -4,5 +4,5 @@ namespace Portal.Jobs;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PortalCommandLine.Build().Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => PortalCommandLine.InvokeAsync(args);
 }

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Data;
 using Portal.Testing;
-using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests;
 

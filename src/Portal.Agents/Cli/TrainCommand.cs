@@ -195,22 +195,8 @@ public static class TrainCommand
               ? string.Create(CultureInfo.InvariantCulture, $" over {p.IndependentUnits} windows{(p.IndependentUnits < Portal.Domain.Backtesting.UnitKinds.RankingThreshold ? " (too few to rank)" : "")}")
               : "");
 
-    private static Dictionary<string, string> Parse(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        int start = args.Length > 0 && args[0] == "train" ? 1 : 0;
-        for (int i = start; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"Unexpected argument '{args[i]}'.", nameof(args));
-            }
-
-            options[args[i][2..]] = args[++i];
-        }
-
-        return options;
-    }
+    /// <summary>The options are read in <see cref="TrainOptions"/>, which refuses any the verb does not know.</summary>
+    private static Dictionary<string, string> Parse(string[] args) => TrainOptions.Parse(args);
 
     private static string Required(Dictionary<string, string> options, string name) =>
         options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.", name);

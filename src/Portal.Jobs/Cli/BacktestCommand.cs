@@ -52,7 +52,7 @@ public static class BacktestCommand
             }
             catch (Exception e) when (e is ScenarioValidationException or IOException)
             {
-                await Console.Error.WriteLineAsync(e.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
                 return 2;
             }
 
@@ -70,7 +70,7 @@ public static class BacktestCommand
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
-                await Console.Error.WriteLineAsync(e.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
                 return 2;
             }
 
@@ -81,7 +81,7 @@ public static class BacktestCommand
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or System.Text.Json.JsonException)
             {
-                await Console.Error.WriteLineAsync(e.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
                 return 2;
             }
 
@@ -110,8 +110,8 @@ public static class BacktestCommand
                 agents.ForEach(a => a.Dispose());
             }
             clock.Stop();
-            Console.WriteLine(BacktestReport.ToText(result));
-            Console.WriteLine($"{result.Episodes:N0} episodes × {result.Strategies.Count} strategies in {clock.Elapsed.TotalSeconds:F2} s");
+            parse.InvocationConfiguration.Output.WriteLine(BacktestReport.ToText(result));
+            parse.InvocationConfiguration.Output.WriteLine($"{result.Episodes:N0} episodes × {result.Strategies.Count} strategies in {clock.Elapsed.TotalSeconds:F2} s");
             if (parse.GetValue(jsonOut) is { } outFile)
             {
                 await File.WriteAllTextAsync(outFile.FullName, BacktestReport.ToJson(result, scenario), ct);

@@ -17,13 +17,13 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var report = SimulationBenchmark.Run(parse.GetValue(episodes), parse.GetValue(steps), parse.GetValue(repetitions));
-            Console.WriteLine(report.ToText());
+            parse.InvocationConfiguration.Output.WriteLine(report.ToText());
             if (parse.GetValue(data) is { } folder)
             {
                 var m = MarketDataBenchmark.Run(folder.FullName, parse.GetValue(repetitions));
-                Console.WriteLine($"LOBSTER parse + validate: {m.LobsterRows:N0} rows, median {m.LobsterRowsPerSecond / 1e6:F2} M rows/s ({m.LobsterMegabytesPerSecond:F0} MB/s)");
-                Console.WriteLine($"Binary form: {m.BinaryBytes / 1e6:F1} MB, write {m.BinaryWriteMilliseconds:F0} ms, read {m.BinaryReadMilliseconds:F0} ms");
-                Console.WriteLine($"Replay: {m.ReplayBookUpdates:N0} book updates, median {m.ReplayBookUpdatesPerSecond / 1e6:F2} M updates/s");
+                parse.InvocationConfiguration.Output.WriteLine($"LOBSTER parse + validate: {m.LobsterRows:N0} rows, median {m.LobsterRowsPerSecond / 1e6:F2} M rows/s ({m.LobsterMegabytesPerSecond:F0} MB/s)");
+                parse.InvocationConfiguration.Output.WriteLine($"Binary form: {m.BinaryBytes / 1e6:F1} MB, write {m.BinaryWriteMilliseconds:F0} ms, read {m.BinaryReadMilliseconds:F0} ms");
+                parse.InvocationConfiguration.Output.WriteLine($"Replay: {m.ReplayBookUpdates:N0} book updates, median {m.ReplayBookUpdatesPerSecond / 1e6:F2} M updates/s");
             }
             return 0;
         });

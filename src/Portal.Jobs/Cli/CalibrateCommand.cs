@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Portal.Data;
 using Portal.Data.Datasets;
 using Portal.Domain.Calibration;
@@ -12,13 +11,12 @@ namespace Portal.Jobs.Cli;
 /// <summary><c>calibrate --dataset ID|FILES... --out PROFILE.json</c>: fits the market models to recorded data.</summary>
 public static class CalibrateCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost cli)
     {
         var dataset = new Option<string[]>("--dataset") { Description = "A stored dataset id, or data files to read directly.", Required = true, AllowMultipleArgumentsPerToken = true };
         var format = new Option<string?>("--format") { Description = "lobster or csv, when --dataset names files (default: lobster for two files whose names contain _message_/_orderbook_, else csv)." };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the profile JSON.", Required = true };
         var command = new Command("calibrate", "Calibrate a market profile (ADV, volume profile, volatility, spread, impact, liquidity) from data.") { dataset, format, output };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
             var args = parse.GetValue(dataset)!;
@@ -27,7 +25,7 @@ public static class CalibrateCommand
             {
                 if (args.Length == 1 && Guid.TryParse(args[0], out var id))
                 {
-                    var builder = Host.CreateApplicationBuilder(parse.UnmatchedTokens.ToArray());
+                    var builder = cli.CreateBuilder(parse);
                     builder.AddPortalData();
                     using var host = builder.Build();
                     await using var db = await host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
@@ -45,19 +43,20 @@ public static class CalibrateCommand
             }
             catch (MarketDataValidationException e)
             {
-                await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, e.Errors));
+                await parse.InvocationConfiguration.Error.WriteLineAsync(string.Join(Environment.NewLine, e.Errors));
                 return 2;
             }
             catch (Exception e) when (e is ArgumentException or IOException)
             {
-                await Console.Error.WriteLineAsync(e.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
                 return 2;
             }
 
             var profile = MarketCalibrator.Calibrate(data);
             var file = parse.GetValue(output)!;
             await File.WriteAllTextAsync(file.FullName, profile.ToJson(), ct);
-            Console.WriteLine($"Profile of {data.Summary.Instrument} {data.Summary.Date:yyyy-MM-dd} written to {file.FullName}");
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Calibrated {data.Summary.Instrument} {data.Summary.Date:yyyy-MM-dd} ({profile.TradeCount:N0} trades): ADV {profile.Adv:N0}, daily volatility {profile.DailyVolatility:P2}, mean spread {profile.MeanSpreadBps:F1} bps; profile written to {file.FullName}"));
             return 0;
         });
         return command;

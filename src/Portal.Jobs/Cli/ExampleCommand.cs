@@ -17,7 +17,7 @@ public static class ExampleCommand
         command.SetAction(parse =>
         {
             var result = AlmgrenChrissWorkedExample.Run(parse.GetValue(episodes), parse.GetValue(seed));
-            Console.WriteLine(result.ToText());
+            parse.InvocationConfiguration.Output.WriteLine(result.ToText());
             return result.MeanAgrees ? 0 : 1;
         });
         return command;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Portal.Data;
 using Portal.Jobs.Hosting;
 
@@ -15,14 +14,13 @@ namespace Portal.Jobs.Cli;
 /// </summary>
 public static class HealthCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost cli)
     {
         var maxAge = new Option<int>("--max-age") { Description = "Seconds since the job server's last heartbeat.", DefaultValueFactory = _ => 60 };
         var command = new Command("health", "Exit 0 when the database answers and this machine's worker is heart-beating.") { maxAge };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            var builder = Host.CreateApplicationBuilder(parse.UnmatchedTokens.ToArray());
+            var builder = cli.CreateBuilder(parse);
             var database = builder.AddPortalData();
             var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
             using var host = builder.Build();
@@ -30,13 +28,13 @@ public static class HealthCommand
             {
                 if (!await db.Database.CanConnectAsync(ct))
                 {
-                    await Console.Error.WriteLineAsync("Unhealthy: the database does not answer.");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync("Unhealthy: the database does not answer.");
                     return 1;
                 }
             }
             if (database.Provider != DatabaseProvider.Postgres)
             {
-                Console.WriteLine("Healthy: the database answers (embedded mode has no separate worker).");
+                parse.InvocationConfiguration.Output.WriteLine("Healthy: the database answers (embedded mode has no separate worker).");
                 return 0;
             }
             var prefix = (jobs.WorkerName ?? Environment.MachineName + ":").ToLowerInvariant();
@@ -45,10 +43,10 @@ public static class HealthCommand
             var alive = servers.Where(s => s.Name.ToLowerInvariant().StartsWith(prefix, StringComparison.Ordinal) && s.Heartbeat >= limit).ToList();
             if (alive.Count == 0)
             {
-                await Console.Error.WriteLineAsync($"Unhealthy: no job server named {prefix}… has sent a heartbeat since {limit:O}.");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"Unhealthy: no job server named {prefix}… has sent a heartbeat since {limit:O}.");
                 return 1;
             }
-            Console.WriteLine($"Healthy: {string.Join(", ", alive.Select(s => s.Name))}.");
+            parse.InvocationConfiguration.Output.WriteLine($"Healthy: {string.Join(", ", alive.Select(s => s.Name))}.");
             return 0;
         });
         return command;

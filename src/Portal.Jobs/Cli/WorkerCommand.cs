@@ -8,19 +8,16 @@ namespace Portal.Jobs.Cli;
 /// <summary><c>worker</c>: executes queued jobs from the shared PostgreSQL storage until stopped.</summary>
 public static class WorkerCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost cli)
     {
-        var command = new Command("worker", "Run a standalone job worker against PostgreSQL (configure Database__ConnectionString).");
-        var settings = new Argument<string[]>("settings") { Arity = ArgumentArity.ZeroOrMore, Description = "Configuration overrides such as --Jobs:WorkerCount=2." };
-        command.Arguments.Add(settings);
-        command.TreatUnmatchedTokensAsErrors = false;
+        var command = new Command("worker", "Run a standalone job worker against PostgreSQL (configure Database__ConnectionString; settings such as --Jobs:WorkerCount=2 may follow).");
         command.SetAction(async (parse, ct) =>
         {
-            var builder = Host.CreateApplicationBuilder(parse.UnmatchedTokens.Concat(parse.GetValue(settings) ?? []).ToArray());
+            var builder = cli.CreateBuilder(parse, longRunning: true);
             var database = builder.AddPortalData();
             if (database.Provider != DatabaseProvider.Postgres)
             {
-                await Console.Error.WriteLineAsync(
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
                     "A standalone worker needs the shared PostgreSQL storage: set Database__Provider=Postgres and Database__ConnectionString. " +
                     "The embedded SQLite mode runs its jobs inside the web process.");
                 return 2;

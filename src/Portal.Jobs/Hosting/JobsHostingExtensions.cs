@@ -44,6 +44,7 @@ public static class JobsHostingExtensions
         builder.Services.AddSingleton<IAgentAlgorithmCatalog, Agents.AgentAlgorithmCatalog>();
         if (options.RunServerInProcess == true)
         {
+            LibTorchFiles.EnsureShippedForJobs(AppContext.BaseDirectory);
             builder.Services.AddHangfireServer(s =>
             {
                 s.WorkerCount = Math.Max(1, options.WorkerCount);

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using Portal.Testing;
 
-namespace Portal.Web.Tests.Infrastructure;
+namespace Portal.Testing;
 
 /// <summary>A built host (<c>Portal.Jobs</c> with a verb, or <c>Portal.Web</c>) in its own OS process, configured through its environment.</summary>
 public sealed partial class HostProcess : IDisposable
@@ -30,7 +29,8 @@ public sealed partial class HostProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <param name="project">The project under <c>src/</c> whose build output runs, e.g. <c>Portal.Jobs</c>.</param>
-    public static HostProcess Start(string project, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <param name="workingDirectory">Where the process starts (default: its build output folder).</param>
+    public static HostProcess Start(string project, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var dll = Path.Combine(RepositoryPaths.ProjectOutput(project), project + ".dll");
         if (!File.Exists(dll))
@@ -42,7 +42,7 @@ public sealed partial class HostProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
         };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments)

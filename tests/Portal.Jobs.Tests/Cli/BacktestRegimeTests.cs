@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Portal.Domain.Scenarios;
 using Portal.Jobs.Cli;
 
-namespace Portal.Data.Tests;
+namespace Portal.Jobs.Tests.Cli;
 
 /// <summary><c>backtest --regime NAME</c> simulates the regime's values, and the result says which regime that was.</summary>
 public sealed class BacktestRegimeTests : IDisposable

@@ -2,7 +2,7 @@ using Portal.Agents.Training;
 using Portal.Domain.Scenarios;
 using Portal.Jobs.Cli;
 
-namespace Portal.Data.Tests;
+namespace Portal.Jobs.Tests.Cli;
 
 /// <summary>The command line's backtest runs trained agents (artifacts written by <c>train</c>) beside the baselines.</summary>
 public sealed class BacktestCommandTests : IDisposable
