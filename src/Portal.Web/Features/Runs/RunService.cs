@@ -11,7 +11,8 @@ namespace Portal.Web.Features.Runs;
 public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs,
+    Portal.Data.Runs.EpisodeStore episodes)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -138,10 +139,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
             return [];
         }
         var stride = Math.Max(1, run.Episodes / perStrategy);
-        var rows = await db.RunEpisodeResults.AsNoTracking()
-            .Where(e => e.RunId == runId && e.Episode % stride == 0)
-            .Select(e => new { e.StrategyIndex, e.ShortfallBps }).ToListAsync(ct);
-        return rows.GroupBy(r => r.StrategyIndex).ToDictionary(g => g.Key, g => g.Select(r => r.ShortfallBps).ToArray());
+        return await episodes.ShortfallSamplesAsync(runId, stride, int.MaxValue, ct);
     }
 
     public async Task<Run?> GetAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
