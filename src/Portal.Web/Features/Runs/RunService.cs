@@ -49,12 +49,6 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         }
         CheckBudget(scenario);
         await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
-        var active = await db.Runs.CountAsync(r => r.TeamId == access.TeamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
-        if (active >= limits.MaxActiveRunsPerTeam)
-        {
-            throw new ScenarioValidationException("runs", $"the team already has {active} queued or running runs; at most {limits.MaxActiveRunsPerTeam} at once (limit Limits:MaxActiveRunsPerTeam): wait for one to finish or cancel one");
-        }
-
         var run = new Run
         {
             TeamId = access.TeamId,
@@ -72,10 +66,39 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         ScenarioFamily.Of(scenario, instrument).ApplyTo(run);
         // Replays of a dataset's training part (or of all of it) are in-sample: they stay off the leaderboards.
         run.IsOutOfSample = scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test;
-        db.Runs.Add(run);
-        await db.SaveChangesAsync(ct);
+        await AddWithinQuotaAsync(db, access.TeamId, run, ct);
         queue.Enqueue(run.Id);
         return run;
+    }
+
+    /// <summary>Key of the PostgreSQL advisory locks (one per team, keyed by this and the team id's hash) that make the quota check atomic.</summary>
+    private const int QuotaLockKey = 0x454C_5251; // "ELRQ"
+
+    /// <summary>
+    /// Counts the team's queued and running runs and stores the new one in one transaction that holds the team's
+    /// lock (a transaction-scoped advisory lock on PostgreSQL; on SQLite the transaction takes the writer lock at its
+    /// start), so two submissions at once cannot both pass the count and exceed <see cref="LimitsOptions.MaxActiveRunsPerTeam"/>.
+    /// </summary>
+    private async Task AddWithinQuotaAsync(PortalDbContext db, Guid teamId, Run run, CancellationToken ct)
+    {
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                var team = teamId.ToString();
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({QuotaLockKey}, hashtext({team}))", ct);
+            }
+            var active = await db.Runs.CountAsync(r => r.TeamId == teamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
+            if (active >= limits.MaxActiveRunsPerTeam)
+            {
+                throw new ScenarioValidationException("runs", $"the team already has {active} queued or running runs; at most {limits.MaxActiveRunsPerTeam} at once (limit Limits:MaxActiveRunsPerTeam): wait for one to finish or cancel one");
+            }
+            db.Runs.Add(run);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
     }
 
     /// <summary>
