@@ -19,6 +19,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<RunStrategyResult> RunStrategyResults => Set<RunStrategyResult>();
     public DbSet<RunEpisodeResult> RunEpisodeResults => Set<RunEpisodeResult>();
+    public DbSet<RunEpisodeBlock> RunEpisodeBlocks => Set<RunEpisodeBlock>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetChunk> DatasetChunks => Set<DatasetChunk>();
@@ -73,6 +74,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         builder.Entity<RunEpisodeResult>(e =>
         {
             e.HasKey(x => new { x.RunId, x.StrategyIndex, x.Episode });
+            e.HasOne<RunStrategyResult>().WithMany().HasForeignKey(x => new { x.RunId, x.StrategyIndex }).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<RunEpisodeBlock>(e =>
+        {
+            e.HasKey(x => new { x.RunId, x.StrategyIndex });
             e.HasOne<RunStrategyResult>().WithMany().HasForeignKey(x => new { x.RunId, x.StrategyIndex }).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<ApiToken>(e =>

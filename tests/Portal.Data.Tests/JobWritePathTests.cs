@@ -107,7 +107,7 @@ public sealed class JobWritePathTests
         Assert.Equal((1, "test-worker"), (stored.Attempts, stored.WorkerName));
         var strategies = await check.RunStrategyResults.CountAsync(s => s.RunId == run.Id);
         Assert.True(strategies >= 2);
-        Assert.Equal(strategies * scenario.Episodes, await check.RunEpisodeResults.CountAsync(e => e.RunId == run.Id));
+        Assert.Equal(strategies * scenario.Episodes, await new EpisodeStore(store.Factory).CountAsync(run.Id));
     }
 
     private static async Task<(TrainedAgentEntity Agent, List<TrainedAgentSeed> Seeds)> LoadAgentAsync(TestStore store, Guid id)

@@ -44,9 +44,14 @@ public sealed class RunPersistenceTests
             Assert.Equal(computed.MeanParticipation, stored.MeanParticipation);
             Assert.NotEmpty(stored.MeanParticipation);
         }
-        var episodes = await db.RunEpisodeResults.Where(e => e.RunId == runId && e.StrategyIndex == 1).OrderBy(e => e.Episode).ToListAsync();
-        Assert.Equal(scenario.Episodes, episodes.Count);
-        Assert.Equal(result.Strategies[1].Episodes.Select(e => e.ShortfallBps), episodes.Select(e => e.ShortfallBps));
+        var episodeStore = new EpisodeStore(store.Factory);
+        for (var i = 0; i < result.Strategies.Count; i++)
+        {
+            var episodes = await episodeStore.ReadAsync(runId, i);
+            Assert.Equal(scenario.Episodes, episodes.Count);
+            // Every field, bit for bit, in episode order.
+            Assert.Equal(result.Strategies[i].Episodes.OrderBy(e => e.Episode), episodes.Rows());
+        }
     }
 
     [Theory]
@@ -157,7 +162,7 @@ public sealed class RunPersistenceTests
 
         await using var db = await store.Factory.CreateDbContextAsync();
         Assert.Equal(result.Strategies.Count, await db.RunStrategyResults.CountAsync(s => s.RunId == runId));
-        Assert.Equal(result.Strategies.Count * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
+        Assert.Equal(result.Strategies.Count * scenario.Episodes, await new EpisodeStore(store.Factory).CountAsync(runId));
     }
 
     [Fact]
@@ -172,7 +177,7 @@ public sealed class RunPersistenceTests
 
         await using var db = await store.Factory.CreateDbContextAsync();
         Assert.Equal(RunStatus.Succeeded, (await db.Runs.SingleAsync(r => r.Id == runId)).Status);
-        Assert.Equal(result.Strategies.Count * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
+        Assert.Equal(result.Strategies.Count * scenario.Episodes, await new EpisodeStore(store.Factory).CountAsync(runId));
     }
 
     private static async Task<(Guid RunId, Scenario Scenario)> SeedRunAsync(TestStore store)

@@ -56,7 +56,7 @@ public sealed class OutageTests
         {
             var strategies = await db.RunStrategyResults.CountAsync(s => s.RunId == runId);
             Assert.True(strategies >= 2);
-            Assert.Equal(strategies * scenario.Episodes, await db.RunEpisodeResults.CountAsync(e => e.RunId == runId));
+            Assert.Null(await StoredEpisodes.ExactlyOnceProblemAsync(connection, runId, scenario.Episodes));
         }
         else
         {

@@ -549,6 +549,26 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("Runs");
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.RunEpisodeBlock", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("StrategyIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("RunId", "StrategyIndex");
+
+                    b.ToTable("RunEpisodeBlocks");
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.RunEpisodeResult", b =>
                 {
                     b.Property<Guid>("RunId")
@@ -992,6 +1012,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Data.Entities.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunEpisodeBlock", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.RunStrategyResult", null)
+                        .WithMany()
+                        .HasForeignKey("RunId", "StrategyIndex")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -538,6 +538,26 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("Runs");
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.RunEpisodeBlock", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StrategyIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("RunId", "StrategyIndex");
+
+                    b.ToTable("RunEpisodeBlocks");
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.RunEpisodeResult", b =>
                 {
                     b.Property<Guid>("RunId")
@@ -981,6 +1001,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Data.Entities.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunEpisodeBlock", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.RunStrategyResult", null)
+                        .WithMany()
+                        .HasForeignKey("RunId", "StrategyIndex")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -53,7 +53,8 @@ public sealed class RunStrategyResult
     public double OpportunityCostBps { get; set; }
 }
 
-/// <summary>One episode of one strategy. The key (run, strategy index, episode) makes a second copy impossible.</summary>
+/// <summary>One episode of one strategy, as runs were stored before <see cref="RunEpisodeBlock"/>: read only, through
+/// <see cref="Runs.EpisodeStore"/>. The key (run, strategy index, episode) makes a second copy impossible.</summary>
 public sealed class RunEpisodeResult
 {
     public Guid RunId { get; set; }
@@ -69,4 +70,20 @@ public sealed class RunEpisodeResult
     public double TimingBps { get; set; }
     public double ForcedQuantity { get; set; }
     public double MaxParticipation { get; set; }
+}
+
+/// <summary>
+/// Every episode of one strategy in one run, packed column by column into <see cref="Data"/> (see
+/// <see cref="Runs.EpisodeColumns"/>): one row per run × strategy instead of one per episode. The key (run, strategy index)
+/// makes a second copy impossible. Read through <see cref="Runs.EpisodeStore"/>, which also reads the per-episode rows of
+/// runs stored before.
+/// </summary>
+public sealed class RunEpisodeBlock
+{
+    public Guid RunId { get; set; }
+    public int StrategyIndex { get; set; }
+    /// <summary>Episodes packed in <see cref="Data"/>.</summary>
+    public int Count { get; set; }
+    /// <summary>The packed, compressed episode columns.</summary>
+    public byte[] Data { get; set; } = [];
 }

@@ -1,17 +1,15 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
-using Npgsql;
-using NpgsqlTypes;
 using Portal.Data.Entities;
 using Portal.Domain.Backtesting;
 
 namespace Portal.Data.Runs;
 
 /// <summary>
-/// Writes a finished backtest in one transaction: summaries, every episode, and the run's final status. The primary keys
-/// (run, strategy, episode) make a second copy impossible, so two workers finishing the same run leave one set of results.
+/// Writes a finished backtest in one transaction: summaries, every episode (packed per strategy, see
+/// <see cref="EpisodeStore"/>), and the run's final status. The primary keys (run, strategy) make a second copy impossible,
+/// so two workers finishing the same run leave one set of results.
 /// </summary>
 public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory, ILogger<RunResultStore> logger)
 {
@@ -32,13 +30,14 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                     return;
                 }
 
-                await db.RunEpisodeResults.Where(e => e.RunId == runId).ExecuteDeleteAsync(ct);
+                await EpisodeStore.DeleteAsync(db, runId, ct);
                 await db.RunStrategyResults.Where(e => e.RunId == runId).ExecuteDeleteAsync(ct);
 
                 for (var i = 0; i < result.Strategies.Count; i++)
                 {
                     db.RunStrategyResults.Add(ToEntity(runId, i, result.Strategies[i]));
                 }
+                EpisodeStore.Add(db, runId, result);
                 run.Status = RunStatus.Succeeded;
                 run.Progress = 1;
                 run.FinishedUtc = DateTime.UtcNow;
@@ -47,8 +46,6 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 run.OptimumExpectedCostBps = result.OptimumExpectedCostBps;
                 run.Warnings = [.. result.Warnings];
                 await db.SaveChangesAsync(ct);
-
-                await WriteEpisodesAsync(db, tx, runId, result, ct);
                 await tx.CommitAsync(ct);
             });
         }
@@ -105,83 +102,4 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
         MaxParticipation = s.MaxParticipation,
         OpportunityCostBps = s.MeanOpportunityCostBps,
     };
-
-    private static async Task WriteEpisodesAsync(PortalDbContext db, IDbContextTransaction tx, Guid runId, BacktestResult result, CancellationToken ct)
-    {
-        var connection = db.Database.GetDbConnection();
-        if (connection is NpgsqlConnection npgsql)
-        {
-            await CopyEpisodesAsync(npgsql, runId, result, ct);
-            return;
-        }
-
-        // SQLite: one prepared statement reused for every row inside the transaction.
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx.GetDbTransaction();
-        cmd.CommandText =
-            """
-            INSERT INTO "RunEpisodeResults" ("RunId","StrategyIndex","Episode","ShortfallBps","ShortfallCurrency","ArrivalSlippageBps",
-              "VwapSlippageBps","SpreadAndFeesBps","TemporaryImpactBps","PermanentImpactBps","TimingBps","ForcedQuantity","MaxParticipation")
-            VALUES ($run,$s,$e,$p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8,$p9)
-            """;
-        var run = Add(cmd, "$run");
-        var s = Add(cmd, "$s");
-        var e = Add(cmd, "$e");
-        var p = Enumerable.Range(0, 10).Select(i => Add(cmd, "$p" + i)).ToArray();
-        await cmd.PrepareAsync(ct);
-        run.Value = runId.ToString().ToUpperInvariant();
-        for (var i = 0; i < result.Strategies.Count; i++)
-        {
-            s.Value = i;
-            foreach (var ep in result.Strategies[i].Episodes)
-            {
-                e.Value = ep.Episode;
-                var values = Values(ep);
-                for (var k = 0; k < values.Length; k++)
-                {
-                    p[k].Value = values[k];
-                }
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-        }
-    }
-
-    private static async Task CopyEpisodesAsync(NpgsqlConnection connection, Guid runId, BacktestResult result, CancellationToken ct)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            """
-            COPY "RunEpisodeResults" ("RunId","StrategyIndex","Episode","ShortfallBps","ShortfallCurrency","ArrivalSlippageBps",
-              "VwapSlippageBps","SpreadAndFeesBps","TemporaryImpactBps","PermanentImpactBps","TimingBps","ForcedQuantity","MaxParticipation")
-            FROM STDIN (FORMAT BINARY)
-            """, ct);
-        for (var i = 0; i < result.Strategies.Count; i++)
-        {
-            foreach (var ep in result.Strategies[i].Episodes)
-            {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(i, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(ep.Episode, NpgsqlDbType.Integer, ct);
-                foreach (var v in Values(ep))
-                {
-                    await importer.WriteAsync(v, NpgsqlDbType.Double, ct);
-                }
-            }
-        }
-        await importer.CompleteAsync(ct);
-    }
-
-    private static double[] Values(EpisodeResult ep) =>
-    [
-        ep.ShortfallBps, ep.ShortfallCurrency, ep.ArrivalSlippageBps, ep.VwapSlippageBps, ep.SpreadAndFeesBps,
-        ep.TemporaryImpactBps, ep.PermanentImpactBps, ep.TimingBps, ep.ForcedQuantity, ep.MaxParticipation,
-    ];
-
-    private static DbParameter Add(DbCommand cmd, string name)
-    {
-        var parameter = cmd.CreateParameter();
-        parameter.ParameterName = name;
-        cmd.Parameters.Add(parameter);
-        return parameter;
-    }
 }

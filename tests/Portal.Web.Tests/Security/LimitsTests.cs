@@ -50,6 +50,48 @@ public sealed class LimitsTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task Concurrent_submissions_never_pass_the_active_run_quota_together(bool postgres)
+    {
+        const int quota = 3;
+        const int submissions = 16;
+        await using var server = await PortalServer.StartAsync(postgres, new Dictionary<string, string?>
+        {
+            ["Jobs:RunServerInProcess"] = "false",
+            ["Limits:MaxActiveRunsPerTeam"] = quota.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var clients = new List<HttpClient>();
+        for (var i = 0; i < 4; i++)
+        {
+            clients.Add(await server.SignedInClientAsync());
+        }
+        var scenarioId = (await clients[0].GetFromJsonAsync<JsonElement>("/api/scenarios"))[0].GetProperty("id").GetGuid();
+
+        using var start = new ManualResetEventSlim();
+        var posts = Enumerable.Range(0, submissions).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await clients[i % clients.Count].PostAsJsonAsync("/api/runs", new { scenarioId, episodes = 100 });
+        })).ToList();
+        start.Set();
+        var answers = await Task.WhenAll(posts);
+
+        Assert.Equal(quota, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.Accepted))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Limits:MaxActiveRunsPerTeam", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        await using var db = await server.Db();
+        Assert.Equal(quota, await db.Runs.CountAsync());
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Storage_quota_names_and_file_names_answer_400_or_413_naming_their_limits(bool postgres)
     {
         await using var server = await PortalServer.StartAsync(postgres, new Dictionary<string, string?> { ["Limits:MaxTeamStorageBytes"] = "2000000" });

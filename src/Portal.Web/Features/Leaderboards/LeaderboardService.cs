@@ -108,7 +108,7 @@ public sealed record LeaderboardPage(IReadOnlyList<LeaderboardRow> Rows, int Tot
 /// <see cref="Run.ScenarioHash"/>, only the first counts.
 /// </para>
 /// </remarks>
-public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFactory, Portal.Data.Runs.EpisodeStore episodes)
 {
     /// <summary>k in the risk-adjusted score mean + k·std.</summary>
     public const double RiskAversion = 1.0;
@@ -214,20 +214,42 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
     }
 
     /// <summary>Per run, the count, sum and sum of squares of the per-episode differences a − b on the run's shared paths.</summary>
-    private static async Task<IReadOnlyList<TieRanks.RunDifference>> PairedAsync(PortalDbContext db, IReadOnlyList<Guid> runIds, string a, string b, CancellationToken ct)
+    private async Task<IReadOnlyList<TieRanks.RunDifference>> PairedAsync(PortalDbContext db, IReadOnlyList<Guid> runIds, string a, string b, CancellationToken ct)
     {
         var ids = runIds.ToList();
-        var rows = await (
+        var pairs = await (
                 from sa in db.RunStrategyResults
                 where ids.Contains(sa.RunId) && sa.StrategyId == a
                 join sb in db.RunStrategyResults on sa.RunId equals sb.RunId
                 where sb.StrategyId == b
-                join ea in db.RunEpisodeResults on new { sa.RunId, S = sa.Index } equals new { ea.RunId, S = ea.StrategyIndex }
-                join eb in db.RunEpisodeResults on new { ea.RunId, ea.Episode, S = sb.Index } equals new { eb.RunId, eb.Episode, S = eb.StrategyIndex }
-                group new { D = ea.ShortfallBps - eb.ShortfallBps, sa.Episodes } by ea.RunId into g
-                select new { RunId = g.Key, N = g.Count(), Expected = g.Max(x => x.Episodes), Sum = g.Sum(x => x.D), SumSquares = g.Sum(x => x.D * x.D) })
+                select new { sa.RunId, A = sa.Index, B = sb.Index, sa.Episodes })
             .ToListAsync(ct);
-        return rows.Select(r => new TieRanks.RunDifference(r.RunId, r.N, r.Expected, r.Sum, r.SumSquares)).ToList();
+        var differences = new List<TieRanks.RunDifference>();
+        foreach (var run in pairs.GroupBy(p => p.RunId))
+        {
+            var (n, sum, sumSquares) = (0, 0.0, 0.0);
+            foreach (var pair in run)
+            {
+                var x = await episodes.ReadShortfallsAsync(pair.RunId, pair.A, ct);
+                var y = await episodes.ReadShortfallsAsync(pair.RunId, pair.B, ct);
+                // Both in episode order: pair the episodes the two strategies share.
+                for (int i = 0, j = 0; i < x.Count && j < y.Count;)
+                {
+                    var (ex, ey) = (x.Episodes[i], y.Episodes[j]);
+                    if (ex < ey) { i++; continue; }
+                    if (ey < ex) { j++; continue; }
+                    var d = x.ShortfallBps[i] - y.ShortfallBps[j];
+                    (n, sum, sumSquares) = (n + 1, sum + d, sumSquares + d * d);
+                    i++;
+                    j++;
+                }
+            }
+            if (n > 0)
+            {
+                differences.Add(new TieRanks.RunDifference(run.Key, n, run.Max(p => p.Episodes), sum, sumSquares));
+            }
+        }
+        return differences;
     }
 
     /// <summary>

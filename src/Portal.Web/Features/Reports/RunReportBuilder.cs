@@ -10,7 +10,8 @@ using Portal.Web.Auth;
 namespace Portal.Web.Features.Reports;
 
 /// <summary>Turns a stored run of the caller's team into the report model, and streams its episodes.</summary>
-public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory, Agents.AgentService agents, Leaderboards.LeaderboardService leaderboards)
+public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory, Agents.AgentService agents, Leaderboards.LeaderboardService leaderboards,
+    Portal.Data.Runs.EpisodeStore episodeStore)
 {
     /// <summary>Episode shortfalls per strategy drawn for the cost-distribution charts.</summary>
     public const int HistogramSample = 4000;
@@ -33,9 +34,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         foreach (var s in run.Strategies.OrderBy(s => s.Index))
         {
             var stride = Math.Max(1, s.Episodes / HistogramSample);
-            var sample = await db.RunEpisodeResults.AsNoTracking()
-                .Where(e => e.RunId == runId && e.StrategyIndex == s.Index && e.Episode % stride == 0)
-                .OrderBy(e => e.Episode).Select(e => e.ShortfallBps).Take(HistogramSample).ToListAsync(ct);
+            var sample = (await episodeStore.ReadShortfallsAsync(runId, s.Index, ct)).ShortfallSample(stride, HistogramSample);
             strategies.Add(new ReportStrategySummary(
                 s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
                 s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
@@ -74,29 +73,17 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         };
     }
 
-    /// <summary>Every episode of the run, strategy by strategy, read in pages so memory stays flat.</summary>
+    /// <summary>Every episode of the run, strategy by strategy (one strategy's episodes in memory at a time).</summary>
     public async IAsyncEnumerable<ReportEpisodeRow> EpisodesAsync(Guid runId, IReadOnlyList<ReportStrategySummary> strategies,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        const int page = 5000;
         for (var index = 0; index < strategies.Count; index++)
         {
             var id = strategies[index].StrategyId;
-            for (var from = 0; ; from += page)
+            foreach (var e in (await episodeStore.ReadAsync(runId, index, ct)).Rows())
             {
-                await using var db = await dbFactory.CreateDbContextAsync(ct);
-                var rows = await db.RunEpisodeResults.AsNoTracking()
-                    .Where(e => e.RunId == runId && e.StrategyIndex == index && e.Episode >= from && e.Episode < from + page)
-                    .OrderBy(e => e.Episode).ToListAsync(ct);
-                if (rows.Count == 0)
-                {
-                    break;
-                }
-                foreach (var e in rows)
-                {
-                    yield return new ReportEpisodeRow(id, e.Episode, e.ShortfallBps, e.ShortfallCurrency, e.ArrivalSlippageBps, e.VwapSlippageBps,
-                        e.SpreadAndFeesBps, e.TemporaryImpactBps, e.PermanentImpactBps, e.TimingBps, e.ForcedQuantity, e.MaxParticipation);
-                }
+                yield return new ReportEpisodeRow(id, e.Episode, e.ShortfallBps, e.ShortfallCurrency, e.ArrivalSlippageBps, e.VwapSlippageBps,
+                    e.SpreadAndFeesBps, e.TemporaryImpactBps, e.PermanentImpactBps, e.TimingBps, e.ForcedQuantity, e.MaxParticipation);
             }
         }
     }

@@ -13,7 +13,7 @@ public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episo
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
 public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, JobHeartbeat jobs,
-    Portal.Application.Runs.OutOfSampleGuard outOfSample)
+    Portal.Application.Runs.OutOfSampleGuard outOfSample, Portal.Data.Runs.EpisodeStore episodes)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -53,12 +53,6 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
         CheckBudget(scenario);
         await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
         var sample = await outOfSample.DecideAsync(access.TeamId, scenario, null, request.AllowInSample, ct);
-        var active = await db.Runs.CountAsync(r => r.TeamId == access.TeamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
-        if (active >= limits.MaxActiveRunsPerTeam)
-        {
-            throw new ScenarioValidationException("runs", $"the team already has {active} queued or running runs; at most {limits.MaxActiveRunsPerTeam} at once (limit Limits:MaxActiveRunsPerTeam): wait for one to finish or cancel one");
-        }
-
         var run = new Run
         {
             TeamId = access.TeamId,
@@ -78,10 +72,39 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
         run.IsOutOfSample = (scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test) && sample.Counted;
         // An agent scored on data it trained on (by request) or without a training record: shown on the run, off the leaderboards.
         run.InSampleReason = sample.InSampleReason;
-        db.Runs.Add(run);
-        await db.SaveChangesAsync(ct);
+        await AddWithinQuotaAsync(db, access.TeamId, run, ct);
         queue.Enqueue(JobKind.Run, run.Id);
         return run;
+    }
+
+    /// <summary>Key of the PostgreSQL advisory locks (one per team, keyed by this and the team id's hash) that make the quota check atomic.</summary>
+    private const int QuotaLockKey = 0x454C_5251; // "ELRQ"
+
+    /// <summary>
+    /// Counts the team's queued and running runs and stores the new one in one transaction that holds the team's
+    /// lock (a transaction-scoped advisory lock on PostgreSQL; on SQLite the transaction takes the writer lock at its
+    /// start), so two submissions at once cannot both pass the count and exceed <see cref="LimitsOptions.MaxActiveRunsPerTeam"/>.
+    /// </summary>
+    private async Task AddWithinQuotaAsync(PortalDbContext db, Guid teamId, Run run, CancellationToken ct)
+    {
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                var team = teamId.ToString();
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({QuotaLockKey}, hashtext({team}))", ct);
+            }
+            var active = await db.Runs.CountAsync(r => r.TeamId == teamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
+            if (active >= limits.MaxActiveRunsPerTeam)
+            {
+                throw new ScenarioValidationException("runs", $"the team already has {active} queued or running runs; at most {limits.MaxActiveRunsPerTeam} at once (limit Limits:MaxActiveRunsPerTeam): wait for one to finish or cancel one");
+            }
+            db.Runs.Add(run);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
     }
 
     /// <summary>
@@ -146,10 +169,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
             return [];
         }
         var stride = Math.Max(1, run.Episodes / perStrategy);
-        var rows = await db.RunEpisodeResults.AsNoTracking()
-            .Where(e => e.RunId == runId && e.Episode % stride == 0)
-            .Select(e => new { e.StrategyIndex, e.ShortfallBps }).ToListAsync(ct);
-        return rows.GroupBy(r => r.StrategyIndex).ToDictionary(g => g.Key, g => g.Select(r => r.ShortfallBps).ToArray());
+        return await episodes.ShortfallSamplesAsync(runId, stride, int.MaxValue, ct);
     }
 
     public async Task<Run?> GetAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
