@@ -163,6 +163,7 @@ public static class ReplayRunner
 
         var results = new StrategyResult[strategies.Count];
         var costBps = new double[strategies.Count][];
+        var costCurrency = new double[strategies.Count][];
         var twap = strategies.FindIndex(s => s.Id == "twap");
         var arrivalNotional = arrival.Average() * quantity;
         for (var si = 0; si < strategies.Count; si++)
@@ -276,6 +277,7 @@ public static class ReplayRunner
                 };
             }
             costBps[si] = bps;
+            costCurrency[si] = currency;
             var (meanInv, p5, p95) = InventoryBands(inventory);
             results[si] = new StrategyResult
             {
@@ -300,7 +302,15 @@ public static class ReplayRunner
             if (si != twap)
                 results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap], blocks) } };
             if (bestStatic >= 0 && si != bestStatic)
-                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic], blocks) } };
+                results[si] = results[si] with
+                {
+                    Summary = results[si].Summary with
+                    {
+                        VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic], blocks),
+                        VsBestStaticObjective = Statistics.PairedObjective(costCurrency[si], costCurrency[bestStatic],
+                            scenario.StrategySettings.RiskAversion, arrivalNotional, blocks),
+                    },
+                };
         }
 
         return new BacktestResult
