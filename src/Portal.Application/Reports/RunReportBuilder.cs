@@ -2,40 +2,58 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Agents;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
 
-namespace Portal.Web.Features.Reports;
+namespace Portal.Application.Reports;
 
-/// <summary>Turns a stored run of the caller's team into the report model, and streams its episodes.</summary>
-public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory, Agents.AgentService agents, Leaderboards.LeaderboardService leaderboards)
+/// <summary>
+/// Builds a succeeded run's <see cref="RunReport"/> from storage: the one place that decides what a report holds
+/// (which episodes the cost histogram samples, how its bins are chosen, which runs the regime breakdown pools).
+/// The run page, the PDF and the CSV render what it builds; <see cref="RunReports"/> freezes it when the run completes.
+/// </summary>
+public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    /// <summary>Episode shortfalls per strategy drawn for the cost-distribution charts.</summary>
+    /// <summary>Episode shortfalls per strategy drawn (evenly spaced) for the cost histograms.</summary>
     public const int HistogramSample = 4000;
 
+    /// <summary>Prefix of a trained agent's strategy id (<c>agent:</c> followed by the agent id).</summary>
+    public const string AgentPrefix = "agent:";
+
+    /// <summary>Version of the software that builds reports.</summary>
     public static string SoftwareVersion { get; } =
         typeof(RunReportBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(RunReportBuilder).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    /// <summary>The report of a succeeded run, or null when the team has no such finished run.</summary>
-    public async Task<RunReport?> BuildAsync(TeamAccess access, Guid runId, CancellationToken ct)
+    /// <summary>The report of a succeeded run of the team, or null when the team has no such run.</summary>
+    public async Task<RunReport?> BuildAsync(Guid teamId, Guid runId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.Runs.AsNoTracking().Include(r => r.Strategies)
-            .SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId && r.Status == RunStatus.Succeeded, ct);
+            .SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == teamId && r.Status == RunStatus.Succeeded, ct);
         if (run is null)
         {
             return null;
         }
-        var strategies = new List<ReportStrategySummary>();
-        foreach (var s in run.Strategies.OrderBy(s => s.Index))
+
+        var teamName = await db.Teams.Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync(ct) ?? "";
+        var ordered = run.Strategies.OrderBy(s => s.Index).ToList();
+        var strategies = new List<ReportStrategySummary>(ordered.Count);
+        foreach (var s in ordered)
         {
-            var stride = Math.Max(1, s.Episodes / HistogramSample);
-            var sample = await db.RunEpisodeResults.AsNoTracking()
-                .Where(e => e.RunId == runId && e.StrategyIndex == s.Index && e.Episode % stride == 0)
-                .OrderBy(e => e.Episode).Select(e => e.ShortfallBps).Take(HistogramSample).ToListAsync(ct);
+            var stride = Math.Max(1, (s.Episodes + HistogramSample - 1) / HistogramSample);
+            var sample = new List<double>(Math.Min(s.Episodes, HistogramSample));
+            await foreach (var e in EpisodesAsync(runId, s.Index, s.StrategyId, ct))
+            {
+                if (e.Episode % stride == 0)
+                {
+                    sample.Add(e.ShortfallBps);
+                }
+            }
+
             strategies.Add(new ReportStrategySummary(
                 s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
                 s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
@@ -45,60 +63,109 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 VsBestStaticMeanBps = s.VsBestStaticMeanBps,
                 VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
                 VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
+                VsBestStaticObjectiveBps = s.VsBestStaticObjectiveBps,
+                VsBestStaticObjectiveCiLowBps = s.VsBestStaticObjectiveCiLowBps,
+                VsBestStaticObjectiveCiHighBps = s.VsBestStaticObjectiveCiHighBps,
             });
         }
-        var regimes = (await leaderboards.AcrossRegimesAsync(access, run, ct))
-            .OrderBy(r => r.StrategyId, StringComparer.Ordinal).ThenBy(r => r.Regime, StringComparer.Ordinal)
-            .Select(r => new ReportRegimeRow(r.Regime, r.StrategyId, r.DisplayName, r.Runs, r.Episodes, r.MeanBps, r.CiLowBps, r.CiHighBps))
-            .ToList();
-        var curves = new List<ReportAgentCurves>();
-        foreach (var s in run.Strategies.OrderBy(s => s.Index).Where(s => s.StrategyId.StartsWith(Portal.Jobs.Agents.AgentStrategies.Prefix, StringComparison.Ordinal)))
+
+        var histogram = CostHistogram.For(strategies.Select(s => s.ShortfallHistogramSampleBps));
+        if (histogram is not null)
         {
-            if (Guid.TryParse(s.StrategyId[Portal.Jobs.Agents.AgentStrategies.Prefix.Length..], out var agentId)
-                && await agents.GetAsync(access, agentId, ct) is { } found)
-            {
-                var aligned = Agents.LearningCurves.Align(found.Seeds.Select(Agents.LearningCurves.Parse).ToList());
-                curves.Add(new ReportAgentCurves(s.StrategyId, found.Agent.Name, aligned.Steps, aligned.Values));
-            }
+            strategies = [.. strategies.Select(s => s with { CostHistogramShares = histogram.Shares(s.ShortfallHistogramSampleBps) })];
         }
+
+        var regimes = await RegimeBreakdownQuery.AsOfCompletionAsync(db, run, ct);
+        var curves = await AgentCurvesAsync(db, run.TeamId, ordered, ct);
+        var scenario = ScenarioJson.Parse(run.ScenarioJson);
+        var units = ordered.Count == 0 ? 0 : ordered.Min(s => s.IndependentUnits);
+        var unitKind = ordered.Select(s => s.UnitKind).FirstOrDefault(k => k != "") ?? "";
         return new RunReport(
-            run.Id, $"Execution Lab run: {run.ScenarioName}", access.TeamName, run.ScenarioName,
+            run.Id, $"Execution Lab run: {run.ScenarioName}", teamName, run.ScenarioName,
             DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
             run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
-            SoftwareVersion, Parameters(ScenarioJson.Parse(run.ScenarioJson)), run.Episodes, run.Seed,
+            SoftwareVersion, Parameters(scenario), run.Episodes, run.Seed,
             run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
         {
             Warnings = run.Warnings,
-            IndependentUnits = Runs.IndependentUnits.Of(run.Strategies).Units,
-            UnitKind = Runs.IndependentUnits.Of(run.Strategies).Kind,
+            IndependentUnits = units,
+            UnitKind = unitKind,
+            CreatedBy = run.CreatedBy,
+            Regime = run.Regime,
+            SizeBucket = ScenarioFamily.Label(run.SizeBucket),
+            HorizonBucket = ScenarioFamily.Label(run.HorizonBucket),
+            RiskAversion = scenario.StrategySettings.RiskAversion,
+            CostHistogram = histogram,
         };
     }
 
-    /// <summary>Every episode of the run, strategy by strategy, read in pages so memory stays flat.</summary>
-    public async IAsyncEnumerable<ReportEpisodeRow> EpisodesAsync(Guid runId, IReadOnlyList<ReportStrategySummary> strategies,
+    /// <summary>
+    /// Every episode of one strategy of a run, in episode order, read in pages so memory stays flat: the only place that
+    /// reads stored episodes for reports (the cost histogram's sample and the per-episode CSV).
+    /// </summary>
+    public async IAsyncEnumerable<ReportEpisodeRow> EpisodesAsync(Guid runId, int strategyIndex, string strategyId,
         [EnumeratorCancellation] CancellationToken ct)
     {
         const int page = 5000;
-        for (var index = 0; index < strategies.Count; index++)
+        for (var from = 0; ; from += page)
         {
-            var id = strategies[index].StrategyId;
-            for (var from = 0; ; from += page)
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var rows = await db.RunEpisodeResults.AsNoTracking()
+                .Where(e => e.RunId == runId && e.StrategyIndex == strategyIndex && e.Episode >= from && e.Episode < from + page)
+                .OrderBy(e => e.Episode).ToListAsync(ct);
+            if (rows.Count == 0)
             {
-                await using var db = await dbFactory.CreateDbContextAsync(ct);
-                var rows = await db.RunEpisodeResults.AsNoTracking()
-                    .Where(e => e.RunId == runId && e.StrategyIndex == index && e.Episode >= from && e.Episode < from + page)
-                    .OrderBy(e => e.Episode).ToListAsync(ct);
-                if (rows.Count == 0)
-                {
-                    break;
-                }
-                foreach (var e in rows)
-                {
-                    yield return new ReportEpisodeRow(id, e.Episode, e.ShortfallBps, e.ShortfallCurrency, e.ArrivalSlippageBps, e.VwapSlippageBps,
-                        e.SpreadAndFeesBps, e.TemporaryImpactBps, e.PermanentImpactBps, e.TimingBps, e.ForcedQuantity, e.MaxParticipation);
-                }
+                yield break;
+            }
+
+            foreach (var e in rows)
+            {
+                yield return new ReportEpisodeRow(strategyId, e.Episode, e.ShortfallBps, e.ShortfallCurrency, e.ArrivalSlippageBps, e.VwapSlippageBps,
+                    e.SpreadAndFeesBps, e.TemporaryImpactBps, e.PermanentImpactBps, e.TimingBps, e.ForcedQuantity, e.MaxParticipation);
             }
         }
+    }
+
+    /// <summary>Every episode of the report's run, strategy by strategy (in the report's order).</summary>
+    public async IAsyncEnumerable<ReportEpisodeRow> EpisodesAsync(RunReport report, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        for (var index = 0; index < report.Strategies.Count; index++)
+        {
+            await foreach (var row in EpisodesAsync(report.RunId, index, report.Strategies[index].StrategyId, ct))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private static async Task<List<ReportAgentCurves>> AgentCurvesAsync(PortalDbContext db, Guid teamId, IReadOnlyList<RunStrategyResult> strategies, CancellationToken ct)
+    {
+        var curves = new List<ReportAgentCurves>();
+        foreach (var s in strategies.Where(s => s.StrategyId.StartsWith(AgentPrefix, StringComparison.Ordinal)))
+        {
+            if (!Guid.TryParse(s.StrategyId[AgentPrefix.Length..], out var agentId))
+            {
+                continue;
+            }
+
+            var agent = await db.TrainedAgents.AsNoTracking().Where(a => a.Id == agentId && a.TeamId == teamId)
+                .Select(a => new { a.Name, a.Algorithm }).SingleOrDefaultAsync(ct);
+            if (agent is null)
+            {
+                continue;
+            }
+
+            var seeds = await db.TrainedAgentSeeds.AsNoTracking().Where(x => x.AgentId == agentId).OrderBy(x => x.SeedIndex)
+                .Select(x => new { x.AgentId, x.SeedIndex, x.Seed, x.LearningCurveJson }).ToListAsync(ct);
+            var aligned = LearningCurves.Align([.. seeds.Select(x => LearningCurves.Parse(new TrainedAgentSeed
+            {
+                AgentId = x.AgentId, SeedIndex = x.SeedIndex, Seed = x.Seed, Artifact = [], EvaluationJson = "", LearningCurveJson = x.LearningCurveJson,
+            }))]);
+            curves.Add(new ReportAgentCurves(s.StrategyId, agent.Name, aligned.Steps, aligned.Values) { AgentId = agentId, Algorithm = agent.Algorithm });
+        }
+
+        return curves;
     }
 
     private static List<ReportParameter> Parameters(Scenario s)
@@ -130,6 +197,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             list.Add(new("Replayed dataset", replay.DatasetId.ToString()));
             list.Add(new("Replay segment", replay.Options.Segment.ToString()));
         }
+
         return list;
     }
 }

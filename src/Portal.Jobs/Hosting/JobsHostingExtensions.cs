@@ -4,6 +4,7 @@ using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Portal.Application.Reports;
 using Portal.Data;
 using Portal.Jobs.Runs;
 
@@ -32,6 +33,7 @@ public static class JobsHostingExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
+        builder.Services.AddRunReportModel();
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddTransient<Agents.TrainAgentJob>();
         builder.Services.AddSingleton<Agents.AgentStrategies>();

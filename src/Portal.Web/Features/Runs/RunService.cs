@@ -128,22 +128,6 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioJson.Parse(run.ScenarioJson), null, null, null), ct);
     }
 
-    /// <summary>Up to <paramref name="perStrategy"/> evenly spaced episode shortfalls (bps) per strategy index, for charts.</summary>
-    public async Task<Dictionary<int, double[]>> ShortfallSamplesAsync(TeamAccess access, Guid runId, int perStrategy, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
-        if (run is null)
-        {
-            return [];
-        }
-        var stride = Math.Max(1, run.Episodes / perStrategy);
-        var rows = await db.RunEpisodeResults.AsNoTracking()
-            .Where(e => e.RunId == runId && e.Episode % stride == 0)
-            .Select(e => new { e.StrategyIndex, e.ShortfallBps }).ToListAsync(ct);
-        return rows.GroupBy(r => r.StrategyIndex).ToDictionary(g => g.Key, g => g.Select(r => r.ShortfallBps).ToArray());
-    }
-
     public async Task<Run?> GetAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
