@@ -77,14 +77,23 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
 
         var regimes = await RegimeBreakdownQuery.AsOfCompletionAsync(db, run, ct);
         var curves = await AgentCurvesAsync(db, run.TeamId, ordered, ct);
-        var scenario = ScenarioJson.Parse(run.ScenarioJson);
+        // A stored scenario that no longer reads (hand-written or from an older format) still has its results shown.
+        Scenario? scenario;
+        try
+        {
+            scenario = ScenarioJson.Parse(run.ScenarioJson);
+        }
+        catch (Exception e) when (e is ScenarioValidationException or System.Text.Json.JsonException or ArgumentException)
+        {
+            scenario = null;
+        }
         var units = ordered.Count == 0 ? 0 : ordered.Min(s => s.IndependentUnits);
         var unitKind = ordered.Select(s => s.UnitKind).FirstOrDefault(k => k != "") ?? "";
         return new RunReport(
             run.Id, $"Execution Lab run: {run.ScenarioName}", teamName, run.ScenarioName,
             DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
             run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
-            SoftwareVersion, Parameters(scenario), run.Episodes, run.Seed,
+            SoftwareVersion, scenario is null ? [] : Parameters(scenario), run.Episodes, run.Seed,
             run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
         {
             Warnings = run.Warnings,
@@ -94,7 +103,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             Regime = run.Regime,
             SizeBucket = ScenarioFamily.Label(run.SizeBucket),
             HorizonBucket = ScenarioFamily.Label(run.HorizonBucket),
-            RiskAversion = scenario.StrategySettings.RiskAversion,
+            RiskAversion = scenario?.StrategySettings.RiskAversion ?? 0,
             CostHistogram = histogram,
         };
     }
