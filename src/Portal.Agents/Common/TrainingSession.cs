@@ -55,6 +55,19 @@ public sealed class TrainingSession
     /// </summary>
     public long NextBatchSeed() => TrainingBatchSeed(Seed, _batches++);
 
+    /// <summary>Training batches drawn so far.</summary>
+    public long BatchesDrawn => _batches;
+
+    /// <summary>
+    /// The seed streams this session drew, as the trained agent records them: the training batches (batch b used the
+    /// untagged episode streams of <see cref="TrainingBatchSeed"/>(seed, b), consecutive in b) and the normaliser's batch.
+    /// </summary>
+    public IReadOnlyList<Portal.Domain.Backtesting.SeedStreamRange> SeedStreams() =>
+    [
+        new() { Purpose = "training", Seed = Seed, BatchCount = _batches, FirstPathSeed = TrainingBatchSeed(Seed, 0) },
+        new() { Purpose = "normaliser", Seed = Seed, BatchCount = 1, FirstPathSeed = NormalizerSeed(Seed) },
+    ];
+
     /// <summary>Training batch seed number <paramref name="batch"/> of training seed <paramref name="seed"/>.</summary>
     public static long TrainingBatchSeed(long seed, long batch) => (long)((ulong)(seed * 1_000_003L + batch) & 0x7FFF_FFFF_FFFF_FFFFUL);
 
