@@ -180,8 +180,8 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
     private static List<ReportParameter> Parameters(Scenario s)
     {
         static string N(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
-        var list = new List<ReportParameter>
-        {
+        List<ReportParameter> list =
+        [
             new("Side", s.Order.Side.ToString()),
             new("Size (% ADV)", N(s.Order.SizePctAdv)),
             new("Quantity (shares)", s.Quantity.ToString("N0", CultureInfo.InvariantCulture)),
@@ -199,7 +199,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             new("Participation cap (%)", s.Constraints.MaxParticipationPct is { } cap ? N(cap) : "none"),
             new("Risk aversion λ", N(s.StrategySettings.RiskAversion)),
             new("Strategies", string.Join(", ", s.Strategies)),
-        };
+        ];
         if (s.Replay is { } replay)
         {
             list.Add(new("Replayed dataset", replay.DatasetId.ToString()));
