@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+using Portal.Application.Reports;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Api;
@@ -33,7 +34,7 @@ public static class PortalWebExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
         builder.Services.AddRunReports();
-        builder.Services.AddScoped<RunReportBuilder>();
+        builder.Services.AddRunReportModel();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<Portal.Web.Features.Scenarios.ScenarioLibrary>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Application.Reports;
 using Portal.Data.Datasets;
 using Portal.Data.Entities;
 using Portal.Data.Runs;
@@ -95,7 +96,8 @@ public sealed class JobWritePathTests
             await db.SaveChangesAsync();
         }
         var job = new RunBacktestJob(
-            store.Factory, new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance), new DatasetStore(store.Factory),
+            store.Factory, new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance),
+            new RunReports(store.Factory, new RunReportBuilder(store.Factory, new EpisodeStore(store.Factory))), new DatasetStore(store.Factory),
             new AgentStrategies(store.Factory), new Portal.Application.Runs.OutOfSampleGuard(store.Factory), new JobsOptions { WorkerName = "test-worker" }, NullLogger<RunBacktestJob>.Instance);
 
         await job.ExecuteAsync(run.Id, CancellationToken.None);
@@ -108,6 +110,15 @@ public sealed class JobWritePathTests
         var strategies = await check.RunStrategyResults.CountAsync(s => s.RunId == run.Id);
         Assert.True(strategies >= 2);
         Assert.Equal(strategies * scenario.Episodes, await new EpisodeStore(store.Factory).CountAsync(run.Id));
+
+        // The report was frozen as the run completed, and the second delivery left it alone.
+        var frozen = RunReportSnapshot.TryDeserialize(stored.ReportJson);
+        Assert.NotNull(frozen);
+        Assert.Equal(run.Id, frozen.RunId);
+        Assert.Equal(stored.FinishedUtc, frozen.FinishedUtc);
+        Assert.Equal(strategies, frozen.Strategies.Count);
+        Assert.All(frozen.Strategies, s => Assert.Equal(scenario.Episodes, s.ShortfallHistogramSampleBps.Count));
+        Assert.Equal("Desk", frozen.TeamName);
     }
 
     private static async Task<(TrainedAgentEntity Agent, List<TrainedAgentSeed> Seeds)> LoadAgentAsync(TestStore store, Guid id)

@@ -76,6 +76,20 @@ public sealed class EndToEndTests
             Assert.Empty(await page.Locator("#agent-curves").AllAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "run-page.png"), FullPage = true });
 
+            step("the results table shows the objective difference to the best static schedule and fits inside its card");
+            Assert.Matches(@"(better|worse|n\.s\.)$", await page.Locator("#results-table tr[data-strategy=twap] td.vs-best-static-objective").InnerTextAsync());
+            Assert.Contains("E[cost] + λ·Var[cost]", await page.Locator("#objective-footnote").InnerTextAsync());
+            var overflow = await page.EvaluateAsync<double[]>(
+                """
+                () => {
+                  const holder = document.querySelector('#results-table');
+                  const table = holder.tagName === 'TABLE' ? holder : holder.querySelector('table');
+                  const card = holder.closest('.mud-paper');
+                  return [table.getBoundingClientRect().right, card.getBoundingClientRect().right, table.scrollWidth, holder.clientWidth];
+                }
+                """);
+            Assert.True(overflow[0] <= overflow[1] + 0.5, $"results table ends at x = {overflow[0]}, beyond its card's right edge at {overflow[1]}");
+
             step("the episodes CSV has one row per strategy and episode");
             var csv = await DownloadTextAsync(page, "#download-episodes");
             var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);

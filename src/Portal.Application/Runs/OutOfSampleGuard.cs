@@ -21,7 +21,7 @@ public sealed record SampleDecision(bool Counted, string? InSampleReason, IReadO
 public sealed class OutOfSampleGuard(IDbContextFactory<PortalDbContext> dbFactory)
 {
     /// <summary>Strategy id prefix of a stored trained agent: <c>agent:{32 hex digits}</c>.</summary>
-    public const string AgentPrefix = "agent:";
+    public const string AgentPrefix = Portal.Domain.Strategies.StrategyId.AgentPrefix;
 
     /// <summary>
     /// Checks every <c>agent:</c> strategy of <paramref name="scenario"/> that is one of the team's agents. A replay is

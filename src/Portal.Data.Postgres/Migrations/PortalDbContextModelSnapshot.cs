@@ -495,6 +495,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("ScenarioHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -716,6 +719,15 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("double precision");
 
                     b.Property<double?>("VsBestStaticMeanBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("VsBestStaticObjectiveBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("VsBestStaticObjectiveCiHighBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("VsBestStaticObjectiveCiLowBps")
                         .HasColumnType("double precision");
 
                     b.Property<double?>("VsTwapCiHighBps")

@@ -484,6 +484,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ScenarioHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -705,6 +708,15 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("REAL");
 
                     b.Property<double?>("VsBestStaticMeanBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("VsBestStaticObjectiveBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("VsBestStaticObjectiveCiHighBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("VsBestStaticObjectiveCiLowBps")
                         .HasColumnType("REAL");
 
                     b.Property<double?>("VsTwapCiHighBps")

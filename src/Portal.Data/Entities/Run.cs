@@ -70,5 +70,12 @@ public sealed class Run
     /// </summary>
     public string ScenarioHash { get; set; } = "";
 
+    /// <summary>
+    /// The run's report as it stood when the run completed (versioned JSON, see Portal.Application's RunReportSnapshot):
+    /// the page, the PDF and the CSV render it, so the same run always gives the same report. Null until it is frozen
+    /// (runs completed before reports were frozen get it on first view).
+    /// </summary>
+    public string? ReportJson { get; set; }
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

@@ -29,6 +29,11 @@ public sealed class RunStrategyResult
     public double? VsBestStaticMeanBps { get; set; }
     public double? VsBestStaticCiLowBps { get; set; }
     public double? VsBestStaticCiHighBps { get; set; }
+    /// <summary>Paired difference (this − best static schedule) of the run's objective E + λ·Var, mean and 95% interval in
+    /// bps (delta method); null where <see cref="VsBestStaticMeanBps"/> is and for runs stored before it was recorded.</summary>
+    public double? VsBestStaticObjectiveBps { get; set; }
+    public double? VsBestStaticObjectiveCiLowBps { get; set; }
+    public double? VsBestStaticObjectiveCiHighBps { get; set; }
     /// <summary>Independent units the intervals rest on (episodes in simulation, market windows in replay); 0 for runs
     /// stored before it was recorded.</summary>
     public int IndependentUnits { get; set; }

@@ -52,6 +52,7 @@ public static class BacktestReport
     /// <summary>The result file: per-strategy entries carry <c>name</c>, <c>meanCostBps</c>, <c>stdCostBps</c>,
     /// <c>p95CostBps</c>, <c>cvar95CostBps</c>, <c>meanCost</c> (currency) and <c>pairedDiffVsTwapBps</c> with
     /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>,
+    /// <c>vsBestStaticObjectiveBps</c> with <c>vsBestStaticObjectiveCiLowBps</c>/<c>vsBestStaticObjectiveCiHighBps</c> (the same on E + λ·Var),
     /// <c>completion</c>, <c>forcedFraction</c>, <c>unfilledFraction</c>, <c>capBreaches</c>, <c>maxParticipation</c> and
     /// <c>opportunityCostBps</c>; <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
     public static string ToJson(BacktestResult result, Scenario? scenario = null)
@@ -98,6 +99,9 @@ public static class BacktestReport
                 ["vsBestStaticBps"] = s.VsBestStatic?.MeanBps,
                 ["vsBestStaticCiLowBps"] = s.VsBestStatic?.CiLowBps,
                 ["vsBestStaticCiHighBps"] = s.VsBestStatic?.CiHighBps,
+                ["vsBestStaticObjectiveBps"] = s.VsBestStaticObjective?.MeanBps,
+                ["vsBestStaticObjectiveCiLowBps"] = s.VsBestStaticObjective?.CiLowBps,
+                ["vsBestStaticObjectiveCiHighBps"] = s.VsBestStaticObjective?.CiHighBps,
                 ["meanInventoryFraction"] = Array(r.MeanInventoryFraction),
                 ["inventoryP5Fraction"] = Array(r.InventoryP5Fraction),
                 ["inventoryP95Fraction"] = Array(r.InventoryP95Fraction),

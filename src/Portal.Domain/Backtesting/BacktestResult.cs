@@ -142,6 +142,12 @@ public sealed record StrategySummary(int Episodes, double MeanBps, double StdBps
     /// schedule itself and when the run did not carry it.</summary>
     public PairedDifference? VsBestStatic { get; init; }
 
+    /// <summary>Paired difference (this − best static schedule) of the run's objective E + λ·Var (λ =
+    /// <c>strategySettings.riskAversion</c>, per currency unit) in bps, with its 95% interval (delta method, see
+    /// <see cref="Statistics.PairedObjective"/>): the bar the best static schedule was optimised for. Equal to
+    /// <see cref="VsBestStatic"/> up to the interval's method when λ = 0; null where that is null.</summary>
+    public PairedDifference? VsBestStaticObjective { get; init; }
+
     /// <summary>How many independent units the interval of the mean rests on (episodes in simulation, market windows in
     /// replay; see <see cref="Statistics"/>).</summary>
     public int IndependentUnits { get; init; }

@@ -129,6 +129,8 @@ public static class BacktestRunner
             var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedFraction - unfilledFraction, vsTwap, regret) with
             {
                 VsBestStatic = s == bestStatic || bestStatic < 0 ? null : Statistics.Paired(costBps[s], costBps[bestStatic]),
+                VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
+                    : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult

@@ -175,6 +175,7 @@ public static class ReplayRunner
 
         var results = new StrategyResult[strategies.Count];
         var costBps = new double[strategies.Count][];
+        var costCurrency = new double[strategies.Count][];
         var twap = strategies.FindIndex(s => StrategyId.Twap.Is(s.Id));
         var arrivalNotional = arrival.Average() * quantity;
         for (var si = 0; si < strategies.Count; si++)
@@ -288,6 +289,7 @@ public static class ReplayRunner
                 };
             }
             costBps[si] = bps;
+            costCurrency[si] = currency;
             var (meanInv, p5, p95) = InventoryBands(inventory);
             results[si] = new StrategyResult
             {
@@ -312,7 +314,15 @@ public static class ReplayRunner
             if (si != twap)
                 results[si] = results[si] with { Summary = results[si].Summary with { VsTwap = Statistics.Paired(costBps[si], costBps[twap], blocks) } };
             if (bestStatic >= 0 && si != bestStatic)
-                results[si] = results[si] with { Summary = results[si].Summary with { VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic], blocks) } };
+                results[si] = results[si] with
+                {
+                    Summary = results[si].Summary with
+                    {
+                        VsBestStatic = Statistics.Paired(costBps[si], costBps[bestStatic], blocks),
+                        VsBestStaticObjective = Statistics.PairedObjective(costCurrency[si], costCurrency[bestStatic],
+                            scenario.StrategySettings.RiskAversion, arrivalNotional, blocks),
+                    },
+                };
         }
 
         return new BacktestResult

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Application.Agents;
 using Portal.Application.Jobs;
+using Portal.Application.Reports;
 using Portal.Data;
 using Portal.Jobs.Runs;
 
@@ -35,6 +36,7 @@ public static class JobsHostingExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
+        builder.Services.AddRunReportModel();
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddTransient<Agents.TrainAgentJob>();
         builder.Services.AddSingleton<Agents.AgentStrategies>();

@@ -21,6 +21,7 @@ namespace Portal.Jobs.Runs;
 public sealed class RunBacktestJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     RunResultStore store,
+    Portal.Application.Reports.RunReports reports,
     DatasetStore datasets,
     Agents.AgentStrategies agents,
     Portal.Application.Runs.OutOfSampleGuard outOfSample,
@@ -144,6 +145,16 @@ public sealed class RunBacktestJob(
         // Results computed during a database outage are kept until the database is back (or the tolerance runs out).
         await Outages.RetryAsync(() => store.SaveAsync(runId, result, CancellationToken.None), jobsOptions.OutageTolerance, logger, $"Storing run {runId}");
         logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes", runId, result.Strategies.Count, result.Episodes);
+        // The report is frozen as the run completes, so its page, PDF and CSV never change afterwards. Should this fail,
+        // the first view freezes it instead (with the regime breakdown still as of completion).
+        try
+        {
+            await reports.FreezeAsync(runId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Report of run {RunId} not frozen at completion; it will be on first view", runId);
+        }
     }
 
     /// <summary>Marks the run as running and returns its team and scenario, or null when there is nothing to do.</summary>

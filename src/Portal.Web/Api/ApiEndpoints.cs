@@ -108,6 +108,17 @@ public sealed record StrategyView(
     /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticBps"/>.</summary>
     public double? VsBestStaticCiHighBps { get; init; }
 
+    /// <summary>Paired difference (this − best static schedule) of the run's objective E + λ·Var in bps (λ =
+    /// strategySettings.riskAversion, per currency unit): what the best static schedule minimises. Null where
+    /// <see cref="VsBestStaticBps"/> is, and for runs stored before it was recorded.</summary>
+    public double? VsBestStaticObjectiveBps { get; init; }
+
+    /// <summary>Lower end of the 95% confidence interval of <see cref="VsBestStaticObjectiveBps"/> (delta method).</summary>
+    public double? VsBestStaticObjectiveCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticObjectiveBps"/>.</summary>
+    public double? VsBestStaticObjectiveCiHighBps { get; init; }
+
     public static StrategyView From(RunStrategyResult s) => new(
         s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
         s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
@@ -116,5 +127,8 @@ public sealed record StrategyView(
         VsBestStaticBps = s.VsBestStaticMeanBps,
         VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
         VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
+        VsBestStaticObjectiveBps = s.VsBestStaticObjectiveBps,
+        VsBestStaticObjectiveCiLowBps = s.VsBestStaticObjectiveCiLowBps,
+        VsBestStaticObjectiveCiHighBps = s.VsBestStaticObjectiveCiHighBps,
     };
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Portal.Web.Auth;
+using Portal.Application.Reports;
 using Portal.Web.Features.Reports;
 
 namespace Portal.Web.Api;
@@ -11,7 +12,7 @@ public static class ReportEndpoints
     {
         var api = app.MapGroup("/api/runs/{id:guid}").RequireAuthorization().WithTags("Reports");
 
-        api.MapGet("/report.pdf", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReportBuilder reports,
+        api.MapGet("/report.pdf", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReports reports,
             RunPdfReport pdf, HttpContext http, CancellationToken ct) =>
         {
             if (await Report(id, user, teams, reports, ct) is not { } report) return Results.NotFound();
@@ -20,7 +21,7 @@ public static class ReportEndpoints
             return Results.Empty;
         }).WithName("RunPdfReport");
 
-        api.MapGet("/summary.csv", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReportBuilder reports,
+        api.MapGet("/summary.csv", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReports reports,
             RunCsvReport csv, HttpContext http, CancellationToken ct) =>
         {
             if (await Report(id, user, teams, reports, ct) is not { } report) return Results.NotFound();
@@ -29,18 +30,19 @@ public static class ReportEndpoints
             return Results.Empty;
         }).WithName("RunSummaryCsv");
 
-        api.MapGet("/episodes.csv", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReportBuilder reports,
-            RunCsvReport csv, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/episodes.csv", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReports reports,
+            RunReportBuilder episodes, RunCsvReport csv, HttpContext http, CancellationToken ct) =>
         {
             if (await Report(id, user, teams, reports, ct) is not { } report) return Results.NotFound();
             Attach(http, RunReportFiles.EpisodesCsv(report), RunReportFiles.CsvContentType);
-            await csv.WriteEpisodesAsync(reports.EpisodesAsync(report.RunId, report.Strategies, ct), http.Response.Body, ct);
+            await csv.WriteEpisodesAsync(episodes.EpisodesAsync(report, ct), http.Response.Body, ct);
             return Results.Empty;
         }).WithName("RunEpisodesCsv");
     }
 
-    private static async Task<RunReport?> Report(Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReportBuilder reports, CancellationToken ct) =>
-        await teams.ResolveAsync(user, ct) is { } access ? await reports.BuildAsync(access, id, ct) : null;
+    /// <summary>The run's frozen report (frozen now for a run completed before reports were), when the caller's team owns it.</summary>
+    private static async Task<RunReport?> Report(Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunReports reports, CancellationToken ct) =>
+        await teams.ResolveAsync(user, ct) is { } access ? await reports.GetAsync(access.TeamId, id, ct) : null;
 
     private static void Attach(HttpContext http, string fileName, string contentType)
     {

@@ -90,8 +90,9 @@ public sealed class OutOfSampleJobTests
     }
 
     private static RunBacktestJob Job(TestStore store) => new(
-        store.Factory, new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance), new DatasetStore(store.Factory),
-        new AgentStrategies(store.Factory), new OutOfSampleGuard(store.Factory), new JobsOptions { WorkerName = "test-worker" }, NullLogger<RunBacktestJob>.Instance);
+        store.Factory, new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance),
+        new Portal.Application.Reports.RunReports(store.Factory, new Portal.Application.Reports.RunReportBuilder(store.Factory, new Portal.Data.Runs.EpisodeStore(store.Factory))),
+        new DatasetStore(store.Factory), new AgentStrategies(store.Factory), new OutOfSampleGuard(store.Factory), new JobsOptions { WorkerName = "test-worker" }, NullLogger<RunBacktestJob>.Instance);
 
     private static async Task<Run> RunAsync(TestStore store, RunBacktestJob job, Guid teamId, Scenario scenario, bool submittedInSample)
     {

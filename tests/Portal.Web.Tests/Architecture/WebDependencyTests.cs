@@ -12,14 +12,6 @@ public sealed partial class WebDependencyTests
 {
     private static readonly string WebSource = Path.Combine(RepositoryPaths.Root, "src", "Portal.Web");
 
-    /// <summary>Files of the run report that still read the agent prefix from the jobs project; the report moves into
-    /// Application, where it reads <c>StrategyId</c>. Only that one constant is tolerated there.</summary>
-    private static readonly string[] ReportFilesReadingThePrefix =
-    [
-        Path.Combine("Features", "Reports", "RunReportBuilder.cs"),
-        Path.Combine("Features", "Runs", "RunDetail.razor"),
-    ];
-
     [GeneratedRegex(@"\bPortal\.(Jobs|Agents)\b")]
     private static partial Regex JobsOrAgents();
 
@@ -38,10 +30,6 @@ public sealed partial class WebDependencyTests
             string relative = Path.GetRelativePath(WebSource, file);
             if (relative == "Program.cs") continue;
             string text = File.ReadAllText(file);
-            if (ReportFilesReadingThePrefix.Contains(relative))
-            {
-                text = text.Replace("Portal.Jobs.Agents.AgentStrategies.Prefix", "", StringComparison.Ordinal);
-            }
             foreach (Match m in JobsOrAgents().Matches(text))
             {
                 int line = text.AsSpan(0, m.Index).Count('\n') + 1;

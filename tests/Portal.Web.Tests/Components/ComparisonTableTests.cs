@@ -1,5 +1,5 @@
 using Bunit;
-using Portal.Data.Entities;
+using Portal.Application.Reports;
 using Portal.Web.Features.Runs.Components;
 
 namespace Portal.Web.Tests.Components;
@@ -10,7 +10,7 @@ public sealed class ComparisonTableTests
     public async Task Paired_differences_are_called_better_or_worse_only_when_the_interval_excludes_zero()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
-        RunStrategyResult[] rows =
+        ReportStrategySummary[] rows =
         [
             Row(0, "twap", 12.0, vs: (0, 0, 0)),
             Row(1, "ac", 10.5, vs: (-1.5, -2.0, -1.0)),
@@ -32,9 +32,7 @@ public sealed class ComparisonTableTests
     public async Task Cost_sharpe_shows_a_dash_when_undefined_and_its_formula_in_the_header()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
-        RunStrategyResult[] rows = [Row(0, "twap", 12.0), Row(1, "immediate", 40.0)];
-        rows[0].CostSharpe = -4;
-        rows[1].CostSharpe = null;
+        ReportStrategySummary[] rows = [Row(0, "twap", 12.0, sharpe: -4), Row(1, "immediate", 40.0, sharpe: null)];
 
         var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, rows));
 
@@ -64,7 +62,7 @@ public sealed class ComparisonTableTests
     public async Task Regret_is_shown_when_the_model_has_a_known_optimum()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
-        RunStrategyResult[] rows = [Row(0, "twap", 12.0, regret: 1.25), Row(1, "ac", 10.8, regret: 0.05)];
+        ReportStrategySummary[] rows = [Row(0, "twap", 12.0, regret: 1.25), Row(1, "ac", 10.8, regret: 0.05)];
 
         var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, rows));
 
@@ -72,22 +70,52 @@ public sealed class ComparisonTableTests
         Assert.Contains("1.25", table.Find("tr[data-strategy=twap]").TextContent);
     }
 
-    private static RunStrategyResult Row(int index, string id, double mean, (double M, double L, double H)? vs = null, double? regret = null) => new()
+    [Fact]
+    public async Task Objective_difference_to_best_static_sits_beside_the_mean_difference_with_its_formula()
     {
-        Index = index,
-        StrategyId = id,
-        DisplayName = id.ToUpperInvariant(),
-        Episodes = 1000,
-        MeanBps = mean,
-        StdBps = 3,
-        MeanCiLowBps = mean - 0.2,
-        MeanCiHighBps = mean + 0.2,
-        P95Bps = mean + 5,
-        Cvar95Bps = mean + 6,
-        Completion = 1,
-        VsTwapMeanBps = vs?.M,
-        VsTwapCiLowBps = vs?.L,
-        VsTwapCiHighBps = vs?.H,
-        RegretBps = regret,
-    };
+        await using var ctx = ScenarioEditorTests.NewContext();
+        // The case the column is for: with λ > 0 TWAP is cheaper than the best static schedule on the mean, worse on E + λ·Var.
+        ReportStrategySummary[] rows =
+        [
+            Row(0, "twap", 12.0) with
+            {
+                VsBestStaticMeanBps = -0.5, VsBestStaticCiLowBps = -0.7, VsBestStaticCiHighBps = -0.3,
+                VsBestStaticObjectiveBps = 1.5, VsBestStaticObjectiveCiLowBps = 1.1, VsBestStaticObjectiveCiHighBps = 1.9,
+            },
+            Row(1, Portal.Domain.Backtesting.StrategyCatalog.BestStatic, 12.5),
+        ];
+
+        var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, rows).Add(x => x.RiskAversion, 1e-6));
+
+        Assert.Equal("-0.50 [-0.70, -0.30] better", table.Find("tr[data-strategy=twap] td.vs-best-static").TextContent);
+        Assert.Equal("1.50 [1.10, 1.90] worse", table.Find("tr[data-strategy=twap] td.vs-best-static-objective").TextContent);
+        Assert.Equal("reference", table.Find($"tr[data-strategy={Portal.Domain.Backtesting.StrategyCatalog.BestStatic}] td.vs-best-static-objective").TextContent);
+        Assert.Contains("E+λ·Var", table.Find("#objective-header").TextContent);
+        var footnote = table.Find("#objective-footnote").TextContent;
+        Assert.Contains("E[cost] + λ·Var[cost]", footnote);
+        Assert.Contains("λ = 1E-06", footnote);
+    }
+
+    [Fact]
+    public async Task Cap_and_horizon_outcomes_have_a_table_of_their_own_with_the_warning()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        ReportStrategySummary[] rows = [Row(0, "twap", 12.0), Row(1, "pov", 14.0, execution: new ReportExecution(0.62, 0, 3, 0.9, 0))];
+
+        var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, rows));
+
+        Assert.Empty(table.Find("#results-table").QuerySelectorAll("td.forced"));
+        Assert.Equal("62.0 %", table.Find("#execution-table tr[data-strategy=pov] td.forced").TextContent);
+        Assert.StartsWith("3 (90.0 %)", table.Find("#execution-table tr[data-strategy=pov] td.breaches").TextContent);
+        Assert.Contains("cap breached at 3 step(s)", table.Find(".cap-warning[data-strategy=pov]").TextContent);
+        Assert.Empty(table.FindAll(".cap-warning[data-strategy=twap]"));
+    }
+
+    private static ReportStrategySummary Row(int index, string id, double mean, (double M, double L, double H)? vs = null, double? regret = null,
+        double? sharpe = -1, ReportExecution? execution = null) => new(
+        id, id.ToUpperInvariant(), 1000, mean, StdBps: 3, MeanCiLowBps: mean - 0.2, MeanCiHighBps: mean + 0.2,
+        P5Bps: mean - 5, P50Bps: mean, P95Bps: mean + 5, Cvar95Bps: mean + 6, CostSharpe: sharpe, Completion: 1,
+        MeanShortfallCurrency: mean * 100, VsTwapMeanBps: vs?.M, VsTwapCiLowBps: vs?.L, VsTwapCiHighBps: vs?.H, RegretBps: regret,
+        MeanInventoryFraction: [1, 0], InventoryP5Fraction: [1, 0], InventoryP95Fraction: [1, 0], ShortfallHistogramSampleBps: [mean + index],
+        Execution: execution);
 }

@@ -1,8 +1,8 @@
 using Bunit;
 using Portal.Data.Entities;
-using Portal.Web.Features.Agents;
+using Portal.Application.Agents;
+using Portal.Application.Reports;
 using Portal.Web.Features.Agents.Components;
-using Portal.Web.Features.Leaderboards;
 using Portal.Web.Features.Runs.Components;
 
 namespace Portal.Web.Tests.Components;
@@ -14,7 +14,7 @@ public sealed class RunChartsTests
     public async Task Participation_table_shows_each_strategy_average_and_its_busiest_step_in_percent()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
-        RunStrategyResult[] rows =
+        ReportStrategySummary[] rows =
         [
             Strategy(0, "twap", 10, participation: [0.25, 0.25, 0.25, 0.25]),
             Strategy(1, "immediate", 30, participation: [1.2, 0, 0, 0]),
@@ -44,19 +44,15 @@ public sealed class RunChartsTests
     public async Task Regime_table_puts_this_run_and_its_own_regime_first_and_marks_regimes_without_runs()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
-        var run = new Run
-        {
-            ScenarioName = "s", ScenarioJson = "{}", Regime = "volatile", SizeBucket = SizeBucket.UpTo5Pct, HorizonBucket = HorizonBucket.UpTo1Hour,
-            Strategies = [Strategy(0, "twap", 12.5, ci: (11.5, 13.5)), Strategy(1, "ac", 10.25, ci: (9.25, 11.25))],
-        };
-        LeaderboardRow[] pooled =
+        ReportRegimeRow[] pooled =
         [
             Row("normal", "twap", 5.5, 5, 6),
             Row("normal", "ac", 6.75, 6.25, 7.25),
             Row("volatile", "twap", 12, 11.25, 12.75),
         ];
+        var report = Report("volatile", [Strategy(0, "twap", 12.5, ci: (11.5, 13.5)), Strategy(1, "ac", 10.25, ci: (9.25, 11.25))], pooled);
 
-        var table = ctx.Render<RegimeBreakdown>(p => p.Add(x => x.Run, run).Add(x => x.Rows, pooled));
+        var table = ctx.Render<RegimeBreakdown>(p => p.Add(x => x.Report, report));
 
         Assert.Equal(["volatile", "normal"], table.FindAll("th.regime").Select(th => th.TextContent.Trim()));
         Assert.Equal("12.50 [11.50, 13.50]", table.Find("tr[data-strategy=twap] td.this-run").TextContent);
@@ -71,9 +67,9 @@ public sealed class RunChartsTests
     public async Task A_run_alone_in_its_regime_invites_a_run_in_another_regime()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
-        var run = new Run { ScenarioName = "s", ScenarioJson = "{}", Regime = "normal", Strategies = [Strategy(0, "twap", 3)] };
+        var report = Report("normal", [Strategy(0, "twap", 3)], [Row("normal", "twap", 3, 2, 4)]);
 
-        var table = ctx.Render<RegimeBreakdown>(p => p.Add(x => x.Run, run).Add(x => x.Rows, [Row("normal", "twap", 3, 2, 4)]));
+        var table = ctx.Render<RegimeBreakdown>(p => p.Add(x => x.Report, report));
 
         Assert.NotNull(table.Find("#regime-hint"));
     }
@@ -124,14 +120,23 @@ public sealed class RunChartsTests
         Assert.Contains("No learning curve", empty.Markup);
     }
 
-    private static RunStrategyResult Strategy(int index, string id, double mean, double[]? participation = null, (double Low, double High)? ci = null) => new()
-    {
-        Index = index, StrategyId = id, DisplayName = id.ToUpperInvariant(), Episodes = 100, MeanBps = mean,
-        MeanCiLowBps = ci?.Low ?? mean - 1, MeanCiHighBps = ci?.High ?? mean + 1, MeanParticipation = participation ?? [],
-    };
+    private static ReportStrategySummary Strategy(int index, string id, double mean, double[]? participation = null, (double Low, double High)? ci = null) => new(
+        id, id.ToUpperInvariant(), 100, mean, StdBps: 1, MeanCiLowBps: ci?.Low ?? mean - 1, MeanCiHighBps: ci?.High ?? mean + 1,
+        P5Bps: mean, P50Bps: mean, P95Bps: mean, Cvar95Bps: mean, CostSharpe: null, Completion: 1, MeanShortfallCurrency: mean,
+        VsTwapMeanBps: null, VsTwapCiLowBps: null, VsTwapCiHighBps: null, RegretBps: null,
+        MeanInventoryFraction: [], InventoryP5Fraction: [], InventoryP95Fraction: [], ShortfallHistogramSampleBps: [],
+        MeanParticipation: participation ?? []);
 
-    private static LeaderboardRow Row(string regime, string strategy, double mean, double low, double high) =>
-        new(regime, SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, strategy, strategy.ToUpperInvariant(), 2, 400, mean, 3, low, high, mean + 3, 1, 1, []);
+    private static ReportRegimeRow Row(string regime, string strategy, double mean, double low, double high) =>
+        new(regime, strategy, strategy.ToUpperInvariant(), 2, 400, mean, low, high);
+
+    private static RunReport Report(string regime, IReadOnlyList<ReportStrategySummary> strategies, IReadOnlyList<ReportRegimeRow> regimes) => new(
+        Guid.NewGuid(), "run", "team", "s", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, "1", [], 100, 1, null, null, strategies, regimes)
+    {
+        Regime = regime,
+        SizeBucket = ScenarioFamily.Label(SizeBucket.UpTo5Pct),
+        HorizonBucket = ScenarioFamily.Label(HorizonBucket.UpTo1Hour),
+    };
 
     private static TrainedAgentSeed Seed(long seed, string curve) =>
         new() { Seed = seed, Artifact = [], EvaluationJson = "{}", LearningCurveJson = curve };

@@ -1,3 +1,4 @@
+using Portal.Application.Reports;
 using Portal.Web.Features.Reports;
 
 namespace Portal.Web.Tests.Reports;

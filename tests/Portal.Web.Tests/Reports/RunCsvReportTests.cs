@@ -1,3 +1,4 @@
+using Portal.Application.Reports;
 using System.Runtime.CompilerServices;
 using CsvHelper;
 using Portal.Web.Features.Reports;

@@ -1,3 +1,4 @@
+using Portal.Application.Reports;
 using Portal.Web.Features.Reports;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;

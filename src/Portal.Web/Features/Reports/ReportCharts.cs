@@ -1,6 +1,8 @@
 using ScottPlot;
 using SkiaSharp;
 
+using Portal.Application.Reports;
+
 namespace Portal.Web.Features.Reports;
 
 /// <summary>
@@ -18,8 +20,6 @@ internal static class ReportCharts
     private const float AxisLabelSize = 8.5f;
     private const float TickLabelSize = 7.5f;
     private const float TitleSize = 9f;
-    private const int HistogramBins = 40;
-    private const double PooledTail = 0.001;
 
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
@@ -118,78 +118,34 @@ internal static class ReportCharts
         Render(plot, canvas, area);
     }
 
-    /// <summary>
-    /// The bins every strategy's histogram shares, so strategies compare bar for bar: they span the 0.1st to 99.9th
-    /// percentile of all strategies' samples pooled, and the rare episodes beyond fall into the end bins (one
-    /// flash-crash episode would otherwise squeeze every other bar into a sliver). Null when no strategy has a sample.
-    /// </summary>
-    public static HistogramScale? CostScale(IReadOnlyList<ReportStrategySummary> strategies)
+    /// <summary>One strategy's cost histogram (share of episodes per shared bin, as the report holds it) with its mean (solid) and p95 (dashed).</summary>
+    public static void DrawCostDistribution(SKCanvas canvas, SKRect area, ReportStrategySummary strategy, int index, CostHistogram scale)
     {
-        var pooled = strategies.SelectMany(s => s.ShortfallHistogramSampleBps).Where(double.IsFinite).Order().ToArray();
-        if (pooled.Length == 0)
-        {
-            return null;
-        }
-
-        var low = pooled[(int)Math.Floor(PooledTail * (pooled.Length - 1))];
-        var high = pooled[(int)Math.Ceiling((1 - PooledTail) * (pooled.Length - 1))];
-        if (high - low < 1e-9)
-        {
-            low -= 0.5;
-            high += 0.5;
-        }
-
-        var width = (high - low) / HistogramBins;
-        var peak = strategies.Max(s => Histogram(s.ShortfallHistogramSampleBps, low, width).DefaultIfEmpty(0).Max());
-        return new HistogramScale(low, width, Math.Max(peak, 1));
-    }
-
-    /// <summary>One strategy's cost histogram (share of episodes per bin) with its mean (solid) and p95 (dashed).</summary>
-    public static void DrawCostDistribution(SKCanvas canvas, SKRect area, ReportStrategySummary strategy, int index, HistogramScale scale)
-    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(scale);
         using var plot = NewPlot();
-        var hasSample = strategy.ShortfallHistogramSampleBps.Any(double.IsFinite);
+        var shares = scale.SharesOf(strategy);
+        var hasSample = shares.Any(v => v > 0);
         plot.Title(hasSample ? strategy.DisplayName : $"{strategy.DisplayName}: no episodes recorded", TitleSize);
         plot.XLabel("Implementation shortfall (bps)", AxisLabelSize);
         plot.YLabel("Episodes (%)", AxisLabelSize);
         var color = StrategyColor(index);
-        var shares = Histogram(strategy.ShortfallHistogramSampleBps, scale.Low, scale.BinWidth);
-        var positions = Enumerable.Range(0, shares.Length).Select(b => scale.Low + (b + 0.5) * scale.BinWidth).ToArray();
-        var bars = plot.Add.Bars(positions, shares);
-        foreach (var bar in bars.Bars)
+        if (hasSample)
         {
-            bar.Size = scale.BinWidth;
-            bar.FillColor = color.WithAlpha(0.75);
-            bar.LineWidth = 0;
-        }
-
-        var high = scale.Low + HistogramBins * scale.BinWidth;
-        AddMarker(plot, strategy.MeanBps, LinePattern.Solid, scale.Low, high);
-        AddMarker(plot, strategy.P95Bps, LinePattern.Dashed, scale.Low, high);
-        plot.Axes.SetLimits(scale.Low, high, 0, scale.PeakShare * 1.08);
-        Render(plot, canvas, area);
-    }
-
-    /// <summary>
-    /// Share of the finite values (in percent) falling in each of the bins starting at <paramref name="low"/>;
-    /// values outside the bins count in the nearest end bin.
-    /// </summary>
-    private static double[] Histogram(IReadOnlyList<double> values, double low, double width)
-    {
-        var counts = new double[HistogramBins];
-        var n = 0;
-        foreach (var v in values)
-        {
-            if (!double.IsFinite(v))
+            var positions = Enumerable.Range(0, scale.Bins).Select(scale.Centre).ToArray();
+            var bars = plot.Add.Bars(positions, shares.ToArray());
+            foreach (var bar in bars.Bars)
             {
-                continue;
+                bar.Size = scale.BinWidthBps;
+                bar.FillColor = color.WithAlpha(0.75);
+                bar.LineWidth = 0;
             }
-
-            counts[Math.Clamp((int)Math.Floor((v - low) / width), 0, HistogramBins - 1)]++;
-            n++;
         }
 
-        return n == 0 ? counts : [.. counts.Select(c => 100.0 * c / n)];
+        AddMarker(plot, strategy.MeanBps, LinePattern.Solid, scale.LowBps, scale.HighBps);
+        AddMarker(plot, strategy.P95Bps, LinePattern.Dashed, scale.LowBps, scale.HighBps);
+        plot.Axes.SetLimits(scale.LowBps, scale.HighBps, 0, scale.PeakShare * 1.08);
+        Render(plot, canvas, area);
     }
 
     private static void AddMarker(Plot plot, double x, LinePattern pattern, double low, double high)
@@ -235,10 +191,4 @@ internal static class ReportCharts
         plot.Render(canvas, width, height);
         canvas.Restore();
     }
-
-    /// <summary>Bins shared by every cost histogram of a report.</summary>
-    /// <param name="Low">Left edge of the first bin (bps).</param>
-    /// <param name="BinWidth">Width of every bin (bps).</param>
-    /// <param name="PeakShare">Tallest bar over all strategies (percent of episodes).</param>
-    internal sealed record HistogramScale(double Low, double BinWidth, double PeakShare);
 }

@@ -43,6 +43,14 @@ public static class ReportFormat
     /// <summary>A UTC time to the second, e.g. <c>2026-11-23 10:59:03 UTC</c>.</summary>
     public static string Utc(DateTime value) => value.ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " UTC";
 
+    /// <summary>The footnote of the objective column: the formula, its λ and its interval.</summary>
+    public static string ObjectiveFootnote(double riskAversion) =>
+        "E+λVar vs best static: the difference on the run's objective, the one the best static schedule minimises: " +
+        "(E[cost] + λ·Var[cost]) of the strategy minus that of the best static schedule, costs in currency on the same paths, λ = " +
+        riskAversion.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) +
+        " per currency unit, in bps of the arrival value; 95% CI by the delta method on paired episodes. With λ > 0 a strategy can be cheaper on the mean " +
+        "(vs best static < 0) yet worse on the objective; with λ = 0 both columns agree.";
+
     private static string Fixed(double value, string format)
     {
         if (!double.IsFinite(value))

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CsvHelper;
 
+using Portal.Application.Reports;
+
 namespace Portal.Web.Features.Reports;
 
 /// <summary>
@@ -21,7 +23,8 @@ public sealed class RunCsvReport
     /// Columns of the summary, before one <c>param:NAME</c> column per scenario parameter. Costs (<c>_bps</c>) are
     /// implementation shortfall in basis points of the arrival value, positive a cost; <c>completion</c> is a fraction
     /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP, <c>vs_best_static_*</c> the paired
-    /// difference strategy minus the best static schedule; <c>warnings</c> joins the run's warnings with " | "; times are
+    /// difference strategy minus the best static schedule (on mean cost; <c>vs_best_static_objective_*</c> on the run's
+    /// objective E + λ·Var with λ = <c>risk_aversion</c> per currency unit); <c>warnings</c> joins the run's warnings with " | "; times are
     /// ISO 8601 UTC.
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
@@ -33,6 +36,7 @@ public sealed class RunCsvReport
         "vs_twap_mean_bps", "vs_twap_ci_low_bps", "vs_twap_ci_high_bps", "regret_bps",
         "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings", "independent_units", "unit_kind",
         "forced_fraction", "unfilled_fraction", "cap_breaches", "max_participation", "opportunity_cost_bps", "warning",
+        "vs_best_static_objective_bps", "vs_best_static_objective_ci_low_bps", "vs_best_static_objective_ci_high_bps", "risk_aversion",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -112,6 +116,10 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.Execution.MaxParticipation);
             WriteNumber(csv, s.Execution.OpportunityCostBps);
             csv.WriteField(s.Execution.Warning is { } warning ? "WARNING: " + warning : "");
+            WriteNumber(csv, s.VsBestStaticObjectiveBps);
+            WriteNumber(csv, s.VsBestStaticObjectiveCiLowBps);
+            WriteNumber(csv, s.VsBestStaticObjectiveCiHighBps);
+            WriteNumber(csv, report.RiskAversion);
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(Text(p.Value));

@@ -1,5 +1,7 @@
 using SkiaSharp;
 
+using Portal.Application.Reports;
+
 namespace Portal.Web.Features.Reports;
 
 /// <summary>
@@ -119,6 +121,7 @@ public sealed class RunPdfReport
         var hasTwap = strategies.Any(s => s.VsTwapMeanBps is not null);
         var hasRegret = strategies.Any(s => s.RegretBps is not null);
         var hasBestStatic = strategies.Any(s => s.VsBestStaticMeanBps is not null);
+        var hasObjective = strategies.Any(s => s.VsBestStaticObjectiveBps is not null);
         var comparison = new List<(TableColumn Column, Func<ReportStrategySummary, string> Cell)>
         {
             (new("Strategy", Numeric: false), s => s.DisplayName),
@@ -133,6 +136,11 @@ public sealed class RunPdfReport
         {
             comparison.Add((new("vs best static", Numeric: true), s => ReportFormat.Bps(s.VsBestStaticMeanBps)));
             comparison.Add((new("95% CI", Numeric: true), s => ReportFormat.Interval(s.VsBestStaticCiLowBps, s.VsBestStaticCiHighBps)));
+            if (hasObjective)
+            {
+                comparison.Add((new("E+λVar vs best static", Numeric: true), s => ReportFormat.Bps(s.VsBestStaticObjectiveBps)));
+                comparison.Add((new("95% CI", Numeric: true), s => ReportFormat.Interval(s.VsBestStaticObjectiveCiLowBps, s.VsBestStaticObjectiveCiHighBps)));
+            }
         }
 
         if (hasRegret)
@@ -152,6 +160,7 @@ public sealed class RunPdfReport
             (hasBestStatic
                 ? "vs best static: mean paired difference (strategy minus the best static schedule for the run's objective) over the same paths, in bps; what a strategy gains beyond it is due to adaptivity. "
                 : "") +
+            (hasObjective ? ReportFormat.ObjectiveFootnote(report.RiskAversion) + " " : "") +
             (hasRegret && report.OptimumName is { } optimum
                 ? $"Regret: mean paired difference to the known optimum ({optimum}) run on the same paths, in bps. "
                 : hasRegret
@@ -191,12 +200,12 @@ public sealed class RunPdfReport
 
         const float histogramHeight = 170;
         const string costIntro =
-            "Share of episodes per bin of implementation shortfall, same bins for every strategy; the bins span the 0.1st to 99.9th percentile " +
-            "of all episodes and the few beyond are counted in the end bins. Solid line: mean; dashed line: 95th percentile.";
+            "Share of episodes per bin of implementation shortfall, same bins for every strategy, from an evenly spaced sample of at most four thousand episodes per strategy; " +
+            "the bins span the 0.1st to 99.9th percentile of all of them and the few beyond are counted in the end bins. Solid line: mean; dashed line: 95th percentile.";
         flow.Heading("Cost distribution", keepWithNext: flow.ParagraphHeight(costIntro) + 4 + histogramHeight);
         flow.Paragraph(costIntro, PageFlow.Muted);
         flow.Space(4);
-        if (ReportCharts.CostScale(strategies) is { } scale)
+        if (CostHistogram.Of(report) is { } scale)
         {
             flow.ChartGrid(strategies.Count, columns: 2, height: histogramHeight,
                 (canvas, area, i) => ReportCharts.DrawCostDistribution(canvas, area, strategies[i], i, scale));

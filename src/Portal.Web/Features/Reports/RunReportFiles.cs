@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 
+using Portal.Application.Reports;
+
 namespace Portal.Web.Features.Reports;
 
 /// <summary>Download names and media types of a run's report files, the same for the run page and the HTTP API.</summary>

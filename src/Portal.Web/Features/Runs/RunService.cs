@@ -13,7 +13,7 @@ public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episo
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
 public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, JobHeartbeat jobs,
-    Portal.Application.Runs.OutOfSampleGuard outOfSample, Portal.Data.Runs.EpisodeStore episodes)
+    Portal.Application.Runs.OutOfSampleGuard outOfSample)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -157,19 +157,6 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
         // A run that was scored in-sample on request is re-run the same way.
         return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioJson.Parse(run.ScenarioJson), null, null, null, AllowInSample: !run.IsOutOfSample), ct);
-    }
-
-    /// <summary>Up to <paramref name="perStrategy"/> evenly spaced episode shortfalls (bps) per strategy index, for charts.</summary>
-    public async Task<Dictionary<int, double[]>> ShortfallSamplesAsync(TeamAccess access, Guid runId, int perStrategy, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
-        if (run is null)
-        {
-            return [];
-        }
-        var stride = Math.Max(1, run.Episodes / perStrategy);
-        return await episodes.ShortfallSamplesAsync(runId, stride, int.MaxValue, ct);
     }
 
     public async Task<Run?> GetAsync(TeamAccess access, Guid runId, CancellationToken ct = default)

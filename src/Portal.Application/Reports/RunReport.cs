@@ -1,8 +1,11 @@
-namespace Portal.Web.Features.Reports;
+using System.Text.Json.Serialization;
+
+namespace Portal.Application.Reports;
 
 /// <summary>
-/// Everything a run report shows: who ran what, on which scenario, and how every strategy did.
-/// Built from a stored run; the CSV and PDF reports read only this.
+/// Everything a run report shows: who ran what, on which scenario, and how every strategy did. Built once from a stored
+/// run by <see cref="RunReportBuilder"/>, frozen when the run completes (<see cref="RunReportSnapshot"/>), and rendered
+/// alike by the run page, the PDF and the CSV, which read nothing else.
 /// </summary>
 /// <param name="RunId">Identifier of the run.</param>
 /// <param name="Title">Title printed at the top of the report.</param>
@@ -88,6 +91,24 @@ public sealed record RunReport(
 
     /// <summary>What the run found wrong with its scenario's parameters (e.g. that they admit price manipulation).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Who submitted the run.</summary>
+    public string CreatedBy { get; init; } = "";
+
+    /// <summary>The run's regime (its scenario family), as the regime breakdown names it.</summary>
+    public string Regime { get; init; } = "";
+
+    /// <summary>The run's order-size bucket as people read it, e.g. "5–10% ADV".</summary>
+    public string SizeBucket { get; init; } = "";
+
+    /// <summary>The run's horizon bucket as people read it.</summary>
+    public string HorizonBucket { get; init; } = "";
+
+    /// <summary>Risk aversion λ of the run's objective E + λ·Var (per currency unit), the one the best static schedule minimises.</summary>
+    public double RiskAversion { get; init; }
+
+    /// <summary>The bins every strategy's cost histogram shares (<see cref="CostHistogram"/>); null without episodes.</summary>
+    public CostHistogram? CostHistogram { get; init; }
 }
 
 /// <summary>One scenario parameter as the report prints it.</summary>
@@ -194,6 +215,19 @@ public sealed record ReportStrategySummary(
 
     /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticMeanBps"/>.</summary>
     public double? VsBestStaticCiHighBps { get; init; }
+
+    /// <summary>Paired difference (this − best static schedule) of the run's objective E + λ·Var in bps, the quantity the
+    /// best static schedule minimises; null where <see cref="VsBestStaticMeanBps"/> is and for runs stored before it was recorded.</summary>
+    public double? VsBestStaticObjectiveBps { get; init; }
+
+    /// <summary>Lower end of the 95% confidence interval of <see cref="VsBestStaticObjectiveBps"/> (delta method).</summary>
+    public double? VsBestStaticObjectiveCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticObjectiveBps"/>.</summary>
+    public double? VsBestStaticObjectiveCiHighBps { get; init; }
+
+    /// <summary>Share of this strategy's sampled episodes (percent) in each bin of the report's <see cref="CostHistogram"/>.</summary>
+    public IReadOnlyList<double> CostHistogramShares { get; init; } = [];
 }
 
 /// <summary>What the participation cap and the horizon did to one strategy's order, with the warning a reader must see.</summary>
@@ -208,6 +242,7 @@ public sealed record ReportExecution(double ForcedFraction, double UnfilledFract
     public static ReportExecution None { get; } = new(0, 0, 0, 0, 0);
 
     /// <summary>The warning to show next to the strategy, or null when it finished within every constraint.</summary>
+    [JsonIgnore]
     public string? Warning => (CapBreaches > 0, UnfilledFraction > 0) switch
     {
         (true, _) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -260,4 +295,96 @@ public sealed record ReportRegimeRow(string Regime, string StrategyId, string Di
 /// <param name="Name">The agent's name.</param>
 /// <param name="Steps">Shared x positions (environment steps).</param>
 /// <param name="Seeds">Per seed, its shortfall (bps) at each of <paramref name="Steps"/>.</param>
-public sealed record ReportAgentCurves(string StrategyId, string Name, IReadOnlyList<long> Steps, IReadOnlyList<(long Seed, double[] Values)> Seeds);
+public sealed record ReportAgentCurves(string StrategyId, string Name, IReadOnlyList<long> Steps, IReadOnlyList<(long Seed, double[] Values)> Seeds)
+{
+    /// <summary>The trained agent's id (links to its page); empty when not known.</summary>
+    public Guid AgentId { get; init; }
+
+    /// <summary>The agent's algorithm, e.g. <c>ppo</c>.</summary>
+    public string Algorithm { get; init; } = "";
+}
+
+/// <summary>
+/// The bins every strategy's cost histogram shares, so strategies compare bar for bar: <see cref="Bins"/> bins of equal
+/// width from <see cref="LowBps"/>, spanning the 0.1st to 99.9th percentile of all strategies' sampled episodes pooled;
+/// the rare episodes beyond fall into the end bins (one flash-crash episode would otherwise squeeze every other bar into
+/// a sliver). One rule for the page, the PDF and the CSV.
+/// </summary>
+/// <param name="LowBps">Left edge of the first bin (bps).</param>
+/// <param name="BinWidthBps">Width of every bin (bps).</param>
+/// <param name="Bins">Number of bins.</param>
+/// <param name="PeakShare">Tallest bar over all strategies (percent of episodes), at least 1.</param>
+public sealed record CostHistogram(double LowBps, double BinWidthBps, int Bins, double PeakShare)
+{
+    /// <summary>Bins of every cost histogram.</summary>
+    public const int DefaultBins = 40;
+
+    /// <summary>Share of the pooled sample left out of the span on each side (it falls into the end bins).</summary>
+    public const double PooledTail = 0.001;
+
+    /// <summary>Right edge of the last bin (bps).</summary>
+    [JsonIgnore]
+    public double HighBps => LowBps + Bins * BinWidthBps;
+
+    /// <summary>The shared bins for these samples, or null when no sample holds a finite value.</summary>
+    public static CostHistogram? For(IEnumerable<IReadOnlyList<double>> samples, int bins = DefaultBins)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), bins, "bins must be at least 1.");
+        var list = samples.ToList();
+        var pooled = list.SelectMany(s => s).Where(double.IsFinite).Order().ToArray();
+        if (pooled.Length == 0)
+        {
+            return null;
+        }
+
+        var low = pooled[(int)Math.Floor(PooledTail * (pooled.Length - 1))];
+        var high = pooled[(int)Math.Ceiling((1 - PooledTail) * (pooled.Length - 1))];
+        if (high - low < 1e-9)
+        {
+            low -= 0.5;
+            high += 0.5;
+        }
+
+        var scale = new CostHistogram(low, (high - low) / bins, bins, 1);
+        var peak = list.Select(s => scale.Shares(s).DefaultIfEmpty(0).Max()).DefaultIfEmpty(0).Max();
+        return scale with { PeakShare = Math.Max(peak, 1) };
+    }
+
+    /// <summary>Share of the finite values (percent) in each bin; values outside the span count in the nearest end bin.</summary>
+    public double[] Shares(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var counts = new double[Bins];
+        var n = 0;
+        foreach (var v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                continue;
+            }
+
+            counts[Math.Clamp((int)Math.Floor((v - LowBps) / BinWidthBps), 0, Bins - 1)]++;
+            n++;
+        }
+
+        return n == 0 ? counts : [.. counts.Select(c => 100.0 * c / n)];
+    }
+
+    /// <summary>The strategy's shares as the report holds them, or computed from its sample when it holds none.</summary>
+    public IReadOnlyList<double> SharesOf(ReportStrategySummary strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        return strategy.CostHistogramShares.Count == Bins ? strategy.CostHistogramShares : Shares(strategy.ShortfallHistogramSampleBps);
+    }
+
+    /// <summary>The report's bins, or the bins of its strategies' samples when it holds none.</summary>
+    public static CostHistogram? Of(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.CostHistogram ?? For(report.Strategies.Select(s => s.ShortfallHistogramSampleBps));
+    }
+
+    /// <summary>Centre of bin <paramref name="bin"/> (bps).</summary>
+    public double Centre(int bin) => LowBps + (bin + 0.5) * BinWidthBps;
+}

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Portal.Web.Features.Reports;
+namespace Portal.Application.Reports;
 
 /// <summary>Argument checks shared by the report records.</summary>
 internal static class ReportGuard

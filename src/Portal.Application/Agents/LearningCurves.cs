@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Portal.Data.Entities;
 
-namespace Portal.Web.Features.Agents;
+namespace Portal.Application.Agents;
 
 /// <summary>One seed's learning curve: mean episode shortfall (bps) of each training batch against environment steps so far.</summary>
 public sealed record SeedCurve(long Seed, IReadOnlyList<(long Steps, double ShortfallBps)> Points);

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Portal.Application.Agents;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.Backtesting;
+using Portal.Domain.Scenarios;
+
+namespace Portal.Application.Reports;
+
+/// <summary>
+/// Builds a succeeded run's <see cref="RunReport"/> from storage: the one place that decides what a report holds
+/// (which episodes the cost histogram samples, how its bins are chosen, which runs the regime breakdown pools).
+/// The run page, the PDF and the CSV render what it builds; <see cref="RunReports"/> freezes it when the run completes.
+/// </summary>
+public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactory, Portal.Data.Runs.EpisodeStore episodeStore)
+{
+    /// <summary>Episode shortfalls per strategy drawn (evenly spaced) for the cost histograms.</summary>
+    public const int HistogramSample = 4000;
+
+    /// <summary>Prefix of a trained agent's strategy id (<c>agent:</c> followed by the agent id).</summary>
+    public const string AgentPrefix = Portal.Domain.Strategies.StrategyId.AgentPrefix;
+
+    /// <summary>Version of the software that builds reports.</summary>
+    public static string SoftwareVersion { get; } =
+        typeof(RunReportBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(RunReportBuilder).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>The report of a succeeded run of the team, or null when the team has no such run.</summary>
+    public async Task<RunReport?> BuildAsync(Guid teamId, Guid runId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.Runs.AsNoTracking().Include(r => r.Strategies)
+            .SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == teamId && r.Status == RunStatus.Succeeded, ct);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var teamName = await db.Teams.Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync(ct) ?? "";
+        var ordered = run.Strategies.OrderBy(s => s.Index).ToList();
+        var strategies = new List<ReportStrategySummary>(ordered.Count);
+        foreach (var s in ordered)
+        {
+            var stride = Math.Max(1, (s.Episodes + HistogramSample - 1) / HistogramSample);
+            var sample = new List<double>(Math.Min(s.Episodes, HistogramSample));
+            await foreach (var e in EpisodesAsync(runId, s.Index, s.StrategyId, ct))
+            {
+                if (e.Episode % stride == 0)
+                {
+                    sample.Add(e.ShortfallBps);
+                }
+            }
+
+            strategies.Add(new ReportStrategySummary(
+                s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
+                s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+                s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation,
+                new ReportExecution(s.ForcedFraction, s.UnfilledFraction, s.CapBreaches, s.MaxParticipation, s.OpportunityCostBps))
+            {
+                VsBestStaticMeanBps = s.VsBestStaticMeanBps,
+                VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
+                VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
+                VsBestStaticObjectiveBps = s.VsBestStaticObjectiveBps,
+                VsBestStaticObjectiveCiLowBps = s.VsBestStaticObjectiveCiLowBps,
+                VsBestStaticObjectiveCiHighBps = s.VsBestStaticObjectiveCiHighBps,
+            });
+        }
+
+        var histogram = CostHistogram.For(strategies.Select(s => s.ShortfallHistogramSampleBps));
+        if (histogram is not null)
+        {
+            strategies = [.. strategies.Select(s => s with { CostHistogramShares = histogram.Shares(s.ShortfallHistogramSampleBps) })];
+        }
+
+        var regimes = await RegimeBreakdownQuery.AsOfCompletionAsync(db, run, ct);
+        var curves = await AgentCurvesAsync(db, run.TeamId, ordered, ct);
+        // A stored scenario that no longer reads (hand-written or from an older format) still has its results shown.
+        Scenario? scenario;
+        try
+        {
+            scenario = ScenarioJson.Parse(run.ScenarioJson);
+        }
+        catch (Exception e) when (e is ScenarioValidationException or System.Text.Json.JsonException or ArgumentException)
+        {
+            scenario = null;
+        }
+        var units = ordered.Count == 0 ? 0 : ordered.Min(s => s.IndependentUnits);
+        var unitKind = ordered.Select(s => s.UnitKind).FirstOrDefault(k => k != "") ?? "";
+        return new RunReport(
+            run.Id, $"Execution Lab run: {run.ScenarioName}", teamName, run.ScenarioName,
+            DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
+            run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
+            SoftwareVersion, scenario is null ? [] : Parameters(scenario), run.Episodes, run.Seed,
+            run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
+        {
+            Warnings = run.Warnings,
+            IndependentUnits = units,
+            UnitKind = unitKind,
+            CreatedBy = run.CreatedBy,
+            Regime = run.Regime,
+            SizeBucket = ScenarioFamily.Label(run.SizeBucket),
+            HorizonBucket = ScenarioFamily.Label(run.HorizonBucket),
+            RiskAversion = scenario?.StrategySettings.RiskAversion ?? 0,
+            CostHistogram = histogram,
+        };
+    }
+
+    /// <summary>
+    /// Every episode of one strategy of a run, in episode order, one strategy in memory at a time: the only place that
+    /// reads stored episodes for reports (the cost histogram's sample and the per-episode CSV).
+    /// </summary>
+    public async IAsyncEnumerable<ReportEpisodeRow> EpisodesAsync(Guid runId, int strategyIndex, string strategyId,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var e in (await episodeStore.ReadAsync(runId, strategyIndex, ct)).Rows())
+        {
+            yield return new ReportEpisodeRow(strategyId, e.Episode, e.ShortfallBps, e.ShortfallCurrency, e.ArrivalSlippageBps, e.VwapSlippageBps,
+                e.SpreadAndFeesBps, e.TemporaryImpactBps, e.PermanentImpactBps, e.TimingBps, e.ForcedQuantity, e.MaxParticipation);
+        }
+    }
+
+    /// <summary>Every episode of the report's run, strategy by strategy (in the report's order).</summary>
+    public async IAsyncEnumerable<ReportEpisodeRow> EpisodesAsync(RunReport report, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        for (var index = 0; index < report.Strategies.Count; index++)
+        {
+            await foreach (var row in EpisodesAsync(report.RunId, index, report.Strategies[index].StrategyId, ct))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private static async Task<List<ReportAgentCurves>> AgentCurvesAsync(PortalDbContext db, Guid teamId, IReadOnlyList<RunStrategyResult> strategies, CancellationToken ct)
+    {
+        var curves = new List<ReportAgentCurves>();
+        foreach (var s in strategies.Where(s => s.StrategyId.StartsWith(AgentPrefix, StringComparison.Ordinal)))
+        {
+            if (!Guid.TryParse(s.StrategyId[AgentPrefix.Length..], out var agentId))
+            {
+                continue;
+            }
+
+            var agent = await db.TrainedAgents.AsNoTracking().Where(a => a.Id == agentId && a.TeamId == teamId)
+                .Select(a => new { a.Name, a.Algorithm }).SingleOrDefaultAsync(ct);
+            if (agent is null)
+            {
+                continue;
+            }
+
+            var seeds = await db.TrainedAgentSeeds.AsNoTracking().Where(x => x.AgentId == agentId).OrderBy(x => x.SeedIndex)
+                .Select(x => new { x.AgentId, x.SeedIndex, x.Seed, x.LearningCurveJson }).ToListAsync(ct);
+            var aligned = LearningCurves.Align([.. seeds.Select(x => LearningCurves.Parse(new TrainedAgentSeed
+            {
+                AgentId = x.AgentId, SeedIndex = x.SeedIndex, Seed = x.Seed, Artifact = [], EvaluationJson = "", LearningCurveJson = x.LearningCurveJson,
+            }))]);
+            curves.Add(new ReportAgentCurves(s.StrategyId, agent.Name, aligned.Steps, aligned.Values) { AgentId = agentId, Algorithm = agent.Algorithm });
+        }
+
+        return curves;
+    }
+
+    private static List<ReportParameter> Parameters(Scenario s)
+    {
+        static string N(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        List<ReportParameter> list =
+        [
+            new("Side", s.Order.Side.ToString()),
+            new("Size (% ADV)", N(s.Order.SizePctAdv)),
+            new("Quantity (shares)", s.Quantity.ToString("N0", CultureInfo.InvariantCulture)),
+            new("Horizon (minutes)", N(s.Order.HorizonMinutes)),
+            new("Decision steps", s.Order.Steps.ToString(CultureInfo.InvariantCulture)),
+            new("Arrival price", N(s.Market.ArrivalPrice)),
+            new("ADV (shares)", s.Market.Adv.ToString("N0", CultureInfo.InvariantCulture)),
+            new("Daily volatility", N(s.Market.DailyVolatility)),
+            new("Regime", s.Market.Regime),
+            new("Impact model", s.Market.Impact.Model),
+            .. s.Market.Impact.Parameters.Select(p => new ReportParameter("Impact: " + p.Label, p.Display)),
+            new("ε (fixed)", N(s.Market.Impact.Epsilon)),
+            new("Mean spread (bps)", N(s.Market.Spread.MeanBps)),
+            new("Fees (bps)", N(s.Costs.FeeBps)),
+            new("Participation cap (%)", s.Constraints.MaxParticipationPct is { } cap ? N(cap) : "none"),
+            new("Risk aversion λ", N(s.StrategySettings.RiskAversion)),
+            new("Strategies", string.Join(", ", s.Strategies)),
+        ];
+        if (s.Replay is { } replay)
+        {
+            list.Add(new("Replayed dataset", replay.DatasetId.ToString()));
+            list.Add(new("Replay segment", replay.Options.Segment.ToString()));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,55 @@
+using Portal.Application.Reports;
+
+namespace Portal.Application.Tests.Reports;
+
+/// <summary>A frozen report reads back as it was written.</summary>
+public sealed class RunReportSnapshotTests
+{
+    [Fact]
+    public void A_report_reads_back_equal_and_serialises_to_the_same_text()
+    {
+        var strategy = new ReportStrategySummary(
+            "twap", "TWAP", 3, 12.5, 1.25, 11.0, 14.0, 10.5, 12.5, 14.5, 14.75, -10.0, 1, 1234.5,
+            null, null, null, 0.125, [1, 0.5, 0], [1, 0.4, 0], [1, 0.6, 0], [11.0, 12.5, 0.1 + 0.2],
+            [0.5, 0.5], new ReportExecution(0.01, 0, 2, 0.75, 0))
+        {
+            VsBestStaticMeanBps = -0.25, VsBestStaticCiLowBps = -0.5, VsBestStaticCiHighBps = 0,
+            VsBestStaticObjectiveBps = 1.5, VsBestStaticObjectiveCiLowBps = 1, VsBestStaticObjectiveCiHighBps = 2,
+            CostHistogramShares = [33.333333333333336, 0, 66.66666666666667],
+        };
+        var report = new RunReport(
+            Guid.Parse("6f1c2b9e-3d4a-4c1e-9a7b-2e5d8c0f1a23"), "Execution Lab run: s", "Desk", "s",
+            new DateTime(2026, 11, 30, 14, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 30, 14, 7, 31, DateTimeKind.Utc), "1.2.3",
+            [new ReportParameter("Side", "Sell")], 3, 42, "optimum", 11.75, [strategy],
+            [new ReportRegimeRow("normal", "twap", "TWAP", 2, 6, 12.0, 11.0, 13.0)],
+            [new ReportAgentCurves("agent:x", "ppo", [100, 200], [(7, [9.5, 8.25])]) { AgentId = Guid.Parse("00000000-0000-0000-0000-000000000007"), Algorithm = "ppo" }])
+        {
+            Warnings = ["w"], IndependentUnits = 3, UnitKind = "episode", CreatedBy = "a@b", Regime = "normal",
+            SizeBucket = "≤5% ADV", HorizonBucket = "≤1 h", RiskAversion = 1e-6, CostHistogram = new CostHistogram(0, 5, 3, 66.66666666666667),
+        };
+
+        var json = RunReportSnapshot.Serialize(report);
+        var back = RunReportSnapshot.TryDeserialize(json);
+
+        Assert.NotNull(back);
+        Assert.Equal(json, RunReportSnapshot.Serialize(back));
+        var s = Assert.Single(back.Strategies);
+        Assert.Equal(0.1 + 0.2, s.ShortfallHistogramSampleBps[2]);
+        Assert.Equal(new ReportExecution(0.01, 0, 2, 0.75, 0), s.Execution);
+        Assert.Equal(1.5, s.VsBestStaticObjectiveBps);
+        Assert.Equal(DateTimeKind.Utc, back.FinishedUtc!.Value.Kind);
+        Assert.Equal(report.FinishedUtc, back.FinishedUtc);
+        Assert.Equal([9.5, 8.25], back.AgentCurves[0].Seeds[0].Values);
+        Assert.Equal(7, back.AgentCurves[0].Seeds[0].Seed);
+        Assert.Equal(report.CostHistogram, back.CostHistogram);
+        Assert.StartsWith("{\"version\":1,", json);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("{not json")]
+    [InlineData("{\"version\":0,\"report\":null}")]
+    public void An_empty_unreadable_or_other_version_snapshot_reads_as_none(string? json) =>
+        Assert.Null(RunReportSnapshot.TryDeserialize(json));
+}
