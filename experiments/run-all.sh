@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every agent experiment, one process at a time, then docs/results.md: the Almgren–Chriss desk worlds (5 seeds), the
+# simulator worlds (5 seeds) and the seed paper's set-up (3 seeds, at four times the desk budget), with the budgets of
+# run-almgren-chriss.sh, run-scenarios.sh and run-seed-paper.sh. The runner is built once into experiments/out/build, a
+# copy of its own, so editing or rebuilding the sources while this runs cannot change a running experiment.
+# Usage: nohup experiments/run-all.sh > experiments/out/run-all.log 2>&1 &
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p experiments/out
+build=experiments/out/build
+dotnet build -c Release experiments/AgentsCli -o "$build" -p:CreateHardLinksForCopyFilesToOutputDirectoryIfPossible=false -v q -nologo
+# What the report states about the run: the code, the machine and the start time.
+{
+  echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src experiments/AgentsCli experiments/scenarios || echo '+local changes')"
+  echo "started=$(date -u +%FT%TZ)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
+  echo "memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "dotnet=$(dotnet --version)"
+} > experiments/out/run-all.env
+export EXPERIMENTS_PREBUILT=1
+# shellcheck source=experiments/train-worlds.sh
+source experiments/train-worlds.sh
+SEEDS=5 train_worlds "$build" "" "ac-desk-risk-neutral ac-desk-risk-averse" "ppo dqn sac qlearning" \
+  ppo=400000 dqn=200000 sac=100000 qlearning=2000000
+SEEDS=5 train_worlds "$build" "--lambda 0" "ow-block-book stochastic-liquidity transient-stochastic-volume" "ppo dqn sac" \
+  ppo=400000 dqn=200000 sac=100000 qlearning=2000000
+SEEDS=3 train_worlds "$build" "" "ac-seed-paper" "ppo dqn sac qlearning" \
+  ppo=1600000 dqn=800000 sac=400000 qlearning=8000000
+echo "finished=$(date -u +%FT%TZ)" >> experiments/out/run-all.env
+experiments/report.sh
