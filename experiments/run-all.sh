@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Every agent experiment, one process at a time, then docs/results.md: the Almgren–Chriss desk worlds (5 seeds), the
 # simulator worlds (5 seeds) and the seed paper's set-up (3 seeds, at four times the desk budget), with the budgets of
-# run-almgren-chriss.sh, run-scenarios.sh and run-seed-paper.sh. The runner is built once into experiments/out/build, a
-# copy of its own, so editing or rebuilding the sources while this runs cannot change a running experiment.
+# run-almgren-chriss.sh, run-scenarios.sh and run-seed-paper.sh. The runner is built once, from a snapshot of the
+# committed tree (git archive HEAD, so uncommitted edits never leak in and the recorded commit is what ran), into
+# experiments/out/build, a copy of its own: editing or rebuilding the sources meanwhile cannot change a running experiment.
 # Usage: nohup experiments/run-all.sh > experiments/out/run-all.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p experiments/out
 build=experiments/out/build
-dotnet build -c Release experiments/AgentsCli -o "$build" -p:CreateHardLinksForCopyFilesToOutputDirectoryIfPossible=false -v q -nologo
+snapshot=experiments/out/src
+rm -rf "$snapshot" "$build"
+mkdir -p "$snapshot"
+git archive HEAD | tar -x -C "$snapshot"
+dotnet build -c Release "$snapshot/experiments/AgentsCli" -o "$build" -p:CreateHardLinksForCopyFilesToOutputDirectoryIfPossible=false -v q -nologo
 # What the report states about the run: the code, the machine and the start time.
 {
-  echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src experiments/AgentsCli experiments/scenarios || echo '+local changes')"
+  echo "commit=$(git rev-parse --short HEAD)"
   echo "started=$(date -u +%FT%TZ)"
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
   echo "memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
