@@ -121,6 +121,8 @@ internal static class ResultsReport
         w.AppendLine("- Command: `nohup experiments/run-all.sh > experiments/out/run-all.log 2>&1 &`, which runs, one process at a time, " +
                      "the worlds and budgets of `run-almgren-chriss.sh`, `run-scenarios.sh` and `run-seed-paper.sh` and then this report. " +
                      "The exact `train` command of every world and agent is listed in its section.");
+        w.AppendLine("- Earlier versions of this file evaluated every seed on one shared set of paths and quoted `±` as the spread over " +
+                     "seeds, on the engine before its impact models, events and seed streams were corrected; their numbers are superseded.");
         if (missing.Count > 0)
         {
             w.AppendLine($"- **Not finished when this report was written**: {string.Join(", ", missing)}.");
@@ -130,7 +132,7 @@ internal static class ResultsReport
         w.AppendLine("## How to read the numbers");
         w.AppendLine("- **Objective**: implementation shortfall in bps of arrival value, plus λ·risk penalty where λ > 0 (the Almgren–Chriss worlds " +
                      "with λ > 0); lower is better. Every difference is agent − reference on that objective, so **negative means the agent is cheaper**.");
-        w.AppendLine("- **Evaluation paths**: each training seed is evaluated greedily on 10,000 simulated episodes of its own (a stream keyed by the " +
+        w.AppendLine("- **Evaluation paths**: each training seed is evaluated greedily on simulated episodes of its own (10,000 per seed in the runs below; a stream keyed by the " +
                      "evaluation seed and the training seed). TWAP, the best static schedule and the known optimum run on exactly the same " +
                      "episodes (common random numbers), so each difference is paired. Training, normaliser and evaluation episodes come from " +
                      "random streams whose tags are hashed into every seed: no evaluation episode is a training episode, by construction.");
