@@ -89,6 +89,7 @@ internal static class ResultsReport
 
         var sections = new StringBuilder();
         var missing = new List<string>();
+        var spans = new List<(string Run, DateTime Start, DateTime End)>();
         foreach (string world in worldIds)
         {
             string dir = Path.Combine(runs, world);
@@ -97,6 +98,12 @@ internal static class ResultsReport
                 .ToList();
             foreach (var r in runsOfWorld.Where(r => r.Summary is null)) missing.Add($"{world}/{r.Agent}");
             var done = runsOfWorld.Where(r => r.Summary is not null).Select(r => (r.Agent, Summary: r.Summary!, r.Command)).ToList();
+            foreach (var r in done)
+            {
+                string command = Path.Combine(dir, r.Agent, "command.txt"), summary = Path.Combine(dir, r.Agent, "summary.json");
+                if (File.Exists(command)) spans.Add(($"{world}/{r.Agent}", File.GetLastWriteTimeUtc(command), File.GetLastWriteTimeUtc(summary)));
+            }
+
             if (done.Count == 0)
             {
                 if (Worlds.Any(x => x.Id == world)) missing.Add($"{world} (no run)");
@@ -114,10 +121,17 @@ internal static class ResultsReport
         w.AppendLine();
         w.AppendLine("## Run");
         w.AppendLine($"- Code: commit `{Get(env, "commit")}`.");
-        w.AppendLine($"- Runs started {Get(env, "started")}, finished {Get(env, "finished")} (UTC); report written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        string finished = env.TryGetValue("finished", out var f) ? f
+            : spans.Count > 0 ? spans.Max(x => x.End).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + " (last summary written)" : "(not recorded)";
+        w.AppendLine($"- Runs started {Get(env, "started")}, finished {finished} (UTC); report written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         w.AppendLine($"- Machine: {Get(env, "cpu")}, {Get(env, "memory")} RAM, {Get(env, "os")}, .NET SDK {Get(env, "dotnet")}, TorchSharp " +
-                     "with libtorch-cpu, one libtorch thread per run. One experiment process at a time; the machine was shared with other " +
-                     "builds and tests, so training wall times and decisions/s are pessimistic (the learning results do not depend on timing).");
+                     "with libtorch-cpu, one libtorch thread per run. The machine was shared with other builds and tests, so training wall " +
+                     "times and decisions/s are pessimistic (the learning results do not depend on timing).");
+        var overlaps = spans.SelectMany(a => spans.Where(b => string.CompareOrdinal(a.Run, b.Run) < 0 && a.Start < b.End && b.Start < a.End)
+            .Select(b => $"{a.Run} with {b.Run}")).ToList();
+        w.AppendLine(overlaps.Count == 0
+            ? "- Experiment processes: one at a time (no two runs overlapped, from the times their command and summary files were written)."
+            : $"- Experiment processes: runs overlapped in time (from the times their command and summary files were written): {string.Join("; ", overlaps)}.");
         w.AppendLine("- Command: `nohup experiments/run-all.sh > experiments/out/run-all.log 2>&1 &`, which runs, one process at a time, " +
                      "the worlds and budgets of `run-almgren-chriss.sh`, `run-scenarios.sh` and `run-seed-paper.sh` and then this report. " +
                      "The exact `train` command of every world and agent is listed in its section.");
