@@ -29,7 +29,10 @@ train_worlds() {
       local cmd=(dotnet "$build_dir/AgentsCli.dll" train --agent "$agent" --scenario "experiments/scenarios/${scenario}.json" $extra
         --seeds "${SEEDS:-5}" --first-seed 1 --steps "${steps[$agent]}" --eval-episodes 10000 --eval-seed 1 --out "$out")
       echo "${cmd[*]}" > "$out/command.txt"
-      "${cmd[@]}" | tee "$out/log.txt" | grep -v '^  seed'
+      # A run that fails (e.g. a libtorch error) is reported and the others go on.
+      if ! "${cmd[@]}" 2>&1 | tee "$out/log.txt" | grep -v '^  seed'; then
+        echo "== FAILED ${scenario} ${agent} $(date -u +%FT%TZ): see $out/log.txt"
+      fi
     done
   done
 }
