@@ -52,7 +52,7 @@ public sealed class LookAheadContractTests
         {
             Spread = new SpreadSpec { VolatilityBpsPerSqrtDay = 20 },
             Liquidity = new LiquiditySpec { VolatilityPerSqrtDay = 1, ShockIntensityPerDay = 4 },
-            Impact = new ImpactSpec { LiquidityScaled = true },
+            Impact = new AlmgrenChrissImpactSpec { LiquidityScaled = true },
             Volume = new VolumeSpec { Noise = 0.4 },
             Events = perturbed
                 ? [new MarketEvent { AtFraction = (k + 0.5) / Steps, LatestAtFraction = 1, PriceJumpPct = -5, LiquidityMultiplier = 0.1, SpreadMultiplier = 4 }]

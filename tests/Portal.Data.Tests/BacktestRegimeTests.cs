@@ -47,7 +47,7 @@ public sealed class BacktestRegimeTests : IDisposable
         var prepared = BacktestCommand.Prepare(ow, RegimePresets.FlashCrash, episodes: 10, seed: null, strategies: null);
 
         Assert.Equal(RegimePresets.FlashCrash, prepared.Market.Regime);
-        Assert.Equal((ow.Market.Adv, ow.Market.Impact.Model, ow.Market.Impact.Depth), (prepared.Market.Adv, prepared.Market.Impact.Model, prepared.Market.Impact.Depth));
+        Assert.Equal((ow.Market.Adv, ow.Market.Impact.Model, ((ObizhaevaWangImpactSpec)ow.Market.Impact).Depth), (prepared.Market.Adv, prepared.Market.Impact.Model, ((ObizhaevaWangImpactSpec)prepared.Market.Impact).Depth));
         Assert.Equal(-5, Assert.Single(prepared.Market.Events).PriceJumpPct);
         Assert.Equal(10, prepared.Episodes);
     }

@@ -96,7 +96,7 @@ public sealed class JobWritePathTests
         }
         var job = new RunBacktestJob(
             store.Factory, new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance), new DatasetStore(store.Factory),
-            new AgentStrategies(store.Factory), new JobsOptions { WorkerName = "test-worker" }, NullLogger<RunBacktestJob>.Instance);
+            new AgentStrategies(store.Factory), new Portal.Application.Runs.OutOfSampleGuard(store.Factory), new JobsOptions { WorkerName = "test-worker" }, NullLogger<RunBacktestJob>.Instance);
 
         await job.ExecuteAsync(run.Id, CancellationToken.None);
         await job.ExecuteAsync(run.Id, CancellationToken.None);

@@ -47,7 +47,7 @@ public sealed class StoredRunUpgradeTests
             var runs = await db.Runs.AsNoTracking().ToDictionaryAsync(r => r.Id);
             Assert.Equal("normal", runs[mislabelled].Regime);
             var upgraded = ScenarioJson.Parse(runs[mislabelled].ScenarioJson);
-            Assert.Equal((2, "normal", 0.02), (upgraded.SchemaVersion, upgraded.Market.Regime, upgraded.Market.DailyVolatility));
+            Assert.Equal((ScenarioSchema.CurrentVersion, "normal", 0.02), (upgraded.SchemaVersion, upgraded.Market.Regime, upgraded.Market.DailyVolatility));
             Assert.Equal(ScenarioFamily.Fingerprint(runs[mislabelled].ScenarioJson), runs[mislabelled].ScenarioHash);
             Assert.Equal(0.5, runs[mislabelled].Progress);
             Assert.Equal(("volatile", ScenarioJson.Serialize(realVolatile)), (runs[current].Regime, runs[current].ScenarioJson));

@@ -66,6 +66,19 @@ public sealed class TrainingSession
     /// </summary>
     public long NextBatchSeed() => TrainingBatchSeed(Seed, _batches++);
 
+    /// <summary>Training batches drawn so far.</summary>
+    public long BatchesDrawn => _batches;
+
+    /// <summary>
+    /// The seed streams this session drew, as the trained agent records them: the training batches (batch b used the
+    /// episode streams of <see cref="TrainingBatchSeed"/>(seed, b), a tagged hash of the seed and b) and the normaliser's batch.
+    /// </summary>
+    public IReadOnlyList<Portal.Domain.Backtesting.SeedStreamRange> SeedStreams() =>
+    [
+        new() { Purpose = "training", Seed = Seed, BatchCount = _batches, FirstPathSeed = TrainingBatchSeed(Seed, 0) },
+        new() { Purpose = "normaliser", Seed = Seed, BatchCount = 1, FirstPathSeed = NormalizerSeed(Seed) },
+    ];
+
     /// <summary>
     /// Training batch seed number <paramref name="batch"/> of training seed <paramref name="seed"/>: the seed hashed with
     /// <see cref="TrainingStream"/> (<see cref="RandomStream.TaggedSeed"/>), then with the batch index. A backtest or an

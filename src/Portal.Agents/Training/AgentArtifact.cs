@@ -67,6 +67,13 @@ public sealed record AgentArtifact
     /// <summary>Share of the training budget spent on <see cref="Curriculum"/> (null without one).</summary>
     public double? CurriculumShare { get; init; }
 
+    /// <summary>
+    /// What the agent saw in training: the replayed dataset's content hash and the time ranges of its training windows, or
+    /// the simulated world's hash and the seed streams drawn (null for artifacts written before it was recorded). Backtests
+    /// check it so that an agent is never scored on data it trained on (<see cref="Portal.Domain.Backtesting.OutOfSample"/>).
+    /// </summary>
+    public Portal.Domain.Backtesting.TrainingExposure? Exposure { get; init; }
+
     /// <summary>Episode shortfall against training steps.</summary>
     public IReadOnlyList<LearningCurvePoint> LearningCurve { get; init; } = [];
 

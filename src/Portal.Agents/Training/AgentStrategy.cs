@@ -23,7 +23,11 @@ public sealed class AgentStrategy : IExecutionStrategy, IDisposable
         _normalizer = artifact.Normalizer;
         Id = id ?? $"agent:{artifact.Algorithm}-{artifact.Seed}";
         DisplayName = $"{artifact.Algorithm.ToUpperInvariant()} agent (seed {artifact.Seed})";
+        Exposure = artifact.Exposure;
     }
+
+    /// <summary>What the agent saw in training (null for an artifact written before it was recorded).</summary>
+    public Portal.Domain.Backtesting.TrainingExposure? Exposure { get; }
 
     /// <inheritdoc />
     public string Id { get; }

@@ -355,6 +355,7 @@ public static class AgentTrainer
             PriceNoiseControlVariate = request.PriceNoiseControlVariate,
             Curriculum = request.Curriculum,
             CurriculumShare = request.Curriculum.Count > 0 ? request.CurriculumShare : null,
+            Exposure = MarketSource.Exposure([.. request.Curriculum, request.Market], session.SeedStreams()),
         });
     }
 

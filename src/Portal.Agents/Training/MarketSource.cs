@@ -80,6 +80,24 @@ public sealed record MarketSource
             Segment = purpose == MarketPurpose.Training ? ReplaySegment.Train : ReplaySegment.Test,
         };
 
+    /// <summary>
+    /// What training on <paramref name="markets"/> with the seed <paramref name="streams"/> sees: for a replay the dataset's
+    /// content hash and the union of its training windows; for a scenario its world hash and the streams; for the
+    /// Almgren–Chriss world (never a backtest's) the streams alone.
+    /// </summary>
+    public static Portal.Domain.Backtesting.TrainingExposure Exposure(IEnumerable<MarketSource> markets, IReadOnlyList<Portal.Domain.Backtesting.SeedStreamRange> streams)
+    {
+        ArgumentNullException.ThrowIfNull(markets);
+        return new()
+        {
+            Sources = markets.Select(m => m.Dataset is { } dataset
+                ? Portal.Domain.Backtesting.OutOfSample.ReplayTraining(m.Scenario!, dataset, m.ReplayOptionsFor(MarketPurpose.Training))
+                : m.Scenario is { } scenario
+                    ? Portal.Domain.Backtesting.OutOfSample.SimulatedTraining(scenario, streams)
+                    : new Portal.Domain.Backtesting.TrainingSource { Kind = "almgren-chriss", SeedStreams = streams }).ToArray(),
+        };
+    }
+
     /// <summary>Risk aversion in force.</summary>
     [JsonIgnore]
     public double Lambda => AlmgrenChriss?.RiskAversion ?? RiskAversion;
@@ -198,8 +216,8 @@ public sealed record MarketSource
             Horizon = scenario.HorizonDays,
             Steps = scenario.Order.Steps,
             Epsilon = m.Impact.Epsilon,
-            Eta = m.Impact.Eta,
-            Gamma = m.Impact.Gamma,
+            Eta = StrategyCatalog.AcCoefficients(m).Eta,
+            Gamma = StrategyCatalog.AcCoefficients(m).Gamma,
             RiskAversion = riskAversion,
         };
     }

@@ -470,6 +470,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("InSampleReason")
+                        .HasColumnType("text");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("boolean");
 
@@ -858,6 +861,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("TrainingExposureJson")
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 

@@ -459,6 +459,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("InSampleReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsOutOfSample")
                         .HasColumnType("INTEGER");
 
@@ -846,6 +849,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainingExposureJson")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

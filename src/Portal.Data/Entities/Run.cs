@@ -47,6 +47,11 @@ public sealed class Run
     /// the training part of a dataset, or an agent scored on the episodes it trained on, does not.
     /// </summary>
     public bool IsOutOfSample { get; set; } = true;
+    /// <summary>
+    /// Why an agent in this run is scored in-sample: it trained on the evaluated data and the user chose to run it
+    /// flagged, or it has no record of its training data (unknown). Null otherwise. Such a run stays off leaderboards.
+    /// </summary>
+    public string? InSampleReason { get; set; }
     /// <summary>The scenario family's regime (see <see cref="ScenarioFamily"/>), copied from the scenario for indexed grouping.</summary>
     public string Regime { get; set; } = "";
     /// <summary>The scenario family's impact-model family (e.g. <c>almgren-chriss</c>, <c>transient</c>,

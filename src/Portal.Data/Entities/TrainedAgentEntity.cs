@@ -31,6 +31,12 @@ public sealed class TrainedAgentEntity
     public double Progress { get; set; }
     public double? RecentMeanShortfallBps { get; set; }
     public string? FailureReason { get; set; }
+    /// <summary>
+    /// What the policy backtests use (the first seed's) saw in training, as <c>TrainingExposure</c> JSON: the replayed
+    /// dataset's content hash and training time ranges, or the simulated world's hash and the seed streams drawn. Null for
+    /// agents trained before it was recorded, whose backtests are flagged in-sample (unknown).
+    /// </summary>
+    public string? TrainingExposureJson { get; set; }
     /// <summary>The summary over all seeds (JSON): mean and spread of regret and of the paired difference to TWAP.</summary>
     public string? SummaryJson { get; set; }
     public string CreatedBy { get; set; } = "";

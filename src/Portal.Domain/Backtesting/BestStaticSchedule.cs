@@ -512,7 +512,7 @@ public static class BestStaticSchedule
             // No finite Almgren–Chriss urgency for these parameters: not a start.
         }
 
-        starts.Add(("ow", StrategyCatalog.OwHoldings(scenario.Market.Impact.ResiliencePerDay, scenario.StepDays, n)));
+        starts.Add(("ow", StrategyCatalog.OwHoldings(StrategyCatalog.OwResilience(scenario.Market), scenario.StepDays, n)));
         var immediate = new double[n + 1];
         immediate[0] = 1;
         starts.Add(("immediate", immediate));

@@ -49,7 +49,7 @@ public static class KnownOptimum
                 name = "Almgren–Chriss risk-neutral optimum (linear schedule)";
                 break;
             case ImpactModels.ObizhaevaWang:
-                var trades = ObizhaevaWang.OptimalTrades(1, m.Impact.ResiliencePerDay, tau, n);
+                var trades = ObizhaevaWang.OptimalTrades(1, StrategyCatalog.OwResilience(m), tau, n);
                 holdings = new double[n + 1];
                 holdings[0] = 1;
                 for (int k = 0; k < n; k++) holdings[k + 1] = Math.Max(0, holdings[k] - trades[k]);

@@ -15,9 +15,9 @@ public static class StrategyCatalog
         ("twap", "TWAP", "Equal child orders at every step."),
         ("vwap", "VWAP", "Child orders proportional to the expected intraday volume profile."),
         ("pov", "POV", "A fixed percentage of each step's market volume (strategySettings.povRatePct); the remainder is force-traded at the end."),
-        ("ac", "Almgren–Chriss (risk-averse)", "Almgren–Chriss (2000) optimal trajectory for risk aversion λ = strategySettings.riskAversion, using market.impact.eta and gamma."),
+        ("ac", "Almgren–Chriss (risk-averse)", "Almgren–Chriss (2000) optimal trajectory for risk aversion λ = strategySettings.riskAversion, using market.impact.eta and gamma (the Almgren–Chriss defaults on another impact model)."),
         ("ac-neutral", "Almgren–Chriss (risk-neutral)", "Almgren–Chriss (2000) trajectory for λ = 0: the expected-cost minimum under linear impact."),
-        ("ow", "Obizhaeva–Wang optimum", "Discrete optimum of the linear block-book model with resilience market.impact.resiliencePerDay (Alfonsi, Fruth and Schied, 2010)."),
+        ("ow", "Obizhaeva–Wang optimum", "Discrete optimum of the linear block-book model with resilience market.impact.resiliencePerDay (Alfonsi, Fruth and Schied, 2010; the default 50 a day on another impact model)."),
         ("random", "Random", "Trades a uniform random fraction of the remainder at each step."),
         ("best-static", "Best static schedule", "The deterministic schedule minimising E + λ·Var of the cost (λ = strategySettings.riskAversion) for the scenario's own market: solved exactly for linear-quadratic models, otherwise searched on training paths of the simulator that are never the run's paths. The bar adaptivity must clear."),
     ];
@@ -79,7 +79,7 @@ public static class StrategyCatalog
             "pov" => new PovStrategy(s.StrategySettings.PovRatePct / 100.0),
             "ac" => new ScheduleStrategy(id, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Almgren–Chriss λ={s.StrategySettings.RiskAversion:G3}"), AcHoldings(s, s.StrategySettings.RiskAversion)),
             "ac-neutral" => new ScheduleStrategy(id, "Almgren–Chriss (risk-neutral)", AcHoldings(s, 0)),
-            "ow" => new ScheduleStrategy(id, "Obizhaeva–Wang optimum", OwHoldings(s.Market.Impact.ResiliencePerDay, tau, n)),
+            "ow" => new ScheduleStrategy(id, "Obizhaeva–Wang optimum", OwHoldings(OwResilience(s.Market), tau, n)),
             "random" => new RandomStrategy(),
             BestStatic => BestStaticStrategy(s),
             _ => throw new ArgumentOutOfRangeException(nameof(id), id, $"Unknown strategy; allowed: {string.Join(", ", Baselines.Select(b => b.Id))}"),
@@ -99,7 +99,8 @@ public static class StrategyCatalog
         ArgumentNullException.ThrowIfNull(s);
         var m = s.Market;
         double sigma = m.DailyVolatility * m.ArrivalPrice;
-        double etaTilde = m.Impact.Eta - 0.5 * m.Impact.Gamma * s.StepDays;
+        var ac = AcCoefficients(m);
+        double etaTilde = ac.Eta - 0.5 * ac.Gamma * s.StepDays;
         if (!(etaTilde > 0) && lambda > 0 && sigma > 0)
         {
             var now = new double[s.Order.Steps + 1];
@@ -107,8 +108,25 @@ public static class StrategyCatalog
             return now;
         }
 
-        double kappa = AlmgrenChriss.Kappa(lambda, sigma, m.Impact.Eta, m.Impact.Gamma, s.StepDays);
+        double kappa = AlmgrenChriss.Kappa(lambda, sigma, ac.Eta, ac.Gamma, s.StepDays);
         return AlmgrenChriss.Holdings(1, kappa, s.HorizonDays, s.Order.Steps);
+    }
+
+    /// <summary>The Almgren–Chriss coefficients the <c>ac</c> schedules plan with: the market's own on an Almgren–Chriss
+    /// market, otherwise the model's defaults (an <c>ac</c> schedule in another world is a fixed reference shape, not an
+    /// optimum of that world).</summary>
+    public static AlmgrenChrissImpactSpec AcCoefficients(MarketSpec market)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        return market.Impact as AlmgrenChrissImpactSpec ?? new AlmgrenChrissImpactSpec();
+    }
+
+    /// <summary>The resilience ρ (per day) the <c>ow</c> schedule plans with: the market's own on an Obizhaeva–Wang
+    /// market, otherwise the model's default.</summary>
+    public static double OwResilience(MarketSpec market)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        return (market.Impact as ObizhaevaWangImpactSpec ?? new ObizhaevaWangImpactSpec()).ResiliencePerDay;
     }
 
     /// <summary>The best static schedule as a strategy may find it: optimised on the scenario without its stress events

@@ -107,7 +107,7 @@ public static class SimulationBenchmark
         var demo = ScenarioPresets.Demo();
         var market = RegimePresets.Apply(demo.Market, RegimePresets.Volatile) with
         {
-            Impact = new ImpactSpec { Model = ImpactModels.Transient, G0 = 0.5, Beta = 0.5, ResiliencePerDay = 50, LiquidityScaled = true },
+            Impact = new TransientImpactSpec { G0 = 0.5, Beta = 0.5, LiquidityScaled = true },
         };
         return demo with
         {

@@ -26,16 +26,16 @@ public static class ProfileToScenario
         if (impactModel is not (ImpactModels.SquareRoot or ImpactModels.Transient))
             throw new ArgumentOutOfRangeException(nameof(impactModel), impactModel, $"Allowed: {ImpactModels.SquareRoot}, {ImpactModels.Transient}.");
         var t = template ?? new MarketSpec();
-        var impact = t.Impact with { Model = impactModel };
-        if (impactModel == ImpactModels.SquareRoot && profile.Impact.SquareRoot is { Y: > 0 } sq)
-            impact = impact with { SquareRootY = Math.Clamp(sq.Y, 0, 100) };
-        if (impactModel == ImpactModels.Transient && profile.Impact.Propagator is { G0: > 0 } pr)
-            impact = impact with
+        var impact = t.Impact.SwitchTo(impactModel);
+        if (impact is SquareRootImpactSpec squareRoot && profile.Impact.SquareRoot is { Y: > 0 } sq)
+            impact = squareRoot with { Y = Math.Clamp(sq.Y, 0, 100) };
+        if (impact is TransientImpactSpec transient && profile.Impact.Propagator is { G0: > 0 } pr)
+            impact = transient with
             {
                 G0 = 1,
-                TransientGamma = Math.Clamp(pr.G0 * profile.Adv / (Math.Clamp(profile.SessionSeconds / 60, 1, 1440) * profile.MeanMidPrice), 0, 1),
+                Gamma = Math.Clamp(pr.G0 * profile.Adv / (Math.Clamp(profile.SessionSeconds / 60, 1, 1440) * profile.MeanMidPrice), 0, 1),
                 Beta = 1,
-                TransientDecayMinutes = Math.Clamp(pr.DecayTimeSeconds / 60, 1e-6, 1e6),
+                DecayMinutes = Math.Clamp(pr.DecayTimeSeconds / 60, 1e-6, 1e6),
             };
         var spread = t.Spread with { MeanBps = Math.Clamp(profile.MeanSpreadBps, 0, 10_000) };
         if (profile.Spread is { } so)

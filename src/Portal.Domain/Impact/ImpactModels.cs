@@ -86,13 +86,13 @@ public static class ImpactModelFactory
     public static IImpactModel Create(ImpactSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Model switch
+        return spec switch
         {
-            ImpactModels.AlmgrenChriss => new AlmgrenChrissImpact(spec.Epsilon, spec.Eta, spec.Gamma),
-            ImpactModels.PowerLaw => new PowerLawImpact(spec.Epsilon, spec.PowerLawEta, spec.PowerLawBeta, spec.PowerLawGamma, spec.SharesOutstandingToAdv),
-            ImpactModels.SquareRoot => new SquareRootPropagatorImpact(spec.Epsilon, spec.SquareRootY, spec.Delta, spec.Kernel, spec.KernelExponent, spec.RelaxationMinutes),
-            ImpactModels.Transient => new TransientImpact(spec.Epsilon, spec.G0, spec.TransientGamma, spec.Beta, spec.TransientDecayMinutes),
-            ImpactModels.ObizhaevaWang => new ObizhaevaWangImpact(spec.Epsilon, spec.Depth, spec.ResiliencePerDay),
+            AlmgrenChrissImpactSpec ac => new AlmgrenChrissImpact(ac.Epsilon, ac.Eta, ac.Gamma),
+            PowerLawImpactSpec pl => new PowerLawImpact(pl.Epsilon, pl.Eta, pl.Beta, pl.Gamma, pl.SharesOutstandingToAdv),
+            SquareRootImpactSpec sr => new SquareRootPropagatorImpact(sr.Epsilon, sr.Y, sr.Delta, sr.Kernel, sr.KernelExponent, sr.RelaxationMinutes),
+            TransientImpactSpec tr => new TransientImpact(tr.Epsilon, tr.G0, tr.Gamma, tr.Beta, tr.DecayMinutes),
+            ObizhaevaWangImpactSpec ow => new ObizhaevaWangImpact(ow.Epsilon, ow.Depth, ow.ResiliencePerDay),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Model, $"Unknown impact model; allowed: {string.Join(", ", ImpactModels.All)}"),
         };
     }

@@ -112,12 +112,23 @@ public static class ReplayRunner
     {
         var s = dataset.Summary;
         var first = dataset.Book.Count > 0 ? dataset.Book.Times[0] : s.StartTimeNs;
-        var split = SplitTime(dataset, options);
+        return SegmentRange(s.StartTimeNs, s.EndTimeNs, first, options);
+    }
+
+    /// <summary>
+    /// The time range episode windows of <paramref name="options"/>' segment are drawn from, for a dataset whose events run
+    /// from <paramref name="startNs"/> to <paramref name="endNs"/> and whose first book snapshot is at <paramref name="firstBookNs"/>.
+    /// </summary>
+    public static (long From, long To) SegmentRange(long startNs, long endNs, long firstBookNs, ReplayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Check();
+        var split = startNs + (long)Math.Round(options.TrainFraction * (endNs - startNs));
         return options.Segment switch
         {
-            ReplaySegment.Train => (first, split),
-            ReplaySegment.Test => (split, s.EndTimeNs),
-            _ => (first, s.EndTimeNs),
+            ReplaySegment.Train => (firstBookNs, split),
+            ReplaySegment.Test => (split, endNs),
+            _ => (firstBookNs, endNs),
         };
     }
 

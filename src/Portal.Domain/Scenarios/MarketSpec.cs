@@ -23,8 +23,8 @@ public sealed record MarketSpec
     /// <summary>Price process: model, drift and jumps.</summary>
     public PriceSpec Price { get; init; } = new();
 
-    /// <summary>Market impact model and its parameters.</summary>
-    public ImpactSpec Impact { get; init; } = new();
+    /// <summary>Market impact model and its own parameters (one record per model, see <see cref="ImpactSpec"/>).</summary>
+    public ImpactSpec Impact { get; init; } = new AlmgrenChrissImpactSpec();
 
     /// <summary>Bid–ask spread process.</summary>
     public SpreadSpec Spread { get; init; } = new();
@@ -72,101 +72,6 @@ public static class PriceModels
 
     /// <summary>Every supported price model.</summary>
     public static IReadOnlyList<string> All { get; } = [Abm, Gbm];
-}
-
-/// <summary>Market impact model and its parameters. Time is in trading days, prices in currency per share.</summary>
-/// <remarks>
-/// Each model reads only its own fields (and <see cref="Epsilon"/>, <see cref="LiquidityScaled"/>); the others are ignored.
-/// <list type="bullet">
-/// <item><c>almgren-chriss</c>: Almgren and Chriss (2000), "Optimal execution of portfolio transactions", eq. 2–4 and section 3:
-/// a child order of <c>n</c> shares over a step of <c>τ</c> days executes at <c>S − sgn·(ε + η·n/τ)</c> and moves the price
-/// permanently by <c>γ·n</c>. <see cref="Eta"/> is η (currency·day/share²), <see cref="Gamma"/> is γ (currency/share²).</item>
-/// <item><c>power-law</c>: Almgren, Thum, Hauptmann and Li (2005), "Direct estimation of equity market impact", Risk 18(7):
-/// temporary cost per share <c>η·σ·S0·(v/V)^β</c> with v the trading rate and V the expected market volume over the same
-/// interval, and permanent move <c>γ·σ·S0·(n/ADV)·(Θ/ADV)^(1/4)</c>. Fields <see cref="PowerLawEta"/>, <see cref="PowerLawBeta"/>,
-/// <see cref="PowerLawGamma"/>, <see cref="SharesOutstandingToAdv"/>.</item>
-/// <item><c>square-root</c>: the square-root law of metaorders through a propagator (Gatheral, 2010, "No-dynamic-arbitrage and
-/// market impact", Quant. Finance 10(7); Bouchaud, Gefen, Potters and Wyart, 2004): instantaneous impact <c>∝ (v/V)^δ</c> with V
-/// the daily volume, decaying with a power-law or exponential kernel, scaled so that a metaorder's peak impact is
-/// <c>Y·σ·S0·(Q/V)^δ</c>. Fields <see cref="SquareRootY"/> (Y), <see cref="Delta"/> (δ), <see cref="Kernel"/>,
-/// <see cref="KernelExponent"/> and <see cref="RelaxationMinutes"/>.</item>
-/// <item><c>transient</c>: the transient impact model of de Witt and Pakkanen (2026), "Diverse approaches to optimal execution
-/// schedule generation" (the GEO environment), section 2.1: <c>I_t = Σ_ℓ G0·e^(−ℓ/τ)·γ·(|q_(t−ℓ)|/V_(t−ℓ))^β</c> with V the
-/// bar's realised market volume, fills at the bar's price × (1 + side·I_t). Fields <see cref="G0"/>, <see cref="TransientGamma"/>,
-/// <see cref="Beta"/> and <see cref="TransientDecayMinutes"/>.</item>
-/// <item><c>obizhaeva-wang</c>: linear block-shaped limit order book (Obizhaeva and Wang, 2013, "Optimal trading strategy and supply/demand
-/// dynamics", section 3): depth <see cref="Depth"/> = q shares per unit of price, so a trade of n shares displaces the price by n/q
-/// and costs <c>n·(D + n/(2q))</c>; the displacement D recovers at rate <see cref="ResiliencePerDay"/> = ρ.</item>
-/// </list>
-/// With <see cref="LiquidityScaled"/> every impact coefficient is divided by the current liquidity level.
-/// </remarks>
-public sealed record ImpactSpec
-{
-    /// <summary><c>almgren-chriss</c>, <c>power-law</c>, <c>square-root</c>, <c>transient</c> or <c>obizhaeva-wang</c>.</summary>
-    public string Model { get; init; } = ImpactModels.AlmgrenChriss;
-
-    /// <summary>Fixed cost per share ε (currency per share), e.g. half the spread plus fees in Almgren–Chriss. Allowed: [0, ∞).</summary>
-    public double Epsilon { get; init; }
-
-    /// <summary>Almgren–Chriss temporary impact η in currency·day/share² (cost per share per share-per-day of trading rate). Allowed: [0, ∞).</summary>
-    public double Eta { get; init; } = 3e-8;
-
-    /// <summary>Almgren–Chriss linear permanent impact γ in currency per share per share traded. Allowed: [0, ∞).</summary>
-    public double Gamma { get; init; } = 2e-7;
-
-    /// <summary>Power-law model: temporary coefficient η (dimensionless; Almgren et al. 2005 fit: 0.142). Allowed: [0, 100].</summary>
-    public double PowerLawEta { get; init; } = 0.142;
-
-    /// <summary>Power-law model: exponent β of the trading rate (Almgren et al. 2005: 0.6, "a 3/5 power law"). Allowed: (0, 2].</summary>
-    public double PowerLawBeta { get; init; } = 0.6;
-
-    /// <summary>Power-law model: permanent coefficient γ (dimensionless; Almgren et al. 2005 fit: 0.314). Allowed: [0, 100].</summary>
-    public double PowerLawGamma { get; init; } = 0.314;
-
-    /// <summary>Power-law model: shares outstanding Θ divided by the average daily volume (the inverse daily turnover) that scales
-    /// permanent impact by (Θ/ADV)^(1/4). Default 263, the ratio of the paper's worked example (IBM: Θ ≈ 1.72·10⁹ shares,
-    /// V ≈ 6.56·10⁶ shares a day). Allowed: [1, 1e6].</summary>
-    public double SharesOutstandingToAdv { get; init; } = 263;
-
-    /// <summary>Square-root model: coefficient Y of the square-root law (dimensionless, typically 0.5–1; Tóth et al. 2011). Allowed: [0, 100].</summary>
-    public double SquareRootY { get; init; } = 0.7;
-
-    /// <summary>Square-root model: exponent δ of the instantaneous impact f(v) ∝ (v/V)^δ (the square-root law: ½). Allowed: (0, 2].</summary>
-    public double Delta { get; init; } = 0.5;
-
-    /// <summary>Square-root model: decay kernel, <c>power-law</c> (G(t) ∝ t^(−γ) up to the relaxation time) or <c>exponential</c>
-    /// (G(t) ∝ e^(−t/T_r)).</summary>
-    public string Kernel { get; init; } = PropagatorKernels.PowerLaw;
-
-    /// <summary>Square-root model: exponent γ of the power-law kernel t^(−γ); no dynamic arbitrage needs δ + γ ≥ 1 (Gatheral 2010).
-    /// Default ½ = 1 − δ, under which the peak impact does not depend on the duration. Allowed: (0, 1).</summary>
-    public double KernelExponent { get; init; } = 0.5;
-
-    /// <summary>Square-root model: relaxation time T_r in minutes: the e-folding time of the exponential kernel, and the time
-    /// beyond which the power-law kernel decays exponentially. Default one trading day (390 minutes). Allowed: (0, 1e6].</summary>
-    public double RelaxationMinutes { get; init; } = 390;
-
-    /// <summary>Transient (GEO) model: kernel amplitude G0 at lag 0 (dimensionless). Only the product G0·γ matters. Allowed: [0, 100].</summary>
-    public double G0 { get; init; } = 0.5;
-
-    /// <summary>Transient (GEO) model: impact scale γ, fraction of the price per unit of (q/V)^β; with G0 = ½ the default gives
-    /// G0·γ = 5·10⁻⁴, within the per-stock range the GEO calibration reports (0 to 7.2·10⁻⁴). Allowed: [0, 1].</summary>
-    public double TransientGamma { get; init; } = 1e-3;
-
-    /// <summary>Transient (GEO) model: exponent β of the bar's participation q/V. Allowed: (0, 2].</summary>
-    public double Beta { get; init; } = 0.5;
-
-    /// <summary>Transient (GEO) model: decay time τ of the kernel e^(−ℓ/τ) in minutes. Allowed: (0, 1e6].</summary>
-    public double TransientDecayMinutes { get; init; } = 1;
-
-    /// <summary>Obizhaeva–Wang order book depth q, in shares per unit of price displacement. Allowed: (0, ∞).</summary>
-    public double Depth { get; init; } = 2_000_000;
-
-    /// <summary>Obizhaeva–Wang resilience ρ of the book, per trading day. Allowed: [0, 1e6].</summary>
-    public double ResiliencePerDay { get; init; } = 50;
-
-    /// <summary>Divide impact coefficients by the current liquidity level.</summary>
-    public bool LiquidityScaled { get; init; }
 }
 
 /// <summary>Names of the propagator kernels of the square-root model.</summary>

@@ -81,7 +81,7 @@ public static class RegimePresets
             Volume = new VolumeSpec(),
             Events = [],
         };
-        var impact = market.Impact ?? new ImpactSpec();
+        var impact = market.Impact ?? new AlmgrenChrissImpactSpec();
         calmBase = calmBase with { Impact = impact with { LiquidityScaled = false } };
         return name switch
         {

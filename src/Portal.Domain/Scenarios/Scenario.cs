@@ -158,41 +158,8 @@ public sealed record Scenario
         if (i is null) v.Add("market.impact", "is required");
         else
         {
-            if (!ImpactModels.All.Contains(i.Model, StringComparer.Ordinal))
-                v.Add("market.impact.model", $"is '{i.Model}', allowed: {string.Join(", ", ImpactModels.All)}");
-            // Price-relative bounds keep costs finite: a fixed cost above the share price, or a coefficient that makes one
-            // day's volume cost more than a thousand times the price, is a typo, not a market.
-            double price = m.ArrivalPrice > 0 && double.IsFinite(m.ArrivalPrice) ? m.ArrivalPrice : 1e9;
-            double coefficientMax = m.Adv > 0 && double.IsFinite(m.Adv) ? MaxImpactTimesAdvOverPrice * price / m.Adv : double.MaxValue;
-            v.Range("market.impact.epsilon", i.Epsilon, 0, price, "the arrival price");
-            v.Range("market.impact.eta", i.Eta, 0, coefficientMax, "1000 × arrivalPrice / adv");
-            v.Range("market.impact.gamma", i.Gamma, 0, coefficientMax, "1000 × arrivalPrice / adv");
-            v.Range("market.impact.powerLawEta", i.PowerLawEta, 0, 100);
-            v.RangeOpenLow("market.impact.powerLawBeta", i.PowerLawBeta, 0, 2);
-            v.Range("market.impact.powerLawGamma", i.PowerLawGamma, 0, 100);
-            v.Range("market.impact.sharesOutstandingToAdv", i.SharesOutstandingToAdv, 1, 1e6);
-            v.Range("market.impact.squareRootY", i.SquareRootY, 0, 100);
-            v.RangeOpenLow("market.impact.delta", i.Delta, 0, 2);
-            if (i.Kernel is null || !PropagatorKernels.All.Contains(i.Kernel, StringComparer.Ordinal))
-                v.Add("market.impact.kernel", $"is '{i.Kernel}', allowed: {string.Join(", ", PropagatorKernels.All)}");
-            if (!(i.KernelExponent > 0 && i.KernelExponent < 1))
-                v.Add("market.impact.kernelExponent", string.Create(CultureInfo.InvariantCulture, $"is {i.KernelExponent} but must be in (0, 1)"));
-            v.RangeOpenLow("market.impact.relaxationMinutes", i.RelaxationMinutes, 0, 1e6);
-            v.Range("market.impact.g0", i.G0, 0, 100);
-            v.Range("market.impact.transientGamma", i.TransientGamma, 0, 1);
-            v.RangeOpenLow("market.impact.beta", i.Beta, 0, 2);
-            v.RangeOpenLow("market.impact.transientDecayMinutes", i.TransientDecayMinutes, 0, 1e6);
-            v.RangeOpenLow("market.impact.depth", i.Depth, 0, double.MaxValue); // an unbounded depth is a book without impact
-            v.Range("market.impact.resiliencePerDay", i.ResiliencePerDay, 0, 1e6);
-            if (i.Model == ImpactModels.AlmgrenChriss && Order is { Steps: >= 1, HorizonMinutes: > 0 } && m.TradingMinutesPerDay > 0)
-            {
-                double tau = StepDays;
-                if (i.Eta - 0.5 * i.Gamma * tau < 0)
-                {
-                    v.Add("market.impact.eta", string.Create(CultureInfo.InvariantCulture,
-                        $"is {i.Eta:G6} but must be at least γτ/2 = {0.5 * i.Gamma * tau:G6} (η̃ = η − γτ/2 ≥ 0, Almgren–Chriss 2000 eq. 6)"));
-                }
-            }
+            bool hasSteps = Order is { Steps: >= 1, HorizonMinutes: > 0 } && m.TradingMinutesPerDay > 0;
+            i.Validate(v, m, hasSteps ? StepDays : null);
         }
 
         if (m.Spread is null) v.Add("market.spread", "is required");
@@ -304,7 +271,8 @@ public sealed record Scenario
         }
     }
 
-    private sealed class Validator
+    /// <summary>Collects range errors, each naming its field and the allowed range.</summary>
+    internal sealed class Validator
     {
         public List<ValidationError> Errors { get; } = [];
 

@@ -142,6 +142,8 @@ public static class ScenarioJson
             RespectNullableAnnotations = true,
             NumberHandling = JsonNumberHandling.Strict,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            // market.impact.model selects the impact record; hand-written JSON need not give it first.
+            AllowOutOfOrderMetadataProperties = true,
         };
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         o.MakeReadOnly(populateMissingResolver: true);

@@ -13,20 +13,22 @@ namespace Portal.Domain.Scenarios;
 public static class ScenarioSchema
 {
     /// <summary>The version this code writes (<c>schemaVersion</c>). A document without <c>schemaVersion</c> is version 1.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>JSON name of the version field.</summary>
     public const string VersionField = "schemaVersion";
 
     /// <summary>Fields a current-version document must give (JSON paths). Every other field has a documented default
-    /// (<c>docs/scenario-schema.md</c>); the market's regime fields default to the named regime's values.</summary>
+    /// (<c>docs/scenario-schema.md</c>); the market's regime fields default to the named regime's values. A market without
+    /// <c>impact</c> has the default Almgren–Chriss model; an <c>impact</c> object must name its <c>model</c>, which
+    /// decides the fields it may have.</summary>
     public static IReadOnlyList<string> RequiredFields { get; } =
-        ["order", "order.side", "order.sizePctAdv", "order.horizonMinutes", "order.steps", "market"];
+        ["order", "order.side", "order.sizePctAdv", "order.horizonMinutes", "order.steps", "market", "market.impact.model"];
 
     /// <summary>One step per version: <c>Steps[v - 1]</c> turns a version-v document into a version-(v + 1) one. Steps
     /// are pure JSON-to-JSON rewrites that never read the current records, so an old document keeps its meaning however
     /// the records change later.</summary>
-    private static readonly Action<JsonObject>[] Steps = [V1ToV2];
+    private static readonly Action<JsonObject>[] Steps = [V1ToV2, V2ToV3];
 
     /// <summary>Returns a copy of <paramref name="document"/> upgraded to <see cref="CurrentVersion"/>.</summary>
     /// <exception cref="ScenarioValidationException"><c>schemaVersion</c> is not an integer from 1 to the current version.</exception>
@@ -78,6 +80,61 @@ public static class ScenarioSchema
         }
     }
 
+    /// <summary>Version-2 impact fields of each model, by their version-3 names: every model kept <c>epsilon</c> and
+    /// <c>liquidityScaled</c>; the rest belonged to one model each and were renamed where the model owns them.</summary>
+    private static readonly Dictionary<string, (string V2, string V3)[]> ImpactFieldsV2 = new(StringComparer.Ordinal)
+    {
+        ["almgren-chriss"] = [("eta", "eta"), ("gamma", "gamma")],
+        ["power-law"] = [("powerLawEta", "eta"), ("powerLawBeta", "beta"), ("powerLawGamma", "gamma"), ("sharesOutstandingToAdv", "sharesOutstandingToAdv")],
+        ["square-root"] = [("squareRootY", "y"), ("delta", "delta"), ("kernel", "kernel"), ("kernelExponent", "kernelExponent"), ("relaxationMinutes", "relaxationMinutes")],
+        ["transient"] = [("g0", "g0"), ("transientGamma", "gamma"), ("beta", "beta"), ("transientDecayMinutes", "decayMinutes")],
+        ["obizhaeva-wang"] = [("depth", "depth"), ("resiliencePerDay", "resiliencePerDay")],
+    };
+
+    /// <summary>
+    /// Version 2 to 3: <c>market.impact</c> holds only the fields of the model it names. In version 2 it was one flat record
+    /// with every model's fields, each read only by its own model (docs/scenario-schema.md, version 2), so the step keeps
+    /// <c>model</c> (written out: <c>almgren-chriss</c> when absent), <c>epsilon</c>, <c>liquidityScaled</c> and the named
+    /// model's fields under their version-3 names (<c>squareRootY</c> → <c>y</c>, <c>powerLawEta</c> → <c>eta</c>,
+    /// <c>transientGamma</c> → <c>gamma</c>, ...), and removes the version-2 fields of the other models, which changed
+    /// nothing. A field that was never a version-2 impact field stays, for the strict check to name; so does the whole
+    /// object when the model is not one version 2 knew.
+    /// </summary>
+    private static void V2ToV3(JsonObject document)
+    {
+        if (document["market"] is not JsonObject market || market["impact"] is not JsonObject impact)
+        {
+            return;
+        }
+        string? model = "almgren-chriss";
+        if (impact.TryGetPropertyValue("model", out var modelNode) && (modelNode is not JsonValue modelValue || !modelValue.TryGetValue(out model)))
+        {
+            return;
+        }
+        if (model is null || !ImpactFieldsV2.TryGetValue(model, out var own))
+        {
+            return;
+        }
+        var upgraded = new JsonObject { ["model"] = model };
+        foreach (string common in (string[])["epsilon", "liquidityScaled"])
+        {
+            if (impact.TryGetPropertyValue(common, out var value)) upgraded[common] = value?.DeepClone();
+        }
+        foreach (var (v2, v3) in own)
+        {
+            if (impact.TryGetPropertyValue(v2, out var value)) upgraded[v3] = value?.DeepClone();
+        }
+        var everyV2Field = ImpactFieldsV2.Values.SelectMany(f => f).Select(f => f.V2).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, value) in impact)
+        {
+            if (name is not ("model" or "epsilon" or "liquidityScaled") && !everyV2Field.Contains(name))
+            {
+                upgraded[name] = value?.DeepClone();
+            }
+        }
+        market["impact"] = upgraded;
+    }
+
     /// <summary>
     /// Every field of <paramref name="document"/> that the current records do not declare and every required field that is
     /// missing or null, each named by its JSON path. Case matters: <c>Order</c> is not <c>order</c>.
@@ -117,7 +174,19 @@ public static class ScenarioSchema
         {
             case JsonTypeInfoKind.Object when node is JsonObject obj:
                 var (contract, discriminator) = Resolve(obj, info);
-                var properties = contract.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+                if (discriminator is not null && contract == info)
+                {
+                    // No record for this object: its fields depend on the one it names. A missing name is a required field.
+                    if (obj.TryGetPropertyValue(discriminator, out var tag) && tag is not null)
+                    {
+                        var names = info.PolymorphismOptions!.DerivedTypes.Select(d => d.TypeDiscriminator?.ToString());
+                        errors.Add(new ValidationError(path.Length == 0 ? discriminator : $"{path}.{discriminator}",
+                            $"is {tag.ToJsonString()}, allowed: {string.Join(", ", names)}"));
+                    }
+                    break;
+                }
+                // A property the serializer ignores ([JsonIgnore]) is listed with neither getter nor setter: not a field.
+                var properties = contract.Properties.Where(p => p.Get is not null || p.Set is not null).ToDictionary(p => p.Name, StringComparer.Ordinal);
                 foreach (var (name, child) in obj)
                 {
                     string childPath = path.Length == 0 ? name : $"{path}.{name}";

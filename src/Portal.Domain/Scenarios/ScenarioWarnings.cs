@@ -26,19 +26,19 @@ public static class ScenarioWarnings
         var i = scenario.Market?.Impact;
         if (i is null || scenario.Replay is not null) return list;
         var c = CultureInfo.InvariantCulture;
-        switch (i.Model)
+        switch (i)
         {
-            case ImpactModels.SquareRoot when i.Kernel == PropagatorKernels.PowerLaw && i.Delta + i.KernelExponent < 1:
+            case SquareRootImpactSpec sr when sr.Kernel == PropagatorKernels.PowerLaw && sr.Delta + sr.KernelExponent < 1:
                 list.Add(new("market.impact.kernelExponent", string.Create(c,
-                    $"δ + γ = {i.Delta:G4} + {i.KernelExponent:G4} < 1: a power-law kernel t^(−γ) with instantaneous impact (v/V)^δ admits price manipulation (Gatheral 2010 needs δ + γ ≥ 1).")));
+                    $"δ + γ = {sr.Delta:G4} + {sr.KernelExponent:G4} < 1: a power-law kernel t^(−γ) with instantaneous impact (v/V)^δ admits price manipulation (Gatheral 2010 needs δ + γ ≥ 1).")));
                 break;
-            case ImpactModels.SquareRoot when i.Kernel == PropagatorKernels.Exponential && i.Delta != 1:
+            case SquareRootImpactSpec sr when sr.Kernel == PropagatorKernels.Exponential && sr.Delta != 1:
                 list.Add(new("market.impact.kernel", string.Create(c,
-                    $"an exponential kernel with δ = {i.Delta:G4} ≠ 1 admits price manipulation (Gatheral 2010: exponential decay is consistent only with linear instantaneous impact).")));
+                    $"an exponential kernel with δ = {sr.Delta:G4} ≠ 1 admits price manipulation (Gatheral 2010: exponential decay is consistent only with linear instantaneous impact).")));
                 break;
-            case ImpactModels.Transient when i.Beta != 1 && i.G0 > 0 && i.TransientGamma > 0:
+            case TransientImpactSpec tr when tr.Beta != 1 && tr.G0 > 0 && tr.Gamma > 0:
                 list.Add(new("market.impact.beta", string.Create(c,
-                    $"the transient model's exponential kernel with β = {i.Beta:G4} ≠ 1 admits price manipulation (Gatheral 2010: exponential decay is consistent only with linear instantaneous impact).")));
+                    $"the transient model's exponential kernel with β = {tr.Beta:G4} ≠ 1 admits price manipulation (Gatheral 2010: exponential decay is consistent only with linear instantaneous impact).")));
                 break;
         }
 

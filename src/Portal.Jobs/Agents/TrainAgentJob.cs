@@ -126,11 +126,13 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             });
         }
         var summary = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
+        // Backtests use the first seed's policy (AgentStrategies): what it saw is what the out-of-sample check compares.
+        var exposure = set.Agents[0].Artifact.Exposure?.ToJson();
 
-        await Outages.RetryAsync(() => StoreAsync(agentId, seeds, summary), jobsOptions.OutageTolerance, logger, $"Storing agent {agentId}");
+        await Outages.RetryAsync(() => StoreAsync(agentId, seeds, summary, exposure), jobsOptions.OutageTolerance, logger, $"Storing agent {agentId}");
     }
 
-    private async Task StoreAsync(Guid agentId, List<TrainedAgentSeed> seeds, string summary)
+    private async Task StoreAsync(Guid agentId, List<TrainedAgentSeed> seeds, string summary, string? exposure)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
@@ -143,6 +145,7 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
                 db.TrainedAgentSeeds.AddRange(seeds);
                 var stored = await db.TrainedAgents.SingleAsync(a => a.Id == agentId);
                 stored.SummaryJson = summary;
+                stored.TrainingExposureJson = exposure;
                 stored.Status = TrainingStatus.Succeeded;
                 stored.Progress = 1;
                 stored.FailureReason = null;

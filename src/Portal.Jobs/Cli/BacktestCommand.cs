@@ -85,6 +85,20 @@ public static class BacktestCommand
                 return 2;
             }
 
+            try
+            {
+                foreach (var warning in CheckOutOfSample(scenario, agents, dataset))
+                {
+                    await Console.Error.WriteLineAsync(warning);
+                }
+            }
+            catch (InSampleEvaluationException e)
+            {
+                agents.ForEach(a => a.Dispose());
+                await Console.Error.WriteLineAsync("Refused: " + e.Message);
+                return 3;
+            }
+
             var clock = Stopwatch.StartNew();
             BacktestResult result;
             try
@@ -144,6 +158,25 @@ public static class BacktestCommand
         return dataset is null
             ? BacktestRunner.Run(scenario, options, null, ct)
             : ReplayRunner.Run(scenario, dataset, scenario.Replay?.Options, options);
+    }
+
+    /// <summary>
+    /// The out-of-sample check of <paramref name="agents"/> against what the backtest evaluates (<see cref="OutOfSample"/>):
+    /// returns a warning for each agent without a training record.
+    /// </summary>
+    /// <exception cref="InSampleEvaluationException">An agent trained on the evaluated data; the message names the overlap.</exception>
+    public static IReadOnlyList<string> CheckOutOfSample(Scenario scenario, IReadOnlyList<AgentStrategy> agents, MarketDataset? dataset)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(agents);
+        if (agents.Count == 0)
+        {
+            return [];
+        }
+        var data = dataset is null ? OutOfSample.Simulated(scenario) : OutOfSample.Replay(scenario, dataset, scenario.Replay?.Options);
+        var checks = agents.Select(a => OutOfSample.Check(a.Id, a.Exposure, data)).ToArray();
+        OutOfSample.ThrowIfInSample(checks);
+        return [.. checks.Where(c => c.Verdict == SampleVerdict.Unknown).Select(c => "Warning: " + c.Reason)];
     }
 
     /// <summary>Loads trained agents from artifact directories or archives; ids are <c>agent:NAME</c> with NAME the file or folder name.</summary>

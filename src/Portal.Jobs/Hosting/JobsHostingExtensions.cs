@@ -35,6 +35,7 @@ public static class JobsHostingExtensions
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddTransient<Agents.TrainAgentJob>();
         builder.Services.AddSingleton<Agents.AgentStrategies>();
+        builder.Services.AddSingleton<Portal.Application.Runs.OutOfSampleGuard>();
         builder.Services.AddSingleton<IRunQueue, HangfireRunQueue>();
         if (options.RunServerInProcess == true)
         {

@@ -23,6 +23,7 @@ public sealed class RunBacktestJob(
     RunResultStore store,
     DatasetStore datasets,
     Agents.AgentStrategies agents,
+    Portal.Application.Runs.OutOfSampleGuard outOfSample,
     JobsOptions jobsOptions,
     ILogger<RunBacktestJob> logger)
 {
@@ -34,7 +35,7 @@ public sealed class RunBacktestJob(
     public async Task ExecuteAsync(Guid runId, CancellationToken shutdown)
     {
         var started = await StartAsync(runId, shutdown);
-        if (started is not var (teamId, scenarioJson))
+        if (started is not var (teamId, scenarioJson, counted))
         {
             return;
         }
@@ -61,6 +62,22 @@ public sealed class RunBacktestJob(
                 await FinishAsync(runId, RunStatus.Failed, $"Dataset {replay.DatasetId} (replay.datasetId) is not one of this team's datasets.", shutdown);
                 return;
             }
+        }
+
+        // Re-check on the data as loaded: an agent trained on it is refused unless the run was submitted in-sample (off
+        // the leaderboards); an agent without a training record keeps the run off the leaderboards.
+        try
+        {
+            var sample = await outOfSample.DecideAsync(teamId, scenario, recorded, allowInSample: !counted, shutdown);
+            if (!sample.Counted)
+            {
+                await MarkInSampleAsync(runId, sample.InSampleReason!, shutdown);
+            }
+        }
+        catch (InSampleEvaluationException e)
+        {
+            await FinishAsync(runId, RunStatus.Failed, e.Message, shutdown);
+            return;
         }
 
         List<IExecutionStrategy> extra;
@@ -130,7 +147,7 @@ public sealed class RunBacktestJob(
     }
 
     /// <summary>Marks the run as running and returns its team and scenario, or null when there is nothing to do.</summary>
-    private async Task<(Guid TeamId, string ScenarioJson)?> StartAsync(Guid runId, CancellationToken ct)
+    private async Task<(Guid TeamId, string ScenarioJson, bool Counted)?> StartAsync(Guid runId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
@@ -158,7 +175,7 @@ public sealed class RunBacktestJob(
         run.HeartbeatUtc = run.StartedUtc;
         run.WorkerName = jobsOptions.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
         await db.SaveChangesAsync(ct);
-        return (run.TeamId, run.ScenarioJson);
+        return (run.TeamId, run.ScenarioJson, run.IsOutOfSample);
     }
 
     /// <summary>Stores the progress and answers whether a user asked to cancel. While the database is unreachable the run goes on.</summary>
@@ -176,6 +193,13 @@ public sealed class RunBacktestJob(
             logger.LogWarning("Progress of run {RunId} not stored (database unreachable: {Message})", runId, e.Message);
             return false;
         }
+    }
+
+    private async Task MarkInSampleAsync(Guid runId, string reason, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Runs.Where(r => r.Id == runId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.IsOutOfSample, false).SetProperty(r => r.InSampleReason, reason), ct);
     }
 
     private async Task BeatAsync(Guid runId)

@@ -76,12 +76,20 @@ public sealed record RunView(
     /// <summary>What the run found wrong with its scenario's parameters (e.g. that they admit price manipulation).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Whether the results count on leaderboards (false for a replay of training data or an agent scored in-sample).</summary>
+    public bool IsOutOfSample { get; init; } = true;
+
+    /// <summary>Why an agent in the run is scored in-sample (on request, or without a training record); null otherwise.</summary>
+    public string? InSampleReason { get; init; }
+
     public static RunView From(Run run) => new(
         run.Id, run.ScenarioName, run.Status.ToString(), run.Progress, run.FailureReason, run.Episodes, run.Seed,
         run.Attempts, run.WorkerName, run.CreatedUtc, run.StartedUtc, run.FinishedUtc, run.OptimumName, run.OptimumExpectedCostBps,
         run.Strategies.OrderBy(s => s.Index).Select(StrategyView.From).ToList())
     {
         Warnings = run.Warnings,
+        IsOutOfSample = run.IsOutOfSample,
+        InSampleReason = run.InSampleReason,
     };
 }
 

@@ -28,6 +28,7 @@ public static class ApiErrors
     private static int StatusFor(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
+        Portal.Domain.Backtesting.InSampleEvaluationException => StatusCodes.Status400BadRequest,
         OperationCanceledException => StatusCodes.Status499ClientClosedRequest,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -37,7 +38,13 @@ public static class ApiErrors
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var status = exception is null ? StatusCodes.Status500InternalServerError : StatusFor(exception);
         context.Response.StatusCode = status;
-        var detail = exception is BadHttpRequestException bad ? bad.Message : "The request failed on the server; the error has been logged.";
+        var detail = exception switch
+        {
+            BadHttpRequestException bad => bad.Message,
+            // An agent would be scored on data it trained on: the message names the agent and the overlapping range.
+            Portal.Domain.Backtesting.InSampleEvaluationException inSample => inSample.Message,
+            _ => "The request failed on the server; the error has been logged.",
+        };
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

@@ -25,14 +25,14 @@ public class BestStaticScheduleTests
         var best = BestStaticSchedule.Optimise(s);
         Assert.Equal(BestStaticSchedule.ExactMethod, best.Method);
         var m = s.Market;
-        double kappa = AlmgrenChriss.Kappa(lambda, m.DailyVolatility * m.ArrivalPrice, m.Impact.Eta, m.Impact.Gamma, s.StepDays);
+        double kappa = AlmgrenChriss.Kappa(lambda, m.DailyVolatility * m.ArrivalPrice, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, s.StepDays);
         var closed = AlmgrenChriss.Holdings(1, kappa, s.HorizonDays, steps);
         for (int k = 0; k <= steps; k++) Assert.Equal(closed[k], best.HoldingsFraction[k], 1e-6 * Math.Max(closed[k], 1e-3));
 
         // Objective equals the closed form's E + λ·V (currency), E including the half-spread paid on every share.
         double x = s.Quantity;
         var shares = closed.Select(h => h * x).ToArray();
-        double e = AlmgrenChriss.ExpectedCost(shares, m.Impact.Epsilon + m.Spread.MeanBps * 0.5e-4 * m.ArrivalPrice, m.Impact.Eta, m.Impact.Gamma, s.StepDays);
+        double e = AlmgrenChriss.ExpectedCost(shares, m.Impact.Epsilon + m.Spread.MeanBps * 0.5e-4 * m.ArrivalPrice, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, s.StepDays);
         double v = AlmgrenChriss.Variance(shares, m.DailyVolatility * m.ArrivalPrice, s.StepDays);
         Assert.Equal(e + lambda * v, best.Objective, 1e-9 * (e + lambda * v));
         if (lambda > 0) Assert.True(kappa * s.HorizonDays > 0.1, "the test should exercise a curved trajectory");
@@ -48,7 +48,7 @@ public class BestStaticScheduleTests
         var s = preset with
         {
             Order = preset.Order with { Steps = steps },
-            Market = preset.Market with { Impact = preset.Market.Impact with { ResiliencePerDay = rho } },
+            Market = preset.Market with { Impact = (ObizhaevaWangImpactSpec)preset.Market.Impact with { ResiliencePerDay = rho } },
             StrategySettings = new StrategySettings { RiskAversion = 0 },
         };
         var best = BestStaticSchedule.Optimise(s);
@@ -60,7 +60,7 @@ public class BestStaticScheduleTests
             Assert.Equal(trades[k], found, 1e-6 * trades[k]);
         }
 
-        double depth = preset.Market.Impact.Depth;
+        double depth = ((ObizhaevaWangImpactSpec)preset.Market.Impact).Depth;
         double impact = ObizhaevaWang.OptimalCost(s.Quantity, depth, rho, s.StepDays, steps);
         double halfSpread = s.Market.Spread.MeanBps * 0.5e-4 * s.Market.ArrivalPrice * s.Quantity;
         Assert.Equal(impact + halfSpread, best.ExpectedCost, 1e-6 * (impact + halfSpread));
@@ -74,7 +74,7 @@ public class BestStaticScheduleTests
         var preset = ScenarioPresets.ObizhaevaWang();
         var s = preset with
         {
-            Market = preset.Market with { Impact = preset.Market.Impact with { ResiliencePerDay = 1 } },
+            Market = preset.Market with { Impact = (ObizhaevaWangImpactSpec)preset.Market.Impact with { ResiliencePerDay = 1 } },
             StrategySettings = new StrategySettings { RiskAversion = 1e-3 },
         };
         var best = BestStaticSchedule.Optimise(s);
@@ -188,12 +188,12 @@ public class BestStaticScheduleTests
         var r1 = BacktestRunner.Run(averse, new BacktestOptions { KeepEpisodes = false });
         var d1 = r1.Strategies.Single(r => r.StrategyId == "twap").Summary.VsBestStatic!;
         var m = averse.Market;
-        double kappa = AlmgrenChriss.Kappa(1e-5, m.DailyVolatility * m.ArrivalPrice, m.Impact.Eta, m.Impact.Gamma, averse.StepDays);
+        double kappa = AlmgrenChriss.Kappa(1e-5, m.DailyVolatility * m.ArrivalPrice, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, averse.StepDays);
         double x = averse.Quantity;
         var acShares = AlmgrenChriss.Holdings(x, kappa, averse.HorizonDays, 12);
         var twapShares = AlmgrenChriss.Holdings(x, 0, averse.HorizonDays, 12);
-        double gapBps = (AlmgrenChriss.ExpectedCost(twapShares, 0, m.Impact.Eta, m.Impact.Gamma, averse.StepDays)
-            - AlmgrenChriss.ExpectedCost(acShares, 0, m.Impact.Eta, m.Impact.Gamma, averse.StepDays)) / (x * m.ArrivalPrice) * 1e4;
+        double gapBps = (AlmgrenChriss.ExpectedCost(twapShares, 0, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, averse.StepDays)
+            - AlmgrenChriss.ExpectedCost(acShares, 0, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, averse.StepDays)) / (x * m.ArrivalPrice) * 1e4;
         Assert.True(gapBps < -0.5, $"TWAP should be cheaper on average than the urgent trajectory; gap {gapBps:F3} bps");
         Assert.InRange(gapBps, d1.CiLowBps, d1.CiHighBps);
         Assert.Equal(0, r1.Strategies.Single(r => r.StrategyId == "ac").Summary.VsBestStatic!.MeanBps, 1e-6);
@@ -215,9 +215,9 @@ public class BestStaticScheduleTests
 
         var m = s.Market;
         double sigma = m.DailyVolatility * m.ArrivalPrice;
-        double kappa = AlmgrenChriss.Kappa(lambda, sigma, m.Impact.Eta, m.Impact.Gamma, s.StepDays);
+        double kappa = AlmgrenChriss.Kappa(lambda, sigma, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, s.StepDays);
         double x = s.Quantity;
-        double U(double[] h) => AlmgrenChriss.ExpectedCost(h, 0, m.Impact.Eta, m.Impact.Gamma, s.StepDays) + lambda * AlmgrenChriss.Variance(h, sigma, s.StepDays);
+        double U(double[] h) => AlmgrenChriss.ExpectedCost(h, 0, ((AlmgrenChrissImpactSpec)m.Impact).Eta, ((AlmgrenChrissImpactSpec)m.Impact).Gamma, s.StepDays) + lambda * AlmgrenChriss.Variance(h, sigma, s.StepDays);
         double gapBps = (U(AlmgrenChriss.Holdings(x, 0, s.HorizonDays, 12)) - U(AlmgrenChriss.Holdings(x, kappa, s.HorizonDays, 12))) / (x * m.ArrivalPrice) * 1e4;
         Assert.True(gapBps > 0.5, $"the objective gap should be material; it is {gapBps:F3} bps");
         Assert.True(twap.RegretBps > 0);
@@ -308,7 +308,7 @@ public class BestStaticScheduleTests
         {
             Market = preset.Market with
             {
-                Impact = new ImpactSpec { Model = ImpactModels.Transient, G0 = 0.05, TransientGamma = 0.1, Beta = 0.5, TransientDecayMinutes = 19.5 },
+                Impact = new TransientImpactSpec { G0 = 0.05, Gamma = 0.1, Beta = 0.5, DecayMinutes = 19.5 },
             },
             StrategySettings = new StrategySettings { RiskAversion = 0 },
             Episodes = 4000,
@@ -323,7 +323,7 @@ public class BestStaticScheduleTests
         {
             Market = preset.Market with
             {
-                Impact = new ImpactSpec { Model = ImpactModels.SquareRoot, SquareRootY = 0.7 },
+                Impact = new SquareRootImpactSpec { Y = 0.7 },
             },
             StrategySettings = new StrategySettings { RiskAversion = 2e-5 },
             Episodes = 4000,

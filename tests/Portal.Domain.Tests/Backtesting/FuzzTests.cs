@@ -30,7 +30,7 @@ public class FuzzTests
     {
         var s = ScenarioPresets.Demo() with
         {
-            Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.Panic) with { Impact = new ImpactSpec { Model = model, LiquidityScaled = true } },
+            Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.Panic) with { Impact = ImpactSpec.Default(model) with { LiquidityScaled = true } },
             Constraints = new ConstraintSpec { MaxParticipationPct = cap },
             Episodes = 700,
             Strategies = ["twap", "agent:garbage"],

@@ -18,7 +18,7 @@ public class HorizonRuleTests
         {
             DailyVolatility = 0,
             Price = new PriceSpec { DriftPerDay = -0.02 },
-            Impact = new ImpactSpec { Gamma = 0 },
+            Impact = new AlmgrenChrissImpactSpec { Gamma = 0 },
             Volume = new VolumeSpec { UShape = 0, Noise = 0.2 },
             Events = [],
         },

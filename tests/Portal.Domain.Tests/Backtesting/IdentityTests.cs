@@ -11,7 +11,14 @@ public class IdentityTests
         Market = ScenarioPresets.Demo().Market with
         {
             DailyVolatility = 0,
-            Impact = new ImpactSpec { Model = model, Epsilon = 0, Eta = 0, Gamma = 0, PowerLawEta = 0, PowerLawGamma = 0, SquareRootY = 0, G0 = 0, Depth = 1e300 },
+            Impact = model switch
+            {
+                ImpactModels.AlmgrenChriss => new AlmgrenChrissImpactSpec { Eta = 0, Gamma = 0 },
+                ImpactModels.PowerLaw => new PowerLawImpactSpec { Eta = 0, Gamma = 0 },
+                ImpactModels.SquareRoot => new SquareRootImpactSpec { Y = 0 },
+                ImpactModels.Transient => new TransientImpactSpec { G0 = 0 },
+                _ => new ObizhaevaWangImpactSpec { Depth = 1e300 },
+            },
             Spread = new SpreadSpec { MeanBps = 4, MinBps = 0 },
         },
         Costs = new CostSpec { FeeBps = 1.5, FeePerShare = 0.002 },
@@ -59,7 +66,7 @@ public class IdentityTests
             var s = ScenarioPresets.Demo() with
             {
                 Order = ScenarioPresets.Demo().Order with { SizePctAdv = pct },
-                Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = model } },
+                Market = ScenarioPresets.Demo().Market with { Impact = ImpactSpec.Default(model) },
                 Episodes = 8,
                 Strategies = ["twap", "immediate"],
             };

@@ -15,7 +15,7 @@ internal static class ImpactTestScenarios
     };
 
     public static Scenario With(string model, double pctAdv = 5, double minutes = 60, int steps = 12) =>
-        With(new ImpactSpec { Model = model }, pctAdv, minutes, steps);
+        With(ImpactSpec.Default(model), pctAdv, minutes, steps);
 
     /// <summary>Holdings (fraction of the order) of TWAP over <paramref name="steps"/> steps.</summary>
     public static double[] Twap(int steps) => Enumerable.Range(0, steps + 1).Select(k => 1 - (double)k / steps).ToArray();

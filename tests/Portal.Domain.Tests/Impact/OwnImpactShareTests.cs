@@ -42,9 +42,9 @@ public class OwnImpactShareTests
     public void The_block_book_child_pays_what_walking_the_book_costs()
     {
         // Obizhaeva–Wang: depth q shares per unit of price, displacement u/q (β = 1).
-        var s = With(new ImpactSpec { Model = ImpactModels.ObizhaevaWang, Depth = 1_250_000 }) with
+        var s = With(new ObizhaevaWangImpactSpec { Depth = 1_250_000 }) with
         {
-            Market = With(ImpactModels.ObizhaevaWang).Market with { Impact = new ImpactSpec { Model = ImpactModels.ObizhaevaWang, Depth = 1_250_000 } },
+            Market = With(ImpactModels.ObizhaevaWang).Market with { Impact = new ObizhaevaWangImpactSpec { Depth = 1_250_000 } },
             Episodes = 8,
         };
         Assert.Equal(0.5, ImpactModelFactory.Create(s.Market.Impact).OwnImpactShare);
@@ -56,7 +56,7 @@ public class OwnImpactShareTests
     [Fact]
     public void The_geo_child_pays_its_whole_increment()
     {
-        var impact = new ImpactSpec { Model = ImpactModels.Transient };
+        var impact = new TransientImpactSpec();
         var s = With(impact) with
         {
             Market = With(impact).Market with { Volume = new VolumeSpec { UShape = 2, Noise = 0 } },

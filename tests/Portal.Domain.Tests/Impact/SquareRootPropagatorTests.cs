@@ -40,7 +40,7 @@ public class SquareRootPropagatorTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         foreach (double pct in new[] { 1.0, 5.0, 10.0 })
         {
-            var path = ImpactPath(new ImpactSpec { Model = ImpactModels.SquareRoot }, pct, minutes / 12, 12, 1);
+            var path = ImpactPath(new SquareRootImpactSpec(), pct, minutes / 12, 12, 1);
             double law = 0.7 * 0.02 * Math.Sqrt(pct / 100) * 1e4; // Y·σ·√(Q/V) in bps
             double peak = path.Max();
             Assert.Equal(peak, path[12]);
@@ -52,7 +52,7 @@ public class SquareRootPropagatorTests(Xunit.Abstractions.ITestOutputHelper outp
     [Fact]
     public void Impact_relaxes_after_the_metaorder_ends()
     {
-        var path = ImpactPath(new ImpactSpec { Model = ImpactModels.SquareRoot }, 5, 5, 12, 13);
+        var path = ImpactPath(new SquareRootImpactSpec(), 5, 5, 12, 13);
         double peak = path[12];
         output.WriteLine($"peak {peak:F2} bps; 5 min after the end {path[13]:F2}, 60 min after {path[^1]:F2}");
         for (int k = 13; k < path.Length; k++) Assert.True(path[k] < path[k - 1], $"impact rose after the end at step {k}");
@@ -77,7 +77,7 @@ public class SquareRootPropagatorTests(Xunit.Abstractions.ITestOutputHelper outp
     [InlineData(PropagatorKernels.Exponential)]
     public void Slicing_a_schedule_more_finely_leaves_its_expected_cost_unchanged(string kernel)
     {
-        var impact = new ImpactSpec { Model = ImpactModels.SquareRoot, Kernel = kernel, RelaxationMinutes = 20 };
+        var impact = new SquareRootImpactSpec { Kernel = kernel, RelaxationMinutes = 20 };
         double coarse = ExpectedBps(With(impact, steps: 12), Twap(12));
         Assert.Equal(coarse, ExpectedBps(With(impact, steps: 48), Twap(48)), 1e-9 * coarse);
         Assert.Equal(coarse, ExpectedBps(With(impact, steps: 600), Twap(600)), 1e-8 * coarse);
@@ -100,7 +100,7 @@ public class SquareRootPropagatorTests(Xunit.Abstractions.ITestOutputHelper outp
         foreach (var s in new[]
         {
             With(ImpactModels.SquareRoot) with { Market = With(ImpactModels.SquareRoot).Market with { DailyVolatility = 0 }, Episodes = 8 },
-            With(new ImpactSpec { Model = ImpactModels.SquareRoot, SquareRootY = 0 }) with { Episodes = 8 },
+            With(new SquareRootImpactSpec { Y = 0 }) with { Episodes = 8 },
         })
         {
             foreach (var e in BacktestRunner.Run(s).Strategies.SelectMany(r => r.Episodes))
@@ -126,14 +126,14 @@ public class SquareRootPropagatorTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Empty(ScenarioWarnings.For(With(ImpactModels.SquareRoot)));
         Assert.Empty(ScenarioWarnings.For(With(ImpactModels.PowerLaw)));
         Assert.Empty(ScenarioWarnings.For(With(ImpactModels.AlmgrenChriss)));
-        var weakKernel = ScenarioWarnings.For(With(new ImpactSpec { Model = ImpactModels.SquareRoot, KernelExponent = 0.3 }));
+        var weakKernel = ScenarioWarnings.For(With(new SquareRootImpactSpec { KernelExponent = 0.3 }));
         Assert.Equal("market.impact.kernelExponent", Assert.Single(weakKernel).Field);
         Assert.Contains("δ + γ", weakKernel[0].Message);
-        var exponential = ScenarioWarnings.For(With(new ImpactSpec { Model = ImpactModels.SquareRoot, Kernel = PropagatorKernels.Exponential }));
+        var exponential = ScenarioWarnings.For(With(new SquareRootImpactSpec { Kernel = PropagatorKernels.Exponential }));
         Assert.Equal("market.impact.kernel", Assert.Single(exponential).Field);
-        Assert.Empty(ScenarioWarnings.For(With(new ImpactSpec { Model = ImpactModels.SquareRoot, Kernel = PropagatorKernels.Exponential, Delta = 1 })));
+        Assert.Empty(ScenarioWarnings.For(With(new SquareRootImpactSpec { Kernel = PropagatorKernels.Exponential, Delta = 1 })));
         Assert.Equal("market.impact.beta", Assert.Single(ScenarioWarnings.For(With(ImpactModels.Transient))).Field);
-        Assert.Empty(With(new ImpactSpec { Model = ImpactModels.SquareRoot, KernelExponent = 0.3 }).Validate());
+        Assert.Empty(With(new SquareRootImpactSpec { KernelExponent = 0.3 }).Validate());
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class LookAheadContractTests
             Price = new PriceSpec { JumpIntensityPerDay = 20, JumpMeanBps = -10, JumpStdBps = 30 },
             Spread = new SpreadSpec { VolatilityBpsPerSqrtDay = 20 },
             Liquidity = new LiquiditySpec { VolatilityPerSqrtDay = 1, ShockIntensityPerDay = 4 },
-            Impact = new ImpactSpec { LiquidityScaled = true },
+            Impact = new AlmgrenChrissImpactSpec { LiquidityScaled = true },
             Volume = new VolumeSpec { Noise = 0.4 },
             Events =
             [

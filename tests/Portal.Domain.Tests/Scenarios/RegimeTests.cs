@@ -15,7 +15,7 @@ public class RegimeTests
         Adv = 800_000,
         TradingMinutesPerDay = 480,
         Price = new PriceSpec { Model = PriceModels.Gbm, DriftPerDay = 0.2 },
-        Impact = new ImpactSpec { Model = ImpactModels.SquareRoot, SquareRootY = 0.9, Eta = 1e-7 },
+        Impact = new SquareRootImpactSpec { Y = 0.9, Kernel = PropagatorKernels.Exponential },
         Spread = new SpreadSpec { MeanBps = 30 },
         Events = [new MarketEvent { AtFraction = 0.1, ImpactMultiplier = 2 }],
         Regime = RegimePresets.Custom,
@@ -32,10 +32,10 @@ public class RegimeTests
 
         Assert.Equal(regime, RegimePresets.Derive(market));
         Assert.Equal(regime, RegimePresets.Derive(market with { Regime = RegimePresets.Custom }));
-        Assert.Equal((120.0, 800_000.0, 480.0, PriceModels.Gbm, ImpactModels.SquareRoot, 0.9, 1e-7),
-            (market.ArrivalPrice, market.Adv, market.TradingMinutesPerDay, market.Price.Model, market.Impact.Model, market.Impact.SquareRootY, market.Impact.Eta));
+        Assert.Equal((120.0, 800_000.0, 480.0, PriceModels.Gbm, ImpactModels.SquareRoot, 0.9, PropagatorKernels.Exponential),
+            (market.ArrivalPrice, market.Adv, market.TradingMinutesPerDay, market.Price.Model, market.Impact.Model, ((SquareRootImpactSpec)market.Impact).Y, ((SquareRootImpactSpec)market.Impact).Kernel));
         // Reference levels and impact coefficients are the scenario's own: changing them keeps the label.
-        Assert.Equal(regime, RegimePresets.Derive(market with { Adv = 1e7, Impact = market.Impact with { Eta = 5e-8, Gamma = 1e-7 } }));
+        Assert.Equal(regime, RegimePresets.Derive(market with { Adv = 1e7, Impact = (SquareRootImpactSpec)market.Impact with { Y = 0.5, RelaxationMinutes = 60 } }));
     }
 
     [Theory]

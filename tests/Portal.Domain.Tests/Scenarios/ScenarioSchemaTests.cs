@@ -41,13 +41,13 @@ public class ScenarioSchemaTests
         var v1 = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, file)))!.AsObject();
 
         var upgraded = ScenarioSchema.Upgrade(v1);
-        Assert.Equal(2, (int)upgraded["schemaVersion"]!);
+        Assert.Equal(ScenarioSchema.CurrentVersion, (int)upgraded["schemaVersion"]!);
         Assert.False(upgraded["market"]!.AsObject().ContainsKey("regime"));
         Assert.Empty(ScenarioSchema.Check(upgraded));
 
         var scenario = ScenarioJson.Parse(v1.ToJsonString());
         var written = JsonNode.Parse(ScenarioJson.Serialize(scenario))!.AsObject();
-        Assert.Equal(2, (int)written["schemaVersion"]!);
+        Assert.Equal(ScenarioSchema.CurrentVersion, (int)written["schemaVersion"]!);
         string v1Label = (string)v1["market"]!["regime"]!;
         // Every exported file had values matching its label (the builder's mislabelled scenarios are tested below), except
         // that the stress regimes now draw their event per episode: a version-one stress event at a fixed time keeps its
@@ -55,8 +55,11 @@ public class ScenarioSchemaTests
         string[] randomised = [RegimePresets.FlashCrash, RegimePresets.LiquidityCollapse, RegimePresets.VolatilitySpike, RegimePresets.ImpactShift];
         Assert.Equal(randomised.Contains(v1Label) ? RegimePresets.Custom : v1Label, scenario.Market.Regime);
 
-        // Every value written in version 1 is written unchanged in version 2 (fields added since then take their defaults).
+        // Every value written in version 1 is written unchanged in the current version (fields added since then take their
+        // defaults), except the impact fields of the models the scenario does not use, which version 3 drops (and renames
+        // where the model owns them: ImpactSpecUpgradeTests).
         if (randomised.Contains(v1Label)) v1["market"]!["regime"] = RegimePresets.Custom;
+        v1["market"]!["impact"] = upgraded["market"]!["impact"]!.DeepClone();
         Assert.Null(FirstDifference(v1, written, ""));
 
         // Parsing what the portal writes is the identity.
@@ -130,8 +133,8 @@ public class ScenarioSchemaTests
     }
 
     [Theory]
-    [InlineData("3", "newer than this portal reads")]
-    [InlineData("0", "allowed range [1, 2]")]
+    [InlineData("4", "newer than this portal reads")]
+    [InlineData("0", "allowed range [1, 3]")]
     [InlineData("\"2\"", "expected an integer")]
     [InlineData("1.5", "expected an integer")]
     [InlineData("null", "expected an integer")]

@@ -10,7 +10,7 @@ public class ExecutionSimulationTests
     {
         Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.Volatile) with
         {
-            Impact = new ImpactSpec { Model = impactModel, LiquidityScaled = true },
+            Impact = ImpactSpec.Default(impactModel) with { LiquidityScaled = true },
         },
         Costs = new CostSpec { FeeBps = 0.5, FeePerShare = 0.001, SlippageNoiseBps = 1 },
     };
@@ -124,7 +124,7 @@ public class ExecutionSimulationTests
             Market = ScenarioPresets.Demo().Market with
             {
                 DailyVolatility = 0,
-                Impact = new ImpactSpec { Model = model, G0 = 0.4, TransientGamma = 2e-3, Beta = 0.6, TransientDecayMinutes = 13, Depth = 1e6, ResiliencePerDay = 30 },
+                Impact = model == ImpactModels.Transient ? new TransientImpactSpec { G0 = 0.4, Gamma = 2e-3, Beta = 0.6, DecayMinutes = 13 } : model == ImpactModels.ObizhaevaWang ? new ObizhaevaWangImpactSpec { Depth = 1e6, ResiliencePerDay = 30 } : ImpactSpec.Default(model),
                 Volume = new VolumeSpec { Noise = 0 },
             },
         };

@@ -150,7 +150,7 @@ public class RandomEventTests
         // Zero volatility, flat constant volume, linear temporary impact only: TWAP's temporary cost is q²·c·Σ_k scale_k,
         // so relative to the event-free run each episode pays Σ_k scale_k / N with scale 3 from its drawn start on.
         var shift = new MarketEvent { AtFraction = 0.2, LatestAtFraction = 0.8, ImpactMultiplier = 3 };
-        var calm = WithEvents() with { Market = WithEvents().Market with { Impact = new ImpactSpec { Gamma = 0 } } };
+        var calm = WithEvents() with { Market = WithEvents().Market with { Impact = new AlmgrenChrissImpactSpec { Gamma = 0 } } };
         var shifted = calm with { Market = calm.Market with { Events = [shift] } };
         var options = new BacktestOptions { KeepEpisodes = true, ReferenceStrategies = false };
         var baseCost = BacktestRunner.Run(calm, options).Strategies.Single(r => r.StrategyId == "twap").Episodes;

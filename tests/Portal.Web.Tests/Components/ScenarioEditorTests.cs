@@ -51,7 +51,7 @@ public sealed class ScenarioEditorTests
         Assert.Equal(Side.Buy, edited.Order.Side);
         Assert.Equal(0.03, edited.Market.DailyVolatility, 12);
         Assert.Equal(3.5, edited.Market.Volume.UShape);
-        Assert.Equal(original.Market.Impact.Eta, edited.Market.Impact.Eta);
+        Assert.Equal(original.Market.Impact, edited.Market.Impact);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ScenarioEditorTests
         Assert.Equal((RegimePresets.FlashCrash, 0.02, 4.0), (built.Market.Regime, built.Market.DailyVolatility, built.Market.Spread.MeanBps));
         Assert.Equal(-5, Assert.Single(built.Market.Events).PriceJumpPct);
         Assert.True(built.Market.Impact.LiquidityScaled);
-        Assert.Equal(demo.Market.Impact.Eta, built.Market.Impact.Eta);
+        Assert.Equal(((AlmgrenChrissImpactSpec)demo.Market.Impact).Eta, Assert.IsType<AlmgrenChrissImpactSpec>(built.Market.Impact).Eta);
 
         model.ApplyRegime(RegimePresets.Normal);
         Assert.Equal(JsonSerializer.Serialize(demo.Market, ScenarioJson.Options), JsonSerializer.Serialize(model.ToScenario().Market, ScenarioJson.Options));

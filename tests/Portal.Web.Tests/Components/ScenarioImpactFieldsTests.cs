@@ -8,24 +8,24 @@ namespace Portal.Web.Tests.Components;
 public sealed class ScenarioImpactFieldsTests
 {
     [Fact]
-    public void The_chosen_models_parameters_are_edited_and_the_others_survive()
+    public void The_chosen_models_parameters_are_edited_and_the_scenario_keeps_only_that_models_record()
     {
         var original = ScenarioPresets.Demo() with
         {
-            Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.SquareRoot, Depth = 1_234_567 } },
+            Market = ScenarioPresets.Demo().Market with { Impact = new SquareRootImpactSpec { Y = 0.8, Epsilon = 0.01 } },
         };
         var model = new ScenarioFormModel(original) { SquareRootY = 0.9, Kernel = PropagatorKernels.Exponential, RelaxationMinutes = 45 };
         model.ImpactModel = ImpactModels.PowerLaw;
         model.PowerLawBeta = 0.5;
 
-        var impact = model.ToScenario().Market.Impact;
+        var powerLaw = Assert.IsType<PowerLawImpactSpec>(model.ToScenario().Market.Impact);
+        Assert.Equal(new PowerLawImpactSpec { Beta = 0.5, Epsilon = 0.01 }, powerLaw);
 
-        Assert.Equal(ImpactModels.PowerLaw, impact.Model);
-        Assert.Equal(0.5, impact.PowerLawBeta);
-        Assert.Equal(0.9, impact.SquareRootY);
-        Assert.Equal(PropagatorKernels.Exponential, impact.Kernel);
-        Assert.Equal(45, impact.RelaxationMinutes);
-        Assert.Equal(1_234_567, impact.Depth);
+        // Switching back in the builder finds the square-root edits where they were left.
+        model.ImpactModel = ImpactModels.SquareRoot;
+        var squareRoot = Assert.IsType<SquareRootImpactSpec>(model.ToScenario().Market.Impact);
+        Assert.Equal(new SquareRootImpactSpec { Y = 0.9, Kernel = PropagatorKernels.Exponential, RelaxationMinutes = 45, Epsilon = 0.01 }, squareRoot);
+        Assert.DoesNotContain("beta", ScenarioJson.Serialize(model.ToScenario()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class ScenarioImpactFieldsTests
         await using var ctx = ScenarioEditorTests.NewContext();
         var model = new ScenarioFormModel(ScenarioPresets.Demo() with
         {
-            Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.SquareRoot } },
+            Market = ScenarioPresets.Demo().Market with { Impact = new SquareRootImpactSpec() },
         });
         var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
         Assert.Contains("γ kernel exponent", editor.Markup);
@@ -52,7 +52,7 @@ public sealed class ScenarioImpactFieldsTests
         await using var ctx = ScenarioEditorTests.NewContext();
         var manipulable = ScenarioPresets.Demo() with
         {
-            Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.SquareRoot, KernelExponent = 0.3 } },
+            Market = ScenarioPresets.Demo().Market with { Impact = new SquareRootImpactSpec { KernelExponent = 0.3 } },
         };
         var list = ctx.Render<ScenarioWarningList>(p => p.Add(x => x.ScenarioJson, ScenarioJson.Serialize(manipulable)));
         var alert = Assert.Single(list.FindAll(".scenario-warning"));

@@ -100,6 +100,35 @@ public sealed class LeaderboardTests
     }
 
     [Fact]
+    public async Task The_api_rows_carry_the_family_and_the_tie_rank_the_page_shows()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        double[] twap = [10, 12, 11, 13, 9, 10, 12, 11];
+        var ac = twap.Select((x, i) => x + (i % 2 == 0 ? 0.05 : -0.05)).ToArray();
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour,
+            [("twap", twap), ("ac", ac), ("immediate", twap.Select(x => x + 5).ToArray())], impactFamily: "transient", marketSource: "simulated");
+        using var client = await server.SignedInClientAsync();
+
+        var board = await client.GetFromJsonAsync<JsonElement>("/api/leaderboards");
+
+        var rows = board.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("strategyId").GetString()!);
+        Assert.Equal(["1=", "1=", "3"], new[] { "ac", "twap", "immediate" }.Select(s => rows[s].GetProperty("meanRankText").GetString()));
+        Assert.Equal([true, true, false], new[] { "ac", "twap", "immediate" }.Select(s => rows[s].GetProperty("meanTied").GetBoolean()));
+        Assert.All(rows.Values, r =>
+        {
+            Assert.Equal("transient", r.GetProperty("impactFamily").GetString());
+            Assert.Equal("simulated", r.GetProperty("marketSource").GetString());
+            Assert.Contains("transient", r.GetProperty("family").GetString());
+        });
+        // The tied strategy's paired difference to the rank's leader, with an interval that contains 0.
+        var twapRow = rows["twap"];
+        Assert.Equal("paired", twapRow.GetProperty("rankBasis").GetString());
+        Assert.True(twapRow.GetProperty("vsRankLeaderCiLowBps").GetDouble() <= 0 && twapRow.GetProperty("vsRankLeaderCiHighBps").GetDouble() >= 0);
+        Assert.Equal(JsonValueKind.Null, rows["ac"].GetProperty("vsRankLeaderBps").ValueKind);
+    }
+
+    [Fact]
     public async Task Transient_obizhaeva_wang_and_replayed_runs_of_one_regime_form_separate_families()
     {
         await using var server = await PortalServer.StartAsync();

@@ -8,8 +8,8 @@ public sealed class ScenarioFamilyTests
     [Fact]
     public void Families_name_the_impact_model_family_and_the_market_source()
     {
-        var transient = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.Transient } } };
-        var ow = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ImpactSpec { Model = ImpactModels.ObizhaevaWang } } };
+        var transient = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new TransientImpactSpec() } };
+        var ow = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { Impact = new ObizhaevaWangImpactSpec() } };
         var replay = ScenarioPresets.Demo() with { Replay = new ReplaySpec { DatasetId = Guid.NewGuid() } };
         // Custom values (no preset has 3.14% volatility), whatever the label says: the regime is derived from the values.
         var custom = ScenarioPresets.Demo() with { Market = ScenarioPresets.Demo().Market with { DailyVolatility = 0.0314 } };

@@ -29,7 +29,7 @@ public sealed class ScenarioApiTests
         var created = await client.PostAsJsonAsync("/api/scenarios", Body("""{"regime":"volatile"}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var exported = JsonNode.Parse(await client.GetStringAsync(created.Headers.Location))!;
-        Assert.Equal(2, (int)exported["schemaVersion"]!);
+        Assert.Equal(ScenarioSchema.CurrentVersion, (int)exported["schemaVersion"]!);
         Assert.Equal(("volatile", 0.04, 8.0), ((string?)exported["market"]!["regime"], (double)exported["market"]!["dailyVolatility"]!, (double)exported["market"]!["spread"]!["meanBps"]!));
         var scenarioId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
@@ -72,7 +72,7 @@ public sealed class ScenarioApiTests
         ("""{"schemaVersion":2,"order":{"side":"buy","sizePctAdv":5,"horizonMinutes":1000000,"steps":12},"market":{}}""", "order.horizonMinutes"),
         (WithOrder("""{"schemaVersion":2,"order":ORDER,"market":{"events":[EVENTS]}}""").Replace("EVENTS", string.Join(',', Enumerable.Repeat("{}", 5000)), StringComparison.Ordinal), "market.events"),
         (WithOrder("""{"schemaVersion":2,"order":ORDER,"market":{"events":[{}]}}"""), "market.events[0]"),
-        (WithOrder("""{"schemaVersion":3,"order":ORDER,"market":{}}"""), "schemaVersion"),
+        (WithOrder("""{"schemaVersion":4,"order":ORDER,"market":{}}"""), "schemaVersion"),
     ];
 
     [Fact]

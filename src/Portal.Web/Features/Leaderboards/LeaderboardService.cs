@@ -63,6 +63,15 @@ public sealed record LeaderboardRow(
 
     /// <summary>The mean rank as shown: "1", or "1=" when shared.</summary>
     public string MeanRankText => MeanRank.ToString(System.Globalization.CultureInfo.InvariantCulture) + (MeanTied ? "=" : "");
+
+    /// <summary>Mean difference to the leader of its rank (bps; null for a leader), as the API shows <see cref="VsRankLeader"/>.</summary>
+    public double? VsRankLeaderBps => VsRankLeader?.Mean;
+
+    /// <summary>Lower end of the 95% interval of <see cref="VsRankLeaderBps"/>.</summary>
+    public double? VsRankLeaderCiLowBps => VsRankLeader?.Low;
+
+    /// <summary>Upper end of the 95% interval of <see cref="VsRankLeaderBps"/>.</summary>
+    public double? VsRankLeaderCiHighBps => VsRankLeader?.High;
 }
 
 /// <summary>A page of leaderboard rows and how many rows match in all.</summary>

@@ -8,13 +8,17 @@ using Portal.Web.Auth;
 namespace Portal.Web.Features.Runs;
 
 /// <summary>What a submission asks for: a saved scenario or an inline one, with optional overrides.</summary>
-public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
+/// <param name="AllowInSample">Run even when an agent trained on the evaluated data: the run is flagged in-sample and kept off leaderboards.</param>
+public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies, bool AllowInSample = false);
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRunQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, Portal.Jobs.Hosting.JobsOptions jobs,
+    Portal.Application.Runs.OutOfSampleGuard outOfSample)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
+    /// <exception cref="Portal.Domain.Backtesting.InSampleEvaluationException">An agent trained on the data the run evaluates
+    /// (and <see cref="RunRequest.AllowInSample"/> is false); the message names the overlap.</exception>
     public async Task<Run> SubmitAsync(TeamAccess access, RunRequest request, CancellationToken ct = default)
     {
         if (!access.CanRun)
@@ -48,6 +52,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
         }
         CheckBudget(scenario);
         await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
+        var sample = await outOfSample.DecideAsync(access.TeamId, scenario, null, request.AllowInSample, ct);
         var active = await db.Runs.CountAsync(r => r.TeamId == access.TeamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
         if (active >= limits.MaxActiveRunsPerTeam)
         {
@@ -70,7 +75,9 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
             : null;
         ScenarioFamily.Of(scenario, instrument).ApplyTo(run);
         // Replays of a dataset's training part (or of all of it) are in-sample: they stay off the leaderboards.
-        run.IsOutOfSample = scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test;
+        run.IsOutOfSample = (scenario.Replay is null || scenario.Replay.Options.Segment == Portal.Domain.Replay.ReplaySegment.Test) && sample.Counted;
+        // An agent scored on data it trained on (by request) or without a training record: shown on the run, off the leaderboards.
+        run.InSampleReason = sample.InSampleReason;
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
         queue.Enqueue(run.Id);
@@ -125,7 +132,8 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IRu
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
-        return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioJson.Parse(run.ScenarioJson), null, null, null), ct);
+        // A run that was scored in-sample on request is re-run the same way.
+        return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioJson.Parse(run.ScenarioJson), null, null, null, AllowInSample: !run.IsOutOfSample), ct);
     }
 
     /// <summary>Up to <paramref name="perStrategy"/> evenly spaced episode shortfalls (bps) per strategy index, for charts.</summary>

@@ -47,10 +47,8 @@ public sealed class ScenarioFormModel
         Adv = scenario.Market.Adv;
         DailyVolatilityPct = scenario.Market.DailyVolatility * 100;
         ImpactModel = scenario.Market.Impact.Model;
-        Eta = scenario.Market.Impact.Eta;
-        Gamma = scenario.Market.Impact.Gamma;
         Epsilon = scenario.Market.Impact.Epsilon;
-        ModelImpact = scenario.Market.Impact;
+        _impacts[ImpactModel] = scenario.Market.Impact;
         SpreadBps = scenario.Market.Spread.MeanBps;
         FeeBps = scenario.Costs.FeeBps;
         MaxParticipationPct = scenario.Constraints.MaxParticipationPct;
@@ -72,29 +70,53 @@ public sealed class ScenarioFormModel
     /// <summary>The regime the market's current values belong to (<see cref="RegimePresets.Derive"/>): choosing one with
     /// <see cref="ApplyRegime"/> sets its values, and editing any of them afterwards makes it <c>custom</c>.</summary>
     public string Regime => RegimePresets.Derive(CurrentMarket());
+
+    /// <summary>The chosen impact model; the builder shows only its parameters.</summary>
     public string ImpactModel { get; set; }
-    public double Eta { get; set; }
-    public double Gamma { get; set; }
+
+    /// <summary>Fixed cost per share ε, common to every model.</summary>
     public double Epsilon { get; set; }
 
-    /// <summary>The impact parameters of the models other than Almgren–Chriss, edited in place (the record is immutable, so
-    /// each property below replaces it).</summary>
-    public ImpactSpec ModelImpact { get; private set; }
-    public double PowerLawEta { get => ModelImpact.PowerLawEta; set => ModelImpact = ModelImpact with { PowerLawEta = value }; }
-    public double PowerLawBeta { get => ModelImpact.PowerLawBeta; set => ModelImpact = ModelImpact with { PowerLawBeta = value }; }
-    public double PowerLawGamma { get => ModelImpact.PowerLawGamma; set => ModelImpact = ModelImpact with { PowerLawGamma = value }; }
-    public double SharesOutstandingToAdv { get => ModelImpact.SharesOutstandingToAdv; set => ModelImpact = ModelImpact with { SharesOutstandingToAdv = value }; }
-    public double SquareRootY { get => ModelImpact.SquareRootY; set => ModelImpact = ModelImpact with { SquareRootY = value }; }
-    public double Delta { get => ModelImpact.Delta; set => ModelImpact = ModelImpact with { Delta = value }; }
-    public string Kernel { get => ModelImpact.Kernel; set => ModelImpact = ModelImpact with { Kernel = value }; }
-    public double KernelExponent { get => ModelImpact.KernelExponent; set => ModelImpact = ModelImpact with { KernelExponent = value }; }
-    public double RelaxationMinutes { get => ModelImpact.RelaxationMinutes; set => ModelImpact = ModelImpact with { RelaxationMinutes = value }; }
-    public double G0 { get => ModelImpact.G0; set => ModelImpact = ModelImpact with { G0 = value }; }
-    public double TransientGamma { get => ModelImpact.TransientGamma; set => ModelImpact = ModelImpact with { TransientGamma = value }; }
-    public double Beta { get => ModelImpact.Beta; set => ModelImpact = ModelImpact with { Beta = value }; }
-    public double TransientDecayMinutes { get => ModelImpact.TransientDecayMinutes; set => ModelImpact = ModelImpact with { TransientDecayMinutes = value }; }
-    public double Depth { get => ModelImpact.Depth; set => ModelImpact = ModelImpact with { Depth = value }; }
-    public double ResiliencePerDay { get => ModelImpact.ResiliencePerDay; set => ModelImpact = ModelImpact with { ResiliencePerDay = value }; }
+    /// <summary>One parameter record per impact model: the scenario's own for its model, the defaults for the others. The
+    /// builder edits the chosen one; switching models and back keeps the edits, and the scenario keeps only the chosen
+    /// model's record.</summary>
+    private readonly Dictionary<string, ImpactSpec> _impacts = ImpactModels.All.ToDictionary(m => m, ImpactSpec.Default, StringComparer.Ordinal);
+
+    /// <summary>The chosen model's record as the scenario will hold it.</summary>
+    public ImpactSpec Impact => _impacts[ImpactModel] with { Epsilon = Epsilon, LiquidityScaled = _market.Impact.LiquidityScaled };
+
+    private AlmgrenChrissImpactSpec Ac { get => (AlmgrenChrissImpactSpec)_impacts[ImpactModels.AlmgrenChriss]; set => _impacts[ImpactModels.AlmgrenChriss] = value; }
+    private PowerLawImpactSpec PowerLaw { get => (PowerLawImpactSpec)_impacts[ImpactModels.PowerLaw]; set => _impacts[ImpactModels.PowerLaw] = value; }
+    private SquareRootImpactSpec SquareRoot { get => (SquareRootImpactSpec)_impacts[ImpactModels.SquareRoot]; set => _impacts[ImpactModels.SquareRoot] = value; }
+    private TransientImpactSpec Transient { get => (TransientImpactSpec)_impacts[ImpactModels.Transient]; set => _impacts[ImpactModels.Transient] = value; }
+    private ObizhaevaWangImpactSpec ObizhaevaWang { get => (ObizhaevaWangImpactSpec)_impacts[ImpactModels.ObizhaevaWang]; set => _impacts[ImpactModels.ObizhaevaWang] = value; }
+
+    // Almgren–Chriss (market.impact.eta, gamma).
+    public double Eta { get => Ac.Eta; set => Ac = Ac with { Eta = value }; }
+    public double Gamma { get => Ac.Gamma; set => Ac = Ac with { Gamma = value }; }
+
+    // Power law (market.impact.eta, beta, gamma, sharesOutstandingToAdv).
+    public double PowerLawEta { get => PowerLaw.Eta; set => PowerLaw = PowerLaw with { Eta = value }; }
+    public double PowerLawBeta { get => PowerLaw.Beta; set => PowerLaw = PowerLaw with { Beta = value }; }
+    public double PowerLawGamma { get => PowerLaw.Gamma; set => PowerLaw = PowerLaw with { Gamma = value }; }
+    public double SharesOutstandingToAdv { get => PowerLaw.SharesOutstandingToAdv; set => PowerLaw = PowerLaw with { SharesOutstandingToAdv = value }; }
+
+    // Square-root propagator (market.impact.y, delta, kernel, kernelExponent, relaxationMinutes).
+    public double SquareRootY { get => SquareRoot.Y; set => SquareRoot = SquareRoot with { Y = value }; }
+    public double Delta { get => SquareRoot.Delta; set => SquareRoot = SquareRoot with { Delta = value }; }
+    public string Kernel { get => SquareRoot.Kernel; set => SquareRoot = SquareRoot with { Kernel = value }; }
+    public double KernelExponent { get => SquareRoot.KernelExponent; set => SquareRoot = SquareRoot with { KernelExponent = value }; }
+    public double RelaxationMinutes { get => SquareRoot.RelaxationMinutes; set => SquareRoot = SquareRoot with { RelaxationMinutes = value }; }
+
+    // Transient, GEO (market.impact.g0, gamma, beta, decayMinutes).
+    public double G0 { get => Transient.G0; set => Transient = Transient with { G0 = value }; }
+    public double TransientGamma { get => Transient.Gamma; set => Transient = Transient with { Gamma = value }; }
+    public double Beta { get => Transient.Beta; set => Transient = Transient with { Beta = value }; }
+    public double TransientDecayMinutes { get => Transient.DecayMinutes; set => Transient = Transient with { DecayMinutes = value }; }
+
+    // Obizhaeva–Wang (market.impact.depth, resiliencePerDay).
+    public double Depth { get => ObizhaevaWang.Depth; set => ObizhaevaWang = ObizhaevaWang with { Depth = value }; }
+    public double ResiliencePerDay { get => ObizhaevaWang.ResiliencePerDay; set => ObizhaevaWang = ObizhaevaWang with { ResiliencePerDay = value }; }
     public double SpreadBps { get; set; }
     public double FeeBps { get; set; }
     public double? MaxParticipationPct { get; set; }
@@ -152,10 +174,8 @@ public sealed class ScenarioFormModel
         Adv = _market.Adv;
         DailyVolatilityPct = _market.DailyVolatility * 100;
         ImpactModel = _market.Impact.Model;
-        Eta = _market.Impact.Eta;
-        Gamma = _market.Impact.Gamma;
         Epsilon = _market.Impact.Epsilon;
-        ModelImpact = _market.Impact;
+        _impacts[ImpactModel] = _market.Impact;
         SpreadBps = _market.Spread.MeanBps;
     }
 
@@ -165,7 +185,7 @@ public sealed class ScenarioFormModel
         ArrivalPrice = ArrivalPrice,
         Adv = Adv,
         DailyVolatility = DailyVolatilityPct / 100,
-        Impact = ModelImpact with { Model = ImpactModel, Eta = Eta, Gamma = Gamma, Epsilon = Epsilon },
+        Impact = Impact,
         Spread = _market.Spread with { MeanBps = SpreadBps },
     };
 
