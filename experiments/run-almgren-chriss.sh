@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Almgren–Chriss world, risk-neutral and risk-averse (λ = 3e-6 per $): every agent over 5 seeds, evaluated on 10,000
-# unseen episodes beside TWAP and the closed-form optimum (common random numbers). The seed paper's set-up has its own
+# episodes of its own beside TWAP, the best static schedule and the closed-form optimum (common random numbers). The seed paper's set-up has its own
 # script (run-seed-paper.sh) with a larger budget.
 # Usage: experiments/run-almgren-chriss.sh [agent ...]   (default: ppo dqn sac qlearning)
 set -euo pipefail

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Simulator worlds (portal scenarios, risk-neutral reward): Obizhaeva–Wang block book (known optimum), stochastic
 # liquidity (OU + shocks, liquidity-scaled impact) and transient impact with stochastic volume. Each agent over 5 seeds,
-# evaluated on 10,000 unseen episodes beside TWAP (and the known optimum where there is one), common random numbers.
+# evaluated on 10,000 episodes of its own beside TWAP, the best static schedule and the known optimum where there is one (common random numbers).
 # Usage: experiments/run-scenarios.sh [agent ...]   (default: ppo dqn sac)
 set -euo pipefail
 cd "$(dirname "$0")/.."

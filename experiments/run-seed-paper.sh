@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The seed paper's set-up in the Almgren–Chriss world (scenarios/ac-seed-paper.json, units in README.md): every agent
-# over 5 seeds, evaluated on 10,000 unseen episodes beside TWAP and the closed-form optimum (common random numbers).
+# over 5 seeds, evaluated on 10,000 episodes of its own beside TWAP, the best static schedule and the closed-form optimum (common random numbers).
 # Twenty decisions per episode and a 9% price sd over the horizon need four times the desk order's budget.
 # Usage: experiments/run-seed-paper.sh [agent ...]   (default: ppo dqn sac qlearning)
 set -euo pipefail

@@ -143,6 +143,11 @@ public static class TrainCommand
             request.CurriculumShare,
             Agents = set.Agents.Select(a => new { a.Artifact.Seed, a.Evaluation }),
             set.Summary,
+            set.BestStatic,
+            EvaluationPaths = "each training seed on its own paths, keyed by the evaluation seed and the training seed; TWAP, "
+                + "best-static and the optimum on the same paths as the agent (common random numbers); training and evaluation "
+                + "streams are disjoint by stream tags hashed into every seed",
+            Objective = request.Market.Lambda > 0 ? "implementation shortfall + λ·risk penalty, bps of arrival value" : "implementation shortfall, bps of arrival value",
         };
         File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, AgentArtifact.JsonOptions));
         output.Write(FormatTable(set));
@@ -171,12 +176,16 @@ public static class TrainCommand
         w.WriteLine(first.OptimumName is null
             ? "no known optimum for this model"
             : string.Create(c, $"optimum: {first.OptimumName}; closed-form E+λV = {(first.OptimumObjectiveBps is { } o ? o.ToString("F3", c) + " bps" : "n/a")}; target regret ≤ {set.Summary.TargetBps:F3} bps"));
-        w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | train s | steps/s");
+        var units = set.Agents[0].Evaluation.VsTwap;
+        w.WriteLine(string.Create(c, $"best static schedule: {(set.BestStatic is { } b ? $"{b.Method} ({b.Origin})" : "none (replay)")}"));
+        w.WriteLine(string.Create(c,
+            $"every [..] is a 95% interval over the seed's own evaluation {units.UnitKind}s ({units.IndependentUnits:N0} {units.UnitKind}s; paired differences of the objective, bps)"));
+        w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | vs best-static [95% CI] | train s | steps/s");
         foreach (var a in set.Agents)
         {
             var e = a.Evaluation;
             w.WriteLine(string.Create(c,
-                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
+                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {Ci(e.VsBestStatic)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
         }
 
         var s = set.Summary;
@@ -185,8 +194,21 @@ public static class TrainCommand
             : string.Create(c, $"regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}");
         w.WriteLine(string.Create(c,
             $"all {s.Seeds} seeds: {regret}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3} (sd over seeds); train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
+        w.WriteLine(string.Create(c,
+            $"across seeds (mean of per-seed differences [95% t interval over {s.Seeds} seeds, df = {s.Seeds - 1}]): vs TWAP {Across(s.VsTwapAcrossSeeds)}; vs best-static {Across(s.VsBestStaticAcrossSeeds)}; regret {Across(s.RegretAcrossSeeds)}"));
+        if (s.SeedsBeatingOptimum is { Count: > 0 } beating)
+        {
+            w.WriteLine($"WARNING: seed(s) {string.Join(", ", beating)} beat the known optimum beyond Monte Carlo error (regret interval below 0): a bug in the simulator, the optimum or the evaluation");
+        }
+
         return w.ToString();
     }
+
+    private static string Across(AcrossSeeds? a) => a is null
+        ? "n/a"
+        : a.CiLowBps is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{a.MeanBps:F3} (one seed, no interval)")
+            : string.Create(CultureInfo.InvariantCulture, $"{a.MeanBps:F3} [{a.CiLowBps:F3}, {a.CiHighBps:F3}]");
 
     private static string Ci(PairedStatistic? p) => p is null
         ? "n/a"

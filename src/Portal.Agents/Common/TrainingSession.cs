@@ -1,3 +1,5 @@
+using Portal.Domain.Simulation;
+
 namespace Portal.Agents.Common;
 
 /// <summary>Budget, seeding and bookkeeping shared by every training loop.</summary>
@@ -49,9 +51,18 @@ public sealed class TrainingSession
     /// <summary>Wall time since the session started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>Stream tag of training batches ("AGTRAIN"), hashed into every training batch seed.</summary>
+    public const ulong TrainingStream = 0x41_47_54_52_41_49_4E;
+
+    /// <summary>Stream tag of the random-policy rollouts that fit the observation normaliser ("AGNORM").</summary>
+    public const ulong NormalizerStream = 0x41_47_4E_4F_52_4D;
+
+    /// <summary>Stream tag of the <c>train</c> verb's evaluation episodes ("AGEVAL").</summary>
+    public const ulong EvaluationStream = 0x41_47_45_56_41_4C;
+
     /// <summary>
-    /// Seed of the next training batch of episodes. Training batch seeds are non-negative and evaluation seeds negative
-    /// (see <see cref="EvaluationSeed"/>), so evaluation never replays a training path.
+    /// Seed of the next training batch of episodes (<see cref="TrainingBatchSeed"/>): training, normaliser and evaluation
+    /// episodes draw from streams whose tags are hashed into every seed, so they are disjoint by construction.
     /// </summary>
     public long NextBatchSeed() => TrainingBatchSeed(Seed, _batches++);
 
@@ -60,7 +71,7 @@ public sealed class TrainingSession
 
     /// <summary>
     /// The seed streams this session drew, as the trained agent records them: the training batches (batch b used the
-    /// untagged episode streams of <see cref="TrainingBatchSeed"/>(seed, b), consecutive in b) and the normaliser's batch.
+    /// episode streams of <see cref="TrainingBatchSeed"/>(seed, b), a tagged hash of the seed and b) and the normaliser's batch.
     /// </summary>
     public IReadOnlyList<Portal.Domain.Backtesting.SeedStreamRange> SeedStreams() =>
     [
@@ -68,15 +79,51 @@ public sealed class TrainingSession
         new() { Purpose = "normaliser", Seed = Seed, BatchCount = 1, FirstPathSeed = NormalizerSeed(Seed) },
     ];
 
-    /// <summary>Training batch seed number <paramref name="batch"/> of training seed <paramref name="seed"/>.</summary>
-    public static long TrainingBatchSeed(long seed, long batch) => (long)((ulong)(seed * 1_000_003L + batch) & 0x7FFF_FFFF_FFFF_FFFFUL);
+    /// <summary>
+    /// Training batch seed number <paramref name="batch"/> of training seed <paramref name="seed"/>: the seed hashed with
+    /// <see cref="TrainingStream"/> (<see cref="RandomStream.TaggedSeed"/>), then with the batch index. A backtest or an
+    /// evaluation with the same integer seed therefore never replays a training batch's paths.
+    /// </summary>
+    public static long TrainingBatchSeed(long seed, long batch) => Indexed(RandomStream.TaggedSeed(seed, TrainingStream), batch);
 
-    /// <summary>Seed of the random-policy rollouts that fit the observation normaliser for training seed <paramref name="seed"/>
-    /// (non-negative, so never an evaluation seed).</summary>
-    public static long NormalizerSeed(long seed) => (long)((ulong)(seed * 6_364_136_223_846_793_005L + 1_442_695_040_888_963_407L) & 0x7FFF_FFFF_FFFF_FFFFUL);
+    /// <summary>Seed of the random-policy rollouts that fit the observation normaliser for training seed
+    /// <paramref name="seed"/> (its own stream tag, <see cref="NormalizerStream"/>).</summary>
+    public static long NormalizerSeed(long seed) => RandomStream.TaggedSeed(seed, NormalizerStream);
 
-    /// <summary>Seed of evaluation batch <paramref name="batch"/>: always negative, disjoint from training seeds.</summary>
-    public static long EvaluationSeed(long baseSeed, long batch) => -1 - (long)((ulong)(baseSeed * 7_919L + batch) & 0x3FFF_FFFF_FFFF_FFFFUL);
+    /// <summary>
+    /// Seed of evaluation batch <paramref name="batch"/> of the evaluation paths keyed by <paramref name="baseSeed"/>: the
+    /// key hashed with <see cref="EvaluationStream"/>, then with the batch index. Never a training or normaliser seed,
+    /// nor a backtest's own seed.
+    /// </summary>
+    public static long EvaluationSeed(long baseSeed, long batch) => Indexed(RandomStream.TaggedSeed(baseSeed, EvaluationStream), batch);
+
+    /// <summary>
+    /// The key of the evaluation paths of the agent trained with <paramref name="trainingSeed"/> under evaluation seed
+    /// <paramref name="evaluationSeed"/> (pass it as the base seed of <see cref="EvaluationSeed"/>): each training seed is
+    /// evaluated on paths of its own, so an across-seed interval includes evaluation noise, while every schedule compared
+    /// with that agent runs on the very same paths (common random numbers).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainingSeed"/> is negative.</exception>
+    public static long EvaluationKey(long evaluationSeed, long trainingSeed)
+    {
+        if (trainingSeed < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trainingSeed), trainingSeed, "trainingSeed must be >= 0.");
+        }
+
+        return Indexed(RandomStream.TaggedSeed(evaluationSeed, EvaluationStream), trainingSeed) ^ unchecked((long)0x5BE0CD19137E2179UL);
+    }
+
+    /// <summary>Hashes a non-negative index into a seed (the tag index + 1 is never 0).</summary>
+    private static long Indexed(long seed, long index)
+    {
+        if (index < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, "index must be >= 0.");
+        }
+
+        return RandomStream.TaggedSeed(seed, unchecked((ulong)index) + 1);
+    }
 
     /// <summary>Counts decisions taken for one environment step.</summary>
     public void AddSteps(int decisions)

@@ -27,7 +27,9 @@ public sealed record TrainRequest
     /// <summary>Evaluation episodes per agent, on seeds disjoint from training.</summary>
     public int EvaluationEpisodes { get; init; } = 10_000;
 
-    /// <summary>Base of the evaluation seeds (shared by every agent and baseline: common random numbers).</summary>
+    /// <summary>Base of the evaluation seeds: the agent of training seed s is evaluated on the paths keyed by
+    /// (this, s) (<see cref="TrainingSession.EvaluationKey"/>), its own, with TWAP, the best static schedule and the known
+    /// optimum on the same paths (common random numbers).</summary>
     public long EvaluationSeed { get; init; } = 1;
 
     /// <summary>Hyperparameter record of the algorithm (null = its defaults).</summary>
@@ -129,7 +131,72 @@ public sealed record TrainRequest
 /// <param name="StepsPerSecond">Training decisions per second of wall time.</param>
 public sealed record AgentEvaluation(
     int Episodes, double MeanShortfallBps, double StdShortfallBps, double MeanObjectiveBps, string? OptimumName, double? OptimumObjectiveBps,
-    PairedStatistic? RegretVsOptimum, PairedStatistic VsTwap, double TrainingSeconds, double StepsPerSecond);
+    PairedStatistic? RegretVsOptimum, PairedStatistic VsTwap, double TrainingSeconds, double StepsPerSecond)
+{
+    /// <summary>Agent objective minus the best static schedule's, paired on the same paths (null when there is none, e.g. on
+    /// a replay).</summary>
+    public PairedStatistic? VsBestStatic { get; init; }
+
+    /// <summary>Key of this agent's own evaluation paths (<see cref="TrainingSession.EvaluationKey"/> of the run's evaluation
+    /// seed and this agent's training seed); TWAP, the best static schedule and the optimum ran on the same paths.</summary>
+    public long EvaluationKey { get; init; }
+
+    /// <summary>Mean objective of TWAP on these paths, bps.</summary>
+    public double TwapObjectiveBps { get; init; }
+
+    /// <summary>Mean objective of the best static schedule on these paths, bps (null when there is none).</summary>
+    public double? BestStaticObjectiveBps { get; init; }
+
+    /// <summary>Mean objective of the known optimum's schedule on these paths, bps (null without one).</summary>
+    public double? OptimumObjectiveOnPathsBps { get; init; }
+}
+
+/// <summary>
+/// The mean over training seeds of a per-seed paired difference, with a 95% Student t interval over seeds
+/// (df = seeds − 1). Each seed is evaluated on its own independent paths, so the interval includes evaluation noise as
+/// well as the spread between training seeds.
+/// </summary>
+/// <param name="MeanBps">Mean over seeds of the per-seed mean difference, bps.</param>
+/// <param name="StdBps">Standard deviation of the per-seed means across seeds, bps (null for one seed).</param>
+/// <param name="CiLowBps">Lower end of the 95% t interval (null for one seed).</param>
+/// <param name="CiHighBps">Upper end of the 95% t interval (null for one seed).</param>
+/// <param name="Seeds">Independent units: training seeds, each with its own evaluation paths.</param>
+public sealed record AcrossSeeds(double MeanBps, double? StdBps, double? CiLowBps, double? CiHighBps, int Seeds)
+{
+    /// <summary>What an independent unit is: a training seed with its own evaluation paths.</summary>
+    public string UnitKind { get; init; } = "seed";
+
+    /// <summary>How the interval is computed.</summary>
+    public string Interval { get; init; } = "95% Student t interval over seeds, df = seeds - 1";
+
+    /// <summary>Mean and t interval of <paramref name="perSeed"/>.</summary>
+    public static AcrossSeeds Of(IReadOnlyList<double> perSeed)
+    {
+        ArgumentNullException.ThrowIfNull(perSeed);
+        if (perSeed.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(perSeed), 0, "At least one seed is needed.");
+        }
+
+        int n = perSeed.Count;
+        double mean = perSeed.Average();
+        if (n == 1)
+        {
+            return new AcrossSeeds(mean, null, null, null, 1);
+        }
+
+        double sd = Math.Sqrt(perSeed.Sum(x => (x - mean) * (x - mean)) / (n - 1));
+        double half = Portal.Domain.Backtesting.StudentT.Quantile(0.975, n - 1) * sd / Math.Sqrt(n);
+        return new AcrossSeeds(mean, sd, mean - half, mean + half, n);
+    }
+}
+
+/// <summary>The best static schedule a run's agents are compared with.</summary>
+/// <param name="HoldingsFraction">Holdings x_0 = 1 … x_N = 0 as fractions of the order.</param>
+/// <param name="Method">How it was found (exact programme, closed form or sample-average search).</param>
+/// <param name="Origin">The schedule the answer came from ("optimised" or a starting schedule's id).</param>
+/// <param name="Warnings">What the search found wrong with the parameters.</param>
+public sealed record BestStaticReference(double[] HoldingsFraction, string Method, string Origin, IReadOnlyList<string> Warnings);
 
 /// <summary>One trained agent and its evaluation.</summary>
 public sealed record TrainedAgent(AgentArtifact Artifact, AgentEvaluation Evaluation);
@@ -148,10 +215,28 @@ public sealed record TrainedAgent(AgentArtifact Artifact, AgentEvaluation Evalua
 /// <param name="MeanStepsPerSecond">Mean training decisions per second.</param>
 public sealed record TrainingSummary(
     int Seeds, double? MeanRegretBps, double? StdRegretBps, double? WorstRegretBps, double? TargetBps, int? SeedsWithinTarget,
-    double MeanVsTwapBps, double StdVsTwapBps, double MeanTrainingSeconds, double MeanStepsPerSecond);
+    double MeanVsTwapBps, double StdVsTwapBps, double MeanTrainingSeconds, double MeanStepsPerSecond)
+{
+    /// <summary>Agent − TWAP over seeds, with its t interval.</summary>
+    public AcrossSeeds? VsTwapAcrossSeeds { get; init; }
+
+    /// <summary>Agent − best static schedule over seeds, with its t interval (null without a best static schedule).</summary>
+    public AcrossSeeds? VsBestStaticAcrossSeeds { get; init; }
+
+    /// <summary>Agent − known optimum (regret) over seeds, with its t interval (null without a known optimum).</summary>
+    public AcrossSeeds? RegretAcrossSeeds { get; init; }
+
+    /// <summary>Seeds whose regret interval lies wholly below zero: the agent beats a known optimum beyond Monte Carlo error,
+    /// which cannot happen unless the simulator, the optimum or the evaluation is wrong (null without a known optimum).</summary>
+    public IReadOnlyList<long>? SeedsBeatingOptimum { get; init; }
+}
 
 /// <summary>All agents of a request and their summary.</summary>
-public sealed record TrainedAgentSet(TrainRequest Request, IReadOnlyList<TrainedAgent> Agents, TrainingSummary Summary);
+public sealed record TrainedAgentSet(TrainRequest Request, IReadOnlyList<TrainedAgent> Agents, TrainingSummary Summary)
+{
+    /// <summary>The best static schedule every agent was compared with (null when there is none, e.g. on a replay).</summary>
+    public BestStaticReference? BestStatic { get; init; }
+}
 
 /// <summary>Trains agents for several seeds and evaluates each on unseen paths beside TWAP and the known optimum.</summary>
 public static class AgentTrainer
@@ -173,13 +258,12 @@ public static class AgentTrainer
         torch.set_num_threads(request.TorchThreads);
         var market = request.Market;
         var optimum = market.Optimum();
-        var optimumRun = optimum is { } o ? PolicyEvaluation.RunSchedule(o.Holdings, market, request.EvaluationEpisodes, request.EvaluationSeed) : null;
+        var bestStatic = BestStatic(market, cancellationToken);
         var twap = Enumerable.Range(0, market.Steps + 1).Select(k => 1.0 - (double)k / market.Steps).ToArray();
-        var twapRun = PolicyEvaluation.RunSchedule(twap, market, request.EvaluationEpisodes, request.EvaluationSeed);
         double? optimumObjective = optimum?.ClosedFormObjectiveBps;
-        double optimumReference = optimumObjective ?? optimumRun?.ObjectiveBps.Average() ?? 0;
 
         var agents = new List<TrainedAgent>();
+        var optimumMeans = new List<double>();
         for (int k = 0; k < request.Seeds.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -187,7 +271,13 @@ public static class AgentTrainer
             var (agent, artifact) = TrainOne(request, seed, k, progress, cancellationToken);
             using (agent)
             {
-                var run = PolicyEvaluation.RunAgent(agent, market, artifact.Normalizer, request.EvaluationEpisodes, request.EvaluationSeed);
+                // This seed's own evaluation paths; every reference schedule runs on the same ones (common random numbers).
+                long key = TrainingSession.EvaluationKey(request.EvaluationSeed, seed);
+                var run = PolicyEvaluation.RunAgent(agent, market, artifact.Normalizer, request.EvaluationEpisodes, key);
+                var twapRun = PolicyEvaluation.RunSchedule(twap, market, request.EvaluationEpisodes, key);
+                var optimumRun = optimum is { } o ? PolicyEvaluation.RunSchedule(o.Holdings, market, request.EvaluationEpisodes, key) : null;
+                var bestRun = bestStatic is { } b ? PolicyEvaluation.RunSchedule(b.HoldingsFraction, market, request.EvaluationEpisodes, key) : null;
+                if (optimumRun is not null) optimumMeans.Add(optimumRun.ObjectiveBps.Average());
                 double mean = run.ShortfallBps.Average();
                 double std = Math.Sqrt(run.ShortfallBps.Sum(x => (x - mean) * (x - mean)) / (run.ShortfallBps.Length - 1));
                 var evaluation = new AgentEvaluation(
@@ -195,12 +285,46 @@ public static class AgentTrainer
                     optimumRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, optimumRun.ObjectiveBps, run.Clusters),
                     PairedStatistic.Of(run.ObjectiveBps, twapRun.ObjectiveBps, run.Clusters),
                     artifact.TrainingTime.TotalSeconds,
-                    artifact.EnvironmentSteps / Math.Max(1e-9, artifact.TrainingTime.TotalSeconds));
+                    artifact.EnvironmentSteps / Math.Max(1e-9, artifact.TrainingTime.TotalSeconds))
+                {
+                    VsBestStatic = bestRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, bestRun.ObjectiveBps, run.Clusters),
+                    EvaluationKey = key,
+                    TwapObjectiveBps = twapRun.ObjectiveBps.Average(),
+                    BestStaticObjectiveBps = bestRun?.ObjectiveBps.Average(),
+                    OptimumObjectiveOnPathsBps = optimumRun?.ObjectiveBps.Average(),
+                };
                 agents.Add(new TrainedAgent(artifact, evaluation));
             }
         }
 
-        return new TrainedAgentSet(request, agents, Summarise(agents, optimumRun is null ? null : optimumReference, RegretTargetShare(market)));
+        double? optimumReference = optimum is null ? null : optimumObjective ?? optimumMeans.Average();
+        return new TrainedAgentSet(request, agents, Summarise(agents, optimumReference, RegretTargetShare(market))) { BestStatic = bestStatic };
+    }
+
+    /// <summary>
+    /// The best static schedule of <paramref name="market"/> on the run's objective (λ = the run's risk aversion): the
+    /// Almgren–Chriss closed form in the Almgren–Chriss world (exact there: its optimum is a static schedule), otherwise
+    /// <see cref="Portal.Domain.Backtesting.BestStaticSchedule"/> on the scenario, optimised on its own training stream
+    /// (tagged apart from every evaluation path). Null on a replay, where the simulator's paths are not the market's.
+    /// </summary>
+    public static BestStaticReference? BestStatic(MarketSource market, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        if (market.IsReplay)
+        {
+            return null;
+        }
+
+        if (market.AlmgrenChriss is { } p)
+        {
+            var x = AlmgrenChrissSolution.OptimalHoldings(p);
+            return new BestStaticReference(x.Select(v => v / p.Quantity).ToArray(), "exact (Almgren–Chriss closed form)", "closed form", []);
+        }
+
+        var scenario = market.Scenario!;
+        scenario = scenario with { StrategySettings = scenario.StrategySettings with { RiskAversion = market.RiskAversion } };
+        var result = Portal.Domain.Backtesting.BestStaticSchedule.Optimise(scenario, ct: cancellationToken);
+        return new BestStaticReference(result.HoldingsFraction, result.Method, result.Origin, result.Warnings);
     }
 
     /// <summary>Trains a single agent for one seed; the caller owns the returned agent.</summary>
@@ -291,10 +415,20 @@ public static class AgentTrainer
             within = regrets.Count(r => r <= target);
         }
 
+        var best = agents.Where(a => a.Evaluation.VsBestStatic is not null).Select(a => a.Evaluation.VsBestStatic!.MeanBps).ToArray();
+        var regret = agents.Where(a => a.Evaluation.RegretVsOptimum is not null).ToArray();
         return new TrainingSummary(
             agents.Count, meanRegret, stdRegret, worst, target, within, twapMean, twapStd,
             agents.Average(a => a.Evaluation.TrainingSeconds),
-            agents.Average(a => a.Evaluation.StepsPerSecond));
+            agents.Average(a => a.Evaluation.StepsPerSecond))
+        {
+            VsTwapAcrossSeeds = AcrossSeeds.Of(vsTwap),
+            VsBestStaticAcrossSeeds = best.Length == agents.Count ? AcrossSeeds.Of(best) : null,
+            RegretAcrossSeeds = regret.Length == agents.Count ? AcrossSeeds.Of(regret.Select(a => a.Evaluation.RegretVsOptimum!.MeanBps).ToArray()) : null,
+            SeedsBeatingOptimum = regret.Length == agents.Count
+                ? regret.Where(a => a.Evaluation.RegretVsOptimum!.CiHighBps < 0).Select(a => a.Artifact.Seed).ToArray()
+                : null,
+        };
     }
 
     private static (double Mean, double Std) MeanStd(IReadOnlyList<double> values)

@@ -19,7 +19,9 @@ public static class PolicyEvaluation
     /// <summary>Episodes simulated per evaluation batch.</summary>
     public const int BatchSize = 1000;
 
-    /// <summary>Runs a greedy agent for <paramref name="episodes"/> episodes on evaluation seeds derived from <paramref name="baseSeed"/>.</summary>
+    /// <summary>Runs a greedy agent for <paramref name="episodes"/> episodes on the evaluation paths keyed by
+    /// <paramref name="baseSeed"/> (batch b resets with <see cref="TrainingSession.EvaluationSeed"/>(baseSeed, b), a tagged
+    /// stream no training batch or backtest uses).</summary>
     public static EpisodeOutcomes RunAgent(IExecutionAgent agent, MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed)
     {
         ArgumentNullException.ThrowIfNull(agent);

@@ -1,0 +1,309 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// The <c>report</c> verb: <c>report [--runs experiments/out] [--output docs/results.md]</c>. Reads every
+/// <c>RUNS/WORLD/AGENT/summary.json</c> written by <c>train</c> (with its <c>command.txt</c>) and <c>RUNS/run-all.env</c>
+/// written by <c>experiments/run-all.sh</c>, and writes the results document: machine, date, commit, exact commands, and
+/// per world each seed's paired differences (agent − TWAP, agent − best static schedule, regret against a known optimum)
+/// with their intervals, and the across-seed summary with its t interval. Every interval says what it is.
+/// </summary>
+internal static class ResultsReport
+{
+    public const string Usage = "report [--runs experiments/out] [--output docs/results.md]";
+
+    /// <summary>Worlds in the order the document presents them, with what each is.</summary>
+    private static readonly (string Id, string Title, string Text)[] Worlds =
+    [
+        ("ac-desk-risk-neutral", "Almgren–Chriss world, desk order, risk-neutral (λ = 0)",
+            "Sell 50,000 shares (5% of a 1M-share ADV) over 1 hour in 12 steps, S₀ = 100, σ = 2 $/√day (2% daily), ε = 0.01 $, " +
+            "η = 1.5·10⁻⁷ $·day/share², γ = 2·10⁻⁶ $/share² (`experiments/scenarios/ac-desk-risk-neutral.json`, the paper's units: " +
+            "`experiments/README.md`). Known optimum: the Almgren–Chriss (2000) closed form, here the linear schedule (TWAP). " +
+            "The best static schedule is that closed form too (exact: the model is linear-quadratic)."),
+        ("ac-desk-risk-averse", "Almgren–Chriss world, desk order, risk-averse (λ = 3·10⁻⁶ $⁻¹)",
+            "The same order with λ = 3·10⁻⁶ $⁻¹ on the variance (κT ≈ 1.4; `experiments/scenarios/ac-desk-risk-averse.json`). " +
+            "The objective is shortfall + λ·risk penalty (λσ²τΣx_k², the Almgren–Chriss variance term). Known optimum and best static " +
+            "schedule: the closed form."),
+        ("ow-block-book", "Obizhaeva–Wang block book",
+            "Sell 5% ADV (S₀ = 50, ADV = 5M) in 1 hour, 12 steps, block-book depth 1.25M shares/$, resilience ρ = 50/day, 4 bps spread, " +
+            "risk-neutral (`--lambda 0`; `experiments/scenarios/ow-block-book.json`). Known optimum: the discrete Obizhaeva–Wang " +
+            "optimum (Alfonsi, Fruth and Schied 2010). The best static schedule is the exact quadratic programme."),
+        ("stochastic-liquidity", "Stochastic liquidity",
+            "The demo order (sell 5% ADV in 1 hour, 12 steps) with liquidity-scaled Almgren–Chriss impact (η = 3·10⁻⁸, γ = 2·10⁻⁷), " +
+            "an Ornstein–Uhlenbeck liquidity level (mean reversion 20/day, volatility 1.5/√day) with Poisson shocks (4/day, ×0.5), " +
+            "volume noise 0.3, risk-neutral (`experiments/scenarios/stochastic-liquidity.json`). No known optimum; the best static " +
+            "schedule comes from the sample-average search on its own training paths."),
+        ("transient-stochastic-volume", "Transient impact (GEO model) with stochastic volume",
+            "The demo order with GEO's transient impact (de Witt and Pakkanen 2026): I_t = Σ_ℓ G₀e^(−ℓ/τ)·γ·(q/V)^β with V the step's " +
+            "realised volume, at the model's documented defaults G₀·γ = 5·10⁻⁴, β = ½, τ = 1 minute (`docs/impact-models.md`), " +
+            "volume noise 0.5, risk-neutral (`experiments/scenarios/transient-stochastic-volume.json`). β ≠ 1 admits price " +
+            "manipulation (Gatheral 2010), which the scenario's warning states. No known optimum; the best static schedule comes " +
+            "from the sample-average search."),
+        ("ac-seed-paper", "The seed paper's set-up (Almgren–Chriss world)",
+            "X₀ = 1000 shares, 20 periods, σ = 2%, η = 0.01, γ = 0.001, λ = 0.5 on the variance of the cost as a fraction of arrival " +
+            "value, i.e. 5·10⁻⁶ $⁻¹ with S₀ = 100 (`experiments/scenarios/ac-seed-paper.json`; how the set-up is read: " +
+            "`experiments/README.md`). Four times the desk budget (twenty decisions per episode), and **3 training seeds** rather " +
+            "than 5 to fit the machine's time. Known optimum and best static schedule: the closed form."),
+    ];
+
+    private static readonly string[] AgentOrder = ["ppo", "dqn", "sac", "qlearning"];
+
+    public static int Run(string[] args, TextWriter output)
+    {
+        string runs = "experiments/out", target = "docs/results.md";
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--runs" && i + 1 < args.Length) runs = args[++i];
+            else if (args[i] == "--output" && i + 1 < args.Length) target = args[++i];
+            else
+            {
+                output.WriteLine($"error: unexpected argument '{args[i]}'");
+                output.WriteLine(Usage);
+                return 2;
+            }
+        }
+
+        if (!Directory.Exists(runs))
+        {
+            output.WriteLine($"error: no runs under '{runs}'");
+            return 2;
+        }
+
+        string text = Render(runs);
+        File.WriteAllText(target, text);
+        output.WriteLine($"wrote {target}");
+        return 0;
+    }
+
+    /// <summary>The document for the runs under <paramref name="runs"/>.</summary>
+    public static string Render(string runs)
+    {
+        var env = ReadEnv(Path.Combine(runs, "run-all.env"));
+        var w = new StringBuilder();
+        var alarms = new List<string>();
+        var worldIds = Worlds.Select(x => x.Id).ToList();
+        worldIds.AddRange(Directory.EnumerateDirectories(runs).Select(Path.GetFileName).OfType<string>()
+            .Where(d => !worldIds.Contains(d) && AgentDirs(Path.Combine(runs, d)).Any(a => File.Exists(Path.Combine(runs, d, a, "summary.json"))))
+            .Order(StringComparer.Ordinal));
+
+        var sections = new StringBuilder();
+        var missing = new List<string>();
+        var spans = new List<(string Run, DateTime Start, DateTime End)>();
+        foreach (string world in worldIds)
+        {
+            string dir = Path.Combine(runs, world);
+            var runsOfWorld = AgentDirs(dir)
+                .Select(a => (Agent: a, Summary: TryRead(Path.Combine(dir, a, "summary.json")), Command: TryText(Path.Combine(dir, a, "command.txt"))))
+                .ToList();
+            foreach (var r in runsOfWorld.Where(r => r.Summary is null)) missing.Add($"{world}/{r.Agent}");
+            var done = runsOfWorld.Where(r => r.Summary is not null).Select(r => (r.Agent, Summary: r.Summary!, r.Command)).ToList();
+            foreach (var r in done)
+            {
+                string command = Path.Combine(dir, r.Agent, "command.txt"), summary = Path.Combine(dir, r.Agent, "summary.json");
+                if (File.Exists(command)) spans.Add(($"{world}/{r.Agent}", File.GetLastWriteTimeUtc(command), File.GetLastWriteTimeUtc(summary)));
+            }
+
+            if (done.Count == 0)
+            {
+                if (Worlds.Any(x => x.Id == world)) missing.Add($"{world} (no run)");
+                continue;
+            }
+
+            var meta = Worlds.FirstOrDefault(x => x.Id == world);
+            WriteWorld(sections, world, meta.Title ?? world, meta.Text ?? "", done, alarms);
+        }
+
+        w.AppendLine("# Learning agents: experiment results");
+        w.AppendLine();
+        w.AppendLine("Generated by `experiments/report.sh` (the `report` verb of `experiments/AgentsCli`) from `experiments/out/*/*/summary.json`; " +
+                     "do not edit by hand: rerun the experiments (`experiments/run-all.sh`) or the report.");
+        w.AppendLine();
+        w.AppendLine("## Run");
+        w.AppendLine($"- Code: commit `{Get(env, "commit")}`.");
+        string finished = env.TryGetValue("finished", out var f) ? f
+            : spans.Count > 0 ? spans.Max(x => x.End).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + " (last summary written)" : "(not recorded)";
+        w.AppendLine($"- Runs started {Get(env, "started")}, finished {finished} (UTC); report written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        w.AppendLine($"- Machine: {Get(env, "cpu")}, {Get(env, "memory")} RAM, {Get(env, "os")}, .NET SDK {Get(env, "dotnet")}, TorchSharp " +
+                     "with libtorch-cpu, one libtorch thread per run. The machine was shared with other builds and tests, so training wall " +
+                     "times and decisions/s are pessimistic (the learning results do not depend on timing).");
+        var overlaps = spans.SelectMany(a => spans.Where(b => string.CompareOrdinal(a.Run, b.Run) < 0 && a.Start < b.End && b.Start < a.End)
+            .Select(b => $"{a.Run} with {b.Run}")).ToList();
+        w.AppendLine(overlaps.Count == 0
+            ? "- Experiment processes: one at a time (no two runs overlapped, from the times their command and summary files were written)."
+            : $"- Experiment processes: runs overlapped in time (from the times their command and summary files were written): {string.Join("; ", overlaps)}.");
+        w.AppendLine("- Command: `nohup experiments/run-all.sh > experiments/out/run-all.log 2>&1 &`, which runs, one process at a time, " +
+                     "the worlds and budgets of `run-almgren-chriss.sh`, `run-scenarios.sh` and `run-seed-paper.sh` and then this report. " +
+                     "The exact `train` command of every world and agent is listed in its section.");
+        w.AppendLine("- Earlier versions of this file evaluated every seed on one shared set of paths and quoted `±` as the spread over " +
+                     "seeds, on the engine before its impact models, events and seed streams were corrected; their numbers are superseded.");
+        if (missing.Count > 0)
+        {
+            w.AppendLine($"- **Not finished when this report was written**: {string.Join(", ", missing)}.");
+        }
+
+        w.AppendLine();
+        w.AppendLine("## How to read the numbers");
+        w.AppendLine("- **Objective**: implementation shortfall in bps of arrival value, plus λ·risk penalty where λ > 0 (the Almgren–Chriss worlds " +
+                     "with λ > 0); lower is better. Every difference is agent − reference on that objective, so **negative means the agent is cheaper**.");
+        w.AppendLine("- **Evaluation paths**: each training seed is evaluated greedily on simulated episodes of its own (10,000 per seed in the runs below; a stream keyed by the " +
+                     "evaluation seed and the training seed). TWAP, the best static schedule and the known optimum run on exactly the same " +
+                     "episodes (common random numbers), so each difference is paired. Training, normaliser and evaluation episodes come from " +
+                     "random streams whose tags are hashed into every seed: no evaluation episode is a training episode, by construction.");
+        w.AppendLine("- **Per-seed interval** `mean [low, high]`: 95% normal interval of the mean paired difference over that seed's " +
+                     "independent evaluation episodes (the count is given in each table; simulated episodes are independent).");
+        w.AppendLine("- **Across-seed interval** `mean [low, high]`: the mean over training seeds of the per-seed mean differences with a 95% " +
+                     "Student t interval over seeds (df = seeds − 1). Each seed has independent evaluation paths, so the interval includes " +
+                     "evaluation noise as well as the spread between trainings. With 5 seeds t₀.₉₇₅ = 2.776; with 3 seeds 4.303.");
+        w.AppendLine("- **Best static schedule** (`best-static`): the best deterministic schedule on the run's objective, optimised on training " +
+                     "paths of its own and evaluated on the same evaluation paths as the agent. An agent's gain over TWAP is credited to " +
+                     "adaptivity only in so far as it also beats `best-static`.");
+        w.AppendLine("- **Regret** (where the model has a known optimum): agent − optimum. Targets: ≤ max(0.5 bps, 1% of the optimum) for the " +
+                     "Almgren–Chriss closed form, ≤ 2% of the discrete Obizhaeva–Wang optimum. **Nothing can beat a known optimum beyond " +
+                     "Monte Carlo error**: a seed whose regret interval lies wholly below 0 is flagged as a bug.");
+        w.AppendLine("- No `±` appears without a name: `sd` is a standard deviation across seeds, never an interval.");
+        w.AppendLine();
+        w.AppendLine("## Known-optimum check");
+        if (alarms.Count == 0)
+        {
+            w.AppendLine("No agent beats a known optimum beyond Monte Carlo error: every seed's regret interval reaches 0 or above.");
+        }
+        else
+        {
+            w.AppendLine("> **WARNING — an agent beats a known optimum beyond Monte Carlo error. This is a bug in the simulator, the optimum or the " +
+                         "evaluation, not a result:**");
+            foreach (var a in alarms) w.AppendLine($"> - {a}");
+        }
+
+        w.AppendLine();
+        w.Append(sections);
+        return w.ToString();
+    }
+
+    private static void WriteWorld(StringBuilder w, string world, string title, string text, List<(string Agent, JsonNode Summary, string? Command)> runs, List<string> alarms)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var first = runs[0].Summary;
+        var firstEval = first["agents"]![0]!["evaluation"]!;
+        string? optimumName = (string?)firstEval["optimumName"];
+        double? optimumClosed = (double?)firstEval["optimumObjectiveBps"];
+        var best = first["bestStatic"];
+        int episodes = (int)first["evaluationEpisodes"]!;
+
+        w.AppendLine($"## {title}");
+        if (text.Length > 0) w.AppendLine(text);
+        w.AppendLine();
+        w.AppendLine("- Objective: " + ((string?)first["objective"] ?? "implementation shortfall, bps") + ".");
+        w.AppendLine("- Known optimum: " + (optimumName is null
+            ? "none for this model."
+            : optimumName + (optimumClosed is { } o ? string.Create(c, $", closed-form objective {o:F3} bps.") : " (objective measured on the evaluation paths).")));
+        w.AppendLine("- Best static schedule: " + (best is null
+            ? "none (replayed market)."
+            : $"{(string?)best["method"]}, taken from {(string?)best["origin"]}; holdings (fraction of the order) " +
+              string.Join(" ", best["holdingsFraction"]!.AsArray().Select(x => ((double)x!).ToString("F3", c))) + "." +
+              (best["warnings"] is JsonArray warn && warn.Count > 0 ? " Warnings: " + string.Join("; ", warn.Select(x => (string?)x)) + "." : "")));
+        var twapMeans = runs.SelectMany(r => r.Summary["agents"]!.AsArray()).Select(a => (double)a!["evaluation"]!["twapObjectiveBps"]!).ToArray();
+        var bestMeans = runs.SelectMany(r => r.Summary["agents"]!.AsArray()).Select(a => (double?)a!["evaluation"]!["bestStaticObjectiveBps"]).OfType<double>().ToArray();
+        w.AppendLine(string.Create(c, $"- TWAP's mean objective on the evaluation paths: {twapMeans.Min():F3}–{twapMeans.Max():F3} bps over the agents' path sets") +
+                     (bestMeans.Length > 0 ? string.Create(c, $"; the best static schedule's {bestMeans.Min():F3}–{bestMeans.Max():F3} bps.") : "."));
+        w.AppendLine(string.Create(c, $"- Evaluation: {episodes:N0} episodes per seed (independent units of every per-seed interval)."));
+        w.AppendLine();
+        w.AppendLine("Commands:");
+        w.AppendLine("```");
+        foreach (var r in runs) w.AppendLine(r.Command?.Trim() ?? $"(no command.txt for {world}/{r.Agent})");
+        w.AppendLine("```");
+        w.AppendLine();
+
+        w.AppendLine("### Across seeds (mean of per-seed paired differences, bps [95% t interval over seeds])");
+        w.AppendLine("| agent | seeds | vs TWAP | vs best-static | regret vs optimum | seeds within target | train s/seed | decisions/s |");
+        w.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (agent, summary, _) in runs)
+        {
+            var s = summary["summary"]!;
+            int seeds = (int)s["seeds"]!;
+            if (s["regretAcrossSeeds"] is { } across && across["ciHighBps"] is { } high && (double)high < 0)
+            {
+                alarms.Add($"{title}: {Name(agent)} across seeds, regret {Across(across)}");
+            }
+
+            string within = s["seedsWithinTarget"] is { } wt ? string.Create(c, $"{(int)wt}/{seeds} (target {(double)s["targetBps"]!:F3} bps)") : "—";
+            w.AppendLine(string.Create(c,
+                $"| {Name(agent)} | {seeds} | {Across(s["vsTwapAcrossSeeds"])} | {Across(s["vsBestStaticAcrossSeeds"])} | {Across(s["regretAcrossSeeds"])} | {within} | {(double)s["meanTrainingSeconds"]!:F1} | {(double)s["meanStepsPerSecond"]!:N0} |"));
+        }
+
+        w.AppendLine();
+        w.AppendLine(string.Create(c, $"### Per seed (paired differences on the seed's own {episodes:N0} evaluation episodes, bps [95% interval over episodes])"));
+        w.AppendLine("| agent | seed | objective | vs TWAP | vs best-static | regret vs optimum |");
+        w.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var (agent, summary, _) in runs)
+        {
+            foreach (var a in summary["agents"]!.AsArray())
+            {
+                long seed = (long)a!["seed"]!;
+                var e = a["evaluation"]!;
+                var regret = e["regretVsOptimum"];
+                string flag = "";
+                if (regret is not null && (double)regret["ciHighBps"]! < 0)
+                {
+                    flag = " **BEATS THE KNOWN OPTIMUM: BUG**";
+                    alarms.Add(string.Create(c, $"{title}: {Name(agent)} seed {seed}, regret {Paired(regret)}"));
+                }
+
+                w.AppendLine(string.Create(c,
+                    $"| {Name(agent)} | {seed} | {(double)e["meanObjectiveBps"]!:F3} | {Paired(e["vsTwap"])} | {Paired(e["vsBestStatic"])} | {Paired(regret)}{flag} |"));
+            }
+        }
+
+        var units = firstEval["vsTwap"]!;
+        w.AppendLine();
+        w.AppendLine(string.Create(c, $"Per-seed intervals rest on {(int)units["independentUnits"]!:N0} independent {(string?)units["unitKind"]}s each."));
+        w.AppendLine();
+    }
+
+    private static string Name(string agent) => agent switch
+    {
+        "ppo" => "PPO",
+        "dqn" => "DQN",
+        "sac" => "SAC",
+        "qlearning" => "Q-learning (tabular)",
+        _ => agent,
+    };
+
+    private static string Paired(JsonNode? p) => p is null
+        ? "—"
+        : string.Create(CultureInfo.InvariantCulture, $"{(double)p["meanBps"]!:F3} [{(double)p["ciLowBps"]!:F3}, {(double)p["ciHighBps"]!:F3}]");
+
+    private static string Across(JsonNode? a)
+    {
+        if (a is null) return "—";
+        var c = CultureInfo.InvariantCulture;
+        double mean = (double)a["meanBps"]!;
+        return a["ciLowBps"] is null
+            ? string.Create(c, $"{mean:F3} (one seed: no interval)")
+            : string.Create(c, $"{mean:F3} [{(double)a["ciLowBps"]!:F3}, {(double)a["ciHighBps"]!:F3}] (sd {(double)a["stdBps"]!:F3})");
+    }
+
+    private static IEnumerable<string> AgentDirs(string worldDir) => Directory.Exists(worldDir)
+        ? Directory.EnumerateDirectories(worldDir).Select(Path.GetFileName).OfType<string>()
+            .OrderBy(a => Array.IndexOf(AgentOrder, a) is var i && i < 0 ? int.MaxValue : i).ThenBy(a => a, StringComparer.Ordinal)
+        : [];
+
+    private static JsonNode? TryRead(string path) => File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
+
+    private static string? TryText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+
+    private static Dictionary<string, string> ReadEnv(string path)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return env;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) env[line[..eq]] = line[(eq + 1)..];
+        }
+
+        return env;
+    }
+
+    private static string Get(Dictionary<string, string> env, string key) => env.TryGetValue(key, out var v) ? v : "(not recorded)";
+}
