@@ -80,7 +80,7 @@ public sealed class TrainingEvaluationTests
         var scenario = demo with
         {
             Order = demo.Order with { Steps = 4 },
-            Market = demo.Market with { Impact = demo.Market.Impact with { Model = ImpactModels.Transient } },
+            Market = demo.Market with { Impact = new TransientImpactSpec() },
         };
         var market = MarketSource.For(scenario, riskAversion: 0);
         Assert.Null(market.Optimum());
@@ -109,5 +109,27 @@ public sealed class TrainingEvaluationTests
         Assert.Null(set.Summary.RegretAcrossSeeds);
         Assert.Null(set.Summary.SeedsBeatingOptimum);
         Assert.Equal(2, set.Summary.VsBestStaticAcrossSeeds!.Seeds);
+    }
+
+    [Fact]
+    public void The_optimum_is_the_one_of_the_objective_the_market_trains_on_not_of_the_scenario_settings()
+    {
+        // The block-book world's scenario keeps λ = 1e-6 in its strategy settings; training with λ = 0 must compare with
+        // the risk-neutral optimum, whose expected cost is lower than the mean-variance schedule's.
+        var scenario = ScenarioJson.Parse(File.ReadAllText(Path.Combine(Portal.Testing.RepositoryPaths.Root, "experiments", "scenarios", "ow-block-book.json")));
+        Assert.True(scenario.StrategySettings.RiskAversion > 0);
+        var neutral = MarketSource.For(scenario, riskAversion: 0).Optimum();
+        var expected = Portal.Domain.Backtesting.KnownOptimum.For(scenario with { StrategySettings = scenario.StrategySettings with { RiskAversion = 0 } });
+        Assert.NotNull(neutral);
+        Assert.NotNull(expected);
+        Assert.Equal(expected.Value.Name, neutral.Value.Name);
+        Assert.Equal(expected.Value.HoldingsFraction, neutral.Value.Holdings);
+        double notional = scenario.Quantity * scenario.Market.ArrivalPrice;
+        Assert.Equal(expected.Value.ExpectedCost / notional * 1e4, neutral.Value.ClosedFormObjectiveBps!.Value, 9);
+
+        var averse = MarketSource.For(scenario).Optimum();
+        Assert.NotNull(averse);
+        Assert.NotEqual(neutral.Value.Name, averse.Value.Name);
+        Assert.Null(averse.Value.ClosedFormObjectiveBps);
     }
 }

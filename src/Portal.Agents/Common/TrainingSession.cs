@@ -75,8 +75,8 @@ public sealed class TrainingSession
     /// </summary>
     public IReadOnlyList<Portal.Domain.Backtesting.SeedStreamRange> SeedStreams() =>
     [
-        new() { Purpose = "training", Seed = Seed, BatchCount = _batches, FirstPathSeed = TrainingBatchSeed(Seed, 0) },
-        new() { Purpose = "normaliser", Seed = Seed, BatchCount = 1, FirstPathSeed = NormalizerSeed(Seed) },
+        new() { Purpose = "training", Seed = Seed, Tag = TrainingStream, BatchCount = _batches },
+        new() { Purpose = "normaliser", Seed = Seed, Tag = NormalizerStream, BatchCount = 1 },
     ];
 
     /// <summary>

@@ -186,7 +186,9 @@ public sealed record MarketSource
             return ("Almgren–Chriss closed form", x.Select(v => v / p.Quantity).ToArray(), AlmgrenChrissSolution.ObjectiveBps(p, x));
         }
 
-        var s = Scenario!;
+        // The optimum of the objective this market trains and evaluates on: its own risk aversion, whatever the scenario's
+        // strategy settings say (an override such as --lambda 0 changes the objective, so it changes the optimum too).
+        var s = Scenario! with { StrategySettings = Scenario!.StrategySettings with { RiskAversion = RiskAversion } };
         if (s.Market.Impact.Model == ImpactModels.AlmgrenChriss && RiskAversion > 0 && KnownOptimum.For(s) is not null)
         {
             var ac = AlmgrenChrissFor(s, RiskAversion);

@@ -1,3 +1,4 @@
+using Portal.Domain.Backtesting;
 using Portal.Agents.Training;
 using Portal.Domain.Scenarios;
 using Portal.Jobs.Cli;
@@ -25,9 +26,23 @@ public sealed class BacktestOutOfSampleTests : IDisposable
         agent.Dispose();
         string path = Path.Combine(_dir, "ql");
         artifact.Save(path);
+        // The trainer's own streams are tagged, so no backtest seed is refused for it.
         var stream = artifact.Exposure!.Sources.Single().SeedStreams.Single(s => s.Purpose == "training");
-        Assert.Equal(0, stream.FirstPathSeed);
-        long trained = stream.BatchCount - 1, unseen = stream.BatchCount;
+        Assert.NotEqual(0UL, stream.Tag);
+        var (taggedExit, taggedError) = await InvokeAsync("--agent", path, "--strategies", "twap", "agent:ql", "--episodes", "20", "--seed", "0");
+        Assert.True(taggedExit == 0, taggedError);
+        Assert.DoesNotContain("Refused", taggedError);
+
+        // A record of untagged streams (the backtests' own) over seeds 0–99 is refused on seed 99 and not on 100.
+        path = Path.Combine(_dir, "untagged");
+        (artifact with
+        {
+            Exposure = new TrainingExposure
+            {
+                Sources = [OutOfSample.SimulatedTraining(demo, [new SeedStreamRange { Purpose = "training", Seed = 0, BatchCount = 100, FirstPathSeed = 0 }])],
+            },
+        }).Save(path);
+        long trained = 99, unseen = 100;
 
         var (refusedExit, refusedError) = await InvokeAsync("--agent", path, "--strategies", "twap", "agent:ql", "--episodes", "20", "--seed", $"{trained}");
         Assert.NotEqual(0, refusedExit);

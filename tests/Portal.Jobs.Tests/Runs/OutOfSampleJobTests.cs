@@ -56,6 +56,16 @@ public sealed class OutOfSampleJobTests
         var batches = source.SeedStreams.Single(s => s.Purpose == "training");
         Assert.Equal(2, batches.Seed);
         Assert.True(batches.BatchCount > 0);
+        // The trainer's streams are tagged, disjoint from every backtest's; to exercise the job's refusal, the record is
+        // replaced by one of untagged streams (the backtests' own) over seeds 1000 onwards.
+        Assert.NotEqual(0UL, batches.Tag);
+        batches = new SeedStreamRange { Purpose = "training", Seed = 2, BatchCount = batches.BatchCount, FirstPathSeed = 1000 };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            var trained = await db.TrainedAgents.SingleAsync(a => a.Id == agent.Id);
+            trained.TrainingExposureJson = new TrainingExposure { Sources = [OutOfSample.SimulatedTraining(World, [batches])] }.ToJson();
+            await db.SaveChangesAsync();
+        }
 
         string id = AgentStrategies.IdOf(agent.Id);
         var job = Job(store);
