@@ -90,6 +90,7 @@ internal static class ResultsReport
         var sections = new StringBuilder();
         var missing = new List<string>();
         var spans = new List<(string Run, DateTime Start, DateTime End)>();
+        var reruns = new List<string>();
         foreach (string world in worldIds)
         {
             string dir = Path.Combine(runs, world);
@@ -102,6 +103,8 @@ internal static class ResultsReport
             {
                 string command = Path.Combine(dir, r.Agent, "command.txt"), summary = Path.Combine(dir, r.Agent, "summary.json");
                 if (File.Exists(command)) spans.Add(($"{world}/{r.Agent}", File.GetLastWriteTimeUtc(command), File.GetLastWriteTimeUtc(summary)));
+                // A run repeated from another build records that build's commit and why (commit.txt: "COMMIT reason").
+                if (TryText(Path.Combine(dir, r.Agent, "commit.txt")) is { } rerun) reruns.Add($"`{world}/{r.Agent}` at commit {rerun.Trim()}");
             }
 
             if (done.Count == 0)
@@ -121,6 +124,10 @@ internal static class ResultsReport
         w.AppendLine();
         w.AppendLine("## Run");
         w.AppendLine($"- Code: commit `{Get(env, "commit")}`.");
+        if (reruns.Count > 0)
+        {
+            w.AppendLine($"- Re-run from a later build: {string.Join("; ", reruns)}.");
+        }
         string finished = env.TryGetValue("finished", out var f) ? f
             : spans.Count > 0 ? spans.Max(x => x.End).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + " (last summary written)" : "(not recorded)";
         w.AppendLine($"- Runs started {Get(env, "started")}, finished {finished} (UTC); report written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
