@@ -44,13 +44,13 @@ public sealed class BacktestOutOfSampleTests : IDisposable
         }).Save(path);
         long trained = 99, unseen = 100;
 
-        var (refusedExit, refusedError) = await InvokeAsync("--agent", path, "--strategies", "twap", "agent:ql", "--episodes", "20", "--seed", $"{trained}");
+        var (refusedExit, refusedError) = await InvokeAsync("--agent", path, "--strategies", "twap", "agent:untagged", "--episodes", "20", "--seed", $"{trained}");
         Assert.NotEqual(0, refusedExit);
         Assert.Contains("Refused", refusedError);
-        Assert.Contains("agent:ql", refusedError);
+        Assert.Contains("agent:untagged", refusedError);
         Assert.Contains($"seed {trained}", refusedError);
 
-        var (exit, error) = await InvokeAsync("--agent", path, "--strategies", "twap", "agent:ql", "--episodes", "20", "--seed", $"{unseen}");
+        var (exit, error) = await InvokeAsync("--agent", path, "--strategies", "twap", "agent:untagged", "--episodes", "20", "--seed", $"{unseen}");
         Assert.True(exit == 0, error);
         Assert.DoesNotContain("Refused", error);
 
