@@ -90,7 +90,7 @@ internal static class ResultsReport
         var sections = new StringBuilder();
         var missing = new List<string>();
         var spans = new List<(string Run, DateTime Start, DateTime End)>();
-        var reruns = new List<string>();
+        var reruns = new List<(string World, string Agent, string Text)>();
         foreach (string world in worldIds)
         {
             string dir = Path.Combine(runs, world);
@@ -104,7 +104,7 @@ internal static class ResultsReport
                 string command = Path.Combine(dir, r.Agent, "command.txt"), summary = Path.Combine(dir, r.Agent, "summary.json");
                 if (File.Exists(command)) spans.Add(($"{world}/{r.Agent}", File.GetLastWriteTimeUtc(command), File.GetLastWriteTimeUtc(summary)));
                 // A run repeated from another build records that build's commit and why (commit.txt: "COMMIT reason").
-                if (TryText(Path.Combine(dir, r.Agent, "commit.txt")) is { } rerun) reruns.Add($"`{world}/{r.Agent}` at commit {rerun.Trim()}");
+                if (TryText(Path.Combine(dir, r.Agent, "commit.txt")) is { } rerun) reruns.Add((world, r.Agent, rerun.Trim()));
             }
 
             if (done.Count == 0)
@@ -126,7 +126,8 @@ internal static class ResultsReport
         w.AppendLine($"- Code: commit `{Get(env, "commit")}`.");
         if (reruns.Count > 0)
         {
-            w.AppendLine($"- Re-run from a later build: {string.Join("; ", reruns)}.");
+            w.AppendLine("- Re-run from a later build: " + string.Join("; ", reruns.GroupBy(x => (x.World, x.Text))
+                .Select(g => $"`{g.Key.World}` ({string.Join(", ", g.Select(x => x.Agent))}) at commit {g.Key.Text}")) + ".");
         }
         string finished = env.TryGetValue("finished", out var f) ? f
             : spans.Count > 0 ? spans.Max(x => x.End).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + " (last summary written)" : "(not recorded)";
