@@ -50,7 +50,7 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             for (var trial = 1; trial <= trials; trial++)
             {
-                var scenario = Scenario(episodes: 4_000, steps: 1_000) with { Seed = 100 + trial };
+                var scenario = Scenario(episodes: 20_000, steps: 1_000) with { Seed = 100 + trial };
                 var response = await client.PostAsJsonAsync("/api/runs", new { scenario = Json(scenario) });
                 Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
                 var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
