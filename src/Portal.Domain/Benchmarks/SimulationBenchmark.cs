@@ -36,12 +36,15 @@ public sealed record BenchmarkFigure(string Name, string Description, int Episod
 /// <param name="ProcessorCount">Logical processors available.</param>
 public sealed record BenchmarkReport(IReadOnlyList<BenchmarkFigure> Figures, int ProcessorCount)
 {
+    /// <summary>How the repetitions are summarised (shown in the header).</summary>
+    public string Aggregate { get; init; } = "best of the repetitions";
+
     /// <summary>A plain-text table of the figures.</summary>
     public string ToText()
     {
         var sb = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        sb.AppendLine(c, $"Simulation benchmark on {ProcessorCount} logical processors (best of the repetitions)");
+        sb.AppendLine(c, $"Simulation benchmark on {ProcessorCount} logical processors ({Aggregate})");
         sb.AppendLine(c, $"{"workload",-29} {"episodes",9} {"steps",6} {"strat",5} {"seconds",8} {"cpu-s",8} {"episodes/s",11} {"ep-steps/s",11} {"strategy-steps/s",17} {"strat-steps/cpu-s",18}");
         foreach (var f in Figures)
         {
@@ -106,6 +109,53 @@ public static class SimulationBenchmark
         double wall = sw.Elapsed.TotalSeconds;
         process.Refresh();
         return (wall, Math.Max((process.TotalProcessorTime - cpu0).TotalSeconds, 1e-6));
+    }
+
+    /// <summary>
+    /// Cost curves of the schedule workload: the backtest runner (all cores) timed while one of episodes, steps and
+    /// strategies varies and the others stay at 100,000 episodes, 100 steps and 6 schedules; the median of
+    /// <paramref name="repetitions"/> runs of each point, after one untimed run.
+    /// </summary>
+    public static IReadOnlyList<BenchmarkFigure> Sweep(int repetitions = 3, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var points = new List<(string Varies, int Episodes, int Steps, int Strategies)>();
+        foreach (int e in (int[])[10_000, 30_000, 100_000, 300_000]) points.Add(("episodes", e, 100, 6));
+        foreach (int k in (int[])[10, 30, 100, 300]) points.Add(("steps", 100_000, k, 6));
+        foreach (int j in (int[])[1, 2, 3, 6]) points.Add(("strategies", 100_000, 100, j));
+        var figures = new List<BenchmarkFigure>();
+        var options = new BacktestOptions { KeepEpisodes = false, MaxDegreeOfParallelism = maxDegreeOfParallelism, ReferenceStrategies = false };
+        using var process = Process.GetCurrentProcess();
+        foreach (var (varies, episodes, steps, strategies) in points)
+        {
+            var full = ScheduleScenario(episodes, steps);
+            var scenario = full with { Strategies = [.. full.Strategies.Take(strategies)] };
+            BacktestRunner.Run(scenario, options);
+            var wall = new double[repetitions];
+            var cpu = new double[repetitions];
+            for (int r = 0; r < repetitions; r++)
+            {
+                GC.Collect();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                BacktestRunner.Run(scenario, options);
+                wall[r] = sw.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[r] = Math.Max((process.TotalProcessorTime - cpu0).TotalSeconds, 1e-6);
+            }
+
+            figures.Add(new BenchmarkFigure($"sweep-{varies}", $"schedule workload, {varies} varied (median of {repetitions})",
+                episodes, steps, strategies, Median(wall), Median(cpu)));
+        }
+
+        return figures;
+    }
+
+    private static double Median(double[] values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
     }
 
     /// <summary>The schedule workload's scenario.</summary>

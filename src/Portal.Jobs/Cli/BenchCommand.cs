@@ -16,9 +16,17 @@ public static class BenchCommand
         var numpyRounds = new Option<int>("--numpy-rounds") { Description = "Alternating rounds of the schedule workload against its numpy port (benchmarks/numpy_schedules.py); 0 skips the comparison.", DefaultValueFactory = _ => 5 };
         var python = new Option<string>("--python") { Description = "Python interpreter with numpy (Debian: python3-numpy).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var numpyScript = new Option<FileInfo?>("--numpy-script") { Description = "Path of the numpy port (default: found under the working directory)." };
-        var command = new Command("bench", "Run the fixed-workload benchmarks and print medians.") { episodes, steps, repetitions, data, numpyRounds, python, numpyScript };
+        var sweep = new Option<bool>("--sweep") { Description = "Only the cost curves of the schedule workload against episodes, steps and strategies (medians of --repetitions)." };
+        var command = new Command("bench", "Run the fixed-workload benchmarks and print medians.") { episodes, steps, repetitions, data, numpyRounds, python, numpyScript, sweep };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(sweep))
+            {
+                var curves = new BenchmarkReport(SimulationBenchmark.Sweep(parse.GetValue(repetitions)), Environment.ProcessorCount) { Aggregate = "median of the repetitions" };
+                parse.InvocationConfiguration.Output.WriteLine(curves.ToText());
+                return 0;
+            }
+
             var report = SimulationBenchmark.Run(parse.GetValue(episodes), parse.GetValue(steps), parse.GetValue(repetitions));
             parse.InvocationConfiguration.Output.WriteLine(report.ToText());
             if (parse.GetValue(numpyRounds) > 0)
