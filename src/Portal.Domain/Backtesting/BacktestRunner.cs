@@ -47,6 +47,7 @@ public static class BacktestRunner
         var breaches = new int[strategyCount][];
         var maxParticipation = new double[strategyCount][];
         var opportunityBps = new double[strategyCount][];
+        var passive = new PassiveStats[strategyCount][];
         var episodeResults = new EpisodeResult[strategyCount][];
         for (int s = 0; s < strategyCount; s++)
         {
@@ -57,6 +58,7 @@ public static class BacktestRunner
             breaches[s] = new int[episodes];
             maxParticipation[s] = new double[episodes];
             opportunityBps[s] = new double[episodes];
+            passive[s] = new PassiveStats[episodes];
             episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
         }
 
@@ -87,6 +89,7 @@ public static class BacktestRunner
                         breaches[s][first + e] = book.BreachesOf(e);
                         maxParticipation[s][first + e] = book.MaxParticipationOf(e);
                         opportunityBps[s][first + e] = book.OpportunityOf(e) * bpsScale;
+                        passive[s][first + e] = book.PassiveOf(e);
                         if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
                     }
                 }
@@ -132,6 +135,7 @@ public static class BacktestRunner
                 VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
+            var orders = OrderTypeMetrics.From(passive[s], model.Quantity, model.S0, unfilledFraction);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {
@@ -148,6 +152,7 @@ public static class BacktestRunner
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
                 MeanOpportunityCostBps = opportunitySum / episodes,
+                Orders = orders,
             };
         }
 
@@ -194,6 +199,7 @@ public static class BacktestRunner
         private readonly MarketModel _model;
         private readonly IReadOnlyList<IExecutionStrategy> _strategies;
         private readonly double[][] _fractions;
+        private readonly double[][] _passiveShares;
         private readonly Observation[][] _observations;
         private readonly long[] _episodes;
 
@@ -206,11 +212,13 @@ public static class BacktestRunner
             Market = new MarketBlock(model, capacity, history);
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];
+            _passiveShares = new double[strategies.Count][];
             _observations = new Observation[strategies.Count][];
             for (int s = 0; s < strategies.Count; s++)
             {
                 Books[s] = new ExecutionBook(model, capacity) { DeferUniform = history };
                 _fractions[s] = new double[capacity];
+                _passiveShares[s] = strategies[s] is IOrderTypeStrategy ? new double[capacity] : [];
                 _observations[s] = strategies[s].UsesObservations ? new Observation[capacity] : [];
             }
 
@@ -256,7 +264,13 @@ public static class BacktestRunner
                     }
 
                     _strategies[s].Decide(ctx, obs, fr);
-                    book.Apply(Market, fr);
+                    if (_strategies[s] is IOrderTypeStrategy typed)
+                    {
+                        var share = _passiveShares[s].AsSpan(0, count);
+                        typed.DecidePassiveShare(ctx, obs, fr, share);
+                        book.ApplyOrders(Market, fr, share, typed.Limit);
+                    }
+                    else book.Apply(Market, fr);
                     if (book.IsUniform) inverseVolume ??= ExecutionBook.InverseVolumeSum(Market, count);
                     Participation.Record(s, k, book.StepParticipationSum(Market, inverseVolume));
                 }
