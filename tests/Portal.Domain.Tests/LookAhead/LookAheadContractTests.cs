@@ -144,9 +144,22 @@ public class LookAheadContractTests
         {
             var fr = new double[n];
             observations[k] = sim.Observations.ToArray();
-            strategy.Decide(sim.Context, strategy.UsesObservations ? sim.Observations : [], fr);
-            fractions[k] = fr;
-            sim.Step(fr);
+            var obs = strategy.UsesObservations ? sim.Observations : [];
+            strategy.Decide(sim.Context, obs, fr);
+            if (strategy is IOrderTypeStrategy typed)
+            {
+                // Order-type strategies also decide which share of the child rests as a limit order: both decisions are
+                // held to the contract, and the fills of the resting orders feed the later observations.
+                var share = new double[n];
+                typed.DecidePassiveShare(sim.Context, obs, fr, share);
+                fractions[k] = [.. fr, .. share];
+                sim.Step(fr, share, typed.Limit);
+            }
+            else
+            {
+                fractions[k] = fr;
+                sim.Step(fr);
+            }
         }
 
         return (fractions, observations);

@@ -20,6 +20,9 @@ public sealed class PassiveTwapBaseline : BaselineRegistration
     public override int Order => 12;
 
     /// <inheritdoc />
+    public override bool PostsLimitOrders => true;
+
+    /// <inheritdoc />
     public override IReadOnlyList<StrategyParameter> Parameters => [StrategyParameter.LimitOffsetBps, StrategyParameter.LimitTtlPct];
 
     /// <inheritdoc />

@@ -20,6 +20,9 @@ public sealed class PassiveVwapBaseline : BaselineRegistration
     public override int Order => 22;
 
     /// <inheritdoc />
+    public override bool PostsLimitOrders => true;
+
+    /// <inheritdoc />
     public override IReadOnlyList<StrategyParameter> Parameters => [StrategyParameter.LimitOffsetBps, StrategyParameter.LimitTtlPct];
 
     /// <inheritdoc />

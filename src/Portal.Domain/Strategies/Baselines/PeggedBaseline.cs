@@ -20,6 +20,9 @@ public sealed class PeggedBaseline : BaselineRegistration
     public override int Order => 25;
 
     /// <inheritdoc />
+    public override bool PostsLimitOrders => true;
+
+    /// <inheritdoc />
     public override IReadOnlyList<StrategyParameter> Parameters => [StrategyParameter.LimitOffsetBps, StrategyParameter.LimitTtlPct, StrategyParameter.CatchUpPct];
 
     /// <inheritdoc />
