@@ -206,6 +206,15 @@ public sealed record EpisodeResult(int Episode, double ShortfallBps, double Shor
 public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, double? PostedFillRatio, double CrossedOnExpiryShare,
     double? SpreadCapturedBps, double? MarkoutBps)
 {
+    /// <summary>Mid move against the passive fills 1 s after each fill (replayed books only), bps; null otherwise.</summary>
+    public double? Markout1sBps { get; init; }
+
+    /// <summary>Mid move against the passive fills 10 s after each fill (replayed books only), bps; null otherwise.</summary>
+    public double? Markout10sBps { get; init; }
+
+    /// <summary>Mid move against the passive fills 60 s after each fill (replayed books only), bps; null otherwise.</summary>
+    public double? Markout60sBps { get; init; }
+
     /// <summary>Metrics of a strategy that sends only market orders.</summary>
     public static OrderTypeMetrics AllMarket(double fillRate) => new(fillRate, 0, null, 0, null, null);
 
