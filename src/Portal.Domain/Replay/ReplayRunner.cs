@@ -242,17 +242,20 @@ public static class ReplayRunner
                         var expiryNs = postNs + (long)Math.Round(typed!.Limit.TtlFraction * plan.StepNs);
                         var rest = passive!.Rest(market, plan, e, row, posted, typed.Limit, postNs, expiryNs, arrival[e], ref d[e],
                             ref timing[e], ref spread[e], ref temporary[e], ref fees[e]);
-                        q -= posted;
+                        q = Math.Max(0, q - posted);
                         if (typed.Limit.OnExpiry == ExpiryAction.Cross || last)
                         {
-                            passive.Crossed[e] += rest;
-                            var expiryRow = market.RowAtOrBefore(expiryNs);
-                            var cross = market.Fill(plan, expiryRow, rest, d[e], arrival[e]);
-                            timing[e] += cross.Timing;
-                            spread[e] += cross.Spread;
-                            temporary[e] += cross.Temporary;
-                            fees[e] += cross.Fees;
-                            d[e] = cross.Displacement;
+                            if (rest > 0)
+                            {
+                                passive.Crossed[e] += rest;
+                                var expiryRow = market.RowAtOrBefore(expiryNs);
+                                var cross = market.Fill(plan, expiryRow, rest, d[e], arrival[e]);
+                                timing[e] += cross.Timing;
+                                spread[e] += cross.Spread;
+                                temporary[e] += cross.Temporary;
+                                fees[e] += cross.Fees;
+                                d[e] = cross.Displacement;
+                            }
                             remaining[e] -= posted;
                         }
                         else remaining[e] -= posted - rest;
@@ -432,7 +435,8 @@ public static class ReplayRunner
             }
             var s = Stats[e];
             Stats[e] = s with { Posted = s.Posted + posted, Filled = s.Filled + filled, SpreadCaptured = s.SpreadCaptured + captured };
-            return posted - filled;
+            // Fills sum to the posted size up to rounding: never leave a negative rest.
+            return Math.Max(0, posted - filled);
         }
 
         public OrderTypeMetrics Metrics(double quantity, double arrivalPrice, double fillRate)

@@ -126,12 +126,12 @@ public sealed class ComparisonTableTests
 
         var with = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows,
             [Row(0, "twap", 2.0, execution: market), Row(1, "twap-passive", 0.3, vs: (-1.7, -1.8, -1.6), execution: passive)]));
-        Assert.Equal("42.5%", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.passive-share").TextContent);
-        Assert.Equal("100.0%", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.fill-rate").TextContent);
+        Assert.Equal("42.5 %", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.passive-share").TextContent);
+        Assert.Equal("100.0 %", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.fill-rate").TextContent);
         Assert.Equal("2.00", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.spread-captured").TextContent);
         Assert.Equal("0.31", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.markout").TextContent);
         Assert.Equal("–", with.Find("#limit-order-table tr[data-strategy=twap] td.markout").TextContent);
-        Assert.Equal("0.0%", with.Find("#limit-order-table tr[data-strategy=twap] td.passive-share").TextContent);
+        Assert.Equal("0.0 %", with.Find("#limit-order-table tr[data-strategy=twap] td.passive-share").TextContent);
     }
 
     private static ReportStrategySummary Row(int index, string id, double mean, (double M, double L, double H)? vs = null, double? regret = null,
