@@ -111,6 +111,37 @@ public sealed class RunPersistenceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Limit_order_metrics_are_stored_and_read_back_exactly(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (runId, seeded) = await SeedRunAsync(store);
+        var scenario = seeded with { Strategies = ["twap", "twap-passive", "pegged"] };
+        var result = BacktestRunner.Run(scenario);
+        await new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance).SaveAsync(runId, result, CancellationToken.None);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var stored = await db.RunStrategyResults.Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
+        Assert.Equal(result.Strategies.Count, stored.Count);
+        foreach (var (row, computed) in stored.Zip(result.Strategies))
+        {
+            var o = computed.Orders;
+            Assert.Equal(o.FillRate, row.Summary.FillRate);
+            Assert.Equal(o.PassiveShare, row.Summary.PassiveShare);
+            Assert.Equal(o.PostedFillRatio, row.Summary.PostedFillRatio);
+            Assert.Equal(o.CrossedOnExpiryShare, row.Summary.CrossedOnExpiryShare);
+            Assert.Equal(o.SpreadCapturedBps, row.Summary.SpreadCapturedBps);
+            Assert.Equal(o.MarkoutBps, row.Summary.MarkoutBps);
+        }
+
+        var passive = stored.Single(s => s.StrategyId == "twap-passive").Summary;
+        Assert.True(passive.PassiveShare > 0 && passive.SpreadCapturedBps > 0);
+        var twap = stored.Single(s => s.StrategyId == "twap").Summary;
+        Assert.Equal(0, twap.PassiveShare);
+        Assert.Null(twap.PostedFillRatio);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Cap_and_horizon_outcomes_are_stored_and_read_back_exactly(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -241,6 +241,26 @@ public sealed record ReportExecution(double ForcedFraction, double UnfilledFract
     /// <summary>Nothing recorded.</summary>
     public static ReportExecution None { get; } = new(0, 0, 0, 0, 0);
 
+    /// <summary>Share of the parent quantity executed by the horizon (passively or by market orders); null for runs stored
+    /// before it was recorded.</summary>
+    public double? FillRate { get; init; }
+
+    /// <summary>Share of the parent quantity filled by limit orders; null for runs stored before it was recorded.</summary>
+    public double? PassiveShare { get; init; }
+
+    /// <summary>Shares filled passively over shares posted as limit orders; null when nothing was posted.</summary>
+    public double? PostedFillRatio { get; init; }
+
+    /// <summary>What the passive fills earned against the mid (half-spread plus offset) in bps of their notional; null without passive fills.</summary>
+    public double? SpreadCapturedBps { get; init; }
+
+    /// <summary>Mid move against the passive fills over the next decision step in bps (positive = adverse selection); null without passive fills.</summary>
+    public double? MarkoutBps { get; init; }
+
+    /// <summary>True when the strategy posted limit orders.</summary>
+    [JsonIgnore]
+    public bool PostedLimitOrders => PostedFillRatio is not null;
+
     /// <summary>The warning to show next to the strategy, or null when it finished within every constraint.</summary>
     [JsonIgnore]
     public string? Warning => (CapBreaches > 0, UnfilledFraction > 0) switch

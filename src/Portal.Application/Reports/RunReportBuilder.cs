@@ -57,7 +57,14 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
                 m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
                 m.RegretBps, m.MeanInventory, m.InventoryP5, m.InventoryP95, sample, m.MeanParticipation,
-                new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps))
+                new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps)
+                {
+                    FillRate = m.FillRate,
+                    PassiveShare = m.PassiveShare,
+                    PostedFillRatio = m.PostedFillRatio,
+                    SpreadCapturedBps = m.SpreadCapturedBps,
+                    MarkoutBps = m.MarkoutBps,
+                })
             {
                 VsBestStaticMeanBps = m.VsBestStaticMeanBps,
                 VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,

@@ -74,6 +74,31 @@ public sealed record RunStrategySummary
     /// <summary>Mean opportunity cost of the unfilled rest in bps (Perold 1988), inside the shortfall.</summary>
     public double OpportunityCostBps { get; init; }
 
+    /// <summary>Share of the parent quantity executed by the horizon (passively or by market orders); null for summaries
+    /// stored before it was recorded.</summary>
+    public double? FillRate { get; init; }
+
+    /// <summary>Share of the parent quantity filled by limit orders; null for summaries stored before it was recorded.</summary>
+    public double? PassiveShare { get; init; }
+
+    /// <summary>Shares filled passively over shares posted; null when nothing was posted (and before it was recorded).</summary>
+    public double? PostedFillRatio { get; init; }
+
+    /// <summary>Share of the parent quantity crossed when a limit order expired; null before it was recorded.</summary>
+    public double? CrossedOnExpiryShare { get; init; }
+
+    /// <summary>What the passive fills earned against the mid, bps of their notional; null without passive fills.</summary>
+    public double? SpreadCapturedBps { get; init; }
+
+    /// <summary>Mid move against the passive fills over the next decision step, bps (positive = adverse selection); null
+    /// without passive fills.</summary>
+    public double? MarkoutBps { get; init; }
+
+    /// <summary>Mid move against the passive fills 1 s, 10 s and 60 s after each fill, bps (replayed books only); null otherwise.</summary>
+    public double? Markout1sBps { get; init; }
+    public double? Markout10sBps { get; init; }
+    public double? Markout60sBps { get; init; }
+
     /// <summary>The summary of a strategy's result as stored.</summary>
     public static RunStrategySummary From(StrategyResult s)
     {
@@ -106,6 +131,15 @@ public sealed record RunStrategySummary
             CapBreaches = s.CapBreaches,
             MaxParticipation = s.MaxParticipation,
             OpportunityCostBps = s.MeanOpportunityCostBps,
+            FillRate = s.Orders.FillRate,
+            PassiveShare = s.Orders.PassiveShare,
+            PostedFillRatio = s.Orders.PostedFillRatio,
+            CrossedOnExpiryShare = s.Orders.CrossedOnExpiryShare,
+            SpreadCapturedBps = s.Orders.SpreadCapturedBps,
+            MarkoutBps = s.Orders.MarkoutBps,
+            Markout1sBps = s.Orders.Markout1sBps,
+            Markout10sBps = s.Orders.Markout10sBps,
+            Markout60sBps = s.Orders.Markout60sBps,
         };
     }
 

@@ -38,6 +38,22 @@ public static class BacktestReport
             sb.AppendLine(c, $"{name,-32} {s.MeanBps,9:F3} {ci,19} {s.StdBps,9:F3} {s.P5Bps,9:F3} {s.P50Bps,9:F3} {s.P95Bps,9:F3} {s.Cvar95Bps,9:F3} {sharpe,7} {s.Completion,7:P1} {s.MeanShortfallCurrency,14:N0} {vs,30} {vsBest,30} {regret,9}");
         }
 
+        if (result.Strategies.Any(r => r.Orders.PostedFillRatio is not null))
+        {
+            sb.AppendLine();
+            sb.AppendLine("Limit orders: fill rate and passive share are fractions of the parent quantity; spread captured and the one-step markout are bps of the passive fills (markout positive = adverse selection).");
+            sb.AppendLine(c, $"{"strategy",-32} {"fill rate",9} {"passive",9} {"posted filled",13} {"crossed at expiry",17} {"spread captured",15} {"markout",9} {"opportunity",11}");
+            foreach (var r in result.Strategies)
+            {
+                var o = r.Orders;
+                string name = r.DisplayName.Length > 32 ? r.DisplayName[..32] : r.DisplayName;
+                string posted = o.PostedFillRatio is { } f ? f.ToString("P1", c) : "—";
+                string captured = o.SpreadCapturedBps is { } sc ? sc.ToString("F3", c) : "—";
+                string markout = o.MarkoutBps is { } mk ? mk.ToString("F3", c) : "—";
+                sb.AppendLine(c, $"{name,-32} {o.FillRate,9:P1} {o.PassiveShare,9:P1} {posted,13} {o.CrossedOnExpiryShare,17:P1} {captured,15} {markout,9} {r.MeanOpportunityCostBps,11:F3}");
+            }
+        }
+
         foreach (var r in result.Strategies)
         {
             if (r.CapBreaches > 0)
@@ -54,7 +70,9 @@ public static class BacktestReport
     /// <c>ciLowBps</c>/<c>ciHighBps</c>, <c>vsBestStaticBps</c> with <c>vsBestStaticCiLowBps</c>/<c>vsBestStaticCiHighBps</c>,
     /// <c>vsBestStaticObjectiveBps</c> with <c>vsBestStaticObjectiveCiLowBps</c>/<c>vsBestStaticObjectiveCiHighBps</c> (the same on E + λ·Var),
     /// <c>completion</c>, <c>forcedFraction</c>, <c>unfilledFraction</c>, <c>capBreaches</c>, <c>maxParticipation</c> and
-    /// <c>opportunityCostBps</c>; <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
+    /// <c>opportunityCostBps</c>; <c>fillRate</c> and <c>passiveShare</c> (fractions of the parent quantity executed, and
+    /// filled by limit orders), <c>postedFillRatio</c>, <c>crossedOnExpiryShare</c>, <c>spreadCapturedBps</c> and
+    /// <c>markoutBps</c> (<see cref="OrderTypeMetrics"/>); <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
     public static string ToJson(BacktestResult result, Scenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -85,6 +103,15 @@ public static class BacktestReport
                 ["capBreaches"] = r.CapBreaches,
                 ["maxParticipation"] = r.MaxParticipation,
                 ["opportunityCostBps"] = r.MeanOpportunityCostBps,
+                ["fillRate"] = r.Orders.FillRate,
+                ["passiveShare"] = r.Orders.PassiveShare,
+                ["postedFillRatio"] = r.Orders.PostedFillRatio,
+                ["crossedOnExpiryShare"] = r.Orders.CrossedOnExpiryShare,
+                ["spreadCapturedBps"] = r.Orders.SpreadCapturedBps,
+                ["markoutBps"] = r.Orders.MarkoutBps,
+                ["markout1sBps"] = r.Orders.Markout1sBps,
+                ["markout10sBps"] = r.Orders.Markout10sBps,
+                ["markout60sBps"] = r.Orders.Markout60sBps,
                 ["meanCost"] = s.MeanShortfallCurrency,
                 ["pairedDiffVsTwapBps"] = new JsonObject
                 {

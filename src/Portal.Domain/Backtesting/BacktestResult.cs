@@ -110,6 +110,9 @@ public sealed record StrategyResult
     /// shortfall; 0 unless the cap holds at the horizon.</summary>
     public double MeanOpportunityCostBps { get; init; }
 
+    /// <summary>Limit and market order metrics: fill rate, passive share, spread captured, markouts.</summary>
+    public OrderTypeMetrics Orders { get; init; } = OrderTypeMetrics.AllMarket(1);
+
     /// <summary>Participation rate at each decision step (Steps points): the child order executed at the step divided by
     /// the market volume of that step, averaged over episodes (a step without market volume counts as 0). The last step
     /// includes any quantity force-traded at the horizon.</summary>
@@ -188,4 +191,58 @@ public sealed record EpisodeResult(int Episode, double ShortfallBps, double Shor
 
     /// <summary>Opportunity cost of the unfilled shares (Perold, 1988), in bps; part of the shortfall, beside the components.</summary>
     public double OpportunityCostBps { get; init; }
+}
+
+/// <summary>How a strategy's child orders were filled: the limit-or-market view of its execution.</summary>
+/// <param name="FillRate">Share of the parent quantity executed by the horizon (passively or by market orders); below 1 only
+/// when the participation cap holds at the horizon, the rest being charged its opportunity cost.</param>
+/// <param name="PassiveShare">Share of the parent quantity filled by limit orders (the rest of what was executed crossed the spread).</param>
+/// <param name="PostedFillRatio">Shares filled passively over shares posted as limit orders; null when nothing was posted.</param>
+/// <param name="CrossedOnExpiryShare">Share of the parent quantity crossed when a limit order's time-to-live ended (or at the horizon).</param>
+/// <param name="SpreadCapturedBps">What the passive fills earned against the mid (half-spread plus offset), bps of their
+/// notional at arrival price; null without passive fills.</param>
+/// <param name="MarkoutBps">Mid move against the passive fills over the next decision step (market move and adverse
+/// selection), bps of their notional at arrival price: positive is adverse selection; null without passive fills.</param>
+public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, double? PostedFillRatio, double CrossedOnExpiryShare,
+    double? SpreadCapturedBps, double? MarkoutBps)
+{
+    /// <summary>Mid move against the passive fills 1 s after each fill (replayed books only), bps; null otherwise.</summary>
+    public double? Markout1sBps { get; init; }
+
+    /// <summary>Mid move against the passive fills 10 s after each fill (replayed books only), bps; null otherwise.</summary>
+    public double? Markout10sBps { get; init; }
+
+    /// <summary>Mid move against the passive fills 60 s after each fill (replayed books only), bps; null otherwise.</summary>
+    public double? Markout60sBps { get; init; }
+
+    /// <summary>Metrics of a strategy that sends only market orders.</summary>
+    public static OrderTypeMetrics AllMarket(double fillRate) => new(fillRate, 0, null, 0, null, null);
+
+    /// <summary>Aggregates per-episode statistics (summed in episode order, so independent of threading).</summary>
+    /// <param name="episodes">One entry per episode.</param>
+    /// <param name="quantity">Parent quantity in shares.</param>
+    /// <param name="arrivalPrice">Arrival price S0.</param>
+    /// <param name="unfilledFraction">Mean share of the order left unfilled at the horizon.</param>
+    public static OrderTypeMetrics From(ReadOnlySpan<PassiveStats> episodes, double quantity, double arrivalPrice, double unfilledFraction)
+    {
+        double posted = 0, filled = 0, crossed = 0, captured = 0, markout = 0, markoutQ = 0;
+        foreach (var p in episodes)
+        {
+            posted += p.Posted;
+            filled += p.Filled;
+            crossed += p.Crossed;
+            captured += p.SpreadCaptured;
+            markout += p.MarkoutCost;
+            markoutQ += p.MarkoutQuantity;
+        }
+
+        double parent = quantity * Math.Max(1, episodes.Length);
+        return new OrderTypeMetrics(
+            FillRate: 1 - unfilledFraction,
+            PassiveShare: filled / parent,
+            PostedFillRatio: posted > 0 ? filled / posted : null,
+            CrossedOnExpiryShare: crossed / parent,
+            SpreadCapturedBps: filled > 0 ? captured / (filled * arrivalPrice) * 1e4 : null,
+            MarkoutBps: markoutQ > 0 ? markout / (markoutQ * arrivalPrice) * 1e4 : null);
+    }
 }

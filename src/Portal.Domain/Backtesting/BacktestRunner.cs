@@ -50,12 +50,14 @@ public static class BacktestRunner
         var opportunityBps = new double[]?[strategyCount];
         // Largest participation per strategy and batch (the maximum does not depend on the order it is taken in).
         var maxParticipation = new double[strategyCount][];
+        var passive = new PassiveStats[strategyCount][];
         var episodeResults = new EpisodeResult[strategyCount][];
         for (int s = 0; s < strategyCount; s++)
         {
             costBps[s] = GC.AllocateUninitializedArray<double>(episodes);
             costCurrency[s] = GC.AllocateUninitializedArray<double>(episodes);
             maxParticipation[s] = new double[blocks];
+            passive[s] = new PassiveStats[episodes];
             episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
         }
 
@@ -89,6 +91,7 @@ public static class BacktestRunner
                         if (!IsPositiveZero(u)) Ensure(ref unfilled[s], episodes)[first + e] = u;
                         if (!IsPositiveZero(o)) Ensure(ref opportunityBps[s], episodes)[first + e] = o;
                         if (breach != 0) Ensure(ref breaches[s], episodes)[first + e] = breach;
+                        passive[s][first + e] = book.PassiveOf(e);
                         if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
                     }
                 }
@@ -133,6 +136,7 @@ public static class BacktestRunner
                 VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
+            var orders = OrderTypeMetrics.From(passive[s], model.Quantity, model.S0, unfilledFraction);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {
@@ -149,6 +153,7 @@ public static class BacktestRunner
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
                 MeanOpportunityCostBps = opportunitySum / episodes,
+                Orders = orders,
             };
         });
 
@@ -207,6 +212,7 @@ public static class BacktestRunner
         private readonly IReadOnlyList<IExecutionStrategy> _strategies;
         private readonly double[][] _fractions;
         private readonly ScheduleStrategy?[] _schedules;
+        private readonly double[][] _passiveShares;
         private readonly Observation[][] _observations;
         private readonly long[] _episodes;
 
@@ -220,11 +226,13 @@ public static class BacktestRunner
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];
             _schedules = strategies.Select(x => x as ScheduleStrategy).ToArray();
+            _passiveShares = new double[strategies.Count][];
             _observations = new Observation[strategies.Count][];
             for (int s = 0; s < strategies.Count; s++)
             {
                 Books[s] = new ExecutionBook(model, capacity) { DeferUniform = history };
                 _fractions[s] = new double[capacity];
+                _passiveShares[s] = strategies[s] is IOrderTypeStrategy ? new double[capacity] : [];
                 _observations[s] = strategies[s].UsesObservations ? new Observation[capacity] : [];
             }
 
@@ -274,7 +282,13 @@ public static class BacktestRunner
                         }
 
                         _strategies[s].Decide(ctx, obs, fr);
-                        book.Apply(Market, fr);
+                        if (_strategies[s] is IOrderTypeStrategy typed)
+                        {
+                            var share = _passiveShares[s].AsSpan(0, count);
+                            typed.DecidePassiveShare(ctx, obs, fr, share);
+                            book.ApplyOrders(Market, fr, share, typed.Limit);
+                        }
+                        else book.Apply(Market, fr);
                     }
 
                     if (book.IsUniform) inverseVolume ??= ExecutionBook.InverseVolumeSum(Market, count);

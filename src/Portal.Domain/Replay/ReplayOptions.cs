@@ -34,6 +34,9 @@ public sealed record ReplayOptions
     public double TrainFraction { get; init; } = 0.7;
     /// <summary>Segment the episodes come from.</summary>
     public ReplaySegment Segment { get; init; } = ReplaySegment.All;
+    /// <summary>Which displayed orders a recorded cancellation at the price level of our resting limit order removes: in
+    /// proportion to the queue ahead and behind (default) or from the back (<see cref="QueuePosition"/>).</summary>
+    public CancellationModel Cancellations { get; init; } = CancellationModel.Proportional;
 
     internal void Check()
     {
@@ -43,6 +46,7 @@ public sealed record ReplayOptions
         if (!(TransientImpactFactor >= 0 && TransientImpactFactor <= 100)) throw new ArgumentOutOfRangeException(nameof(TransientImpactFactor), TransientImpactFactor, "Must be in [0, 100].");
         if (!(ImpactDecaySeconds > 0 && ImpactDecaySeconds <= 1e7)) throw new ArgumentOutOfRangeException(nameof(ImpactDecaySeconds), ImpactDecaySeconds, "Must be in (0, 1e7].");
         if (!(TrainFraction > 0 && TrainFraction < 1)) throw new ArgumentOutOfRangeException(nameof(TrainFraction), TrainFraction, "Must be in (0, 1).");
+        if (!Enum.IsDefined(Cancellations)) throw new ArgumentOutOfRangeException(nameof(Cancellations), Cancellations, "Unknown cancellation model.");
         if (!Enum.IsDefined(Segment)) throw new ArgumentOutOfRangeException(nameof(Segment), Segment, "Unknown segment.");
     }
 }

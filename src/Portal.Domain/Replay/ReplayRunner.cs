@@ -197,6 +197,9 @@ public static class ReplayRunner
             var inventory = new double[steps + 1][];
             var participation = new double[steps];
             var fractions = new double[episodes];
+            var typed = strategy as IOrderTypeStrategy;
+            var passiveShare = typed is null ? [] : new double[episodes];
+            var passive = typed is null ? null : new ReplayPassive(episodes);
             var observations = strategy.UsesObservations ? new Observation[episodes] : [];
             for (var k = 0; k < steps; k++)
             {
@@ -217,6 +220,7 @@ public static class ReplayRunner
                     ExpectedStepVolume = expectedStepVolume,
                 };
                 strategy.Decide(ctx, observations, fractions);
+                typed?.DecidePassiveShare(ctx, observations, fractions, passiveShare);
                 for (var e = 0; e < episodes; e++)
                 {
                     var at = e * steps + k;
@@ -229,6 +233,33 @@ public static class ReplayRunner
                     var move = sign * (market.Mid[row] - arrival[e]);
                     volAdverse[e] += v * (move + d[e]);
                     volSum[e] += v;
+                    var posted = typed is null || (last && plan.HoldCap) ? 0 : Math.Clamp(double.IsNaN(passiveShare[e]) ? 0 : passiveShare[e], 0, 1) * q;
+                    if (posted > 0)
+                    {
+                        // The limit part rests on the recorded queue from the decision time for its time-to-live; the
+                        // market part below trades at once, and the unfilled rest is crossed at expiry (or kept).
+                        var postNs = windows[e].StartNs + k * plan.StepNs;
+                        var expiryNs = postNs + (long)Math.Round(typed!.Limit.TtlFraction * plan.StepNs);
+                        var rest = passive!.Rest(market, plan, e, row, posted, typed.Limit, postNs, expiryNs, arrival[e], ref d[e],
+                            ref timing[e], ref spread[e], ref temporary[e], ref fees[e]);
+                        q = Math.Max(0, q - posted);
+                        if (typed.Limit.OnExpiry == ExpiryAction.Cross || last)
+                        {
+                            if (rest > 0)
+                            {
+                                passive.Crossed[e] += rest;
+                                var expiryRow = market.RowAtOrBefore(expiryNs);
+                                var cross = market.Fill(plan, expiryRow, rest, d[e], arrival[e]);
+                                timing[e] += cross.Timing;
+                                spread[e] += cross.Spread;
+                                temporary[e] += cross.Temporary;
+                                fees[e] += cross.Fees;
+                                d[e] = cross.Displacement;
+                            }
+                            remaining[e] -= posted;
+                        }
+                        else remaining[e] -= posted - rest;
+                    }
                     if (q > 0)
                     {
                         var fill = market.Fill(plan, row, q, d[e], arrival[e]);
@@ -240,7 +271,7 @@ public static class ReplayRunner
                         d[e] = fill.Displacement;
                     }
                     if (v > 0) participation[k] += q / v;
-                    remaining[e] = r - q;
+                    remaining[e] -= q;
                     d[e] *= decay;
                 }
             }
@@ -301,6 +332,10 @@ public static class ReplayRunner
                 CapBreaches = breachCount,
                 MaxParticipation = maxPartAll,
                 MeanOpportunityCostBps = opportunitySum / episodes,
+                // Replayed books fill market orders only (limit-order strategies cross their slices here).
+                Orders = passive is null
+                    ? OrderTypeMetrics.AllMarket(1 - unfilledSum / (quantity * episodes))
+                    : passive.Metrics(quantity, arrival.Average(), 1 - unfilledSum / (quantity * episodes)),
                 Episodes = episodeResults,
                 MeanInventoryFraction = meanInv,
                 InventoryP5Fraction = p5,
@@ -354,4 +389,68 @@ public static class ReplayRunner
         return (mean, p5, p95);
     }
 
+
+    /// <summary>One strategy's limit orders on the replayed book: queue fills, their costs and markouts.</summary>
+    private sealed class ReplayPassive(int episodes)
+    {
+        private static readonly double[] MarkoutSeconds = [1, 10, 60];
+
+        public readonly PassiveStats[] Stats = new PassiveStats[episodes];
+        public readonly double[] Crossed = new double[episodes];
+        private readonly double[] _markoutCost = new double[MarkoutSeconds.Length];
+        private double _markoutQuantity, _stepMarkoutCost;
+
+        /// <summary>Posts <paramref name="posted"/> shares, books the fills' costs and feeds their impact into
+        /// <paramref name="displacement"/>; returns the unfilled rest at expiry.</summary>
+        public double Rest(RecordedMarket market, ReplayPlan plan, int e, int row, double posted, LimitOrderPlan limit, long postNs, long expiryNs,
+            double arrival, ref double displacement, ref double timing, ref double spread, ref double temporary, ref double fees)
+        {
+            var sign = plan.Sign;
+            var buy = sign > 0;
+            var book = market.Book;
+            var mid = market.Mid[row];
+            var price = RecordedQueue.LimitPrice(book, row, buy, limit.OffsetBps * arrival / 1e4);
+            var fills = RecordedQueue.Simulate(market.Dataset, buy, price, posted, postNs, expiryNs, market.Options.Cancellations);
+            double filled = 0, captured = 0;
+            foreach (var f in fills)
+            {
+                filled += f.Size;
+                // Executed at our limit price, shifted by our own displacement like every recorded price.
+                timing += f.Size * sign * (mid - arrival);
+                spread += f.Size * sign * (price - mid);
+                temporary += f.Size * displacement;
+                fees += f.Size * (plan.FeePerShare + plan.FeeRate * price);
+                captured -= f.Size * sign * (price - mid);
+                // A passive fill is our order flow too: it leaves the transient displacement a market order of its size would.
+                displacement += market.Options.TransientImpactFactor * BookWalk.LinearDisplacement(book, row, buy, f.Size);
+                var fillMid = market.Mid[market.RowAtOrBefore(f.TimeNs)];
+                for (var h = 0; h < MarkoutSeconds.Length; h++)
+                {
+                    var later = market.Mid[market.RowAtOrBefore(f.TimeNs + (long)(MarkoutSeconds[h] * 1e9))];
+                    _markoutCost[h] -= f.Size * sign * (later - fillMid);
+                }
+                var nextStep = market.Mid[market.RowAtOrBefore(postNs + plan.StepNs)];
+                _stepMarkoutCost -= f.Size * sign * (nextStep - fillMid);
+                _markoutQuantity += f.Size;
+            }
+            var s = Stats[e];
+            Stats[e] = s with { Posted = s.Posted + posted, Filled = s.Filled + filled, SpreadCaptured = s.SpreadCaptured + captured };
+            // Fills sum to the posted size up to rounding: never leave a negative rest.
+            return Math.Max(0, posted - filled);
+        }
+
+        public OrderTypeMetrics Metrics(double quantity, double arrivalPrice, double fillRate)
+        {
+            for (var e = 0; e < Stats.Length; e++) Stats[e] = Stats[e] with { Crossed = Crossed[e] };
+            var m = OrderTypeMetrics.From(Stats, quantity, arrivalPrice, 1 - fillRate);
+            double? Bps(double cost) => _markoutQuantity > 0 ? cost / (_markoutQuantity * arrivalPrice) * 1e4 : null;
+            return m with
+            {
+                MarkoutBps = Bps(_stepMarkoutCost),
+                Markout1sBps = Bps(_markoutCost[0]),
+                Markout10sBps = Bps(_markoutCost[1]),
+                Markout60sBps = Bps(_markoutCost[2]),
+            };
+        }
+    }
 }

@@ -37,6 +37,10 @@ public sealed record MarketSpec
 
     /// <summary>Scheduled events within the horizon (crash, liquidity collapse, volatility spike, impact shift).</summary>
     public IReadOnlyList<MarketEvent> Events { get; init; } = [];
+
+    /// <summary>How posted limit orders are filled on the simulated market and the adverse selection a fill reveals
+    /// (optional in the JSON: the defaults apply).</summary>
+    public PassiveFillSpec PassiveFills { get; init; } = new();
 }
 
 /// <summary>Price process of the unaffected mid price.</summary>

@@ -188,6 +188,15 @@ public sealed record Scenario
             v.Range("market.volume.noise", m.Volume.Noise, 0, 5);
         }
 
+        if (m.PassiveFills is null) v.Add("market.passiveFills", "is required");
+        else
+        {
+            v.Range("market.passiveFills.fillDecayPerBps", m.PassiveFills.FillDecayPerBps, 0, 100);
+            v.RangeOpenLow("market.passiveFills.meanMarketOrderShares", m.PassiveFills.MeanMarketOrderShares, 0, 1e9);
+            v.RangeOpenLow("market.passiveFills.queueShare", m.PassiveFills.QueueShare, 0, 1);
+            v.Range("market.passiveFills.markoutBps", m.PassiveFills.MarkoutBps, 0, 100);
+        }
+
         if (m.Events is null) v.Add("market.events", "must be a list (possibly empty)");
         else if (m.Events.Count > MaxEvents)
         {

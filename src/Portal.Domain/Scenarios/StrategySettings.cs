@@ -8,4 +8,16 @@ public sealed record StrategySettings
 
     /// <summary>Participation rate of the <c>pov</c> strategy in percent of each step's market volume. Allowed: (0, 100].</summary>
     public double PovRatePct { get; init; } = 10;
+
+    /// <summary>Offset of the passive strategies' limit orders beyond the touch (away from the mid) in basis points of the
+    /// arrival price; 0 posts at the touch. Allowed: [0, 100].</summary>
+    public double LimitOffsetBps { get; init; }
+
+    /// <summary>Time-to-live of a limit order as a percentage of its decision step; what is unfilled then is crossed (passive
+    /// TWAP/VWAP) or cancelled and re-pegged (pegged). Allowed: (0, 100].</summary>
+    public double LimitTtlPct { get; init; } = 100;
+
+    /// <summary>Catch-up rule of the <c>pegged</c> strategy: when its holdings lag the TWAP schedule by more than this
+    /// percentage of the order, it crosses the excess at once. Allowed: [0, 100].</summary>
+    public double CatchUpPct { get; init; } = 5;
 }

@@ -63,7 +63,46 @@ internal sealed class ExecutionBook
         for (int i = 0; i < _states.Length; i++) _states[i] = new double[padded];
         _uStates = new double[model.TransientStates];
         _lastQuantity = new double[padded];
+        Posted = new double[padded];
+        PassiveFilled = new double[padded];
+        ExpiryCrossed = new double[padded];
+        SpreadCaptured = new double[padded];
+        MarkoutCost = new double[padded];
+        MarkoutQuantity = new double[padded];
+        _markoutPending = new double[padded];
+        _markoutReference = new double[padded];
+        _selection = new double[padded];
+        _passiveFill = new double[padded];
+        _marketFraction = new double[padded];
+        Fills = new PassiveFillModel(model.Scenario.Market.PassiveFills);
     }
+
+    private readonly double[] _markoutPending;
+    private readonly double[] _markoutReference;
+    private readonly double[] _selection;
+    private readonly double[] _passiveFill;
+    private readonly double[] _marketFraction;
+
+    /// <summary>How posted limit orders fill on this market.</summary>
+    public PassiveFillModel Fills { get; }
+
+    /// <summary>Shares posted as limit orders.</summary>
+    private double[] Posted { get; }
+
+    /// <summary>Shares filled passively (limit orders).</summary>
+    private double[] PassiveFilled { get; }
+
+    /// <summary>Shares of expired limit orders crossed with market orders.</summary>
+    private double[] ExpiryCrossed { get; }
+
+    /// <summary>Σ passive fill × distance of its price from the mid (half-spread + offset), currency.</summary>
+    private double[] SpreadCaptured { get; }
+
+    /// <summary>Σ passive fill × mid move against it over the next decision step (market move and adverse selection), currency.</summary>
+    private double[] MarkoutCost { get; }
+
+    /// <summary>Passive fills whose one-step markout has been measured.</summary>
+    private double[] MarkoutQuantity { get; }
 
     public int Count { get; private set; }
 
@@ -112,7 +151,8 @@ internal sealed class ExecutionBook
         _lastWasUniform = true;
         Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
-        foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost, Unfilled, Breaches, Opportunity })
+        foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost, Unfilled, Breaches, Opportunity,
+                     Posted, PassiveFilled, ExpiryCrossed, SpreadCaptured, MarkoutCost, MarkoutQuantity, _markoutPending, _markoutReference, _selection })
             Array.Clear(a);
     }
 
@@ -155,6 +195,7 @@ internal sealed class ExecutionBook
     /// </summary>
     public void Close(MarketBlock market)
     {
+        if (!_uniform) SettleMarkouts(market);
         if (_uniform || !_m.HoldCap) return;
         var m = _m;
         var mid = market.Mid;
@@ -207,6 +248,147 @@ internal sealed class ExecutionBook
 
     private bool UniformModel(MarketBlock market) =>
         double.IsPositiveInfinity(_m.CapFraction) && market.UniformImpactScale && !_m.TransientRealizedVolume;
+
+    /// <summary>
+    /// Trades child orders split into a market order and a limit order (<see cref="IOrderTypeStrategy"/>) at the market's
+    /// current step: the limit part rests <paramref name="plan"/>'s offset beyond the touch for its time-to-live and fills
+    /// by <see cref="Fills"/>; the market part and, with <see cref="ExpiryAction.Cross"/> (and always at the last step), the
+    /// unfilled rest then trade as market orders through the usual impact and spread terms.
+    /// </summary>
+    /// <remarks>
+    /// <para>A passive fill executes at the touch plus the offset: half the spread and the offset better than the mid, a full
+    /// spread plus the offset better than a market order. It pays no temporary impact, spread or fixed cost ε, but it pays the
+    /// mid's current displacement (permanent and transient impact) and, being part of the order's flow, adds to the permanent
+    /// impact (γ·q) and to the transient states like a market order of its size. After the fills the mid moves by the adverse
+    /// selection ε·(N − E[N]) against the filled side, a permanent displacement of the mid this order sees.</para>
+    /// <para>Sequence within the step (the model's time resolution): passive fills, the adverse-selection move, then the
+    /// market part and the crossed rest at the step's price. Fills are capped by the participation cap with the market part;
+    /// with <see cref="Scenarios.HorizonRule.HoldCap"/> nothing is posted at the last step.</para>
+    /// </remarks>
+    public void ApplyOrders(MarketBlock market, ReadOnlySpan<double> fractions, ReadOnlySpan<double> passiveShare, LimitOrderPlan plan)
+    {
+        int n = Count;
+        if (fractions.Length < n || passiveShare.Length < n)
+            throw new ArgumentException($"Expected {n} fractions and passive shares, got {fractions.Length} and {passiveShare.Length}.", nameof(fractions));
+        if (_uniform) Materialize(market);
+        SettleMarkouts(market);
+        var m = _m;
+        int step = market.Step;
+        bool last = step == m.Steps - 1;
+        bool capped = !double.IsPositiveInfinity(m.CapFraction);
+        bool postNothing = last && capped && m.HoldCap;
+        double stepSeconds = m.StepMinutes * 60;
+        double life = plan.TtlFraction * stepSeconds;
+        double offset = plan.OffsetBps * m.S0 / 1e4;
+        double selectionScale = m.S0 / 1e4;
+        var half = market.HalfSpread;
+        var move = market.Move;
+        var vol = market.Volume;
+        var scale = market.ImpactScale;
+        for (int e = 0; e < n; e++)
+        {
+            double r = Remaining[e];
+            double f = fractions[e];
+            f = f > 0 ? (f < 1 ? f : 1) : 0;
+            double ps = passiveShare[e];
+            ps = ps > 0 ? (ps < 1 ? ps : 1) : 0;
+            double q = f * r;
+            double capQ = capped ? m.CapFraction * vol[e] : double.PositiveInfinity;
+            double posted = postNothing ? 0 : ps * q;
+            double marketPart = q - posted;
+            double filled = 0;
+            if (posted > 0)
+            {
+                double u = RandomStream.CounterUniform(market.Seed, market.Episodes[e], step, PassiveFillModel.FillStream);
+                var (_, fill, selectionBps) = Fills.Fill(posted, plan.OffsetBps, life, Fills.TouchIntensity(vol[e], stepSeconds), u);
+                filled = Math.Min(fill, capQ);
+                double rest = posted - filled;
+                Posted[e] += posted;
+                if (plan.OnExpiry == ExpiryAction.Cross || last)
+                {
+                    marketPart += rest;
+                    ExpiryCrossed[e] += rest;
+                }
+
+                if (filled > 0)
+                {
+                    double sc = scale[e];
+                    double tr = 0, carried = 0;
+                    for (int i = 0; i < _states.Length; i++)
+                    {
+                        tr += _states[i][e];
+                        carried += m.TransientCarry[i] * _states[i][e];
+                    }
+
+                    double captured = half[e] + offset;
+                    double exec = move[e] + Permanent[e] + carried - captured;
+                    Timing[e] += filled * move[e];
+                    PermanentCost[e] += filled * Permanent[e];
+                    TemporaryCost[e] += filled * carried;
+                    SpreadCost[e] -= filled * captured;
+                    SpreadCaptured[e] += filled * captured;
+                    PassiveFilled[e] += filled;
+                    _passiveFill[e] = filled;
+                    if (TrackStepCost) StepCost[e] = filled * exec + Fee(filled, exec);
+                    Permanent[e] += sc * m.Gamma * filled;
+                    _markoutPending[e] = filled;
+                    _markoutReference[e] = move[e] + _selection[e];
+                }
+
+                // Adverse selection: the mid moves against the filled side (for the parent: favourable after fills,
+                // adverse after a quiet book), in the parent's adverse-displacement coordinates.
+                double selection = -selectionBps * selectionScale;
+                Permanent[e] += selection;
+                _selection[e] += selection;
+                Remaining[e] = r - filled;
+            }
+
+            if (capped) marketPart = Math.Min(marketPart, Math.Max(0, capQ - filled));
+            double left = Remaining[e];
+            _marketFraction[e] = left > 0 ? Math.Min(1, marketPart / left) : 0;
+        }
+
+        var passiveCost = TrackStepCost ? StepCost.AsSpan(0, n).ToArray() : null;
+        ApplyGeneral(market, _marketFraction);
+        for (int e = 0; e < n; e++)
+        {
+            double filled = _passiveFill[e];
+            if (filled <= 0) continue;
+            _passiveFill[e] = 0;
+            // The passive fill joins the order's flow in the transient states (after the step's decay, as traded now).
+            if (m.HasTransient)
+            {
+                double dT = scale[e] * m.TransientScale[step] * SizeTerm(m.TransientRealizedVolume ? filled * market.InvVolume[e] : filled, m.TransientExponent);
+                for (int i = 0; i < _states.Length; i++) _states[i][e] += m.TransientIncrement[i] * dT;
+            }
+
+            _lastQuantity[e] += filled;
+            MaxParticipation[e] = Math.Max(MaxParticipation[e], _lastQuantity[e] * market.InvVolume[e]);
+            if (passiveCost is not null) StepCost[e] += passiveCost[e];
+        }
+    }
+
+    /// <summary>Measures the one-step markout of the previous step's passive fills against the current mid: the move of the
+    /// market mid plus the adverse-selection displacement since the fill, against the filled side.</summary>
+    private void SettleMarkouts(MarketBlock market)
+    {
+        var mid = market.Mid;
+        for (int e = 0; e < Count; e++)
+        {
+            double q = _markoutPending[e];
+            if (q <= 0) continue;
+            double now = _m.Sign * (mid[e] - _m.S0) + _selection[e];
+            // Adverse to the parent is favourable to the filled side: the filled side loses when the parent's displacement falls.
+            MarkoutCost[e] += q * (_markoutReference[e] - now);
+            MarkoutQuantity[e] += q;
+            _markoutPending[e] = 0;
+        }
+    }
+
+    /// <summary>Passive-order statistics of episode <paramref name="e"/> in shares and currency.</summary>
+    public PassiveStats PassiveOf(int e) => _uniform
+        ? default
+        : new PassiveStats(Posted[e], PassiveFilled[e], ExpiryCrossed[e], SpreadCaptured[e], MarkoutCost[e], MarkoutQuantity[e]);
 
     private bool CanStayUniform(MarketBlock market, ReadOnlySpan<double> fractions)
     {

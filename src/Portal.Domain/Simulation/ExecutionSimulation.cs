@@ -119,8 +119,13 @@ public sealed class ExecutionSimulation
     public StepResult Step(ReadOnlySpan<double> fractionOfRemaining)
     {
         if (IsDone) throw new InvalidOperationException("The batch is finished (or was never reset): call Reset first.");
-        int n = Count;
         _book.Apply(_market, fractionOfRemaining);
+        return Finish();
+    }
+
+    private StepResult Finish()
+    {
+        int n = Count;
         double toBps = 1e4 / _model.ArrivalNotional;
         bool last = _market.Step == _model.Steps - 1;
         for (int e = 0; e < n; e++)
@@ -140,6 +145,21 @@ public sealed class ExecutionSimulation
         _book.Observe(_market, _observations.AsSpan(0, n));
         return new StepResult(_costBps.AsSpan(0, n), _done.AsSpan(0, n), Observations);
     }
+
+    /// <summary>Trades each episode's child order split into a market order and a limit order
+    /// (<see cref="IOrderTypeStrategy"/>): <paramref name="passiveShare"/> of the child rests per <paramref name="plan"/>,
+    /// the rest is a market order; then moves to the next step.</summary>
+    /// <exception cref="InvalidOperationException">The batch is finished or was never reset.</exception>
+    /// <exception cref="ArgumentException">Fewer fractions or shares than episodes.</exception>
+    public StepResult Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare, LimitOrderPlan plan)
+    {
+        if (IsDone) throw new InvalidOperationException("The batch is finished (or was never reset): call Reset first.");
+        _book.ApplyOrders(_market, fractionOfRemaining, passiveShare, plan);
+        return Finish();
+    }
+
+    /// <summary>Limit-order statistics of episode <paramref name="index"/> so far.</summary>
+    public PassiveStats Passive(int index) => _book.PassiveOf(CheckIndex(index));
 
     /// <summary>
     /// Per episode, the unpredictable part of the last step's unaffected mid move in currency (the new mid minus its

@@ -27,6 +27,21 @@ public sealed record StrategyParameter(string Field, string Label, double Defaul
         "povRatePct", "POV rate %", 10, 0, 100, true,
         "Participation rate of the POV strategy in percent of each step's market volume.", s => s.PovRatePct);
 
+    /// <summary>Offset of passive limit orders beyond the touch, bps of the arrival price.</summary>
+    public static StrategyParameter LimitOffsetBps { get; } = new(
+        "limitOffsetBps", "Limit offset (bps)", 0, 0, 100, false,
+        "Offset of the passive strategies' limit orders beyond the touch, in basis points of the arrival price (0 = at the touch).", s => s.LimitOffsetBps);
+
+    /// <summary>Time-to-live of a limit order, percent of its decision step.</summary>
+    public static StrategyParameter LimitTtlPct { get; } = new(
+        "limitTtlPct", "Limit TTL %", 100, 0, 100, true,
+        "Time-to-live of a limit order in percent of its decision step; then the unfilled rest is crossed or cancelled.", s => s.LimitTtlPct);
+
+    /// <summary>Lag behind the TWAP schedule (percent of the order) beyond which the pegged strategy crosses.</summary>
+    public static StrategyParameter CatchUpPct { get; } = new(
+        "catchUpPct", "Catch-up lag %", 5, 0, 100, false,
+        "The pegged strategy crosses at once whatever its holdings lag the TWAP schedule by beyond this percentage of the order.", s => s.CatchUpPct);
+
     /// <summary>Full path as validation errors name it, e.g. <c>strategySettings.povRatePct</c>.</summary>
     public string Path => "strategySettings." + Field;
 

@@ -119,6 +119,22 @@ public sealed record StrategyView(
     /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticObjectiveBps"/>.</summary>
     public double? VsBestStaticObjectiveCiHighBps { get; init; }
 
+    /// <summary>Share of the parent quantity executed by the horizon (passively or by market orders); null for runs stored
+    /// before it was recorded.</summary>
+    public double? FillRate { get; init; }
+
+    /// <summary>Share of the parent quantity filled by limit orders; null for runs stored before it was recorded.</summary>
+    public double? PassiveShare { get; init; }
+
+    /// <summary>Shares filled passively over shares posted; null when nothing was posted.</summary>
+    public double? PostedFillRatio { get; init; }
+
+    /// <summary>What the passive fills earned against the mid, bps of their notional; null without passive fills.</summary>
+    public double? SpreadCapturedBps { get; init; }
+
+    /// <summary>Mid move against the passive fills over the next decision step, bps (positive = adverse selection).</summary>
+    public double? MarkoutBps { get; init; }
+
     public static StrategyView From(RunStrategyResult s)
     {
         var m = s.Summary;
@@ -133,6 +149,11 @@ public sealed record StrategyView(
             VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
             VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
             VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
+            FillRate = m.FillRate,
+            PassiveShare = m.PassiveShare,
+            PostedFillRatio = m.PostedFillRatio,
+            SpreadCapturedBps = m.SpreadCapturedBps,
+            MarkoutBps = m.MarkoutBps,
         };
     }
 }

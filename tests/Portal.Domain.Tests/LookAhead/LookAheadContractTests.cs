@@ -90,6 +90,7 @@ public class LookAheadContractTests
 
         var (plain, plainObs) = RunReplayed(id, scenario, dataset, options);
         var (changed, changedObs) = RunReplayed(id, scenario, perturbed, options);
+        Assert.All(plain, f => Assert.Equal(windows.Count * (StrategyCatalog.Create(id, scenario) is IOrderTypeStrategy ? 2 : 1), f.Length));
 
         for (int step = 0; step <= k; step++) Assert.Equal(plain[step], changed[step]);
         if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
@@ -144,9 +145,22 @@ public class LookAheadContractTests
         {
             var fr = new double[n];
             observations[k] = sim.Observations.ToArray();
-            strategy.Decide(sim.Context, strategy.UsesObservations ? sim.Observations : [], fr);
-            fractions[k] = fr;
-            sim.Step(fr);
+            var obs = strategy.UsesObservations ? sim.Observations : [];
+            strategy.Decide(sim.Context, obs, fr);
+            if (strategy is IOrderTypeStrategy typed)
+            {
+                // Order-type strategies also decide which share of the child rests as a limit order: both decisions are
+                // held to the contract, and the fills of the resting orders feed the later observations.
+                var share = new double[n];
+                typed.DecidePassiveShare(sim.Context, obs, fr, share);
+                fractions[k] = [.. fr, .. share];
+                sim.Step(fr, share, typed.Limit);
+            }
+            else
+            {
+                fractions[k] = fr;
+                sim.Step(fr);
+            }
         }
 
         return (fractions, observations);
@@ -155,14 +169,30 @@ public class LookAheadContractTests
     /// <summary>Fractions chosen at each step and the observations shown, in the replay backtest.</summary>
     private static (double[][] Fractions, Observation[][] Observations) RunReplayed(string id, Scenario scenario, MarketDataset dataset, ReplayOptions options)
     {
-        var recorder = new Recorder(StrategyCatalog.Create(id, scenario), observe: true);
+        var inner = StrategyCatalog.Create(id, scenario);
+        // Strategies posting limit orders keep their type, so the replay rests their orders on the recorded queue and the
+        // passive share they choose is recorded with the fractions.
+        var recorder = inner is IOrderTypeStrategy typed ? new OrderRecorder(typed) : new Recorder(inner, observe: true);
         ReplayRunner.Run(scenario, dataset, options, new BacktestOptions { ExtraStrategies = [recorder] });
         Assert.Equal(Steps, recorder.Fractions.Count);
         return ([.. recorder.Fractions], [.. recorder.Observations]);
     }
 
+    /// <summary>A <see cref="Recorder"/> for strategies posting limit orders: each step's entry is the fractions followed
+    /// by the passive shares.</summary>
+    private sealed class OrderRecorder(IOrderTypeStrategy inner) : Recorder(inner, observe: true), IOrderTypeStrategy
+    {
+        public LimitOrderPlan Limit => inner.Limit;
+
+        public void DecidePassiveShare(in DecisionContext context, ReadOnlySpan<Observation> observations, ReadOnlySpan<double> fractionOfRemaining, Span<double> passiveShare)
+        {
+            inner.DecidePassiveShare(context, inner.UsesObservations ? observations : [], fractionOfRemaining, passiveShare);
+            Fractions[^1] = [.. Fractions[^1], .. passiveShare];
+        }
+    }
+
     /// <summary>Passes decisions through to a strategy and keeps what it chose and saw at each call.</summary>
-    private sealed class Recorder(IExecutionStrategy inner, bool observe = false) : IExecutionStrategy
+    private class Recorder(IExecutionStrategy inner, bool observe = false) : IExecutionStrategy
     {
         public List<double[]> Fractions { get; } = [];
 

@@ -53,9 +53,9 @@ public class StrategyRegistryTests
         var baselines = StrategyRegistry.Baselines;
         Assert.Equal(baselines.Count, baselines.Select(b => b.Id).Distinct().Count());
         Assert.Equal(baselines.Count, baselines.Select(b => b.Order).Distinct().Count());
-        Assert.Equal(["immediate", "twap", "vwap", "pov", "ac", "ac-neutral", "ow", "random", "best-static"], baselines.Select(b => b.Id));
+        Assert.Equal(["immediate", "twap", "twap-passive", "vwap", "vwap-passive", "pegged", "pov", "ac", "ac-neutral", "ow", "random", "best-static"], baselines.Select(b => b.Id));
         Assert.Equal(["twap", "random", "best-static"], StrategyRegistry.AlwaysCompared);
-        Assert.Equal(2, StrategyRegistry.OrderOf("vwap"));
+        Assert.Equal(3, StrategyRegistry.OrderOf("vwap"));
         Assert.Equal(int.MaxValue, StrategyRegistry.OrderOf("agent:x"));
     }
 
@@ -63,7 +63,7 @@ public class StrategyRegistryTests
     public void Parameter_defaults_are_a_new_scenarios_settings_and_lie_in_their_ranges()
     {
         var settings = new StrategySettings();
-        Assert.Equal(["riskAversion", "povRatePct"], StrategyRegistry.Parameters.Select(p => p.Field));
+        Assert.Equal(["riskAversion", "povRatePct", "limitOffsetBps", "limitTtlPct", "catchUpPct"], StrategyRegistry.Parameters.Select(p => p.Field));
         foreach (var p in StrategyRegistry.Parameters)
         {
             Assert.Equal(p.Default, p.Read(settings));

@@ -111,6 +111,29 @@ public sealed class ComparisonTableTests
         Assert.Empty(table.FindAll(".cap-warning[data-strategy=twap]"));
     }
 
+    [Fact]
+    public async Task Limit_order_metrics_get_a_table_only_when_some_strategy_posted()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        var market = new ReportExecution(0, 0, 0, 0.1, 0) { FillRate = 1, PassiveShare = 0 };
+        var passive = new ReportExecution(0, 0, 0, 0.1, 0)
+        {
+            FillRate = 1, PassiveShare = 0.425, PostedFillRatio = 0.425, SpreadCapturedBps = 2.0, MarkoutBps = 0.31,
+        };
+
+        var without = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, [Row(0, "twap", 2.0, execution: market)]));
+        Assert.Empty(without.FindAll("#limit-order-table"));
+
+        var with = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows,
+            [Row(0, "twap", 2.0, execution: market), Row(1, "twap-passive", 0.3, vs: (-1.7, -1.8, -1.6), execution: passive)]));
+        Assert.Equal("42.5 %", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.passive-share").TextContent);
+        Assert.Equal("100.0 %", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.fill-rate").TextContent);
+        Assert.Equal("2.00", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.spread-captured").TextContent);
+        Assert.Equal("0.31", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.markout").TextContent);
+        Assert.Equal("–", with.Find("#limit-order-table tr[data-strategy=twap] td.markout").TextContent);
+        Assert.Equal("0.0 %", with.Find("#limit-order-table tr[data-strategy=twap] td.passive-share").TextContent);
+    }
+
     private static ReportStrategySummary Row(int index, string id, double mean, (double M, double L, double H)? vs = null, double? regret = null,
         double? sharpe = -1, ReportExecution? execution = null) => new(
         id, id.ToUpperInvariant(), 1000, mean, StdBps: 3, MeanCiLowBps: mean - 0.2, MeanCiHighBps: mean + 0.2,

@@ -51,6 +51,13 @@ internal static class ReportSamples
         Strategy("passive", "Passive then forced", -3.125, vsTwap: -15.625, regret: -14.375, shape: 0.35, seed: 6),
     ];
 
+    /// <summary><paramref name="s"/> with <paramref name="execution"/> as its execution outcomes.</summary>
+    public static ReportStrategySummary WithExecution(ReportStrategySummary s, ReportExecution execution) => new(
+        s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
+        s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+        s.RegretBps, s.MeanInventoryFraction, s.InventoryP5Fraction, s.InventoryP95Fraction, s.ShortfallHistogramSampleBps,
+        s.MeanParticipation, execution);
+
     /// <summary>The six-strategy report of the tests, with any part replaced.</summary>
     public static RunReport SixStrategies(
         string title = "Liquid large cap: schedule comparison",

@@ -45,6 +45,24 @@ public class RunCsvReportTests
     }
 
     [Fact]
+    public async Task Summary_carries_fill_rate_and_passive_share_and_leaves_unrecorded_ones_empty()
+    {
+        var strategies = ReportSamples.SixStrategySummaries.Select((s, i) => i == 5
+            ? ReportSamples.WithExecution(s, new ReportExecution(0, 0, 0, 0.1, 0) { FillRate = 0.96875, PassiveShare = 0.375, PostedFillRatio = 0.5, SpreadCapturedBps = 2.25, MarkoutBps = -0.125 })
+            : s).ToList();
+
+        var (_, rows) = await ReadAsync(stream => new RunCsvReport().WriteSummaryAsync(ReportSamples.SixStrategies(strategies: strategies), stream));
+
+        var passive = rows.Single(r => r["strategy_id"] == "passive");
+        Assert.Equal(0.96875, Number(passive["fill_rate"]));
+        Assert.Equal(0.375, Number(passive["passive_share"]));
+        Assert.Equal(0.5, Number(passive["posted_fill_ratio"]));
+        Assert.Equal(2.25, Number(passive["spread_captured_bps"]));
+        Assert.Equal(-0.125, Number(passive["markout_bps"]));
+        Assert.Equal("", rows.Single(r => r["strategy_id"] == "twap")["passive_share"]);
+    }
+
+    [Fact]
     public async Task Summary_neutralises_formula_text_but_leaves_negative_numbers_as_numbers()
     {
         var report = ReportSamples.SixStrategies(

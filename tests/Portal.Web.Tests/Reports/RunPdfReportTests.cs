@@ -134,6 +134,32 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_shows_fill_rate_passive_share_spread_captured_and_markout_when_a_strategy_posted_limit_orders()
+    {
+        var strategies = ReportSamples.SixStrategySummaries.Select((s, i) => ReportSamples.WithExecution(s, new ReportExecution(0, 0, 0, 0.1, 0)
+        {
+            FillRate = 1,
+            PassiveShare = i == 5 ? 0.375 : 0,
+            PostedFillRatio = i == 5 ? 0.375 : null,
+            SpreadCapturedBps = i == 5 ? 2.5 : null,
+            MarkoutBps = i == 5 ? 0.25 : null,
+        })).ToList();
+
+        var text = DocumentText(Render(ReportSamples.SixStrategies(strategies: strategies)));
+
+        Assert.Contains("Limit and market orders", text);
+        // strategy, fill rate, passive, posted filled, spread captured, markout
+        Assert.Contains("Passive then forced 100.0% 37.5% 37.5% 2.50 0.25", text);
+        Assert.Contains("TWAP 100.0% 0.0% – – –", text);
+    }
+
+    [Fact]
+    public void Pdf_without_limit_orders_has_no_limit_order_table()
+    {
+        Assert.DoesNotContain("Limit and market orders", DocumentText(SixStrategyPdf.Value));
+    }
+
+    [Fact]
     public void Pdf_of_a_run_without_cap_and_horizon_outcomes_says_so_instead_of_a_table_of_zeros()
     {
         var text = DocumentText(SixStrategyPdf.Value);

@@ -25,7 +25,9 @@ public sealed class RunCsvReport
     /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP, <c>vs_best_static_*</c> the paired
     /// difference strategy minus the best static schedule (on mean cost; <c>vs_best_static_objective_*</c> on the run's
     /// objective E + λ·Var with λ = <c>risk_aversion</c> per currency unit); <c>warnings</c> joins the run's warnings with " | "; times are
-    /// ISO 8601 UTC.
+    /// ISO 8601 UTC. <c>fill_rate</c> and <c>passive_share</c> are fractions of the parent quantity executed and filled by
+    /// limit orders, <c>posted_fill_ratio</c> the share of posted limit orders filled, <c>spread_captured_bps</c> and
+    /// <c>markout_bps</c> (positive = adverse selection) are per passive fill; empty where not recorded or nothing was posted.
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
@@ -37,6 +39,7 @@ public sealed class RunCsvReport
         "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings", "independent_units", "unit_kind",
         "forced_fraction", "unfilled_fraction", "cap_breaches", "max_participation", "opportunity_cost_bps", "warning",
         "vs_best_static_objective_bps", "vs_best_static_objective_ci_low_bps", "vs_best_static_objective_ci_high_bps", "risk_aversion",
+        "fill_rate", "passive_share", "posted_fill_ratio", "spread_captured_bps", "markout_bps",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -120,6 +123,11 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.VsBestStaticObjectiveCiLowBps);
             WriteNumber(csv, s.VsBestStaticObjectiveCiHighBps);
             WriteNumber(csv, report.RiskAversion);
+            WriteNumber(csv, s.Execution.FillRate);
+            WriteNumber(csv, s.Execution.PassiveShare);
+            WriteNumber(csv, s.Execution.PostedFillRatio);
+            WriteNumber(csv, s.Execution.SpreadCapturedBps);
+            WriteNumber(csv, s.Execution.MarkoutBps);
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(Text(p.Value));

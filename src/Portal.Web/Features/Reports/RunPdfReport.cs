@@ -280,6 +280,34 @@ public sealed class RunPdfReport
                     ReportFormat.Bps(s.Execution.OpportunityCostBps),
                 }),
             ]);
+        ComposeLimitOrders(strategies, flow);
+    }
+
+    /// <summary>Fill rate, passive share, spread captured and markouts, when some strategy posted limit orders.</summary>
+    private static void ComposeLimitOrders(IReadOnlyList<ReportStrategySummary> strategies, PageFlow flow)
+    {
+        if (!strategies.Any(s => s.Execution.PostedLimitOrders)) return;
+        const string intro =
+            "Fill rate and passive share: fractions of the parent quantity executed by the horizon and filled by limit orders. " +
+            "Posted filled: share of the posted limit orders filled. Spread captured and markout (over the next decision step, positive = adverse selection): bps of the passive fills.";
+        flow.Space(8);
+        flow.Heading("Limit and market orders", keepWithNext: flow.ParagraphHeight(intro) + 60);
+        flow.Paragraph(intro, PageFlow.Muted);
+        flow.Space(4);
+        static string P(double? v) => v is { } x ? ReportFormat.Percent(x) : "–";
+        static string B(double? v) => v is { } x ? ReportFormat.Bps(x) : "–";
+        flow.Table(
+            [
+                new("Strategy", Numeric: false), new("Fill rate", Numeric: true), new("Passive", Numeric: true),
+                new("Posted filled", Numeric: true), new("Spread captured", Numeric: true), new("Markout", Numeric: true),
+            ],
+            [
+                .. strategies.Select(s => new[]
+                {
+                    s.DisplayName, P(s.Execution.FillRate), P(s.Execution.PassiveShare), P(s.Execution.PostedFillRatio),
+                    B(s.Execution.SpreadCapturedBps), B(s.Execution.MarkoutBps),
+                }),
+            ]);
     }
 
     private static void ComposeRegimes(RunReport report, PageFlow flow)
