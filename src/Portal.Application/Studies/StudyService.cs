@@ -144,9 +144,10 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
         var results = await db.RunStrategyResults.AsNoTracking()
             .Where(s => db.Runs.Any(r => r.Id == s.RunId && r.StudyId == studyId && r.Status == RunStatus.Succeeded))
             .OrderBy(s => s.Index)
-            .Select(s => new { s.RunId, Input = new StudyStrategyInput(s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps) })
+            .Select(s => new { s.RunId, s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.Summary })
             .ToListAsync(ct);
-        var byRun = results.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => (IReadOnlyList<StudyStrategyInput>)[.. g.Select(x => x.Input)]);
+        var byRun = results.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => (IReadOnlyList<StudyStrategyInput>)[.. g.Select(x =>
+            new StudyStrategyInput(x.StrategyId, x.DisplayName, x.MeanBps, x.StdBps, x.MeanCiLowBps, x.MeanCiHighBps, x.Summary.VsTwapMeanBps, x.Summary.VsTwapCiLowBps, x.Summary.VsTwapCiHighBps))]);
         var cells = Enumerable.Range(0, (int)spec.CellCount).Select(i =>
         {
             var run = runs.FirstOrDefault(r => r.StudyCell == i);

@@ -34,6 +34,10 @@ public static class StudyEndpoints
             {
                 return Results.ValidationProblem(e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()));
             }
+            catch (KeyNotFoundException)
+            {
+                return Results.NotFound();
+            }
         }).WithName("SubmitStudy").Accepts<object>("application/json").Produces<StudyAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
 
         api.MapGet("", async (ClaimsPrincipal user, TeamAccessResolver teams, StudyService studies, CancellationToken ct) =>

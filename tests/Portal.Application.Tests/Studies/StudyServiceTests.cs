@@ -111,7 +111,7 @@ public sealed class StudyServiceTests
                 if (run.Status != RunStatus.Succeeded) continue;
                 double size = ScenarioJson.Parse(run.ScenarioJson).Order.SizePctAdv;
                 run.Strategies.Add(new RunStrategyResult { Index = 0, StrategyId = "twap", DisplayName = "TWAP", MeanBps = 10 * size, StdBps = 5, MeanCiLowBps = 10 * size - 1, MeanCiHighBps = 10 * size + 1 });
-                run.Strategies.Add(new RunStrategyResult { Index = 1, StrategyId = "ac", DisplayName = "AC", MeanBps = 10 * size - 2, StdBps = 5, MeanCiLowBps = 10 * size - 3, MeanCiHighBps = 10 * size - 1, VsTwapMeanBps = -2, VsTwapCiLowBps = -2.5, VsTwapCiHighBps = -1.5 });
+                run.Strategies.Add(new RunStrategyResult { Index = 1, StrategyId = "ac", DisplayName = "AC", MeanBps = 10 * size - 2, StdBps = 5, MeanCiLowBps = 10 * size - 3, MeanCiHighBps = 10 * size - 1, Summary = new RunStrategySummary { VsTwapMeanBps = -2, VsTwapCiLowBps = -2.5, VsTwapCiHighBps = -1.5 } });
             }
             await db.SaveChangesAsync();
         }

@@ -39,13 +39,13 @@ public sealed class StudyRequests(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     /// <summary>A saved scenario of the team.</summary>
-    /// <exception cref="ScenarioValidationException">The id is not one of the team's scenarios (field <c>scenarioId</c>).</exception>
+    /// <exception cref="KeyNotFoundException">The id is not one of the team's scenarios (answered 404, as for runs).</exception>
     public async Task<Scenario> SavedScenarioAsync(TeamAccess access, Guid id, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(access);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var stored = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == access.TeamId, ct)
-            ?? throw new ScenarioValidationException("scenarioId", $"{id} is not one of the team's saved scenarios");
+            ?? throw new KeyNotFoundException($"Scenario {id} not found.");
         return ScenarioJson.Parse(stored.Json);
     }
 
