@@ -261,7 +261,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     public async Task Pages_about_an_item_that_does_not_exist_answer_404_with_a_not_found_message()
     {
         using var member = await _server.SignedInClientAsync();
-        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA }.Select(id => id.ToString()).ToList();
+        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA, _studyA }.Select(id => id.ToString()).ToList();
         var pages = Probes().Where(p => p.Value.Kind == Kind.Page && p.Value.TargetsTeamA).ToList();
         var failures = new List<string>();
 
