@@ -119,8 +119,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["* /hangfire/{**path}"] = new(Kind.Dashboard, "GET", "/hangfire"),
         ["GET /studies"] = new(Kind.Page, "GET", "/studies"),
         ["GET /studies/{Id:guid}"] = new(Kind.Page, "GET", $"/studies/{_studyA}", TargetsTeamA: true),
-        ["POST /api/studies"] = new(Kind.Api, "POST", "/api/studies", () => new { scenarioId = _scenarioA, name = "probe", axes = new { sizePctAdv = new[] { 1, 5 } }, }, TargetsTeamA: true, ViewerRefused: true),
-        ["GET /api/studies"] = new(Kind.Api, "GET", "/api/studies"),
+        ["POST /api/studies/"] = new(Kind.Api, "POST", "/api/studies", () => new { scenarioId = _scenarioA, name = "probe", axes = new { sizePctAdv = new[] { 1, 5 } }, }, TargetsTeamA: true, ViewerRefused: true),
+        ["GET /api/studies/"] = new(Kind.Api, "GET", "/api/studies"),
         ["GET /api/studies/{id:guid}"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}", TargetsTeamA: true),
         ["GET /api/studies/{id:guid}/cells.csv"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}/cells.csv", TargetsTeamA: true),
     };
