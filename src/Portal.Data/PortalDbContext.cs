@@ -18,6 +18,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<ScenarioEntity> Scenarios => Set<ScenarioEntity>();
     public DbSet<Run> Runs => Set<Run>();
+    public DbSet<Study> Studies => Set<Study>();
     public DbSet<RunStrategyResult> RunStrategyResults => Set<RunStrategyResult>();
     public DbSet<RunEpisodeResult> RunEpisodeResults => Set<RunEpisodeResult>();
     public DbSet<RunEpisodeBlock> RunEpisodeBlocks => Set<RunEpisodeBlock>();
@@ -87,7 +88,16 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(r => r.ScenarioHash).HasMaxLength(64);
             e.HasIndex(r => new { r.TeamId, r.ScenarioHash });
             e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId);
+            e.HasIndex(r => new { r.StudyId, r.StudyCell });
+            e.HasOne<Study>().WithMany().HasForeignKey(r => r.StudyId).OnDelete(DeleteBehavior.Restrict);
             e.Ignore(r => r.IsFinished);
+        });
+        builder.Entity<Study>(e =>
+        {
+            e.Property(s => s.Name).HasMaxLength(150);
+            e.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(s => new { s.TeamId, s.CreatedUtc });
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId);
         });
         builder.Entity<RunStrategyResult>(e =>
         {

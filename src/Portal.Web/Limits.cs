@@ -29,6 +29,10 @@ public sealed class LimitsOptions
     /// <summary>Queued and running runs one team may have at once (default 8).</summary>
     public int MaxActiveRunsPerTeam { get; set; } = 8;
 
+    /// <summary>Studies with queued or running cells one team may have at once (default 2). A study's cells (at most 400)
+    /// do not count against <see cref="MaxActiveRunsPerTeam"/>, which they would fill at once.</summary>
+    public int MaxActiveStudiesPerTeam { get; set; } = 2;
+
     /// <summary>Longest dataset name in characters (default 100, at most 200: the stored column). Team and token names hold 100, scenario names 200.</summary>
     public int MaxNameLength { get; set; } = 100;
 
@@ -42,6 +46,7 @@ public sealed class LimitsOptions
         if (MaxTeamStorageBytes < 0) throw new ArgumentOutOfRangeException(nameof(MaxTeamStorageBytes), MaxTeamStorageBytes, "Limits:MaxTeamStorageBytes must be 0 or more.");
         if (MaxRunStrategySteps < 1) throw new ArgumentOutOfRangeException(nameof(MaxRunStrategySteps), MaxRunStrategySteps, "Limits:MaxRunStrategySteps must be at least 1.");
         if (MaxActiveRunsPerTeam < 1) throw new ArgumentOutOfRangeException(nameof(MaxActiveRunsPerTeam), MaxActiveRunsPerTeam, "Limits:MaxActiveRunsPerTeam must be at least 1.");
+        if (MaxActiveStudiesPerTeam < 1) throw new ArgumentOutOfRangeException(nameof(MaxActiveStudiesPerTeam), MaxActiveStudiesPerTeam, "Limits:MaxActiveStudiesPerTeam must be at least 1.");
         if (MaxNameLength is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(MaxNameLength), MaxNameLength, "Limits:MaxNameLength must be in [1, 200] (the database column holds 200).");
         if (MaxFileNameLength is < 1 or > 255) throw new ArgumentOutOfRangeException(nameof(MaxFileNameLength), MaxFileNameLength, "Limits:MaxFileNameLength must be in [1, 255].");
     }

@@ -33,6 +33,13 @@ public static class PortalWebExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var limits = sp.GetRequiredService<LimitsOptions>();
+            return new Portal.Application.Studies.StudyLimits(limits.MaxActiveStudiesPerTeam, limits.MaxRunStrategySteps).Checked();
+        });
+        builder.Services.AddScoped<Portal.Web.Features.Studies.StudyRequests>();
+        builder.Services.AddScoped<Portal.Application.Studies.StudyService>();
         builder.Services.AddRunReports();
         builder.Services.AddRunReportModel();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
@@ -84,6 +91,7 @@ public static class PortalWebExtensions
         app.MapTokenApi();
         app.MapLeaderboardApi();
         app.MapStrategyApi();
+        app.MapStudyApi();
         // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
     }

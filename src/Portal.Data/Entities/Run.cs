@@ -77,5 +77,12 @@ public sealed class Run
     /// </summary>
     public string? ReportJson { get; set; }
 
+    /// <summary>The study this run is a cell of (see <see cref="Study"/>); null for a run submitted on its own.</summary>
+    public Guid? StudyId { get; set; }
+
+    /// <summary>The cell's index in its study's grid (λ fastest, then impact model, regime, horizon, size); the coordinates
+    /// follow from the study's spec. Null outside a study.</summary>
+    public int? StudyCell { get; set; }
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

@@ -6,7 +6,7 @@ namespace Portal.Jobs.Tests.Cli;
 /// <summary>Every verb refuses flags it does not know, answers <c>--help</c>, and lets the portal's settings through.</summary>
 public sealed class CommandLineTests
 {
-    public static TheoryData<string> Verbs => ["worker", "migrate", "health", "backtest", "example", "bench", "import", "calibrate", "train"];
+    public static TheoryData<string> Verbs => ["worker", "migrate", "health", "backtest", "example", "bench", "import", "calibrate", "train", "study"];
 
     private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
     {

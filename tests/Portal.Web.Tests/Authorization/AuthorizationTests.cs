@@ -33,6 +33,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private Guid _runA;
     private Guid _runA2;
     private Guid _tokenA;
+    private Guid _studyA;
     private string _tokenASecret = "";
     private string _demoUserId = "";
 
@@ -116,6 +117,12 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /datasets"] = new(Kind.Page, "GET", "/datasets"),
         ["GET /datasets/{Id:guid}"] = new(Kind.Page, "GET", $"/datasets/{_datasetA}", TargetsTeamA: true),
         ["* /hangfire/{**path}"] = new(Kind.Dashboard, "GET", "/hangfire"),
+        ["GET /studies"] = new(Kind.Page, "GET", "/studies"),
+        ["GET /studies/{Id:guid}"] = new(Kind.Page, "GET", $"/studies/{_studyA}", TargetsTeamA: true),
+        ["POST /api/studies/"] = new(Kind.Api, "POST", "/api/studies", () => new { scenarioId = _scenarioA, name = "probe", axes = new { sizePctAdv = new[] { 1, 5 } }, }, TargetsTeamA: true, ViewerRefused: true),
+        ["GET /api/studies/"] = new(Kind.Api, "GET", "/api/studies"),
+        ["GET /api/studies/{id:guid}"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}", TargetsTeamA: true),
+        ["GET /api/studies/{id:guid}/cells.csv"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}/cells.csv", TargetsTeamA: true),
     };
 
     public async Task InitializeAsync()
@@ -159,6 +166,14 @@ public sealed class AuthorizationTests : IAsyncLifetime
         await using (var db = await _server.Db())
         {
             await db.Runs.Where(r => r.Id == _runA || r.Id == _runA2).ExecuteUpdateAsync(s => s.SetProperty(r => r.ScenarioName, Marker + " run"));
+        }
+        await using (var db = await _server.Db())
+        {
+            var spec = new Portal.Domain.Studies.StudySpec { Name = Marker + " study", Scenario = ScenarioPresets.Demo(), Axes = new() { SizePctAdv = [1, 5] } };
+            var study = new Study { TeamId = _teamA, Name = spec.Name, SpecJson = Portal.Domain.Studies.StudyJson.Serialize(spec), CellCount = 2, CreatedBy = PortalServer.DemoEmail };
+            db.Studies.Add(study);
+            await db.SaveChangesAsync();
+            _studyA = study.Id;
         }
         var demoAccess = await _server.AccessAsync(_demoUserId);
         var token = await _server.Create<Portal.Web.Features.Tokens.TokenService>().CreateAsync(demoAccess, Marker + " token");
@@ -246,7 +261,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     public async Task Pages_about_an_item_that_does_not_exist_answer_404_with_a_not_found_message()
     {
         using var member = await _server.SignedInClientAsync();
-        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA }.Select(id => id.ToString()).ToList();
+        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA, _studyA }.Select(id => id.ToString()).ToList();
         var pages = Probes().Where(p => p.Value.Kind == Kind.Page && p.Value.TargetsTeamA).ToList();
         var failures = new List<string>();
 

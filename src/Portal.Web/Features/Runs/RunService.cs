@@ -96,7 +96,8 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
                 var team = teamId.ToString();
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({QuotaLockKey}, hashtext({team}))", ct);
             }
-            var active = await db.Runs.CountAsync(r => r.TeamId == teamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
+            // A study's cells have their own limit (StudyLimits: active studies per team), so they do not fill this quota.
+            var active = await db.Runs.CountAsync(r => r.TeamId == teamId && r.StudyId == null && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), ct);
             if (active >= limits.MaxActiveRunsPerTeam)
             {
                 throw new ScenarioValidationException("runs", $"the team already has {active} queued or running runs; at most {limits.MaxActiveRunsPerTeam} at once (limit Limits:MaxActiveRunsPerTeam): wait for one to finish or cancel one");

@@ -1,0 +1,166 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Application.Jobs;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Domain.Scenarios;
+using Portal.Domain.Strategies;
+using Portal.Domain.Studies;
+
+namespace Portal.Application.Studies;
+
+/// <summary>What a team may ask of the workers through studies.</summary>
+/// <param name="MaxActiveStudiesPerTeam">Studies with unfinished cells one team may have at once. A study's cells do not
+/// count against the per-team quota of queued and running runs (they would fill it at once); this limit bounds them
+/// instead, at most <see cref="StudySpec.MaxCells"/> cells each.</param>
+/// <param name="MaxRunStrategySteps">Largest cell: episodes × decision steps × strategies, as for a run.</param>
+public sealed record StudyLimits(int MaxActiveStudiesPerTeam = 2, long MaxRunStrategySteps = 10_000_000_000)
+{
+    /// <summary>The limits, checked: each at least 1.</summary>
+    public StudyLimits Checked()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxActiveStudiesPerTeam, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRunStrategySteps, 1);
+        return this;
+    }
+}
+
+/// <summary>A study with its cells' results.</summary>
+public sealed record StudyDetails(Study Study, StudySpec Spec, StudyResults Results);
+
+/// <summary>A study in a list, with its progress.</summary>
+public sealed record StudySummary(Guid Id, string Name, StudyStatus Status, int CellCount, int CellsDone, string CreatedBy, DateTime CreatedUtc);
+
+/// <summary>
+/// Submits and reads a team's studies. A study's cells are ordinary runs (same job, same storage, listed with the runs and
+/// named after the study), stored with the study in one transaction and queued through <see cref="IJobQueue"/>, so they
+/// execute on every worker.
+/// </summary>
+public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, StudyLimits limits)
+{
+    /// <summary>Key of the per-team advisory lock; the same key as the run quota's, so a study and a run submitted at once
+    /// for one team are serialised.</summary>
+    private const int QuotaLockKey = 0x454C_5251; // "ELRQ"
+
+    /// <summary>Stores the study and one queued run per cell, then queues the cells.</summary>
+    /// <exception cref="ScenarioValidationException">The spec is invalid, a cell is over the work limit, or the team has
+    /// <see cref="StudyLimits.MaxActiveStudiesPerTeam"/> studies running; the errors name the field.</exception>
+    public async Task<Study> SubmitAsync(Guid teamId, string userName, StudySpec spec, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var cells = spec.Expand();
+        CheckBudget(cells);
+        var study = new Study
+        {
+            TeamId = teamId,
+            Name = spec.Name,
+            SpecJson = StudyJson.Serialize(spec),
+            CellCount = cells.Count,
+            Status = StudyStatus.Running,
+            CreatedBy = userName,
+        };
+        var runs = cells.Select(cell =>
+        {
+            var run = new Run
+            {
+                TeamId = teamId,
+                ScenarioName = cell.Scenario.Name,
+                ScenarioJson = ScenarioJson.Serialize(cell.Scenario),
+                Status = RunStatus.Queued,
+                Episodes = cell.Scenario.Episodes,
+                Seed = cell.Scenario.Seed,
+                CreatedBy = userName,
+                StudyId = study.Id,
+                StudyCell = cell.Coordinates.Index,
+                CreatedUtc = study.CreatedUtc,
+            };
+            ScenarioFamily.Of(cell.Scenario).ApplyTo(run);
+            return run;
+        }).ToList();
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                var team = teamId.ToString();
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({QuotaLockKey}, hashtext({team}))", ct);
+            }
+            // A study is active while any of its cells is queued or running (read from the runs, so no page has to look first).
+            int active = await db.Runs.Where(r => r.TeamId == teamId && r.StudyId != null && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+                .Select(r => r.StudyId).Distinct().CountAsync(ct);
+            if (active >= limits.MaxActiveStudiesPerTeam)
+            {
+                throw new ScenarioValidationException("studies", $"the team already has {active} running studies; at most {limits.MaxActiveStudiesPerTeam} at once (limit Limits:MaxActiveStudiesPerTeam): wait for one to finish");
+            }
+            db.Studies.Add(study);
+            db.Runs.AddRange(runs);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+        foreach (var run in runs)
+        {
+            queue.Enqueue(JobKind.Run, run.Id);
+        }
+        return study;
+    }
+
+    private void CheckBudget(IReadOnlyList<StudyCell> cells)
+    {
+        var largest = cells.MaxBy(c => c.Scenario.Order.Steps)!.Scenario;
+        int strategies = largest.Strategies.Union(StrategyRegistry.AlwaysCompared).Count();
+        decimal work = (decimal)largest.Episodes * largest.Order.Steps * strategies;
+        if (work > limits.MaxRunStrategySteps)
+        {
+            throw new ScenarioValidationException("scenario.episodes", string.Create(CultureInfo.InvariantCulture,
+                $"each cell runs {largest.Episodes:N0} episodes × {largest.Order.Steps:N0} steps × {strategies} strategies = {work:N0} strategy-steps, more than the limit of {limits.MaxRunStrategySteps:N0} (Limits:MaxRunStrategySteps): use fewer episodes, steps or strategies"));
+        }
+    }
+
+    /// <summary>The team's studies, newest first, with their cells done.</summary>
+    public async Task<IReadOnlyList<StudySummary>> ListAsync(Guid teamId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var studies = await db.Studies.AsNoTracking().Where(s => s.TeamId == teamId).OrderByDescending(s => s.CreatedUtc).Take(500).ToListAsync(ct);
+        var ids = studies.Select(s => s.Id).ToList();
+        var done = await db.Runs.AsNoTracking()
+            .Where(r => r.StudyId != null && ids.Contains(r.StudyId.Value) && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.Failed || r.Status == RunStatus.Cancelled))
+            .GroupBy(r => r.StudyId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        return [.. studies.Select(s => new StudySummary(s.Id, s.Name, s.Status, s.CellCount, done.GetValueOrDefault(s.Id), s.CreatedBy, s.CreatedUtc))];
+    }
+
+    /// <summary>A study of the team with its cells' results, or null when it is not one of the team's. When every cell has
+    /// finished, the study's status is written once (succeeded, or finished with failures).</summary>
+    public async Task<StudyDetails?> GetAsync(Guid teamId, Guid studyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var study = await db.Studies.SingleOrDefaultAsync(s => s.Id == studyId && s.TeamId == teamId, ct);
+        if (study is null) return null;
+        var spec = StudyJson.Parse(study.SpecJson);
+        var runs = await db.Runs.AsNoTracking().Where(r => r.StudyId == studyId)
+            .Select(r => new { r.Id, r.StudyCell, r.Status, r.Progress }).ToListAsync(ct);
+        var results = await db.RunStrategyResults.AsNoTracking()
+            .Where(s => db.Runs.Any(r => r.Id == s.RunId && r.StudyId == studyId && r.Status == RunStatus.Succeeded))
+            .OrderBy(s => s.Index)
+            .Select(s => new { s.RunId, s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.Summary })
+            .ToListAsync(ct);
+        var byRun = results.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => (IReadOnlyList<StudyStrategyInput>)[.. g.Select(x =>
+            new StudyStrategyInput(x.StrategyId, x.DisplayName, x.MeanBps, x.StdBps, x.MeanCiLowBps, x.MeanCiHighBps, x.Summary.VsTwapMeanBps, x.Summary.VsTwapCiLowBps, x.Summary.VsTwapCiHighBps))]);
+        var cells = Enumerable.Range(0, (int)spec.CellCount).Select(i =>
+        {
+            var run = runs.FirstOrDefault(r => r.StudyCell == i);
+            return new StudyCellInput(spec.Coordinates(i), run?.Id, run?.Status.ToString() ?? "Missing", run?.Progress ?? 0,
+                run is null ? [] : byRun.GetValueOrDefault(run.Id) ?? []);
+        }).ToList();
+        var built = StudyResultsBuilder.Build(spec, cells);
+        if (study.Status == StudyStatus.Running && runs.Count == study.CellCount && runs.All(r => r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled))
+        {
+            study.Status = runs.All(r => r.Status == RunStatus.Succeeded) ? StudyStatus.Succeeded : StudyStatus.Finished;
+            study.FinishedUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync(ct);
+        }
+        return new StudyDetails(study, spec, built);
+    }
+}
