@@ -24,7 +24,8 @@ public sealed class RunCsvReport
     /// implementation shortfall in basis points of the arrival value, positive a cost; <c>completion</c> is a fraction
     /// in [0, 1]; <c>vs_twap_*</c> is the paired difference strategy minus TWAP, <c>vs_best_static_*</c> the paired
     /// difference strategy minus the best static schedule (on mean cost; <c>vs_best_static_objective_*</c> on the run's
-    /// objective E + λ·Var with λ = <c>risk_aversion</c> per currency unit); <c>warnings</c> joins the run's warnings with " | "; times are
+    /// objective E + λ·Var with λ = <c>risk_aversion</c> per currency unit); <c>mean_*</c> components add up to <c>mean_bps</c>
+    /// (empty for reports frozen before they were recorded); <c>warnings</c> joins the run's warnings with " | "; times are
     /// ISO 8601 UTC.
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
@@ -37,6 +38,8 @@ public sealed class RunCsvReport
         "vs_best_static_mean_bps", "vs_best_static_ci_low_bps", "vs_best_static_ci_high_bps", "warnings", "independent_units", "unit_kind",
         "forced_fraction", "unfilled_fraction", "cap_breaches", "max_participation", "opportunity_cost_bps", "warning",
         "vs_best_static_objective_bps", "vs_best_static_objective_ci_low_bps", "vs_best_static_objective_ci_high_bps", "risk_aversion",
+        "mean_spread_and_fees_bps", "mean_temporary_impact_bps", "mean_permanent_impact_bps", "mean_timing_bps", "mean_opportunity_bps",
+        "mean_arrival_slippage_bps", "mean_vwap_slippage_bps",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -120,6 +123,14 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.VsBestStaticObjectiveCiLowBps);
             WriteNumber(csv, s.VsBestStaticObjectiveCiHighBps);
             WriteNumber(csv, report.RiskAversion);
+            var b = s.CostBreakdown;
+            WriteNumber(csv, b?.SpreadAndFeesBps);
+            WriteNumber(csv, b?.TemporaryImpactBps);
+            WriteNumber(csv, b?.PermanentImpactBps);
+            WriteNumber(csv, b?.TimingBps);
+            WriteNumber(csv, b?.OpportunityBps);
+            WriteNumber(csv, b?.ArrivalSlippageBps);
+            WriteNumber(csv, b?.VwapSlippageBps);
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(Text(p.Value));
