@@ -30,7 +30,7 @@ public sealed class ScenarioBuilderTests
             var horizon = page.Locator(".mud-input-control:has(#horizon)");
             Assert.Contains("at most 11,700 minutes; you entered 1,000,000.", await horizon.InnerTextAsync());
             var summary = await page.Locator("#scenario-errors").InnerTextAsync();
-            // The long horizon also shortens no step enough for the market's η: three fields in all.
+            // The long horizon also makes each step so long that the market's η falls below γτ/2: three fields in all.
             Assert.Contains("3 fields need attention", summary);
             Assert.DoesNotContain("order.sizePctAdv", summary);
             // The summary sits above the form, not under 1,500 px of fields.
