@@ -3,7 +3,7 @@ using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Scenarios;
 
-/// <summary>The builder in headless Chromium: errors beside their fields in words, presets shown selected, the POV rate.</summary>
+/// <summary>The builder in headless Chromium: errors beside their fields in words, presets shown selected.</summary>
 public sealed class ScenarioBuilderTests
 {
     [Fact]
@@ -45,20 +45,6 @@ public sealed class ScenarioBuilderTests
             await page.Locator("#size-10.mud-chip-selected").WaitForAsync();
             Assert.Equal("10", await page.InputValueAsync("#size-pct"));
             Assert.Equal(0, await page.Locator(".mud-input-control:has(#size-pct) .mud-input-error").CountAsync());
-
-            step("choosing POV offers its rate with its range");
-            await page.ClickAsync("#strategy-pov");
-            await page.Locator("#strategy-parameter-povRatePct").WaitForAsync();
-            Assert.Contains("Allowed: more than 0, at most 100", await page.Locator(".mud-input-control:has(#strategy-parameter-povRatePct)").InnerTextAsync());
-            await page.FillAsync("#strategy-parameter-povRatePct", "0");
-            await page.ClickAsync("#save-scenario");
-            await page.Locator(".mud-input-control:has(#strategy-parameter-povRatePct) .mud-input-error").WaitForAsync();
-            Assert.Contains("POV rate must be more than 0 and at most 100 %; you entered 0.",
-                await page.Locator(".mud-input-control:has(#strategy-parameter-povRatePct)").InnerTextAsync());
-            await page.FillAsync("#strategy-parameter-povRatePct", "20");
-            await page.ClickAsync("#save-scenario");
-            await page.Locator("#scenario-title").WaitForAsync();
-            Assert.Equal("Builder check", await page.Locator("#scenario-title").InnerTextAsync());
         });
     }
 }
