@@ -18,7 +18,7 @@ public sealed record ReportHeadline(ReportStrategySummary Best, ReportStrategySu
         ArgumentNullException.ThrowIfNull(report);
         if (report.Strategies.Count == 0) return null;
         var best = report.Strategies.Where(s => double.IsFinite(s.MeanBps)).OrderBy(s => s.MeanBps).FirstOrDefault() ?? report.Strategies[0];
-        var chosen = report.Strategies.FirstOrDefault(s => s.StrategyId.StartsWith(RunReportBuilder.AgentPrefix, StringComparison.Ordinal))
+        var chosen = report.Strategies.FirstOrDefault(s => s.StrategyId.StartsWith(Portal.Domain.Strategies.StrategyId.AgentPrefix, StringComparison.Ordinal))
             ?? report.Strategies[0];
         return new ReportHeadline(best, chosen, report.IndependentUnits, report.UnitKind);
     }
