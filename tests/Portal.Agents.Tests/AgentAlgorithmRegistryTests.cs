@@ -8,9 +8,11 @@ namespace Portal.Agents.Tests;
 public sealed class AgentAlgorithmRegistryTests
 {
     [Fact]
-    public void The_registry_holds_the_four_algorithms_the_smoke_tests_train_in_their_order()
+    public void The_registry_holds_the_six_algorithms_the_smoke_tests_train_in_their_order()
     {
-        Assert.Equal(["qlearning", "dqn", "ppo", "sac"], AgentAlgorithms.Ids); // AgentTests.Algorithms trains each of these
+        // AgentTests.Algorithms trains each online learner, OfflineAgentTests each offline one.
+        Assert.Equal(["qlearning", "dqn", "ppo", "sac", "bcq", "td3bc"], AgentAlgorithms.Ids);
+        Assert.Equal(["bcq", "td3bc"], AgentAlgorithms.All.Where(a => a.IsOffline).Select(a => a.Id));
         Assert.Equal(AgentAlgorithms.Ids, AgentTrainer.Algorithms);
         Assert.Equal(AgentAlgorithms.All.Count, AgentAlgorithms.All.Select(a => a.Order).Distinct().Count());
     }
@@ -39,6 +41,6 @@ public sealed class AgentAlgorithmRegistryTests
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => AgentAlgorithms.Get("a2c"));
         Assert.Equal("id", ex.ParamName);
-        Assert.Contains("qlearning, dqn, ppo, sac", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("qlearning, dqn, ppo, sac, bcq, td3bc", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -10,14 +10,18 @@ public sealed partial class HostProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private HostProcess(Process process)
+    private HostProcess(Process process, string name)
     {
         _process = process;
+        Name = name;
         process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>The project that runs, or the worker name given to <see cref="StartWorker"/>.</summary>
+    public string Name { get; }
 
     public string Output
     {
@@ -30,7 +34,8 @@ public sealed partial class HostProcess : IDisposable
 
     /// <param name="project">The project under <c>src/</c> whose build output runs, e.g. <c>Portal.Jobs</c>.</param>
     /// <param name="workingDirectory">Where the process starts (default: its build output folder).</param>
-    public static HostProcess Start(string project, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
+    /// <param name="name">What <see cref="Name"/> says (default: <paramref name="project"/>).</param>
+    public static HostProcess Start(string project, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, string? name = null)
     {
         var dll = Path.Combine(RepositoryPaths.ProjectOutput(project), project + ".dll");
         if (!File.Exists(dll))
@@ -55,7 +60,26 @@ public sealed partial class HostProcess : IDisposable
         {
             start.Environment[key] = value;
         }
-        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {project}."));
+        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {project}."), name ?? project);
+    }
+
+    /// <summary>A standalone worker (<c>Portal.Jobs worker</c>) named <paramref name="name"/>, sharing the portal's PostgreSQL.</summary>
+    /// <param name="settings">Extra configuration as environment variables, e.g. <c>Jobs__HeartbeatTimeoutSeconds</c>.</param>
+    public static HostProcess StartWorker(string postgresConnectionString, string name, int invisibilityTimeoutSeconds = 180, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["Database__ConnectionString"] = postgresConnectionString,
+            ["Jobs__WorkerName"] = name,
+            ["Jobs__InvisibilityTimeoutSeconds"] = invisibilityTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Jobs__PollIntervalSeconds"] = "0.5",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        return Start("Portal.Jobs", ["worker"], environment, name: name);
     }
 
     /// <summary>Waits for the process to end and returns its exit code.</summary>
@@ -93,6 +117,7 @@ public sealed partial class HostProcess : IDisposable
         throw new TimeoutException($"The web host did not listen within {timeoutSeconds} s:\n{Output}");
     }
 
+    /// <summary>Kills the process at once, as a crash or an OOM kill would: no shutdown, no clean-up.</summary>
     public void Kill()
     {
         if (!_process.HasExited)

@@ -26,7 +26,7 @@ public sealed class OutageTests
         var connection = cluster.ConnectionString("executionlab");
         await using var server = await PortalServer.StartAsync(
             existingPostgres: connection, settings: new Dictionary<string, string?> { ["Jobs:RunServerInProcess"] = "false" });
-        using var worker = WorkerProcess.Start(connection, "outage-worker", invisibilityTimeoutSeconds: 20, settings: new Dictionary<string, string>
+        using var worker = HostProcess.StartWorker(connection, "outage-worker", invisibilityTimeoutSeconds: 20, settings: new Dictionary<string, string>
         {
             ["Jobs__WorkerCount"] = "3",
             ["Jobs__HeartbeatSeconds"] = "2",
@@ -127,7 +127,7 @@ public sealed class OutageTests
     }
 
     /// <summary>Polls a resource through the web app, which itself fails while the database is down: failed polls are retried.</summary>
-    private static async Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> done, int timeoutSeconds, WorkerProcess worker, int pollMilliseconds = 500)
+    private static async Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> done, int timeoutSeconds, HostProcess worker, int pollMilliseconds = 500)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         JsonElement? last = null;

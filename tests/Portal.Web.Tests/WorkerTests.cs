@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
+using Portal.Testing;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests;
@@ -17,7 +18,7 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task A_separate_worker_process_executes_a_run_submitted_to_the_web_app()
     {
         await using var server = await PortalServer.StartAsync(postgres: true, WebOnly);
-        using var worker = WorkerProcess.Start(server.PostgresConnectionString!, "worker-a");
+        using var worker = HostProcess.StartWorker(server.PostgresConnectionString!, "worker-a");
         using var client = await server.SignedInClientAsync();
 
         var response = await client.PostAsJsonAsync("/api/runs", new { scenario = Json(Scenario(episodes: 1000, steps: 12)) });
@@ -43,7 +44,7 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var server = await PortalServer.StartAsync(postgres: true, WebOnly);
         var connection = server.PostgresConnectionString!;
         using var client = await server.SignedInClientAsync();
-        var worker = WorkerProcess.Start(connection, "worker-0", invisibilityTimeoutSeconds: 5);
+        var worker = HostProcess.StartWorker(connection, "worker-0", invisibilityTimeoutSeconds: 5);
         var killedMidRun = 0;
         var exactlyOnce = 0;
         var finishedBeforeKill = 0;
@@ -87,7 +88,7 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
                 worker.Kill();
                 worker.Dispose();
                 killedMidRun++;
-                worker = WorkerProcess.Start(connection, $"worker-{trial}", invisibilityTimeoutSeconds: 5);
+                worker = HostProcess.StartWorker(connection, $"worker-{trial}", invisibilityTimeoutSeconds: 5);
 
                 var finished = await ApiTests.WaitForFinishAsync(client, runId, 180);
                 Assert.True(finished.GetProperty("status").GetString() == "Succeeded", $"Trial {trial}: {finished}\n{worker.Output}");

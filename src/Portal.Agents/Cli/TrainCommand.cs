@@ -17,10 +17,13 @@ public static class TrainCommand
 {
     /// <summary>Usage text.</summary>
     public const string Usage =
-        "train --agent qlearning|dqn|ppo|sac --scenario FILE.json [--seeds 5] [--first-seed 1] --out DIR " +
+        "train --agent qlearning|dqn|ppo|sac|bcq|td3bc --scenario FILE.json [--seeds 5] [--first-seed 1] --out DIR " +
         "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1] [--lambda L]\n" +
         "[--price-noise-control-variate true|false] [--curriculum auto[:N]|FILE.json,FILE.json...] [--curriculum-share 0.5]\n" +
         "[--dataset FILE[,FILE]] [--format lobster|csv]\n" +
+        "[--behaviour twap|noisy-twap|ac|pov|mixture|agent:PATH] [--logged-episodes 1000] [--offline-dataset FILE]\n" +
+        "  bcq and td3bc learn offline: the behaviour policy's executions are logged once (first seed's training stream) and\n" +
+        "  written to DIR/offline-dataset.elxoff, or --offline-dataset reuses such a file; --steps then counts gradient updates.\n" +
         "  FILE.json is a portal scenario (see docs/scenario-schema.md; --lambda sets the reward's risk aversion, default\n" +
         "  strategySettings.riskAversion) or Almgren–Chriss world parameters (quantity, arrivalPrice, sigma, horizon, steps,\n" +
         "  epsilon, eta, gamma, riskAversion, stepVolume, maxParticipation).\n" +
@@ -113,6 +116,7 @@ public static class TrainCommand
                 CurriculumShare = options.TryGetValue("curriculum-share", out var share)
                     ? double.Parse(share, NumberStyles.Float, CultureInfo.InvariantCulture)
                     : 0.5,
+                Offline = ReadOffline(options, algorithm),
             }.Validated();
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or IOException or FormatException)
@@ -122,7 +126,27 @@ public static class TrainCommand
             return 2;
         }
 
-        output.WriteLine($"training {request.Algorithm} on {request.Seeds.Count} seed(s), {request.EnvironmentSteps} decisions each, evaluating on {request.EvaluationEpisodes} unseen episodes");
+        if (request.Offline is { } offline)
+        {
+            if (offline.Dataset is null)
+            {
+                output.WriteLine($"logging {offline.LoggedEpisodes} episodes of {offline.Behaviour} (seed {request.Seeds[0]}'s training stream)");
+                offline = offline with
+                {
+                    Dataset = Offline.OfflineLogger.Log(request.Market, offline.Behaviour, offline.LoggedEpisodes, request.Seeds[0], request.PriceNoiseControlVariate, cancellationToken),
+                };
+                request = request with { Offline = offline };
+            }
+
+            Directory.CreateDirectory(outDir);
+            offline.Dataset!.Save(Path.Combine(outDir, OfflineDatasetFile));
+            var p = offline.Dataset.Header.Performance;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"offline dataset: {offline.Dataset.Count} transitions of {offline.Dataset.Header.Episodes} {offline.Dataset.Header.Behaviour} episodes; behaviour mean IS {p.MeanShortfallBps:F3} bps [{p.CiLowBps:F3}, {p.CiHighBps:F3}], objective {p.MeanObjectiveBps:F3} bps"));
+        }
+
+        string unit = request.Offline is null ? "decisions" : "gradient updates";
+        output.WriteLine($"training {request.Algorithm} on {request.Seeds.Count} seed(s), {request.EnvironmentSteps} {unit} each, evaluating on {request.EvaluationEpisodes} unseen episodes");
         var set = AgentTrainer.Train(request, new ConsoleProgress(output), cancellationToken);
         Directory.CreateDirectory(outDir);
         foreach (var agent in set.Agents)
@@ -141,6 +165,7 @@ public static class TrainCommand
             request.PriceNoiseControlVariate,
             request.Curriculum,
             request.CurriculumShare,
+            Offline = request.Offline is { } o ? new { Behaviour = o.EffectiveBehaviour, o.Dataset!.Header, File = OfflineDatasetFile } : null,
             Agents = set.Agents.Select(a => new { a.Artifact.Seed, a.Evaluation }),
             set.Summary,
             set.BestStatic,
@@ -152,6 +177,37 @@ public static class TrainCommand
         File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, AgentArtifact.JsonOptions));
         output.Write(FormatTable(set));
         return 0;
+    }
+
+    /// <summary>Name of the offline dataset file written beside the artifacts.</summary>
+    public const string OfflineDatasetFile = "offline-dataset.elxoff";
+
+    /// <summary>
+    /// The offline data of an offline learner (null for online ones, which refuse the offline options): a reused
+    /// <c>--offline-dataset</c> file, or the behaviour and episode count to log.
+    /// </summary>
+    public static OfflineDataRequest? ReadOffline(IReadOnlyDictionary<string, string> options, string algorithm)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string[] names = ["behaviour", "logged-episodes", "offline-dataset"];
+        if (!AgentAlgorithms.Get(algorithm).IsOffline)
+        {
+            var given = names.FirstOrDefault(options.ContainsKey);
+            return given is null ? null : throw new ArgumentException($"--{given} applies to offline learners (bcq, td3bc) only, not to {algorithm}.", given);
+        }
+
+        var dataset = options.TryGetValue("offline-dataset", out var file) ? Offline.OfflineDataset.Load(file) : null;
+        if (dataset is not null && (options.ContainsKey("behaviour") || options.ContainsKey("logged-episodes")))
+        {
+            throw new ArgumentException("--offline-dataset reuses a logged dataset: its behaviour and episodes are already fixed, so --behaviour and --logged-episodes do not apply.", "offline-dataset");
+        }
+
+        return new OfflineDataRequest
+        {
+            Behaviour = dataset?.Header.Behaviour ?? options.GetValueOrDefault("behaviour") ?? "noisy-twap",
+            LoggedEpisodes = dataset?.Header.Episodes ?? (int)Int(new Dictionary<string, string>(options), "logged-episodes", 1_000),
+            Dataset = dataset,
+        }.Validated();
     }
 
     /// <summary>
@@ -188,6 +244,18 @@ public static class TrainCommand
                 $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {Ci(e.VsBestStatic)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
         }
 
+        if (set.Agents[0].Evaluation.Behaviour is { } behaviourName)
+        {
+            w.WriteLine($"offline learner: data from {behaviourName}; the behaviour policy ran on each seed's evaluation paths too");
+            w.WriteLine("seed | behaviour objective bps | agent objective bps | agent − behaviour [95% CI] | TWAP objective | best-static objective");
+            foreach (var a in set.Agents)
+            {
+                var e = a.Evaluation;
+                w.WriteLine(string.Create(c,
+                    $"{a.Artifact.Seed} | {e.BehaviourObjectiveBps:F3} | {e.MeanObjectiveBps:F3} | {Ci(e.VsBehaviour)} | {e.TwapObjectiveBps:F3} | {(e.BestStaticObjectiveBps is { } bs ? bs.ToString("F3", c) : "n/a")}"));
+            }
+        }
+
         var s = set.Summary;
         string regret = s.MeanRegretBps is null
             ? "no known optimum"
@@ -195,7 +263,7 @@ public static class TrainCommand
         w.WriteLine(string.Create(c,
             $"all {s.Seeds} seeds: {regret}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3} (sd over seeds); train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
         w.WriteLine(string.Create(c,
-            $"across seeds (mean of per-seed differences [95% t interval over {s.Seeds} seeds, df = {s.Seeds - 1}]): vs TWAP {Across(s.VsTwapAcrossSeeds)}; vs best-static {Across(s.VsBestStaticAcrossSeeds)}; regret {Across(s.RegretAcrossSeeds)}"));
+            $"across seeds (mean of per-seed differences [95% t interval over {s.Seeds} seeds, df = {s.Seeds - 1}]): vs TWAP {Across(s.VsTwapAcrossSeeds)}; vs best-static {Across(s.VsBestStaticAcrossSeeds)}; regret {Across(s.RegretAcrossSeeds)}{(s.VsBehaviourAcrossSeeds is { } vb ? "; vs behaviour " + Across(vb) : "")}"));
         if (s.SeedsBeatingOptimum is { Count: > 0 } beating)
         {
             w.WriteLine($"WARNING: seed(s) {string.Join(", ", beating)} beat the known optimum beyond Monte Carlo error (regret interval below 0): a bug in the simulator, the optimum or the evaluation");

@@ -18,12 +18,12 @@ public static class TrainOptions
     /// <summary>Every option <c>train</c> accepts, in the order help lists them.</summary>
     public static IReadOnlyList<Option> All { get; } =
     [
-        new("agent", "qlearning|dqn|ppo|sac", "The learning algorithm.", Required: true),
+        new("agent", "qlearning|dqn|ppo|sac|bcq|td3bc", "The learning algorithm (bcq and td3bc learn offline from logged executions).", Required: true),
         new("scenario", "FILE.json", "A portal scenario (docs/scenario-schema.md) or Almgren–Chriss world parameters.", Required: true),
         new("out", "DIR", "Where each seed's artifact and summary.json are written.", Required: true),
         new("seeds", "N", "Number of seeds trained (default 5)."),
         new("first-seed", "S", "The first seed; the others follow it (default 1)."),
-        new("steps", "N", "Environment decisions per seed (default 400000)."),
+        new("steps", "N", "Environment decisions per seed; gradient updates for offline learners (bcq, td3bc) (default 400000)."),
         new("eval-episodes", "N", "Unseen episodes each seed is evaluated on (default 10000)."),
         new("eval-seed", "S", "Seed of the evaluation episodes (default 1)."),
         new("lambda", "L", "The reward's risk aversion (default: the scenario's strategySettings.riskAversion)."),
@@ -34,6 +34,9 @@ public static class TrainOptions
         new("curriculum-share", "S", "Share of the training steps spent on the curriculum (default 0.5)."),
         new("dataset", "FILE[,FILE]", "Replay the scenario on recorded market data: training on its training segment, evaluation on its test segment."),
         new("format", "lobster|csv", "Format of --dataset (default lobster for LOBSTER file names, else csv)."),
+        new("behaviour", "twap|noisy-twap|ac|pov|mixture|agent:PATH", "Offline learners: the policy whose executions are logged (default noisy-twap)."),
+        new("logged-episodes", "N", "Offline learners: episodes logged by the behaviour policy (default 1000)."),
+        new("offline-dataset", "FILE", "Offline learners: reuse a logged dataset (written as DIR/offline-dataset.elxoff by an earlier run) instead of logging one."),
     ];
 
     /// <summary>

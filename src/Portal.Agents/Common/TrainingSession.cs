@@ -45,6 +45,18 @@ public sealed class TrainingSession
     /// <summary>Learning curve recorded so far.</summary>
     public List<LearningCurvePoint> Curve { get; } = [];
 
+    /// <summary>Header of the offline dataset an offline learner learned from (null for online learners).</summary>
+    public Offline.OfflineDatasetHeader? OfflineData { get; set; }
+
+    /// <summary>Records a learning-curve point of an offline learner after <see cref="EnvironmentSteps"/> gradient updates:
+    /// the dataset's behaviour shortfall and objective (what the data shows; the learner never acts while learning) and the loss.</summary>
+    public void UpdatesFinished(double loss)
+    {
+        var p = OfflineData?.Performance;
+        Curve.Add(new LearningCurvePoint(EnvironmentSteps, p?.MeanShortfallBps ?? double.NaN, p?.MeanObjectiveBps ?? double.NaN, loss));
+        _progress?.Invoke(new TrainingProgress(Seed, _seedIndex, EnvironmentSteps, TotalEnvironmentSteps, p?.MeanShortfallBps ?? double.NaN, Elapsed));
+    }
+
     /// <summary>Whether the budget is spent.</summary>
     public bool Finished => EnvironmentSteps >= TotalEnvironmentSteps;
 

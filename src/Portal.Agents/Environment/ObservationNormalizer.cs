@@ -88,4 +88,14 @@ public sealed record ObservationNormalizer
             destination[j] = s > 0 ? (float)Math.Clamp((x[j] - Mean[j]) / s, -10, 10) : 0f;
         }
     }
+
+    /// <summary>Normalises raw features already written as floats (e.g. a logged offline dataset's observations).</summary>
+    public void Normalize(ReadOnlySpan<float> raw, Span<float> destination)
+    {
+        for (int j = 0; j < ExecutionObservation.FeatureCount; j++)
+        {
+            double s = Std[j];
+            destination[j] = s > 0 ? (float)Math.Clamp((raw[j] - Mean[j]) / s, -10, 10) : 0f;
+        }
+    }
 }

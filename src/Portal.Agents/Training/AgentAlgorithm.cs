@@ -39,6 +39,10 @@ public abstract class AgentAlgorithm
 
     /// <summary>Recreates a trained policy from its stored hyperparameters and weights.</summary>
     internal abstract IExecutionAgent Load(JsonElement hyperparameters, Stream weights);
+
+    /// <summary>Whether it learns from a logged <see cref="Offline.OfflineDataset"/> instead of interacting with the market
+    /// (its step budget then counts gradient updates).</summary>
+    public virtual bool IsOffline => false;
 }
 
 /// <summary>An algorithm with hyperparameter record <typeparamref name="THyper"/>.</summary>
@@ -59,7 +63,7 @@ public abstract class AgentAlgorithm<THyper> : AgentAlgorithm where THyper : cla
     /// <summary>Loads trained weights.</summary>
     protected abstract IExecutionAgent LoadAgent(THyper hyperparameters, Stream weights);
 
-    internal sealed override IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session) =>
+    internal override IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session) =>
         AgentTrainer.Train(request, normalizer, session, (THyper?)request.Hyperparameters ?? Defaults, ParallelEpisodes, TrainAgent);
 
     internal sealed override IExecutionAgent Load(JsonElement hyperparameters, Stream weights) =>
@@ -85,4 +89,41 @@ public static class AgentAlgorithms
     /// <exception cref="ArgumentOutOfRangeException">Not a registered algorithm; the message lists them.</exception>
     public static AgentAlgorithm Get(string id) => All.FirstOrDefault(a => a.Id == id)
         ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"Algorithm must be one of {string.Join(", ", Ids)}.");
+}
+
+/// <summary>
+/// An offline learner: it never interacts with the market while learning. It logs (or is given) an
+/// <see cref="Offline.OfflineDataset"/> of a behaviour policy on the request's market, then spends the session's budget
+/// on gradient updates.
+/// </summary>
+public abstract class OfflineAgentAlgorithm<THyper> : AgentAlgorithm<THyper> where THyper : class
+{
+    /// <inheritdoc />
+    public sealed override bool IsOffline => true;
+
+    /// <summary>Learns from <paramref name="data"/>; one <see cref="TrainingSession.AddSteps"/> per gradient update.</summary>
+    protected abstract IExecutionAgent TrainOffline(Offline.OfflineDataset data, ObservationNormalizer normalizer, THyper hyperparameters, TrainingSession session);
+
+    /// <inheritdoc />
+    protected sealed override int ParallelEpisodes(THyper hyperparameters) => 1;
+
+    /// <inheritdoc />
+    protected sealed override IExecutionAgent TrainAgent(ExecutionEnvironment environment, THyper hyperparameters, TrainingSession session) =>
+        throw new InvalidOperationException($"{Name} learns from an offline dataset, not from an environment.");
+
+    internal sealed override IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session)
+    {
+        var offline = request.Offline ?? new OfflineDataRequest();
+        var data = offline.Dataset ?? Offline.OfflineLogger.Log(request.Market, offline.Behaviour, offline.LoggedEpisodes, session.Seed,
+            request.PriceNoiseControlVariate, session.CancellationToken);
+        string hash = Offline.OfflineDataset.HashOf(request.Market);
+        if (data.Header.ScenarioHash != hash)
+        {
+            throw new ArgumentException(
+                $"The offline dataset was logged on another market (scenario hash {data.Header.ScenarioHash[..12]}…, this market {hash[..12]}…).", nameof(request));
+        }
+
+        session.OfflineData = data.Header;
+        return TrainOffline(data, normalizer, (THyper?)request.Hyperparameters ?? Defaults, session);
+    }
 }

@@ -31,8 +31,12 @@ public sealed record AgentArtifact
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Algorithm id: <c>qlearning</c>, <c>dqn</c>, <c>ppo</c> or <c>sac</c>.</summary>
+    /// <summary>Algorithm id: <c>qlearning</c>, <c>dqn</c>, <c>ppo</c>, <c>sac</c>, <c>bcq</c> or <c>td3bc</c>.</summary>
     public required string Algorithm { get; init; }
+
+    /// <summary>Header of the offline dataset an offline learner learned from, with its behaviour's performance (null for
+    /// online learners).</summary>
+    public Offline.OfflineDatasetHeader? OfflineData { get; init; }
 
     /// <summary>The algorithm's hyperparameter record as JSON.</summary>
     public required JsonElement Hyperparameters { get; init; }

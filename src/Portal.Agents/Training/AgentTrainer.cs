@@ -53,6 +53,12 @@ public sealed record TrainRequest
     /// <summary>Share of each seed's budget spent on the <see cref="Curriculum"/> stages (split evenly), in (0, 1).</summary>
     public double CurriculumShare { get; init; } = 0.5;
 
+    /// <summary>
+    /// Where an offline learner's data comes from (null = the defaults of <see cref="OfflineDataRequest"/>); ignored by
+    /// online learners.
+    /// </summary>
+    public OfflineDataRequest? Offline { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public TrainRequest Validated()
     {
@@ -108,10 +114,55 @@ public sealed record TrainRequest
             throw new ArgumentOutOfRangeException(nameof(CurriculumShare), CurriculumShare, "CurriculumShare must be in (0, 1).");
         }
 
+        Offline?.Validated();
+        if (Offline?.Dataset is { } data && data.Header.ScenarioHash != Portal.Agents.Offline.OfflineDataset.HashOf(Market))
+        {
+            throw new ArgumentException(
+                $"The offline dataset was logged on another market (scenario hash {data.Header.ScenarioHash[..12]}…, this market {Portal.Agents.Offline.OfflineDataset.HashOf(Market)[..12]}…).",
+                nameof(Offline));
+        }
+
         var expected = AgentTrainer.HyperparameterType(Algorithm);
         if (Hyperparameters is not null && Hyperparameters.GetType() != expected)
         {
             throw new ArgumentException($"Hyperparameters must be a {expected.Name} for algorithm '{Algorithm}'.", nameof(Hyperparameters));
+        }
+
+        return this;
+    }
+}
+
+/// <summary>The data an offline learner learns from: a logged dataset, or the behaviour and episode count to log one.</summary>
+public sealed record OfflineDataRequest
+{
+    /// <summary>Behaviour policy that logs the data (<see cref="Offline.BehaviourPolicy"/>): twap, noisy-twap, ac, pov,
+    /// mixture or agent:PATH. Default noisy-twap (a deterministic TWAP logs one action per state).</summary>
+    public string Behaviour { get; init; } = "noisy-twap";
+
+    /// <summary>Episodes logged per training seed (the seed's training stream). Default 1,000.</summary>
+    public int LoggedEpisodes { get; init; } = 1_000;
+
+    /// <summary>A dataset logged earlier, reused by every seed instead of logging (its behaviour wins over
+    /// <see cref="Behaviour"/>); it must come from the same market.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Offline.OfflineDataset? Dataset { get; init; }
+
+    /// <summary>The behaviour the data comes from.</summary>
+    public string EffectiveBehaviour => Dataset?.Header.Behaviour ?? Behaviour;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
+    public OfflineDataRequest Validated()
+    {
+        if (LoggedEpisodes is < 2 or > 10_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LoggedEpisodes), LoggedEpisodes, "LoggedEpisodes must be in [2, 10000000].");
+        }
+
+        if (string.IsNullOrWhiteSpace(Behaviour)
+            || !(Offline.BehaviourPolicy.Kinds.Contains(Behaviour) || Behaviour.StartsWith("agent:", StringComparison.Ordinal) && Behaviour.Length > 6))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Behaviour), Behaviour,
+                $"Behaviour must be one of {string.Join(", ", Offline.BehaviourPolicy.Kinds)} or agent:PATH.");
         }
 
         return this;
@@ -149,6 +200,22 @@ public sealed record AgentEvaluation(
 
     /// <summary>Mean objective of the known optimum's schedule on these paths, bps (null without one).</summary>
     public double? OptimumObjectiveOnPathsBps { get; init; }
+
+    /// <summary>The behaviour policy an offline learner's data came from (null for online learners).</summary>
+    public string? Behaviour { get; init; }
+
+    /// <summary>Mean objective of that behaviour policy on these paths, bps (null for online learners).</summary>
+    public double? BehaviourObjectiveBps { get; init; }
+
+    /// <summary>Mean shortfall of that behaviour policy on these paths, bps (null for online learners).</summary>
+    public double? BehaviourShortfallBps { get; init; }
+
+    /// <summary>Agent objective minus the behaviour policy's, paired on the same paths (null for online learners): offline
+    /// learning is bounded by its data, so this is its first yardstick.</summary>
+    public PairedStatistic? VsBehaviour { get; init; }
+
+    /// <summary>Header of the dataset the agent learned from, with the behaviour's performance on its logged episodes.</summary>
+    public Offline.OfflineDatasetHeader? OfflineData { get; init; }
 }
 
 /// <summary>
@@ -226,6 +293,9 @@ public sealed record TrainingSummary(
     /// <summary>Agent − known optimum (regret) over seeds, with its t interval (null without a known optimum).</summary>
     public AcrossSeeds? RegretAcrossSeeds { get; init; }
 
+    /// <summary>Agent − behaviour policy over seeds, with its t interval (null for online learners).</summary>
+    public AcrossSeeds? VsBehaviourAcrossSeeds { get; init; }
+
     /// <summary>Seeds whose regret interval lies wholly below zero: the agent beats a known optimum beyond Monte Carlo error,
     /// which cannot happen unless the simulator, the optimum or the evaluation is wrong (null without a known optimum).</summary>
     public IReadOnlyList<long>? SeedsBeatingOptimum { get; init; }
@@ -277,6 +347,8 @@ public static class AgentTrainer
                 var twapRun = PolicyEvaluation.RunSchedule(twap, market, request.EvaluationEpisodes, key);
                 var optimumRun = optimum is { } o ? PolicyEvaluation.RunSchedule(o.Holdings, market, request.EvaluationEpisodes, key) : null;
                 var bestRun = bestStatic is { } b ? PolicyEvaluation.RunSchedule(b.HoldingsFraction, market, request.EvaluationEpisodes, key) : null;
+                string? behaviour = AgentAlgorithms.Get(request.Algorithm).IsOffline ? (request.Offline ?? new OfflineDataRequest()).EffectiveBehaviour : null;
+                var behaviourRun = behaviour is null ? null : Offline.OfflineLogger.Evaluate(market, behaviour, request.EvaluationEpisodes, key);
                 if (optimumRun is not null) optimumMeans.Add(optimumRun.ObjectiveBps.Average());
                 double mean = run.ShortfallBps.Average();
                 double std = Math.Sqrt(run.ShortfallBps.Sum(x => (x - mean) * (x - mean)) / (run.ShortfallBps.Length - 1));
@@ -292,6 +364,11 @@ public static class AgentTrainer
                     TwapObjectiveBps = twapRun.ObjectiveBps.Average(),
                     BestStaticObjectiveBps = bestRun?.ObjectiveBps.Average(),
                     OptimumObjectiveOnPathsBps = optimumRun?.ObjectiveBps.Average(),
+                    Behaviour = behaviour,
+                    BehaviourObjectiveBps = behaviourRun?.ObjectiveBps.Average(),
+                    BehaviourShortfallBps = behaviourRun?.ShortfallBps.Average(),
+                    VsBehaviour = behaviourRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, behaviourRun.ObjectiveBps, run.Clusters),
+                    OfflineData = artifact.OfflineData,
                 };
                 agents.Add(new TrainedAgent(artifact, evaluation));
             }
@@ -343,6 +420,7 @@ public static class AgentTrainer
             Curriculum = request.Curriculum,
             CurriculumShare = request.Curriculum.Count > 0 ? request.CurriculumShare : null,
             Exposure = MarketSource.Exposure([.. request.Curriculum, request.Market], session.SeedStreams()),
+            OfflineData = session.OfflineData,
         });
     }
 
@@ -417,6 +495,7 @@ public static class AgentTrainer
 
         var best = agents.Where(a => a.Evaluation.VsBestStatic is not null).Select(a => a.Evaluation.VsBestStatic!.MeanBps).ToArray();
         var regret = agents.Where(a => a.Evaluation.RegretVsOptimum is not null).ToArray();
+        var behaviour = agents.Where(a => a.Evaluation.VsBehaviour is not null).Select(a => a.Evaluation.VsBehaviour!.MeanBps).ToArray();
         return new TrainingSummary(
             agents.Count, meanRegret, stdRegret, worst, target, within, twapMean, twapStd,
             agents.Average(a => a.Evaluation.TrainingSeconds),
@@ -424,6 +503,7 @@ public static class AgentTrainer
         {
             VsTwapAcrossSeeds = AcrossSeeds.Of(vsTwap),
             VsBestStaticAcrossSeeds = best.Length == agents.Count ? AcrossSeeds.Of(best) : null,
+            VsBehaviourAcrossSeeds = behaviour.Length == agents.Count ? AcrossSeeds.Of(behaviour) : null,
             RegretAcrossSeeds = regret.Length == agents.Count ? AcrossSeeds.Of(regret.Select(a => a.Evaluation.RegretVsOptimum!.MeanBps).ToArray()) : null,
             SeedsBeatingOptimum = regret.Length == agents.Count
                 ? regret.Where(a => a.Evaluation.RegretVsOptimum!.CiHighBps < 0).Select(a => a.Artifact.Seed).ToArray()

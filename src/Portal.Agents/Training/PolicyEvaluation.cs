@@ -45,7 +45,11 @@ public static class PolicyEvaluation
     public static EpisodeOutcomes RunAgent(IExecutionAgent agent, AlmgrenChrissParameters market, ObservationNormalizer normalizer, int episodes, long baseSeed) =>
         RunAgent(agent, MarketSource.For(market), normalizer, episodes, baseSeed);
 
-    private static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, double[]> decide)
+    private static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, double[]> decide) =>
+        Run(market, normalizer, episodes, baseSeed, (env, _, fractions) => decide(env, fractions));
+
+    /// <summary>Runs a decision rule that also reads the seed each evaluation batch was reset with.</summary>
+    internal static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, long, double[]> decide)
     {
         ArgumentNullException.ThrowIfNull(market);
         if (episodes < 1)
@@ -62,10 +66,11 @@ public static class PolicyEvaluation
         var clusters = replay is null ? null : new int[episodes];
         for (int b = 0; b < batches; b++)
         {
-            env.Reset(TrainingSession.EvaluationSeed(baseSeed, b));
+            long batchSeed = TrainingSession.EvaluationSeed(baseSeed, b);
+            env.Reset(batchSeed);
             while (!env.Done)
             {
-                decide(env, fractions);
+                decide(env, batchSeed, fractions);
                 env.Step(fractions);
             }
 

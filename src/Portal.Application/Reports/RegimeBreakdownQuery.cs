@@ -11,10 +11,8 @@ namespace Portal.Application.Reports;
 /// strategy exactly as the leaderboards pool them.
 /// </summary>
 /// <remarks>
-/// Pooling (as on the leaderboards): with runs i of nᵢ episodes, mean mᵢ, standard deviation sᵢ and interval half-width
-/// hᵢ, the pooled mean is Σ nᵢmᵢ / N (N = Σ nᵢ), the pooled standard deviation s comes from Σ((nᵢ−1)sᵢ² + nᵢmᵢ²), and the
-/// half-width of its 95% interval is max(1.96·s/√N, √Σ(nᵢhᵢ)² / N): the second term carries each run's own interval
-/// (window-based on replays), so pooling never narrows a replay interval below what its windows support. Runs of
+/// Pooling as on the leaderboards (<see cref="RunPooling"/>): episode-weighted mean, pooled standard deviation, and the
+/// 95% half-width max(1.96·s/√N, √Σ(nᵢhᵢ)² / N), which never narrows a replay interval below what its windows support. Runs of
 /// different regimes draw independent paths, so regimes compare by their intervals. Only runs finished no later than the
 /// run itself count, so the breakdown is the one the team saw at completion however late the report is built; an
 /// identical re-run (same scenario fingerprint) counts once, as on the leaderboards.
@@ -42,13 +40,9 @@ public static class RegimeBreakdownQuery
             .GroupBy(x => (x.Regime, x.StrategyId))
             .Select(g =>
             {
-                var n = (double)g.Sum(x => (long)x.Episodes);
-                var mean = g.Sum(x => x.MeanBps * x.Episodes) / n;
-                var sumSquares = g.Sum(x => (x.Episodes - 1) * x.StdBps * x.StdBps + x.Episodes * x.MeanBps * x.MeanBps);
-                var std = n > 1 ? Math.Sqrt(Math.Max(0, (sumSquares - n * mean * mean) / (n - 1))) : 0;
-                var weightedHalf = g.Sum(x => (double)x.Episodes * x.Episodes * (x.MeanCiHighBps - x.MeanCiLowBps) * (x.MeanCiHighBps - x.MeanCiLowBps) / 4);
-                var half = Math.Max(Statistics.Z95 * std / Math.Sqrt(n), Math.Sqrt(weightedHalf) / n);
-                return new ReportRegimeRow(g.Key.Regime, g.Key.StrategyId, g.Select(x => x.DisplayName).Max(StringComparer.Ordinal)!, g.Count(), (long)n, mean, mean - half, mean + half);
+                var (n, sum, sumSquares, weightedHalf) = RunPooling.Sums(g.Select(x => (x.Episodes, x.MeanBps, x.StdBps, x.MeanCiLowBps, x.MeanCiHighBps)));
+                var (mean, _, half) = RunPooling.Estimate(n, sum, sumSquares, weightedHalf);
+                return new ReportRegimeRow(g.Key.Regime, g.Key.StrategyId, g.Select(x => x.DisplayName).Max(StringComparer.Ordinal)!, g.Count(), n, mean, mean - half, mean + half);
             })
             .OrderBy(r => r.StrategyId, StringComparer.Ordinal).ThenBy(r => r.Regime, StringComparer.Ordinal)
             .ToList();

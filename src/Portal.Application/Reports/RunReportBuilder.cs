@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
+using Portal.Domain.Strategies;
 
 namespace Portal.Application.Reports;
 
@@ -19,9 +20,6 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
 {
     /// <summary>Episode shortfalls per strategy drawn (evenly spaced) for the cost histograms.</summary>
     public const int HistogramSample = 4000;
-
-    /// <summary>Prefix of a trained agent's strategy id (<c>agent:</c> followed by the agent id).</summary>
-    public const string AgentPrefix = Portal.Domain.Strategies.StrategyId.AgentPrefix;
 
     /// <summary>Version of the software that builds reports.</summary>
     public static string SoftwareVersion { get; } =
@@ -145,9 +143,9 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
     private static async Task<List<ReportAgentCurves>> AgentCurvesAsync(PortalDbContext db, Guid teamId, IReadOnlyList<RunStrategyResult> strategies, CancellationToken ct)
     {
         var curves = new List<ReportAgentCurves>();
-        foreach (var s in strategies.Where(s => s.StrategyId.StartsWith(AgentPrefix, StringComparison.Ordinal)))
+        foreach (var s in strategies)
         {
-            if (!Guid.TryParse(s.StrategyId[AgentPrefix.Length..], out var agentId))
+            if (!StrategyId.IsAgentId(s.StrategyId) || !StrategyId.Parse(s.StrategyId).TryGetAgentId(out var agentId))
             {
                 continue;
             }

@@ -4,6 +4,8 @@ using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
 
+using Portal.Domain.Strategies;
+
 namespace Portal.Application.Runs;
 
 /// <summary>Whether a run's results count as out-of-sample, and why not.</summary>
@@ -20,9 +22,6 @@ public sealed record SampleDecision(bool Counted, string? InSampleReason, IReadO
 /// </summary>
 public sealed class OutOfSampleGuard(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    /// <summary>Strategy id prefix of a stored trained agent: <c>agent:{32 hex digits}</c>.</summary>
-    public const string AgentPrefix = Portal.Domain.Strategies.StrategyId.AgentPrefix;
-
     /// <summary>
     /// Checks every <c>agent:</c> strategy of <paramref name="scenario"/> that is one of the team's agents. A replay is
     /// checked against <paramref name="dataset"/> when loaded (its exact windows), else against the stored dataset's span.
@@ -32,8 +31,7 @@ public sealed class OutOfSampleGuard(IDbContextFactory<PortalDbContext> dbFactor
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var agents = scenario.Strategies
-            .Where(s => s.StartsWith(AgentPrefix, StringComparison.Ordinal))
-            .Select(s => (Id: s, Guid: Guid.TryParse(s[AgentPrefix.Length..], out var g) ? g : (Guid?)null))
+            .Select(s => (Id: s, Guid: StrategyId.IsAgentId(s) && StrategyId.Parse(s).TryGetAgentId(out var g) ? g : (Guid?)null))
             .Where(a => a.Guid is not null)
             .ToArray();
         if (agents.Length == 0)

@@ -42,21 +42,20 @@ public static class BacktestRunner
 
         var costBps = new double[strategyCount][];
         var costCurrency = new double[strategyCount][];
-        var forced = new double[strategyCount][];
-        var unfilled = new double[strategyCount][];
-        var breaches = new int[strategyCount][];
+        // Per-episode forced and unfilled shares, cap breaches and opportunity costs are allocated only once some episode
+        // has a non-zero value (schedules that finish have none); a missing array reads as zeros.
+        var forced = new double[]?[strategyCount];
+        var unfilled = new double[]?[strategyCount];
+        var breaches = new int[]?[strategyCount];
+        var opportunityBps = new double[]?[strategyCount];
+        // Largest participation per strategy and batch (the maximum does not depend on the order it is taken in).
         var maxParticipation = new double[strategyCount][];
-        var opportunityBps = new double[strategyCount][];
         var episodeResults = new EpisodeResult[strategyCount][];
         for (int s = 0; s < strategyCount; s++)
         {
-            costBps[s] = new double[episodes];
-            costCurrency[s] = new double[episodes];
-            forced[s] = new double[episodes];
-            unfilled[s] = new double[episodes];
-            breaches[s] = new int[episodes];
-            maxParticipation[s] = new double[episodes];
-            opportunityBps[s] = new double[episodes];
+            costBps[s] = GC.AllocateUninitializedArray<double>(episodes);
+            costCurrency[s] = GC.AllocateUninitializedArray<double>(episodes);
+            maxParticipation[s] = new double[blocks];
             episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
         }
 
@@ -73,20 +72,23 @@ public static class BacktestRunner
                 int first = b * blockSize;
                 int count = Math.Min(blockSize, episodes - first);
                 ws.RunBlock(scenario.Seed, first, count);
+                double bpsScale = 1e4 / model.ArrivalNotional;
                 for (int s = 0; s < strategyCount; s++)
                 {
                     var book = ws.Books[s];
-                    double bpsScale = 1e4 / model.ArrivalNotional;
+                    var currency = costCurrency[s].AsSpan(first, count);
+                    var bps = costBps[s].AsSpan(first, count);
+                    book.ShortfallCurrency(currency);
+                    for (int e = 0; e < count; e++) bps[e] = currency[e] * bpsScale;
+                    maxParticipation[s][b] = book.MaxParticipationOfBatch();
                     for (int e = 0; e < count; e++)
                     {
-                        double c = book.ShortfallCurrency(e);
-                        costCurrency[s][first + e] = c;
-                        costBps[s][first + e] = c * bpsScale;
-                        forced[s][first + e] = book.ForcedOf(e);
-                        unfilled[s][first + e] = book.UnfilledOf(e);
-                        breaches[s][first + e] = book.BreachesOf(e);
-                        maxParticipation[s][first + e] = book.MaxParticipationOf(e);
-                        opportunityBps[s][first + e] = book.OpportunityOf(e) * bpsScale;
+                        double f = book.ForcedOf(e), u = book.UnfilledOf(e), o = book.OpportunityOf(e) * bpsScale;
+                        int breach = book.BreachesOf(e);
+                        if (!IsPositiveZero(f)) Ensure(ref forced[s], episodes)[first + e] = f;
+                        if (!IsPositiveZero(u)) Ensure(ref unfilled[s], episodes)[first + e] = u;
+                        if (!IsPositiveZero(o)) Ensure(ref opportunityBps[s], episodes)[first + e] = o;
+                        if (breach != 0) Ensure(ref breaches[s], episodes)[first + e] = breach;
                         if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
                     }
                 }
@@ -109,18 +111,17 @@ public static class BacktestRunner
         int bestStatic = strategies.FindIndex(x => StrategyId.BestStatic.Is(x.Id));
         double lambda = scenario.StrategySettings.RiskAversion;
         var results = new StrategyResult[visibleCount];
-        for (int s = 0; s < visibleCount; s++)
+        // Each strategy's summary depends on its own costs (and TWAP's, best static's, the optimum's) only: they are
+        // computed side by side, each exactly as on its own.
+        Parallel.For(0, visibleCount, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = po.MaxDegreeOfParallelism }, s =>
         {
             double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPart = 0;
             long breachCount = 0;
-            for (int e = 0; e < episodes; e++)
-            {
-                forcedSum += forced[s][e];
-                unfilledSum += unfilled[s][e];
-                opportunitySum += opportunityBps[s][e];
-                breachCount += breaches[s][e];
-                maxPart = Math.Max(maxPart, maxParticipation[s][e]);
-            }
+            if (forced[s] is { } fs) foreach (double x in fs) forcedSum += x;
+            if (unfilled[s] is { } us) foreach (double x in us) unfilledSum += x;
+            if (opportunityBps[s] is { } os) foreach (double x in os) opportunitySum += x;
+            if (breaches[s] is { } bs) foreach (int x in bs) breachCount += x;
+            foreach (double x in maxParticipation[s]) maxPart = Math.Max(maxPart, x);
 
             PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
             double? regret = optimumIndex < 0 ? null : Statistics.ObjectiveRegretBps(costCurrency[s], costCurrency[optimumIndex], lambda, model.ArrivalNotional);
@@ -149,7 +150,7 @@ public static class BacktestRunner
                 MaxParticipation = maxPart,
                 MeanOpportunityCostBps = opportunitySum / episodes,
             };
-        }
+        });
 
         return new BacktestResult
         {
@@ -167,6 +168,17 @@ public static class BacktestRunner
             IndependentUnits = episodes,
             UnitKind = UnitKinds.Episode,
         };
+    }
+
+    private static bool IsPositiveZero(double x) => BitConverter.DoubleToInt64Bits(x) == 0;
+
+    /// <summary>The array, allocated by whichever batch needs it first.</summary>
+    private static T[] Ensure<T>(ref T[]? array, int length)
+    {
+        var a = Volatile.Read(ref array);
+        if (a is not null) return a;
+        Interlocked.CompareExchange(ref array, new T[length], null);
+        return array!;
     }
 
     /// <summary>The distinct warnings the run's strategies raised while they were built (e.g. price manipulation).</summary>
@@ -194,6 +206,7 @@ public static class BacktestRunner
         private readonly MarketModel _model;
         private readonly IReadOnlyList<IExecutionStrategy> _strategies;
         private readonly double[][] _fractions;
+        private readonly ScheduleStrategy?[] _schedules;
         private readonly Observation[][] _observations;
         private readonly long[] _episodes;
 
@@ -206,6 +219,7 @@ public static class BacktestRunner
             Market = new MarketBlock(model, capacity, history);
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];
+            _schedules = strategies.Select(x => x as ScheduleStrategy).ToArray();
             _observations = new Observation[strategies.Count][];
             for (int s = 0; s < strategies.Count; s++)
             {
@@ -246,17 +260,23 @@ public static class BacktestRunner
                 {
                     var book = Books[s];
                     Inventory.Record(s, k, book, _model.Quantity, first);
-                    var fr = _fractions[s].AsSpan(0, count);
-                    ReadOnlySpan<Observation> obs = default;
-                    if (_observations[s].Length > 0)
+                    // A schedule trades the same fraction in every episode: while the book is uniform, skip the per-episode
+                    // fractions (same arithmetic as Decide then Apply).
+                    if (_schedules[s] is not { } schedule || !book.TryApplyUniform(Market, schedule.FractionAt(k)))
                     {
-                        var o = _observations[s].AsSpan(0, count);
-                        book.Observe(Market, o);
-                        obs = o;
+                        var fr = _fractions[s].AsSpan(0, count);
+                        ReadOnlySpan<Observation> obs = default;
+                        if (_observations[s].Length > 0)
+                        {
+                            var o = _observations[s].AsSpan(0, count);
+                            book.Observe(Market, o);
+                            obs = o;
+                        }
+
+                        _strategies[s].Decide(ctx, obs, fr);
+                        book.Apply(Market, fr);
                     }
 
-                    _strategies[s].Decide(ctx, obs, fr);
-                    book.Apply(Market, fr);
                     if (book.IsUniform) inverseVolume ??= ExecutionBook.InverseVolumeSum(Market, count);
                     Participation.Record(s, k, book.StepParticipationSum(Market, inverseVolume));
                 }

@@ -36,12 +36,15 @@ public sealed record BenchmarkFigure(string Name, string Description, int Episod
 /// <param name="ProcessorCount">Logical processors available.</param>
 public sealed record BenchmarkReport(IReadOnlyList<BenchmarkFigure> Figures, int ProcessorCount)
 {
+    /// <summary>How the repetitions are summarised (shown in the header).</summary>
+    public string Aggregate { get; init; } = "best of the repetitions";
+
     /// <summary>A plain-text table of the figures.</summary>
     public string ToText()
     {
         var sb = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        sb.AppendLine(c, $"Simulation benchmark on {ProcessorCount} logical processors (best of the repetitions)");
+        sb.AppendLine(c, $"Simulation benchmark on {ProcessorCount} logical processors ({Aggregate})");
         sb.AppendLine(c, $"{"workload",-29} {"episodes",9} {"steps",6} {"strat",5} {"seconds",8} {"cpu-s",8} {"episodes/s",11} {"ep-steps/s",11} {"strategy-steps/s",17} {"strat-steps/cpu-s",18}");
         foreach (var f in Figures)
         {
@@ -92,6 +95,69 @@ public static class SimulationBenchmark
         return new BenchmarkReport(figures, Environment.ProcessorCount);
     }
 
+    /// <summary>Runs the schedule workload (<c>schedules-ac</c>) once, untimed warm-up excluded, and returns its wall-clock and
+    /// processor seconds: the C# half of an alternating comparison with the numpy port.</summary>
+    public static (double Seconds, double CpuSeconds) TimeScheduleWorkloadOnce(int episodes, int steps, int? maxDegreeOfParallelism = null)
+    {
+        var scenario = ScheduleScenario(episodes, steps);
+        var options = new BacktestOptions { KeepEpisodes = false, MaxDegreeOfParallelism = maxDegreeOfParallelism, ReferenceStrategies = false };
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        BacktestRunner.Run(scenario, options);
+        double wall = sw.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall, Math.Max((process.TotalProcessorTime - cpu0).TotalSeconds, 1e-6));
+    }
+
+    /// <summary>
+    /// Cost curves of the schedule workload: the backtest runner (all cores) timed while one of episodes, steps and
+    /// strategies varies and the others stay at 100,000 episodes, 100 steps and 6 schedules; the median of
+    /// <paramref name="repetitions"/> runs of each point, after one untimed run.
+    /// </summary>
+    public static IReadOnlyList<BenchmarkFigure> Sweep(int repetitions = 3, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var points = new List<(string Varies, int Episodes, int Steps, int Strategies)>();
+        foreach (int e in (int[])[10_000, 30_000, 100_000, 300_000]) points.Add(("episodes", e, 100, 6));
+        foreach (int k in (int[])[10, 30, 100, 300]) points.Add(("steps", 100_000, k, 6));
+        foreach (int j in (int[])[1, 2, 3, 6]) points.Add(("strategies", 100_000, 100, j));
+        var figures = new List<BenchmarkFigure>();
+        var options = new BacktestOptions { KeepEpisodes = false, MaxDegreeOfParallelism = maxDegreeOfParallelism, ReferenceStrategies = false };
+        using var process = Process.GetCurrentProcess();
+        foreach (var (varies, episodes, steps, strategies) in points)
+        {
+            var full = ScheduleScenario(episodes, steps);
+            var scenario = full with { Strategies = [.. full.Strategies.Take(strategies)] };
+            BacktestRunner.Run(scenario, options);
+            var wall = new double[repetitions];
+            var cpu = new double[repetitions];
+            for (int r = 0; r < repetitions; r++)
+            {
+                GC.Collect();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                BacktestRunner.Run(scenario, options);
+                wall[r] = sw.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[r] = Math.Max((process.TotalProcessorTime - cpu0).TotalSeconds, 1e-6);
+            }
+
+            figures.Add(new BenchmarkFigure($"sweep-{varies}", $"schedule workload, {varies} varied (median of {repetitions})",
+                episodes, steps, strategies, Median(wall), Median(cpu)));
+        }
+
+        return figures;
+    }
+
+    private static double Median(double[] values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
+    }
+
     /// <summary>The schedule workload's scenario.</summary>
     public static Scenario ScheduleScenario(int episodes, int steps) => ScenarioPresets.Demo() with
     {
@@ -100,6 +166,34 @@ public static class SimulationBenchmark
         Episodes = episodes,
         Strategies = ["twap", "vwap", "ac", "ac-neutral", "immediate", "ow"],
     };
+
+    /// <summary>The parameters of the schedule workload (<c>schedules-ac</c>) that an external port needs to run exactly the
+    /// same model and schedules (the numpy port in <c>benchmarks/numpy_schedules.py</c>).</summary>
+    public static ScheduleWorkloadSpec ScheduleSpec(int episodes, int steps)
+    {
+        var s = ScheduleScenario(episodes, steps);
+        var model = new MarketModel(s);
+        var children = new double[s.Strategies.Count][];
+        for (int j = 0; j < children.Length; j++)
+        {
+            var schedule = (Strategies.ScheduleStrategy)StrategyCatalog.Create(s.Strategies[j], s);
+            children[j] = new double[model.Steps];
+            double remaining = model.Quantity;
+            for (int k = 0; k < model.Steps; k++)
+            {
+                double x = schedule.HoldingsFraction[k];
+                double f = k == model.Steps - 1 ? 1 : x > 0 ? Math.Clamp((x - schedule.HoldingsFraction[k + 1]) / x, 0, 1) : 1;
+                children[j][k] = f * remaining;
+                remaining -= children[j][k];
+            }
+        }
+
+        return new ScheduleWorkloadSpec(
+            Episodes: episodes, Steps: model.Steps, Seed: s.Seed, S0: model.S0, Sign: model.Sign, SigmaAbs: model.SigmaAbs, Tau: model.Tau,
+            VolumeNoise: model.VolumeNoise, EtaOverTau: model.EtaOverTau, Gamma: model.Gamma,
+            HalfSpread: Math.Max(model.SpreadMeanBps, model.SpreadMinBps) * 0.5e-4 * model.S0 + model.Epsilon,
+            ArrivalNotional: model.ArrivalNotional, ExpectedVolume: model.ExpectedVolume.ToArray(), ChildQuantities: children);
+    }
 
     /// <summary>The adaptive workload's scenario.</summary>
     public static Scenario AdaptiveScenario(int episodes, int steps)
@@ -226,3 +320,21 @@ public static class SimulationBenchmark
         return total;
     }
 }
+
+/// <summary>The schedule workload's model and schedules in plain numbers (serialised for the numpy port).</summary>
+/// <param name="Episodes">Episodes.</param>
+/// <param name="Steps">Decision steps per episode.</param>
+/// <param name="Seed">Random seed.</param>
+/// <param name="S0">Arrival price.</param>
+/// <param name="Sign">+1 buy, −1 sell.</param>
+/// <param name="SigmaAbs">Daily volatility in currency.</param>
+/// <param name="Tau">Step length in days.</param>
+/// <param name="VolumeNoise">Standard deviation of the log-normal volume noise.</param>
+/// <param name="EtaOverTau">Linear temporary impact per share traded in a step (η/τ).</param>
+/// <param name="Gamma">Linear permanent impact per share (γ).</param>
+/// <param name="HalfSpread">Half spread plus fixed cost per share (currency).</param>
+/// <param name="ArrivalNotional">S0 × order quantity.</param>
+/// <param name="ExpectedVolume">Expected market volume of each step.</param>
+/// <param name="ChildQuantities">Per strategy, shares traded at each step.</param>
+public sealed record ScheduleWorkloadSpec(int Episodes, int Steps, long Seed, double S0, double Sign, double SigmaAbs, double Tau,
+    double VolumeNoise, double EtaOverTau, double Gamma, double HalfSpread, double ArrivalNotional, double[] ExpectedVolume, double[][] ChildQuantities);

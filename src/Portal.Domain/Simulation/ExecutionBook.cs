@@ -192,9 +192,25 @@ internal sealed class ExecutionBook
         ApplyGeneral(market, fractions);
     }
 
+    /// <summary>
+    /// Trades the same <paramref name="fraction"/> of the remaining quantity in every episode, exactly as
+    /// <see cref="Apply"/> with that fraction repeated would, without reading a fraction per episode: the path of a
+    /// deterministic schedule. Returns false, having done nothing, when the book cannot stay uniform (then call
+    /// <see cref="Apply"/>).
+    /// </summary>
+    public bool TryApplyUniform(MarketBlock market, double fraction)
+    {
+        if (!_uniform || double.IsNaN(fraction) || !UniformModel(market)) return false;
+        ApplyUniform(market, fraction);
+        return true;
+    }
+
+    private bool UniformModel(MarketBlock market) =>
+        double.IsPositiveInfinity(_m.CapFraction) && market.UniformImpactScale && !_m.TransientRealizedVolume;
+
     private bool CanStayUniform(MarketBlock market, ReadOnlySpan<double> fractions)
     {
-        if (!double.IsPositiveInfinity(_m.CapFraction) || !market.UniformImpactScale || _m.TransientRealizedVolume) return false;
+        if (!UniformModel(market)) return false;
         double f0 = fractions[0];
         if (double.IsNaN(f0)) return false;
         return fractions.IndexOfAnyExcept(f0) < 0;
@@ -328,7 +344,7 @@ internal sealed class ExecutionBook
         var moveH = market.MoveHistory!;
         var invH = market.InvVolumeHistory!;
         var volH = market.VolumeHistory!;
-        int stride = market.PaddedCount;
+        int stride = market.HistoryStride;
         int w = Vector<double>.Count;
         int padded = (Count + w - 1) / w * w;
         for (int e = 0; e < padded; e += w)
@@ -572,6 +588,51 @@ internal sealed class ExecutionBook
         var (t, p, tmp, s) = Components(e);
         double price = t + p + tmp + s;
         return price + FeesOf(e, price) + OpportunityOf(e);
+    }
+
+    /// <summary>
+    /// <see cref="ShortfallCurrency(int)"/> of every episode of the batch into <paramref name="destination"/>, with the same
+    /// arithmetic in the same order (bit-identical), in one pass.
+    /// </summary>
+    public void ShortfallCurrency(Span<double> destination)
+    {
+        int n = Count;
+        var d = destination[..n];
+        var m = _m;
+        double perShare = m.FeePerShare + m.FeeRate * m.S0;
+        double slope = m.FeeRate * m.Sign;
+        var timing = Timing.AsSpan(0, n);
+        var spread = SpreadCost.AsSpan(0, n);
+        if (_uniform)
+        {
+            double fixedFees = (m.Quantity - _uR) * perShare;
+            double p = _uPermCost, tmp = _uTempCost, us = _uSpreadCost;
+            for (int e = 0; e < d.Length; e++)
+            {
+                double price = timing[e] + p + tmp + (spread[e] + us);
+                d[e] = price + (fixedFees + slope * price) + 0.0;
+            }
+
+            return;
+        }
+
+        var permanent = PermanentCost.AsSpan(0, n);
+        var temporary = TemporaryCost.AsSpan(0, n);
+        var remaining = Remaining.AsSpan(0, n);
+        var opportunity = Opportunity.AsSpan(0, n);
+        for (int e = 0; e < d.Length; e++)
+        {
+            double price = timing[e] + permanent[e] + temporary[e] + spread[e];
+            d[e] = price + ((m.Quantity - remaining[e]) * perShare + slope * price) + opportunity[e];
+        }
+    }
+
+    /// <summary>Largest participation of any episode of the batch so far.</summary>
+    public double MaxParticipationOfBatch()
+    {
+        double max = double.NegativeInfinity;
+        foreach (double p in MaxParticipation.AsSpan(0, Count)) max = Math.Max(max, p);
+        return max;
     }
 
     public EpisodeResult Result(MarketBlock market, int e, int episode)

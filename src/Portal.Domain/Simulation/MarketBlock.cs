@@ -80,16 +80,22 @@ internal sealed class MarketBlock
         if (trackPriceInnovation) PriceInnovation = Padded();
         if (keepHistory)
         {
-            MoveHistory = new double[model.Steps * _padded];
-            InvVolumeHistory = new double[model.Steps * _padded];
-            VolumeHistory = new double[model.Steps * _padded];
+            // One cache line more than the batch per step: a stride of a whole number of 4 KiB pages would map every
+            // step of an episode to the same L1 set, and reading a few steps of history back would evict itself.
+            HistoryStride = _padded + 8;
+            MoveHistory = new double[model.Steps * HistoryStride];
+            InvVolumeHistory = new double[model.Steps * HistoryStride];
+            VolumeHistory = new double[model.Steps * HistoryStride];
         }
     }
 
-    /// <summary>Padded length of the per-episode arrays (the stride of the histories).</summary>
+    /// <summary>Padded length of the per-episode arrays.</summary>
     public int PaddedCount => _padded;
 
-    /// <summary>When kept: <see cref="Move"/> of every step, step-major with stride <see cref="PaddedCount"/>.</summary>
+    /// <summary>Distance between two steps in the histories (a little more than <see cref="PaddedCount"/>).</summary>
+    public int HistoryStride { get; }
+
+    /// <summary>When kept: <see cref="Move"/> of every step, step-major with stride <see cref="HistoryStride"/>.</summary>
     public double[]? MoveHistory { get; }
 
     /// <summary>When kept: <see cref="InvVolume"/> of every step.</summary>
@@ -462,7 +468,7 @@ internal sealed class MarketBlock
         var zero = Vector<double>.Zero;
         var one = Vector<double>.One;
         bool history = MoveHistory is not null;
-        int h = k * _padded;
+        int h = k * HistoryStride;
         for (int e = 0; e < _padded; e += w)
         {
             if (random)

@@ -55,10 +55,12 @@ public sealed class ScheduleStrategy : IExecutionStrategy
         return x;
     }
 
+    /// <summary>The fraction of the remaining quantity traded at <paramref name="step"/> (what <see cref="Decide"/> fills).</summary>
+    public double FractionAt(int step) => _fractions[Math.Clamp(step, 0, _fractions.Length - 1)];
+
     /// <inheritdoc />
     public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
     {
-        int k = Math.Clamp(context.Step, 0, _fractions.Length - 1);
-        fractionOfRemaining.Fill(_fractions[k]);
+        fractionOfRemaining.Fill(FractionAt(context.Step));
     }
 }

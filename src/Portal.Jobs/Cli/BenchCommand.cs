@@ -13,11 +13,40 @@ public static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Decision steps per episode.", DefaultValueFactory = _ => 100 };
         var repetitions = new Option<int>("--repetitions") { Description = "Timed repetitions; the median is reported.", DefaultValueFactory = _ => 3 };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder with the shared market data samples; adds the parse and replay benchmarks." };
-        var command = new Command("bench", "Run the fixed-workload benchmarks and print medians.") { episodes, steps, repetitions, data };
+        var numpyRounds = new Option<int>("--numpy-rounds") { Description = "Alternating rounds of the schedule workload against its numpy port (benchmarks/numpy_schedules.py); 0 skips the comparison.", DefaultValueFactory = _ => 5 };
+        var python = new Option<string>("--python") { Description = "Python interpreter with numpy (Debian: python3-numpy).", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var numpyScript = new Option<FileInfo?>("--numpy-script") { Description = "Path of the numpy port (default: found under the working directory)." };
+        var sweep = new Option<bool>("--sweep") { Description = "Only the cost curves of the schedule workload against episodes, steps and strategies (medians of --repetitions)." };
+        var command = new Command("bench", "Run the fixed-workload benchmarks and print medians.") { episodes, steps, repetitions, data, numpyRounds, python, numpyScript, sweep };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(sweep))
+            {
+                var curves = new BenchmarkReport(SimulationBenchmark.Sweep(parse.GetValue(repetitions)), Environment.ProcessorCount) { Aggregate = "median of the repetitions" };
+                parse.InvocationConfiguration.Output.WriteLine(curves.ToText());
+                return 0;
+            }
+
             var report = SimulationBenchmark.Run(parse.GetValue(episodes), parse.GetValue(steps), parse.GetValue(repetitions));
             parse.InvocationConfiguration.Output.WriteLine(report.ToText());
+            if (parse.GetValue(numpyRounds) > 0)
+            {
+                var script = NumpyComparison.FindScript(parse.GetValue(numpyScript)?.FullName);
+                if (script is null) parse.InvocationConfiguration.Output.WriteLine($"numpy comparison skipped: {NumpyComparison.ScriptPath} not found (run from the repository or pass --numpy-script).");
+                else
+                {
+                    try
+                    {
+                        var cmp = NumpyComparison.Run(parse.GetValue(python)!, script, parse.GetValue(episodes), parse.GetValue(steps), parse.GetValue(numpyRounds));
+                        parse.InvocationConfiguration.Output.WriteLine(cmp.ToText());
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                    {
+                        parse.InvocationConfiguration.Output.WriteLine($"numpy comparison skipped: {ex.Message}");
+                    }
+                }
+            }
+
             if (parse.GetValue(data) is { } folder)
             {
                 var m = MarketDataBenchmark.Run(folder.FullName, parse.GetValue(repetitions));

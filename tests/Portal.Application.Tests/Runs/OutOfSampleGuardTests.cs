@@ -9,6 +9,8 @@ using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 using Portal.Testing;
 
+using Portal.Domain.Strategies;
+
 namespace Portal.Application.Tests.Runs;
 
 /// <summary>The check every entry point uses, with agents and datasets as stored, on both providers.</summary>
@@ -47,7 +49,7 @@ public sealed class OutOfSampleGuardTests
         };
         db.TrainedAgents.Add(agent);
         await db.SaveChangesAsync();
-        return OutOfSampleGuard.AgentPrefix + agent.Id.ToString("N");
+        return StrategyId.ForAgent(agent.Id);
     }
 
     private static TrainingExposure TrainedOn(Scenario scenario, double trainFraction) => new()

@@ -28,7 +28,7 @@ public sealed class StrategyApiTests
         Assert.Equal(10, pov.GetProperty("default").GetDouble());
         Assert.Equal("(0, 100]", pov.GetProperty("range").GetString());
         Assert.Equal("agent:", body.GetProperty("agentPrefix").GetString());
-        Assert.Equal(["qlearning", "dqn", "ppo", "sac"], body.GetProperty("agentAlgorithms").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
+        Assert.Equal(["qlearning", "dqn", "ppo", "sac", "bcq", "td3bc"], body.GetProperty("agentAlgorithms").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
         Assert.All(body.GetProperty("agentAlgorithms").EnumerateArray(), a => Assert.NotEmpty(a.GetProperty("parameters").EnumerateArray()));
     }
 }

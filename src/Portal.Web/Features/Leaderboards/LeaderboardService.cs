@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Reports;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
@@ -93,7 +94,8 @@ public sealed record LeaderboardPage(IReadOnlyList<LeaderboardRow> Rows, int Tot
 /// </para>
 /// <para>
 /// The database groups the runs' stored summaries (one row per run and strategy) by family and strategy and returns
-/// the sufficient statistics n = Σnᵢ, Σnᵢx̄ᵢ and Σ[(nᵢ−1)sᵢ² + nᵢx̄ᵢ²]: the last is exactly Σx² over every pooled episode,
+/// the sufficient statistics n = Σnᵢ, Σnᵢx̄ᵢ and Σ[(nᵢ−1)sᵢ² + nᵢx̄ᵢ²] (and Σ(nᵢhᵢ)²), pooled by <see cref="RunPooling"/>: the
+/// third is exactly Σx² over every pooled episode,
 /// since each run stores its sample standard deviation sᵢ. From them the pooled mean x̄ = Σnᵢx̄ᵢ/n, the pooled sample
 /// variance s² = (Σx² − n·x̄²)/(n−1), and the normal 95% interval x̄ ± 1.96·s/√n, the same interval the runs use
 /// (Statistics in Portal.Domain). Episodes of different runs are independent (each run draws fresh seeds), so pooling
@@ -115,8 +117,6 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
 
     /// <summary>How many runs each row links to.</summary>
     public const int RunLinks = 5;
-
-    private const double Z95 = 1.959963984540054;
 
     /// <summary>Every matching row, ordered by family and then by rank.</summary>
     public async Task<IReadOnlyList<LeaderboardRow>> ComputeAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order = LeaderboardOrder.MeanShortfall, CancellationToken ct = default)
@@ -165,23 +165,19 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
         {
             var stats = family.Where(g => g.Episodes > 0).Select(g =>
             {
-                var n = (double)g.Episodes;
-                var mean = g.Sum / n;
-                var variance = g.Episodes > 1 ? Math.Max(0, (g.SumSquares - n * mean * mean) / (n - 1)) : 0;
-                var std = Math.Sqrt(variance);
-                var half = Math.Max(Z95 * std / Math.Sqrt(n), Math.Sqrt(g.SumWeightedHalf) / n);
+                var (mean, _, half) = RunPooling.Estimate(g.Episodes, g.Sum, g.SumSquares, g.SumWeightedHalf);
                 var allEpisodes = g.UnitKind == Portal.Domain.Backtesting.UnitKinds.Episode && g.MinUnitKind == g.UnitKind;
                 var runIds = runSets[(g.Regime, g.SizeBucket, g.HorizonBucket, g.ImpactFamily, g.MarketSource, g.StrategyId)];
                 return new TieRanks.Entry(g.StrategyId, mean, half, runIds, allEpisodes, g.Units);
             }).ToList();
             var ranks = await TieRanks.AssignAsync(stats, (a, b) => PairedAsync(db, a.Runs, a.StrategyId, b.StrategyId, ct));
             var byRisk = family.Where(g => g.Episodes > 0)
-                .Select(g => (g.StrategyId, score: g.Sum / g.Episodes + RiskAversion * StdOf(g.Sum, g.SumSquares, g.Episodes)))
+                .Select(g => (g.StrategyId, score: g.Sum / g.Episodes + RiskAversion * RunPooling.Estimate(g.Episodes, g.Sum, g.SumSquares, g.SumWeightedHalf).Std))
                 .OrderBy(x => x.score).Select((x, i) => (x.StrategyId, i)).ToDictionary(x => x.StrategyId, x => x.i + 1, StringComparer.Ordinal);
             foreach (var g in family.Where(g => g.Episodes > 0))
             {
                 var e = stats.Single(x => x.StrategyId == g.StrategyId);
-                var std = StdOf(g.Sum, g.SumSquares, g.Episodes);
+                var std = RunPooling.Estimate(g.Episodes, g.Sum, g.SumSquares, g.SumWeightedHalf).Std;
                 var rank = ranks[g.StrategyId];
                 rows.Add(new LeaderboardRow(
                     g.Regime, g.SizeBucket, g.HorizonBucket, g.StrategyId, g.DisplayName, g.Runs, g.Episodes,
@@ -203,14 +199,6 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             .ThenBy(r => order == LeaderboardOrder.RiskAdjusted ? r.RiskRank : r.MeanRank)
             .ThenBy(r => order == LeaderboardOrder.RiskAdjusted ? r.RiskAdjustedBps : r.MeanBps)
             .ToList();
-    }
-
-    private static double StdOf(double sum, double sumSquares, long episodes)
-    {
-        if (episodes < 2) return 0;
-        var n = (double)episodes;
-        var mean = sum / n;
-        return Math.Sqrt(Math.Max(0, (sumSquares - n * mean * mean) / (n - 1)));
     }
 
     /// <summary>Per run, the count, sum and sum of squares of the per-episode differences a − b on the run's shared paths.</summary>

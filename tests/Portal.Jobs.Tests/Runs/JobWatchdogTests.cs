@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Application.Jobs;
+using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data.Tests;
 using Portal.Jobs.Hosting;
 using Portal.Jobs.Runs;
 
-namespace Portal.Data.Tests;
+namespace Portal.Jobs.Tests.Runs;
 
 /// <summary>Orphaned work (heartbeat stopped) is queued again, failed with its reason after the last attempt, or cancelled when asked.</summary>
 public sealed class JobWatchdogTests

@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Application.Reports;
+using Portal.Data;
 using Portal.Data.Datasets;
 using Portal.Data.Entities;
 using Portal.Data.Runs;
+using Portal.Data.Tests;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
 using Portal.Jobs.Agents;
@@ -13,7 +15,7 @@ using Portal.Jobs.Hosting;
 using Portal.Jobs.Runs;
 using Portal.Testing;
 
-namespace Portal.Data.Tests;
+namespace Portal.Jobs.Tests;
 
 /// <summary>
 /// Every job's writes on both providers. PostgreSQL's retrying execution strategy refuses a transaction the code opens

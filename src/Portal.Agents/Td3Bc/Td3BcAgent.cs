@@ -1,0 +1,227 @@
+using Portal.Agents.Common;
+using Portal.Agents.Environment;
+using Portal.Agents.Offline;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Portal.Agents.Td3Bc;
+
+/// <summary>TD3+BC hyperparameters; validated at construction, each message naming the field.</summary>
+public sealed record Td3BcHyperparameters
+{
+    /// <summary>Creates a validated set of hyperparameters.</summary>
+    public Td3BcHyperparameters(
+        double learningRate = 3e-4, double gamma = 1.0, double polyak = 0.005, int batchSize = 256, int hiddenUnits = 64,
+        double alpha = 2.5, double policyNoise = 0.2, double noiseClip = 0.5, int policyDelay = 2, bool normalizeStates = true,
+        double rewardScale = 0.1)
+    {
+        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
+        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
+        Polyak = Guard.Positive(polyak, nameof(Polyak), 1);
+        BatchSize = Guard.InRange(batchSize, nameof(BatchSize), 1, 1_000_000);
+        HiddenUnits = Guard.InRange(hiddenUnits, nameof(HiddenUnits), 1, 4096);
+        Alpha = Guard.InRange(alpha, nameof(Alpha), 0, 1e6);
+        PolicyNoise = Guard.InRange(policyNoise, nameof(PolicyNoise), 0, 10);
+        NoiseClip = Guard.InRange(noiseClip, nameof(NoiseClip), 0, 10);
+        PolicyDelay = Guard.InRange(policyDelay, nameof(PolicyDelay), 1, 100);
+        NormalizeStates = normalizeStates;
+        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+    }
+
+    /// <summary>Adam step size of actor and critics (paper: 3·10⁻⁴). Allowed: (0, 1].</summary>
+    public double LearningRate { get; }
+
+    /// <summary>Discount factor γ per decision (paper: 0.99; 1 here, so an episode's return is its negated objective).
+    /// Allowed: [0, 1].</summary>
+    public double Gamma { get; }
+
+    /// <summary>Polyak coefficient τ of the target networks' soft update (paper: 0.005). Allowed: (0, 1].</summary>
+    public double Polyak { get; }
+
+    /// <summary>Transitions per gradient update (paper: 256). Allowed: [1, 10⁶].</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Units in each of the two hidden layers of actor and critics (paper: 256). Allowed: [1, 4096].</summary>
+    public int HiddenUnits { get; }
+
+    /// <summary>α, the weight of the Q term against behaviour cloning: λ = α / mean|Q(s, π(s))| (paper: 2.5; 0 = pure
+    /// behaviour cloning). Allowed: [0, 10⁶].</summary>
+    public double Alpha { get; }
+
+    /// <summary>Standard deviation of the target policy smoothing noise, on the [−1, 1] action scale (paper: 0.2). Allowed: [0, 10].</summary>
+    public double PolicyNoise { get; }
+
+    /// <summary>Clip of that noise (paper: 0.5). Allowed: [0, 10].</summary>
+    public double NoiseClip { get; }
+
+    /// <summary>Critic updates per actor and target update (paper: 2). Allowed: [1, 100].</summary>
+    public int PolicyDelay { get; }
+
+    /// <summary>Standardise states by the dataset's mean and standard deviation (+10⁻³), as the paper does. Allowed: true/false.</summary>
+    public bool NormalizeStates { get; }
+
+    /// <summary>Multiplier applied to rewards (bps) before learning. Allowed: (0, ∞).</summary>
+    public double RewardScale { get; }
+}
+
+/// <summary>
+/// TD3 with a behaviour-cloning term: the actor maximises λ·Q(s, π(s)) − (π(s) − a)² over logged (s, a), with
+/// λ = α / mean|Q|, so it improves on the data while staying near it; critics are TD3's clipped double Q with target
+/// policy smoothing and delayed actor updates.
+/// </summary>
+/// <remarks>Fujimoto and Gu (2021), "A minimalist approach to offline reinforcement learning", NeurIPS, eq. 3–5:
+/// π = argmax E[λ·Q(s, π(s)) − (π(s) − a)²], λ = α / ((1/N)·Σ|Q(s_i, a_i)|) with α = 2.5; states normalised
+/// s_i ← (s_i − μ)/(σ + ε), ε = 10⁻³, from the dataset's statistics; TD3 (Fujimoto, van Hoof and Meger 2018) target
+/// r + γ·min_j Q_θ′_j(s′, clip(π′(s′) + clip(N(0, σ̃), −c, c), −1, 1)), σ̃ = 0.2, c = 0.5, actor and targets updated every
+/// d = 2 critic updates. Symbol mapping: the action is the traded fraction of the remainder over the step's mask, mapped to
+/// [−1, 1] (max action 1); s is the normalised <see cref="ExecutionObservation"/>. Networks are this codebase's two-layer
+/// tanh perceptrons (<see cref="Networks.Mlp"/>) rather than the paper's ReLU 256–256 ones; structure follows the authors'
+/// reference TD3_BC.py.</remarks>
+public sealed class Td3BcAgent : IExecutionAgent
+{
+    private readonly nn.Module<Tensor, Tensor> _actor;
+    private readonly float[] _stateMean;
+    private readonly float[] _stateStd;
+
+    private Td3BcAgent(Td3BcHyperparameters hyperparameters, float[] stateMean, float[] stateStd)
+    {
+        Parameters = hyperparameters;
+        _actor = Networks.Mlp(ExecutionEnvironment.FeatureCount, hyperparameters.HiddenUnits, 1);
+        _stateMean = stateMean;
+        _stateStd = stateStd;
+    }
+
+    /// <inheritdoc />
+    public string Algorithm => "td3bc";
+
+    /// <inheritdoc />
+    public object Hyperparameters => Parameters;
+
+    /// <summary>The hyperparameters.</summary>
+    public Td3BcHyperparameters Parameters { get; }
+
+    /// <summary>Restores an agent from weights written by <see cref="SaveWeights"/> (actor, then the state statistics).</summary>
+    public static Td3BcAgent Load(Td3BcHyperparameters hyperparameters, Stream weights)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        int f = ExecutionEnvironment.FeatureCount;
+        var agent = new Td3BcAgent(hyperparameters, new float[f], new float[f]);
+        using var reader = new BinaryReader(weights, System.Text.Encoding.UTF8, leaveOpen: true);
+        Networks.Load(agent._actor, reader);
+        for (int j = 0; j < f; j++) agent._stateMean[j] = reader.ReadSingle();
+        for (int j = 0; j < f; j++) agent._stateStd[j] = reader.ReadSingle();
+        return agent;
+    }
+
+    /// <summary>Learns from <paramref name="data"/> until the session's budget of gradient updates is spent.</summary>
+    public static Td3BcAgent Train(OfflineDataset data, ObservationNormalizer normalizer, Td3BcHyperparameters hp, TrainingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(normalizer);
+        ArgumentNullException.ThrowIfNull(hp);
+        ArgumentNullException.ThrowIfNull(session);
+        int f = ExecutionEnvironment.FeatureCount;
+        var (mean, std) = hp.NormalizeStates
+            ? OfflineBatches.StateStatistics(data, normalizer, 1e-3)
+            : (new float[f], Enumerable.Repeat(1f, f).ToArray());
+        var agent = new Td3BcAgent(hp, mean, std);
+        using var actorTarget = Networks.Mlp(f, hp.HiddenUnits, 1);
+        using var q1 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
+        using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
+        using var q1Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
+        using var q2Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
+        Networks.CopyParameters(agent._actor, actorTarget);
+        Networks.CopyParameters(q1, q1Target);
+        Networks.CopyParameters(q2, q2Target);
+        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
+        var criticOptimizer = optim.Adam(q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
+        var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed, mean, std);
+        long reportEvery = Math.Max(1, session.TotalEnvironmentSteps / 50);
+        double loss = double.NaN;
+        long iteration = 0;
+        while (!session.Finished)
+        {
+            using (var scope = torch.NewDisposeScope())
+            {
+                var b = batches.Sample(hp.BatchSize);
+                Tensor target;
+                using (torch.no_grad())
+                {
+                    var noise = (torch.randn_like(b.Actions) * hp.PolicyNoise).clamp(-hp.NoiseClip, hp.NoiseClip);
+                    var nextAction = (torch.tanh(actorTarget.forward(b.NextObservations)) + noise).clamp(-1, 1);
+                    var nextInput = torch.cat([b.NextObservations, nextAction], 1);
+                    var minQ = torch.minimum(q1Target.forward(nextInput), q2Target.forward(nextInput)).squeeze(1);
+                    target = b.Rewards + hp.Gamma * b.NotDone * minQ;
+                }
+
+                var current = torch.cat([b.Observations, b.Actions], 1);
+                var criticLoss = (q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
+                criticOptimizer.zero_grad();
+                criticLoss.backward();
+                criticOptimizer.step();
+
+                if (++iteration % hp.PolicyDelay == 0)
+                {
+                    var pi = torch.tanh(agent._actor.forward(b.Observations));
+                    var q = q1.forward(torch.cat([b.Observations, pi], 1));
+                    var lambda = hp.Alpha / (q.abs().mean().detach() + 1e-8);
+                    var actorLoss = -lambda * q.mean() + (pi - b.Actions).pow(2).mean();
+                    actorOptimizer.zero_grad();
+                    actorLoss.backward();
+                    actorOptimizer.step();
+                    Networks.SoftUpdate(q1, q1Target, hp.Polyak);
+                    Networks.SoftUpdate(q2, q2Target, hp.Polyak);
+                    Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
+                }
+
+                loss = criticLoss.item<float>();
+            }
+
+            session.AddSteps(1);
+            if (session.EnvironmentSteps % reportEvery == 0 || session.Finished)
+            {
+                session.UpdatesFinished(loss);
+            }
+        }
+
+        return agent;
+    }
+
+    /// <inheritdoc />
+    public void Act(ReadOnlySpan<float> observations, ReadOnlySpan<double> maxFraction, int decisionIndex, int steps, Span<double> fractionOfRemaining)
+    {
+        int n = maxFraction.Length;
+        var a = ActionsInUnitRange(observations, n);
+        for (int i = 0; i < n; i++)
+        {
+            fractionOfRemaining[i] = a[i] * maxFraction[i];
+        }
+    }
+
+    /// <summary>The deterministic action for each of <paramref name="rows"/> states, in [0, 1] (fraction of the mask).</summary>
+    public float[] ActionsInUnitRange(ReadOnlySpan<float> observations, int rows)
+    {
+        int f = ExecutionEnvironment.FeatureCount;
+        var x = observations[..(rows * f)].ToArray();
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (x[i] - _stateMean[i % f]) / _stateStd[i % f];
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return ((torch.tanh(_actor.forward(torch.tensor(x, rows, f))).squeeze(1) + 1) / 2).data<float>().ToArray();
+    }
+
+    /// <inheritdoc />
+    public void SaveWeights(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        Networks.Save(_actor, writer);
+        foreach (float v in _stateMean) writer.Write(v);
+        foreach (float v in _stateStd) writer.Write(v);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _actor.Dispose();
+}
