@@ -40,7 +40,7 @@ public sealed class EndToEndTests
             await page.FillAsync("#steps", "0");
             await page.ClickAsync("#save-scenario");
             await page.Locator("#scenario-errors").WaitForAsync();
-            Assert.Contains("order.steps", await page.Locator("#scenario-errors").InnerTextAsync());
+            Assert.Contains("Decision steps must be at least 1", await page.Locator("#scenario-errors").InnerTextAsync());
 
             step("the fixed scenario is saved");
             await page.FillAsync("#steps", "10");

@@ -107,6 +107,12 @@ public sealed record RunReport(
     /// <summary>Risk aversion λ of the run's objective E + λ·Var (per currency unit), the one the best static schedule minimises.</summary>
     public double RiskAversion { get; init; }
 
+    /// <summary>Trading minutes per decision step; 0 for reports frozen before it was recorded (time axes then count steps).</summary>
+    public double StepMinutes { get; init; }
+
+    /// <summary>Minutes after the open at which the order starts (where the time axes begin).</summary>
+    public double StartMinutesAfterOpen { get; init; }
+
     /// <summary>The bins every strategy's cost histogram shares (<see cref="CostHistogram"/>); null without episodes.</summary>
     public CostHistogram? CostHistogram { get; init; }
 }
@@ -228,6 +234,78 @@ public sealed record ReportStrategySummary(
 
     /// <summary>Share of this strategy's sampled episodes (percent) in each bin of the report's <see cref="CostHistogram"/>.</summary>
     public IReadOnlyList<double> CostHistogramShares { get; init; } = [];
+
+    /// <summary>Mean cost components and slippages over every episode; null for reports frozen before they were recorded.</summary>
+    public ReportCostBreakdown? CostBreakdown { get; init; }
+}
+
+/// <summary>
+/// Where a strategy's mean shortfall went, averaged over every episode of the run (bps of arrival value, positive a cost):
+/// the components add up to the mean shortfall (implementation shortfall decomposed after Perold, 1988: execution costs
+/// against the arrival price, the market's move while the order was worked, and the opportunity cost of what was not filled).
+/// </summary>
+/// <param name="SpreadAndFeesBps">Half-spread, fixed cost ε and fees.</param>
+/// <param name="TemporaryImpactBps">Temporary and transient impact.</param>
+/// <param name="PermanentImpactBps">Permanent impact of earlier child orders.</param>
+/// <param name="TimingBps">Market moves since arrival while the order was worked.</param>
+/// <param name="OpportunityBps">Opportunity cost of the shares left unfilled at the horizon.</param>
+/// <param name="ArrivalSlippageBps">Mean average execution price against the arrival price, fees excluded.</param>
+/// <param name="VwapSlippageBps">Mean average execution price against the market's interval VWAP, fees excluded.</param>
+public sealed record ReportCostBreakdown(double SpreadAndFeesBps, double TemporaryImpactBps, double PermanentImpactBps, double TimingBps,
+    double OpportunityBps, double ArrivalSlippageBps, double VwapSlippageBps)
+{
+    /// <summary>Sum of the components: the mean shortfall.</summary>
+    [JsonIgnore]
+    public double TotalBps => SpreadAndFeesBps + TemporaryImpactBps + PermanentImpactBps + TimingBps + OpportunityBps;
+
+    /// <summary>The components with their names, in the order the stacked bars draw them.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<(string Name, double Bps)> Components =>
+    [
+        ("Spread and fees", SpreadAndFeesBps), ("Temporary impact", TemporaryImpactBps), ("Permanent impact", PermanentImpactBps),
+        ("Timing", TimingBps), ("Opportunity", OpportunityBps),
+    ];
+
+    /// <summary>Means of the episodes' components and slippages; the opportunity cost is the remainder of the shortfall.</summary>
+    public static ReportCostBreakdown? Mean(IEnumerable<ReportEpisodeRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var sum = new Accumulator();
+        foreach (var r in rows) sum.Add(r);
+        return sum.Mean();
+    }
+
+    /// <summary>Running sums over episodes, so a run's episodes need not be held in memory at once.</summary>
+    public sealed class Accumulator
+    {
+        private long _n;
+        private double _spread, _temporary, _permanent, _timing, _shortfall, _arrival, _vwap;
+
+        /// <summary>Adds one episode.</summary>
+        public void Add(ReportEpisodeRow r)
+        {
+            ArgumentNullException.ThrowIfNull(r);
+            _n++;
+            _spread += r.SpreadAndFeesBps;
+            _temporary += r.TemporaryImpactBps;
+            _permanent += r.PermanentImpactBps;
+            _timing += r.TimingBps;
+            _shortfall += r.ShortfallBps;
+            _arrival += r.ArrivalSlippageBps;
+            _vwap += r.VwapSlippageBps;
+        }
+
+        /// <summary>The means so far, or null before any episode.</summary>
+        public ReportCostBreakdown? Mean()
+        {
+            if (_n == 0) return null;
+            double n = _n;
+            double opportunity = (_shortfall - _spread - _temporary - _permanent - _timing) / n;
+            // Rounding leaves a few 1e-12 bps where nothing was left unfilled.
+            if (Math.Abs(opportunity) < 1e-9) opportunity = 0;
+            return new ReportCostBreakdown(_spread / n, _temporary / n, _permanent / n, _timing / n, opportunity, _arrival / n, _vwap / n);
+        }
+    }
 }
 
 /// <summary>What the participation cap and the horizon did to one strategy's order, with the warning a reader must see.</summary>

@@ -44,8 +44,10 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         {
             var stride = Math.Max(1, (s.Episodes + HistogramSample - 1) / HistogramSample);
             var sample = new List<double>(Math.Min(s.Episodes, HistogramSample));
+            var breakdown = new ReportCostBreakdown.Accumulator();
             await foreach (var e in EpisodesAsync(runId, s.Index, s.StrategyId, ct))
             {
+                breakdown.Add(e);
                 if (e.Episode % stride == 0)
                 {
                     sample.Add(e.ShortfallBps);
@@ -72,6 +74,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
                 VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
                 VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
+                CostBreakdown = breakdown.Mean(),
             });
         }
 
@@ -93,13 +96,14 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         {
             scenario = null;
         }
+        var replay = scenario?.Replay is null ? null : await ReplayDescription.LoadAsync(dbFactory, teamId, scenario, ct);
         var units = ordered.Count == 0 ? 0 : ordered.Min(s => s.IndependentUnits);
         var unitKind = ordered.Select(s => s.UnitKind).FirstOrDefault(k => k != "") ?? "";
         return new RunReport(
             run.Id, $"Execution Lab run: {run.ScenarioName}", teamName, run.ScenarioName,
             DateTime.SpecifyKind(run.CreatedUtc, DateTimeKind.Utc),
             run.FinishedUtc is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null,
-            SoftwareVersion, scenario is null ? [] : Parameters(scenario), run.Episodes, run.Seed,
+            SoftwareVersion, scenario is null ? [] : Parameters(scenario, replay), run.Episodes, run.Seed,
             run.OptimumName, run.OptimumName is null ? null : run.OptimumExpectedCostBps, strategies, regimes, curves)
         {
             Warnings = run.Warnings,
@@ -111,6 +115,8 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             HorizonBucket = ScenarioFamily.Label(run.HorizonBucket),
             RiskAversion = scenario?.StrategySettings.RiskAversion ?? 0,
             CostHistogram = histogram,
+            StepMinutes = scenario is null ? 0 : scenario.Order.HorizonMinutes / scenario.Order.Steps,
+            StartMinutesAfterOpen = scenario?.Order.StartMinutesAfterOpen ?? 0,
         };
     }
 
@@ -170,33 +176,54 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         return curves;
     }
 
-    private static List<ReportParameter> Parameters(Scenario s)
+    /// <summary>The scenario's parameters as the report prints them. A replay prints what it traded (dataset, window,
+    /// recorded prices, the order sized from the recording) instead of the simulated market it does not use.</summary>
+    private static List<ReportParameter> Parameters(Scenario s, ReplayDescription? replay)
     {
         static string N(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         List<ReportParameter> list =
         [
             new("Side", s.Order.Side.ToString()),
             new("Size (% ADV)", N(s.Order.SizePctAdv)),
-            new("Quantity (shares)", s.Quantity.ToString("N0", CultureInfo.InvariantCulture)),
-            new("Horizon (minutes)", N(s.Order.HorizonMinutes)),
-            new("Decision steps", s.Order.Steps.ToString(CultureInfo.InvariantCulture)),
-            new("Arrival price", N(s.Market.ArrivalPrice)),
-            new("ADV (shares)", s.Market.Adv.ToString("N0", CultureInfo.InvariantCulture)),
-            new("Daily volatility", N(s.Market.DailyVolatility)),
-            new("Regime", s.Market.Regime),
-            new("Impact model", s.Market.Impact.Model),
-            .. s.Market.Impact.Parameters.Select(p => new ReportParameter("Impact: " + p.Label, p.Display)),
-            new("ε (fixed)", N(s.Market.Impact.Epsilon)),
-            new("Mean spread (bps)", N(s.Market.Spread.MeanBps)),
-            new("Fees (bps)", N(s.Costs.FeeBps)),
-            new("Participation cap (%)", s.Constraints.MaxParticipationPct is { } cap ? N(cap) : "none"),
-            new("Risk aversion λ", N(s.StrategySettings.RiskAversion)),
-            new("Strategies", string.Join(", ", s.Strategies)),
         ];
-        if (s.Replay is { } replay)
+        if (s.Replay is null)
         {
-            list.Add(new("Replayed dataset", replay.DatasetId.ToString()));
-            list.Add(new("Replay segment", replay.Options.Segment.ToString()));
+            list.Add(new("Quantity (shares)", s.Quantity.ToString("N0", CultureInfo.InvariantCulture)));
+        }
+
+        list.Add(new("Horizon (minutes)", N(s.Order.HorizonMinutes)));
+        list.Add(new("Decision steps", s.Order.Steps.ToString(CultureInfo.InvariantCulture)));
+        if (s.Replay is null)
+        {
+            list.AddRange(
+            [
+                new("Arrival price", N(s.Market.ArrivalPrice)),
+                new("ADV (shares)", s.Market.Adv.ToString("N0", CultureInfo.InvariantCulture)),
+                new("Daily volatility", N(s.Market.DailyVolatility)),
+                new("Regime", s.Market.Regime),
+                new("Impact model", s.Market.Impact.Model),
+                .. s.Market.Impact.Parameters.Select(p => new ReportParameter("Impact: " + p.Label, p.Display)),
+                new("ε (fixed)", N(s.Market.Impact.Epsilon)),
+                new("Mean spread (bps)", N(s.Market.Spread.MeanBps)),
+            ]);
+        }
+
+        list.Add(new("Fees (bps)", N(s.Costs.FeeBps)));
+        list.Add(new("Participation cap (%)", s.Constraints.MaxParticipationPct is { } cap ? N(cap) : "none"));
+        list.Add(new("Risk aversion λ", N(s.StrategySettings.RiskAversion)));
+        list.Add(new("Strategies", string.Join(", ", s.Strategies)));
+        if (s.Replay is { } spec)
+        {
+            if (replay is not null)
+            {
+                list.AddRange(replay.Parameters());
+                list.Add(new("Replay impact", $"recorded book walked, own transient displacement ×{N(spec.Options.TransientImpactFactor)} decaying over {N(spec.Options.ImpactDecaySeconds)} s"));
+            }
+            else
+            {
+                list.Add(new("Replayed dataset", spec.DatasetId + " (no longer stored)"));
+                list.Add(new("Replay segment", spec.Options.Segment.ToString()));
+            }
         }
 
         return list;

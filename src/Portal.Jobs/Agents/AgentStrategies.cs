@@ -8,7 +8,7 @@ using Portal.Domain.Strategies;
 namespace Portal.Jobs.Agents;
 
 /// <summary>Resolves a scenario's <c>agent:{id}</c> strategies to the team's trained policies (the first seed's).</summary>
-public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory) : Portal.Application.Agents.IAgentStrategyLoader
 {
     /// <summary>Prefix of agent strategy ids (<see cref="StrategyId.AgentPrefix"/>).</summary>
     public const string Prefix = StrategyId.AgentPrefix;

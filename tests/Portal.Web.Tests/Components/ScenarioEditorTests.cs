@@ -25,8 +25,10 @@ public sealed class ScenarioEditorTests
 
         Assert.Null(built);
         var errors = editor.Find("#scenario-errors").TextContent;
-        Assert.Contains("order.steps", errors);
-        Assert.Contains("order.horizonMinutes", errors);
+        Assert.Contains("Decision steps must be at least 1 and at most 100,000 steps; you entered 0.", errors);
+        Assert.Contains("Horizon must be more than 0 and at most 11,700 minutes; you entered -5.", errors);
+        Assert.DoesNotContain("order.steps", errors);
+        Assert.NotEmpty(editor.FindAll(".scenario-error[data-field='order.steps']"));
 
         model.Steps = 12;
         model.HorizonMinutes = 60;
@@ -63,7 +65,7 @@ public sealed class ScenarioEditorTests
         var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
 
         Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
-        Assert.Contains("strategies", editor.Find("#scenario-errors").TextContent);
+        Assert.Contains("Strategies: ", editor.Find("#scenario-errors").TextContent);
     }
 
     internal static readonly Lazy<MarketProfile> AmznProfile = new(() =>
@@ -78,7 +80,7 @@ public sealed class ScenarioEditorTests
         var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model).Add(x => x.Datasets, [Dataset(datasetId, "AMZN day")]));
 
         Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
-        Assert.Contains("replay.datasetId: choose one of the team's datasets to replay", editor.Find("#scenario-errors").TextContent);
+        Assert.Contains("Dataset to replay: choose one of the team's datasets to replay", editor.Find("#scenario-errors").TextContent);
         Assert.NotNull(editor.Find("#replay-dataset"));
 
         model.ReplayDatasetId = datasetId;
@@ -103,7 +105,9 @@ public sealed class ScenarioEditorTests
 
         Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
 
-        Assert.Contains("replay.options.trainFraction", editor.Find("#scenario-errors").TextContent);
+        Assert.NotEmpty(editor.FindAll(".scenario-error[data-field='replay.options.trainFraction']"));
+        Assert.Contains("Training share", editor.Find("#scenario-errors").TextContent);
+        Assert.DoesNotContain("replay.options", editor.Find("#scenario-errors").TextContent);
     }
 
     [Fact]
@@ -117,7 +121,7 @@ public sealed class ScenarioEditorTests
             .Add(x => x.Datasets, [Dataset(Guid.NewGuid(), "AMZN day", new ProfileChoice(profileId, "AMZN day profile", profile))]));
 
         Assert.Null(await editor.InvokeAsync(() => editor.Instance.TryBuild()));
-        Assert.Contains("market.profile", editor.Find("#scenario-errors").TextContent);
+        Assert.Contains("Calibrated profile: choose a calibrated market profile", editor.Find("#scenario-errors").TextContent);
         Assert.NotNull(editor.Find("#profile-select"));
 
         model.ApplyProfile(profileId, profile);

@@ -28,6 +28,7 @@ public sealed class RunCsvReport
     /// ISO 8601 UTC. <c>fill_rate</c> and <c>passive_share</c> are fractions of the parent quantity executed and filled by
     /// limit orders, <c>posted_fill_ratio</c> the share of posted limit orders filled, <c>spread_captured_bps</c> and
     /// <c>markout_bps</c> (positive = adverse selection) are per passive fill; empty where not recorded or nothing was posted.
+    /// <c>mean_*</c> components add up to <c>mean_bps</c> (empty for reports frozen before they were recorded).
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
@@ -40,6 +41,8 @@ public sealed class RunCsvReport
         "forced_fraction", "unfilled_fraction", "cap_breaches", "max_participation", "opportunity_cost_bps", "warning",
         "vs_best_static_objective_bps", "vs_best_static_objective_ci_low_bps", "vs_best_static_objective_ci_high_bps", "risk_aversion",
         "fill_rate", "passive_share", "posted_fill_ratio", "spread_captured_bps", "markout_bps",
+        "mean_spread_and_fees_bps", "mean_temporary_impact_bps", "mean_permanent_impact_bps", "mean_timing_bps", "mean_opportunity_bps",
+        "mean_arrival_slippage_bps", "mean_vwap_slippage_bps",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -128,6 +131,14 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.Execution.PostedFillRatio);
             WriteNumber(csv, s.Execution.SpreadCapturedBps);
             WriteNumber(csv, s.Execution.MarkoutBps);
+            var b = s.CostBreakdown;
+            WriteNumber(csv, b?.SpreadAndFeesBps);
+            WriteNumber(csv, b?.TemporaryImpactBps);
+            WriteNumber(csv, b?.PermanentImpactBps);
+            WriteNumber(csv, b?.TimingBps);
+            WriteNumber(csv, b?.OpportunityBps);
+            WriteNumber(csv, b?.ArrivalSlippageBps);
+            WriteNumber(csv, b?.VwapSlippageBps);
             foreach (var p in report.Parameters)
             {
                 csv.WriteField(Text(p.Value));

@@ -54,6 +54,7 @@ public sealed class ScenarioFormModel
         FeeBps = scenario.Costs.FeeBps;
         MaxParticipationPct = scenario.Constraints.MaxParticipationPct;
         RiskAversion = scenario.StrategySettings.RiskAversion;
+        PovRatePct = scenario.StrategySettings.PovRatePct;
         Episodes = scenario.Episodes;
         Seed = scenario.Seed;
         Strategies = [.. scenario.Strategies];
@@ -122,6 +123,9 @@ public sealed class ScenarioFormModel
     public double FeeBps { get; set; }
     public double? MaxParticipationPct { get; set; }
     public double RiskAversion { get; set; }
+
+    /// <summary>Participation rate of the POV strategy, percent of each step's market volume.</summary>
+    public double PovRatePct { get; set; }
     public int Episodes { get; set; }
     public long Seed { get; set; }
     public HashSet<string> Strategies { get; set; }
@@ -214,13 +218,41 @@ public sealed class ScenarioFormModel
         Replay = Replay(),
         Costs = _original.Costs with { FeeBps = FeeBps },
         Constraints = _original.Constraints with { MaxParticipationPct = MaxParticipationPct },
-        StrategySettings = _original.StrategySettings with { RiskAversion = RiskAversion },
+        StrategySettings = _original.StrategySettings with { RiskAversion = RiskAversion, PovRatePct = PovRatePct },
         Episodes = Episodes,
         Seed = Seed,
         Strategies = [.. Strategies.OrderBy(CatalogOrder).ThenBy(id => id, StringComparer.Ordinal)],
     };
 
     private static int CatalogOrder(string id) => StrategyRegistry.OrderOf(id);
+
+    /// <summary>The value of a strategy parameter of the registry (<see cref="StrategyRegistry.Parameters"/>) in the form.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The form has no field for <paramref name="field"/>.</exception>
+    public double GetStrategyParameter(string field) => field switch
+    {
+        "riskAversion" => RiskAversion,
+        "povRatePct" => PovRatePct,
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a strategy parameter the form edits (riskAversion, povRatePct)."),
+    };
+
+    /// <summary>Sets a strategy parameter of the registry.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The form has no field for <paramref name="field"/>.</exception>
+    public void SetStrategyParameter(string field, double value)
+    {
+        switch (field)
+        {
+            case "riskAversion": RiskAversion = value; break;
+            case "povRatePct": PovRatePct = value; break;
+            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a strategy parameter the form edits (riskAversion, povRatePct).");
+        }
+    }
+
+    /// <summary>The registry's strategy parameters that the chosen strategies (and those every run compares) read.</summary>
+    public IReadOnlyList<StrategyParameter> ActiveStrategyParameters =>
+    [
+        .. StrategyRegistry.Baselines.Where(b => Strategies.Contains(b.Id) || StrategyRegistry.AlwaysCompared.Contains(b.Id))
+            .SelectMany(b => b.Parameters).Distinct(),
+    ];
 
     /// <summary>Every problem, keyed by the scenario's JSON field (e.g. <c>order.steps</c>); the choice of a calibrated
     /// profile, which is not part of the scenario JSON, is named <c>market.profile</c>.</summary>
