@@ -33,6 +33,8 @@ public static class PortalWebExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<RunService>();
+        builder.Services.AddSingleton<Portal.Application.Runs.RunListQuery>();
+        builder.Services.AddSingleton<Portal.Application.Runs.RunTracking>();
         builder.Services.AddRunReports();
         builder.Services.AddRunReportModel();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
