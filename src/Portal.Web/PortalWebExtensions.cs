@@ -77,6 +77,7 @@ public static class PortalWebExtensions
         app.MapPortalHealth();
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapPortalApi();
+        app.MapRunListApi();
         app.MapScenarioApi();
         app.MapReportApi();
         app.MapDatasetApi();
