@@ -440,20 +440,6 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
-                    b.Property<double?>("BestMeanBps")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("BestRegretBps")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("BestStrategyId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("BestStrategyName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -463,9 +449,6 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("DatasetId")
-                        .HasColumnType("uuid");
 
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
@@ -482,9 +465,6 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("integer");
 
-                    b.Property<double?>("HorizonMinutes")
-                        .HasColumnType("double precision");
-
                     b.Property<string>("ImpactFamily")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -500,14 +480,6 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
-
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Notes")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("double precision");
@@ -546,15 +518,8 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Side")
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
-
                     b.Property<int>("SizeBucket")
                         .HasColumnType("integer");
-
-                    b.Property<double?>("SizePctAdv")
-                        .HasColumnType("double precision");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -564,15 +529,8 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<string>("Tags")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
-
-                    b.Property<double?>("TwapMeanBps")
-                        .HasColumnType("double precision");
 
                     b.PrimitiveCollection<string[]>("Warnings")
                         .IsRequired()
@@ -585,23 +543,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("TeamId", "BestMeanBps");
-
-                    b.HasIndex("TeamId", "BestRegretBps");
-
                     b.HasIndex("TeamId", "CreatedUtc");
 
-                    b.HasIndex("TeamId", "DatasetId");
-
-                    b.HasIndex("TeamId", "HorizonMinutes");
-
-                    b.HasIndex("TeamId", "Name");
-
                     b.HasIndex("TeamId", "ScenarioHash");
-
-                    b.HasIndex("TeamId", "SizePctAdv");
-
-                    b.HasIndex("TeamId", "TwapMeanBps");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
@@ -682,16 +626,16 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 
-                    b.Property<long>("CapBreaches")
+                    b.Property<long?>("CapBreaches")
                         .HasColumnType("bigint");
 
-                    b.Property<double>("Completion")
+                    b.Property<double?>("Completion")
                         .HasColumnType("double precision");
 
                     b.Property<double?>("CostSharpe")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("Cvar95Bps")
+                    b.Property<double?>("Cvar95Bps")
                         .HasColumnType("double precision");
 
                     b.Property<string>("DisplayName")
@@ -701,21 +645,19 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
 
-                    b.Property<double>("ForcedFraction")
+                    b.Property<double?>("ForcedFraction")
                         .HasColumnType("double precision");
 
                     b.Property<int>("IndependentUnits")
                         .HasColumnType("integer");
 
                     b.PrimitiveCollection<double[]>("InventoryP5")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
                     b.PrimitiveCollection<double[]>("InventoryP95")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
-                    b.Property<double>("MaxParticipation")
+                    b.Property<double?>("MaxParticipation")
                         .HasColumnType("double precision");
 
                     b.Property<double>("MeanBps")
@@ -728,26 +670,24 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("double precision");
 
                     b.PrimitiveCollection<double[]>("MeanInventory")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
                     b.PrimitiveCollection<double[]>("MeanParticipation")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
-                    b.Property<double>("MeanShortfallCurrency")
+                    b.Property<double?>("MeanShortfallCurrency")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("OpportunityCostBps")
+                    b.Property<double?>("OpportunityCostBps")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("P50Bps")
+                    b.Property<double?>("P50Bps")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("P5Bps")
+                    b.Property<double?>("P5Bps")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("P95Bps")
+                    b.Property<double?>("P95Bps")
                         .HasColumnType("double precision");
 
                     b.Property<double?>("RegretBps")
@@ -760,7 +700,10 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<double>("UnfilledFraction")
+                    b.Property<string>("Summary")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("UnfilledFraction")
                         .HasColumnType("double precision");
 
                     b.Property<string>("UnitKind")

@@ -429,20 +429,6 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double?>("BestMeanBps")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("BestRegretBps")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("BestStrategyId")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BestStrategyName")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -451,9 +437,6 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("DatasetId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Episodes")
@@ -471,9 +454,6 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double?>("HorizonMinutes")
-                        .HasColumnType("REAL");
-
                     b.Property<string>("ImpactFamily")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -488,14 +468,6 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("MarketSource")
                         .IsRequired()
                         .HasMaxLength(80)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Notes")
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("OptimumExpectedCostBps")
@@ -535,15 +507,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<long>("Seed")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Side")
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("SizeBucket")
                         .HasColumnType("INTEGER");
-
-                    b.Property<double?>("SizePctAdv")
-                        .HasColumnType("REAL");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("TEXT");
@@ -553,15 +518,8 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Tags")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
-
-                    b.Property<double?>("TwapMeanBps")
-                        .HasColumnType("REAL");
 
                     b.PrimitiveCollection<string>("Warnings")
                         .IsRequired()
@@ -574,23 +532,9 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("TeamId", "BestMeanBps");
-
-                    b.HasIndex("TeamId", "BestRegretBps");
-
                     b.HasIndex("TeamId", "CreatedUtc");
 
-                    b.HasIndex("TeamId", "DatasetId");
-
-                    b.HasIndex("TeamId", "HorizonMinutes");
-
-                    b.HasIndex("TeamId", "Name");
-
                     b.HasIndex("TeamId", "ScenarioHash");
-
-                    b.HasIndex("TeamId", "SizePctAdv");
-
-                    b.HasIndex("TeamId", "TwapMeanBps");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
@@ -671,16 +615,16 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CapBreaches")
+                    b.Property<long?>("CapBreaches")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Completion")
+                    b.Property<double?>("Completion")
                         .HasColumnType("REAL");
 
                     b.Property<double?>("CostSharpe")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("Cvar95Bps")
+                    b.Property<double?>("Cvar95Bps")
                         .HasColumnType("REAL");
 
                     b.Property<string>("DisplayName")
@@ -690,21 +634,19 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ForcedFraction")
+                    b.Property<double?>("ForcedFraction")
                         .HasColumnType("REAL");
 
                     b.Property<int>("IndependentUnits")
                         .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("InventoryP5")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("InventoryP95")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("MaxParticipation")
+                    b.Property<double?>("MaxParticipation")
                         .HasColumnType("REAL");
 
                     b.Property<double>("MeanBps")
@@ -717,26 +659,24 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("REAL");
 
                     b.PrimitiveCollection<string>("MeanInventory")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("MeanParticipation")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("MeanShortfallCurrency")
+                    b.Property<double?>("MeanShortfallCurrency")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("OpportunityCostBps")
+                    b.Property<double?>("OpportunityCostBps")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("P50Bps")
+                    b.Property<double?>("P50Bps")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("P5Bps")
+                    b.Property<double?>("P5Bps")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("P95Bps")
+                    b.Property<double?>("P95Bps")
                         .HasColumnType("REAL");
 
                     b.Property<double?>("RegretBps")
@@ -749,7 +689,10 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("UnfilledFraction")
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("UnfilledFraction")
                         .HasColumnType("REAL");
 
                     b.Property<string>("UnitKind")

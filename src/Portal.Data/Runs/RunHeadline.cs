@@ -31,7 +31,7 @@ public static class RunHeadline
         run.BestStrategyId = best?.StrategyId;
         run.BestStrategyName = best?.DisplayName;
         run.BestMeanBps = best?.MeanBps;
-        run.BestRegretBps = best?.RegretBps;
+        run.BestRegretBps = best?.Summary.RegretBps;
         run.TwapMeanBps = list.FirstOrDefault(s => s.StrategyId == Portal.Domain.Strategies.StrategyId.Twap.Value)?.MeanBps;
     }
 }

@@ -36,7 +36,7 @@ public sealed class RunListQueryTests
         {
             RunHeadline.ApplyResults(run, [
                 new RunStrategyResult { RunId = run.Id, Index = 0, StrategyId = "twap", DisplayName = "TWAP", MeanBps = t },
-                new RunStrategyResult { RunId = run.Id, Index = 1, StrategyId = "almgren-chriss", DisplayName = "Almgren–Chriss", MeanBps = b, RegretBps = b / 10 },
+                new RunStrategyResult { RunId = run.Id, Index = 1, StrategyId = "almgren-chriss", DisplayName = "Almgren–Chriss", MeanBps = b, Summary = new RunStrategySummary { RegretBps = b / 10 } },
             ]);
         }
         return run;
