@@ -23,7 +23,7 @@ public sealed class RunListTests
     {
         var factory = server.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        var demoTeam = await db.TeamMembers.Where(m => m.User.Email == PortalServer.DemoEmail).Select(m => m.TeamId).FirstAsync();
+        var demoTeam = await db.TeamMembers.Where(m => m.User!.Email == PortalServer.DemoEmail).Select(m => m.TeamId).FirstAsync();
         var other = new Team { Name = "Elsewhere" };
         db.Teams.Add(other);
         var t0 = DateTime.UtcNow.AddDays(-1);
