@@ -77,7 +77,7 @@ public sealed class RunListTests
         Assert.Equal(["Bravo buy 5%", "Charlie sell 8%"], Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&sizePctAdvMin=4.5&sort=-twapMeanBps")));
         Assert.Equal(["Bravo buy 5%"], Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&bestStrategy=twap&market=simulated&status=succeeded")));
         var second = await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&page=2&pageSize=2&sort=created");
-        Assert.Equal((["Charlie sell 8%"], 3), (Names(second), second.GetProperty("total").GetInt32()));
+        Assert.Equal(("Charlie sell 8%", 3), (string.Join(",", Names(second)), second.GetProperty("total").GetInt32()));
         var item = (await client.GetFromJsonAsync<JsonElement>("/api/runs?q=alpha")).GetProperty("items")[0];
         Assert.Equal((2.0, "sell", "almgren-chriss", 11.0, 12.0), (item.GetProperty("sizePctAdv").GetDouble(), item.GetProperty("side").GetString(),
             item.GetProperty("bestStrategyId").GetString(), item.GetProperty("bestMeanBps").GetDouble(), item.GetProperty("twapMeanBps").GetDouble()));
