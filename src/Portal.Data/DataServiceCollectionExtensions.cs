@@ -54,8 +54,9 @@ public static class DataServiceCollectionExtensions
     public const long MigrationLockKey = 0x45_4C_4D_49_47_52_41_54; // "ELMIGRAT"
 
     /// <summary>Creates the database if needed, applies every pending migration, and brings runs stored in an older
-    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>) and strategy summaries stored in
-    /// columns into their JSON column (<see cref="Runs.StrategySummaryUpgrade"/>), all under the migration lock.</summary>
+    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>), strategy summaries stored in
+    /// columns into their JSON column (<see cref="Runs.StrategySummaryUpgrade"/>), and fills the runs list's columns of
+    /// runs stored before them (<see cref="Runs.StoredRunUpgrade.BackfillTrackingAsync"/>), all under the migration lock.</summary>
     public static async Task MigratePortalDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -64,6 +65,7 @@ public static class DataServiceCollectionExtensions
         {
             await Runs.StoredRunUpgrade.UpgradeAsync(factory, token);
             await Runs.StrategySummaryUpgrade.UpgradeAsync(factory, token);
+            await Runs.StoredRunUpgrade.BackfillTrackingAsync(factory, token);
         });
     }
 

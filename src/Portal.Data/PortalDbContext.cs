@@ -87,6 +87,21 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.HasIndex(r => new { r.TeamId, r.Status, r.IsOutOfSample, r.Regime, r.SizeBucket, r.HorizonBucket });
             e.Property(r => r.ScenarioHash).HasMaxLength(64);
             e.HasIndex(r => new { r.TeamId, r.ScenarioHash });
+            // The runs list filters on the team and sorts or filters on one of these: each has its own index after the team.
+            e.Property(r => r.Name).HasMaxLength(200);
+            e.Property(r => r.Tags).HasMaxLength(1000);
+            e.Property(r => r.Notes).HasMaxLength(4000);
+            e.Property(r => r.Side).HasMaxLength(8);
+            e.Property(r => r.BestStrategyId).HasMaxLength(200);
+            e.Property(r => r.BestStrategyName).HasMaxLength(200);
+            e.HasIndex(r => new { r.TeamId, r.Name });
+            e.HasIndex(r => new { r.TeamId, r.SizePctAdv });
+            e.HasIndex(r => new { r.TeamId, r.HorizonMinutes });
+            e.HasIndex(r => new { r.TeamId, r.BestMeanBps });
+            e.HasIndex(r => new { r.TeamId, r.TwapMeanBps });
+            e.HasIndex(r => new { r.TeamId, r.BestRegretBps });
+            e.HasIndex(r => new { r.TeamId, r.DatasetId });
+            e.Ignore(r => r.DisplayName);
             e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId);
             e.HasIndex(r => new { r.StudyId, r.StudyCell });
             e.HasOne<Study>().WithMany().HasForeignKey(r => r.StudyId).OnDelete(DeleteBehavior.Restrict);

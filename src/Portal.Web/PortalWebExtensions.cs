@@ -40,6 +40,8 @@ public static class PortalWebExtensions
         });
         builder.Services.AddScoped<Portal.Web.Features.Studies.StudyRequests>();
         builder.Services.AddScoped<Portal.Application.Studies.StudyService>();
+        builder.Services.AddSingleton<Portal.Application.Runs.RunListQuery>();
+        builder.Services.AddSingleton<Portal.Application.Runs.RunTracking>();
         builder.Services.AddRunReports();
         builder.Services.AddRunReportModel();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
@@ -82,6 +84,7 @@ public static class PortalWebExtensions
         app.MapPortalHealth();
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapPortalApi();
+        app.MapRunListApi();
         app.MapScenarioApi();
         app.MapReportApi();
         app.MapDatasetApi();

@@ -440,6 +440,20 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<double?>("BestMeanBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BestRegretBps")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("BestStrategyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("BestStrategyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -449,6 +463,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DatasetId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
@@ -465,6 +482,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("integer");
 
+                    b.Property<double?>("HorizonMinutes")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("ImpactFamily")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -480,6 +500,14 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<double?>("OptimumExpectedCostBps")
                         .HasColumnType("double precision");
@@ -518,8 +546,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Side")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<int>("SizeBucket")
                         .HasColumnType("integer");
+
+                    b.Property<double?>("SizePctAdv")
+                        .HasColumnType("double precision");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -535,8 +570,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid?>("StudyId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Tags")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
+
+                    b.Property<double?>("TwapMeanBps")
+                        .HasColumnType("double precision");
 
                     b.PrimitiveCollection<string[]>("Warnings")
                         .IsRequired()
@@ -551,9 +593,23 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("StudyId", "StudyCell");
 
+                    b.HasIndex("TeamId", "BestMeanBps");
+
+                    b.HasIndex("TeamId", "BestRegretBps");
+
                     b.HasIndex("TeamId", "CreatedUtc");
 
+                    b.HasIndex("TeamId", "DatasetId");
+
+                    b.HasIndex("TeamId", "HorizonMinutes");
+
+                    b.HasIndex("TeamId", "Name");
+
                     b.HasIndex("TeamId", "ScenarioHash");
+
+                    b.HasIndex("TeamId", "SizePctAdv");
+
+                    b.HasIndex("TeamId", "TwapMeanBps");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 

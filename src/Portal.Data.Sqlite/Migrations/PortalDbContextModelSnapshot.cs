@@ -429,6 +429,20 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("BestMeanBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BestRegretBps")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("BestStrategyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BestStrategyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -437,6 +451,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DatasetId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Episodes")
@@ -454,6 +471,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("HorizonBucket")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("HorizonMinutes")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("ImpactFamily")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -468,6 +488,14 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("MarketSource")
                         .IsRequired()
                         .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("OptimumExpectedCostBps")
@@ -507,8 +535,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<long>("Seed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Side")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SizeBucket")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double?>("SizePctAdv")
+                        .HasColumnType("REAL");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("TEXT");
@@ -524,8 +559,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid?>("StudyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Tags")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("TwapMeanBps")
+                        .HasColumnType("REAL");
 
                     b.PrimitiveCollection<string>("Warnings")
                         .IsRequired()
@@ -540,9 +582,23 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("StudyId", "StudyCell");
 
+                    b.HasIndex("TeamId", "BestMeanBps");
+
+                    b.HasIndex("TeamId", "BestRegretBps");
+
                     b.HasIndex("TeamId", "CreatedUtc");
 
+                    b.HasIndex("TeamId", "DatasetId");
+
+                    b.HasIndex("TeamId", "HorizonMinutes");
+
+                    b.HasIndex("TeamId", "Name");
+
                     b.HasIndex("TeamId", "ScenarioHash");
+
+                    b.HasIndex("TeamId", "SizePctAdv");
+
+                    b.HasIndex("TeamId", "TwapMeanBps");
 
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 

@@ -84,5 +84,37 @@ public sealed class Run
     /// follow from the study's spec. Null outside a study.</summary>
     public int? StudyCell { get; set; }
 
+    /// <summary>The run's name, shown in lists and reports: the scenario's name when submitted, editable by members.
+    /// Null only for runs stored before runs had names (read <see cref="DisplayName"/>).</summary>
+    public string? Name { get; set; }
+    /// <summary>The run's tags, normalised by <see cref="RunTags"/> to <c>|tag1|tag2|</c> (lower case, sorted, unique) so
+    /// that a filter on one tag is a plain <c>LIKE '%|tag|%'</c> on both providers; null when the run has none.</summary>
+    public string? Tags { get; set; }
+    /// <summary>Free-text notes on the run (what was tried, why), editable by members.</summary>
+    public string? Notes { get; set; }
+
+    /// <summary>The order's side (<c>buy</c> or <c>sell</c>), copied from the scenario so the runs list can filter on it.</summary>
+    public string? Side { get; set; }
+    /// <summary>The order's size in percent of ADV, copied from the scenario for filtering and sorting.</summary>
+    public double? SizePctAdv { get; set; }
+    /// <summary>The order's horizon in trading minutes, copied from the scenario for filtering and sorting.</summary>
+    public double? HorizonMinutes { get; set; }
+    /// <summary>The replayed dataset (null for a simulated market), copied from the scenario for filtering.</summary>
+    public Guid? DatasetId { get; set; }
+
+    /// <summary>Headline of a succeeded run: the strategy with the lowest mean cost (its id).</summary>
+    public string? BestStrategyId { get; set; }
+    /// <summary>Headline: the best strategy's readable name.</summary>
+    public string? BestStrategyName { get; set; }
+    /// <summary>Headline: the best strategy's mean implementation shortfall in bps.</summary>
+    public double? BestMeanBps { get; set; }
+    /// <summary>Headline: TWAP's mean implementation shortfall in bps (TWAP is always compared).</summary>
+    public double? TwapMeanBps { get; set; }
+    /// <summary>Headline: the best strategy's regret against the model's known optimum in bps; null where no optimum is known.</summary>
+    public double? BestRegretBps { get; set; }
+
+    /// <summary>The name to show: <see cref="Name"/>, or the scenario's name for runs stored before runs had names.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? ScenarioName : Name;
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

@@ -33,10 +33,9 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 await EpisodeStore.DeleteAsync(db, runId, ct);
                 await db.RunStrategyResults.Where(e => e.RunId == runId).ExecuteDeleteAsync(ct);
 
-                for (var i = 0; i < result.Strategies.Count; i++)
-                {
-                    db.RunStrategyResults.Add(ToEntity(runId, i, result.Strategies[i]));
-                }
+                var summaries = result.Strategies.Select((s, i) => ToEntity(runId, i, s)).ToList();
+                db.RunStrategyResults.AddRange(summaries);
+                RunHeadline.ApplyResults(run, summaries);
                 EpisodeStore.Add(db, runId, result);
                 run.Status = RunStatus.Succeeded;
                 run.Progress = 1;

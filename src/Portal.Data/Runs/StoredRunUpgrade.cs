@@ -48,4 +48,51 @@ public static class StoredRunUpgrade
         }
         return rewritten;
     }
+
+    /// <summary>
+    /// Fills the columns the runs list filters and sorts on (<see cref="RunHeadline"/>) and the run's name for runs stored
+    /// before they existed: order parameters and dataset from the stored scenario JSON, headline results from the stored
+    /// strategy summaries. Returns how many runs were filled; idempotent (a filled run has a name and a size).
+    /// </summary>
+    public static async Task<int> BackfillTrackingAsync(IDbContextFactory<PortalDbContext> factory, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        List<Guid> ids;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            ids = await db.Runs.AsNoTracking()
+                .Where(r => r.Name == null || r.SizePctAdv == null || (r.Status == RunStatus.Succeeded && r.BestStrategyId == null))
+                .Select(r => r.Id).ToListAsync(ct);
+        }
+        int filled = 0;
+        foreach (var chunk in ids.Chunk(200))
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var runs = await db.Runs.Where(r => chunk.Contains(r.Id)).ToListAsync(ct);
+            var summaries = (await db.RunStrategyResults.AsNoTracking().Where(s => chunk.Contains(s.RunId)).ToListAsync(ct))
+                .ToLookup(s => s.RunId);
+            foreach (var run in runs)
+            {
+                run.Name ??= run.ScenarioName;
+                if (run.SizePctAdv is null)
+                {
+                    try
+                    {
+                        RunHeadline.ApplyScenario(run, ScenarioJson.Parse(run.ScenarioJson));
+                    }
+                    catch (ScenarioValidationException)
+                    {
+                        // Left unfilled: the run stays listed, without the order columns.
+                    }
+                }
+                if (run.Status == RunStatus.Succeeded && run.BestStrategyId is null)
+                {
+                    RunHeadline.ApplyResults(run, summaries[run.Id]);
+                }
+                filled++;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return filled;
+    }
 }

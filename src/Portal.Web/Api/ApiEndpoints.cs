@@ -27,7 +27,8 @@ public static class ApiEndpoints
             }
             try
             {
-                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies), ct);
+                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies)
+                    { Name = body.Name, Tags = body.Tags, Notes = body.Notes }, ct);
                 return Results.Accepted($"/api/runs/{run.Id}", new RunAccepted(run.Id, run.Status.ToString()));
             }
             catch (ScenarioValidationException e)
@@ -64,7 +65,17 @@ public static class ApiEndpoints
 }
 
 /// <summary>Body of <c>POST /api/runs</c>: a saved scenario's id or an inline scenario, with optional overrides.</summary>
-public sealed record RunSubmission(Guid? ScenarioId, JsonElement? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies);
+public sealed record RunSubmission(Guid? ScenarioId, JsonElement? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies)
+{
+    /// <summary>The run's name; the scenario's name when omitted.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The run's tags (letters, digits and - _ . : /; stored in lower case).</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Notes on the run.</summary>
+    public string? Notes { get; init; }
+}
 
 public sealed record RunAccepted(Guid Id, string Status);
 
@@ -82,6 +93,15 @@ public sealed record RunView(
     /// <summary>Why an agent in the run is scored in-sample (on request, or without a training record); null otherwise.</summary>
     public string? InSampleReason { get; init; }
 
+    /// <summary>The run's name (the scenario's name unless a member renamed it).</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The run's tags, lower case and sorted.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Notes on the run; null when there are none.</summary>
+    public string? Notes { get; init; }
+
     public static RunView From(Run run) => new(
         run.Id, run.ScenarioName, run.Status.ToString(), run.Progress, run.FailureReason, run.Episodes, run.Seed,
         run.Attempts, run.WorkerName, run.CreatedUtc, run.StartedUtc, run.FinishedUtc, run.OptimumName, run.OptimumExpectedCostBps,
@@ -90,6 +110,9 @@ public sealed record RunView(
         Warnings = run.Warnings,
         IsOutOfSample = run.IsOutOfSample,
         InSampleReason = run.InSampleReason,
+        Name = run.DisplayName,
+        Tags = RunTags.Split(run.Tags),
+        Notes = run.Notes,
     };
 }
 

@@ -9,7 +9,17 @@ namespace Portal.Web.Features.Runs;
 
 /// <summary>What a submission asks for: a saved scenario or an inline one, with optional overrides.</summary>
 /// <param name="AllowInSample">Run even when an agent trained on the evaluated data: the run is flagged in-sample and kept off leaderboards.</param>
-public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies, bool AllowInSample = false);
+public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episodes, long? Seed, IReadOnlyList<string>? Strategies, bool AllowInSample = false)
+{
+    /// <summary>The run's name; the scenario's name when omitted.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The run's tags (see <see cref="RunTags"/>).</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Notes on the run.</summary>
+    public string? Notes { get; init; }
+}
 
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
 public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, JobHeartbeat jobs,
@@ -45,7 +55,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
             Seed = request.Seed ?? scenario.Seed,
             Strategies = request.Strategies is { Count: > 0 } s ? s : scenario.Strategies,
         };
-        var errors = scenario.Validate();
+        var errors = scenario.Validate().Concat(Portal.Application.Runs.RunTracking.Validate(request.Name, request.Tags, request.Notes)).ToList();
         if (errors.Count > 0)
         {
             throw new ScenarioValidationException(errors);
@@ -63,7 +73,11 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
             Episodes = scenario.Episodes,
             Seed = scenario.Seed,
             CreatedBy = access.UserName,
+            Name = Portal.Application.Runs.RunTracking.CleanName(request.Name) ?? scenario.Name,
+            Tags = RunTags.Normalize(request.Tags),
+            Notes = Portal.Application.Runs.RunTracking.CleanNotes(request.Notes),
         };
+        Portal.Data.Runs.RunHeadline.ApplyScenario(run, scenario);
         var instrument = scenario.Replay is { } replay
             ? await db.Datasets.Where(d => d.Id == replay.DatasetId).Select(d => d.Instrument).FirstOrDefaultAsync(ct)
             : null;

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Runs;
+using Portal.Domain.Scenarios;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Runs;
+
+/// <summary>Finding runs: <c>GET /api/runs</c> and <c>PATCH /api/runs/{id}</c> on both providers, and the runs list and
+/// compare pages in Chromium.</summary>
+public sealed class RunListTests
+{
+    public static TheoryData<bool> OnPostgres => [false, true];
+
+    /// <summary>Three succeeded runs tagged <c>seeded</c> in the demo team and one in another team; returns their ids by name.</summary>
+    private static async Task<Dictionary<string, Guid>> SeedAsync(PortalServer server)
+    {
+        var factory = server.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var demoTeam = await db.TeamMembers.Where(m => m.User!.Email == PortalServer.DemoEmail).Select(m => m.TeamId).FirstAsync();
+        var other = new Team { Name = "Elsewhere" };
+        db.Teams.Add(other);
+        var t0 = DateTime.UtcNow.AddDays(-1);
+        var ids = new Dictionary<string, Guid>();
+        void Add(Guid team, string name, Side side, double size, double best, double twap, int minutes)
+        {
+            var demo = ScenarioPresets.Demo();
+            var scenario = demo with { Name = name, Order = demo.Order with { Side = side, SizePctAdv = size } };
+            var run = new Run
+            {
+                TeamId = team, Name = name, ScenarioName = name, ScenarioJson = ScenarioJson.Serialize(scenario), Status = RunStatus.Succeeded,
+                Progress = 1, Episodes = scenario.Episodes, Seed = scenario.Seed, CreatedUtc = t0.AddMinutes(minutes), FinishedUtc = t0.AddMinutes(minutes + 1),
+                Tags = "|seeded|", CreatedBy = PortalServer.DemoEmail,
+            };
+            ScenarioFamily.Of(scenario).ApplyTo(run);
+            RunHeadline.ApplyScenario(run, scenario);
+            run.Strategies =
+            [
+                new RunStrategyResult { RunId = run.Id, Index = 0, StrategyId = "twap", DisplayName = "TWAP", Episodes = 100, MeanBps = twap, MeanCiLowBps = twap - 1, MeanCiHighBps = twap + 1 },
+                new RunStrategyResult { RunId = run.Id, Index = 1, StrategyId = "almgren-chriss", DisplayName = "Almgren–Chriss", Episodes = 100, MeanBps = best, MeanCiLowBps = best - 1, MeanCiHighBps = best + 1 },
+            ];
+            RunHeadline.ApplyResults(run, run.Strategies);
+            db.Runs.Add(run);
+            ids[name] = run.Id;
+        }
+        Add(demoTeam, "Alpha sell 2%", Side.Sell, 2, 11, 12, 1);
+        Add(demoTeam, "Bravo buy 5%", Side.Buy, 5, 30, 29, 2);
+        Add(demoTeam, "Charlie sell 8%", Side.Sell, 8, 20, 25, 3);
+        Add(other.Id, "Other team sell", Side.Sell, 2, 1, 2, 4);
+        await db.SaveChangesAsync();
+        return ids;
+    }
+
+    private static string[] Names(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToArray();
+
+    [Theory]
+    [MemberData(nameof(OnPostgres))]
+    public async Task Get_api_runs_filters_sorts_and_pages_within_the_team_and_patch_renames_and_tags(bool postgres)
+    {
+        await using var server = await PortalServer.StartAsync(postgres: postgres, settings: new Dictionary<string, string?> { ["Portal:SeedDemo"] = "true" });
+        var ids = await SeedAsync(server);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/runs")).StatusCode);
+
+        using var client = await server.SignedInClientAsync();
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded");
+        Assert.Equal(["Charlie sell 8%", "Bravo buy 5%", "Alpha sell 2%"], Names(all));
+        Assert.Equal(3, all.GetProperty("total").GetInt32());
+
+        Assert.Equal(["Alpha sell 2%", "Charlie sell 8%"], Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&side=sell&sort=meanCostBps")));
+        Assert.Equal(["Bravo buy 5%", "Charlie sell 8%"], Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&sizePctAdvMin=4.5&sort=-twapMeanBps")));
+        Assert.Equal(["Bravo buy 5%"], Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&bestStrategy=twap&market=simulated&status=succeeded")));
+        var second = await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=seeded&page=2&pageSize=2&sort=created");
+        Assert.Equal(("Charlie sell 8%", 3), (string.Join(",", Names(second)), second.GetProperty("total").GetInt32()));
+        var item = (await client.GetFromJsonAsync<JsonElement>("/api/runs?q=alpha")).GetProperty("items")[0];
+        Assert.Equal((2.0, "sell", "almgren-chriss", 11.0, 12.0), (item.GetProperty("sizePctAdv").GetDouble(), item.GetProperty("side").GetString(),
+            item.GetProperty("bestStrategyId").GetString(), item.GetProperty("bestMeanBps").GetDouble(), item.GetProperty("twapMeanBps").GetDouble()));
+        Assert.Empty(Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?q=other")));
+
+        foreach (var (query, parameter) in new[] { ("pageSize=101", "pageSize"), ("pageSize=0", "pageSize"), ("page=0", "page"), ("sort=colour", "sort"), ("side=short", "side"), ("sizePctAdvMin=two", "sizePctAdvMin") })
+        {
+            var bad = await client.GetAsync("/api/runs?" + query);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out var messages), query);
+            Assert.Contains(parameter, messages[0].GetString(), StringComparison.Ordinal);
+        }
+
+        var patched = await client.PatchAsJsonAsync($"/api/runs/{ids["Alpha sell 2%"]}", new { name = "Alpha, renamed", tags = new[] { "Seeded", "Desk-A" }, notes = "kept" });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{ids["Alpha sell 2%"]}");
+        Assert.Equal(("Alpha, renamed", "desk-a,seeded", "kept"), (run.GetProperty("name").GetString(),
+            string.Join(',', run.GetProperty("tags").EnumerateArray().Select(t => t.GetString())), run.GetProperty("notes").GetString()));
+        Assert.Equal(["Alpha, renamed"], Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?tag=desk-a")));
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PatchAsJsonAsync($"/api/runs/{ids["Alpha sell 2%"]}", new { tags = new[] { "two words" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PatchAsJsonAsync($"/api/runs/{ids["Other team sell"]}", new { name = "mine" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_runs_list_filters_and_sorts_in_the_browser_and_compare_shows_what_differs()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var ids = await SeedAsync(server);
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+
+        async Task<string[]> RowNamesAsync(int expected)
+        {
+            var names = page.Locator("#run-grid .run-name");
+            await Assertions.Expect(names).ToHaveCountAsync(expected);
+            return [.. (await names.AllInnerTextsAsync()).Select(n => n.Trim())];
+        }
+
+        await page.ScriptAsync("runs-list", async step =>
+        {
+            step("sign in and open the runs list");
+            await page.SignInAsDemoAsync();
+            await page.GotoAsync("/runs");
+            await page.Locator("#runs-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+            step("filter by tag");
+            await page.FillAsync("#filter-tag", "seeded");
+            Assert.Equal(["Charlie sell 8%", "Bravo buy 5%", "Alpha sell 2%"], await RowNamesAsync(3));
+
+            step("filter by size");
+            await page.FillAsync("#filter-size-max", "5");
+            Assert.Equal(["Bravo buy 5%", "Alpha sell 2%"], await RowNamesAsync(2));
+            await page.FillAsync("#filter-size-max", "");
+            await RowNamesAsync(3);
+
+            step("sort by best mean cost, ascending");
+            await page.ClickAsync("#sort-key");
+            await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Best mean cost" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#run-grid .run-name").First).ToHaveTextAsync("Bravo buy 5%");
+            await page.ClickAsync("#sort-descending");
+            await Assertions.Expect(page.Locator("#run-grid .run-name").First).ToHaveTextAsync("Alpha sell 2%");
+            Assert.Equal(["Alpha sell 2%", "Charlie sell 8%", "Bravo buy 5%"], await RowNamesAsync(3));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "runs-list.png"), FullPage = true });
+
+            step("nothing matches: the empty state says what to do");
+            await page.FillAsync("#filter-text", "no such run");
+            await Assertions.Expect(page.Locator("#runs-empty")).ToContainTextAsync("Clear a filter");
+
+            step("compare two runs: the parameter table lists only what differs, against the first selected run");
+            await page.GotoAsync($"/compare?runs={ids["Alpha sell 2%"]},{ids["Bravo buy 5%"]}");
+            await page.WaitForInteractiveAsync();
+            var fields = await page.Locator("#parameter-differences .parameter-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.field)");
+            Assert.Equal(["order.side", "order.sizePctAdv"], fields.Order().ToArray());
+            var size = await page.Locator("#parameter-differences .parameter-row[data-field='order.sizePctAdv'] td").AllInnerTextsAsync();
+            Assert.Equal(["order.sizePctAdv", "2", "5"], size.Select(s => s.Trim()));
+            Assert.Contains("(reference)", await page.Locator("#parameter-differences thead th").Nth(1).InnerTextAsync());
+            Assert.Contains("Alpha", await page.Locator("#parameter-differences thead th").Nth(1).InnerTextAsync());
+            var csv = Uri.UnescapeDataString((await page.GetAttributeAsync("#export-compare-csv", "href"))!["data:text/csv;charset=utf-8,".Length..]);
+            Assert.Contains("parameter,order.sizePctAdv,2,5", csv, StringComparison.Ordinal);
+            Assert.Contains("meanCostBps,twap,12,29", csv, StringComparison.Ordinal);
+            Assert.Contains("diffVsReferenceBps,twap,,17", csv, StringComparison.Ordinal);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "compare.png"), FullPage = true });
+        });
+    }
+}
