@@ -135,7 +135,8 @@ public sealed class RunListTests
             await RowNamesAsync(3);
 
             step("sort by best mean cost, ascending");
-            await page.ClickAsync("#sort-key");
+            // The select's input is hidden: open it by clicking the visible field around it.
+            await page.Locator(".mud-input-control.mud-select", new PageLocatorOptions { Has = page.Locator("#sort-key") }).ClickAsync();
             await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Best mean cost" }).ClickAsync();
             await Assertions.Expect(page.Locator("#run-grid .run-name").First).ToHaveTextAsync("Bravo buy 5%");
             await page.ClickAsync("#sort-descending");
