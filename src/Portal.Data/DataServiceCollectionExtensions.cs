@@ -55,12 +55,17 @@ public static class DataServiceCollectionExtensions
     public const long MigrationLockKey = 0x45_4C_4D_49_47_52_41_54; // "ELMIGRAT"
 
     /// <summary>Creates the database if needed, applies every pending migration, and brings runs stored in an older
-    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>), all under the migration lock.</summary>
+    /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>) and strategy summaries stored in
+    /// columns into their JSON column (<see cref="Runs.StrategySummaryUpgrade"/>), all under the migration lock.</summary>
     public static async Task MigratePortalDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
-        await db.MigratePortalAsync(ct, token => Runs.StoredRunUpgrade.UpgradeAsync(factory, token));
+        await db.MigratePortalAsync(ct, async token =>
+        {
+            await Runs.StoredRunUpgrade.UpgradeAsync(factory, token);
+            await Runs.StrategySummaryUpgrade.UpgradeAsync(factory, token);
+        });
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Portal.Data.Entities;
 
 namespace Portal.Data;
@@ -27,6 +28,29 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<MarketProfileEntity> MarketProfiles => Set<MarketProfileEntity>();
     public DbSet<TrainedAgentEntity> TrainedAgents => Set<TrainedAgentEntity>();
     public DbSet<TrainedAgentSeed> TrainedAgentSeeds => Set<TrainedAgentSeed>();
+
+    /// <summary>The per-strategy summary columns of runs stored before <see cref="RunStrategyResult.Summary"/>; kept as
+    /// nullable shadow columns so that rows stored before can be upgraded (<see cref="Runs.StrategySummaryUpgrade"/>).</summary>
+    internal static readonly IReadOnlyList<(string Name, Type Type)> LegacySummaryColumns =
+    [
+        ("P5Bps", typeof(double?)), ("P50Bps", typeof(double?)), ("P95Bps", typeof(double?)), ("Cvar95Bps", typeof(double?)),
+        ("CostSharpe", typeof(double?)), ("Completion", typeof(double?)), ("MeanShortfallCurrency", typeof(double?)),
+        ("VsTwapMeanBps", typeof(double?)), ("VsTwapCiLowBps", typeof(double?)), ("VsTwapCiHighBps", typeof(double?)),
+        ("RegretBps", typeof(double?)),
+        ("VsBestStaticMeanBps", typeof(double?)), ("VsBestStaticCiLowBps", typeof(double?)), ("VsBestStaticCiHighBps", typeof(double?)),
+        ("VsBestStaticObjectiveBps", typeof(double?)), ("VsBestStaticObjectiveCiLowBps", typeof(double?)),
+        ("VsBestStaticObjectiveCiHighBps", typeof(double?)),
+        ("MeanInventory", typeof(double[])), ("InventoryP5", typeof(double[])), ("InventoryP95", typeof(double[])),
+        ("MeanParticipation", typeof(double[])),
+        ("ForcedFraction", typeof(double?)), ("UnfilledFraction", typeof(double?)), ("CapBreaches", typeof(long?)),
+        ("MaxParticipation", typeof(double?)), ("OpportunityCostBps", typeof(double?)),
+    ];
+
+    private static bool SameSummary(RunStrategySummary? a, RunStrategySummary? b) =>
+        a is null || b is null ? ReferenceEquals(a, b) : RunStrategySummary.Serialize(a) == RunStrategySummary.Serialize(b);
+
+    private static RunStrategySummary CopyOf(RunStrategySummary? v) =>
+        v is null ? null! : RunStrategySummary.Deserialize(RunStrategySummary.Serialize(v));
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -71,6 +95,27 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.HasKey(s => new { s.RunId, s.Index });
             e.Property(s => s.UnitKind).HasMaxLength(16);
             e.HasOne<Run>().WithMany(r => r.Strategies).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+            // Null only on rows stored before the column existed, until Runs.StrategySummaryUpgrade fills it at start-up.
+            e.Property(s => s.Summary).IsRequired(false).HasConversion(
+                v => RunStrategySummary.Serialize(v),
+                v => RunStrategySummary.Deserialize(v),
+                new ValueComparer<RunStrategySummary>(
+                    (a, b) => SameSummary(a, b),
+                    v => v == null ? 0 : RunStrategySummary.Serialize(v).GetHashCode(StringComparison.Ordinal),
+                    v => CopyOf(v)));
+            // The columns the summary had before it was one JSON column: nullable, no longer written, read once by
+            // Runs.StrategySummaryUpgrade to fill Summary on rows stored before.
+            foreach (var (name, type) in LegacySummaryColumns)
+            {
+                if (type == typeof(double[]))
+                {
+                    e.PrimitiveCollection<double[]?>(name).IsRequired(false);
+                }
+                else
+                {
+                    e.Property(type, name).IsRequired(false);
+                }
+            }
         });
         builder.Entity<RunEpisodeResult>(e =>
         {

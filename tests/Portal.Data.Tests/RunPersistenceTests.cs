@@ -40,9 +40,9 @@ public sealed class RunPersistenceTests
         {
             Assert.Equal(computed.Summary.MeanBps, stored.MeanBps);
             Assert.Equal(computed.Summary.StdBps, stored.StdBps);
-            Assert.Equal(computed.MeanInventoryFraction, stored.MeanInventory);
-            Assert.Equal(computed.MeanParticipation, stored.MeanParticipation);
-            Assert.NotEmpty(stored.MeanParticipation);
+            Assert.Equal(computed.MeanInventoryFraction, stored.Summary.MeanInventory);
+            Assert.Equal(computed.MeanParticipation, stored.Summary.MeanParticipation);
+            Assert.NotEmpty(stored.Summary.MeanParticipation);
         }
         var episodeStore = new EpisodeStore(store.Factory);
         for (var i = 0; i < result.Strategies.Count; i++)
@@ -72,14 +72,14 @@ public sealed class RunPersistenceTests
         {
             if (computed.StrategyId == StrategyCatalog.BestStatic)
             {
-                Assert.Null(stored.VsBestStaticMeanBps);
+                Assert.Null(stored.Summary.VsBestStaticMeanBps);
                 continue;
             }
 
             var d = computed.Summary.VsBestStatic!;
-            Assert.Equal(d.MeanBps, stored.VsBestStaticMeanBps);
-            Assert.Equal(d.CiLowBps, stored.VsBestStaticCiLowBps);
-            Assert.Equal(d.CiHighBps, stored.VsBestStaticCiHighBps);
+            Assert.Equal(d.MeanBps, stored.Summary.VsBestStaticMeanBps);
+            Assert.Equal(d.CiLowBps, stored.Summary.VsBestStaticCiLowBps);
+            Assert.Equal(d.CiHighBps, stored.Summary.VsBestStaticCiHighBps);
         }
     }
 
@@ -99,14 +99,14 @@ public sealed class RunPersistenceTests
 
         await using var db = await store.Factory.CreateDbContextAsync();
         var stored = await db.RunStrategyResults.Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
-        Assert.Null(stored[0].CostSharpe);
+        Assert.Null(stored[0].Summary.CostSharpe);
         Assert.Equal(scenario.Episodes, stored[0].IndependentUnits);
         Assert.Equal(UnitKinds.Episode, stored[0].UnitKind);
-        Assert.Equal(result.Strategies[1].Summary.CostSharpe, stored[1].CostSharpe);
-        Assert.NotNull(stored[1].CostSharpe);
+        Assert.Equal(result.Strategies[1].Summary.CostSharpe, stored[1].Summary.CostSharpe);
+        Assert.NotNull(stored[1].Summary.CostSharpe);
         Assert.Equal(3, stored[1].IndependentUnits);
         Assert.Equal(UnitKinds.Window, stored[1].UnitKind);
-        Assert.Equal(1, await db.RunStrategyResults.CountAsync(s => s.RunId == runId && s.CostSharpe == null));
+        Assert.Single(stored, s => s.Summary.CostSharpe == null);
     }
 
     [Theory]
@@ -133,19 +133,19 @@ public sealed class RunPersistenceTests
             foreach (var (row, computed) in stored.Zip(result.Strategies))
             {
                 Assert.Equal(computed.DisplayName, row.DisplayName);
-                Assert.Equal(computed.Summary.Completion, row.Completion);
-                Assert.Equal(computed.MeanForcedFraction, row.ForcedFraction);
-                Assert.Equal(computed.MeanUnfilledFraction, row.UnfilledFraction);
-                Assert.Equal(computed.CapBreaches, row.CapBreaches);
-                Assert.Equal(computed.MaxParticipation, row.MaxParticipation);
-                Assert.Equal(computed.MeanOpportunityCostBps, row.OpportunityCostBps);
+                Assert.Equal(computed.Summary.Completion, row.Summary.Completion);
+                Assert.Equal(computed.MeanForcedFraction, row.Summary.ForcedFraction);
+                Assert.Equal(computed.MeanUnfilledFraction, row.Summary.UnfilledFraction);
+                Assert.Equal(computed.CapBreaches, row.Summary.CapBreaches);
+                Assert.Equal(computed.MaxParticipation, row.Summary.MaxParticipation);
+                Assert.Equal(computed.MeanOpportunityCostBps, row.Summary.OpportunityCostBps);
             }
         }
 
         var twapForced = await db.RunStrategyResults.SingleAsync(s => s.RunId == runId && s.StrategyId == "twap");
-        Assert.True(twapForced.CapBreaches > 0 && twapForced.MaxParticipation > 0.02);
+        Assert.True(twapForced.Summary.CapBreaches > 0 && twapForced.Summary.MaxParticipation > 0.02);
         var twapHeld = await db.RunStrategyResults.SingleAsync(s => s.RunId == heldRunId && s.StrategyId == "twap");
-        Assert.True(twapHeld.UnfilledFraction > 0 && twapHeld.CapBreaches == 0 && twapHeld.OpportunityCostBps != 0);
+        Assert.True(twapHeld.Summary.UnfilledFraction > 0 && twapHeld.Summary.CapBreaches == 0 && twapHeld.Summary.OpportunityCostBps != 0);
     }
 
     [Theory]

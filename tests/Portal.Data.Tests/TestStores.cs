@@ -25,7 +25,8 @@ public sealed class TestStore : IAsyncDisposable
     public IDbContextFactory<PortalDbContext> Factory { get; }
 
 
-    public static async Task<TestStore> CreateAsync(DatabaseProvider provider)
+    /// <summary>A new database on the provider, with every migration applied unless <paramref name="migrate"/> is false.</summary>
+    public static async Task<TestStore> CreateAsync(DatabaseProvider provider, bool migrate = true)
     {
         TestStore store;
         if (provider == DatabaseProvider.Postgres)
@@ -38,8 +39,11 @@ public sealed class TestStore : IAsyncDisposable
             var file = Path.Combine(Path.GetTempPath(), $"el-test-{Guid.NewGuid():N}.db");
             store = new TestStore(provider, $"Data Source={file}", null, file);
         }
-        await using var context = await store.Factory.CreateDbContextAsync();
-        await context.Database.MigrateAsync();
+        if (migrate)
+        {
+            await using var context = await store.Factory.CreateDbContextAsync();
+            await context.Database.MigrateAsync();
+        }
         return store;
     }
 

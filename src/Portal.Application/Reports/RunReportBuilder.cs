@@ -54,18 +54,19 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 }
             }
 
+            var m = s.Summary;
             strategies.Add(new ReportStrategySummary(
-                s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
-                s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-                s.RegretBps, s.MeanInventory, s.InventoryP5, s.InventoryP95, sample, s.MeanParticipation,
-                new ReportExecution(s.ForcedFraction, s.UnfilledFraction, s.CapBreaches, s.MaxParticipation, s.OpportunityCostBps))
+                s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
+                m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
+                m.RegretBps, m.MeanInventory, m.InventoryP5, m.InventoryP95, sample, m.MeanParticipation,
+                new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps))
             {
-                VsBestStaticMeanBps = s.VsBestStaticMeanBps,
-                VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
-                VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
-                VsBestStaticObjectiveBps = s.VsBestStaticObjectiveBps,
-                VsBestStaticObjectiveCiLowBps = s.VsBestStaticObjectiveCiLowBps,
-                VsBestStaticObjectiveCiHighBps = s.VsBestStaticObjectiveCiHighBps,
+                VsBestStaticMeanBps = m.VsBestStaticMeanBps,
+                VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,
+                VsBestStaticCiHighBps = m.VsBestStaticCiHighBps,
+                VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
+                VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
+                VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
             });
         }
 

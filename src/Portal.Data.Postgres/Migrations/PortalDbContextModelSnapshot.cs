@@ -676,16 +676,16 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 
-                    b.Property<long>("CapBreaches")
+                    b.Property<long?>("CapBreaches")
                         .HasColumnType("bigint");
 
-                    b.Property<double>("Completion")
+                    b.Property<double?>("Completion")
                         .HasColumnType("double precision");
 
                     b.Property<double?>("CostSharpe")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("Cvar95Bps")
+                    b.Property<double?>("Cvar95Bps")
                         .HasColumnType("double precision");
 
                     b.Property<string>("DisplayName")
@@ -695,21 +695,19 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("integer");
 
-                    b.Property<double>("ForcedFraction")
+                    b.Property<double?>("ForcedFraction")
                         .HasColumnType("double precision");
 
                     b.Property<int>("IndependentUnits")
                         .HasColumnType("integer");
 
                     b.PrimitiveCollection<double[]>("InventoryP5")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
                     b.PrimitiveCollection<double[]>("InventoryP95")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
-                    b.Property<double>("MaxParticipation")
+                    b.Property<double?>("MaxParticipation")
                         .HasColumnType("double precision");
 
                     b.Property<double>("MeanBps")
@@ -722,26 +720,24 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("double precision");
 
                     b.PrimitiveCollection<double[]>("MeanInventory")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
                     b.PrimitiveCollection<double[]>("MeanParticipation")
-                        .IsRequired()
                         .HasColumnType("double precision[]");
 
-                    b.Property<double>("MeanShortfallCurrency")
+                    b.Property<double?>("MeanShortfallCurrency")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("OpportunityCostBps")
+                    b.Property<double?>("OpportunityCostBps")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("P50Bps")
+                    b.Property<double?>("P50Bps")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("P5Bps")
+                    b.Property<double?>("P5Bps")
                         .HasColumnType("double precision");
 
-                    b.Property<double>("P95Bps")
+                    b.Property<double?>("P95Bps")
                         .HasColumnType("double precision");
 
                     b.Property<double?>("RegretBps")
@@ -754,7 +750,10 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<double>("UnfilledFraction")
+                    b.Property<string>("Summary")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("UnfilledFraction")
                         .HasColumnType("double precision");
 
                     b.Property<string>("UnitKind")

@@ -665,16 +665,16 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CapBreaches")
+                    b.Property<long?>("CapBreaches")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Completion")
+                    b.Property<double?>("Completion")
                         .HasColumnType("REAL");
 
                     b.Property<double?>("CostSharpe")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("Cvar95Bps")
+                    b.Property<double?>("Cvar95Bps")
                         .HasColumnType("REAL");
 
                     b.Property<string>("DisplayName")
@@ -684,21 +684,19 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Episodes")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ForcedFraction")
+                    b.Property<double?>("ForcedFraction")
                         .HasColumnType("REAL");
 
                     b.Property<int>("IndependentUnits")
                         .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("InventoryP5")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("InventoryP95")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("MaxParticipation")
+                    b.Property<double?>("MaxParticipation")
                         .HasColumnType("REAL");
 
                     b.Property<double>("MeanBps")
@@ -711,26 +709,24 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("REAL");
 
                     b.PrimitiveCollection<string>("MeanInventory")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("MeanParticipation")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("MeanShortfallCurrency")
+                    b.Property<double?>("MeanShortfallCurrency")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("OpportunityCostBps")
+                    b.Property<double?>("OpportunityCostBps")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("P50Bps")
+                    b.Property<double?>("P50Bps")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("P5Bps")
+                    b.Property<double?>("P5Bps")
                         .HasColumnType("REAL");
 
-                    b.Property<double>("P95Bps")
+                    b.Property<double?>("P95Bps")
                         .HasColumnType("REAL");
 
                     b.Property<double?>("RegretBps")
@@ -743,7 +739,10 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("UnfilledFraction")
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("UnfilledFraction")
                         .HasColumnType("REAL");
 
                     b.Property<string>("UnitKind")

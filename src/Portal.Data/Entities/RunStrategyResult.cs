@@ -1,6 +1,10 @@
 namespace Portal.Data.Entities;
 
-/// <summary>The summary of one strategy in one run. The key (run, index) makes a second copy impossible.</summary>
+/// <summary>
+/// The summary of one strategy in one run. The key (run, index) makes a second copy impossible. Only what SQL groups,
+/// filters or sorts on (leaderboards, the regime breakdown, run lists) has a column of its own; everything else is in
+/// <see cref="Summary"/>, one JSON column, so a new per-strategy metric needs no new column.
+/// </summary>
 public sealed class RunStrategyResult
 {
     public Guid RunId { get; set; }
@@ -12,50 +16,14 @@ public sealed class RunStrategyResult
     public double StdBps { get; set; }
     public double MeanCiLowBps { get; set; }
     public double MeanCiHighBps { get; set; }
-    public double P5Bps { get; set; }
-    public double P50Bps { get; set; }
-    public double P95Bps { get; set; }
-    public double Cvar95Bps { get; set; }
-    /// <summary>−mean/std of the cost; null when undefined (no spread beyond rounding, or fewer than two independent units).</summary>
-    public double? CostSharpe { get; set; }
-    public double Completion { get; set; }
-    public double MeanShortfallCurrency { get; set; }
-    public double? VsTwapMeanBps { get; set; }
-    public double? VsTwapCiLowBps { get; set; }
-    public double? VsTwapCiHighBps { get; set; }
-    public double? RegretBps { get; set; }
-    /// <summary>Paired difference (this − best static schedule), mean and 95% interval in bps; null for the best static
-    /// schedule itself and for runs stored before it was always compared.</summary>
-    public double? VsBestStaticMeanBps { get; set; }
-    public double? VsBestStaticCiLowBps { get; set; }
-    public double? VsBestStaticCiHighBps { get; set; }
-    /// <summary>Paired difference (this − best static schedule) of the run's objective E + λ·Var, mean and 95% interval in
-    /// bps (delta method); null where <see cref="VsBestStaticMeanBps"/> is and for runs stored before it was recorded.</summary>
-    public double? VsBestStaticObjectiveBps { get; set; }
-    public double? VsBestStaticObjectiveCiLowBps { get; set; }
-    public double? VsBestStaticObjectiveCiHighBps { get; set; }
     /// <summary>Independent units the intervals rest on (episodes in simulation, market windows in replay); 0 for runs
     /// stored before it was recorded.</summary>
     public int IndependentUnits { get; set; }
     /// <summary>What an independent unit is (<c>episode</c> or <c>window</c>); empty for runs stored before it was recorded.</summary>
     public string UnitKind { get; set; } = "";
-    /// <summary>Mean remaining fraction at each decision time (steps + 1 points).</summary>
-    public double[] MeanInventory { get; set; } = [];
-    public double[] InventoryP5 { get; set; } = [];
-    public double[] InventoryP95 { get; set; } = [];
-    /// <summary>Mean participation rate (child order / market volume of the step) at each decision step (steps points);
-    /// empty for runs stored before it was recorded.</summary>
-    public double[] MeanParticipation { get; set; } = [];
-    /// <summary>Mean share of the order force-traded at the last step beyond what the strategy asked for.</summary>
-    public double ForcedFraction { get; set; }
-    /// <summary>Mean share of the order left unfilled at the horizon (cap held).</summary>
-    public double UnfilledFraction { get; set; }
-    /// <summary>Child orders over the participation cap, over every episode.</summary>
-    public long CapBreaches { get; set; }
-    /// <summary>Largest child order over its step's market volume in any episode.</summary>
-    public double MaxParticipation { get; set; }
-    /// <summary>Mean opportunity cost of the unfilled rest in bps (Perold 1988), inside the shortfall.</summary>
-    public double OpportunityCostBps { get; set; }
+    /// <summary>Every other figure of the strategy (percentiles, paired differences, inventory and participation paths,
+    /// execution counters), stored as one JSON column.</summary>
+    public RunStrategySummary Summary { get; set; } = new();
 }
 
 /// <summary>One episode of one strategy, as runs were stored before <see cref="RunEpisodeBlock"/>: read only, through

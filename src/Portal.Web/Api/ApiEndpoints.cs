@@ -119,16 +119,20 @@ public sealed record StrategyView(
     /// <summary>Upper end of the 95% confidence interval of <see cref="VsBestStaticObjectiveBps"/>.</summary>
     public double? VsBestStaticObjectiveCiHighBps { get; init; }
 
-    public static StrategyView From(RunStrategyResult s) => new(
-        s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
-        s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-        s.RegretBps, s.MeanInventory, s.MeanParticipation, s.IndependentUnits, s.UnitKind)
+    public static StrategyView From(RunStrategyResult s)
     {
-        VsBestStaticBps = s.VsBestStaticMeanBps,
-        VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
-        VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
-        VsBestStaticObjectiveBps = s.VsBestStaticObjectiveBps,
-        VsBestStaticObjectiveCiLowBps = s.VsBestStaticObjectiveCiLowBps,
-        VsBestStaticObjectiveCiHighBps = s.VsBestStaticObjectiveCiHighBps,
-    };
+        var m = s.Summary;
+        return new(
+            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
+            m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
+            m.RegretBps, m.MeanInventory, m.MeanParticipation, s.IndependentUnits, s.UnitKind)
+        {
+            VsBestStaticBps = m.VsBestStaticMeanBps,
+            VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,
+            VsBestStaticCiHighBps = m.VsBestStaticCiHighBps,
+            VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
+            VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
+            VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
+        };
+    }
 }
