@@ -74,10 +74,10 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var (want, got) in expected.Strategies.Zip(summaries))
         {
             Assert.Equal((want.Summary.MeanBps, want.Summary.StdBps, want.Summary.MeanCiLowBps, want.Summary.MeanCiHighBps, want.Summary.P50Bps, want.Summary.RegretBps),
-                (got.MeanBps, got.StdBps, got.MeanCiLowBps, got.MeanCiHighBps, got.P50Bps, got.RegretBps));
-            Assert.Equal(want.MeanInventoryFraction, got.MeanInventory);
-            Assert.Equal(want.InventoryP95Fraction, got.InventoryP95);
-            Assert.Equal(want.MeanParticipation, got.MeanParticipation);
+                (got.MeanBps, got.StdBps, got.MeanCiLowBps, got.MeanCiHighBps, got.Summary.P50Bps, got.Summary.RegretBps));
+            Assert.Equal(want.MeanInventoryFraction, got.Summary.MeanInventory);
+            Assert.Equal(want.InventoryP95Fraction, got.Summary.InventoryP95);
+            Assert.Equal(want.MeanParticipation, got.Summary.MeanParticipation);
         }
         Assert.Null(await StoredEpisodes.ExactlyOnceProblemAsync(connection, runId, scenario.Episodes));
 
