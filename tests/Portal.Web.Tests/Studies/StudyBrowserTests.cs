@@ -50,9 +50,10 @@ public sealed class StudyBrowserTests
             Assert.Equal(1e-5, cell.GetProperty("coordinates").GetProperty("riskAversion").GetDouble());
             var ac = cell.GetProperty("strategies").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "ac");
             await page.SelectOptionAsync("#heatmap-strategy", "ac");
+            // The select re-renders the heatmap over the circuit: wait for the chosen strategy's text before reading the exact value.
+            await Assertions.Expect(page.Locator("#heat-cost-1-2")).ToContainTextAsync(ac.GetProperty("meanCostBps").GetDouble().ToString("F2", CultureInfo.InvariantCulture));
             var shown = await page.Locator("#heat-cost-1-2").GetAttributeAsync("data-value");
             Assert.Equal(ac.GetProperty("meanCostBps").GetDouble(), double.Parse(shown!, CultureInfo.InvariantCulture));
-            await Assertions.Expect(page.Locator("#heat-cost-1-2")).ToContainTextAsync(ac.GetProperty("meanCostBps").GetDouble().ToString("F2", CultureInfo.InvariantCulture));
             var best = cell.GetProperty("best");
             await Assertions.Expect(page.Locator("#heat-best-1-2")).ToHaveAttributeAsync("data-value", best.GetProperty("id").GetString()!);
             await Assertions.Expect(page.Locator("#heat-best-1-2")).ToHaveAttributeAsync("data-significant", best.GetProperty("significantVsTwap").GetBoolean() ? "true" : "false");
