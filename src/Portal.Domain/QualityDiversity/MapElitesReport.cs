@@ -20,6 +20,9 @@ public sealed record MapElitesReport(int Candidates, int Batch, long Seed, int E
     IReadOnlyList<string> ParameterNames, IReadOnlyList<NicheElite> Niches, IReadOnlyList<double> Generalist, IReadOnlyList<double> GeneralistObjectivesBps,
     IReadOnlyList<MapElitesIteration> Iterations, IReadOnlyList<NicheComparison> Comparisons)
 {
+    /// <summary>The niche grid with its bounds (null in reports written before it was recorded: the default bounds).</summary>
+    public NicheGrid? Grid { get; init; }
+
     /// <summary>Wall time of the search in seconds (0 when not measured).</summary>
     public double WallSeconds { get; init; }
 
@@ -40,6 +43,6 @@ public sealed record MapElitesReport(int Candidates, int Batch, long Seed, int E
         ArgumentNullException.ThrowIfNull(archive);
         return new MapElitesReport(settings.Candidates, settings.Batch, settings.Seed, settings.EpisodesPerNiche, baseScenario.Order.Steps,
             settings.Grid.VolatilityBins, settings.Grid.LiquidityBins, LinearPolicy.ParameterNames, archive.Niches(),
-            archive.Generalist ?? [], archive.GeneralistObjectives ?? [], archive.Iterations, comparisons ?? []);
+            archive.Generalist ?? [], archive.GeneralistObjectives ?? [], archive.Iterations, comparisons ?? []) { Grid = settings.Grid };
     }
 }

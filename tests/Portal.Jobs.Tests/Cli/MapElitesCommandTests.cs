@@ -54,6 +54,34 @@ public sealed class MapElitesCommandTests : IDisposable
         Assert.Equal(120, one["iterations"]!.AsArray()[^1]!["evaluated"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_report_s_elites_generalist_and_router_run_as_strategies_in_a_backtest()
+    {
+        string report = Path.Combine(_dir, "desk.json");
+        var (exit, _, error) = await InvokeAsync("map-elites", "--candidates", "60", "--batch", "30", "--episodes-per-niche", "8", "--holdout-episodes", "0", "--json", report);
+        Assert.True(exit == 0, error);
+
+        var loaded = BacktestCommand.LoadArchives([report]);
+        Assert.Equal([.. Enumerable.Range(0, 9).Select(j => $"elite:desk:{j}"), "elite:desk:generalist", "router:desk"], loaded.Select(s => s.Id));
+
+        // An elite run as a strategy is the archived policy: on its niche's evaluation paths it reproduces its archived objective.
+        var parsed = JsonSerializer.Deserialize<Portal.Domain.QualityDiversity.MapElitesReport>(await File.ReadAllTextAsync(report), Portal.Domain.Scenarios.ScenarioJson.Options)!;
+        var settings = new Portal.Domain.QualityDiversity.MapElitesSettings { Candidates = 60, Batch = 30, EpisodesPerNiche = 8 };
+        var evaluator = new Portal.Domain.QualityDiversity.CandidateEvaluator(Portal.Domain.QualityDiversity.MapElitesSettings.DefaultScenario(), settings);
+        var niche = parsed.Niches[7];
+        var costs = Portal.Domain.QualityDiversity.SpecialistComparison.EpisodeCosts(evaluator.Variants[7], loaded[7],
+            Portal.Domain.QualityDiversity.CandidateEvaluator.EvaluationSeed(1), 0, 8);
+        Assert.Equal(niche.EliteObjectiveBps!.Value, evaluator.Objective(costs), 9);
+
+        string json = Path.Combine(_dir, "backtest.json");
+        (exit, _, error) = await InvokeAsync("backtest", "--episodes", "200", "--archive", report, "--json", json);
+        Assert.True(exit == 0, error);
+        var ids = JsonNode.Parse(await File.ReadAllTextAsync(json))!["strategies"]!.AsArray().Select(x => (string?)x!["id"]).ToList();
+        Assert.Contains("router:desk", ids);
+        Assert.Contains("elite:desk:4", ids);
+        Assert.Equal(2, (await InvokeAsync("backtest", "--archive", Path.Combine(_dir, "missing.json"))).Exit);
+    }
+
     [Theory]
     [InlineData("--candidates", "0")]
     [InlineData("--shards", "0")]
