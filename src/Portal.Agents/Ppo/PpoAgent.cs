@@ -141,7 +141,7 @@ public sealed class PpoAgent : IExecutionAgent
         }
 
         var agent = new PpoAgent(hp);
-        var optimizer = optim.Adam(agent._net.parameters(), lr: hp.LearningRate, eps: 1e-5);
+        var optimizer = new AdamOptimizer(agent._net.parameters(), hp.LearningRate, eps: 1e-5);
         int steps = env.Decisions, batch = env.BatchSize, features = ExecutionEnvironment.FeatureCount;
         var obs = new float[steps * batch * features];
         var u = new float[steps * batch];
