@@ -124,73 +124,56 @@ public sealed class Td3BcAgent : IExecutionAgent
     /// <summary>Learns from <paramref name="data"/> until the session's budget of gradient updates is spent.</summary>
     public static Td3BcAgent Train(OfflineDataset data, ObservationNormalizer normalizer, Td3BcHyperparameters hp, TrainingSession session)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(normalizer);
-        ArgumentNullException.ThrowIfNull(hp);
-        ArgumentNullException.ThrowIfNull(session);
+        OfflineTraining.Require(data, normalizer, hp, session);
         int f = ExecutionEnvironment.FeatureCount;
         var (mean, std) = hp.NormalizeStates
             ? OfflineBatches.StateStatistics(data, normalizer, 1e-3)
             : (new float[f], Enumerable.Repeat(1f, f).ToArray());
         var agent = new Td3BcAgent(hp, mean, std);
-        using var actorTarget = Networks.Mlp(f, hp.HiddenUnits, 1);
+        using var actorTarget = OfflineTraining.TargetOf(agent._actor, f, hp.HiddenUnits);
         using var q1 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
         using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        using var q1Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        using var q2Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        Networks.CopyParameters(agent._actor, actorTarget);
-        Networks.CopyParameters(q1, q1Target);
-        Networks.CopyParameters(q2, q2Target);
+        using var q1Target = OfflineTraining.TargetOf(q1, f + 1, hp.HiddenUnits);
+        using var q2Target = OfflineTraining.TargetOf(q2, f + 1, hp.HiddenUnits);
         var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
         var criticOptimizer = optim.Adam(q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
         var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed, mean, std, hp.ActionScale);
-        long reportEvery = Math.Max(1, session.TotalEnvironmentSteps / 50);
-        double loss = double.NaN;
         long iteration = 0;
-        while (!session.Finished)
+        OfflineTraining.Run(session, () =>
         {
-            using (var scope = torch.NewDisposeScope())
+            var b = batches.Sample(hp.BatchSize);
+            Tensor target;
+            using (torch.no_grad())
             {
-                var b = batches.Sample(hp.BatchSize);
-                Tensor target;
-                using (torch.no_grad())
-                {
-                    var noise = (torch.randn_like(b.Actions) * hp.PolicyNoise).clamp(-hp.NoiseClip, hp.NoiseClip);
-                    var nextAction = (torch.tanh(actorTarget.forward(b.NextObservations)) + noise).clamp(-1, 1);
-                    var nextInput = torch.cat([b.NextObservations, nextAction], 1);
-                    var minQ = torch.minimum(q1Target.forward(nextInput), q2Target.forward(nextInput)).squeeze(1);
-                    target = b.Rewards + hp.Gamma * b.NotDone * minQ;
-                }
-
-                var current = torch.cat([b.Observations, b.Actions], 1);
-                var criticLoss = (q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
-                criticOptimizer.zero_grad();
-                criticLoss.backward();
-                criticOptimizer.step();
-
-                if (++iteration % hp.PolicyDelay == 0)
-                {
-                    var pi = torch.tanh(agent._actor.forward(b.Observations));
-                    var q = q1.forward(torch.cat([b.Observations, pi], 1));
-                    var lambda = hp.Alpha / (q.abs().mean().detach() + 1e-8);
-                    var actorLoss = -lambda * q.mean() + (pi - b.Actions).pow(2).mean();
-                    actorOptimizer.zero_grad();
-                    actorLoss.backward();
-                    actorOptimizer.step();
-                    Networks.SoftUpdate(q1, q1Target, hp.Polyak);
-                    Networks.SoftUpdate(q2, q2Target, hp.Polyak);
-                    Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
-                }
-
-                loss = criticLoss.item<float>();
+                var noise = (torch.randn_like(b.Actions) * hp.PolicyNoise).clamp(-hp.NoiseClip, hp.NoiseClip);
+                var nextAction = (torch.tanh(actorTarget.forward(b.NextObservations)) + noise).clamp(-1, 1);
+                var nextInput = torch.cat([b.NextObservations, nextAction], 1);
+                var minQ = torch.minimum(q1Target.forward(nextInput), q2Target.forward(nextInput)).squeeze(1);
+                target = b.Rewards + hp.Gamma * b.NotDone * minQ;
             }
 
-            session.AddSteps(1);
-            if (session.EnvironmentSteps % reportEvery == 0 || session.Finished)
+            var current = torch.cat([b.Observations, b.Actions], 1);
+            var criticLoss = (q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
+            criticOptimizer.zero_grad();
+            criticLoss.backward();
+            criticOptimizer.step();
+
+            if (++iteration % hp.PolicyDelay == 0)
             {
-                session.UpdatesFinished(loss);
+                var pi = torch.tanh(agent._actor.forward(b.Observations));
+                var q = q1.forward(torch.cat([b.Observations, pi], 1));
+                var lambda = hp.Alpha / (q.abs().mean().detach() + 1e-8);
+                var actorLoss = -lambda * q.mean() + (pi - b.Actions).pow(2).mean();
+                actorOptimizer.zero_grad();
+                actorLoss.backward();
+                actorOptimizer.step();
+                Networks.SoftUpdate(q1, q1Target, hp.Polyak);
+                Networks.SoftUpdate(q2, q2Target, hp.Polyak);
+                Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
             }
-        }
+
+            return criticLoss.item<float>();
+        });
 
         return agent;
     }
@@ -198,12 +181,7 @@ public sealed class Td3BcAgent : IExecutionAgent
     /// <inheritdoc />
     public void Act(ReadOnlySpan<float> observations, ReadOnlySpan<double> maxFraction, int decisionIndex, int steps, Span<double> fractionOfRemaining)
     {
-        int n = maxFraction.Length;
-        var a = Actions(observations, n);
-        for (int i = 0; i < n; i++)
-        {
-            fractionOfRemaining[i] = OfflineActionScale.ToFraction(Parameters.ActionScale, a[i], maxFraction[i], decisionIndex, steps);
-        }
+        OfflineTraining.ToFractions(Parameters.ActionScale, Actions(observations, maxFraction.Length), maxFraction, decisionIndex, steps, fractionOfRemaining);
     }
 
     /// <summary>The deterministic action for each of <paramref name="rows"/> states, on the [−1, 1] scale of
