@@ -185,6 +185,7 @@ internal static class ResultsReport
 
         w.AppendLine();
         w.Append(sections);
+        OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
         return w.ToString();
     }
 
