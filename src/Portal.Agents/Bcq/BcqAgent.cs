@@ -129,9 +129,9 @@ public sealed class BcqAgent : IExecutionAgent
         using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
         using var q1Target = OfflineTraining.TargetOf(agent._q1, f + 1, hp.HiddenUnits);
         using var q2Target = OfflineTraining.TargetOf(q2, f + 1, hp.HiddenUnits);
-        var vaeOptimizer = optim.Adam(agent._vae.parameters(), lr: hp.LearningRate);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var criticOptimizer = optim.Adam(agent._q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
+        var vaeOptimizer = new AdamOptimizer(agent._vae.parameters(), hp.LearningRate);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(agent._q1.parameters().Concat(q2.parameters()), hp.LearningRate);
         var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed);
         OfflineTraining.Run(session, () =>
         {

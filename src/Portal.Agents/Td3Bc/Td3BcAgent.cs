@@ -135,8 +135,8 @@ public sealed class Td3BcAgent : IExecutionAgent
         using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
         using var q1Target = OfflineTraining.TargetOf(q1, f + 1, hp.HiddenUnits);
         using var q2Target = OfflineTraining.TargetOf(q2, f + 1, hp.HiddenUnits);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var criticOptimizer = optim.Adam(q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(q1.parameters().Concat(q2.parameters()), hp.LearningRate);
         var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed, mean, std, hp.ActionScale);
         long iteration = 0;
         OfflineTraining.Run(session, () =>
