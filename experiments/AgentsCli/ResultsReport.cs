@@ -186,6 +186,7 @@ internal static class ResultsReport
         w.AppendLine();
         w.Append(sections);
         WriteMapElites(w, Path.Combine(runs, MapElitesRuns));
+        OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
         return w.ToString();
     }
 
