@@ -78,4 +78,15 @@ public sealed class OfflineActionScaleTests
         Assert.Equal("ActionScale", Assert.Throws<ArgumentOutOfRangeException>(() => new Td3BcHyperparameters(actionScale: "linear")).ParamName);
         Assert.Equal(OfflineActionScale.TwapLog, new Td3BcHyperparameters().ActionScale);
     }
+
+    [Fact]
+    public void A_stored_td3bc_record_without_an_action_scale_reads_as_the_fraction_scale_it_was_trained_on()
+    {
+        var algorithm = new Td3BcAlgorithm();
+        var stored = System.Text.Json.JsonDocument.Parse("""{"learningRate":0.0003,"alpha":2.5,"rewardScale":0.1}""").RootElement;
+        Assert.Equal(OfflineActionScale.Fraction, algorithm.ReadStoredHyperparameters(stored).ActionScale);
+        Assert.Equal(2.5, algorithm.ReadStoredHyperparameters(stored).Alpha);
+        var current = System.Text.Json.JsonSerializer.SerializeToElement(new Td3BcHyperparameters(), Portal.Agents.Training.AgentArtifact.JsonOptions);
+        Assert.Equal(OfflineActionScale.TwapLog, algorithm.ReadStoredHyperparameters(current).ActionScale);
+    }
 }
