@@ -3,7 +3,6 @@ using System.Text.Json;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
 using Portal.Web.Auth;
-using Portal.Web.Features.Runs;
 
 namespace Portal.Web.Api;
 
@@ -27,7 +26,7 @@ public static class ApiEndpoints
             }
             try
             {
-                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies)
+                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioStore.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies)
                     { Name = body.Name, Tags = body.Tags, Notes = body.Notes }, ct);
                 return Results.Accepted($"/api/runs/{run.Id}", new RunAccepted(run.Id, run.Status.ToString()));
             }

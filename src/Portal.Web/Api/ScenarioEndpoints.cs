@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
 using Portal.Web.Auth;
@@ -15,24 +13,21 @@ public static class ScenarioEndpoints
     {
         var api = app.MapGroup("/api/scenarios").RequireAuthorization().WithTags("Scenarios");
 
-        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver teams, ScenarioStore scenarios, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var list = await db.Scenarios.AsNoTracking().Where(s => s.TeamId == access.TeamId).OrderByDescending(s => s.UpdatedUtc)
-                .Select(s => new ScenarioSummary(s.Id, s.Name, s.CreatedBy, s.UpdatedUtc)).ToListAsync(ct);
-            return Results.Ok(list);
+            if (await teams.ResolveAsync(user, ct) is null) return Results.Forbid();
+            var list = await scenarios.ListAsync(ScenarioOrder.RecentlyUpdated, ct: ct);
+            return Results.Ok(list.Select(s => new ScenarioSummary(s.Id, s.Name, s.CreatedBy, s.UpdatedUtc)).ToList());
         }).WithName("ListScenarios");
 
-        api.MapGet("/{id:guid}/json", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        api.MapGet("/{id:guid}/json", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, ScenarioStore scenarios, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var s = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.TeamId == access.TeamId, ct);
-            return s is null ? Results.NotFound() : Results.Text(s.Json, "application/json");
+            if (await teams.ResolveAsync(user, ct) is null) return Results.NotFound();
+            var s = await scenarios.GetAsync(id, ct);
+            return s is null ? Results.NotFound() : Results.Text(s.Entity.Json, "application/json");
         }).WithName("GetScenarioJson");
 
-        api.MapPost("/", async (JsonElement body, ClaimsPrincipal user, TeamAccessResolver teams, Features.Scenarios.ScenarioLibrary library, CancellationToken ct) =>
+        api.MapPost("/", async (JsonElement body, ClaimsPrincipal user, TeamAccessResolver teams, ScenarioStore scenarios, CancellationToken ct) =>
         {
             if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
             if (!access.CanRun) return Results.Problem("Viewers cannot create scenarios.", statusCode: StatusCodes.Status403Forbidden);
@@ -40,7 +35,7 @@ public static class ScenarioEndpoints
             try
             {
                 // Same path as the browser import: validation naming each JSON field, and a replay must be of a team dataset.
-                entity = await library.ImportAsync(access, body.GetRawText(), ct);
+                entity = await scenarios.ImportAsync(body.GetRawText(), ct);
             }
             catch (ScenarioValidationException e)
             {
