@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
 
@@ -11,26 +9,23 @@ public static class ScenarioEndpoints
 {
     public static void MapScenarioApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/scenarios").RequireAuthorization().WithTags("Scenarios");
+        var api = app.MapGroup("/api/scenarios").RequireAuthorization().RequireTeam().WithTags("Scenarios");
 
-        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver teams, ScenarioStore scenarios, CancellationToken ct) =>
+        api.MapGet("/", async (ScenarioStore scenarios, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is null) return Results.Forbid();
             var list = await scenarios.ListAsync(ScenarioOrder.RecentlyUpdated, ct: ct);
             return Results.Ok(list.Select(s => new ScenarioSummary(s.Id, s.Name, s.CreatedBy, s.UpdatedUtc)).ToList());
         }).WithName("ListScenarios");
 
-        api.MapGet("/{id:guid}/json", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, ScenarioStore scenarios, CancellationToken ct) =>
+        api.MapGet("/{id:guid}/json", async (Guid id, ScenarioStore scenarios, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is null) return Results.NotFound();
             var s = await scenarios.GetAsync(id, ct);
             return s is null ? Results.NotFound() : Results.Text(s.Entity.Json, "application/json");
         }).WithName("GetScenarioJson");
 
-        api.MapPost("/", async (JsonElement body, ClaimsPrincipal user, TeamAccessResolver teams, ScenarioStore scenarios, CancellationToken ct) =>
+        api.MapPost("/", async (JsonElement body, TeamContext team, ScenarioStore scenarios, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
-            if (!access.CanRun) return Results.Problem("Viewers cannot create scenarios.", statusCode: StatusCodes.Status403Forbidden);
+            if (!team.Require().CanRun) return Results.Problem("Viewers cannot create scenarios.", statusCode: StatusCodes.Status403Forbidden);
             ScenarioEntity entity;
             try
             {
