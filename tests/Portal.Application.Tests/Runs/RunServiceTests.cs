@@ -24,6 +24,8 @@ public sealed class RunServiceTests
             Jobs.Add((kind, id));
             return Jobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("a submission queues the run, never a shard");
     }
 
     private static RunService Service(TestStore store, TeamAccess access, IJobQueue queue, int maxActive = 8) => new(
