@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Application.Jobs;
 using Portal.Application.Runs;
 using Portal.Application.Scenarios;
+using Portal.Application.Teams;
 using Portal.Application.Tests.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
