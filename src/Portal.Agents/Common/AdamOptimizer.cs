@@ -14,7 +14,8 @@ namespace Portal.Agents.Common;
 /// <c>c10::Error … toFloat … Expected false to be true</c> from <c>Adam.step</c> (LibTorch's overflow check on a freed
 /// value), or as a silently wrong update. This optimizer performs the same arithmetic in the same order on the same
 /// state (it is the library's <see cref="Adam"/> with <c>step</c> replaced), holding every scalar in a <c>using</c>
-/// variable for the duration of the parameter's update; weight decay and <c>maximize</c> behave as in the library,
+/// variable for the duration of the parameter's update, and calls only overloads that take every scalar explicitly (the
+/// one-argument <c>add_(Scalar)</c> creates its <c>alpha = 1</c> as such a temporary); weight decay and <c>maximize</c> behave as in the library,
 /// AMSGrad is not offered.
 /// Update per parameter θ with gradient g at step t:
 /// m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
@@ -38,6 +39,7 @@ public sealed class AdamOptimizer : Adam
         using var oneMinusBeta2 = (1.0 - beta2).ToScalar();
         using var epsScalar = eps.ToScalar();
         using var weightDecayScalar = weightDecay.ToScalar();
+        using var one = 1.0.ToScalar(); // add_(scalar) alone would create its alpha of 1 as another unheld temporary
         foreach (var parameter in group.Parameters)
         {
             var grad = parameter.grad;
@@ -64,7 +66,7 @@ public sealed class AdamOptimizer : Adam
             state.exp_avg_sq.mul_(beta2Scalar).addcmul_(grad, grad.conj(), oneMinusBeta2);
             using var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
             using var stepSize = (0.0 - lr / biasCorrection1).ToScalar();
-            var denominator = (state.exp_avg_sq.sqrt() / sqrtBiasCorrection2).add_(epsScalar);
+            var denominator = (state.exp_avg_sq.sqrt() / sqrtBiasCorrection2).add_(epsScalar, one);
             parameter.addcdiv_(state.exp_avg, denominator, stepSize);
         }
     }, closure);
