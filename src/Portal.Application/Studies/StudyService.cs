@@ -110,7 +110,7 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
     private void CheckBudget(IReadOnlyList<StudyCell> cells)
     {
         var largest = cells.MaxBy(c => c.Scenario.Order.Steps)!.Scenario;
-        int strategies = largest.Strategies.Union(StrategyRegistry.AlwaysCompared).Count();
+        int strategies = largest.Strategies.Union(StrategyRegistry.ComparedFor(largest.Strategies)).Count();
         decimal work = (decimal)largest.Episodes * largest.Order.Steps * strategies;
         if (work > limits.MaxRunStrategySteps)
         {

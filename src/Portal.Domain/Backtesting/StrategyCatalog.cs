@@ -21,7 +21,9 @@ public static class StrategyCatalog
 
     /// <summary>
     /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
-    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (only TWAP, the reference of paired differences, when <paramref name="alwaysCompared"/> is false).
+    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing, and the online
+    /// re-optimisation (<see cref="StrategyRegistry.ComparedWithAgents"/>) when a learned agent is among them (only TWAP, the
+    /// reference of paired differences, when <paramref name="alwaysCompared"/> is false).
     /// </summary>
     /// <exception cref="ArgumentException">An id is neither a baseline nor an extra strategy; the message names it.</exception>
     public static List<IExecutionStrategy> Resolve(Scenario scenario, IReadOnlyList<IExecutionStrategy>? extras, bool alwaysCompared = true)
@@ -42,7 +44,7 @@ public static class StrategyCatalog
             if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
         }
 
-        foreach (string id in alwaysCompared ? AlwaysCompared : [StrategyId.Twap.Value])
+        foreach (string id in alwaysCompared ? StrategyRegistry.ComparedFor(list.Select(x => x.Id)) : [StrategyId.Twap.Value])
         {
             if (!list.Any(x => x.Id == id)) list.Add(Create(id, scenario));
         }
