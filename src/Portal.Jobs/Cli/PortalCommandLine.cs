@@ -34,6 +34,7 @@ public static class PortalCommandLine
         root.Subcommands.Add(CalibrateCommand.Create(host));
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
+        root.Subcommands.Add(StressCommand.Create());
         foreach (var verb in root.Subcommands)
         {
             RefuseUnknownFlagsAsValues(verb);
