@@ -21,7 +21,7 @@ public static class StrategyCatalog
 
     /// <summary>
     /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
-    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing, and the online
+    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (an extra with such an id in its place), and the online
     /// re-optimisation (<see cref="StrategyRegistry.ComparedWithAgents"/>) when a learned agent is among them (only TWAP, the
     /// reference of paired differences, when <paramref name="alwaysCompared"/> is false). With <c>strategySettings.guards</c>,
     /// each guarded strategy is followed, after the extras, by its <see cref="GuardedStrategy"/> (<c>guarded:ID</c>).
@@ -40,9 +40,12 @@ public static class StrategyCatalog
             else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
         }
 
+        IReadOnlyList<string> compared = alwaysCompared
+            ? StrategyRegistry.ComparedFor([.. scenario.Strategies, .. extras.Select(x => x.Id)])
+            : [StrategyId.Twap.Value];
         foreach (var extra in extras)
         {
-            if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
+            if (!list.Any(x => x.Id == extra.Id) && !compared.Contains(extra.Id)) list.Add(extra);
         }
 
         if (scenario.StrategySettings.Guards is { } guards)
@@ -57,9 +60,11 @@ public static class StrategyCatalog
             }
         }
 
-        foreach (string id in alwaysCompared ? StrategyRegistry.ComparedFor(list.Select(x => x.Id)) : [StrategyId.Twap.Value])
+        // An extra with the id of an always-compared baseline (e.g. a best static schedule searched once for every shard of
+        // a run) takes that baseline's place, so the order of strategies is the same whether it was built here or before.
+        foreach (string id in compared)
         {
-            if (!list.Any(x => x.Id == id)) list.Add(Create(id, scenario));
+            if (!list.Any(x => x.Id == id)) list.Add(extras.FirstOrDefault(x => x.Id == id) ?? Create(id, scenario));
         }
 
         return list;
