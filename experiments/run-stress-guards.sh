@@ -17,9 +17,9 @@ if [[ -z "${JOBS_BUILD:-}" ]]; then
   dotnet build -c Release src/Portal.Jobs -o "$build" -p:CreateHardLinksForCopyFilesToOutputDirectoryIfPossible=false -v q -nologo
 fi
 jobs=(dotnet "$build/Portal.Jobs.dll")
-train_cmd=("${jobs[@]}" train --agent ql --scenario "$scenario" --seeds 1 --first-seed 1 --steps "${QL_STEPS:-300000}" --eval-episodes 1000 --eval-seed 1 --out "$out/agent/ql")
+train_cmd=("${jobs[@]}" train --agent qlearning --scenario "$scenario" --seeds 1 --first-seed 1 --steps "${QL_STEPS:-300000}" --eval-episodes 1000 --eval-seed 1 --out "$out/agent/ql")
 "${train_cmd[@]}" > "$out/train.txt"
-agent=$(ls -d "$out"/agent/ql/ql-seed-* | head -1)
+agent=$(ls -d "$out"/agent/ql/qlearning-seed-* | head -1)
 backtest_cmd=("${jobs[@]}" backtest --scenario "$scenario" --agent "$agent" --json "$out/agents-vs-reopt.json")
 "${backtest_cmd[@]}" > "$out/agents-vs-reopt.txt"
 stress_cmd=("${jobs[@]}" stress --scenario "$scenario" --episodes "${STRESS_EPISODES:-2000}" --strategies twap vwap ac pov reopt --json)
