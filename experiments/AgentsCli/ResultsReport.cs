@@ -187,6 +187,13 @@ internal static class ResultsReport
         w.Append(sections);
         WriteMapElites(w, Path.Combine(runs, MapElitesRuns));
         OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
+        // Sections written by the other experiment scripts (RUNS/NAME/section.md, e.g. run-stress-guards.sh), in name order.
+        foreach (string dir in Directory.EnumerateDirectories(runs).Order(StringComparer.Ordinal))
+        {
+            if (TryText(Path.Combine(dir, "section.md")) is not { } section) continue;
+            w.AppendLine();
+            w.Append(section.TrimEnd()).AppendLine();
+        }
         return w.ToString();
     }
 

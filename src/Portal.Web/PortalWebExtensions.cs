@@ -99,6 +99,7 @@ public static class PortalWebExtensions
         app.MapLeaderboardApi();
         app.MapStrategyApi();
         app.MapStudyApi();
+        app.MapStressApi();
         // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
     }

@@ -120,7 +120,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
     /// </summary>
     private void CheckBudget(Scenario scenario)
     {
-        var strategies = scenario.Strategies.Union(Portal.Domain.Backtesting.StrategyCatalog.AlwaysCompared).Count();
+        var strategies = scenario.Strategies.Union(Portal.Domain.Strategies.StrategyRegistry.ComparedFor(scenario.Strategies)).Count();
         var work = (decimal)scenario.Episodes * scenario.Order.Steps * strategies;
         if (work > limits.MaxRunStrategySteps)
         {

@@ -4,15 +4,18 @@ namespace Portal.Application.Studies;
 
 /// <summary>One strategy's stored summary in one cell (bps of arrival notional, positive = cost).</summary>
 /// <param name="VsTwapBps">Paired difference (this − TWAP) on the cell's common random numbers; null for TWAP itself.</param>
+/// <param name="CostSharpe">−mean/std of the cost (cheaper scores higher); null when undefined or not stored.</param>
+/// <param name="Cvar95Bps">Mean cost of the worst 5% of episodes; null when not stored.</param>
+/// <param name="Episodes">Number of episodes (independent units in simulation) behind the interval; 0 when not stored.</param>
 public sealed record StudyStrategyInput(string StrategyId, string DisplayName, double MeanCostBps, double StdBps, double MeanCiLowBps,
-    double MeanCiHighBps, double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps);
+    double MeanCiHighBps, double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? CostSharpe = null, double? Cvar95Bps = null, int Episodes = 0);
 
 /// <summary>One cell as stored: its coordinates, its run and the run's per-strategy summaries (empty until it succeeded).</summary>
 public sealed record StudyCellInput(StudyCoordinates Coordinates, Guid? RunId, string Status, double Progress, IReadOnlyList<StudyStrategyInput> Strategies);
 
 /// <summary>A strategy's result in one cell.</summary>
 public sealed record StudyStrategyResult(string Id, string DisplayName, double MeanCostBps, double MeanCiLowBps, double MeanCiHighBps, double StdBps,
-    double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps);
+    double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? CostSharpe = null, double? Cvar95Bps = null, int Episodes = 0);
 
 /// <summary>
 /// The cheapest strategy of a cell and how sure it is. <see cref="SignificantVsTwap"/>: the best strategy's paired 95% interval
@@ -71,7 +74,8 @@ public static class StudyResultsBuilder
     private static StudyCellResult Cell(StudyCellInput cell)
     {
         var strategies = cell.Strategies
-            .Select(s => new StudyStrategyResult(s.StrategyId, s.DisplayName, s.MeanCostBps, s.MeanCiLowBps, s.MeanCiHighBps, s.StdBps, s.VsTwapBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps))
+            .Select(s => new StudyStrategyResult(s.StrategyId, s.DisplayName, s.MeanCostBps, s.MeanCiLowBps, s.MeanCiHighBps, s.StdBps, s.VsTwapBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+                s.CostSharpe, s.Cvar95Bps, s.Episodes))
             .ToList();
         return new StudyCellResult(cell.Coordinates, cell.RunId, cell.Status, cell.Progress, strategies, Best(strategies));
     }
@@ -98,7 +102,7 @@ public static class StudyResultsBuilder
         foreach (var line in cells.GroupBy(c => c.Coordinates with { Index = 0, RiskAversion = 0 }))
         {
             var first = line.First().Coordinates;
-            string group = $"{StudySpec.ValueOf(first, StudyAxisNames.SizePctAdv)}% ADV · {StudySpec.ValueOf(first, StudyAxisNames.HorizonMinutes)} min · {first.Regime} · {first.ImpactModel}";
+            string group = $"{StudySpec.ValueOf(first, StudyAxisNames.SizePctAdv)}% ADV · {StudySpec.ValueOf(first, StudyAxisNames.HorizonMinutes)} min · {first.Regime}{(first.Stress == StressVariants.None ? "" : " · stress " + first.Stress)} · {first.ImpactModel}";
             var byStrategy = new Dictionary<string, IReadOnlyList<StudyFrontierPoint>>(StringComparer.Ordinal);
             foreach (var id in line.SelectMany(c => c.Strategies.Select(s => s.Id)).Distinct(StringComparer.Ordinal))
             {

@@ -110,7 +110,7 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
     private void CheckBudget(IReadOnlyList<StudyCell> cells)
     {
         var largest = cells.MaxBy(c => c.Scenario.Order.Steps)!.Scenario;
-        int strategies = largest.Strategies.Union(StrategyRegistry.AlwaysCompared).Count();
+        int strategies = largest.Strategies.Union(StrategyRegistry.ComparedFor(largest.Strategies)).Count();
         decimal work = (decimal)largest.Episodes * largest.Order.Steps * strategies;
         if (work > limits.MaxRunStrategySteps)
         {
@@ -144,10 +144,11 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
         var results = await db.RunStrategyResults.AsNoTracking()
             .Where(s => db.Runs.Any(r => r.Id == s.RunId && r.StudyId == studyId && r.Status == RunStatus.Succeeded))
             .OrderBy(s => s.Index)
-            .Select(s => new { s.RunId, s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.Summary })
+            .Select(s => new { s.RunId, s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.IndependentUnits, s.Summary })
             .ToListAsync(ct);
         var byRun = results.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => (IReadOnlyList<StudyStrategyInput>)[.. g.Select(x =>
-            new StudyStrategyInput(x.StrategyId, x.DisplayName, x.MeanBps, x.StdBps, x.MeanCiLowBps, x.MeanCiHighBps, x.Summary.VsTwapMeanBps, x.Summary.VsTwapCiLowBps, x.Summary.VsTwapCiHighBps))]);
+            new StudyStrategyInput(x.StrategyId, x.DisplayName, x.MeanBps, x.StdBps, x.MeanCiLowBps, x.MeanCiHighBps, x.Summary.VsTwapMeanBps, x.Summary.VsTwapCiLowBps, x.Summary.VsTwapCiHighBps,
+                x.Summary.CostSharpe, x.Summary.Cvar95Bps, x.IndependentUnits))]);
         var cells = Enumerable.Range(0, (int)spec.CellCount).Select(i =>
         {
             var run = runs.FirstOrDefault(r => r.StudyCell == i);

@@ -12,7 +12,7 @@ public static class StudyTable
     [
         "cell", "sizePctAdv", "horizonMinutes", "regime", "impactModel", "riskAversion", "runId", "status", "strategy",
         "meanCostBps", "meanCiLowBps", "meanCiHighBps", "stdBps", "vsTwapBps", "vsTwapCiLowBps", "vsTwapCiHighBps",
-        "isBest", "bestSignificantVsTwap", "bestClearOfRunnerUp",
+        "isBest", "bestSignificantVsTwap", "bestClearOfRunnerUp", "stress", "costSharpe", "cvar95Bps", "episodes",
     ];
 
     public static string ToCsv(StudyResults results)
@@ -26,7 +26,7 @@ public static class StudyTable
             string head = string.Join(',', I(c.Index), R(c.SizePctAdv), R(c.HorizonMinutes), c.Regime, c.ImpactModel, R(c.RiskAversion), cell.RunId?.ToString() ?? "", cell.Status);
             if (cell.Strategies.Count == 0)
             {
-                sb.Append(head).Append(",,,,,,,,,,,\n");
+                sb.Append(head).Append(",,,,,,,,,,,,").Append(c.Stress).Append(",,,\n");
                 continue;
             }
             foreach (var s in cell.Strategies)
@@ -34,7 +34,8 @@ public static class StudyTable
                 bool isBest = cell.Best?.Id == s.Id;
                 sb.AppendJoin(',', head, Quote(s.Id), R(s.MeanCostBps), R(s.MeanCiLowBps), R(s.MeanCiHighBps), R(s.StdBps),
                     R(s.VsTwapBps), R(s.VsTwapCiLowBps), R(s.VsTwapCiHighBps), B(isBest),
-                    isBest ? B(cell.Best!.SignificantVsTwap) : "", isBest ? B(cell.Best!.ClearOfRunnerUp) : "").Append('\n');
+                    isBest ? B(cell.Best!.SignificantVsTwap) : "", isBest ? B(cell.Best!.ClearOfRunnerUp) : "",
+                    c.Stress, R(s.CostSharpe), R(s.Cvar95Bps), I(s.Episodes)).Append('\n');
             }
         }
         return sb.ToString();

@@ -54,6 +54,18 @@ public static class BacktestReport
             }
         }
 
+        if (result.Guards.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(c, $"Risk guards: guarded − unguarded cost on the same paths (negative = the guard saved), 95% interval over {result.Episodes} episodes; fired = episodes (episode-steps) in which the guard overrode the strategy.");
+            foreach (var g in result.Guards)
+            {
+                var d = g.GuardedMinusUnguarded;
+                string fired = string.Join(", ", g.Firings.Select(f => string.Create(c, $"{f.Guard} {f.EpisodesFired}/{g.Episodes} ({f.StepsFired} of {f.Decisions})")));
+                sb.AppendLine(c, $"{g.GuardedId,-32} {d.MeanBps:+0.000;-0.000;0.000} [{d.CiLowBps:F3}, {d.CiHighBps:F3}]  fired: {fired}");
+            }
+        }
+
         foreach (var r in result.Strategies)
         {
             if (r.CapBreaches > 0)
@@ -172,6 +184,22 @@ public static class BacktestReport
                 : null,
             ["strategies"] = strategies,
             ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
+            ["guards"] = new JsonArray([.. result.Guards.Select(g => (JsonNode?)new JsonObject
+            {
+                ["id"] = g.GuardedId,
+                ["innerId"] = g.InnerId,
+                ["episodes"] = g.Episodes,
+                ["guardedMinusUnguardedBps"] = g.GuardedMinusUnguarded.MeanBps,
+                ["ciLowBps"] = g.GuardedMinusUnguarded.CiLowBps,
+                ["ciHighBps"] = g.GuardedMinusUnguarded.CiHighBps,
+                ["firings"] = new JsonArray([.. g.Firings.Select(f => (JsonNode?)new JsonObject
+                {
+                    ["guard"] = f.Guard,
+                    ["stepsFired"] = f.StepsFired,
+                    ["episodesFired"] = f.EpisodesFired,
+                    ["decisions"] = f.Decisions,
+                })]),
+            })]),
         };
         if (scenario is not null) root["scenarioDefinition"] = JsonNode.Parse(ScenarioJson.Serialize(scenario));
         return root.ToJsonString(ScenarioJson.Options);

@@ -66,7 +66,20 @@ public sealed record BacktestResult
 
     /// <summary>What an independent unit is: <see cref="UnitKinds.Episode"/> or <see cref="UnitKinds.Window"/>.</summary>
     public string UnitKind { get; init; } = UnitKinds.Episode;
+
+    /// <summary>Risk guards of the run (<c>strategySettings.guards</c>): how often each fired and what it cost or saved
+    /// against the unguarded strategy on the same paths; empty without guards.</summary>
+    public IReadOnlyList<GuardResult> Guards { get; init; } = [];
 }
+
+/// <summary>A guarded strategy's effect in a run.</summary>
+/// <param name="GuardedId">The guarded strategy, <c>guarded:INNER</c>.</param>
+/// <param name="InnerId">The strategy inside the guards.</param>
+/// <param name="Firings">Per guard (fallback, breaker): episode-steps and episodes it fired in, of the decisions it saw.</param>
+/// <param name="Episodes">Episodes of the run.</param>
+/// <param name="GuardedMinusUnguarded">Paired difference of cost (guarded − unguarded) in bps of arrival notional with its
+/// 95% interval over the run's episodes: negative = the guard saved.</param>
+public sealed record GuardResult(string GuardedId, string InnerId, IReadOnlyList<Strategies.GuardFiring> Firings, int Episodes, PairedDifference GuardedMinusUnguarded);
 
 /// <summary>One strategy's results over every episode.</summary>
 public sealed record StrategyResult

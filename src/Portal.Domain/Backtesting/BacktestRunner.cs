@@ -234,7 +234,22 @@ public static class BacktestRunner
             Warnings = StrategyWarnings(strategies),
             IndependentUnits = episodes,
             UnitKind = UnitKinds.Episode,
+            Guards = GuardResults(strategies, visibleCount, costBps, episodes),
         };
+    }
+
+    /// <summary>Each guarded strategy's firings and its paired difference against its unguarded self on the same paths.</summary>
+    private static IReadOnlyList<GuardResult> GuardResults(IReadOnlyList<IExecutionStrategy> strategies, int visibleCount, double[][] costBps, int episodes)
+    {
+        var list = new List<GuardResult>();
+        for (int g = 0; g < visibleCount; g++)
+        {
+            if (strategies[g] is not GuardedStrategy guarded) continue;
+            int inner = strategies.ToList().FindIndex(x => x.Id == guarded.Inner.Id);
+            if (inner < 0 || inner >= visibleCount) continue;
+            list.Add(new GuardResult(guarded.Id, guarded.Inner.Id, guarded.Firings, episodes, Statistics.Paired(costBps[g], costBps[inner])));
+        }
+        return list;
     }
 
     private static T[][] Concat<T>(BacktestPartial[] ordered, Func<BacktestPartial, T[][]> column)

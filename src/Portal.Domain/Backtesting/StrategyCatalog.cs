@@ -21,7 +21,10 @@ public static class StrategyCatalog
 
     /// <summary>
     /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
-    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (an extra with such an id in its place) (only TWAP, the reference of paired differences, when <paramref name="alwaysCompared"/> is false).
+    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (an extra with such an id in its place), and the online
+    /// re-optimisation (<see cref="StrategyRegistry.ComparedWithAgents"/>) when a learned agent is among them (only TWAP, the
+    /// reference of paired differences, when <paramref name="alwaysCompared"/> is false). With <c>strategySettings.guards</c>,
+    /// each guarded strategy is followed, after the extras, by its <see cref="GuardedStrategy"/> (<c>guarded:ID</c>).
     /// </summary>
     /// <exception cref="ArgumentException">An id is neither a baseline nor an extra strategy; the message names it.</exception>
     public static List<IExecutionStrategy> Resolve(Scenario scenario, IReadOnlyList<IExecutionStrategy>? extras, bool alwaysCompared = true)
@@ -37,10 +40,24 @@ public static class StrategyCatalog
             else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
         }
 
-        IReadOnlyList<string> compared = alwaysCompared ? AlwaysCompared : [StrategyId.Twap.Value];
+        IReadOnlyList<string> compared = alwaysCompared
+            ? StrategyRegistry.ComparedFor([.. scenario.Strategies, .. extras.Select(x => x.Id)])
+            : [StrategyId.Twap.Value];
         foreach (var extra in extras)
         {
             if (!list.Any(x => x.Id == extra.Id) && !compared.Contains(extra.Id)) list.Add(extra);
+        }
+
+        if (scenario.StrategySettings.Guards is { } guards)
+        {
+            var targets = guards.Strategies.Count > 0 ? guards.Strategies : [.. list.Select(x => x.Id).Where(StrategyId.IsAgentId)];
+            var view = DecisionContext.StrategyView(scenario);
+            foreach (string id in targets)
+            {
+                var inner = list.FirstOrDefault(x => x.Id == id)
+                    ?? throw new ArgumentException($"strategySettings.guards.strategies names '{id}', which the run does not have.", nameof(scenario));
+                if (!list.Any(x => x.Id == GuardedStrategy.IdPrefix + id)) list.Add(new GuardedStrategy(inner, guards, view));
+            }
         }
 
         // An extra with the id of an always-compared baseline (e.g. a best static schedule searched once for every shard of

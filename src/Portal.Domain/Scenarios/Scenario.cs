@@ -241,6 +241,35 @@ public sealed record Scenario
         else if (Constraints.MaxParticipationPct is { } cap) v.RangeOpenLow("constraints.maxParticipationPct", cap, 0, 100);
     }
 
+    private static void ValidateGuards(Validator v, GuardSettings g)
+    {
+        const string path = "strategySettings.guards";
+        if (g.Fallback is null && g.Breaker is null) v.Add(path, "turns nothing on: give 'fallback', 'breaker' or both");
+        if (g.Strategies is null) v.Add(path + ".strategies", "must be a list of strategy ids (empty guards every learned agent)");
+        else if (g.Strategies.Count > GuardSettings.MaxGuarded) v.Add(path + ".strategies", $"lists {g.Strategies.Count} strategies, at most {GuardSettings.MaxGuarded} allowed");
+        else
+        {
+            for (int k = 0; k < g.Strategies.Count; k++)
+            {
+                if (string.IsNullOrWhiteSpace(g.Strategies[k])) v.Add($"{path}.strategies[{k}]", "must not be empty");
+            }
+        }
+        if (g.Fallback is { } f)
+        {
+            v.Range(path + ".fallback.threshold", f.Threshold, 0, 1e6);
+            if (!FallbackGuardSettings.SafeSchedules.Contains(f.Safe ?? "")) v.Add(path + ".fallback.safe", $"is '{f.Safe}', allowed: {string.Join(", ", FallbackGuardSettings.SafeSchedules)}");
+        }
+        if (g.Breaker is { } b)
+        {
+            if (!(b.MaxSpreadRatio > 1 && b.MaxSpreadRatio <= 1000)) v.Add(path + ".breaker.maxSpreadRatio", $"is {b.MaxSpreadRatio}, allowed: (1, 1000]");
+            if (!(b.MinLiquidity >= 0 && b.MinLiquidity < 1)) v.Add(path + ".breaker.minLiquidity", $"is {b.MinLiquidity}, allowed: [0, 1)");
+            v.RangeOpenLow(path + ".breaker.maxMoveSigma", b.MaxMoveSigma, 0, 100);
+            if (!(b.MinVolumeRatio >= 0 && b.MinVolumeRatio < 1)) v.Add(path + ".breaker.minVolumeRatio", $"is {b.MinVolumeRatio}, allowed: [0, 1)");
+            v.Range(path + ".breaker.slowFactor", b.SlowFactor, 0, 1);
+            v.RangeOpenLow(path + ".breaker.completionPct", b.CompletionPct, 0, 100);
+        }
+    }
+
     private void ValidateStrategies(Validator v)
     {
         if (StrategySettings is null) v.Add("strategySettings", "is required");
@@ -251,6 +280,8 @@ public sealed record Scenario
                 if (p.MinExclusive) v.RangeOpenLow(p.Path, p.Read(StrategySettings), p.Min, p.Max);
                 else v.Range(p.Path, p.Read(StrategySettings), p.Min, p.Max);
             }
+
+            if (StrategySettings.Guards is { } g) ValidateGuards(v, g);
         }
 
         if (Strategies is null || Strategies.Count == 0) { v.Add("strategies", "must list at least one strategy id"); return; }

@@ -20,4 +20,9 @@ public sealed record StrategySettings
     /// <summary>Catch-up rule of the <c>pegged</c> strategy: when its holdings lag the TWAP schedule by more than this
     /// percentage of the order, it crosses the excess at once. Allowed: [0, 100].</summary>
     public double CatchUpPct { get; init; } = 5;
+
+    /// <summary>Risk guards wrapped around strategies of the run (confidence fallback, circuit breaker); null = none.
+    /// Absent from scenarios written before guards existed, which therefore read unchanged.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public GuardSettings? Guards { get; init; }
 }

@@ -25,6 +25,10 @@ public abstract class BaselineRegistration
     /// <summary>True when every run compares it whatever the scenario lists.</summary>
     public virtual bool AlwaysCompared => false;
 
+    /// <summary>True when every run with a learned agent (<c>agent:…</c>) compares it, so an agent's credit is what it adds
+    /// over this baseline.</summary>
+    public virtual bool ComparedWithAgents => false;
+
     /// <summary>True when it posts limit orders (<see cref="IOrderTypeStrategy"/>): it can earn the spread, so the known
     /// optima of the impact models, which are optima over market-order schedules, do not bound its cost.</summary>
     public virtual bool PostsLimitOrders => false;

@@ -29,6 +29,17 @@ public static class StrategyRegistry
     /// <summary>Ids of the baselines every run compares, in display order.</summary>
     public static IReadOnlyList<string> AlwaysCompared => [.. Baselines.Where(b => b.AlwaysCompared).Select(b => b.Id)];
 
+    /// <summary>Ids of the baselines every run with a learned agent also compares (the online re-optimisation), in display order.</summary>
+    public static IReadOnlyList<string> ComparedWithAgents => [.. Baselines.Where(b => b.ComparedWithAgents && !b.AlwaysCompared).Select(b => b.Id)];
+
+    /// <summary>The baselines a run of <paramref name="strategyIds"/> compares whatever it lists: <see cref="AlwaysCompared"/>,
+    /// and <see cref="ComparedWithAgents"/> when one of them is a learned agent.</summary>
+    public static IReadOnlyList<string> ComparedFor(IEnumerable<string> strategyIds)
+    {
+        ArgumentNullException.ThrowIfNull(strategyIds);
+        return strategyIds.Any(StrategyId.IsAgentId) ? [.. AlwaysCompared, .. ComparedWithAgents] : AlwaysCompared;
+    }
+
     /// <summary>True when <paramref name="id"/> is a registered baseline.</summary>
     public static bool IsBaseline(string? id) => id is not null && Baselines.Any(b => b.Id == id);
 

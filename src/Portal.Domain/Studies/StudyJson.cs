@@ -7,7 +7,7 @@ namespace Portal.Domain.Studies;
 /// <summary>
 /// The study JSON format, shared by the portal, the HTTP API and the command line:
 /// <c>{ "name", "scenario": { …a scenario… }, "axes": { "sizePctAdv": [..], "horizonMinutes": [..], "regime": [..],
-/// "impactModel": [..], "riskAversion": [..] }, "strategies": [..] }</c>. Unknown fields are refused.
+/// "stress": [..], "impactModel": [..], "riskAversion": [..] }, "strategies": [..] }</c>. Unknown fields are refused.
 /// </summary>
 public static class StudyJson
 {
@@ -88,6 +88,7 @@ public static class StudyJson
                 SizePctAdv = Numbers(axesObject, StudyAxisNames.SizePctAdv),
                 HorizonMinutes = Numbers(axesObject, StudyAxisNames.HorizonMinutes),
                 Regime = Strings(axesObject, StudyAxisNames.Regime),
+                Stress = Strings(axesObject, StudyAxisNames.Stress),
                 ImpactModel = Strings(axesObject, StudyAxisNames.ImpactModel),
                 RiskAversion = Numbers(axesObject, StudyAxisNames.RiskAversion),
             };

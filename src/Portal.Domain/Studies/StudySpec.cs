@@ -6,7 +6,7 @@ namespace Portal.Domain.Studies;
 
 /// <summary>
 /// The values a study sweeps. Each axis left empty keeps the base scenario's value (one value); the grid is the Cartesian
-/// product of the axes in this order: size, horizon, regime, impact model, λ (λ varies fastest).
+/// product of the axes in this order: size, horizon, regime, stress variant, impact model, λ (λ varies fastest).
 /// </summary>
 public sealed record StudyAxes
 {
@@ -21,6 +21,10 @@ public sealed record StudyAxes
     /// <see cref="RegimePresets.Apply"/> (reference levels and impact coefficients kept).</summary>
     public IReadOnlyList<string> Regime { get; init; } = [];
 
+    /// <summary>Stress variants (<see cref="StressVariants.Names"/>), applied to the cell's market after its regime with
+    /// <see cref="StressVariants.Apply"/>: a study over this axis is a stress report.</summary>
+    public IReadOnlyList<string> Stress { get; init; } = [];
+
     /// <summary>Impact models (<see cref="ImpactModels.All"/>): the base model keeps its coefficients, another model takes its
     /// defaults (<see cref="ImpactSpec.SwitchTo"/>).</summary>
     public IReadOnlyList<string> ImpactModel { get; init; } = [];
@@ -31,12 +35,15 @@ public sealed record StudyAxes
 }
 
 /// <summary>The coordinates of one cell of a study's grid.</summary>
-/// <param name="Index">Position in the grid (λ fastest, then impact model, regime, horizon, size).</param>
-public sealed record StudyCoordinates(int Index, double SizePctAdv, double HorizonMinutes, string Regime, string ImpactModel, double RiskAversion)
+/// <param name="Index">Position in the grid (λ fastest, then impact model, stress variant, regime, horizon, size).</param>
+/// <param name="Stress">Stress variant (<see cref="StressVariants"/>), <c>none</c> outside stress reports.</param>
+public sealed record StudyCoordinates(int Index, double SizePctAdv, double HorizonMinutes, string Regime, string ImpactModel, double RiskAversion,
+    string Stress = StressVariants.None)
 {
-    /// <summary>Short label, e.g. <c>5% ADV · 60 min · normal · almgren-chriss · λ 1e-06</c>.</summary>
+    /// <summary>Short label, e.g. <c>5% ADV · 60 min · normal · almgren-chriss · λ 1e-06</c>, with <c>· stress NAME</c> after
+    /// the regime when a stress variant applies.</summary>
     public string Label => string.Create(CultureInfo.InvariantCulture,
-        $"{SizePctAdv:G6}% ADV · {HorizonMinutes:G6} min · {Regime} · {ImpactModel} · λ {RiskAversion:G3}");
+        $"{SizePctAdv:G6}% ADV · {HorizonMinutes:G6} min · {Regime}{(Stress == StressVariants.None ? "" : " · stress " + Stress)} · {ImpactModel} · λ {RiskAversion:G3}");
 }
 
 /// <summary>One cell of a study: its coordinates and the scenario its run executes.</summary>
@@ -80,11 +87,12 @@ public sealed record StudySpec
     private IReadOnlyList<double> Sizes => Axes.SizePctAdv is { Count: > 0 } v ? v : [Scenario.Order.SizePctAdv];
     private IReadOnlyList<double> Horizons => Axes.HorizonMinutes is { Count: > 0 } v ? v : [Scenario.Order.HorizonMinutes];
     private IReadOnlyList<string> Regimes => Axes.Regime is { Count: > 0 } v ? v : [Scenario.Market.Regime];
+    private IReadOnlyList<string> Stresses => Axes.Stress is { Count: > 0 } v ? v : [StressVariants.None];
     private IReadOnlyList<string> Impacts => Axes.ImpactModel is { Count: > 0 } v ? v : [Scenario.Market.Impact.Model];
     private IReadOnlyList<double> Lambdas => Axes.RiskAversion is { Count: > 0 } v ? v : [Scenario.StrategySettings.RiskAversion];
 
     /// <summary>Number of cells: the product of the axes' lengths (an empty axis counts one).</summary>
-    public long CellCount => (long)Sizes.Count * Horizons.Count * Regimes.Count * Impacts.Count * Lambdas.Count;
+    public long CellCount => (long)Sizes.Count * Horizons.Count * Regimes.Count * Stresses.Count * Impacts.Count * Lambdas.Count;
 
     /// <summary>The axes with more than one value, in grid order, with their values as labels (what heatmaps are drawn over).</summary>
     public IReadOnlyList<(string Axis, IReadOnlyList<string> Values)> VaryingAxes()
@@ -94,6 +102,7 @@ public sealed record StudySpec
             (StudyAxisNames.SizePctAdv, [.. Sizes.Select(Format)]),
             (StudyAxisNames.HorizonMinutes, [.. Horizons.Select(Format)]),
             (StudyAxisNames.Regime, Regimes),
+            (StudyAxisNames.Stress, Stresses),
             (StudyAxisNames.ImpactModel, Impacts),
             (StudyAxisNames.RiskAversion, [.. Lambdas.Select(Format)]),
         };
@@ -109,6 +118,7 @@ public sealed record StudySpec
             StudyAxisNames.SizePctAdv => Format(c.SizePctAdv),
             StudyAxisNames.HorizonMinutes => Format(c.HorizonMinutes),
             StudyAxisNames.Regime => c.Regime,
+            StudyAxisNames.Stress => c.Stress,
             StudyAxisNames.ImpactModel => c.ImpactModel,
             StudyAxisNames.RiskAversion => Format(c.RiskAversion),
             _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Unknown axis; allowed: {string.Join(", ", StudyAxisNames.All)}"),
@@ -117,7 +127,7 @@ public sealed record StudySpec
 
     private static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
-    /// <summary>The coordinates of cell <paramref name="index"/> (λ fastest, then impact model, regime, horizon, size).</summary>
+    /// <summary>The coordinates of cell <paramref name="index"/> (λ fastest, then impact model, stress variant, regime, horizon, size).</summary>
     public StudyCoordinates Coordinates(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -125,19 +135,22 @@ public sealed record StudySpec
         int rest = index;
         int l = rest % Lambdas.Count; rest /= Lambdas.Count;
         int m = rest % Impacts.Count; rest /= Impacts.Count;
+        int st = rest % Stresses.Count; rest /= Stresses.Count;
         int r = rest % Regimes.Count; rest /= Regimes.Count;
         int h = rest % Horizons.Count; rest /= Horizons.Count;
-        return new StudyCoordinates(index, Sizes[rest], Horizons[h], Regimes[r], Impacts[m], Lambdas[l]);
+        return new StudyCoordinates(index, Sizes[rest], Horizons[h], Regimes[r], Impacts[m], Lambdas[l], Stresses[st]);
     }
 
     /// <summary>The scenario of the cell at <paramref name="c"/>: the base scenario with the cell's order size, horizon,
-    /// regime (applied after the impact model, so the regime's liquidity scaling holds), impact model and λ, the study's
+    /// regime (applied after the impact model, so the regime's liquidity scaling holds), stress variant (applied after the
+    /// regime, its events appended to the regime's), impact model and λ, the study's
     /// strategies, and the base seed and episodes.</summary>
     public Scenario ScenarioOf(StudyCoordinates c)
     {
         ArgumentNullException.ThrowIfNull(c);
         var market = Scenario.Market with { Impact = Scenario.Market.Impact.SwitchTo(c.ImpactModel) };
         if (Axes?.Regime is { Count: > 0 }) market = RegimePresets.Apply(market, c.Regime);
+        market = StressVariants.Apply(market, c.Stress);
         return Scenario with
         {
             Name = Truncate($"{Name} · {c.Label}", Scenarios.Scenario.MaxNameLength),
@@ -180,6 +193,7 @@ public sealed record StudySpec
         CheckAxis(errors, StudyAxisNames.HorizonMinutes, Axes.HorizonMinutes, v => v > 0 && v <= maxHorizon,
             string.Create(CultureInfo.InvariantCulture, $"(0, {maxHorizon:G10}] trading minutes ({Scenarios.Scenario.MaxHorizonDays} days)"));
         CheckAxis(errors, StudyAxisNames.Regime, Axes.Regime, v => RegimePresets.Names.Contains(v, StringComparer.Ordinal), string.Join(", ", RegimePresets.Names));
+        CheckAxis(errors, StudyAxisNames.Stress, Axes.Stress, v => StressVariants.Names.Contains(v, StringComparer.Ordinal), string.Join(", ", StressVariants.Names));
         CheckAxis(errors, StudyAxisNames.ImpactModel, Axes.ImpactModel, v => ImpactModels.All.Contains(v, StringComparer.Ordinal), string.Join(", ", ImpactModels.All));
         CheckAxis(errors, StudyAxisNames.RiskAversion, Axes.RiskAversion, v => v >= 0 && v <= 1, "[0, 1] per unit of currency");
 
@@ -203,7 +217,7 @@ public sealed record StudySpec
         if (CellCount > MaxCells)
         {
             Add("axes", string.Create(CultureInfo.InvariantCulture,
-                $"the grid has {Sizes.Count} sizes × {Horizons.Count} horizons × {Regimes.Count} regimes × {Impacts.Count} impact models × {Lambdas.Count} λ = {CellCount:N0} cells, at most {MaxCells} allowed: remove values"));
+                $"the grid has {Sizes.Count} sizes × {Horizons.Count} horizons × {Regimes.Count} regimes × {Stresses.Count} stress variants × {Impacts.Count} impact models × {Lambdas.Count} λ = {CellCount:N0} cells, at most {MaxCells} allowed: remove values"));
             return errors;
         }
 
@@ -251,6 +265,9 @@ public static class StudyAxisNames
     /// <summary>Regime preset.</summary>
     public const string Regime = "regime";
 
+    /// <summary>Stress variant (<see cref="StressVariants"/>).</summary>
+    public const string Stress = "stress";
+
     /// <summary>Impact model.</summary>
     public const string ImpactModel = "impactModel";
 
@@ -258,7 +275,7 @@ public static class StudyAxisNames
     public const string RiskAversion = "riskAversion";
 
     /// <summary>Every axis, in grid order.</summary>
-    public static IReadOnlyList<string> All { get; } = [SizePctAdv, HorizonMinutes, Regime, ImpactModel, RiskAversion];
+    public static IReadOnlyList<string> All { get; } = [SizePctAdv, HorizonMinutes, Regime, Stress, ImpactModel, RiskAversion];
 
     /// <summary>What a user reads for an axis, with its unit.</summary>
     public static string Title(string axis) => axis switch
@@ -266,6 +283,7 @@ public static class StudyAxisNames
         SizePctAdv => "Order size (% of ADV)",
         HorizonMinutes => "Horizon (trading minutes)",
         Regime => "Regime",
+        Stress => "Stress variant",
         ImpactModel => "Impact model",
         RiskAversion => "Risk aversion λ (per unit of currency)",
         _ => axis,

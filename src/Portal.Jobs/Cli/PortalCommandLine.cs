@@ -35,6 +35,7 @@ public static class PortalCommandLine
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(MapElitesCommand.Create());
+        root.Subcommands.Add(StressCommand.Create());
         foreach (var verb in root.Subcommands)
         {
             RefuseUnknownFlagsAsValues(verb);

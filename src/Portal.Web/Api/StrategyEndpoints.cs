@@ -17,6 +17,7 @@ public static class StrategyEndpoints
                 b.Name,
                 b.Description,
                 b.AlwaysCompared,
+                b.ComparedWithAgents,
                 Parameters = b.Parameters.Select(p => new { p.Field, p.Path, p.Label, p.Default, p.Min, p.Max, p.MinExclusive, Range = p.RangeText, p.Help }),
             }),
             AgentPrefix = StrategyId.AgentPrefix,

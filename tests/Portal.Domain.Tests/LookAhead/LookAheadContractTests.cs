@@ -134,6 +134,56 @@ public class LookAheadContractTests
         if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
     }
 
+    public static TheoryData<string, int> GuardedAndSteps()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string id in new[] { "twap", "reopt", "ac", "pov" })
+        {
+            foreach (int k in new[] { 0, 4, 9 }) data.Add(id, k);
+        }
+
+        return data;
+    }
+
+    /// <summary>The risk guards keep the contract of the strategy they wrap: the breaker and the fallback read only the
+    /// step's observation (the fallback here with a signal, the uncertainty a function of the observation).</summary>
+    [Theory]
+    [MemberData(nameof(GuardedAndSteps))]
+    public void Guarded_decisions_up_to_step_k_ignore_every_simulated_input_revealed_after_it(string id, int k)
+    {
+        var guards = new GuardSettings
+        {
+            Breaker = new CircuitBreakerSettings { MaxSpreadRatio = 1.5, MinLiquidity = 0.7, MaxMoveSigma = 0.3, MinVolumeRatio = 0.6, SlowFactor = 0.3 },
+            Fallback = new FallbackGuardSettings { Threshold = 0.5, Safe = "ac" },
+        };
+        IExecutionStrategy Guarded(Scenario s) => new GuardedStrategy(new Unsure(StrategyCatalog.Create(id, s)), guards, DecisionContext.StrategyView(s));
+        var baseScenario = Simulated();
+        var perturbedScenario = Simulated(LaterEvents(k));
+        var (plain, plainObs) = RunSimulated(Guarded(baseScenario), baseScenario, null);
+        var (changed, changedObs) = RunSimulated(Guarded(perturbedScenario), perturbedScenario, new MarketPerturbation(k));
+
+        for (int step = 0; step <= k; step++) Assert.Equal(plain[step], changed[step]);
+        if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
+    }
+
+    /// <summary>A strategy with an uncertainty signal read from the step's observation: unsure when liquidity is below 0.8.</summary>
+    private sealed class Unsure(IExecutionStrategy inner) : IExecutionStrategy, IUncertaintySignal
+    {
+        public string Id => inner.Id;
+
+        public string DisplayName => inner.DisplayName;
+
+        public bool UsesObservations => inner.UsesObservations;
+
+        public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining) =>
+            inner.Decide(context, observations, fractionOfRemaining);
+
+        public void Uncertainty(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> uncertainty)
+        {
+            for (int e = 0; e < uncertainty.Length; e++) uncertainty[e] = observations[e].Liquidity < 0.8 ? 1 : 0;
+        }
+    }
+
     [Fact]
     public void Strategies_never_see_the_scenario_events_in_simulation_backtest_or_replay()
     {

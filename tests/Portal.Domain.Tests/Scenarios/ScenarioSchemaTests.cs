@@ -218,6 +218,7 @@ public class ScenarioSchemaTests
             Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.FlashCrash),
             Constraints = new ConstraintSpec { MaxParticipationPct = 20 },
             Replay = new ReplaySpec { DatasetId = Guid.NewGuid(), Options = new ReplayOptions { Segment = ReplaySegment.Test, Adv = 1e6 } },
+            StrategySettings = ScenarioPresets.Demo().StrategySettings with { Guards = new GuardSettings { Fallback = new(), Breaker = new(), Strategies = ["twap"] } },
         };
         var document = JsonNode.Parse(ScenarioJson.Serialize(scenario))!.AsObject();
         Assert.Empty(ScenarioSchema.Check(document));
@@ -244,6 +245,7 @@ public class ScenarioSchemaTests
         Assert.Contains(typeof(MarketEvent), checkedTypes);
         Assert.Contains(typeof(ConstraintSpec), checkedTypes);
         Assert.Contains(typeof(ReplayOptions), checkedTypes);
+        Assert.Contains(typeof(CircuitBreakerSettings), checkedTypes);
         Assert.Equal(ScenarioJson.Serialize(scenario), ScenarioJson.Serialize(ScenarioJson.Parse(document.ToJsonString())));
     }
 

@@ -53,7 +53,7 @@ public class StrategyRegistryTests
         var baselines = StrategyRegistry.Baselines;
         Assert.Equal(baselines.Count, baselines.Select(b => b.Id).Distinct().Count());
         Assert.Equal(baselines.Count, baselines.Select(b => b.Order).Distinct().Count());
-        Assert.Equal(["immediate", "twap", "twap-passive", "vwap", "vwap-passive", "pegged", "pov", "ac", "ac-neutral", "ow", "random", "best-static"], baselines.Select(b => b.Id));
+        Assert.Equal(["immediate", "twap", "twap-passive", "vwap", "vwap-passive", "pegged", "pov", "ac", "ac-neutral", "ow", "random", "best-static", "reopt"], baselines.Select(b => b.Id));
         Assert.Equal(["twap", "random", "best-static"], StrategyRegistry.AlwaysCompared);
         Assert.Equal(3, StrategyRegistry.OrderOf("vwap"));
         Assert.Equal(int.MaxValue, StrategyRegistry.OrderOf("agent:x"));

@@ -32,7 +32,7 @@ public sealed class BacktestCommandTests : IDisposable
         var baselinesOnly = BacktestCommand.Run(scenario, []);
         agents.ForEach(a => a.Dispose());
 
-        Assert.Equal(["twap", "immediate", "agent:ql-seed-4", "random", "best-static"], withAgent.Strategies.Select(s => s.StrategyId));
+        Assert.Equal(["twap", "immediate", "agent:ql-seed-4", "random", "best-static", "reopt"], withAgent.Strategies.Select(s => s.StrategyId));
         var twapWith = withAgent.Strategies.Single(s => s.StrategyId == "twap");
         var twapWithout = baselinesOnly.Strategies.Single(s => s.StrategyId == "twap");
         Assert.Equal(twapWithout.Summary.MeanBps, twapWith.Summary.MeanBps);

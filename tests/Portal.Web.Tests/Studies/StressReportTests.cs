@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Portal.Data.Entities;
+using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Tests.Teams;
+
+namespace Portal.Web.Tests.Studies;
+
+/// <summary>Stress reports: <c>POST /api/stress</c> runs each variant as an ordinary run of a study over the stress axis,
+/// <c>GET /api/stress/{id}</c> answers the table to the team only, and the study builder submits one from the browser.</summary>
+public sealed class StressReportTests
+{
+    [Fact]
+    public async Task A_stress_report_runs_each_variant_as_a_run_and_answers_the_table_to_its_team_only()
+    {
+        await using var server = await PortalServer.StartAsync();
+        using var client = await server.SignedInClientAsync();
+        var scenarioId = (await client.GetFromJsonAsync<JsonElement>("/api/scenarios"))[0].GetProperty("id").GetGuid();
+
+        var bad = await client.PostAsJsonAsync("/api/stress", new { scenarioId, variants = new[] { "none", "meteor" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("variants[1]", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var response = await client.PostAsJsonAsync("/api/stress", new
+        {
+            scenarioId,
+            name = "api stress",
+            variants = new[] { "none", "liquidity-collapse", "extreme-liquidity-drop" },
+            strategies = new[] { "twap", "ac" },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = accepted.GetProperty("id").GetGuid();
+        Assert.Equal(3, accepted.GetProperty("cellCount").GetInt32());
+        Assert.Equal($"/api/stress/{id}", response.Headers.Location?.OriginalString);
+
+        var report = await Polling.UntilAsync(client, $"/api/stress/{id}", s => s.GetProperty("variantsDone").GetInt32() == 3, 180);
+        Assert.Equal("Succeeded", report.GetProperty("status").GetString());
+        var variants = report.GetProperty("variants").EnumerateArray().ToList();
+        Assert.Equal(["none", "liquidity-collapse", "extreme-liquidity-drop"], variants.Select(v => v.GetProperty("variant").GetString()));
+        foreach (var v in variants)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(v.GetProperty("description").GetString()));
+            var run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{v.GetProperty("runId").GetGuid()}");
+            foreach (var s in v.GetProperty("strategies").EnumerateArray())
+            {
+                // Each variant's numbers are its run's stored summaries.
+                var stored = run.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("strategyId").GetString() == s.GetProperty("id").GetString());
+                Assert.Equal(stored.GetProperty("meanBps").GetDouble(), s.GetProperty("meanCostBps").GetDouble());
+                Assert.True(s.GetProperty("cvar95Bps").GetDouble() >= s.GetProperty("meanCostBps").GetDouble());
+                Assert.True(s.GetProperty("episodes").GetInt32() > 0);
+            }
+            Assert.True(v.GetProperty("best").TryGetProperty("significantVsTwap", out _));
+        }
+        double Twap(int i) => variants[i].GetProperty("strategies").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "twap").GetProperty("meanCostBps").GetDouble();
+        Assert.True(Twap(2) > Twap(0), "the same paths under an extreme liquidity drop cost TWAP more");
+        // It is a study too, so the study page, heatmap and CSV serve it.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/studies/{id}")).StatusCode);
+
+        var other = await server.CreateTeamAsync("Other desk");
+        await server.CreateUserAsync("other@desk.test", other, TeamRole.Admin);
+        using var outsider = await server.SignedInClientAsync("other@desk.test", TeamWorld.Password);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/stress/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync("/api/stress", new { scenarioId })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_stress_report_submitted_from_the_study_builder_shows_a_row_per_variant()
+    {
+        await using var server = await PortalServer.StartAsync();
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+        await page.ScriptAsync("stress-flow", async step =>
+        {
+            step("sign in");
+            await page.SignInAsDemoAsync();
+            step("open studies");
+            await page.GotoAsync("/studies");
+            await page.Locator("#studies-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            step("tick the stress variants");
+            await page.FillAsync("#study-name", "Stress");
+            await page.FillAsync("#study-episodes", "200");
+            foreach (var id in new[] { "#axis-stress-none", "#axis-stress-volatility_spike", "#axis-stress-extreme_liquidity_drop" }) await page.CheckAsync(id);
+            await Assertions.Expect(page.Locator("#cell-count")).ToContainTextAsync("= 3 cells");
+            step("submit");
+            await page.ClickAsync("#submit-study");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/studies/[0-9a-f-]{36}$"));
+            await page.Locator("#study-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            await Assertions.Expect(page.Locator("#study-status")).ToHaveAttributeAsync("data-done", "3", new LocatorAssertionsToHaveAttributeOptions { Timeout = 240_000 });
+
+            step("read the extreme drop's row");
+            var studyId = Guid.Parse(page.Url.Split('/')[^1]);
+            using var client = await server.SignedInClientAsync();
+            var report = await client.GetFromJsonAsync<JsonElement>($"/api/stress/{studyId}");
+            var extreme = report.GetProperty("variants")[2];
+            Assert.Equal("extreme-liquidity-drop", extreme.GetProperty("variant").GetString());
+            var twap = extreme.GetProperty("strategies").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "twap");
+            await page.SelectOptionAsync("#heatmap-strategy", "twap");
+            await Assertions.Expect(page.Locator("#heat-cost-2-0")).ToContainTextAsync(twap.GetProperty("meanCostBps").GetDouble().ToString("F2", CultureInfo.InvariantCulture));
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Stress variant");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "stress-page.png"), FullPage = true });
+        });
+    }
+}
