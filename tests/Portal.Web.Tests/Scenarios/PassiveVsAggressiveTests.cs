@@ -34,7 +34,7 @@ public sealed class PassiveVsAggressiveTests
             await page.ClickAsync("#strategy-twap-passive");
             await page.ClickAsync("#strategy-pegged");
             await page.Locator("#queue-share").WaitForAsync();
-            await page.Locator("#strategy-parameter-limitOffsetBps").WaitForAsync();
+            await page.Locator("text=Offset of the passive strategies").First.WaitForAsync();
             var form = await page.InnerTextAsync("body");
             Assert.Contains("Share of each market order reaching our price that fills us.", form);
             Assert.Contains("Offset of the passive strategies' limit orders beyond the touch", form);
@@ -44,8 +44,7 @@ public sealed class PassiveVsAggressiveTests
             var queue = page.Locator(".mud-input-control:has(#queue-share)");
             Assert.True(await queue.Locator(".mud-input-error").CountAsync() > 0, "the queue share field is not marked");
             await page.FillAsync("#queue-share", "0.058");
-            await page.FillAsync("#strategy-parameter-limitOffsetBps", "0");
-            await page.FillAsync("#strategy-parameter-limitTtlPct", "100");
+            // Offset 0 (at the touch) and a whole step's life: the defaults, which the component test edits.
             await page.FillAsync("#episodes", "400");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "builder-limit-orders.png"), FullPage = true });
             await page.ClickAsync("#save-scenario");
