@@ -134,9 +134,9 @@ public sealed class BcqAgent : IExecutionAgent
         Networks.CopyParameters(agent._actor, actorTarget);
         Networks.CopyParameters(agent._q1, q1Target);
         Networks.CopyParameters(q2, q2Target);
-        var vaeOptimizer = optim.Adam(agent._vae.parameters(), lr: hp.LearningRate);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var criticOptimizer = optim.Adam(agent._q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
+        var vaeOptimizer = new AdamOptimizer(agent._vae.parameters(), hp.LearningRate);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(agent._q1.parameters().Concat(q2.parameters()), hp.LearningRate);
         var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed);
         long reportEvery = Math.Max(1, session.TotalEnvironmentSteps / 50);
         double loss = double.NaN;

@@ -133,8 +133,8 @@ public sealed class Td3BcAgent : IExecutionAgent
         Networks.CopyParameters(agent._actor, actorTarget);
         Networks.CopyParameters(q1, q1Target);
         Networks.CopyParameters(q2, q2Target);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var criticOptimizer = optim.Adam(q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(q1.parameters().Concat(q2.parameters()), hp.LearningRate);
         var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed, mean, std);
         long reportEvery = Math.Max(1, session.TotalEnvironmentSteps / 50);
         double loss = double.NaN;
