@@ -32,5 +32,6 @@ SEEDS=5 train_worlds "$build" "--lambda 0" "ow-block-book stochastic-liquidity t
   ppo=400000 dqn=200000 sac=100000 qlearning=2000000
 SEEDS=3 train_worlds "$build" "" "ac-seed-paper" "ppo dqn sac qlearning" \
   ppo=1600000 dqn=800000 sac=400000 qlearning=8000000
+experiments/run-passive-vs-aggressive.sh
 echo "finished=$(date -u +%FT%TZ)" >> experiments/out/run-all.env
 experiments/report.sh

@@ -1,42 +1,37 @@
 #!/usr/bin/env bash
 # Passive vs aggressive: examples/scenarios/passive-vs-aggressive.json on the simulated market and replayed on the LOBSTER
 # AMZN day (2012-06-21, level 5), with the CLI's backtest verb; writes the result files and a markdown section for
-# docs/results.md (experiments/out/passive-vs-aggressive/section.md).
-# Usage: experiments/run-passive-vs-aggressive.sh [DATA_DIR]   (default: $EXECUTIONLAB_DATA or /work/shared/data)
+# docs/results.md (experiments/out/passive-vs-aggressive/summary.json, which the report verb renders).
+# Usage: [PASSIVE_JOBS_BUILD=DIR] experiments/run-passive-vs-aggressive.sh [DATA_DIR]   (default: $EXECUTIONLAB_DATA or /work/shared/data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${1:-${EXECUTIONLAB_DATA:-/work/shared/data}}"
 out=experiments/out/passive-vs-aggressive
-build=experiments/out/passive-build
+build="${PASSIVE_JOBS_BUILD:-experiments/out/passive-build}"
 mkdir -p "$out"
-dotnet build -c Release src/Portal.Jobs -o "$build" -p:CreateHardLinksForCopyFilesToOutputDirectoryIfPossible=false -v q -nologo
+# PASSIVE_JOBS_BUILD=DIR uses a Portal.Jobs build already made from this tree instead of building one.
+[ -n "${PASSIVE_JOBS_BUILD:-}" ] || dotnet build -c Release src/Portal.Jobs -o "$build" -p:CreateHardLinksForCopyFilesToOutputDirectoryIfPossible=false -v q -nologo
 scenario=examples/scenarios/passive-vs-aggressive.json
 lobster="$data/AMZN_2012-06-21_34200000_57600000_message_5.csv,$data/AMZN_2012-06-21_34200000_57600000_orderbook_5.csv.gz"
 sim_cmd=(dotnet "$build/Portal.Jobs.dll" backtest --scenario "$scenario" --json "$out/simulated.json")
 replay_cmd=(dotnet "$build/Portal.Jobs.dll" backtest --scenario "$scenario" --dataset "$lobster" --json "$out/lobster.json")
 "${sim_cmd[@]}" > "$out/simulated.txt"
 "${replay_cmd[@]}" > "$out/lobster.txt"
-python3 - "$out" "${sim_cmd[*]}" "${replay_cmd[*]}" > "$out/section.md" <<'PY'
+python3 - "$out" "${sim_cmd[*]}" "${replay_cmd[*]}" "$(git rev-parse --short HEAD)" <<'PY'
 import json, sys
-out, sim_cmd, replay_cmd = sys.argv[1:4]
-def f(v, fmt): return "–" if v is None else format(v, fmt)
-print("## Limit or market orders: passive vs aggressive\n")
-print("Implementation shortfall in bps of arrival notional (positive = cost) with its 95% interval; fill rate and passive share "
-      "are fractions of the parent quantity; spread captured and markouts (positive = adverse selection) are bps of the passive "
-      "fills. Simulated: Cartea–Jaimungal–Penalva fill intensity with adverse selection (docs/order-types.md); replayed: queue "
-      "position on the recorded LOBSTER book, intervals over independent windows.\n")
+out, sim_cmd, replay_cmd, commit = sys.argv[1:5]
+keep = ["id", "name", "meanCostBps", "meanCiLowBps", "meanCiHighBps", "fillRate", "passiveShare", "postedFillRatio",
+        "crossedOnExpiryShare", "spreadCapturedBps", "markoutBps", "markout1sBps", "markout10sBps", "markout60sBps", "opportunityCostBps"]
+runs = []
 for name, cmd in (("simulated", sim_cmd), ("lobster", replay_cmd)):
     r = json.load(open(f"{out}/{name}.json"))
-    print(f"### {'Simulated market' if name == 'simulated' else 'Replayed AMZN 2012-06-21 (LOBSTER)'}\n")
-    print(f"`{cmd}`: {r['episodes']} episodes, {r['independentUnits']} independent {r['unitKind']}s.\n")
-    print("| strategy | mean IS (bps) | 95% CI | vs TWAP | fill rate | passive share | spread captured | markout (step) | markout 1 s | 10 s | 60 s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    strategies = []
     for s in r["strategies"]:
-        p = s["pairedDiffVsTwapBps"]
-        print(f"| {s['name']} | {s['meanCostBps']:.2f} | [{s['meanCiLowBps']:.2f}, {s['meanCiHighBps']:.2f}] | "
-              f"{p['meanBps']:+.2f} [{p['ciLowBps']:.2f}, {p['ciHighBps']:.2f}] | {s['fillRate']:.1%} | {s['passiveShare']:.1%} | "
-              f"{f(s.get('spreadCapturedBps'), '.2f')} | {f(s.get('markoutBps'), '.2f')} | {f(s.get('markout1sBps'), '.2f')} | "
-              f"{f(s.get('markout10sBps'), '.2f')} | {f(s.get('markout60sBps'), '.2f')} |")
-    print()
+        row = {k: s.get(k) for k in keep}
+        row["pairedDiffVsTwapBps"] = s.get("pairedDiffVsTwapBps")
+        strategies.append(row)
+    runs.append({"market": name, "command": cmd, "episodes": r["episodes"], "independentUnits": r["independentUnits"],
+                 "unitKind": r["unitKind"], "strategies": strategies})
+json.dump({"experiment": "passive-vs-aggressive", "commit": commit, "runs": runs}, open(f"{out}/summary.json", "w"), indent=1)
 PY
-echo "wrote $out/section.md"
+echo "wrote $out/summary.json (docs/results.md: experiments/report.sh)"

@@ -11,7 +11,7 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal static class ResultsReport
 {
-    public const string Usage = "report [--runs experiments/out] [--output docs/results.md]";
+    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive]";
 
     /// <summary>Worlds in the order the document presents them, with what each is.</summary>
     private static readonly (string Id, string Title, string Text)[] Worlds =
@@ -52,10 +52,12 @@ internal static class ResultsReport
     public static int Run(string[] args, TextWriter output)
     {
         string runs = "experiments/out", target = "docs/results.md";
+        string? only = null;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--runs" && i + 1 < args.Length) runs = args[++i];
             else if (args[i] == "--output" && i + 1 < args.Length) target = args[++i];
+            else if (args[i] == "--only" && i + 1 < args.Length && args[i + 1] == PassiveReport.Folder) only = args[++i];
             else
             {
                 output.WriteLine($"error: unexpected argument '{args[i]}'");
@@ -68,6 +70,19 @@ internal static class ResultsReport
         {
             output.WriteLine($"error: no runs under '{runs}'");
             return 2;
+        }
+
+        // --only: regenerate one section in place, when the other sections' runs are not at hand.
+        if (only is not null)
+        {
+            if (PassiveReport.Render(runs) is not { } section || !File.Exists(target))
+            {
+                output.WriteLine($"error: no {PassiveReport.Folder}/summary.json under '{runs}', or no '{target}' to update");
+                return 2;
+            }
+            File.WriteAllText(target, PassiveReport.Splice(File.ReadAllText(target), section));
+            output.WriteLine($"updated the {PassiveReport.Folder} section of {target}");
+            return 0;
         }
 
         string text = Render(runs);
@@ -193,6 +208,11 @@ internal static class ResultsReport
             if (TryText(Path.Combine(dir, "section.md")) is not { } section) continue;
             w.AppendLine();
             w.Append(section.TrimEnd()).AppendLine();
+        }
+        if (PassiveReport.Render(runs) is { } passive)
+        {
+            w.AppendLine();
+            w.Append(passive);
         }
         return w.ToString();
     }

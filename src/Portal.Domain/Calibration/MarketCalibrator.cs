@@ -138,6 +138,7 @@ public static class MarketCalibrator
             Impact = FitImpact(trades, mids, asOf, t0, t1, adv, daily.DailyVolatility, session, options.BinSeconds(observed), options.PropagatorLags),
             Liquidity = FitOu("visible depth / mean visible depth", level, sampleSeconds, session),
             Spread = FitOu("spread (bps)", spreadBps.Select(s => double.IsFinite(s) ? s : spreads[spreads.Length / 2]).ToArray(), sampleSeconds, session),
+            PassiveFills = PassiveFillCalibrator.Calibrate(dataset, options),
         };
     }
 

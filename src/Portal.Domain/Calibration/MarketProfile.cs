@@ -64,6 +64,10 @@ public sealed record MarketProfile
     /// <summary>Ornstein–Uhlenbeck fit of the spread in bps.</summary>
     public required OuFit? Spread { get; init; }
 
+    /// <summary>Limit-order fills, queue depletion and markouts (<see cref="PassiveFillCalibrator"/>); null when the dataset has no
+    /// trade with a known aggressor side, or for a profile calibrated before these were measured.</summary>
+    public PassiveFillProfile? PassiveFills { get; init; }
+
     /// <summary>Serialises to indented camelCase JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -145,3 +149,68 @@ public sealed record PropagatorFit(double G0, double Permanent, double DecayTime
 /// <param name="SampleSeconds">Sampling interval.</param>
 public sealed record OuFit(string Variable, double Mean, double MeanReversionPerSecond, double MeanReversionPerDay,
     double VolatilityPerSqrtSecond, double VolatilityPerSqrtDay, double HalfLifeSeconds, double R2, int N, double SampleSeconds);
+
+/// <summary>What a recorded book says about limit-order fills (<see cref="PassiveFillCalibrator"/>), with the simulated book's
+/// parameters fitted to it.</summary>
+public sealed record PassiveFillProfile
+{
+    /// <summary>Price tick the offsets are counted in (currency).</summary>
+    public required double TickSize { get; init; }
+    /// <summary>One tick in bps of the mean mid.</summary>
+    public required double TickBps { get; init; }
+    /// <summary>Number of market orders (executions grouped by timestamp and aggressor side).</summary>
+    public required int MarketOrders { get; init; }
+    /// <summary>m̄: mean market-order size (shares).</summary>
+    public required double MeanMarketOrderShares { get; init; }
+    /// <summary>A: market orders per second reaching each side's touch (all market orders / 2 / observed seconds).</summary>
+    public required double MarketOrdersPerSecondPerSide { get; init; }
+    /// <summary>Size Q of the hypothetical orders of the fill curves (shares).</summary>
+    public required double PostedShares { get; init; }
+    /// <summary>Fill probability and filled fraction by offset and time-to-live, with the fitted model's fraction.</summary>
+    public required IReadOnlyList<FillCurvePoint> FillCurves { get; init; }
+    /// <summary>k in A·e^(−kδ), per bps beyond the touch, fitted to the fill curves.</summary>
+    public required double FillDecayPerBps { get; init; }
+    /// <summary>φ: share of each market order reaching our price that fills us, fitted to the fill curves.</summary>
+    public required double QueueShare { get; init; }
+    /// <summary>Root-mean-square difference between the fitted model's and the measured filled fractions (null without cells).</summary>
+    public required double? FillFitRmse { get; init; }
+    /// <summary>ε: mid move in bps per market order in its own direction (slope of bin mid changes on net signed counts).</summary>
+    public required double MarkoutBpsPerMarketOrder { get; init; }
+    /// <summary>R² of the ε regression.</summary>
+    public required double MarkoutRegressionR2 { get; init; }
+    /// <summary>Bins in the ε regression.</summary>
+    public required int MarkoutRegressionBins { get; init; }
+    /// <summary>Bin width of the ε regression, seconds.</summary>
+    public required double MarkoutRegressionBinSeconds { get; init; }
+    /// <summary>Executions, cancellations and additions per level and side, shares per second.</summary>
+    public required IReadOnlyList<QueueDepletionRate> QueueDepletion { get; init; }
+    /// <summary>Post-fill markouts of the recorded resting orders at each horizon.</summary>
+    public required IReadOnlyList<MarkoutEstimate> Markouts { get; init; }
+}
+
+/// <summary>One cell of the fill curves.</summary>
+/// <param name="OffsetTicks">Ticks beyond the touch.</param>
+/// <param name="OffsetBps">The offset in bps of the mean mid.</param>
+/// <param name="TtlSeconds">Time-to-live.</param>
+/// <param name="Posts">Hypothetical orders posted (both sides).</param>
+/// <param name="FillProbability">Share of posts with any fill within the time-to-live.</param>
+/// <param name="MeanFillFraction">Mean filled share of the posted size.</param>
+/// <param name="ModelFillFraction">The fitted simulated book's expected filled share.</param>
+public sealed record FillCurvePoint(int OffsetTicks, double OffsetBps, double TtlSeconds, int Posts, double FillProbability, double MeanFillFraction, double ModelFillFraction);
+
+/// <summary>Queue depletion at one displayed level (shares per second of the observed time).</summary>
+/// <param name="Side"><c>bid</c> or <c>ask</c>.</param>
+/// <param name="Level">1 = the touch.</param>
+/// <param name="MeanDepth">Time-weighted mean displayed depth (shares).</param>
+/// <param name="ExecutionsPerSecond">Executed shares per second.</param>
+/// <param name="CancellationsPerSecond">Cancelled shares per second.</param>
+/// <param name="AdditionsPerSecond">Newly posted shares per second.</param>
+public sealed record QueueDepletionRate(string Side, int Level, double MeanDepth, double ExecutionsPerSecond, double CancellationsPerSecond, double AdditionsPerSecond);
+
+/// <summary>Size-weighted mid move against recorded resting orders after they were executed.</summary>
+/// <param name="HorizonSeconds">Seconds after the execution.</param>
+/// <param name="MeanBps">Mean move against the resting side, bps (positive = adverse selection).</param>
+/// <param name="StandardErrorBps">Standard error from 300-second block means (null with fewer than two blocks).</param>
+/// <param name="Fills">Executions measured.</param>
+/// <param name="Blocks">Blocks in the standard error.</param>
+public sealed record MarkoutEstimate(double HorizonSeconds, double MeanBps, double? StandardErrorBps, int Fills, int Blocks);

@@ -10,7 +10,9 @@ namespace Portal.Domain.Calibration;
 /// <c>p(u) = (1 + c(2u − 1)²)/(1 + c/3)</c> (Jain and Joh, 1988) by least squares on the bucket fractions; impact either the
 /// square-root law with Y (Tóth et al., 2011) or the transient (GEO) model with β = 1, G0 = 1 and
 /// <c>γ = G·V₁/S0</c> (G the fitted immediate impact per share, V₁ = ADV per minute of the session), so that on one-minute
-/// steps (the model's bars) <c>S0·G0·γ·n/V₁</c> equals G·n, and decay time τ as fitted.
+/// steps (the model's bars) <c>S0·G0·γ·n/V₁</c> equals G·n, and decay time τ as fitted; the simulated book's limit-order
+/// fills (<see cref="PassiveFillSpec"/>) take k, m̄, φ and ε from <see cref="MarketProfile.PassiveFills"/> when the profile has them
+/// (<see cref="PassiveFillCalibrator"/>).
 /// Values are clamped into the ranges <see cref="Scenario.Validate"/> accepts; everything the profile does not estimate
 /// (price model, drift, jumps, volume noise, events) comes from <paramref name="template"/>.
 /// </remarks>
@@ -52,8 +54,18 @@ public static class ProfileToScenario
                 MeanReversionPerDay = Math.Clamp(lo.MeanReversionPerDay, 0, 1e6),
                 VolatilityPerSqrtDay = Math.Clamp(lo.VolatilityPerSqrtDay, 0, 100),
             };
+        var fills = t.PassiveFills;
+        if (profile.PassiveFills is { } pf)
+            fills = fills with
+            {
+                FillDecayPerBps = Math.Clamp(pf.FillDecayPerBps, 0, 100),
+                MeanMarketOrderShares = Math.Clamp(pf.MeanMarketOrderShares, 1e-9, 1e9),
+                QueueShare = Math.Clamp(pf.QueueShare, 1e-6, 1),
+                MarkoutBps = Math.Clamp(pf.MarkoutBpsPerMarketOrder, 0, 100),
+            };
         return t with
         {
+            PassiveFills = fills,
             ArrivalPrice = profile.MeanMidPrice,
             Adv = profile.Adv,
             DailyVolatility = Math.Clamp(profile.DailyVolatility, 0, 1),

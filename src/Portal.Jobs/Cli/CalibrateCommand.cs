@@ -56,7 +56,7 @@ public static class CalibrateCommand
             var file = parse.GetValue(output)!;
             await File.WriteAllTextAsync(file.FullName, profile.ToJson(), ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"Calibrated {data.Summary.Instrument} {data.Summary.Date:yyyy-MM-dd} ({profile.TradeCount:N0} trades): ADV {profile.Adv:N0}, daily volatility {profile.DailyVolatility:P2}, mean spread {profile.MeanSpreadBps:F1} bps; profile written to {file.FullName}"));
+                $"Calibrated {data.Summary.Instrument} {data.Summary.Date:yyyy-MM-dd} ({profile.TradeCount:N0} trades): ADV {profile.Adv:N0}, daily volatility {profile.DailyVolatility:P2}, mean spread {profile.MeanSpreadBps:F1} bps{(profile.PassiveFills is { } pf ? $"; limit orders k {pf.FillDecayPerBps:F2}/bps, queue share {pf.QueueShare:F4}, adverse selection {pf.MarkoutBpsPerMarketOrder:F3} bps per market order" : "")}; profile written to {file.FullName}"));
             return 0;
         });
         return command;

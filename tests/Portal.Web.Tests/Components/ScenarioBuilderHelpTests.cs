@@ -72,4 +72,36 @@ public sealed class ScenarioBuilderHelpTests
         Assert.Contains("Allowed: more than 0, at most 100", pov.TextContent);
         Assert.Equal(25, model.ToScenario().StrategySettings.PovRatePct);
     }
+
+    [Fact]
+    public async Task Choosing_a_passive_strategy_shows_the_limit_order_fields_which_reach_the_scenario_and_are_checked_beside_themselves()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        var model = new ScenarioFormModel(ScenarioPresets.Demo() with { Strategies = ["twap"] });
+        var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
+        Assert.Empty(editor.FindAll("#queue-share"));
+        Assert.Empty(editor.FindAll("#strategy-parameter-limitOffsetBps"));
+
+        model.Strategies.Add("twap-passive");
+        model.Strategies.Add("pegged");
+        model.SetStrategyParameter("limitOffsetBps", 1.5);
+        model.SetStrategyParameter("limitTtlPct", 50);
+        model.SetStrategyParameter("catchUpPct", 10);
+        model.QueueShare = 2;
+        model.MarkoutBps = 0.2;
+        editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
+
+        Assert.Contains("Allowed: more than 0, at most 100", editor.Find("#strategy-parameter-limitTtlPct").Closest(".mud-input-control")!.TextContent);
+        Assert.NotEmpty(editor.FindAll("#strategy-parameter-catchUpPct"));
+        Assert.Contains("Mid move against a fill per market order", editor.Find("#markout").Closest(".mud-input-control")!.TextContent);
+        await editor.InvokeAsync(() => editor.Instance.TryBuild());
+        var field = editor.Find("#queue-share").Closest(".mud-input-control")!;
+        Assert.Contains("mud-input-error", field.InnerHtml);
+
+        model.QueueShare = 0.1;
+        var scenario = model.ToScenario();
+        Assert.Empty(scenario.Validate());
+        Assert.Equal((1.5, 50.0, 10.0), (scenario.StrategySettings.LimitOffsetBps, scenario.StrategySettings.LimitTtlPct, scenario.StrategySettings.CatchUpPct));
+        Assert.Equal((0.1, 0.2), (scenario.Market.PassiveFills.QueueShare, scenario.Market.PassiveFills.MarkoutBps));
+    }
 }

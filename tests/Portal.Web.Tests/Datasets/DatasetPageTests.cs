@@ -51,6 +51,13 @@ public sealed class DatasetPageTests
             var figures = await page.Locator(".profile-figures").InnerTextAsync();
             Assert.Contains("ADV", figures);
             Assert.Contains("Square-root Y", figures);
+
+            step("the limit-order fit, fill curves and queue depletion are shown");
+            var fit = await page.Locator(".passive-fit").InnerTextAsync();
+            Assert.Contains("Queue share", fit);
+            Assert.Contains("Markout of resting orders after 10 s", fit);
+            Assert.Equal(5, await page.Locator(".fill-curves tbody tr").CountAsync());   // offsets 0..4 ticks
+            Assert.Equal(2, await page.Locator(".queue-depletion tbody tr").CountAsync()); // level 1 file: one level per side
         });
     }
 }

@@ -31,7 +31,7 @@ public sealed class PeggedBaseline : BaselineRegistration
         ArgumentNullException.ThrowIfNull(scenario);
         var settings = scenario.StrategySettings;
         return new PeggedStrategy(Id, Name, scenario.Order.Steps, settings.CatchUpPct / 100.0,
-            PassiveTwapBaseline.Plan(settings, ExpiryAction.Cancel));
+            PassiveScheduleBaseline.Plan(settings, ExpiryAction.Cancel));
     }
 }
 

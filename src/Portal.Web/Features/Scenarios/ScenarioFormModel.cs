@@ -55,6 +55,10 @@ public sealed class ScenarioFormModel
         MaxParticipationPct = scenario.Constraints.MaxParticipationPct;
         RiskAversion = scenario.StrategySettings.RiskAversion;
         PovRatePct = scenario.StrategySettings.PovRatePct;
+        LimitOffsetBps = scenario.StrategySettings.LimitOffsetBps;
+        LimitTtlPct = scenario.StrategySettings.LimitTtlPct;
+        CatchUpPct = scenario.StrategySettings.CatchUpPct;
+        PassiveFills = scenario.Market.PassiveFills;
         Episodes = scenario.Episodes;
         Seed = scenario.Seed;
         Strategies = [.. scenario.Strategies];
@@ -126,6 +130,24 @@ public sealed class ScenarioFormModel
 
     /// <summary>Participation rate of the POV strategy, percent of each step's market volume.</summary>
     public double PovRatePct { get; set; }
+    /// <summary>Offset of the passive strategies' limit orders beyond the touch, bps of the arrival price.</summary>
+    public double LimitOffsetBps { get; set; }
+    /// <summary>Time-to-live of a limit order, percent of its decision step.</summary>
+    public double LimitTtlPct { get; set; }
+    /// <summary>The pegged strategy's catch-up lag, percent of the order.</summary>
+    public double CatchUpPct { get; set; }
+    /// <summary>The simulated book's limit-order fill model (<see cref="PassiveFillSpec"/>).</summary>
+    public PassiveFillSpec PassiveFills { get; private set; }
+    /// <summary>k in A·e^(−kδ), per bps beyond the touch.</summary>
+    public double FillDecayPerBps { get => PassiveFills.FillDecayPerBps; set => PassiveFills = PassiveFills with { FillDecayPerBps = value }; }
+    /// <summary>m̄, mean market-order size in shares.</summary>
+    public double MeanMarketOrderShares { get => PassiveFills.MeanMarketOrderShares; set => PassiveFills = PassiveFills with { MeanMarketOrderShares = value }; }
+    /// <summary>φ, the share of each market order reaching our price that fills us.</summary>
+    public double QueueShare { get => PassiveFills.QueueShare; set => PassiveFills = PassiveFills with { QueueShare = value }; }
+    /// <summary>ε, bps of adverse selection per market order that reached the posted order.</summary>
+    public double MarkoutBps { get => PassiveFills.MarkoutBps; set => PassiveFills = PassiveFills with { MarkoutBps = value }; }
+    /// <summary>True when a chosen strategy posts limit orders, so the limit-order fields matter.</summary>
+    public bool PostsLimitOrders => StrategyRegistry.Baselines.Any(b => b.PostsLimitOrders && Strategies.Contains(b.Id));
     public int Episodes { get; set; }
     public long Seed { get; set; }
     public HashSet<string> Strategies { get; set; }
@@ -182,6 +204,7 @@ public sealed class ScenarioFormModel
         Epsilon = _market.Impact.Epsilon;
         _impacts[ImpactModel] = _market.Impact;
         SpreadBps = _market.Spread.MeanBps;
+        PassiveFills = _market.PassiveFills;
     }
 
     // The label is derived from the values when the scenario is built, so it can never name a regime that is not simulated.
@@ -192,6 +215,7 @@ public sealed class ScenarioFormModel
         DailyVolatility = DailyVolatilityPct / 100,
         Impact = Impact,
         Spread = _market.Spread with { MeanBps = SpreadBps },
+        PassiveFills = PassiveFills,
     };
 
     private ReplaySpec? Replay() => Source != MarketSource.Replay ? null : new ReplaySpec
@@ -218,7 +242,10 @@ public sealed class ScenarioFormModel
         Replay = Replay(),
         Costs = _original.Costs with { FeeBps = FeeBps },
         Constraints = _original.Constraints with { MaxParticipationPct = MaxParticipationPct },
-        StrategySettings = _original.StrategySettings with { RiskAversion = RiskAversion, PovRatePct = PovRatePct },
+        StrategySettings = _original.StrategySettings with
+        {
+            RiskAversion = RiskAversion, PovRatePct = PovRatePct, LimitOffsetBps = LimitOffsetBps, LimitTtlPct = LimitTtlPct, CatchUpPct = CatchUpPct,
+        },
         Episodes = Episodes,
         Seed = Seed,
         Strategies = [.. Strategies.OrderBy(CatalogOrder).ThenBy(id => id, StringComparer.Ordinal)],
@@ -232,7 +259,10 @@ public sealed class ScenarioFormModel
     {
         "riskAversion" => RiskAversion,
         "povRatePct" => PovRatePct,
-        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a strategy parameter the form edits (riskAversion, povRatePct)."),
+        "limitOffsetBps" => LimitOffsetBps,
+        "limitTtlPct" => LimitTtlPct,
+        "catchUpPct" => CatchUpPct,
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a strategy parameter the form edits (riskAversion, povRatePct, limitOffsetBps, limitTtlPct, catchUpPct)."),
     };
 
     /// <summary>Sets a strategy parameter of the registry.</summary>
@@ -243,7 +273,10 @@ public sealed class ScenarioFormModel
         {
             case "riskAversion": RiskAversion = value; break;
             case "povRatePct": PovRatePct = value; break;
-            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a strategy parameter the form edits (riskAversion, povRatePct).");
+            case "limitOffsetBps": LimitOffsetBps = value; break;
+            case "limitTtlPct": LimitTtlPct = value; break;
+            case "catchUpPct": CatchUpPct = value; break;
+            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a strategy parameter the form edits (riskAversion, povRatePct, limitOffsetBps, limitTtlPct, catchUpPct).");
         }
     }
 
