@@ -50,6 +50,8 @@ public static class BacktestRunner
         var opportunityBps = new double[]?[strategyCount];
         // Largest participation per strategy and batch (the maximum does not depend on the order it is taken in).
         var maxParticipation = new double[strategyCount][];
+        // Each episode's largest participation, for the percentile across episodes (the maximum alone is one extreme draw).
+        var episodeMaxParticipation = new double[strategyCount][];
         var passive = new PassiveStats[strategyCount][];
         var episodeResults = new EpisodeResult[strategyCount][];
         for (int s = 0; s < strategyCount; s++)
@@ -57,6 +59,7 @@ public static class BacktestRunner
             costBps[s] = GC.AllocateUninitializedArray<double>(episodes);
             costCurrency[s] = GC.AllocateUninitializedArray<double>(episodes);
             maxParticipation[s] = new double[blocks];
+            episodeMaxParticipation[s] = GC.AllocateUninitializedArray<double>(episodes);
             passive[s] = new PassiveStats[episodes];
             episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
         }
@@ -92,6 +95,7 @@ public static class BacktestRunner
                         if (!IsPositiveZero(o)) Ensure(ref opportunityBps[s], episodes)[first + e] = o;
                         if (breach != 0) Ensure(ref breaches[s], episodes)[first + e] = breach;
                         passive[s][first + e] = book.PassiveOf(e);
+                        episodeMaxParticipation[s][first + e] = book.MaxParticipationOf(e);
                         if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
                     }
                 }
@@ -152,6 +156,7 @@ public static class BacktestRunner
                 MeanUnfilledFraction = unfilledFraction,
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
+                MaxParticipationP95 = Statistics.Percentile(episodeMaxParticipation[s], 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 Orders = orders,
             };
