@@ -58,6 +58,14 @@ public sealed class StatusPagesAndDialogsTests
             Assert.True(response!.Status is 401 or 403, $"status {response.Status}");
             Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
             Assert.Contains("operators", await page.Locator("#status-message").InnerTextAsync(), StringComparison.Ordinal);
+
+            step("the API page is interactive and served by the portal itself");
+            var hosts = new List<string>();
+            page.Request += (_, r) => hosts.Add(new Uri(r.Url).Authority);
+            response = await page.GotoAsync("/api/docs/index.html");
+            Assert.Equal(200, response!.Status);
+            await page.Locator(".swagger-ui .opblock-summary-path", new PageLocatorOptions { HasTextString = "/api/runs" }).First.WaitForAsync();
+            Assert.All(hosts, h => Assert.Equal(server.BaseAddress.Authority, h));
         });
     }
 
