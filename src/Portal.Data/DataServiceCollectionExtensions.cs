@@ -25,6 +25,7 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddDbContext<PortalDbContext>(o => Configure(o, options.Provider, connectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton<Runs.RunResultStore>();
         builder.Services.AddSingleton<Runs.EpisodeStore>();
+        builder.Services.AddSingleton<Runs.RunShardStore>();
         builder.Services.AddSingleton<Datasets.DatasetStore>();
         return options;
     }

@@ -22,6 +22,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RunStrategyResult> RunStrategyResults => Set<RunStrategyResult>();
     public DbSet<RunEpisodeResult> RunEpisodeResults => Set<RunEpisodeResult>();
     public DbSet<RunEpisodeBlock> RunEpisodeBlocks => Set<RunEpisodeBlock>();
+    public DbSet<RunShard> RunShards => Set<RunShard>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetChunk> DatasetChunks => Set<DatasetChunk>();
@@ -150,6 +151,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         {
             e.HasKey(x => new { x.RunId, x.StrategyIndex });
             e.HasOne<RunStrategyResult>().WithMany().HasForeignKey(x => new { x.RunId, x.StrategyIndex }).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<RunShard>(e =>
+        {
+            e.HasKey(x => new { x.RunId, x.Index });
+            e.Property(x => x.WorkerName).HasMaxLength(200);
+            e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<ApiToken>(e =>
         {

@@ -29,6 +29,8 @@ public sealed class OutageTests
         using var worker = HostProcess.StartWorker(connection, "outage-worker", invisibilityTimeoutSeconds: 20, settings: new Dictionary<string, string>
         {
             ["Jobs__WorkerCount"] = "3",
+            // The run stays one job, in flight as a whole through the outage (sharded runs have their own tests).
+            ["Jobs__EpisodesPerShard"] = "1000000",
             ["Jobs__HeartbeatSeconds"] = "2",
             ["Jobs__HeartbeatTimeoutSeconds"] = "45",
             ["Jobs__WatchdogIntervalSeconds"] = "3",

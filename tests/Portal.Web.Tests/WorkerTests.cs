@@ -14,6 +14,9 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> WebOnly = new() { ["Jobs:RunServerInProcess"] = "false" };
 
+    /// <summary>Runs stay one job whatever their length: the chaos trials kill the worker of a whole run.</summary>
+    private static readonly Dictionary<string, string> OneJobPerRun = new() { ["Jobs__EpisodesPerShard"] = "1000000" };
+
     [Fact]
     public async Task A_separate_worker_process_executes_a_run_submitted_to_the_web_app()
     {
@@ -31,6 +34,65 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A long run is cut into shards that two worker processes (one thread each) share through PostgreSQL; the stored
+    /// result is the one a single process computes, bit for bit, and the run says which workers took its shards.
+    /// </summary>
+    [Fact]
+    public async Task Two_worker_processes_share_a_sharded_run_and_store_the_single_process_result()
+    {
+        await using var server = await PortalServer.StartAsync(postgres: true, WebOnly);
+        var connection = server.PostgresConnectionString!;
+        var oneThread = new Dictionary<string, string>
+        {
+            ["DOTNET_PROCESSOR_COUNT"] = "1", ["Jobs__EpisodesPerShard"] = "1024", ["Jobs__PollIntervalSeconds"] = "0.1",
+        };
+        using var a = HostProcess.StartWorker(connection, "shard-worker-a", settings: oneThread);
+        using var b = HostProcess.StartWorker(connection, "shard-worker-b", settings: oneThread);
+        using var client = await server.SignedInClientAsync();
+        // 20 shards of 1,024 episodes × 390 steps: each takes longer than an idle worker's poll, so both take shards.
+        var scenario = Scenario(episodes: 20_000, steps: 390);
+
+        var response = await client.PostAsJsonAsync("/api/runs", new { scenario = Json(scenario) });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var run = await ApiTests.WaitForFinishAsync(client, runId, 600);
+        Assert.True(run.GetProperty("status").GetString() == "Succeeded", $"{run}\n{a.Output}\n{b.Output}");
+
+        await using var db = CreateContext(connection);
+        var stored = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
+        var shards = await db.RunShards.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
+        Assert.Equal(20, stored.Shards);
+        Assert.Equal(20, stored.ShardsDone);
+        Assert.Equal(20, shards.Count);
+        Assert.All(shards, s => Assert.NotNull(s.FinishedUtc));
+        Assert.Equal(["shard-worker-a", "shard-worker-b"], shards.Select(s => s.WorkerName!).Distinct().Order());
+        Assert.Contains("shard-worker-a", stored.ShardWorkers);
+        Assert.Contains("shard-worker-b", stored.ShardWorkers);
+
+        var expected = Portal.Domain.Backtesting.BacktestRunner.Run(ScenarioJson.Parse(stored.ScenarioJson));
+        var summaries = await db.RunStrategyResults.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
+        Assert.Equal(expected.Strategies.Select(s => s.StrategyId), summaries.Select(s => s.StrategyId));
+        foreach (var (want, got) in expected.Strategies.Zip(summaries))
+        {
+            Assert.Equal((want.Summary.MeanBps, want.Summary.StdBps, want.Summary.MeanCiLowBps, want.Summary.MeanCiHighBps, want.Summary.P50Bps, want.Summary.RegretBps),
+                (got.MeanBps, got.StdBps, got.MeanCiLowBps, got.MeanCiHighBps, got.Summary.P50Bps, got.Summary.RegretBps));
+            Assert.Equal(want.MeanInventoryFraction, got.Summary.MeanInventory);
+            Assert.Equal(want.InventoryP95Fraction, got.Summary.InventoryP95);
+            Assert.Equal(want.MeanParticipation, got.Summary.MeanParticipation);
+        }
+        Assert.Null(await StoredEpisodes.ExactlyOnceProblemAsync(connection, runId, scenario.Episodes));
+
+        // Not asserted (timings): what a shard costs beyond its episodes, as each worker saw it: the gap from finishing one
+        // shard to starting its next (storing, the queue's fetch, the job's start), against the shards' own run time.
+        var gaps = shards.GroupBy(s => s.WorkerName).SelectMany(w => w.OrderBy(s => s.StartedUtc).Zip(w.OrderBy(s => s.StartedUtc).Skip(1),
+            (previous, next) => (next.StartedUtc!.Value - previous.FinishedUtc!.Value).TotalMilliseconds)).Order().ToList();
+        var spans = shards.Select(s => (s.FinishedUtc!.Value - s.StartedUtc!.Value).TotalMilliseconds).Order().ToList();
+        output.WriteLine($"sharded run: {shards.Count} shards over 2 workers ({string.Join(", ", shards.GroupBy(s => s.WorkerName).Select(g => $"{g.Key} {g.Count()}"))}); " +
+            $"median shard {spans[spans.Count / 2]:F0} ms, median gap between a worker's shards {(gaps.Count > 0 ? gaps[gaps.Count / 2] : double.NaN):F0} ms " +
+            $"(min {gaps.FirstOrDefault():F0}, max {gaps.LastOrDefault():F0}); run wall {(stored.FinishedUtc!.Value - stored.StartedUtc!.Value).TotalSeconds:F1} s");
+    }
+
+    /// <summary>
     /// Chaos: ten times in a row, the worker executing a run is killed with SIGKILL (<c>kill -9</c>: no shutdown, no
     /// clean-up) part-way through, and a fresh worker process takes its place. Every run must end Succeeded on the
     /// replacement with exactly one set of results: one summary and one block per strategy, each holding every episode
@@ -44,7 +106,7 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var server = await PortalServer.StartAsync(postgres: true, WebOnly);
         var connection = server.PostgresConnectionString!;
         using var client = await server.SignedInClientAsync();
-        var worker = HostProcess.StartWorker(connection, "worker-0", invisibilityTimeoutSeconds: 5);
+        var worker = HostProcess.StartWorker(connection, "worker-0", invisibilityTimeoutSeconds: 5, settings: OneJobPerRun);
         var killedMidRun = 0;
         var exactlyOnce = 0;
         var finishedBeforeKill = 0;
@@ -88,7 +150,7 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
                 worker.Kill();
                 worker.Dispose();
                 killedMidRun++;
-                worker = HostProcess.StartWorker(connection, $"worker-{trial}", invisibilityTimeoutSeconds: 5);
+                worker = HostProcess.StartWorker(connection, $"worker-{trial}", invisibilityTimeoutSeconds: 5, settings: OneJobPerRun);
 
                 var finished = await ApiTests.WaitForFinishAsync(client, runId, 180);
                 Assert.True(finished.GetProperty("status").GetString() == "Succeeded", $"Trial {trial}: {finished}\n{worker.Output}");

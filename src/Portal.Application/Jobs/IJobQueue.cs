@@ -19,6 +19,10 @@ public interface IJobQueue
 {
     /// <summary>Queues job <paramref name="kind"/> for the stored row <paramref name="id"/>; returns the queue's job id.</summary>
     string Enqueue(JobKind kind, Guid id);
+
+    /// <summary>Queues shard <paramref name="shard"/> of the stored run <paramref name="runId"/> (a run cut into episode
+    /// ranges, see Portal.Data's RunShard); any worker may take it. Returns the queue's job id.</summary>
+    string EnqueueShard(Guid runId, int shard);
 }
 
 /// <summary>When a running job counts as orphaned: its last heartbeat is older than <paramref name="HeartbeatTimeout"/>

@@ -546,6 +546,18 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ShardPlanJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ShardWorkers")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Shards")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ShardsDone")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Side")
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
@@ -680,6 +692,44 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasKey("RunId", "StrategyIndex", "Episode");
 
                     b.ToTable("RunEpisodeResults");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunShard", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Episodes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FirstEpisode")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WorkerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("RunId", "Index");
+
+                    b.ToTable("RunShards");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.RunStrategyResult", b =>
@@ -1153,6 +1203,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Data.Entities.RunStrategyResult", null)
                         .WithMany()
                         .HasForeignKey("RunId", "StrategyIndex")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunShard", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

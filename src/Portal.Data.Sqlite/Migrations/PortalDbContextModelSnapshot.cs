@@ -535,6 +535,18 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<long>("Seed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ShardPlanJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShardWorkers")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Shards")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ShardsDone")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Side")
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
@@ -669,6 +681,44 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasKey("RunId", "StrategyIndex", "Episode");
 
                     b.ToTable("RunEpisodeResults");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunShard", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Episodes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstEpisode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "Index");
+
+                    b.ToTable("RunShards");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.RunStrategyResult", b =>
@@ -1142,6 +1192,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Data.Entities.RunStrategyResult", null)
                         .WithMany()
                         .HasForeignKey("RunId", "StrategyIndex")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunShard", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -116,5 +116,17 @@ public sealed class Run
     /// <summary>The name to show: <see cref="Name"/>, or the scenario's name for runs stored before runs had names.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? ScenarioName : Name;
 
+    /// <summary>Shards the run was cut into (<see cref="RunShard"/>), each its own job; 0 while it runs as one job.</summary>
+    public int Shards { get; set; }
+    /// <summary>Shards finished so far (shown with the run's status).</summary>
+    public int ShardsDone { get; set; }
+    /// <summary>The workers that took the run's shards, comma-separated (shown with the run's status).</summary>
+    public string? ShardWorkers { get; set; }
+    /// <summary>
+    /// What every shard of the run shares that takes work to build, built once before the run was cut (versioned JSON: the
+    /// best static schedule's holdings and warnings), so every shard runs the same strategies without searching again.
+    /// </summary>
+    public string? ShardPlanJson { get; set; }
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

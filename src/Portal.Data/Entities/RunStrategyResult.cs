@@ -60,3 +60,27 @@ public sealed class RunEpisodeBlock
     /// <summary>The packed, compressed episode columns.</summary>
     public byte[] Data { get; set; } = [];
 }
+
+/// <summary>
+/// One shard of a run cut into episode ranges, each run by its own job on any worker. The key (run, shard) holds one
+/// result per shard: a shard that runs twice stores its result once (the second copy, bit-identical, is dropped).
+/// </summary>
+public sealed class RunShard
+{
+    public Guid RunId { get; set; }
+    public int Index { get; set; }
+    /// <summary>First episode of the shard (a multiple of the engine's batch size).</summary>
+    public int FirstEpisode { get; set; }
+    /// <summary>Episodes in the shard.</summary>
+    public int Episodes { get; set; }
+    /// <summary>How many times a worker started this shard.</summary>
+    public int Attempts { get; set; }
+    /// <summary>The worker that last started the shard.</summary>
+    public string? WorkerName { get; set; }
+    public DateTime? StartedUtc { get; set; }
+    /// <summary>Last sign of life of the worker running the shard; a started shard whose heartbeat stops is queued again by the watchdog.</summary>
+    public DateTime? HeartbeatUtc { get; set; }
+    public DateTime? FinishedUtc { get; set; }
+    /// <summary>The shard's packed partial result (Portal.Domain's BacktestPartial), kept until the run's result is stored.</summary>
+    public byte[]? Data { get; set; }
+}

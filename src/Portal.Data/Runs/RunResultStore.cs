@@ -44,6 +44,12 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 run.OptimumName = result.OptimumName;
                 run.OptimumExpectedCostBps = result.OptimumExpectedCostBps;
                 run.Warnings = [.. result.Warnings];
+                if (run.Shards > 0)
+                {
+                    // The shards' partial results are in the run's result now.
+                    run.ShardsDone = run.Shards;
+                    await db.RunShards.Where(s => s.RunId == runId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Data, (byte[]?)null), ct);
+                }
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             });

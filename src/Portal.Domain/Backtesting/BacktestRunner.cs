@@ -14,7 +14,7 @@ public static class BacktestRunner
     /// <summary>Episodes per batch: arrays across a batch stay in the core's cache.</summary>
     public const int BlockSize = 512;
 
-    private const double FixedPointScale = 1L << 40;
+    internal const double FixedPointScale = 1L << 40;
 
     /// <summary>Runs the backtest.</summary>
     /// <param name="scenario">A valid scenario (throws <see cref="ScenarioValidationException"/> otherwise).</param>
@@ -23,50 +23,55 @@ public static class BacktestRunner
     /// <param name="ct">Cancels the run between batches.</param>
     public static BacktestResult Run(Scenario scenario, BacktestOptions? options = null, IProgress<int>? episodesDone = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(scenario);
-        options ??= new BacktestOptions();
-        var model = new MarketModel(scenario);
-        var strategies = StrategyCatalog.Resolve(scenario, options.ExtraStrategies, options.ReferenceStrategies);
-        int visibleCount = strategies.Count;
-        // Where the model has a known optimum, its schedule also runs on the same paths (not shown) so that every
-        // strategy's regret is a paired difference: the common price noise cancels.
-        var optimum = options.ReferenceStrategies ? KnownOptimum.For(scenario) : null;
-        if (optimum is { } known) strategies.Add(new ScheduleStrategy("optimum", known.Name, known.HoldingsFraction));
-        int optimumIndex = optimum is null ? -1 : strategies.Count - 1;
-        int strategyCount = strategies.Count;
-        int steps = model.Steps;
-        int episodes = scenario.Episodes;
-        int blockSize = Math.Min(BlockSize, episodes);
-        int blocks = (episodes + blockSize - 1) / blockSize;
-        int bins = Math.Clamp(4_000_000 / (strategyCount * (steps + 1)), 10, 1000);
+        var plan = BacktestPlan.Create(scenario, options);
+        return Merge(plan, [RunEpisodes(plan, 0, plan.Episodes, options, episodesDone, ct)]);
+    }
 
-        var costBps = new double[strategyCount][];
-        var costCurrency = new double[strategyCount][];
-        // Per-episode forced and unfilled shares, cap breaches and opportunity costs are allocated only once some episode
-        // has a non-zero value (schedules that finish have none); a missing array reads as zeros.
-        var forced = new double[]?[strategyCount];
-        var unfilled = new double[]?[strategyCount];
-        var breaches = new int[]?[strategyCount];
-        var opportunityBps = new double[]?[strategyCount];
-        // Largest participation per strategy and batch (the maximum does not depend on the order it is taken in).
-        var maxParticipation = new double[strategyCount][];
-        // Each episode's largest participation, for the percentile across episodes (the maximum alone is one extreme draw).
-        var episodeMaxParticipation = new double[strategyCount][];
-        var passive = new PassiveStats[strategyCount][];
-        var episodeResults = new EpisodeResult[strategyCount][];
-        for (int s = 0; s < strategyCount; s++)
+    /// <summary>
+    /// Runs episodes <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1 of a plan: one shard
+    /// of a run. <see cref="Merge"/> of shards that cover every episode gives the result of <see cref="Run"/>, bit for bit.
+    /// </summary>
+    /// <param name="plan">The run's plan (<see cref="BacktestPlan.Create"/>).</param>
+    /// <param name="first">First episode, a multiple of <see cref="BacktestPlan.BlockSize"/> so that every batch of episodes
+    /// is the batch a single process runs.</param>
+    /// <param name="count">Episodes to run, at least 1, within the run.</param>
+    /// <param name="options">Parallelism and whether to keep per-episode results (strategies come from the plan).</param>
+    /// <param name="episodesDone">Receives the number of this shard's episodes completed so far, monotonically.</param>
+    /// <param name="ct">Cancels the shard between batches.</param>
+    public static BacktestPartial RunEpisodes(BacktestPlan plan, int first, int count, BacktestOptions? options = null, IProgress<int>? episodesDone = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (first < 0 || first >= plan.Episodes || first % plan.BlockSize != 0)
         {
-            costBps[s] = GC.AllocateUninitializedArray<double>(episodes);
-            costCurrency[s] = GC.AllocateUninitializedArray<double>(episodes);
-            maxParticipation[s] = new double[blocks];
-            episodeMaxParticipation[s] = GC.AllocateUninitializedArray<double>(episodes);
-            passive[s] = new PassiveStats[episodes];
-            episodeResults[s] = options.KeepEpisodes ? new EpisodeResult[episodes] : [];
+            throw new ArgumentOutOfRangeException(nameof(first), first, $"First episode must be a multiple of {plan.BlockSize} in [0, {plan.Episodes}).");
         }
 
-        int stride = Math.Max(1, episodes / 20_000);
-        var totals = new InventoryStats(strategyCount, steps, bins, stride);
-        var participation = new ParticipationStats(strategyCount, steps);
+        if (count < 1 || count > plan.Episodes - first)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Episode count must be in [1, {plan.Episodes - first}] from episode {first}.");
+        }
+
+        options ??= new BacktestOptions();
+        var model = plan.Model;
+        var strategies = plan.Strategies;
+        var scenario = plan.Scenario;
+        int strategyCount = strategies.Count;
+        int blockSize = plan.BlockSize;
+        int blocks = (count + blockSize - 1) / blockSize;
+        int bins = plan.Bins;
+        int stride = plan.Stride;
+        var part = new BacktestPartial(first, count, strategyCount, model.Steps, bins, stride, options.KeepEpisodes);
+        var costBps = part.CostBps;
+        var costCurrency = part.CostCurrency;
+        var forced = part.Forced;
+        var unfilled = part.Unfilled;
+        var breaches = part.Breaches;
+        var maxParticipation = part.MaxParticipation;
+        var opportunityBps = part.OpportunityBps;
+        var passive = part.Passive;
+        var episodeResults = part.EpisodeResults;
+        var totals = part.Inventory;
+        var participation = part.Participation;
         var gate = new object();
         int done = 0;
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
@@ -74,33 +79,30 @@ public static class BacktestRunner
             () => new Workspace(model, strategies, blockSize, bins, stride),
             (b, _, ws) =>
             {
-                int first = b * blockSize;
-                int count = Math.Min(blockSize, episodes - first);
-                ws.RunBlock(scenario.Seed, first, count);
-                double bpsScale = 1e4 / model.ArrivalNotional;
+                int at = b * blockSize;
+                int n = Math.Min(blockSize, count - at);
+                ws.RunBlock(scenario.Seed, first + at, n);
                 for (int s = 0; s < strategyCount; s++)
                 {
                     var book = ws.Books[s];
-                    var currency = costCurrency[s].AsSpan(first, count);
-                    var bps = costBps[s].AsSpan(first, count);
+                    double bpsScale = 1e4 / model.ArrivalNotional;
+                    var currency = costCurrency[s].AsSpan(at, n);
+                    var bps = costBps[s].AsSpan(at, n);
                     book.ShortfallCurrency(currency);
-                    for (int e = 0; e < count; e++) bps[e] = currency[e] * bpsScale;
-                    maxParticipation[s][b] = book.MaxParticipationOfBatch();
-                    for (int e = 0; e < count; e++)
+                    for (int e = 0; e < n; e++) bps[e] = currency[e] * bpsScale;
+                    for (int e = 0; e < n; e++)
                     {
-                        double f = book.ForcedOf(e), u = book.UnfilledOf(e), o = book.OpportunityOf(e) * bpsScale;
-                        int breach = book.BreachesOf(e);
-                        if (!IsPositiveZero(f)) Ensure(ref forced[s], episodes)[first + e] = f;
-                        if (!IsPositiveZero(u)) Ensure(ref unfilled[s], episodes)[first + e] = u;
-                        if (!IsPositiveZero(o)) Ensure(ref opportunityBps[s], episodes)[first + e] = o;
-                        if (breach != 0) Ensure(ref breaches[s], episodes)[first + e] = breach;
-                        passive[s][first + e] = book.PassiveOf(e);
-                        episodeMaxParticipation[s][first + e] = book.MaxParticipationOf(e);
-                        if (options.KeepEpisodes) episodeResults[s][first + e] = book.Result(ws.Market, e, first + e);
+                        forced[s][at + e] = book.ForcedOf(e);
+                        unfilled[s][at + e] = book.UnfilledOf(e);
+                        breaches[s][at + e] = book.BreachesOf(e);
+                        maxParticipation[s][at + e] = book.MaxParticipationOf(e);
+                        opportunityBps[s][at + e] = book.OpportunityOf(e) * bpsScale;
+                        passive[s][at + e] = book.PassiveOf(e);
+                        if (options.KeepEpisodes) episodeResults[s][at + e] = book.Result(ws.Market, e, first + at + e);
                     }
                 }
 
-                int now = Interlocked.Add(ref done, count);
+                int now = Interlocked.Add(ref done, n);
                 episodesDone?.Report(now);
                 return ws;
             },
@@ -113,21 +115,77 @@ public static class BacktestRunner
                 }
             });
 
+        return part;
+    }
+
+    /// <summary>
+    /// Builds a run's result from its shards: per-episode values are laid end to end in episode order and the
+    /// aggregates are exact integer sums, extrema and histograms, so the result is the one <see cref="Run"/> gives, bit for
+    /// bit, whatever the number of shards and the order they finished in.
+    /// </summary>
+    /// <param name="plan">The plan the shards ran.</param>
+    /// <param name="partials">Shards covering every episode of the run exactly once, in any order.</param>
+    /// <exception cref="ArgumentException">The shards leave a gap, overlap, or do not match the plan.</exception>
+    public static BacktestResult Merge(BacktestPlan plan, IReadOnlyList<BacktestPartial> partials)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(partials);
+        var ordered = partials.OrderBy(p => p.First).ToArray();
+        int strategyCount = plan.Strategies.Count;
+        int steps = plan.Model.Steps;
+        int episodes = plan.Episodes;
+        int next = 0;
+        foreach (var p in ordered)
+        {
+            if (p.First != next) throw new ArgumentException($"Shards must cover episodes 0 to {episodes - 1} once each; episode {next} is {(p.First > next ? "missing" : "covered twice")}.", nameof(partials));
+            if (p.Strategies != strategyCount || p.Steps != steps || p.Bins != plan.Bins || p.Stride != plan.Stride)
+            {
+                throw new ArgumentException($"Shard from episode {p.First} was run for another plan ({p.Strategies} strategies × {p.Steps} steps, expected {strategyCount} × {steps}).", nameof(partials));
+            }
+
+            next += p.Count;
+        }
+
+        if (next != episodes) throw new ArgumentException($"Shards cover {next} of {episodes} episodes.", nameof(partials));
+        bool keep = ordered.All(p => p.KeepEpisodes);
+        var costBps = Concat(ordered, p => p.CostBps);
+        var costCurrency = Concat(ordered, p => p.CostCurrency);
+        var forced = Concat(ordered, p => p.Forced);
+        var unfilled = Concat(ordered, p => p.Unfilled);
+        var breaches = Concat(ordered, p => p.Breaches);
+        var maxParticipation = Concat(ordered, p => p.MaxParticipation);
+        var opportunityBps = Concat(ordered, p => p.OpportunityBps);
+        var passive = Concat(ordered, p => p.Passive);
+        var episodeResults = keep ? Concat(ordered, p => p.EpisodeResults) : new EpisodeResult[strategyCount][];
+        var totals = new InventoryStats(strategyCount, steps, plan.Bins, plan.Stride);
+        var participation = new ParticipationStats(strategyCount, steps);
+        foreach (var p in ordered)
+        {
+            totals.Add(p.Inventory);
+            participation.Add(p.Participation);
+        }
+
+        var model = plan.Model;
+        var scenario = plan.Scenario;
+        var strategies = plan.Strategies;
+        var optimum = plan.Optimum;
+        int optimumIndex = plan.OptimumIndex;
+        int visibleCount = plan.VisibleCount;
         double? optimumBps = optimum is { } o ? o.ExpectedCost / model.ArrivalNotional * 1e4 : null;
-        int twap = strategies.FindIndex(x => StrategyId.Twap.Is(x.Id));
-        int bestStatic = strategies.FindIndex(x => StrategyId.BestStatic.Is(x.Id));
+        int twap = strategies.ToList().FindIndex(x => StrategyId.Twap.Is(x.Id));
+        int bestStatic = strategies.ToList().FindIndex(x => StrategyId.BestStatic.Is(x.Id));
         double lambda = scenario.StrategySettings.RiskAversion;
         var results = new StrategyResult[visibleCount];
         // Each strategy's summary depends on its own costs (and TWAP's, best static's, the optimum's) only: they are
         // computed side by side, each exactly as on its own.
-        Parallel.For(0, visibleCount, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = po.MaxDegreeOfParallelism }, s =>
+        Parallel.For(0, visibleCount, s =>
         {
             double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPart = 0;
             long breachCount = 0;
-            if (forced[s] is { } fs) foreach (double x in fs) forcedSum += x;
-            if (unfilled[s] is { } us) foreach (double x in us) unfilledSum += x;
-            if (opportunityBps[s] is { } os) foreach (double x in os) opportunitySum += x;
-            if (breaches[s] is { } bs) foreach (int x in bs) breachCount += x;
+            foreach (double x in forced[s]) forcedSum += x;
+            foreach (double x in unfilled[s]) unfilledSum += x;
+            foreach (double x in opportunityBps[s]) opportunitySum += x;
+            foreach (int x in breaches[s]) breachCount += x;
             foreach (double x in maxParticipation[s]) maxPart = Math.Max(maxPart, x);
 
             PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
@@ -147,7 +205,7 @@ public static class BacktestRunner
                 StrategyId = strategies[s].Id,
                 DisplayName = HonestName(strategies[s].DisplayName, forcedFraction, unfilledFraction, breachCount),
                 Summary = summary,
-                Episodes = episodeResults[s],
+                Episodes = keep ? episodeResults[s] : [],
                 MeanInventoryFraction = mean,
                 InventoryP5Fraction = p5,
                 InventoryP95Fraction = p95,
@@ -156,7 +214,8 @@ public static class BacktestRunner
                 MeanUnfilledFraction = unfilledFraction,
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
-                MaxParticipationP95 = Statistics.Percentile(episodeMaxParticipation[s], 0.95),
+                // The p95 across episodes of each episode's largest participation (the maximum alone is one extreme draw).
+                MaxParticipationP95 = Statistics.Percentile(maxParticipation[s].ToArray(), 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 Orders = orders,
             };
@@ -180,15 +239,19 @@ public static class BacktestRunner
         };
     }
 
-    private static bool IsPositiveZero(double x) => BitConverter.DoubleToInt64Bits(x) == 0;
-
-    /// <summary>The array, allocated by whichever batch needs it first.</summary>
-    private static T[] Ensure<T>(ref T[]? array, int length)
+    private static T[][] Concat<T>(BacktestPartial[] ordered, Func<BacktestPartial, T[][]> column)
     {
-        var a = Volatile.Read(ref array);
-        if (a is not null) return a;
-        Interlocked.CompareExchange(ref array, new T[length], null);
-        return array!;
+        if (ordered.Length == 1) return column(ordered[0]);
+        int strategies = ordered[0].Strategies;
+        var all = new T[strategies][];
+        int episodes = ordered.Sum(p => p.Count);
+        for (int s = 0; s < strategies; s++)
+        {
+            all[s] = new T[episodes];
+            foreach (var p in ordered) Array.Copy(column(p)[s], 0, all[s], p.First, p.Count);
+        }
+
+        return all;
     }
 
     /// <summary>The distinct warnings the run's strategies raised while they were built (e.g. price manipulation).</summary>
@@ -320,7 +383,7 @@ public static class BacktestRunner
 
     /// <summary>Participation-rate sums per strategy and step. Each batch's sum is taken in episode order and then added as a
     /// 128-bit fixed-point integer, so the total (and the mean) does not depend on how batches were spread over threads.</summary>
-    private sealed class ParticipationStats
+    internal sealed class ParticipationStats
     {
         private readonly Int128[][] _sum;
 
@@ -340,6 +403,26 @@ public static class BacktestRunner
             }
         }
 
+        public void Write(BinaryWriter w)
+        {
+            foreach (var row in _sum)
+            {
+                foreach (var v in row)
+                {
+                    w.Write((ulong)(v >> 64));
+                    w.Write((ulong)v);
+                }
+            }
+        }
+
+        public void Read(BinaryReader r)
+        {
+            foreach (var row in _sum)
+            {
+                for (int k = 0; k < row.Length; k++) row[k] = (Int128)new UInt128(r.ReadUInt64(), r.ReadUInt64());
+            }
+        }
+
         public double[] Mean(int s, int episodes)
         {
             var mean = new double[_sum[s].Length];
@@ -351,7 +434,7 @@ public static class BacktestRunner
     /// <summary>Remaining-inventory statistics per strategy and step: exact fixed-point sums over every episode (integer
     /// addition is associative, so the mean does not depend on thread scheduling), exact minima and maxima, and histograms
     /// for percentiles over the deterministic sample of episodes whose index is a multiple of the stride.</summary>
-    private sealed class InventoryStats
+    internal sealed class InventoryStats
     {
         private readonly int _steps;
         private readonly int _bins;
@@ -455,6 +538,57 @@ public static class BacktestRunner
                 }
 
                 for (int i = 0; i < _hist[s].Length; i++) _hist[s][i] += other._hist[s][i];
+            }
+        }
+
+        public void Write(BinaryWriter w)
+        {
+            for (int s = 0; s < _sum.Length; s++)
+            {
+                foreach (var v in _sum[s]) w.Write(v);
+                foreach (var v in _min[s]) w.Write(v);
+                foreach (var v in _max[s]) w.Write(v);
+                // Histograms are mostly empty: runs of zeros are stored as their length.
+                var hist = _hist[s];
+                for (int i = 0; i < hist.Length;)
+                {
+                    int zeros = 0;
+                    while (i + zeros < hist.Length && hist[i + zeros] == 0) zeros++;
+                    if (zeros > 0)
+                    {
+                        w.Write(-zeros);
+                        i += zeros;
+                    }
+                    else
+                    {
+                        w.Write(hist[i++]);
+                    }
+                }
+            }
+        }
+
+        public void Read(BinaryReader r)
+        {
+            for (int s = 0; s < _sum.Length; s++)
+            {
+                for (int k = 0; k <= _steps; k++) _sum[s][k] = r.ReadInt64();
+                for (int k = 0; k <= _steps; k++) _min[s][k] = r.ReadDouble();
+                for (int k = 0; k <= _steps; k++) _max[s][k] = r.ReadDouble();
+                var hist = _hist[s];
+                for (int i = 0; i < hist.Length;)
+                {
+                    int v = r.ReadInt32();
+                    if (v < 0)
+                    {
+                        if (i - v > hist.Length) throw new InvalidDataException("Inventory histogram runs past its end.");
+                        Array.Clear(hist, i, -v);
+                        i -= v;
+                    }
+                    else
+                    {
+                        hist[i++] = v;
+                    }
+                }
             }
         }
 

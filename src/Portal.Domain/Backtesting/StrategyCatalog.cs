@@ -21,7 +21,7 @@ public static class StrategyCatalog
 
     /// <summary>
     /// The strategies of a run: the scenario's, in its order (an id found among <paramref name="extras"/> is that strategy,
-    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (only TWAP, the reference of paired differences, when <paramref name="alwaysCompared"/> is false).
+    /// e.g. a trained agent), then the remaining extras, then <see cref="AlwaysCompared"/> where missing (an extra with such an id in its place) (only TWAP, the reference of paired differences, when <paramref name="alwaysCompared"/> is false).
     /// </summary>
     /// <exception cref="ArgumentException">An id is neither a baseline nor an extra strategy; the message names it.</exception>
     public static List<IExecutionStrategy> Resolve(Scenario scenario, IReadOnlyList<IExecutionStrategy>? extras, bool alwaysCompared = true)
@@ -37,14 +37,17 @@ public static class StrategyCatalog
             else throw new ArgumentException($"Strategy '{id}' is neither a baseline nor among the extra strategies supplied.", nameof(scenario));
         }
 
+        IReadOnlyList<string> compared = alwaysCompared ? AlwaysCompared : [StrategyId.Twap.Value];
         foreach (var extra in extras)
         {
-            if (!list.Any(x => x.Id == extra.Id)) list.Add(extra);
+            if (!list.Any(x => x.Id == extra.Id) && !compared.Contains(extra.Id)) list.Add(extra);
         }
 
-        foreach (string id in alwaysCompared ? AlwaysCompared : [StrategyId.Twap.Value])
+        // An extra with the id of an always-compared baseline (e.g. a best static schedule searched once for every shard of
+        // a run) takes that baseline's place, so the order of strategies is the same whether it was built here or before.
+        foreach (string id in compared)
         {
-            if (!list.Any(x => x.Id == id)) list.Add(Create(id, scenario));
+            if (!list.Any(x => x.Id == id)) list.Add(extras.FirstOrDefault(x => x.Id == id) ?? Create(id, scenario));
         }
 
         return list;

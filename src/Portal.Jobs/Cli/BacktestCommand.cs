@@ -10,7 +10,7 @@ using Portal.Domain.Simulation;
 namespace Portal.Jobs.Cli;
 
 /// <summary>
-/// <c>backtest --scenario FILE.json [--agent DIR|ZIP ...]</c>: runs a scenario headless and prints the comparison table;
+/// <c>backtest --scenario FILE.json [--agent DIR|ZIP ...] [--shards N]</c>: runs a scenario headless and prints the comparison table;
 /// trained agents (artifacts written by <c>train</c>) run beside the scenario's baselines on the same paths.
 /// </summary>
 public static class BacktestCommand
@@ -37,12 +37,24 @@ public static class BacktestCommand
                 "The scenario's replay options (segment, impact) apply when it has a replay section.",
         };
         var format = new Option<string?>("--format") { Description = "lobster or csv (default: lobster when a file name contains _message_)." };
+        var shards = new Option<int>("--shards")
+        {
+            Description = "Run the simulation as N shards of whole episode batches, one after another in this process, and merge them as the " +
+                "workers do (the result is identical whatever N). Replays always run as one.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("backtest", "Run a scenario's strategies on common random numbers and print the comparison.")
         {
-            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, datasetFiles, format,
+            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, datasetFiles, format, shards,
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(shards) < 1)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"--shards {parse.GetValue(shards)}: must be at least 1.");
+                return 2;
+            }
+
             Scenario scenario;
             try
             {
@@ -103,7 +115,7 @@ public static class BacktestCommand
             BacktestResult result;
             try
             {
-                result = Run(scenario, agents, dataset, ct);
+                result = Run(scenario, agents, dataset, ct, parse.GetValue(shards));
             }
             finally
             {
@@ -152,12 +164,30 @@ public static class BacktestCommand
     /// Runs <paramref name="scenario"/> with its baselines and <paramref name="agents"/> on common random numbers: simulated,
     /// or replayed on <paramref name="dataset"/> with the scenario's replay options when one is given.
     /// </summary>
-    public static BacktestResult Run(Scenario scenario, IReadOnlyList<IExecutionStrategy> agents, MarketDataset? dataset = null, CancellationToken ct = default)
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="agents">Trained agents run beside the baselines.</param>
+    /// <param name="dataset">Recorded data to replay, or null to simulate.</param>
+    /// <param name="ct">Cancels the run.</param>
+    /// <param name="shards">Simulations only: run as this many shards of whole episode batches (see
+    /// <see cref="BacktestPlan.ShardRangesByCount"/>), each through its stored form, merged as the workers' shards are.</param>
+    public static BacktestResult Run(Scenario scenario, IReadOnlyList<IExecutionStrategy> agents, MarketDataset? dataset = null, CancellationToken ct = default, int shards = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         var options = new BacktestOptions { ExtraStrategies = [.. agents] };
-        return dataset is null
-            ? BacktestRunner.Run(scenario, options, null, ct)
-            : ReplayRunner.Run(scenario, dataset, scenario.Replay?.Options, options);
+        if (dataset is not null)
+        {
+            return ReplayRunner.Run(scenario, dataset, scenario.Replay?.Options, options);
+        }
+        if (shards == 1)
+        {
+            return BacktestRunner.Run(scenario, options, null, ct);
+        }
+        // The plan (with the best static schedule's search) is made once and shared by every shard, as on the workers.
+        var plan = BacktestPlan.Create(scenario, options);
+        var parts = BacktestPlan.ShardRangesByCount(scenario.Episodes, shards)
+            .Select(r => BacktestPartial.FromBytes(BacktestRunner.RunEpisodes(plan, r.First, r.Count, options, null, ct).ToBytes()))
+            .ToList();
+        return BacktestRunner.Merge(plan, parts);
     }
 
     /// <summary>

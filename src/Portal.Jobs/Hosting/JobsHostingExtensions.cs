@@ -36,6 +36,7 @@ public static class JobsHostingExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
+        builder.Services.AddTransient<RunShardJob>();
         builder.Services.AddRunReportModel();
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddTransient<Agents.TrainAgentJob>();

@@ -41,6 +41,13 @@ public sealed class JobsOptions
     /// <summary>How long a finished job keeps retrying to store its outcome while the database is unreachable.</summary>
     public double OutageToleranceSeconds { get; set; } = 180;
 
+    /// <summary>
+    /// Episodes per shard of a simulated run: a longer run is cut into shards of about this many episodes (whole batches of
+    /// 512), each its own job that any worker can take, merged into the same result as one job. A run this long or shorter
+    /// (and every replay) runs as one job. The default cuts a 10,000-episode run into three shards.
+    /// </summary>
+    public int EpisodesPerShard { get; set; } = 4096;
+
     public TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Max(0.1, HeartbeatSeconds));
 
     public TimeSpan HeartbeatTimeout => TimeSpan.FromSeconds(Math.Max(1, HeartbeatTimeoutSeconds));

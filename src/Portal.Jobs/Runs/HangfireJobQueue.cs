@@ -14,4 +14,8 @@ public sealed class HangfireJobQueue(IBackgroundJobClient jobs) : IJobQueue
         JobKind.Training => jobs.Enqueue<Agents.TrainAgentJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Job kind must be Run, Calibration or Training."),
     };
+
+    /// <inheritdoc />
+    public string EnqueueShard(Guid runId, int shard) =>
+        jobs.Enqueue<RunShardJob>(j => j.ExecuteAsync(runId, shard, CancellationToken.None));
 }

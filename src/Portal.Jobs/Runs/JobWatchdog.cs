@@ -43,8 +43,11 @@ public sealed class JobWatchdog(
         var handled = 0;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
+        // A run cut into shards lives in its shards while any is unfinished (see the shard pass below); once all are
+        // finished, a silent run is one whose merge stopped, and queueing the run again merges it.
         var runs = await db.Runs.AsNoTracking()
-            .Where(r => r.Status == RunStatus.Running && (r.HeartbeatUtc ?? r.StartedUtc ?? r.CreatedUtc) < stale)
+            .Where(r => r.Status == RunStatus.Running && (r.HeartbeatUtc ?? r.StartedUtc ?? r.CreatedUtc) < stale
+                && !db.RunShards.Any(s => s.RunId == r.Id && s.FinishedUtc == null))
             .Select(r => new { r.Id, r.HeartbeatUtc, r.Attempts, r.CancelRequested, r.WorkerName }).ToListAsync(ct);
         foreach (var run in runs)
         {
@@ -66,6 +69,41 @@ public sealed class JobWatchdog(
                 }
                 logger.LogWarning("Run {RunId} had no heartbeat since {Heartbeat} (worker {Worker}): now {Status}", run.Id, run.HeartbeatUtc, run.WorkerName, status);
             }
+        }
+
+        // Started shards whose worker stopped heart-beating: queued again (any worker may take them), or after
+        // MaxAttempts starts of one shard the run fails with the reason. Shards still waiting in the queue are not orphans.
+        var shards = await db.RunShards.AsNoTracking()
+            .Where(s => s.FinishedUtc == null && s.StartedUtc != null && (s.HeartbeatUtc ?? s.StartedUtc) < stale
+                && db.Runs.Any(r => r.Id == s.RunId && r.Status == RunStatus.Running))
+            .Select(s => new { s.RunId, s.Index, s.HeartbeatUtc, s.Attempts, s.WorkerName }).ToListAsync(ct);
+        foreach (var shard in shards)
+        {
+            var claimed = await db.RunShards.Where(s => s.RunId == shard.RunId && s.Index == shard.Index && s.FinishedUtc == null && s.HeartbeatUtc == shard.HeartbeatUtc)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.StartedUtc, (DateTime?)null).SetProperty(x => x.HeartbeatUtc, (DateTime?)null), ct);
+            if (claimed != 1)
+            {
+                continue;
+            }
+            handled++;
+            var cancel = await db.Runs.Where(r => r.Id == shard.RunId).Select(r => r.CancelRequested).SingleAsync(ct);
+            var (status, reason) = cancel ? (RunStatus.Cancelled, null)
+                : shard.Attempts >= options.MaxAttempts ? (RunStatus.Failed, $"Shard {shard.Index + 1}: " + GiveUp(shard.WorkerName, shard.HeartbeatUtc, shard.Attempts))
+                : (RunStatus.Running, (string?)null);
+            if (status == RunStatus.Running)
+            {
+                queue.EnqueueShard(shard.RunId, shard.Index);
+            }
+            else
+            {
+                await db.Runs.Where(r => r.Id == shard.RunId && r.Status == RunStatus.Running)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.Status, status)
+                        .SetProperty(r => r.FailureReason, reason)
+                        .SetProperty(r => r.FinishedUtc, DateTime.UtcNow), ct);
+            }
+            logger.LogWarning("Shard {Shard} of run {RunId} had no heartbeat since {Heartbeat} (worker {Worker}): {Action}", shard.Index, shard.RunId,
+                shard.HeartbeatUtc, shard.WorkerName, status == RunStatus.Running ? "queued again" : "run " + status);
         }
 
         var profiles = await db.MarketProfiles.AsNoTracking()

@@ -15,7 +15,7 @@ using Portal.Jobs.Hosting;
 namespace Portal.Jobs.Runs;
 
 /// <summary>
-/// Executes one stored run. Safe to run twice: a finished run is left alone, a run interrupted by a crash is started
+/// Executes one stored run, or cuts a long simulated run into shards (<see cref="RunShardJob"/>). Safe to run twice: a finished run is left alone, a run interrupted by a crash is started
 /// again from its scenario, and results are written in one transaction whose keys forbid a second copy.
 /// </summary>
 public sealed class RunBacktestJob(
@@ -26,7 +26,8 @@ public sealed class RunBacktestJob(
     Agents.AgentStrategies agents,
     Portal.Application.Runs.OutOfSampleGuard outOfSample,
     JobsOptions jobsOptions,
-    ILogger<RunBacktestJob> logger)
+    ILogger<RunBacktestJob> logger,
+    RunShardJob? sharding = null)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
@@ -91,6 +92,27 @@ public sealed class RunBacktestJob(
             await FinishAsync(runId, RunStatus.Failed, e.Message, shutdown);
             return;
         }
+        // A long simulated run is cut into shards that any worker can take; this job then only queues them. (Without the
+        // shard job, as in tests that build this job alone, every run is one job.)
+        if (recorded is null && sharding is not null)
+        {
+            bool sharded;
+            try
+            {
+                sharded = await sharding.PlanAsync(runId, scenario, extra, shutdown);
+            }
+            catch (ArgumentException e)
+            {
+                DisposeAll(extra);
+                await FinishAsync(runId, RunStatus.Failed, e.Message, CancellationToken.None);
+                return;
+            }
+            if (sharded)
+            {
+                DisposeAll(extra);
+                return;
+            }
+        }
         var backtestOptions = new BacktestOptions { ExtraStrategies = extra };
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -154,6 +176,14 @@ public sealed class RunBacktestJob(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Report of run {RunId} not frozen at completion; it will be on first view", runId);
+        }
+    }
+
+    private static void DisposeAll(IEnumerable<IExecutionStrategy> strategies)
+    {
+        foreach (var strategy in strategies.OfType<IDisposable>())
+        {
+            strategy.Dispose();
         }
     }
 

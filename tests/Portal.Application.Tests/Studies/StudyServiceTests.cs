@@ -23,6 +23,8 @@ public sealed class StudyServiceTests
             lock (Jobs) Jobs.Add((kind, id));
             return Jobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("A study queues whole runs, never shards.");
     }
 
     private static StudySpec Grid(string name = "grid") => new()

@@ -76,6 +76,57 @@ public sealed class JobWatchdogTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_shard_whose_worker_died_is_queued_again_and_a_silent_run_with_every_shard_done_is_merged_again(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var now = DateTime.UtcNow;
+        var stale = now.AddMinutes(-5);
+        Guid sharded, exhausted, merging;
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            var team = new Team { Name = "Desk" };
+            db.Add(team);
+            // The run's own heartbeat is stale in all three: while shards are unfinished it is the shards that count.
+            Run NewRun(int shards) => new()
+            {
+                TeamId = team.Id, ScenarioName = "s", ScenarioJson = "{}", Status = RunStatus.Running, Attempts = 1,
+                HeartbeatUtc = stale, StartedUtc = stale, Shards = shards,
+            };
+            var (a, b, c) = (NewRun(4), NewRun(1), NewRun(2));
+            db.Runs.AddRange(a, b, c);
+            db.RunShards.AddRange(
+                new RunShard { RunId = a.Id, Index = 0, FirstEpisode = 0, Episodes = 512, Attempts = 1, StartedUtc = stale, HeartbeatUtc = stale, FinishedUtc = stale, Data = [1] },
+                new RunShard { RunId = a.Id, Index = 1, FirstEpisode = 512, Episodes = 512, Attempts = 1, StartedUtc = stale, HeartbeatUtc = stale, WorkerName = "w2" },
+                new RunShard { RunId = a.Id, Index = 2, FirstEpisode = 1024, Episodes = 512, Attempts = 1, StartedUtc = now, HeartbeatUtc = now, WorkerName = "w1" },
+                new RunShard { RunId = a.Id, Index = 3, FirstEpisode = 1536, Episodes = 512 },
+                new RunShard { RunId = b.Id, Index = 0, FirstEpisode = 0, Episodes = 512, Attempts = 3, StartedUtc = stale, HeartbeatUtc = stale, WorkerName = "w3" },
+                new RunShard { RunId = c.Id, Index = 0, FirstEpisode = 0, Episodes = 512, Attempts = 1, StartedUtc = stale, HeartbeatUtc = stale, FinishedUtc = stale, Data = [1] },
+                new RunShard { RunId = c.Id, Index = 1, FirstEpisode = 512, Episodes = 512, Attempts = 1, StartedUtc = stale, HeartbeatUtc = stale, FinishedUtc = stale, Data = [2] });
+            await db.SaveChangesAsync();
+            (sharded, exhausted, merging) = (a.Id, b.Id, c.Id);
+        }
+        var queue = new RecordingQueue();
+        var watchdog = new JobWatchdog(store.Factory, queue, Options, NullLogger<JobWatchdog>.Instance);
+
+        var handled = await watchdog.SweepAsync(CancellationToken.None);
+        var again = await watchdog.SweepAsync(CancellationToken.None);
+
+        Assert.Equal((3, 0), (handled, again));
+        // Only the dead worker's shard: not the finished one, the live one, or the one still waiting in the queue.
+        Assert.Equal([(sharded, 1)], queue.Shards);
+        Assert.Equal([merging], queue.Runs);
+        await using var check = await store.Factory.CreateDbContextAsync();
+        var runs = await check.Runs.AsNoTracking().ToDictionaryAsync(r => r.Id);
+        Assert.Equal(RunStatus.Running, runs[sharded].Status);
+        Assert.Equal(RunStatus.Failed, runs[exhausted].Status);
+        Assert.Contains("Shard 1: The worker w3 stopped sending heartbeats", runs[exhausted].FailureReason, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Queued, runs[merging].Status);
+        var requeued = await check.RunShards.AsNoTracking().SingleAsync(s => s.RunId == sharded && s.Index == 1);
+        Assert.Null(requeued.StartedUtc);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task An_embedded_restart_queues_unfinished_runs_calibrations_and_trainings_again(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
@@ -107,10 +158,18 @@ public sealed class JobWatchdogTests
         public List<Guid> Calibrations { get; } = [];
         public List<Guid> Trainings { get; } = [];
 
+        public List<(Guid Run, int Shard)> Shards { get; } = [];
+
         public string Enqueue(JobKind kind, Guid id)
         {
             (kind switch { JobKind.Run => Runs, JobKind.Calibration => Calibrations, _ => Trainings }).Add(id);
             return kind.ToString();
+        }
+
+        public string EnqueueShard(Guid runId, int shard)
+        {
+            Shards.Add((runId, shard));
+            return $"shard {shard}";
         }
     }
 }

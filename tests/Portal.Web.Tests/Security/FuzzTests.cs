@@ -74,7 +74,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, rowsAnswer.StatusCode);
         Assert.Contains("Limits:MaxDecompressedBytes", await rowsAnswer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(lineBomb.Length < 1 << 20);
-        Assert.True(peak.WorkingSet < 1L << 30, $"peak working set {peak.WorkingSet:N0} bytes");
+        // The bound is on growth during the bombs: the process also holds whatever earlier tests in this assembly left
+        // behind. Reading the 512 MiB line or the 108 MiB of rows into memory would grow it by far more than this.
+        Assert.True(peak.WorkingSet - peak.StartWorkingSet < 400L << 20, $"working set grew by {(peak.WorkingSet - peak.StartWorkingSet):N0} bytes during the bombs (peak {peak.WorkingSet:N0})");
         await using var db = await server.Db();
         Assert.Equal(0, await db.Datasets.CountAsync());
         Assert.Empty(await client.GetFromJsonAsync<JsonElement[]>("/api/datasets") ?? []);
