@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Web.Tests.Infrastructure;
 
@@ -58,6 +57,10 @@ public sealed class StatusPagesAndDialogsTests
             Assert.True(response!.Status is 401 or 403, $"status {response.Status}");
             Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
             Assert.Contains("operators", await page.Locator("#status-message").InnerTextAsync(), StringComparison.Ordinal);
+            // The page stays as served: no interactive router takes over and re-routes the address to a not-found page.
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.Equal(0, await page.Locator("#interactive-ready").CountAsync());
+            Assert.Equal("No access", await page.Locator("#status-title").InnerTextAsync());
 
             step("the API page is interactive and served by the portal itself");
             var hosts = new List<string>();
@@ -118,8 +121,8 @@ public sealed class StatusPagesAndDialogsTests
             Assert.Equal(url, page.Url);
             await page.ClickAsync("#delete-scenario");
             await page.Locator(".mud-dialog .mud-button-root", new PageLocatorOptions { HasTextString = "Delete" }).ClickAsync();
-            await page.WaitForURLAsync(new Regex("/scenarios$"));
-            await page.WaitForFunctionAsync("() => !document.body.innerText.includes('Polish check')");
+            // Blazor navigates within the document (no load event): wait for the list itself.
+            await page.WaitForFunctionAsync("() => location.pathname === '/scenarios' && !document.body.innerText.includes('Polish check')");
         });
     }
 }
