@@ -39,7 +39,7 @@ print()
 print("data | agent | seed | agent IS bps | agent proceeds | behaviour IS bps | behaviour proceeds | TWAP objective bps | "
       "agent objective bps | agent - behaviour objective [95% CI] | agent - optimum objective [95% CI]")
 for data in ["twap", "noisy-twap"]:
-    for agent in ["bcq", "td3bc"]:
+    for agent in ["bcq", "td3bc", "td3bc-fraction"]:
         path = root / data / agent / "summary.json"
         if not path.exists():
             continue

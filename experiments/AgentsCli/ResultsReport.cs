@@ -84,7 +84,7 @@ internal static class ResultsReport
         var alarms = new List<string>();
         var worldIds = Worlds.Select(x => x.Id).ToList();
         worldIds.AddRange(Directory.EnumerateDirectories(runs).Select(Path.GetFileName).OfType<string>()
-            .Where(d => !worldIds.Contains(d) && AgentDirs(Path.Combine(runs, d)).Any(a => File.Exists(Path.Combine(runs, d, a, "summary.json"))))
+            .Where(d => !worldIds.Contains(d) && d != MapElitesRuns && AgentDirs(Path.Combine(runs, d)).Any(a => File.Exists(Path.Combine(runs, d, a, "summary.json"))))
             .Order(StringComparer.Ordinal));
 
         var sections = new StringBuilder();
@@ -185,7 +185,76 @@ internal static class ResultsReport
 
         w.AppendLine();
         w.Append(sections);
+        WriteMapElites(w, Path.Combine(runs, MapElitesRuns));
+        OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
         return w.ToString();
+    }
+
+    /// <summary>Folder of the MAP-Elites runs (written by <c>experiments/run-map-elites.sh</c>), reported on their own.</summary>
+    private const string MapElitesRuns = "map-elites";
+
+    /// <summary>The "specialists vs generalist" and "router vs oracle vs generalist" sections from
+    /// <c>RUNS/map-elites/*/summary.json</c> (the report of the <c>map-elites</c> verb).</summary>
+    private static void WriteMapElites(StringBuilder w, string dir)
+    {
+        if (!Directory.Exists(dir)) return;
+        var c = CultureInfo.InvariantCulture;
+        foreach (string run in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
+        {
+            if (TryRead(Path.Combine(run, "summary.json")) is not { } r) continue;
+            string name = Path.GetFileName(run);
+            string Ci(JsonNode? d) => d is null ? "–" : string.Create(c, $"{(double)d["meanBps"]!:+0.00;-0.00} [{(double)d["ciLowBps"]!:+0.00;-0.00}, {(double)d["ciHighBps"]!:+0.00;-0.00}]");
+            JsonNode? Cmp(JsonNode niche, string a, string b) => niche["comparisons"]!.AsArray().FirstOrDefault(x => (string?)x!["a"] == a && (string?)x["b"] == b);
+            var comparisons = r["comparisons"]!.AsArray();
+            int episodes = comparisons.Count > 0 ? (int)comparisons[0]!["episodes"]! : 0;
+
+            w.AppendLine($"## MAP-Elites: specialists vs generalist ({name})");
+            w.AppendLine(string.Create(c, $"- Search: {(int)r["candidates"]!:N0} candidates (generations of {(int)r["batch"]!:N0}), a linear policy over the observation, " +
+                $"{(int)r["volatilityBins"]!}×{(int)r["liquidityBins"]!} volatility × liquidity niches × {(int)r["episodesPerNiche"]!} episodes × {(int)r["steps"]!} steps per candidate, seed {(long)r["seed"]!}; " +
+                $"wall {(double)r["wallSeconds"]!:F0} s ({(double)r["candidatesPerSecond"]!:F0} candidates/s); final coverage {(double)r["coverage"]!:P0}, QD-score {(double)r["qdScore"]!:F2} bps. Definitions: docs/map-elites.md."));
+            if (TryText(Path.Combine(run, "machine.txt")) is { } machine) w.AppendLine("- Machine: " + string.Join("; ", machine.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim())) + ".");
+            w.AppendLine("- Objective: E[shortfall] + λ·Var[shortfall] in bps of arrival notional (the scenario's λ); lower is better. Differences are A − B, **negative means A is better**.");
+            w.AppendLine(string.Create(c, $"- Held out: {episodes:N0} episodes per niche (the unit of every interval: independent episodes), from a seed the search never used, spread over {4} scenario variants per niche whose multipliers are drawn inside the niche's bins; 95% paired intervals on common random numbers."));
+            w.AppendLine();
+            w.AppendLine("Command:");
+            w.AppendLine("```");
+            w.AppendLine(TryText(Path.Combine(run, "command.txt"))?.Trim() ?? "(no command.txt)");
+            w.AppendLine("```");
+            w.AppendLine();
+            w.AppendLine("| niche | in-sample TWAP-fraction objective | in-sample elite | held-out specialist | held-out generalist | specialist − generalist (objective) | specialist − generalist (mean cost) |");
+            w.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+            var niches = r["niches"]!.AsArray();
+            for (int j = 0; j < niches.Count; j++)
+            {
+                var n = niches[j]!;
+                var h = comparisons.Count > j ? comparisons[j]! : null;
+                w.AppendLine(string.Create(c, $"| {(string?)n["label"]} | {(double)n["referenceObjectiveBps"]!:F2} | {(double?)n["eliteObjectiveBps"]:F2} | ") +
+                    (h is null ? "– | – | – | – |" : string.Create(c, $"{(double)h["objectiveBps"]!["specialist"]!:F2} | {(double)h["objectiveBps"]!["generalist"]!:F2} | {Ci(Cmp(h, "specialist", "generalist")?["objective"])} | {Ci(Cmp(h, "specialist", "generalist")?["cost"])} |")));
+            }
+
+            if (comparisons.Count == 0)
+            {
+                w.AppendLine();
+                continue;
+            }
+
+            w.AppendLine();
+            w.AppendLine($"## MAP-Elites: router vs oracle vs generalist ({name})");
+            w.AppendLine("The router sees only past market data (realised volatility and the liquidity level at the start of each step) and trades the specialist of the niche it believes it is in; " +
+                         "the oracle trades the true niche's specialist; the generalist is the one candidate with the lowest mean objective over every niche. Same held-out episodes as above.");
+            w.AppendLine();
+            w.AppendLine("| niche | router accuracy | router − oracle | router − generalist | router − TWAP | oracle − TWAP |");
+            w.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var h in comparisons)
+            {
+                w.AppendLine(string.Create(c, $"| {(string?)h!["label"]} | {(double)h["routerAccuracy"]!:P0} | {Ci(Cmp(h, "router", "oracle")?["objective"])} | {Ci(Cmp(h, "router", "generalist")?["objective"])} | {Ci(Cmp(h, "router", "twap")?["objective"])} | {Ci(Cmp(h, "oracle", "twap")?["objective"])} |"));
+            }
+
+            double Mean(string id) => comparisons.Average(h => (double)h!["objectiveBps"]![id]!);
+            w.AppendLine();
+            w.AppendLine(string.Create(c, $"Mean held-out objective over the niches (bps): router {Mean("router"):F2}, oracle {Mean("oracle"):F2}, generalist {Mean("generalist"):F2}, TWAP {Mean("twap"):F2}."));
+            w.AppendLine();
+        }
     }
 
     private static void WriteWorld(StringBuilder w, string world, string title, string text, List<(string Agent, JsonNode Summary, string? Command)> runs, List<string> alarms)

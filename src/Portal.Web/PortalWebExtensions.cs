@@ -10,7 +10,6 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Reports;
 using Portal.Web.Features.Leaderboards;
-using Portal.Web.Features.Runs;
 using Portal.Web.Features.Teams;
 using Portal.Web.Features.Tokens;
 
@@ -33,13 +32,19 @@ public static class PortalWebExtensions
         builder.AddPortalLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
-        builder.Services.AddScoped<RunService>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var limits = sp.GetRequiredService<LimitsOptions>();
+            return new Portal.Application.Runs.RunLimits(limits.MaxRunStrategySteps, limits.MaxActiveRunsPerTeam);
+        });
+        builder.Services.AddScoped<Portal.Application.Runs.RunService>();
+        builder.Services.AddScoped<Portal.Application.Scenarios.ScenarioStore>();
         builder.Services.AddSingleton(sp =>
         {
             var limits = sp.GetRequiredService<LimitsOptions>();
             return new Portal.Application.Studies.StudyLimits(limits.MaxActiveStudiesPerTeam, limits.MaxRunStrategySteps).Checked();
         });
-        builder.Services.AddScoped<Portal.Web.Features.Studies.StudyRequests>();
+        builder.Services.AddScoped<Portal.Application.Studies.StudyRequests>();
         builder.Services.AddScoped<Portal.Application.Studies.StudyService>();
         builder.Services.AddSingleton<Portal.Application.Runs.RunListQuery>();
         builder.Services.AddSingleton<Portal.Application.Runs.RunTracking>();
@@ -47,8 +52,7 @@ public static class PortalWebExtensions
         builder.Services.AddRunReportModel();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
-        builder.Services.AddScoped<Portal.Web.Features.Scenarios.ScenarioLibrary>();
-        builder.Services.AddScoped<Portal.Web.Features.Agents.AgentService>();
+        builder.Services.AddScoped<Portal.Application.Agents.AgentService>();
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<TokenService>();

@@ -61,9 +61,17 @@ public sealed class TrainingEvaluationTests
             Assert.Equal(e.OptimumObjectiveOnPathsBps!.Value, e.BestStaticObjectiveBps!.Value, 10);
             Assert.Equal(e.MeanObjectiveBps - e.TwapObjectiveBps, e.VsTwap.MeanBps, 8);
             Assert.Equal(2_000, e.VsTwap.IndependentUnits);
+
+            // Speed figures: the agent's greedy decisions and the environment under TWAP on the same episodes.
+            Assert.True(e.DecisionsPerSecond is > 0 and < double.PositiveInfinity, $"decisions/s {e.DecisionsPerSecond}");
+            Assert.True(e.EnvironmentStepsPerSecond is > 0 and < double.PositiveInfinity, $"environment steps/s {e.EnvironmentStepsPerSecond}");
+            Assert.True(e.TrainingCpuSeconds > 0, $"training cpu-s {e.TrainingCpuSeconds}");
         }
 
         var s = set.Summary;
+        Assert.Equal(set.Agents.Average(a => a.Evaluation.DecisionsPerSecond), s.MeanDecisionsPerSecond, 9);
+        Assert.Equal(set.Agents.Average(a => a.Evaluation.EnvironmentStepsPerSecond), s.MeanEnvironmentStepsPerSecond, 9);
+        Assert.Equal(set.Agents.Average(a => a.Evaluation.TrainingCpuSeconds), s.MeanTrainingCpuSeconds, 12);
         Assert.Equal(set.Agents.Average(a => a.Evaluation.VsTwap.MeanBps), s.VsTwapAcrossSeeds!.MeanBps, 12);
         Assert.Equal(s.MeanVsTwapBps, s.VsTwapAcrossSeeds.MeanBps, 12);
         Assert.Equal(3, s.RegretAcrossSeeds!.Seeds);

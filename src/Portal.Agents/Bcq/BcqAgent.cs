@@ -121,80 +121,64 @@ public sealed class BcqAgent : IExecutionAgent
     /// <summary>Learns from <paramref name="data"/> until the session's budget of gradient updates is spent.</summary>
     public static BcqAgent Train(OfflineDataset data, ObservationNormalizer normalizer, BcqHyperparameters hp, TrainingSession session)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(normalizer);
-        ArgumentNullException.ThrowIfNull(hp);
-        ArgumentNullException.ThrowIfNull(session);
+        OfflineTraining.Require(data, normalizer, hp, session);
         var agent = new BcqAgent(hp);
         int f = ExecutionEnvironment.FeatureCount;
         using var actorTarget = new Perturber(f, hp.HiddenUnits, hp.Perturbation);
-        using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        using var q1Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        using var q2Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
         Networks.CopyParameters(agent._actor, actorTarget);
-        Networks.CopyParameters(agent._q1, q1Target);
-        Networks.CopyParameters(q2, q2Target);
-        var vaeOptimizer = optim.Adam(agent._vae.parameters(), lr: hp.LearningRate);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var criticOptimizer = optim.Adam(agent._q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
+        using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
+        using var q1Target = OfflineTraining.TargetOf(agent._q1, f + 1, hp.HiddenUnits);
+        using var q2Target = OfflineTraining.TargetOf(q2, f + 1, hp.HiddenUnits);
+        var vaeOptimizer = new AdamOptimizer(agent._vae.parameters(), hp.LearningRate);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(agent._q1.parameters().Concat(q2.parameters()), hp.LearningRate);
         var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed);
-        long reportEvery = Math.Max(1, session.TotalEnvironmentSteps / 50);
-        double loss = double.NaN;
-        while (!session.Finished)
+        OfflineTraining.Run(session, () =>
         {
-            using (var scope = torch.NewDisposeScope())
+            var b = batches.Sample(hp.BatchSize);
+
+            // Behaviour model: reconstruction + KL (eq. 13–14).
+            var (reconstruction, mean, std) = agent._vae.Forward(b.Observations, b.Actions);
+            var kl = -0.5 * (1 + std.pow(2).log() - mean.pow(2) - std.pow(2)).mean();
+            var vaeLoss = (reconstruction - b.Actions).pow(2).mean() + hp.KlWeight * kl;
+            vaeOptimizer.zero_grad();
+            vaeLoss.backward();
+            vaeOptimizer.step();
+
+            // Critics: soft clipped double-Q over n perturbed VAE samples of the next state.
+            Tensor target;
+            using (torch.no_grad())
             {
-                var b = batches.Sample(hp.BatchSize);
-
-                // Behaviour model: reconstruction + KL (eq. 13–14).
-                var (reconstruction, mean, std) = agent._vae.Forward(b.Observations, b.Actions);
-                var kl = -0.5 * (1 + std.pow(2).log() - mean.pow(2) - std.pow(2)).mean();
-                var vaeLoss = (reconstruction - b.Actions).pow(2).mean() + hp.KlWeight * kl;
-                vaeOptimizer.zero_grad();
-                vaeLoss.backward();
-                vaeOptimizer.step();
-
-                // Critics: soft clipped double-Q over n perturbed VAE samples of the next state.
-                Tensor target;
-                using (torch.no_grad())
-                {
-                    int n = hp.SampledActions;
-                    var next = b.NextObservations.repeat_interleave(n, 0);
-                    var nextActions = actorTarget.Forward(next, agent._vae.Sample(next));
-                    var input = torch.cat([next, nextActions], 1);
-                    var t1 = q1Target.forward(input);
-                    var t2 = q2Target.forward(input);
-                    var soft = hp.Lambda * torch.minimum(t1, t2) + (1 - hp.Lambda) * torch.maximum(t1, t2);
-                    var best = soft.reshape(-1, n).max(1).values;
-                    target = b.Rewards + hp.Gamma * b.NotDone * best;
-                }
-
-                var current = torch.cat([b.Observations, b.Actions], 1);
-                var criticLoss = (agent._q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
-                criticOptimizer.zero_grad();
-                criticLoss.backward();
-                criticOptimizer.step();
-
-                // Perturbation network: maximise Q₁ of the perturbed behaviour sample (eq. 15).
-                var sampled = agent._vae.Sample(b.Observations).detach();
-                var perturbed = agent._actor.Forward(b.Observations, sampled);
-                var actorLoss = -agent._q1.forward(torch.cat([b.Observations, perturbed], 1)).mean();
-                actorOptimizer.zero_grad();
-                actorLoss.backward();
-                actorOptimizer.step();
-
-                Networks.SoftUpdate(agent._q1, q1Target, hp.Polyak);
-                Networks.SoftUpdate(q2, q2Target, hp.Polyak);
-                Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
-                loss = criticLoss.item<float>();
+                int n = hp.SampledActions;
+                var next = b.NextObservations.repeat_interleave(n, 0);
+                var nextActions = actorTarget.Forward(next, agent._vae.Sample(next));
+                var input = torch.cat([next, nextActions], 1);
+                var t1 = q1Target.forward(input);
+                var t2 = q2Target.forward(input);
+                var soft = hp.Lambda * torch.minimum(t1, t2) + (1 - hp.Lambda) * torch.maximum(t1, t2);
+                var best = soft.reshape(-1, n).max(1).values;
+                target = b.Rewards + hp.Gamma * b.NotDone * best;
             }
 
-            session.AddSteps(1);
-            if (session.EnvironmentSteps % reportEvery == 0 || session.Finished)
-            {
-                session.UpdatesFinished(loss);
-            }
-        }
+            var current = torch.cat([b.Observations, b.Actions], 1);
+            var criticLoss = (agent._q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
+            criticOptimizer.zero_grad();
+            criticLoss.backward();
+            criticOptimizer.step();
+
+            // Perturbation network: maximise Q₁ of the perturbed behaviour sample (eq. 15).
+            var sampled = agent._vae.Sample(b.Observations).detach();
+            var perturbed = agent._actor.Forward(b.Observations, sampled);
+            var actorLoss = -agent._q1.forward(torch.cat([b.Observations, perturbed], 1)).mean();
+            actorOptimizer.zero_grad();
+            actorLoss.backward();
+            actorOptimizer.step();
+
+            Networks.SoftUpdate(agent._q1, q1Target, hp.Polyak);
+            Networks.SoftUpdate(q2, q2Target, hp.Polyak);
+            Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
+            return criticLoss.item<float>();
+        });
 
         return agent;
     }

@@ -236,12 +236,12 @@ public static class TrainCommand
         w.WriteLine(string.Create(c, $"best static schedule: {(set.BestStatic is { } b ? $"{b.Method} ({b.Origin})" : "none (replay)")}"));
         w.WriteLine(string.Create(c,
             $"every [..] is a 95% interval over the seed's own evaluation {units.UnitKind}s ({units.IndependentUnits:N0} {units.UnitKind}s; paired differences of the objective, bps)"));
-        w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | vs best-static [95% CI] | train s | steps/s");
+        w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | vs best-static [95% CI] | train s | steps/s | train cpu-s | decisions/s | env steps/s");
         foreach (var a in set.Agents)
         {
             var e = a.Evaluation;
             w.WriteLine(string.Create(c,
-                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {Ci(e.VsBestStatic)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0}"));
+                $"{a.Artifact.Seed} | {e.MeanShortfallBps:F3} | {e.StdShortfallBps:F2} | {e.MeanObjectiveBps:F3} | {Ci(e.RegretVsOptimum)} | {Ci(e.VsTwap)} | {Ci(e.VsBestStatic)} | {e.TrainingSeconds:F1} | {e.StepsPerSecond:F0} | {e.TrainingCpuSeconds:F1} | {e.DecisionsPerSecond:F0} | {e.EnvironmentStepsPerSecond:F0}"));
         }
 
         if (set.Agents[0].Evaluation.Behaviour is { } behaviourName)
@@ -261,7 +261,7 @@ public static class TrainCommand
             ? "no known optimum"
             : string.Create(c, $"regret mean {s.MeanRegretBps:F3} ± {s.StdRegretBps:F3} (sd over seeds), worst {s.WorstRegretBps:F3}; within target {s.SeedsWithinTarget}/{s.Seeds}");
         w.WriteLine(string.Create(c,
-            $"all {s.Seeds} seeds: {regret}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3} (sd over seeds); train {s.MeanTrainingSeconds:F1} s/seed at {s.MeanStepsPerSecond:F0} steps/s"));
+            $"all {s.Seeds} seeds: {regret}; vs TWAP mean {s.MeanVsTwapBps:F3} ± {s.StdVsTwapBps:F3} (sd over seeds); train {s.MeanTrainingSeconds:F1} s/seed ({s.MeanTrainingCpuSeconds:F1} cpu-s) at {s.MeanStepsPerSecond:F0} steps/s; greedy {s.MeanDecisionsPerSecond:F0} decisions/s beside the environment's {s.MeanEnvironmentStepsPerSecond:F0} steps/s"));
         w.WriteLine(string.Create(c,
             $"across seeds (mean of per-seed differences [95% t interval over {s.Seeds} seeds, df = {s.Seeds - 1}]): vs TWAP {Across(s.VsTwapAcrossSeeds)}; vs best-static {Across(s.VsBestStaticAcrossSeeds)}; regret {Across(s.RegretAcrossSeeds)}{(s.VsBehaviourAcrossSeeds is { } vb ? "; vs behaviour " + Across(vb) : "")}"));
         if (s.SeedsBeatingOptimum is { Count: > 0 } beating)

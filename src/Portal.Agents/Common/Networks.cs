@@ -13,9 +13,13 @@ internal static class Networks
             nn.Linear(hidden, hidden), nn.Tanh(),
             nn.Linear(hidden, outputs));
 
-    /// <summary>Copies a row-major float batch into a <c>[rows, columns]</c> tensor.</summary>
-    public static Tensor Batch(ReadOnlySpan<float> values, int rows, int columns) =>
-        torch.tensor(values[..(rows * columns)].ToArray(), rows, columns);
+    /// <summary>Copies a row-major float batch into a new <c>[rows, columns]</c> tensor (no intermediate managed array).</summary>
+    public static Tensor Batch(ReadOnlySpan<float> values, int rows, int columns)
+    {
+        var tensor = torch.empty(rows, columns, ScalarType.Float32);
+        tensor.data<float>().CopyFrom(values[..(rows * columns)], 0, 0);
+        return tensor;
+    }
 
     /// <summary>Hard copy of all parameters and buffers from <paramref name="source"/> into <paramref name="target"/>.</summary>
     public static void CopyParameters(nn.Module source, nn.Module target)

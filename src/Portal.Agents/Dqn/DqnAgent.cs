@@ -122,7 +122,7 @@ public sealed class DqnAgent : IExecutionAgent
         var agent = new DqnAgent(hp);
         using var target = Networks.Mlp(ExecutionEnvironment.FeatureCount, hp.HiddenUnits, DiscreteActions.Count);
         Networks.CopyParameters(agent._q, target);
-        var optimizer = optim.Adam(agent._q.parameters(), lr: hp.LearningRate);
+        var optimizer = new AdamOptimizer(agent._q.parameters(), hp.LearningRate);
         var buffer = new ReplayBuffer(hp.BufferCapacity, ExecutionEnvironment.FeatureCount, session.Seed);
         var random = new Random(unchecked((int)session.Seed) ^ 0x5DEECE6);
         int batch = env.BatchSize, features = ExecutionEnvironment.FeatureCount, steps = env.Market.Steps;

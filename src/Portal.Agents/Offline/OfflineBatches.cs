@@ -5,7 +5,7 @@ namespace Portal.Agents.Offline;
 
 /// <summary>A minibatch of an offline dataset as tensors; actions are in [−1, 1] (the agents' internal action range).</summary>
 /// <param name="Observations">[n, features] normalised observations.</param>
-/// <param name="Actions">[n, 1] logged actions mapped from [0, 1] to [−1, 1].</param>
+/// <param name="Actions">[n, 1] logged actions on the learner's [−1, 1] scale (<see cref="OfflineActionScale"/>).</param>
 /// <param name="Rewards">[n] scaled rewards.</param>
 /// <param name="NextObservations">[n, features] normalised next observations.</param>
 /// <param name="NotDone">[n] 0 where the episode ended, else 1.</param>
@@ -13,8 +13,9 @@ internal sealed record OfflineBatch(Tensor Observations, Tensor Actions, Tensor 
 
 /// <summary>
 /// An offline dataset prepared for learning: observations normalised once with the agent's normaliser (optionally
-/// standardised again, as TD3+BC does), rewards scaled, actions mapped to [−1, 1]; minibatches drawn uniformly with
-/// replacement from a seeded generator.
+/// standardised again, as TD3+BC does), rewards scaled, actions mapped to [−1, 1] by an <see cref="OfflineActionScale"/>
+/// (decision k of a row is its position in its episode: the logger writes episodes' decisions consecutively); minibatches
+/// drawn uniformly with replacement from a seeded generator.
 /// </summary>
 internal sealed class OfflineBatches
 {
@@ -22,9 +23,10 @@ internal sealed class OfflineBatches
     private readonly Random _random;
     private readonly int _features = ExecutionEnvironment.FeatureCount;
 
-    public OfflineBatches(OfflineDataset data, ObservationNormalizer normalizer, double rewardScale, long seed, float[]? mean = null, float[]? std = null)
+    public OfflineBatches(OfflineDataset data, ObservationNormalizer normalizer, double rewardScale, long seed, float[]? mean = null, float[]? std = null,
+        string actionScale = OfflineActionScale.Fraction)
     {
-        int n = data.Count, f = _features;
+        int n = data.Count, f = _features, steps = data.Header.Steps, decisions = Math.Max(1, steps - 1);
         _obs = new float[n * f];
         _next = new float[n * f];
         _actions = new float[n];
@@ -34,7 +36,9 @@ internal sealed class OfflineBatches
         {
             normalizer.Normalize(data.Observations.AsSpan(i * f, f), _obs.AsSpan(i * f, f));
             normalizer.Normalize(data.NextObservations.AsSpan(i * f, f), _next.AsSpan(i * f, f));
-            _actions[i] = 2 * data.Actions[i] - 1;
+            _actions[i] = actionScale == OfflineActionScale.Fraction
+                ? 2 * data.Actions[i] - 1
+                : OfflineActionScale.ToAction(actionScale, data.Fractions[i], data.MaxFractions[i], i % decisions, steps);
             _rewards[i] = (float)(data.Rewards[i] * rewardScale);
             _notDone[i] = data.Dones[i] ? 0 : 1;
         }

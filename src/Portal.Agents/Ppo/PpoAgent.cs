@@ -141,7 +141,7 @@ public sealed class PpoAgent : IExecutionAgent
         }
 
         var agent = new PpoAgent(hp);
-        var optimizer = optim.Adam(agent._net.parameters(), lr: hp.LearningRate, eps: 1e-5);
+        var optimizer = new AdamOptimizer(agent._net.parameters(), hp.LearningRate, eps: 1e-5);
         int steps = env.Decisions, batch = env.BatchSize, features = ExecutionEnvironment.FeatureCount;
         var obs = new float[steps * batch * features];
         var u = new float[steps * batch];
@@ -150,8 +150,11 @@ public sealed class PpoAgent : IExecutionAgent
         var rewards = new float[steps * batch];
         var dones = new float[steps * batch];
         var fractions = new double[batch];
+        var decision = new float[DecisionRows * batch];
         double lastLoss = double.NaN;
 
+        // One input tensor for the whole training: each step copies the N observations into it and runs one forward pass.
+        using var input = torch.empty(batch, features, ScalarType.Float32);
         while (!session.Finished)
         {
             if (hp.AnnealLearningRate)
@@ -166,30 +169,25 @@ public sealed class PpoAgent : IExecutionAgent
             env.Reset(session.NextBatchSeed(), hp.EpisodesPerPath);
             for (int t = 0; t < steps; t++)
             {
-                using (var scope = torch.NewDisposeScope())
-                using (torch.no_grad())
+                var observations = env.Observations.AsSpan(0, batch * features);
+                agent.Decide(input, observations, decision);
+                observations.CopyTo(obs.AsSpan(t * batch * features));
+                decision.AsSpan(0, batch).CopyTo(u.AsSpan(t * batch, batch));
+                decision.AsSpan(batch, batch).CopyTo(logp.AsSpan(t * batch, batch));
+                decision.AsSpan(2 * batch, batch).CopyTo(values.AsSpan(t * batch, batch));
+                var squashed = decision.AsSpan(3 * batch, batch);
+                for (int i = 0; i < batch; i++)
                 {
-                    var o = Networks.Batch(env.Observations, batch, features);
-                    var (mean, logStd, value) = agent._net.Evaluate(o);
-                    var sample = mean + logStd.exp() * torch.randn_like(mean);
-                    var lp = GaussianLogProb(sample, mean, logStd);
-                    var squashed = torch.sigmoid(sample).data<float>();
-                    env.Observations.AsSpan(0, batch * features).CopyTo(obs.AsSpan(t * batch * features));
-                    sample.data<float>().CopyTo(u.AsSpan(t * batch, batch));
-                    lp.data<float>().CopyTo(logp.AsSpan(t * batch, batch));
-                    value.data<float>().CopyTo(values.AsSpan(t * batch, batch));
-                    for (int i = 0; i < batch; i++)
-                    {
-                        fractions[i] = squashed[i] * env.MaxFraction[i];
-                    }
+                    fractions[i] = squashed[i] * env.MaxFraction[i];
                 }
 
                 bool done = env.Step(fractions);
                 session.AddSteps(batch);
+                float doneFlag = done ? 1 : 0;
                 for (int i = 0; i < batch; i++)
                 {
                     rewards[t * batch + i] = (float)(env.Rewards[i] * hp.RewardScale);
-                    dones[t * batch + i] = done ? 1 : 0;
+                    dones[t * batch + i] = doneFlag;
                 }
             }
 
@@ -206,12 +204,15 @@ public sealed class PpoAgent : IExecutionAgent
         int n = maxFraction.Length;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var (mean, _, _) = _net.Evaluate(Networks.Batch(observations, n, ExecutionEnvironment.FeatureCount));
-        var squashed = torch.sigmoid(mean).data<float>().ToArray();
+        var mean = _net.Mean(Networks.Batch(observations, n, ExecutionEnvironment.FeatureCount));
+        var squashed = System.Buffers.ArrayPool<float>.Shared.Rent(n);
+        torch.sigmoid(mean).data<float>().CopyTo(squashed, 0, 0);
         for (int i = 0; i < n; i++)
         {
             fractionOfRemaining[i] = squashed[i] * maxFraction[i];
         }
+
+        System.Buffers.ArrayPool<float>.Shared.Return(squashed);
     }
 
     /// <summary>Stochastic decision as used in training (for masking checks): samples u and squashes it.</summary>
@@ -237,6 +238,25 @@ public sealed class PpoAgent : IExecutionAgent
 
     /// <inheritdoc />
     public void Dispose() => _net.Dispose();
+
+    /// <summary>Rows of a rollout decision: pre-squash sample u, its log-probability, the value estimate, sigmoid(u).</summary>
+    private const int DecisionRows = 4;
+
+    /// <summary>
+    /// One batched stochastic decision for all N episodes of a rollout step: copies the observations into the reused
+    /// <paramref name="input"/> tensor, runs one forward pass without gradients, and writes u, log π(u), V(s) and
+    /// sigmoid(u) as four rows of N into <paramref name="destination"/> with a single copy out of libtorch.
+    /// </summary>
+    private void Decide(Tensor input, ReadOnlySpan<float> observations, float[] destination)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        input.data<float>().CopyFrom(observations, 0, 0);
+        var (mean, logStd, value) = _net.Evaluate(input);
+        var sample = mean + logStd.exp() * torch.randn_like(mean);
+        var lp = GaussianLogProb(sample, mean, logStd);
+        torch.stack([sample, lp, value, torch.sigmoid(sample)]).data<float>().CopyTo(destination, 0, 0);
+    }
 
     private static Tensor GaussianLogProb(Tensor x, Tensor mean, Tensor logStd) =>
         -0.5 * ((x - mean) / logStd.exp()).pow(2) - logStd - 0.5 * Math.Log(2 * Math.PI);
@@ -306,6 +326,9 @@ public sealed class PpoAgent : IExecutionAgent
             log_std = nn.Parameter(torch.full(1, initialLogStd));
             RegisterComponents();
         }
+
+        /// <summary>The actor's mean alone (greedy decisions need neither the critic nor σ).</summary>
+        public Tensor Mean(Tensor observations) => actor.forward(observations).squeeze(1);
 
         public (Tensor Mean, Tensor LogStd, Tensor Value) Evaluate(Tensor observations) =>
             (actor.forward(observations).squeeze(1), log_std.expand(observations.shape[0]), critic.forward(observations).squeeze(1));

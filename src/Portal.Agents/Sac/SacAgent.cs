@@ -123,9 +123,9 @@ public sealed class SacAgent : IExecutionAgent
         Networks.CopyParameters(q1, q1Target);
         Networks.CopyParameters(q2, q2Target);
         var logAlpha = new Parameter(torch.tensor(Math.Log(hp.InitialAlpha), dtype: ScalarType.Float32));
-        var criticOptimizer = optim.Adam(q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var alphaOptimizer = optim.Adam([logAlpha], lr: hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(q1.parameters().Concat(q2.parameters()), hp.LearningRate);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var alphaOptimizer = new AdamOptimizer([logAlpha], hp.LearningRate);
         var buffer = new ReplayBuffer(hp.BufferCapacity, f, session.Seed);
         var random = new Random(unchecked((int)session.Seed) ^ 0x2545F49);
         int batch = env.BatchSize;

@@ -13,7 +13,7 @@ public sealed record Td3BcHyperparameters
     public Td3BcHyperparameters(
         double learningRate = 3e-4, double gamma = 1.0, double polyak = 0.005, int batchSize = 256, int hiddenUnits = 64,
         double alpha = 2.5, double policyNoise = 0.2, double noiseClip = 0.5, int policyDelay = 2, bool normalizeStates = true,
-        double rewardScale = 0.1)
+        double rewardScale = 0.1, string actionScale = OfflineActionScale.TwapLog)
     {
         LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
         Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
@@ -26,6 +26,7 @@ public sealed record Td3BcHyperparameters
         PolicyDelay = Guard.InRange(policyDelay, nameof(PolicyDelay), 1, 100);
         NormalizeStates = normalizeStates;
         RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+        ActionScale = OfflineActionScale.Validate(actionScale, nameof(ActionScale));
     }
 
     /// <summary>Adam step size of actor and critics (paper: 3·10⁻⁴). Allowed: (0, 1].</summary>
@@ -62,6 +63,11 @@ public sealed record Td3BcHyperparameters
 
     /// <summary>Multiplier applied to rewards (bps) before learning. Allowed: (0, ∞).</summary>
     public double RewardScale { get; }
+
+    /// <summary>How the [−1, 1] action maps to the traded fraction (<see cref="OfflineActionScale"/>): <c>twap-log</c>
+    /// (default; TWAP's child at 0) or <c>fraction</c> (the fraction of the mask, linearly; the mapping of agents trained
+    /// before <c>twap-log</c> existed, under which α = 2.5 collapses to trading nothing). Allowed: twap-log, fraction.</summary>
+    public string ActionScale { get; }
 }
 
 /// <summary>
@@ -73,8 +79,10 @@ public sealed record Td3BcHyperparameters
 /// π = argmax E[λ·Q(s, π(s)) − (π(s) − a)²], λ = α / ((1/N)·Σ|Q(s_i, a_i)|) with α = 2.5; states normalised
 /// s_i ← (s_i − μ)/(σ + ε), ε = 10⁻³, from the dataset's statistics; TD3 (Fujimoto, van Hoof and Meger 2018) target
 /// r + γ·min_j Q_θ′_j(s′, clip(π′(s′) + clip(N(0, σ̃), −c, c), −1, 1)), σ̃ = 0.2, c = 0.5, actor and targets updated every
-/// d = 2 critic updates. Symbol mapping: the action is the traded fraction of the remainder over the step's mask, mapped to
-/// [−1, 1] (max action 1); s is the normalised <see cref="ExecutionObservation"/>. Networks are this codebase's two-layer
+/// d = 2 critic updates. Symbol mapping: the action a ∈ [−1, 1] (max action 1) is the child's size relative to TWAP's on a
+/// log scale by default (<see cref="OfflineActionScale.TwapLog"/>: a = 0 is TWAP, ±1 the whole remainder or TWAP's child
+/// over N − k), so the paper's α, noise and cloning term meet actions spread over [−1, 1] as in its benchmarks; s is the
+/// normalised <see cref="ExecutionObservation"/>. Networks are this codebase's two-layer
 /// tanh perceptrons (<see cref="Networks.Mlp"/>) rather than the paper's ReLU 256–256 ones; structure follows the authors'
 /// reference TD3_BC.py.</remarks>
 public sealed class Td3BcAgent : IExecutionAgent
@@ -116,73 +124,56 @@ public sealed class Td3BcAgent : IExecutionAgent
     /// <summary>Learns from <paramref name="data"/> until the session's budget of gradient updates is spent.</summary>
     public static Td3BcAgent Train(OfflineDataset data, ObservationNormalizer normalizer, Td3BcHyperparameters hp, TrainingSession session)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(normalizer);
-        ArgumentNullException.ThrowIfNull(hp);
-        ArgumentNullException.ThrowIfNull(session);
+        OfflineTraining.Require(data, normalizer, hp, session);
         int f = ExecutionEnvironment.FeatureCount;
         var (mean, std) = hp.NormalizeStates
             ? OfflineBatches.StateStatistics(data, normalizer, 1e-3)
             : (new float[f], Enumerable.Repeat(1f, f).ToArray());
         var agent = new Td3BcAgent(hp, mean, std);
-        using var actorTarget = Networks.Mlp(f, hp.HiddenUnits, 1);
+        using var actorTarget = OfflineTraining.TargetOf(agent._actor, f, hp.HiddenUnits);
         using var q1 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
         using var q2 = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        using var q1Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        using var q2Target = Networks.Mlp(f + 1, hp.HiddenUnits, 1);
-        Networks.CopyParameters(agent._actor, actorTarget);
-        Networks.CopyParameters(q1, q1Target);
-        Networks.CopyParameters(q2, q2Target);
-        var actorOptimizer = optim.Adam(agent._actor.parameters(), lr: hp.LearningRate);
-        var criticOptimizer = optim.Adam(q1.parameters().Concat(q2.parameters()), lr: hp.LearningRate);
-        var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed, mean, std);
-        long reportEvery = Math.Max(1, session.TotalEnvironmentSteps / 50);
-        double loss = double.NaN;
+        using var q1Target = OfflineTraining.TargetOf(q1, f + 1, hp.HiddenUnits);
+        using var q2Target = OfflineTraining.TargetOf(q2, f + 1, hp.HiddenUnits);
+        var actorOptimizer = new AdamOptimizer(agent._actor.parameters(), hp.LearningRate);
+        var criticOptimizer = new AdamOptimizer(q1.parameters().Concat(q2.parameters()), hp.LearningRate);
+        var batches = new OfflineBatches(data, normalizer, hp.RewardScale, session.Seed, mean, std, hp.ActionScale);
         long iteration = 0;
-        while (!session.Finished)
+        OfflineTraining.Run(session, () =>
         {
-            using (var scope = torch.NewDisposeScope())
+            var b = batches.Sample(hp.BatchSize);
+            Tensor target;
+            using (torch.no_grad())
             {
-                var b = batches.Sample(hp.BatchSize);
-                Tensor target;
-                using (torch.no_grad())
-                {
-                    var noise = (torch.randn_like(b.Actions) * hp.PolicyNoise).clamp(-hp.NoiseClip, hp.NoiseClip);
-                    var nextAction = (torch.tanh(actorTarget.forward(b.NextObservations)) + noise).clamp(-1, 1);
-                    var nextInput = torch.cat([b.NextObservations, nextAction], 1);
-                    var minQ = torch.minimum(q1Target.forward(nextInput), q2Target.forward(nextInput)).squeeze(1);
-                    target = b.Rewards + hp.Gamma * b.NotDone * minQ;
-                }
-
-                var current = torch.cat([b.Observations, b.Actions], 1);
-                var criticLoss = (q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
-                criticOptimizer.zero_grad();
-                criticLoss.backward();
-                criticOptimizer.step();
-
-                if (++iteration % hp.PolicyDelay == 0)
-                {
-                    var pi = torch.tanh(agent._actor.forward(b.Observations));
-                    var q = q1.forward(torch.cat([b.Observations, pi], 1));
-                    var lambda = hp.Alpha / (q.abs().mean().detach() + 1e-8);
-                    var actorLoss = -lambda * q.mean() + (pi - b.Actions).pow(2).mean();
-                    actorOptimizer.zero_grad();
-                    actorLoss.backward();
-                    actorOptimizer.step();
-                    Networks.SoftUpdate(q1, q1Target, hp.Polyak);
-                    Networks.SoftUpdate(q2, q2Target, hp.Polyak);
-                    Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
-                }
-
-                loss = criticLoss.item<float>();
+                var noise = (torch.randn_like(b.Actions) * hp.PolicyNoise).clamp(-hp.NoiseClip, hp.NoiseClip);
+                var nextAction = (torch.tanh(actorTarget.forward(b.NextObservations)) + noise).clamp(-1, 1);
+                var nextInput = torch.cat([b.NextObservations, nextAction], 1);
+                var minQ = torch.minimum(q1Target.forward(nextInput), q2Target.forward(nextInput)).squeeze(1);
+                target = b.Rewards + hp.Gamma * b.NotDone * minQ;
             }
 
-            session.AddSteps(1);
-            if (session.EnvironmentSteps % reportEvery == 0 || session.Finished)
+            var current = torch.cat([b.Observations, b.Actions], 1);
+            var criticLoss = (q1.forward(current).squeeze(1) - target).pow(2).mean() + (q2.forward(current).squeeze(1) - target).pow(2).mean();
+            criticOptimizer.zero_grad();
+            criticLoss.backward();
+            criticOptimizer.step();
+
+            if (++iteration % hp.PolicyDelay == 0)
             {
-                session.UpdatesFinished(loss);
+                var pi = torch.tanh(agent._actor.forward(b.Observations));
+                var q = q1.forward(torch.cat([b.Observations, pi], 1));
+                var lambda = hp.Alpha / (q.abs().mean().detach() + 1e-8);
+                var actorLoss = -lambda * q.mean() + (pi - b.Actions).pow(2).mean();
+                actorOptimizer.zero_grad();
+                actorLoss.backward();
+                actorOptimizer.step();
+                Networks.SoftUpdate(q1, q1Target, hp.Polyak);
+                Networks.SoftUpdate(q2, q2Target, hp.Polyak);
+                Networks.SoftUpdate(agent._actor, actorTarget, hp.Polyak);
             }
-        }
+
+            return criticLoss.item<float>();
+        });
 
         return agent;
     }
@@ -190,16 +181,12 @@ public sealed class Td3BcAgent : IExecutionAgent
     /// <inheritdoc />
     public void Act(ReadOnlySpan<float> observations, ReadOnlySpan<double> maxFraction, int decisionIndex, int steps, Span<double> fractionOfRemaining)
     {
-        int n = maxFraction.Length;
-        var a = ActionsInUnitRange(observations, n);
-        for (int i = 0; i < n; i++)
-        {
-            fractionOfRemaining[i] = a[i] * maxFraction[i];
-        }
+        OfflineTraining.ToFractions(Parameters.ActionScale, Actions(observations, maxFraction.Length), maxFraction, decisionIndex, steps, fractionOfRemaining);
     }
 
-    /// <summary>The deterministic action for each of <paramref name="rows"/> states, in [0, 1] (fraction of the mask).</summary>
-    public float[] ActionsInUnitRange(ReadOnlySpan<float> observations, int rows)
+    /// <summary>The deterministic action for each of <paramref name="rows"/> states, on the [−1, 1] scale of
+    /// <see cref="Td3BcHyperparameters.ActionScale"/>.</summary>
+    public float[] Actions(ReadOnlySpan<float> observations, int rows)
     {
         int f = ExecutionEnvironment.FeatureCount;
         var x = observations[..(rows * f)].ToArray();
@@ -210,7 +197,7 @@ public sealed class Td3BcAgent : IExecutionAgent
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return ((torch.tanh(_actor.forward(torch.tensor(x, rows, f))).squeeze(1) + 1) / 2).data<float>().ToArray();
+        return torch.tanh(_actor.forward(torch.tensor(x, rows, f))).squeeze(1).data<float>().ToArray();
     }
 
     /// <inheritdoc />

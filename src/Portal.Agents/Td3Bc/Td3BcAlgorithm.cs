@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
 using Portal.Agents.Offline;
@@ -26,6 +28,20 @@ public sealed class Td3BcAlgorithm : OfflineAgentAlgorithm<Td3BcHyperparameters>
     /// <inheritdoc />
     protected override IExecutionAgent TrainOffline(OfflineDataset data, ObservationNormalizer normalizer, Td3BcHyperparameters hyperparameters, TrainingSession session) =>
         Td3BcAgent.Train(data, normalizer, hyperparameters, session);
+
+    /// <summary>Agents stored before <see cref="Td3BcHyperparameters.ActionScale"/> existed were trained on the
+    /// <c>fraction</c> scale: a record without the field is read as such, not as today's default.</summary>
+    protected internal override Td3BcHyperparameters ReadStoredHyperparameters(JsonElement hyperparameters)
+    {
+        if (hyperparameters.ValueKind == JsonValueKind.Object && !hyperparameters.EnumerateObject().Any(p => string.Equals(p.Name, "actionScale", StringComparison.OrdinalIgnoreCase)))
+        {
+            var record = JsonNode.Parse(hyperparameters.GetRawText())!.AsObject();
+            record["actionScale"] = OfflineActionScale.Fraction;
+            return record.Deserialize<Td3BcHyperparameters>(AgentArtifact.JsonOptions)!;
+        }
+
+        return base.ReadStoredHyperparameters(hyperparameters);
+    }
 
     /// <inheritdoc />
     protected override IExecutionAgent LoadAgent(Td3BcHyperparameters hyperparameters, Stream weights) => Td3BcAgent.Load(hyperparameters, weights);

@@ -66,8 +66,13 @@ public abstract class AgentAlgorithm<THyper> : AgentAlgorithm where THyper : cla
     internal override IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session) =>
         AgentTrainer.Train(request, normalizer, session, (THyper?)request.Hyperparameters ?? Defaults, ParallelEpisodes, TrainAgent);
 
+    /// <summary>Reads a stored hyperparameter record. An algorithm whose record gained a field whose default differs from
+    /// what agents stored before it behaved as overrides this to read those agents as they were trained.</summary>
+    protected internal virtual THyper ReadStoredHyperparameters(JsonElement hyperparameters) =>
+        hyperparameters.Deserialize<THyper>(AgentArtifact.JsonOptions)!;
+
     internal sealed override IExecutionAgent Load(JsonElement hyperparameters, Stream weights) =>
-        LoadAgent(hyperparameters.Deserialize<THyper>(AgentArtifact.JsonOptions)!, weights);
+        LoadAgent(ReadStoredHyperparameters(hyperparameters), weights);
 }
 
 /// <summary>Every registered learning algorithm, found once in this assembly and ordered by <see cref="AgentAlgorithm.Order"/>.</summary>

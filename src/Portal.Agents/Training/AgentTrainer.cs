@@ -216,6 +216,18 @@ public sealed record AgentEvaluation(
 
     /// <summary>Header of the dataset the agent learned from, with the behaviour's performance on its logged episodes.</summary>
     public Offline.OfflineDatasetHeader? OfflineData { get; init; }
+
+    /// <summary>Processor seconds (all threads of the process) spent training this seed, normaliser fit included: steadier
+    /// than <see cref="AgentEvaluation.TrainingSeconds"/> on a machine shared with other work.</summary>
+    public double TrainingCpuSeconds { get; init; }
+
+    /// <summary>Greedy decisions per second of wall time on the evaluation episodes: the agent's batched inference (one
+    /// forward pass per step for a batch of <see cref="PolicyEvaluation.BatchSize"/> episodes) plus the environment.</summary>
+    public double DecisionsPerSecond { get; init; }
+
+    /// <summary>Decision steps per second of wall time of the same environment on the same evaluation episodes driven by
+    /// TWAP, which needs no inference: the environment's own speed, beside <see cref="DecisionsPerSecond"/>.</summary>
+    public double EnvironmentStepsPerSecond { get; init; }
 }
 
 /// <summary>
@@ -296,6 +308,15 @@ public sealed record TrainingSummary(
     /// <summary>Agent − behaviour policy over seeds, with its t interval (null for online learners).</summary>
     public AcrossSeeds? VsBehaviourAcrossSeeds { get; init; }
 
+    /// <summary>Mean over seeds of the processor seconds spent training.</summary>
+    public double MeanTrainingCpuSeconds { get; init; }
+
+    /// <summary>Mean over seeds of the greedy decisions per second on the evaluation episodes (inference and environment).</summary>
+    public double MeanDecisionsPerSecond { get; init; }
+
+    /// <summary>Mean over seeds of the environment's decision steps per second under TWAP on the same episodes.</summary>
+    public double MeanEnvironmentStepsPerSecond { get; init; }
+
     /// <summary>Seeds whose regret interval lies wholly below zero: the agent beats a known optimum beyond Monte Carlo error,
     /// which cannot happen unless the simulator, the optimum or the evaluation is wrong (null without a known optimum).</summary>
     public IReadOnlyList<long>? SeedsBeatingOptimum { get; init; }
@@ -338,13 +359,22 @@ public static class AgentTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             long seed = request.Seeds[k];
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var (agent, artifact) = TrainOne(request, seed, k, progress, cancellationToken);
+            double trainingCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             using (agent)
             {
                 // This seed's own evaluation paths; every reference schedule runs on the same ones (common random numbers).
+                // The agent's greedy run and TWAP's run step the same environment over the same episodes, so their times
+                // give the agent's decisions per second beside the environment's own speed (a schedule needs no inference).
                 long key = TrainingSession.EvaluationKey(request.EvaluationSeed, seed);
+                long decisions = (long)request.EvaluationEpisodes * (market.Steps - 1);
+                var clock = Stopwatch.StartNew();
                 var run = PolicyEvaluation.RunAgent(agent, market, artifact.Normalizer, request.EvaluationEpisodes, key);
+                double agentSeconds = clock.Elapsed.TotalSeconds;
+                clock.Restart();
                 var twapRun = PolicyEvaluation.RunSchedule(twap, market, request.EvaluationEpisodes, key);
+                double environmentSeconds = clock.Elapsed.TotalSeconds;
                 var optimumRun = optimum is { } o ? PolicyEvaluation.RunSchedule(o.Holdings, market, request.EvaluationEpisodes, key) : null;
                 var bestRun = bestStatic is { } b ? PolicyEvaluation.RunSchedule(b.HoldingsFraction, market, request.EvaluationEpisodes, key) : null;
                 string? behaviour = AgentAlgorithms.Get(request.Algorithm).IsOffline ? (request.Offline ?? new OfflineDataRequest()).EffectiveBehaviour : null;
@@ -369,6 +399,9 @@ public static class AgentTrainer
                     BehaviourShortfallBps = behaviourRun?.ShortfallBps.Average(),
                     VsBehaviour = behaviourRun is null ? null : PairedStatistic.Of(run.ObjectiveBps, behaviourRun.ObjectiveBps, run.Clusters),
                     OfflineData = artifact.OfflineData,
+                    TrainingCpuSeconds = trainingCpuSeconds,
+                    DecisionsPerSecond = decisions / Math.Max(1e-9, agentSeconds),
+                    EnvironmentStepsPerSecond = decisions / Math.Max(1e-9, environmentSeconds),
                 };
                 agents.Add(new TrainedAgent(artifact, evaluation));
             }
@@ -501,6 +534,9 @@ public static class AgentTrainer
             agents.Average(a => a.Evaluation.TrainingSeconds),
             agents.Average(a => a.Evaluation.StepsPerSecond))
         {
+            MeanTrainingCpuSeconds = agents.Average(a => a.Evaluation.TrainingCpuSeconds),
+            MeanDecisionsPerSecond = agents.Average(a => a.Evaluation.DecisionsPerSecond),
+            MeanEnvironmentStepsPerSecond = agents.Average(a => a.Evaluation.EnvironmentStepsPerSecond),
             VsTwapAcrossSeeds = AcrossSeeds.Of(vsTwap),
             VsBestStaticAcrossSeeds = best.Length == agents.Count ? AcrossSeeds.Of(best) : null,
             VsBehaviourAcrossSeeds = behaviour.Length == agents.Count ? AcrossSeeds.Of(behaviour) : null,

@@ -1,7 +1,7 @@
 namespace Portal.Data.Entities;
 
 /// <summary>A personal access token for scripts: acts as its user within one team until revoked. Only a hash is stored.</summary>
-public sealed class ApiToken
+public sealed class ApiToken : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

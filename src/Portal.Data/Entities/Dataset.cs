@@ -4,7 +4,7 @@ namespace Portal.Data.Entities;
 /// Uploaded market data (book snapshots and trades) in its compact binary form, stored in the database in chunks so
 /// every worker on every machine can read it. Identified within a team by the content hash of the canonical input.
 /// </summary>
-public sealed class Dataset
+public sealed class Dataset : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }
@@ -45,7 +45,7 @@ public enum CalibrationStatus
 }
 
 /// <summary>A market profile calibrated from a dataset: what a scenario uses when it is "calibrated from dataset X".</summary>
-public sealed class MarketProfileEntity
+public sealed class MarketProfileEntity : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

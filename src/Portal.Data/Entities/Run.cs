@@ -13,7 +13,7 @@ public enum RunStatus
 /// One scenario × several strategies × N episodes on common random numbers. The scenario JSON is copied into
 /// the run when it is submitted so that later edits of the scenario never change what a stored run means.
 /// </summary>
-public sealed class Run
+public sealed class Run : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

@@ -1,7 +1,7 @@
 namespace Portal.Data.Entities;
 
 /// <summary>A saved scenario: the same JSON document the HTTP API and the command line use.</summary>
-public sealed class ScenarioEntity
+public sealed class ScenarioEntity : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

@@ -17,7 +17,7 @@ public enum StudyStatus
 /// <see cref="Run"/> carrying <see cref="Run.StudyId"/> and its <see cref="Run.StudyCell"/> index; the spec JSON (the
 /// study format of Portal.Domain's StudyJson) is stored as submitted, so the grid can always be expanded again.
 /// </summary>
-public sealed class Study
+public sealed class Study : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

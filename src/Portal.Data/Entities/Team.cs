@@ -23,7 +23,7 @@ public enum TeamRole
     Admin = 2,
 }
 
-public sealed class TeamMember
+public sealed class TeamMember : ITeamOwned
 {
     public Guid TeamId { get; set; }
     public Team? Team { get; set; }

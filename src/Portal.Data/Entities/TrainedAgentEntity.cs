@@ -12,7 +12,7 @@ public enum TrainingStatus
 /// A learning agent trained on a scenario with several seeds. Every seed's policy is kept; backtests use it as the
 /// strategy <c>agent:{Id}</c> (the first seed's policy, never a hand-picked best one).
 /// </summary>
-public sealed class TrainedAgentEntity
+public sealed class TrainedAgentEntity : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Portal.Agents.Training;
 using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
+using Portal.Domain.QualityDiversity;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
@@ -43,9 +44,15 @@ public static class BacktestCommand
                 "workers do (the result is identical whatever N). Replays always run as one.",
             DefaultValueFactory = _ => 1,
         };
+        var archives = new Option<string[]>("--archive")
+        {
+            Description = "A MAP-Elites report (written by map-elites --json): its elites run as elite:NAME:NICHE, its generalist as elite:NAME:generalist and its " +
+                "regime router as router:NAME, NAME the file name; repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("backtest", "Run a scenario's strategies on common random numbers and print the comparison.")
         {
-            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, datasetFiles, format, shards,
+            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, datasetFiles, format, shards, archives,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -111,11 +118,23 @@ public static class BacktestCommand
                 return 3;
             }
 
+            List<IExecutionStrategy> extras = [.. agents];
+            try
+            {
+                extras.AddRange(LoadArchives(parse.GetValue(archives) ?? []));
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or System.Text.Json.JsonException)
+            {
+                agents.ForEach(a => a.Dispose());
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
             var clock = Stopwatch.StartNew();
             BacktestResult result;
             try
             {
-                result = Run(scenario, agents, dataset, ct, parse.GetValue(shards));
+                result = Run(scenario, extras, dataset, ct, parse.GetValue(shards));
             }
             finally
             {
@@ -207,6 +226,25 @@ public static class BacktestCommand
         var checks = agents.Select(a => OutOfSample.Check(a.Id, a.Exposure, data)).ToArray();
         OutOfSample.ThrowIfInSample(checks);
         return [.. checks.Where(c => c.Verdict == SampleVerdict.Unknown).Select(c => "Warning: " + c.Reason)];
+    }
+
+    /// <summary>The strategies of MAP-Elites reports (<see cref="EliteStrategies"/>), each named by its file name.</summary>
+    /// <exception cref="ArgumentException">A file does not exist, holds no generalist, or two reports share a name.</exception>
+    public static List<IExecutionStrategy> LoadArchives(IEnumerable<string> paths)
+    {
+        var list = new List<IExecutionStrategy>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            if (!File.Exists(path)) throw new ArgumentException($"--archive {path}: no such file.");
+            string name = Path.GetFileNameWithoutExtension(path).Replace(':', '-').Replace(' ', '-');
+            if (!names.Add(name)) throw new ArgumentException($"--archive {path}: another archive is already named '{name}'.");
+            var report = System.Text.Json.JsonSerializer.Deserialize<MapElitesReport>(File.ReadAllText(path), ScenarioJson.Options)
+                ?? throw new ArgumentException($"--archive {path}: not a MAP-Elites report.");
+            list.AddRange(EliteStrategies.FromReport(report, name));
+        }
+
+        return list;
     }
 
     /// <summary>Loads trained agents from artifact directories or archives; ids are <c>agent:NAME</c> with NAME the file or folder name.</summary>

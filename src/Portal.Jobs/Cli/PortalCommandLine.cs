@@ -4,7 +4,7 @@ namespace Portal.Jobs.Cli;
 
 /// <summary>
 /// The verbs of the headless host: <c>worker</c>, <c>migrate</c>, <c>health</c>, <c>backtest</c>, <c>example</c>,
-/// <c>bench</c>, <c>import</c>, <c>calibrate</c>, <c>train</c>, <c>study</c>. Every verb refuses flags it does not know and answers
+/// <c>bench</c>, <c>import</c>, <c>calibrate</c>, <c>train</c>, <c>study</c>, <c>map-elites</c>. Every verb refuses flags it does not know and answers
 /// <c>--help</c>; verbs that open the database take the portal's configuration keys, also as <c>--Section:Key=value</c>.
 /// </summary>
 public static class PortalCommandLine
@@ -34,6 +34,7 @@ public static class PortalCommandLine
         root.Subcommands.Add(CalibrateCommand.Create(host));
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
+        root.Subcommands.Add(MapElitesCommand.Create());
         foreach (var verb in root.Subcommands)
         {
             RefuseUnknownFlagsAsValues(verb);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
 using Portal.Web.Auth;
-using Portal.Web.Features.Agents;
 
 namespace Portal.Web.Api;
 
@@ -20,7 +19,7 @@ public static class AgentEndpoints
             if (!access.CanRun) return Results.Problem("Viewers cannot train agents.", statusCode: StatusCodes.Status403Forbidden);
             try
             {
-                var scenario = body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null;
+                var scenario = body.Scenario is { } inline ? ScenarioStore.Parse(inline.GetRawText()) : null;
                 var agent = await agents.TrainAsync(access, new TrainingRequest(body.ScenarioId, scenario, body.Algorithm ?? "", body.Seeds ?? 3, body.EnvironmentSteps ?? 50_000, body.Name, body.CurriculumStages ?? 0), ct);
                 return Results.Accepted($"/api/agents/{agent.Id}", new { agent.Id, Status = agent.Status.ToString(), StrategyId = AgentService.StrategyId(agent.Id) });
             }

@@ -1,9 +1,6 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
-using Portal.Web.Features.Runs;
 
 namespace Portal.Web.Api;
 
@@ -12,22 +9,18 @@ public static class ApiEndpoints
 {
     public static void MapPortalApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Runs");
+        var api = app.MapGroup("/api").RequireAuthorization().RequireTeam().WithTags("Runs");
 
-        api.MapPost("/runs", async (RunSubmission body, ClaimsPrincipal user, TeamAccessResolver teams, RunService runs, CancellationToken ct) =>
+        api.MapPost("/runs", async (RunSubmission body, TeamContext team, RunService runs, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            if (access is null)
-            {
-                return Results.Forbid();
-            }
+            var access = team.Require();
             if (!access.CanRun)
             {
                 return Results.Problem("Viewers cannot submit runs.", statusCode: StatusCodes.Status403Forbidden);
             }
             try
             {
-                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioJson.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies)
+                var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioStore.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies)
                     { Name = body.Name, Tags = body.Tags, Notes = body.Notes }, ct);
                 return Results.Accepted($"/api/runs/{run.Id}", new RunAccepted(run.Id, run.Status.ToString()));
             }
@@ -41,20 +34,15 @@ public static class ApiEndpoints
             }
         }).WithName("SubmitRun").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
 
-        api.MapGet("/runs/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunService runs, CancellationToken ct) =>
+        api.MapGet("/runs/{id:guid}", async (Guid id, TeamContext team, RunService runs, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            var run = access is null ? null : await runs.GetAsync(access, id, ct);
+            var run = await runs.GetAsync(team.Require(), id, ct);
             return run is null ? Results.NotFound() : Results.Ok(RunView.From(run));
         }).WithName("GetRun").Produces<RunView>();
 
-        api.MapPost("/runs/{id:guid}/cancel", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, RunService runs, CancellationToken ct) =>
+        api.MapPost("/runs/{id:guid}/cancel", async (Guid id, TeamContext team, RunService runs, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            if (access is null)
-            {
-                return Results.NotFound();
-            }
+            var access = team.Require();
             if (!access.CanRun)
             {
                 return Results.Problem("Viewers cannot cancel runs.", statusCode: StatusCodes.Status403Forbidden);

@@ -3,7 +3,6 @@ using System.Text;
 using Portal.Application.Studies;
 using Portal.Domain.Scenarios;
 using Portal.Web.Auth;
-using Portal.Web.Features.Studies;
 
 namespace Portal.Web.Api;
 

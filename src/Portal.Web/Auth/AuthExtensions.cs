@@ -50,6 +50,8 @@ public static class AuthExtensions
             .AddDefaultTokenProviders();
         services.AddAuthorization();
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.AddScoped<Portal.Application.Teams.TeamContext>();
+        services.AddScoped<Portal.Application.Teams.TeamResolver>();
         services.AddScoped<TeamAccessResolver>();
     }
 

@@ -1,5 +1,6 @@
 using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
+using Portal.Domain.QualityDiversity;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
@@ -77,6 +78,43 @@ public class LookAheadContractTests
         if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
     }
 
+    /// <summary>The MAP-Elites strategies: an elite's linear policy, and the regime router over nine different specialists
+    /// (every weight non-zero, so each feature and every niche's belief feeds a decision).</summary>
+    public static TheoryData<string, int> QualityDiversityAndSteps()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string id in new[] { "router", "elite" })
+        {
+            foreach (int k in new[] { 0, 4, 9 }) data.Add(id, k);
+        }
+
+        return data;
+    }
+
+    private static IExecutionStrategy QualityDiversityStrategy(string id)
+    {
+        double[] Theta(int j) => [.. Enumerable.Range(0, LinearPolicy.ParameterCount).Select(i => 0.3 * Math.Sin(1 + i + 3 * j))];
+        return id == "router"
+            ? new RegimeRouter("router", new NicheGrid(), [.. Enumerable.Range(0, 9).Select(Theta)], null)
+            : new LinearPolicyStrategy("elite", "elite", Theta(0));
+    }
+
+    [Theory]
+    [MemberData(nameof(QualityDiversityAndSteps))]
+    public void The_regime_router_and_elites_decide_up_to_step_k_ignoring_every_simulated_input_revealed_after_it(string id, int k)
+    {
+        // A hidden regime as in a MAP-Elites niche, plus everything the baselines are held to.
+        var baseScenario = new NicheGrid().Variant(Simulated(), 2);
+        var perturbedScenario = baseScenario with { Market = baseScenario.Market with { Events = [.. baseScenario.Market.Events, .. LaterEvents(k)] } };
+        var (plain, plainObs) = RunSimulated(QualityDiversityStrategy(id), baseScenario, null);
+        var (changed, changedObs) = RunSimulated(QualityDiversityStrategy(id), perturbedScenario, new MarketPerturbation(k));
+
+        for (int step = 0; step <= k; step++) Assert.Equal(plain[step], changed[step]);
+        if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
+        // The decisions are not trivially constant: they vary between episodes.
+        Assert.Contains(plain[Math.Min(k + 1, Steps - 2)], f => f != plain[Math.Min(k + 1, Steps - 2)][0]);
+    }
+
     [Theory]
     [MemberData(nameof(BaselinesAndSteps))]
     public void Decisions_up_to_step_k_ignore_every_recorded_input_revealed_after_it(string id, int k)
@@ -133,9 +171,11 @@ public class LookAheadContractTests
     };
 
     /// <summary>Fractions chosen at each step (episode order) and the observations shown, on the simulator.</summary>
-    private static (double[][] Fractions, Observation[][] Observations) RunSimulated(string id, Scenario scenario, MarketPerturbation? perturbation)
+    private static (double[][] Fractions, Observation[][] Observations) RunSimulated(string id, Scenario scenario, MarketPerturbation? perturbation) =>
+        RunSimulated(StrategyCatalog.Create(id, scenario), scenario, perturbation);
+
+    private static (double[][] Fractions, Observation[][] Observations) RunSimulated(IExecutionStrategy strategy, Scenario scenario, MarketPerturbation? perturbation)
     {
-        var strategy = StrategyCatalog.Create(id, scenario);
         int n = scenario.Episodes;
         var sim = new ExecutionSimulation(scenario, n) { Perturbation = perturbation };
         sim.Reset(scenario.Seed, 0, n);

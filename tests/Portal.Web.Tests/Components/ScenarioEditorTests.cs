@@ -6,6 +6,7 @@ using Portal.Domain.Calibration;
 using Portal.Domain.MarketData;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
+using Portal.Application.Scenarios;
 using Portal.Testing;
 using Portal.Web.Features.Scenarios;
 using Portal.Web.Features.Scenarios.Components;

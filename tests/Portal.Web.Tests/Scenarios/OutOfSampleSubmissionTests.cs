@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
 using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
-using Portal.Web.Features.Runs;
+using Portal.Application.Runs;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Teams;
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Portal.Application.Scenarios;
+using Portal.Application.Teams;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
 using Portal.Web.Features.Scenarios;
@@ -104,9 +106,11 @@ public sealed class ScenarioImportTests
         }
         var demoUser = await DemoUserIdAsync(server);
         var access = await server.AccessAsync(demoUser);
-        var library = server.Create<ScenarioLibrary>();
+        var team = new TeamContext();
+        team.Set(access);
+        var library = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<ScenarioStore>(server.Services, team);
 
-        var offered = await library.DatasetsAsync(access);
+        var offered = await library.DatasetsAsync();
 
         var dataset = Assert.Single(offered);
         Assert.Equal(ownId, dataset.Id);
@@ -114,11 +118,11 @@ public sealed class ScenarioImportTests
 
         var foreign = ScenarioPresets.Demo() with { Replay = new ReplaySpec { DatasetId = otherId } };
         var before = await CountAsync(server, teamA);
-        var refused = await Assert.ThrowsAsync<ScenarioValidationException>(() => library.ImportAsync(access, ScenarioJson.Serialize(foreign)));
+        var refused = await Assert.ThrowsAsync<ScenarioValidationException>(() => library.ImportAsync(ScenarioJson.Serialize(foreign)));
         Assert.Equal("replay.datasetId", Assert.Single(refused.Errors).Field);
         Assert.Equal(before, await CountAsync(server, teamA));
 
-        var own = await library.ImportAsync(access, ScenarioJson.Serialize(foreign with { Replay = new ReplaySpec { DatasetId = ownId } }));
+        var own = await library.ImportAsync(ScenarioJson.Serialize(foreign with { Replay = new ReplaySpec { DatasetId = ownId } }));
         Assert.Equal(teamA, own.TeamId);
         Assert.Equal(before + 1, await CountAsync(server, teamA));
     }

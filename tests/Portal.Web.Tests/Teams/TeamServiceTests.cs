@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
 using Portal.Web.Features.Teams;
@@ -72,7 +73,9 @@ public sealed class TeamServiceTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/scenarios")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await bobCookie.GetAsync("/api/scenarios")).StatusCode);
-        Assert.Null(await server.Create<TeamAccessResolver>().ResolveAsync(new System.Security.Claims.ClaimsPrincipal(
+        // The resolver fills the request's team context, so it lives in a request scope.
+        await using var scope = server.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<TeamAccessResolver>().ResolveAsync(new System.Security.Claims.ClaimsPrincipal(
             new System.Security.Claims.ClaimsIdentity([new(System.Security.Claims.ClaimTypes.NameIdentifier, bob)], "test"))));
     }
 

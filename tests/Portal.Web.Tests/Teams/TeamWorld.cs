@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Application.Teams;
 using Portal.Web.Auth;
 using Portal.Web.Tests.Infrastructure;
 

@@ -30,7 +30,7 @@ public sealed class DemoSeeder(
             }
             db.TeamMembers.Add(new TeamMember { TeamId = team.Id, UserId = user.Id, Role = TeamRole.Admin });
             var demo = ScenarioPresets.Demo();
-            db.Scenarios.Add(new ScenarioEntity { TeamId = team.Id, Name = demo.Name, Json = ScenarioJson.Serialize(demo), CreatedBy = user.Email! });
+            db.Scenarios.Add(ScenarioStore.NewEntity(team.Id, demo, user.Email!));
             await db.SaveChangesAsync(ct);
         }
         logger.LogWarning("Demo login: {Email} / {Password}", options.DemoEmail, options.DemoPassword);

@@ -178,7 +178,7 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
                 Replay = new ReplaySpec { DatasetId = datasetId, Options = new Domain.Replay.ReplayOptions { Segment = Domain.Replay.ReplaySegment.Test } },
             };
         }
-        var entity = new ScenarioEntity { TeamId = access.TeamId, Name = scenario.Name, Json = ScenarioJson.Serialize(scenario.EnsureValid()), CreatedBy = access.UserName };
+        var entity = ScenarioStore.NewEntity(access.TeamId, scenario.EnsureValid(), access.UserName);
         db.Scenarios.Add(entity);
         await db.SaveChangesAsync(ct);
         return entity;

@@ -3,9 +3,10 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
 using Portal.Application.Jobs;
-using Portal.Web.Auth;
+using Portal.Application.Scenarios;
+using Portal.Application.Teams;
 
-namespace Portal.Web.Features.Runs;
+namespace Portal.Application.Runs;
 
 /// <summary>What a submission asks for: a saved scenario or an inline one, with optional overrides.</summary>
 /// <param name="AllowInSample">Run even when an agent trained on the evaluated data: the run is flagged in-sample and kept off leaderboards.</param>
@@ -21,9 +22,14 @@ public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episo
     public string? Notes { get; init; }
 }
 
+/// <summary>What one team may ask of the workers (bound from the portal's <c>Limits</c> configuration section).</summary>
+/// <param name="MaxRunStrategySteps">Largest run: episodes × decision steps × strategies compared (<c>Limits:MaxRunStrategySteps</c>).</param>
+/// <param name="MaxActiveRunsPerTeam">Queued and running runs one team may have at once (<c>Limits:MaxActiveRunsPerTeam</c>).</param>
+public sealed record RunLimits(long MaxRunStrategySteps, int MaxActiveRunsPerTeam);
+
 /// <summary>Submits, cancels and re-runs runs for the caller's team. Pages and the HTTP API both go through here.</summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, Scenarios.ScenarioLibrary library, LimitsOptions limits, JobHeartbeat jobs,
-    Portal.Application.Runs.OutOfSampleGuard outOfSample)
+public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, ScenarioStore scenarios, RunLimits limits, JobHeartbeat jobs,
+    OutOfSampleGuard outOfSample)
 {
     /// <exception cref="ScenarioValidationException">The scenario (after overrides) is invalid; the message names the field.</exception>
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
@@ -31,51 +37,37 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
     /// (and <see cref="RunRequest.AllowInSample"/> is false); the message names the overlap.</exception>
     public async Task<Run> SubmitAsync(TeamAccess access, RunRequest request, CancellationToken ct = default)
     {
-        if (!access.CanRun)
-        {
-            throw new UnauthorizedAccessException("Viewers cannot submit runs.");
-        }
+        access.RequireRole(TeamRole.Analyst, "submit runs");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Scenario scenario;
-        Guid? scenarioId = null;
-        if (request.ScenarioId is { } id)
-        {
-            var stored = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == access.TeamId, ct)
-                ?? throw new KeyNotFoundException($"Scenario {id} not found.");
-            scenario = ScenarioJson.Parse(stored.Json);
-            scenarioId = stored.Id;
-        }
-        else
-        {
-            scenario = request.Scenario ?? throw new ScenarioValidationException([new ValidationError("scenario", "Give a scenarioId or an inline scenario.")]);
-        }
+        var (scenario, scenarioId) = await scenarios.SavedOrInlineAsync(access, request.ScenarioId, request.Scenario, ct)
+            ?? throw new ScenarioValidationException([new ValidationError("scenario", "Give a scenarioId or an inline scenario.")]);
         scenario = scenario with
         {
             Episodes = request.Episodes ?? scenario.Episodes,
             Seed = request.Seed ?? scenario.Seed,
             Strategies = request.Strategies is { Count: > 0 } s ? s : scenario.Strategies,
         };
-        var errors = scenario.Validate().Concat(Portal.Application.Runs.RunTracking.Validate(request.Name, request.Tags, request.Notes)).ToList();
+        var errors = scenario.Validate().Concat(RunTracking.Validate(request.Name, request.Tags, request.Notes)).ToList();
         if (errors.Count > 0)
         {
             throw new ScenarioValidationException(errors);
         }
         CheckBudget(scenario);
-        await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
+        await scenarios.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
         var sample = await outOfSample.DecideAsync(access.TeamId, scenario, null, request.AllowInSample, ct);
         var run = new Run
         {
             TeamId = access.TeamId,
             ScenarioId = scenarioId,
             ScenarioName = scenario.Name,
-            ScenarioJson = ScenarioJson.Serialize(scenario),
+            ScenarioJson = ScenarioStore.Serialize(scenario),
             Status = RunStatus.Queued,
             Episodes = scenario.Episodes,
             Seed = scenario.Seed,
             CreatedBy = access.UserName,
-            Name = Portal.Application.Runs.RunTracking.CleanName(request.Name) ?? scenario.Name,
+            Name = RunTracking.CleanName(request.Name) ?? scenario.Name,
             Tags = RunTags.Normalize(request.Tags),
-            Notes = Portal.Application.Runs.RunTracking.CleanNotes(request.Notes),
+            Notes = RunTracking.CleanNotes(request.Notes),
         };
         Portal.Data.Runs.RunHeadline.ApplyScenario(run, scenario);
         var instrument = scenario.Replay is { } replay
@@ -140,12 +132,9 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
     /// <summary>Asks a run to stop. A queued run is cancelled at once; a running one stops at its next progress report.</summary>
     public async Task<bool> CancelAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
     {
-        if (!access.CanRun)
-        {
-            throw new UnauthorizedAccessException("Viewers cannot cancel runs.");
-        }
+        access.RequireRole(TeamRole.Analyst, "cancel runs");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
+        var run = await db.Runs.ForTeam(access).SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null)
         {
             return false;
@@ -169,9 +158,9 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
     public async Task<Run?> RerunAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
+        var run = await db.Runs.AsNoTracking().ForTeam(access).SingleOrDefaultAsync(r => r.Id == runId, ct);
         // A run that was scored in-sample on request is re-run the same way.
-        return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioJson.Parse(run.ScenarioJson), null, null, null, AllowInSample: !run.IsOutOfSample), ct);
+        return run is null ? null : await SubmitAsync(access, new RunRequest(null, ScenarioStore.Parse(run.ScenarioJson), null, null, null, AllowInSample: !run.IsOutOfSample), ct);
     }
 
     public async Task<Run?> GetAsync(TeamAccess access, Guid runId, CancellationToken ct = default)
@@ -179,6 +168,24 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Runs.AsNoTracking()
             .Include(r => r.Strategies.OrderBy(s => s.Index))
-            .SingleOrDefaultAsync(r => r.Id == runId && r.TeamId == access.TeamId, ct);
+            .ForTeam(access)
+            .SingleOrDefaultAsync(r => r.Id == runId, ct);
+    }
+
+    /// <summary>The team's runs among <paramref name="runIds"/>, with their strategies in order (another team's ids are left out).</summary>
+    public async Task<IReadOnlyList<Run>> GetManyAsync(TeamAccess access, IReadOnlyCollection<Guid> runIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Runs.AsNoTracking().Include(r => r.Strategies.OrderBy(s => s.Index))
+            .ForTeam(access).Where(r => runIds.Contains(r.Id)).ToListAsync(ct);
+    }
+
+    /// <summary>The team's most recent runs, newest first.</summary>
+    public async Task<IReadOnlyList<Run>> RecentAsync(TeamAccess access, int count, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Runs.AsNoTracking().ForTeam(access).OrderByDescending(r => r.CreatedUtc).Take(count).ToListAsync(ct);
     }
 }

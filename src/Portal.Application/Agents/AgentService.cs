@@ -3,17 +3,18 @@ using Portal.Application.Agents;
 using Portal.Application.Jobs;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Application.Scenarios;
+using Portal.Application.Teams;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
 
-namespace Portal.Web.Features.Agents;
+namespace Portal.Application.Agents;
 
 /// <summary>What a training request asks for: a saved scenario or an inline one, the algorithm, seeds and budget.</summary>
 /// <param name="CurriculumStages">Easier versions of the scenario (smaller order, lower volatility) trained on first, for half the budget; 0 = none.</param>
 public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0);
 
 /// <summary>Starts trainings for the caller's team and lists its trained agents (pages and API).</summary>
-public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, IAgentAlgorithmCatalog algorithms, Scenarios.ScenarioLibrary library)
+public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, IAgentAlgorithmCatalog algorithms, ScenarioStore scenarios)
 {
     public const int MaxSeeds = 10;
     public const long MaxEnvironmentSteps = 5_000_000;
@@ -23,10 +24,7 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
     /// <exception cref="KeyNotFoundException">The scenario id is not one of the team's.</exception>
     public async Task<TrainedAgentEntity> TrainAsync(TeamAccess access, TrainingRequest request, CancellationToken ct = default)
     {
-        if (!access.CanRun)
-        {
-            throw new UnauthorizedAccessException("Viewers cannot train agents.");
-        }
+        access.RequireRole(TeamRole.Analyst, "train agents");
         if (!algorithms.Contains(request.Algorithm))
         {
             throw new ArgumentOutOfRangeException(nameof(request.Algorithm), request.Algorithm, $"algorithm must be one of {string.Join(", ", algorithms.Algorithms.Select(a => a.Id))}.");
@@ -44,20 +42,11 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             throw new ArgumentOutOfRangeException(nameof(request.CurriculumStages), request.CurriculumStages, $"curriculumStages must be in [0, {MaxCurriculumStages}].");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Scenario scenario;
-        if (request.ScenarioId is { } id)
-        {
-            var stored = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == access.TeamId, ct)
-                ?? throw new KeyNotFoundException($"Scenario {id} not found.");
-            scenario = ScenarioJson.Parse(stored.Json);
-        }
-        else
-        {
-            scenario = request.Scenario ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
-        }
+        var (scenario, _) = await scenarios.SavedOrInlineAsync(access, request.ScenarioId, request.Scenario, ct)
+            ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
         scenario.EnsureValid();
         // A replay scenario trains on the dataset's training segment; it must be one this team can read.
-        await library.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
+        await scenarios.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
         if (scenario.Replay is not null && request.CurriculumStages > 0)
         {
             throw new ArgumentException("curriculumStages: a replayed dataset has no easier version; train without a curriculum.", nameof(request.CurriculumStages));
@@ -68,7 +57,7 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             Name = string.IsNullOrWhiteSpace(request.Name) ? $"{request.Algorithm.ToUpperInvariant()} on {scenario.Name}" : request.Name.Trim(),
             Algorithm = request.Algorithm,
             ScenarioName = scenario.Name,
-            ScenarioJson = ScenarioJson.Serialize(scenario),
+            ScenarioJson = ScenarioStore.Serialize(scenario),
             Seeds = string.Join(',', Enumerable.Range(1, request.Seeds)),
             EnvironmentSteps = request.EnvironmentSteps,
             CurriculumStages = request.CurriculumStages,
@@ -85,14 +74,14 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.TrainedAgents.AsNoTracking()
-            .Where(a => a.TeamId == access.TeamId && (!trainedOnly || a.Status == TrainingStatus.Succeeded))
+            .ForTeam(access).Where(a => !trainedOnly || a.Status == TrainingStatus.Succeeded)
             .OrderByDescending(a => a.CreatedUtc).ToListAsync(ct);
     }
 
     public async Task<(TrainedAgentEntity Agent, List<TrainedAgentSeed> Seeds)?> GetAsync(TeamAccess access, Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var agent = await db.TrainedAgents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.TeamId == access.TeamId, ct);
+        var agent = await db.TrainedAgents.AsNoTracking().ForTeam(access).SingleOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
         {
             return null;

@@ -1,18 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Portal.Application.Studies;
-using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
+using Portal.Application.Scenarios;
+using Portal.Application.Teams;
 using Portal.Domain.Studies;
-using Portal.Web.Auth;
 
-namespace Portal.Web.Features.Studies;
+namespace Portal.Application.Studies;
 
 /// <summary>Reads study submissions for the caller's team (an inline scenario, or a saved one named by <c>scenarioId</c>)
 /// and submits them; the page and the HTTP API both go through here.</summary>
-public sealed class StudyRequests(IDbContextFactory<PortalDbContext> dbFactory, StudyService studies)
+public sealed class StudyRequests(ScenarioStore scenarios, StudyService studies)
 {
     /// <summary>Reads a study JSON document; <c>scenarioId</c> (a saved scenario of the team) may stand for the inline scenario.</summary>
     /// <exception cref="ScenarioValidationException">The document is invalid; the errors name the field.</exception>
@@ -40,21 +38,14 @@ public sealed class StudyRequests(IDbContextFactory<PortalDbContext> dbFactory, 
 
     /// <summary>A saved scenario of the team.</summary>
     /// <exception cref="KeyNotFoundException">The id is not one of the team's scenarios (answered 404, as for runs).</exception>
-    public async Task<Scenario> SavedScenarioAsync(TeamAccess access, Guid id, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(access);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var stored = await db.Scenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == access.TeamId, ct)
-            ?? throw new KeyNotFoundException($"Scenario {id} not found.");
-        return ScenarioJson.Parse(stored.Json);
-    }
+    public Task<Scenario> SavedScenarioAsync(TeamAccess access, Guid id, CancellationToken ct = default) => scenarios.SavedAsync(access, id, ct);
 
     /// <exception cref="UnauthorizedAccessException">The caller is a viewer.</exception>
     /// <exception cref="ScenarioValidationException">The spec is invalid or over a limit.</exception>
     public Task<Study> SubmitAsync(TeamAccess access, StudySpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(access);
-        if (!access.CanRun) throw new UnauthorizedAccessException("Viewers cannot submit studies.");
+        access.RequireRole(TeamRole.Analyst, "submit studies");
         return studies.SubmitAsync(access.TeamId, access.UserName, spec, ct);
     }
 }

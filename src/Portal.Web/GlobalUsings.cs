@@ -1,0 +1,5 @@
+global using Portal.Application.Teams;
+global using Portal.Application.Scenarios;
+global using Portal.Application.Agents;
+global using Portal.Application.Runs;
+global using Portal.Application.Studies;

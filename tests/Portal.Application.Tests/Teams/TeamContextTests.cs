@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Application.Teams;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Tests;
+
+namespace Portal.Application.Tests.Teams;
+
+/// <summary>The caller's team is resolved once and every query and role check reads it.</summary>
+public sealed class TeamContextTests
+{
+    public static TheoryData<DatabaseProvider> Providers => TeamWorld.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_signed_in_user_works_in_their_current_team_and_a_token_only_in_its_own(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var world = await TeamWorld.CreateAsync(store);
+        var resolver = new TeamResolver(store.Factory);
+
+        var browser = await resolver.ResolveAsync(world.Desk.UserId, tokenTeamId: null);
+        Assert.Equal(world.Desk, browser);
+
+        // A token bound to a team the user is not a member of resolves to no team, never to the user's own.
+        Assert.Null(await resolver.ResolveAsync(world.Desk.UserId, world.Stranger.TeamId));
+        Assert.Equal(world.Desk, await resolver.ResolveAsync(world.Desk.UserId, world.Desk.TeamId));
+        Assert.Null(await resolver.ResolveAsync("no-such-user", tokenTeamId: null));
+
+        // Removing the membership takes effect at the next resolution; without a token the user falls back to no team.
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.TeamMembers.Where(m => m.UserId == world.Desk.UserId).ExecuteDeleteAsync();
+        }
+        Assert.Null(await resolver.ResolveAsync(world.Desk.UserId, tokenTeamId: null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ForTeam_keeps_the_callers_rows_only(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var world = await TeamWorld.CreateAsync(store);
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.Scenarios.AddRange(
+                new ScenarioEntity { TeamId = world.Desk.TeamId, Name = "mine", Json = "{}" },
+                new ScenarioEntity { TeamId = world.Stranger.TeamId, Name = "theirs", Json = "{}" });
+            await db.SaveChangesAsync();
+        }
+        await using var read = await store.Factory.CreateDbContextAsync();
+        Assert.Equal(["mine"], await read.Scenarios.ForTeam(world.Desk).Select(s => s.Name).ToListAsync());
+        Assert.Equal(["theirs"], await read.Scenarios.ForTeam(TeamWorld.Context(world.Stranger)).Select(s => s.Name).ToListAsync());
+    }
+
+    [Fact]
+    public void Role_checks_name_what_was_refused_and_a_context_without_a_team_refuses_every_use()
+    {
+        var viewer = new TeamAccess(Guid.NewGuid(), "Desk", TeamRole.Viewer, "u", "u");
+        var e = Assert.Throws<UnauthorizedAccessException>(() => TeamWorld.Context(viewer).RequireRole(TeamRole.Analyst, "submit runs"));
+        Assert.Equal("Viewers cannot submit runs.", e.Message);
+        var analyst = viewer with { Role = TeamRole.Analyst };
+        Assert.Same(analyst, TeamWorld.Context(analyst).RequireRole(TeamRole.Analyst, "submit runs"));
+        Assert.Equal("Only team admins can manage members.", Assert.Throws<UnauthorizedAccessException>(() => analyst.RequireRole(TeamRole.Admin, "manage members")).Message);
+
+        var none = new TeamContext();
+        Assert.False(none.HasTeam);
+        Assert.Throws<InvalidOperationException>(() => none.Require());
+        Assert.Throws<InvalidOperationException>(() => none.TeamId);
+    }
+}
