@@ -23,7 +23,8 @@ public static class PortalWebExtensions
         builder.Services.AddSingleton(options);
         builder.AddPortalProduction();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Bottom-left: a confirmation such as "Scenario saved" must not cover the action buttons at the top and right of the page it lands on.
+        builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddPortalAuth();
@@ -79,7 +80,7 @@ public static class PortalWebExtensions
         app.UsePortalFrontDoor();
         app.UsePortalInputRules();
         app.UsePortalErrorHandling();
-        app.UseStatusCodePages();
+        app.UsePortalStatusPages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UsePortalRateLimits();
@@ -87,6 +88,13 @@ public static class PortalWebExtensions
         app.MapStaticAssets();
         app.MapPortalHealth();
         app.MapOpenApi("/api/openapi/{documentName}.json");
+        // The interactive API page: Swagger UI's files come from the package, so the page works without internet access.
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.SwaggerEndpoint("/api/openapi/v1.json", "Execution Lab API v1");
+            o.DocumentTitle = "API · Execution Lab";
+        });
         app.MapPortalApi();
         app.MapRunListApi();
         app.MapScenarioApi();

@@ -323,6 +323,11 @@ public sealed record ReportExecution(double ForcedFraction, double UnfilledFract
     /// before it was recorded.</summary>
     public double? FillRate { get; init; }
 
+    /// <summary>95th percentile across episodes of each episode's largest child order over its step's market volume (a
+    /// fraction); what the pages show, since <see cref="MaxParticipation"/> is one extreme draw (a step whose simulated
+    /// volume came out near zero). Null for runs stored before it was recorded.</summary>
+    public double? MaxParticipationP95 { get; init; }
+
     /// <summary>Share of the parent quantity filled by limit orders; null for runs stored before it was recorded.</summary>
     public double? PassiveShare { get; init; }
 

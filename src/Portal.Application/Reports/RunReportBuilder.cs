@@ -61,6 +61,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 m.RegretBps, m.MeanInventory, m.InventoryP5, m.InventoryP95, sample, m.MeanParticipation,
                 new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps)
                 {
+                    MaxParticipationP95 = m.MaxParticipationP95,
                     FillRate = m.FillRate,
                     PassiveShare = m.PassiveShare,
                     PostedFillRatio = m.PostedFillRatio,

@@ -71,6 +71,9 @@ public sealed record RunStrategySummary
     /// <summary>Largest child order over its step's market volume in any episode.</summary>
     public double MaxParticipation { get; init; }
 
+    /// <summary>95th percentile across episodes of each episode's largest participation; null for runs stored before it was recorded.</summary>
+    public double? MaxParticipationP95 { get; init; }
+
     /// <summary>Mean opportunity cost of the unfilled rest in bps (Perold 1988), inside the shortfall.</summary>
     public double OpportunityCostBps { get; init; }
 
@@ -130,6 +133,7 @@ public sealed record RunStrategySummary
             UnfilledFraction = s.MeanUnfilledFraction,
             CapBreaches = s.CapBreaches,
             MaxParticipation = s.MaxParticipation,
+            MaxParticipationP95 = s.MaxParticipationP95,
             OpportunityCostBps = s.MeanOpportunityCostBps,
             FillRate = s.Orders.FillRate,
             PassiveShare = s.Orders.PassiveShare,

@@ -119,6 +119,10 @@ public sealed record StrategyResult
     /// <summary>Largest child order over its step's market volume in any episode.</summary>
     public double MaxParticipation { get; init; }
 
+    /// <summary>95th percentile across episodes of each episode's largest child order over its step's market volume
+    /// (type 7). Unlike <see cref="MaxParticipation"/>, one episode with a near-empty volume step does not set it.</summary>
+    public double MaxParticipationP95 { get; init; }
+
     /// <summary>Mean opportunity cost of the unfilled remainder in bps of arrival notional (Perold, 1988), included in the
     /// shortfall; 0 unless the cap holds at the horizon.</summary>
     public double MeanOpportunityCostBps { get; init; }

@@ -214,6 +214,8 @@ public static class BacktestRunner
                 MeanUnfilledFraction = unfilledFraction,
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
+                // The p95 across episodes of each episode's largest participation (the maximum alone is one extreme draw).
+                MaxParticipationP95 = Statistics.Percentile(maxParticipation[s].ToArray(), 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 Orders = orders,
             };

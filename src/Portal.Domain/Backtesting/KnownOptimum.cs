@@ -39,7 +39,7 @@ public static class KnownOptimum
         {
             if (BestStaticSchedule.Exact(scenario) is not { } best) return null;
             string label = m.Impact.Model == ImpactModels.AlmgrenChriss ? "Almgren–Chriss" : "Obizhaeva–Wang";
-            return (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{label} mean-variance optimum (λ={lambda:G3})"), best.ExpectedCost, best.HoldingsFraction);
+            return ($"{label} mean-variance optimum ({Portal.Domain.Strategies.ReadableNumber.RiskAversion(lambda)})", best.ExpectedCost, best.HoldingsFraction);
         }
 
         switch (m.Impact.Model)

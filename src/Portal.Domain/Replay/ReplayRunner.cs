@@ -331,6 +331,7 @@ public static class ReplayRunner
                 MeanUnfilledFraction = unfilledSum / (quantity * episodes),
                 CapBreaches = breachCount,
                 MaxParticipation = maxPartAll,
+                MaxParticipationP95 = Statistics.Percentile(maxPart.ToArray(), 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 // Replayed books fill market orders only (limit-order strategies cross their slices here).
                 Orders = passive is null

@@ -146,6 +146,12 @@ public sealed record StrategyView(
     /// <summary>Mid move against the passive fills over the next decision step, bps (positive = adverse selection).</summary>
     public double? MarkoutBps { get; init; }
 
+    /// <summary>Largest child order over its step's market volume in any episode (a fraction).</summary>
+    public double MaxParticipation { get; init; }
+
+    /// <summary>95th percentile across episodes of each episode's largest participation (a fraction); null for runs stored before it was recorded.</summary>
+    public double? MaxParticipationP95 { get; init; }
+
     public static StrategyView From(RunStrategyResult s)
     {
         var m = s.Summary;
@@ -165,6 +171,8 @@ public sealed record StrategyView(
             PostedFillRatio = m.PostedFillRatio,
             SpreadCapturedBps = m.SpreadCapturedBps,
             MarkoutBps = m.MarkoutBps,
+            MaxParticipation = m.MaxParticipation,
+            MaxParticipationP95 = m.MaxParticipationP95,
         };
     }
 }

@@ -186,4 +186,29 @@ public class EfficientFrontierTests
         Assert.Null(EfficientFrontier.AlmgrenChriss(s with { Market = s.Market with { Impact = new SquareRootImpactSpec() } }, [0, 1e-6]));
         Assert.Null(EfficientFrontier.AlmgrenChriss(s with { Market = RegimePresets.Apply(s.Market, RegimePresets.FlashCrash) }, [0, 1e-6]));
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1e-6)]
+    [InlineData(1e-5)]
+    public void The_closed_form_matches_the_simulated_mean_within_monte_carlo_error_on_a_zero_spread_zero_fee_demo(double lambda)
+    {
+        var demo = ScenarioPresets.Demo();
+        var s = demo with
+        {
+            Episodes = 20_000,
+            Market = demo.Market with { Spread = new SpreadSpec { MeanBps = 0, MinBps = 0 } },
+            Costs = demo.Costs with { FeeBps = 0 },
+            Strategies = ["ac"],
+            StrategySettings = demo.StrategySettings with { RiskAversion = lambda },
+        };
+
+        var point = Assert.Single(EfficientFrontier.AlmgrenChriss(s, [lambda])!);
+        var ac = BacktestRunner.Run(s).Strategies.Single(r => r.StrategyId == "ac").Summary;
+
+        double se = ac.StdBps / Math.Sqrt(s.Episodes);
+        Assert.True(Math.Abs(ac.MeanBps - point.MeanBps) < 4 * se,
+            $"λ={lambda}: simulated {ac.MeanBps:F4} ± {se:F4} bps against closed form {point.MeanBps:F4} bps");
+        Assert.Equal(point.StdBps, ac.StdBps, point.StdBps * 0.03);
+    }
 }

@@ -61,6 +61,9 @@ public sealed class StudyApiTests
         var csv = await client.GetStringAsync($"/api/studies/{id}/cells.csv");
         Assert.StartsWith("cell,sizePctAdv,horizonMinutes,regime,impactModel,riskAversion,runId,status,strategy,meanCostBps", csv, StringComparison.Ordinal);
         Assert.Equal(1 + 4 * 4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // twap, ac, random, best-static per cell
+        var (csvHeader, csvRows) = Reports.CsvNumberFormatTests.Read(System.Text.Encoding.UTF8.GetBytes(csv));
+        Reports.CsvNumberFormatTests.AssertNumeric(
+            csvHeader.Except(["regime", "impactModel", "runId", "status", "strategy", "isBest", "bestSignificantVsTwap", "bestClearOfRunnerUp"]).ToList(), csvRows);
 
         // Another team sees nothing of it.
         var other = await server.CreateTeamAsync("Other desk");

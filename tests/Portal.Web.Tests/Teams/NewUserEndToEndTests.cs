@@ -48,6 +48,7 @@ public sealed class NewUserEndToEndTests
             await page.ClickAsync("#add-member");
             await page.Locator($"#member-table tr[data-email='{PortalServer.DemoEmail}']").WaitForAsync();
             await page.Locator("#member-table tr[data-email='newcomer@desk.test'] .remove-member").ClickAsync();
+            await page.Locator(".mud-dialog .mud-button-root", new PageLocatorOptions { HasTextString = "Remove" }).ClickAsync();
             await page.Locator("#team-error").WaitForAsync();
             Assert.Contains("at least one admin", await page.Locator("#team-error").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(2, await page.Locator("#member-table tbody tr").CountAsync());
@@ -59,7 +60,15 @@ public sealed class NewUserEndToEndTests
             await page.ClickAsync("#create-token");
             await page.Locator("#new-token").WaitForAsync();
             Assert.Matches("^el_[0-9a-f]{48}$", await page.Locator("#new-token").InnerTextAsync());
+            // Revoking asks first: Cancel keeps the token active, confirming revokes it.
             await page.Locator("#token-table .revoke-token").ClickAsync();
+            var revokeDialog = page.Locator(".mud-dialog");
+            Assert.Contains("stop working at once", await revokeDialog.InnerTextAsync(), StringComparison.Ordinal);
+            await revokeDialog.Locator(".mud-button-root", new LocatorLocatorOptions { HasTextString = "Cancel" }).ClickAsync();
+            await revokeDialog.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+            Assert.Equal("active", await page.Locator("#token-table td.status").InnerTextAsync());
+            await page.Locator("#token-table .revoke-token").ClickAsync();
+            await page.Locator(".mud-dialog .mud-button-root", new PageLocatorOptions { HasTextString = "Revoke" }).ClickAsync();
             await page.Locator("#token-table td.status", new PageLocatorOptions { HasTextString = "revoked" }).WaitForAsync();
 
             step("build a scenario from the size and horizon presets");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Portal.Domain.Impact;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
@@ -30,7 +29,7 @@ public sealed class AlmgrenChrissBaseline : BaselineRegistration
     {
         ArgumentNullException.ThrowIfNull(scenario);
         double lambda = scenario.StrategySettings.RiskAversion;
-        return new ScheduleStrategy(Id, string.Create(CultureInfo.InvariantCulture, $"Almgren–Chriss λ={lambda:G3}"), Holdings(scenario, lambda));
+        return new ScheduleStrategy(Id, $"Almgren–Chriss ({ReadableNumber.RiskAversion(lambda)})", Holdings(scenario, lambda));
     }
 
     /// <summary>Almgren–Chriss holdings (as fractions of the order) for risk aversion λ; trades at once when the

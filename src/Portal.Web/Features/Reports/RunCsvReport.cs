@@ -29,6 +29,8 @@ public sealed class RunCsvReport
     /// limit orders, <c>posted_fill_ratio</c> the share of posted limit orders filled, <c>spread_captured_bps</c> and
     /// <c>markout_bps</c> (positive = adverse selection) are per passive fill; empty where not recorded or nothing was posted.
     /// <c>mean_*</c> components add up to <c>mean_bps</c> (empty for reports frozen before they were recorded).
+    /// <c>max_participation</c> is the largest child order over its step's market volume in any episode (a fraction) and
+    /// <c>max_participation_p95</c> the 95th percentile across episodes of each episode's largest (empty for older runs).
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
@@ -42,7 +44,7 @@ public sealed class RunCsvReport
         "vs_best_static_objective_bps", "vs_best_static_objective_ci_low_bps", "vs_best_static_objective_ci_high_bps", "risk_aversion",
         "fill_rate", "passive_share", "posted_fill_ratio", "spread_captured_bps", "markout_bps",
         "mean_spread_and_fees_bps", "mean_temporary_impact_bps", "mean_permanent_impact_bps", "mean_timing_bps", "mean_opportunity_bps",
-        "mean_arrival_slippage_bps", "mean_vwap_slippage_bps",
+        "mean_arrival_slippage_bps", "mean_vwap_slippage_bps", "max_participation_p95",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -102,8 +104,9 @@ public sealed class RunCsvReport
             WriteNumber(csv, s.P50Bps);
             WriteNumber(csv, s.P95Bps);
             WriteNumber(csv, s.Cvar95Bps);
-            if (s.CostSharpe is { } sharpe && double.IsFinite(sharpe)) csv.WriteField(sharpe);
-            else csv.WriteField(Runs.IndependentUnits.Undefined);
+            // Undefined (a deterministic cost, too few independent units) is an empty cell like any absent number, so the
+            // column parses as numbers; the page and the PDF show "—".
+            WriteNumber(csv, s.CostSharpe);
             WriteNumber(csv, s.Completion);
             WriteNumber(csv, s.MeanShortfallCurrency);
             WriteNumber(csv, s.VsTwapMeanBps);
@@ -139,9 +142,17 @@ public sealed class RunCsvReport
             WriteNumber(csv, b?.OpportunityBps);
             WriteNumber(csv, b?.ArrivalSlippageBps);
             WriteNumber(csv, b?.VwapSlippageBps);
+            WriteNumber(csv, s.Execution.MaxParticipationP95);
             foreach (var p in report.Parameters)
             {
-                csv.WriteField(Text(p.Value));
+                if (PlainNumber(p.Value) is { } number)
+                {
+                    csv.WriteField(number);
+                }
+                else
+                {
+                    csv.WriteField(Text(p.Value));
+                }
             }
 
             await csv.EndRecordAsync(cancellationToken);
@@ -197,6 +208,23 @@ public sealed class RunCsvReport
         var risky = i < value.Length && (value[i] is '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20'
             || (i > 0 && value[i] is '=' or '+' or '-' or '@'));
         return risky ? "'" + value : value;
+    }
+
+    /// <summary>
+    /// A parameter value that is a bare number as the page prints it (<c>250,000</c>, <c>1.5</c>, <c>-3</c>) read back as
+    /// a number, so the CSV carries it in invariant format without thousands separators; <c>null</c> for text or a value
+    /// with a unit (<c>5 % ADV</c>), which stays text. Reports frozen before this rule wrote such values with separators,
+    /// which is why the rule reads the display text rather than relying on a separate field.
+    /// </summary>
+    public static double? PlainNumber(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || !System.Text.RegularExpressions.Regex.IsMatch(
+                value, @"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            return null;
+        }
+        return double.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var number)
+            && double.IsFinite(number) ? number : null;
     }
 
     private static void WriteNumber(CsvWriter csv, double? value)

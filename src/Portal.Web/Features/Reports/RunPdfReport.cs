@@ -268,7 +268,7 @@ public sealed class RunPdfReport
         flow.Space(4);
         flow.Table(
             [
-                new("Strategy", Numeric: false), new("Forced", Numeric: true), new("Cap breaches (max part.)", Numeric: true),
+                new("Strategy", Numeric: false), new("Forced", Numeric: true), new("Cap breaches (p95 max part.)", Numeric: true),
                 new("Opportunity", Numeric: true),
             ],
             [
@@ -276,7 +276,7 @@ public sealed class RunPdfReport
                 {
                     s.DisplayName, ReportFormat.Percent(s.Execution.ForcedFraction),
                     string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"{ReportFormat.Count(s.Execution.CapBreaches)} ({ReportFormat.Percent(s.Execution.MaxParticipation)})"),
+                        $"{ReportFormat.Count(s.Execution.CapBreaches)} ({ReportFormat.Percent(s.Execution.MaxParticipationP95 ?? s.Execution.MaxParticipation)})"),
                     ReportFormat.Bps(s.Execution.OpportunityCostBps),
                 }),
             ]);
