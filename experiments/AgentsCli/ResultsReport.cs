@@ -11,7 +11,10 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal static class ResultsReport
 {
-    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive]";
+    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive|map-elites|offline-rl|stress-guards ...]";
+
+    /// <summary>Sections that <c>--only</c> regenerates in place from their own runs folder.</summary>
+    private static readonly string[] PartialSections = [PassiveReport.Folder, MapElitesRuns, "offline-rl", "stress-guards"];
 
     /// <summary>Worlds in the order the document presents them, with what each is.</summary>
     private static readonly (string Id, string Title, string Text)[] Worlds =
@@ -52,12 +55,12 @@ internal static class ResultsReport
     public static int Run(string[] args, TextWriter output)
     {
         string runs = "experiments/out", target = "docs/results.md";
-        string? only = null;
+        var only = new List<string>();
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--runs" && i + 1 < args.Length) runs = args[++i];
             else if (args[i] == "--output" && i + 1 < args.Length) target = args[++i];
-            else if (args[i] == "--only" && i + 1 < args.Length && args[i + 1] == PassiveReport.Folder) only = args[++i];
+            else if (args[i] == "--only" && i + 1 < args.Length && PartialSections.Contains(args[i + 1])) only.Add(args[++i]);
             else
             {
                 output.WriteLine($"error: unexpected argument '{args[i]}'");
@@ -72,16 +75,30 @@ internal static class ResultsReport
             return 2;
         }
 
-        // --only: regenerate one section in place, when the other sections' runs are not at hand.
-        if (only is not null)
+        // --only: regenerate these sections in place (each "## " heading they write replaces the same heading in the
+        // document, or is appended), when the other sections' runs are not at hand.
+        if (only.Count > 0)
         {
-            if (PassiveReport.Render(runs) is not { } section || !File.Exists(target))
+            if (!File.Exists(target))
             {
-                output.WriteLine($"error: no {PassiveReport.Folder}/summary.json under '{runs}', or no '{target}' to update");
+                output.WriteLine($"error: no '{target}' to update");
                 return 2;
             }
-            File.WriteAllText(target, PassiveReport.Splice(File.ReadAllText(target), section));
-            output.WriteLine($"updated the {PassiveReport.Folder} section of {target}");
+
+            string document = File.ReadAllText(target);
+            foreach (string name in only)
+            {
+                if (RenderPart(runs, name) is not { } part)
+                {
+                    output.WriteLine($"error: no runs of '{name}' under '{runs}'");
+                    return 2;
+                }
+
+                document = SpliceSections(document, part);
+                output.WriteLine($"updated the {name} section of {target}");
+            }
+
+            File.WriteAllText(target, document);
             return 0;
         }
 
@@ -215,6 +232,44 @@ internal static class ResultsReport
             w.Append(passive);
         }
         return w.ToString();
+    }
+
+    /// <summary>The sections one partial experiment writes, or null when its runs are absent.</summary>
+    private static string? RenderPart(string runs, string name)
+    {
+        var w = new StringBuilder();
+        if (name == PassiveReport.Folder) return PassiveReport.Render(runs);
+        if (name == MapElitesRuns) WriteMapElites(w, Path.Combine(runs, MapElitesRuns));
+        else if (name == "offline-rl") OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
+        else if (TryText(Path.Combine(runs, name, "section.md")) is { } section) w.Append(section.TrimEnd()).AppendLine();
+        return w.Length == 0 ? null : w.ToString();
+    }
+
+    /// <summary>Replaces each "## " section of <paramref name="part"/> in <paramref name="document"/> by heading, up to the
+    /// next "## " heading, or appends it when the document has no such heading.</summary>
+    internal static string SpliceSections(string document, string part)
+    {
+        var sections = new List<string>();
+        foreach (string piece in ("\n" + part.Replace("\r\n", "\n", StringComparison.Ordinal)).Split("\n## ", StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (piece.Trim().Length > 0) sections.Add("## " + piece.TrimEnd() + "\n");
+        }
+
+        foreach (string section in sections)
+        {
+            string heading = section[..section.IndexOf('\n', StringComparison.Ordinal)];
+            int start = document.StartsWith(heading + "\n", StringComparison.Ordinal) ? 0 : document.IndexOf("\n" + heading + "\n", StringComparison.Ordinal) is int at and >= 0 ? at + 1 : -1;
+            if (start < 0)
+            {
+                document = document.TrimEnd() + "\n\n" + section;
+                continue;
+            }
+
+            int next = document.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
+            document = document[..start] + section + (next < 0 ? "" : "\n" + document[(next + 1)..]);
+        }
+
+        return document;
     }
 
     /// <summary>Folder of the MAP-Elites runs (written by <c>experiments/run-map-elites.sh</c>), reported on their own.</summary>
