@@ -82,9 +82,10 @@ public sealed class AgentApiTests
 
             step("participation and regime sections");
             await page.Locator("#participation-chart svg").WaitForAsync();
-            Assert.Equal(4, await page.Locator("#participation-table tbody tr").CountAsync()); // twap, the agent, random, best static
+            Assert.Equal(5, await page.Locator("#participation-table tbody tr").CountAsync()); // twap, the agent, random, best static, online re-optimisation
+            Assert.Equal(1, await page.Locator("#participation-table tbody tr", new() { HasTextString = "re-optimisation" }).CountAsync());
             Assert.Contains("This run", await page.Locator("#regime-table").InnerTextAsync(), StringComparison.Ordinal);
-            Assert.Equal(4, await page.Locator("#regime-table tbody tr").CountAsync());
+            Assert.Equal(5, await page.Locator("#regime-table tbody tr").CountAsync());
         });
     }
 

@@ -93,7 +93,7 @@ public sealed class ComparisonTableTests
         Assert.Contains("E+λ·Var", table.Find("#objective-header").TextContent);
         var footnote = table.Find("#objective-footnote").TextContent;
         Assert.Contains("E[cost] + λ·Var[cost]", footnote);
-        Assert.Contains("λ = 1E-06", footnote);
+        Assert.Contains("λ = 1×10⁻⁶ per currency unit", footnote);
     }
 
     [Fact]

@@ -126,8 +126,8 @@ public class RunPdfReportTests
 
         // strategy, vs TWAP, its CI, vs best static, its CI, regret, cost Sharpe, completion, mean shortfall
         Assert.Contains("VWAP 0.25 [0.00, 0.50] 0.50 [0.25, 0.75] 1.50 3.14 98.8% 15,739.88", text);
-        // strategy, forced, cap breaches (max participation), opportunity
-        Assert.Contains("Strategy Forced Cap breaches (max part.) Opportunity TWAP 0.0% 0 (10.0%) 0.00", text);
+        // strategy, forced, cap breaches (p95 of per-episode maximum participation, the maximum where no p95 was stored), opportunity
+        Assert.Contains("Strategy Forced Cap breaches (p95 max part.) Opportunity TWAP 0.0% 0 (10.0%) 0.00", text);
         Assert.Contains("Passive then forced 5.0% 3 (15.0%) 2.50", text);
         Assert.Contains("WARNING: Passive then forced: cap breached at 3 step(s)", text);
         Assert.DoesNotContain("were not recorded for this run", text);

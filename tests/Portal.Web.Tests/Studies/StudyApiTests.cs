@@ -63,7 +63,7 @@ public sealed class StudyApiTests
         Assert.Equal(1 + 4 * 4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // twap, ac, random, best-static per cell
         var (csvHeader, csvRows) = Reports.CsvNumberFormatTests.Read(System.Text.Encoding.UTF8.GetBytes(csv));
         Reports.CsvNumberFormatTests.AssertNumeric(
-            csvHeader.Except(["regime", "impactModel", "runId", "status", "strategy", "isBest", "bestSignificantVsTwap", "bestClearOfRunnerUp"]).ToList(), csvRows);
+            csvHeader.Except(["regime", "impactModel", "stress", "runId", "status", "strategy", "isBest", "bestSignificantVsTwap", "bestClearOfRunnerUp"]).ToList(), csvRows);
 
         // Another team sees nothing of it.
         var other = await server.CreateTeamAsync("Other desk");

@@ -47,7 +47,7 @@ public static class ReportFormat
     public static string ObjectiveFootnote(double riskAversion) =>
         "E+λVar vs best static: the difference on the run's objective, the one the best static schedule minimises: " +
         "(E[cost] + λ·Var[cost]) of the strategy minus that of the best static schedule, costs in currency on the same paths, λ = " +
-        riskAversion.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) +
+        Portal.Domain.Strategies.ReadableNumber.Format(riskAversion) +
         " per currency unit, in bps of the arrival value; 95% CI by the delta method on paired episodes. With λ > 0 a strategy can be cheaper on the mean " +
         "(vs best static < 0) yet worse on the objective; with λ = 0 both columns agree.";
 
