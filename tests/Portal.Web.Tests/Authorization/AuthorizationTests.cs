@@ -65,6 +65,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /register"] = new(Kind.Public, "GET", "/register"),
         ["GET /error"] = new(Kind.Public, "GET", "/error"),
         ["GET /not-found"] = new(Kind.Public, "GET", "/not-found"),
+        ["GET /status/{Code:int}"] = new(Kind.Public, "GET", "/status/404"),
         ["GET /scenarios"] = new(Kind.Page, "GET", "/scenarios"),
         ["GET /scenarios/new"] = new(Kind.Page, "GET", $"/scenarios/new?cloneOf={_scenarioA}", TargetsTeamA: true),
         ["GET /scenarios/{Id:guid}"] = new(Kind.Page, "GET", $"/scenarios/{_scenarioA}", TargetsTeamA: true),
@@ -125,6 +126,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /api/studies/"] = new(Kind.Api, "GET", "/api/studies"),
         ["GET /api/studies/{id:guid}"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}", TargetsTeamA: true),
         ["GET /api/studies/{id:guid}/cells.csv"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}/cells.csv", TargetsTeamA: true),
+        ["POST /api/stress/"] = new(Kind.Api, "POST", "/api/stress", () => new { scenarioId = _scenarioA, name = "probe", variants = new[] { "none", "volatility-spike" } }, TargetsTeamA: true, ViewerRefused: true),
+        ["GET /api/stress/{id:guid}"] = new(Kind.Api, "GET", $"/api/stress/{_studyA}", TargetsTeamA: true),
     };
 
     public async Task InitializeAsync()
