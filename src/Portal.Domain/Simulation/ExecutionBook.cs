@@ -489,6 +489,11 @@ internal sealed class ExecutionBook
         _lastWasUniform = true;
     }
 
+    /// <summary>While uniform and deferring: each step's child quantity and impact so far, and the scalar cost totals, as
+    /// the uniform path holds them (what the fused schedule kernel reuses, bit for bit).</summary>
+    internal (double[] StepQuantity, double[] StepImpact, double PermanentCost, double TemporaryCost, double SpreadCost, double Forced, double Remaining) UniformState() =>
+        (_stepQuantity.ToArray(), _stepImpact.ToArray(), _uPermCost, _uTempCost, _uSpreadCost, _uForced, _uR);
+
     /// <summary>Sum over the batch's episodes of the last applied child order divided by its step's market volume (a step
     /// without volume adds 0). Call after <see cref="Apply"/> and before the market advances.</summary>
     /// <param name="market">The market at the step just traded.</param>
