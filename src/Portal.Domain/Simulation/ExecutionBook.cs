@@ -591,8 +591,8 @@ internal sealed class ExecutionBook
         bool rate = m.HasRateTemporary;
         bool track = TrackStepCost;
         bool ownPermanent = m.PermanentOwnShare > 0;
-        // Size terms that are not q or √q (or that divide by the realised volume) are computed episode by episode first.
-        bool scalarSize = transient && (realized || !IsVectorExponent(m.TransientExponent));
+        // Size terms that are not q or √q are computed episode by episode first; q/V and √(q/V) in vector form.
+        bool scalarSize = transient && !IsVectorExponent(m.TransientExponent);
         bool scalarRate = rate && !IsVectorExponent(m.RateExponent);
         bool holdCap = capped && m.HoldCap;
 
@@ -671,7 +671,8 @@ internal sealed class ExecutionBook
             var ownImpact = temp;
             if (transient)
             {
-                var size = scalarSize ? new Vector<double>(_sizeTerm, e) : m.TransientExponent == 1 ? q : Vector.SquareRoot(q);
+                var sizeBase = realized ? q * new Vector<double>(invVolume, e) : q;
+                var size = scalarSize ? new Vector<double>(_sizeTerm, e) : m.TransientExponent == 1 ? sizeBase : Vector.SquareRoot(sizeBase);
                 var dT = sc * trScale * size;
                 ownImpact += trOwn * dT;
                 for (int i = 0; i < states.Length; i++)

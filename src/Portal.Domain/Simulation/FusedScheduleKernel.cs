@@ -259,48 +259,98 @@ internal sealed unsafe class FusedScheduleKernel
         }
 
         /// <summary>Each schedule's running timing sum and largest participation over the steps, then the shortfall.</summary>
+        /// <remarks>Up to four schedules run side by side over the steps, so their sums are independent chains; each sum
+        /// still adds its steps in step order. A step without a child order adds 0·move and compares 0·(1/V) with a
+        /// non-negative maximum, which changes neither (the sums start at +0 and prices are finite), so unlike the book no
+        /// step is skipped.</remarks>
         private void Costs(int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
         {
             var k = _k;
-            var m = k._m;
+            int s = 0;
+            for (; s + 4 <= k._strategies; s += 4) Four(s, at, lanes, costCurrency, costBps, maxParticipation);
+            for (; s < k._strategies; s++) One(s, at, lanes, costCurrency, costBps, maxParticipation);
+        }
+
+        private void Four(int s, int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        {
+            var k = _k;
             int steps = k._steps;
+            ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
+            ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double qa = ref k._q[s * steps];
+            ref double qb = ref k._q[(s + 1) * steps];
+            ref double qc = ref k._q[(s + 2) * steps];
+            ref double qd = ref k._q[(s + 3) * steps];
+            Vector256<double> ta = default, tb = default, tc = default, td = default;
+            Vector256<double> pa = default, pb = default, pc = default, pd = default;
+            for (int j = 0; j < steps; j++)
+            {
+                var mv = Vector256.LoadUnsafe(ref move, (nuint)(j * Lanes));
+                var iv = Vector256.LoadUnsafe(ref inv, (nuint)(j * Lanes));
+                var a = Vector256.Create(Unsafe.Add(ref qa, j));
+                var b = Vector256.Create(Unsafe.Add(ref qb, j));
+                var c = Vector256.Create(Unsafe.Add(ref qc, j));
+                var d = Vector256.Create(Unsafe.Add(ref qd, j));
+                ta += a * mv;
+                tb += b * mv;
+                tc += c * mv;
+                td += d * mv;
+                pa = Vector256.Max(pa, a * iv);
+                pb = Vector256.Max(pb, b * iv);
+                pc = Vector256.Max(pc, c * iv);
+                pd = Vector256.Max(pd, d * iv);
+            }
+
+            Store(s, ta, pa, at, lanes, costCurrency, costBps, maxParticipation);
+            Store(s + 1, tb, pb, at, lanes, costCurrency, costBps, maxParticipation);
+            Store(s + 2, tc, pc, at, lanes, costCurrency, costBps, maxParticipation);
+            Store(s + 3, td, pd, at, lanes, costCurrency, costBps, maxParticipation);
+        }
+
+        private void One(int s, int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        {
+            var k = _k;
+            int steps = k._steps;
+            ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
+            ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double q0 = ref k._q[s * steps];
+            var t = Vector256<double>.Zero;
+            var p = Vector256<double>.Zero;
+            for (int j = 0; j < steps; j++)
+            {
+                var vq = Vector256.Create(Unsafe.Add(ref q0, j));
+                t += vq * Vector256.LoadUnsafe(ref move, (nuint)(j * Lanes));
+                p = Vector256.Max(p, vq * Vector256.LoadUnsafe(ref inv, (nuint)(j * Lanes)));
+            }
+
+            Store(s, t, p, at, lanes, costCurrency, costBps, maxParticipation);
+        }
+
+        /// <summary>ExecutionBook.ShortfallCurrency on the uniform path (no spread per episode, nothing unfilled).</summary>
+        private void Store(int s, Vector256<double> t, Vector256<double> p, int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        {
+            var k = _k;
+            var m = k._m;
             double perShare = m.FeePerShare + m.FeeRate * m.S0;
             double slope = m.FeeRate * m.Sign;
             double bpsScale = 1e4 / m.ArrivalNotional;
-            ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
-            ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
-            Span<double> cur = stackalloc double[Lanes];
-            Span<double> part = stackalloc double[Lanes];
-            for (int s = 0; s < k._strategies; s++)
+            double fixedFees = (m.Quantity - k._finalRemaining[s]) * perShare;
+            var price = t + Vector256.Create(k._permanentCost[s]) + Vector256.Create(k._temporaryCost[s]) + Vector256.Create(0.0 + k._spreadCost[s]);
+            var currency = price + (Vector256.Create(fixedFees) + Vector256.Create(slope) * price) + Vector256.Create(0.0);
+            var bps = currency * Vector256.Create(bpsScale);
+            if (lanes == Lanes)
             {
-                var t = Vector256<double>.Zero;
-                var p = Vector256<double>.Zero;
-                ref double q0 = ref k._q[s * steps];
-                ref double c0 = ref k._c[s * steps];
-                for (int j = 0; j < steps; j++)
-                {
-                    double q = Unsafe.Add(ref q0, j);
-                    if (q == 0 && Unsafe.Add(ref c0, j) == 0) continue;
-                    var vq = Vector256.Create(q);
-                    t += vq * Vector256.LoadUnsafe(ref move, (nuint)(j * Lanes));
-                    p = Vector256.Max(p, vq * Vector256.LoadUnsafe(ref inv, (nuint)(j * Lanes)));
-                }
+                currency.StoreUnsafe(ref costCurrency[s][at]);
+                bps.StoreUnsafe(ref costBps[s][at]);
+                p.StoreUnsafe(ref maxParticipation[s][at]);
+                return;
+            }
 
-                // ExecutionBook.ShortfallCurrency on the uniform path (no spread per episode, nothing unfilled).
-                double fixedFees = (m.Quantity - k._finalRemaining[s]) * perShare;
-                var price = t + Vector256.Create(k._permanentCost[s]) + Vector256.Create(k._temporaryCost[s]) + Vector256.Create(0.0 + k._spreadCost[s]);
-                var currency = price + (Vector256.Create(fixedFees) + Vector256.Create(slope) * price) + Vector256.Create(0.0);
-                currency.CopyTo(cur);
-                p.CopyTo(part);
-                var dc = costCurrency[s].AsSpan(at, lanes);
-                var db = costBps[s].AsSpan(at, lanes);
-                var dp = maxParticipation[s].AsSpan(at, lanes);
-                for (int l = 0; l < lanes; l++)
-                {
-                    dc[l] = cur[l];
-                    db[l] = cur[l] * bpsScale;
-                    dp[l] = part[l];
-                }
+            for (int l = 0; l < lanes; l++)
+            {
+                costCurrency[s][at + l] = currency.GetElement(l);
+                costBps[s][at + l] = bps.GetElement(l);
+                maxParticipation[s][at + l] = p.GetElement(l);
             }
         }
     }
