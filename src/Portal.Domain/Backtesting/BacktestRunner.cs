@@ -111,6 +111,7 @@ public static class BacktestRunner
                 for (int s = 0; s < strategyCount; s++)
                 {
                     var book = ws.Books[s];
+                    bool posts = strategies[s] is IOrderTypeStrategy;
                     double bpsScale = 1e4 / model.ArrivalNotional;
                     var currency = costCurrency[s].AsSpan(at, n);
                     var bps = costBps[s].AsSpan(at, n);
@@ -123,7 +124,7 @@ public static class BacktestRunner
                         breaches[s][at + e] = book.BreachesOf(e);
                         maxParticipation[s][at + e] = book.MaxParticipationOf(e);
                         opportunityBps[s][at + e] = book.OpportunityOf(e) * bpsScale;
-                        passive[s][at + e] = book.PassiveOf(e);
+                        if (posts) passive[s][at + e] = book.PassiveOf(e);
                         if (options.KeepEpisodes) episodeResults[s][at + e] = book.Result(ws.Market, e, first + at + e);
                     }
                 }
@@ -224,7 +225,9 @@ public static class BacktestRunner
                 VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
-            var orders = OrderTypeMetrics.From(passive[s], model.Quantity, model.S0, unfilledFraction);
+            // Only strategies that post limit orders have passive statistics; every other one's are zero, and the metrics
+            // of no episodes are the same (0 shares over any positive parent quantity), without reading the column.
+            var orders = OrderTypeMetrics.From(strategies[s] is IOrderTypeStrategy ? passive[s] : [], model.Quantity, model.S0, unfilledFraction);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {
