@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+using Portal.Application.Leaderboards;
 using Portal.Application.Reports;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -9,7 +10,6 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Reports;
-using Portal.Web.Features.Leaderboards;
 using Portal.Web.Features.Teams;
 using Portal.Web.Features.Tokens;
 

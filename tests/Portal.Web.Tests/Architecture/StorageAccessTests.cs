@@ -32,7 +32,6 @@ public sealed partial class StorageAccessTests
         "Features/Datasets/DatasetDetail.razor",
         "Features/Datasets/DatasetImportService.cs",
         "Features/Datasets/DatasetList.razor",
-        "Features/Leaderboards/LeaderboardService.cs",
         "Features/Teams/TeamService.cs",
         "Features/Tokens/TokenService.cs",
     ];
