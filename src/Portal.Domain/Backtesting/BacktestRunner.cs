@@ -225,9 +225,8 @@ public static class BacktestRunner
                 VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
-            // Only strategies that post limit orders have passive statistics; every other one's are zero, and the metrics
-            // of no episodes are the same (0 shares over any positive parent quantity), without reading the column.
-            var orders = OrderTypeMetrics.From(strategies[s] is IOrderTypeStrategy ? passive[s] : [], model.Quantity, model.S0, unfilledFraction);
+            // Per-episode passive statistics (zero for strategies that post no limit orders: their column is never written).
+            var orders = OrderTypeMetrics.From(passive[s], unfilled[s], model.Quantity, model.S0);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {
