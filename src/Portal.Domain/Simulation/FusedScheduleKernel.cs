@@ -38,7 +38,6 @@ internal sealed unsafe class FusedScheduleKernel
     private readonly int _strategies;
     private readonly int _steps;
     private readonly double[] _q;
-    private readonly double[] _c;
     private readonly double[] _remainingAt;
     private readonly double[] _permanentCost, _temporaryCost, _spreadCost, _forced, _finalRemaining;
     private readonly double[] _volumeBase;
@@ -53,7 +52,6 @@ internal sealed unsafe class FusedScheduleKernel
         _strategies = schedules.Length;
         int steps = _steps = model.Steps;
         _q = new double[_strategies * steps];
-        _c = new double[_strategies * steps];
         _remainingAt = new double[_strategies * (steps + 1)];
         _permanentCost = new double[_strategies];
         _temporaryCost = new double[_strategies];
@@ -83,7 +81,6 @@ internal sealed unsafe class FusedScheduleKernel
         {
             var u = books[s].UniformState();
             Array.Copy(u.StepQuantity, 0, _q, s * steps, steps);
-            Array.Copy(u.StepImpact, 0, _c, s * steps, steps);
             _remainingAt[s * (steps + 1) + steps] = u.Remaining;
             _permanentCost[s] = u.PermanentCost;
             _temporaryCost[s] = u.TemporaryCost;
