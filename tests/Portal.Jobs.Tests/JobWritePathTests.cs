@@ -57,6 +57,55 @@ public sealed class JobWritePathTests
         Assert.Equal(2, JsonDocument.Parse(first.Agent.SummaryJson!).RootElement.GetProperty("seeds").GetInt32());
         Assert.Equal(first.Agent.FinishedUtc, second.Agent.FinishedUtc);
         Assert.Equal(first.Seeds.Select(s => s.Artifact), second.Seeds.Select(s => s.Artifact));
+
+        // Each seed keeps what it saw (a run may choose any seed); the first seed's record is also the agent's.
+        Assert.All(first.Seeds, s => Assert.NotNull(s.TrainingExposureJson));
+        Assert.NotEqual(first.Seeds[0].TrainingExposureJson, first.Seeds[1].TrainingExposureJson);
+        Assert.Equal(first.Agent.TrainingExposureJson, first.Seeds[0].TrainingExposureJson);
+
+        // Runs load the first seed's policy unless they choose another; a seed the agent lacks is refused by name.
+        var loader = new AgentStrategies(store.Factory);
+        var strategyId = AgentStrategies.IdOf(agent.Id);
+        Assert.Contains("(seed 1)", Assert.Single(await loader.LoadAsync(teamId, [strategyId], CancellationToken.None)).DisplayName);
+        Assert.Contains("(seed 2)", Assert.Single(await loader.LoadAsync(teamId, [strategyId], CancellationToken.None, seed: 2)).DisplayName);
+        var lacking = await Assert.ThrowsAsync<ArgumentException>(() => loader.LoadAsync(teamId, [strategyId], CancellationToken.None, seed: 7));
+        Assert.Contains("trained with seeds 1,2; 7 is not one of them", lacking.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Training_progress_stores_the_seed_its_share_and_time_left_while_running_and_never_after(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var agent = new TrainedAgentEntity
+        {
+            TeamId = teamId, Name = "q", Algorithm = "qlearning", ScenarioName = "s", ScenarioJson = "{}", Seeds = "1,2,3", EnvironmentSteps = 10_000,
+            Status = TrainingStatus.Running,
+        };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.TrainedAgents.Add(agent);
+            await db.SaveChangesAsync();
+        }
+        var job = new TrainAgentJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<TrainAgentJob>.Instance);
+        var at = new DateTime(2026, 12, 2, 12, 0, 0, DateTimeKind.Utc);
+
+        // Seed 2 of 3, a quarter done in 30 s.
+        await job.StoreProgressAsync(agent.Id, 0.4, 12.5, Portal.Application.Agents.SeedProgressReport.From(1, 2_500, 10_000, TimeSpan.FromSeconds(30)), at);
+        var stored = (await LoadAgentAsync(store, agent.Id)).Agent;
+        Assert.Equal(((int?)1, (double?)0.25, (double?)90.0, (double?)120.0, (DateTime?)at), (stored.CurrentSeedIndex, stored.SeedProgress, stored.SeedSecondsLeft, stored.SeedSecondsTotal, stored.ProgressUtc));
+        Assert.Equal((0.4, (double?)12.5), (stored.Progress, stored.RecentMeanShortfallBps));
+        // What a reloaded page (or another portal instance) reads from the stored row, 10 s later.
+        Assert.Equal("Seed 2 of 3 · 25% · about 1 min 20 s left for this seed, about 3 min 20 s for all seeds",
+            Portal.Application.Agents.TrainingEstimate.Of(stored, at.AddSeconds(10))!.Describe());
+
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.TrainedAgents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, TrainingStatus.Succeeded));
+        }
+        await job.StoreProgressAsync(agent.Id, 0.9, 1, Portal.Application.Agents.SeedProgressReport.From(2, 9_000, 10_000, TimeSpan.FromSeconds(90)), at.AddMinutes(1));
+        Assert.Equal((int?)1, (await LoadAgentAsync(store, agent.Id)).Agent.CurrentSeedIndex);
     }
 
     [Theory]

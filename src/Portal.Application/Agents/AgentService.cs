@@ -13,6 +13,13 @@ namespace Portal.Application.Agents;
 /// <param name="CurriculumStages">Easier versions of the scenario (smaller order, lower volatility) trained on first, for half the budget; 0 = none.</param>
 public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0);
 
+/// <summary>A trained agent's stored seeds, in training order: the first is the policy a run uses unless it chooses another.</summary>
+public sealed record AgentSeeds(string StrategyId, Guid AgentId, string Name, IReadOnlyList<long> Seeds)
+{
+    /// <summary>The default policy's seed (the first trained); null when nothing is stored yet.</summary>
+    public long? FirstSeed => Seeds.Count > 0 ? Seeds[0] : null;
+}
+
 /// <summary>Starts trainings for the caller's team and lists its trained agents (pages and API).</summary>
 public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue, IAgentAlgorithmCatalog algorithms, ScenarioStore scenarios)
 {
@@ -90,6 +97,29 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             .Select(s => new TrainedAgentSeed { AgentId = s.AgentId, SeedIndex = s.SeedIndex, Seed = s.Seed, Artifact = Array.Empty<byte>(), EvaluationJson = s.EvaluationJson, LearningCurveJson = s.LearningCurveJson })
             .ToListAsync(ct);
         return (agent, seeds);
+    }
+
+    /// <summary>
+    /// The trained seeds of the team's agents among <paramref name="strategyIds"/>, in training order (the first is the
+    /// default policy of a run), so a run can choose one (<c>strategySettings.agentSeed</c>). Other ids are ignored.
+    /// </summary>
+    public async Task<List<AgentSeeds>> TrainedSeedsAsync(TeamAccess access, IEnumerable<string> strategyIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(strategyIds);
+        var ids = strategyIds
+            .Select(id => Portal.Domain.Strategies.StrategyId.IsAgentId(id) && Portal.Domain.Strategies.StrategyId.Parse(id).TryGetAgentId(out var g) ? g : (Guid?)null)
+            .OfType<Guid>().Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var agents = await db.TrainedAgents.AsNoTracking().ForTeam(access).Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(ct);
+        var known = agents.Select(a => a.Id).ToArray();
+        var seeds = await db.TrainedAgentSeeds.AsNoTracking().Where(s => known.Contains(s.AgentId))
+            .Select(s => new { s.AgentId, s.SeedIndex, s.Seed }).ToListAsync(ct);
+        return [.. agents.Select(a => new AgentSeeds(StrategyId(a.Id), a.Id, a.Name,
+            [.. seeds.Where(s => s.AgentId == a.Id).OrderBy(s => s.SeedIndex).Select(s => s.Seed)]))];
     }
 
     /// <summary>The strategy id a scenario uses to run this agent.</summary>

@@ -58,7 +58,7 @@ public sealed class EpisodeExplorer(IDbContextFactory<PortalDbContext> dbFactory
 
             try
             {
-                extras = await agents.LoadAsync(teamId, scenario.Strategies, ct);
+                extras = await agents.LoadAsync(teamId, scenario.Strategies, ct, scenario.StrategySettings.AgentSeed);
             }
             catch (ArgumentException e)
             {

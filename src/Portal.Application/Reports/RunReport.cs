@@ -417,6 +417,12 @@ public sealed record ReportAgentCurves(string StrategyId, string Name, IReadOnly
 
     /// <summary>The agent's algorithm, e.g. <c>ppo</c>.</summary>
     public string Algorithm { get; init; } = "";
+
+    /// <summary>The training seed whose policy the run used; null when the agent has no stored seeds.</summary>
+    public long? UsedSeed { get; init; }
+
+    /// <summary>True when the run chose <see cref="UsedSeed"/> (<c>strategySettings.agentSeed</c>); false for the default, the first seed.</summary>
+    public bool SeedChosen { get; init; }
 }
 
 /// <summary>

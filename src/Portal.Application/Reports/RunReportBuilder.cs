@@ -90,7 +90,6 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         }
 
         var regimes = await RegimeBreakdownQuery.AsOfCompletionAsync(db, run, ct);
-        var curves = await AgentCurvesAsync(db, run.TeamId, ordered, ct);
         // A stored scenario that no longer reads (hand-written or from an older format) still has its results shown.
         Scenario? scenario;
         try
@@ -101,6 +100,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         {
             scenario = null;
         }
+        var curves = await AgentCurvesAsync(db, run.TeamId, ordered, scenario?.StrategySettings.AgentSeed, ct);
         var replay = scenario?.Replay is null ? null : await ReplayDescription.LoadAsync(dbFactory, teamId, scenario, ct);
         var units = ordered.Count == 0 ? 0 : ordered.Min(s => s.IndependentUnits);
         var unitKind = ordered.Select(s => s.UnitKind).FirstOrDefault(k => k != "") ?? "";
@@ -152,7 +152,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         }
     }
 
-    private static async Task<List<ReportAgentCurves>> AgentCurvesAsync(PortalDbContext db, Guid teamId, IReadOnlyList<RunStrategyResult> strategies, CancellationToken ct)
+    private static async Task<List<ReportAgentCurves>> AgentCurvesAsync(PortalDbContext db, Guid teamId, IReadOnlyList<RunStrategyResult> strategies, long? usedSeed, CancellationToken ct)
     {
         var curves = new List<ReportAgentCurves>();
         foreach (var s in strategies)
@@ -175,7 +175,8 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             {
                 AgentId = x.AgentId, SeedIndex = x.SeedIndex, Seed = x.Seed, Artifact = [], EvaluationJson = "", LearningCurveJson = x.LearningCurveJson,
             }))]);
-            curves.Add(new ReportAgentCurves(s.StrategyId, agent.Name, aligned.Steps, aligned.Values) { AgentId = agentId, Algorithm = agent.Algorithm });
+            var used = usedSeed is { } chosen && seeds.Any(x => x.Seed == chosen) ? chosen : seeds.Count > 0 ? seeds[0].Seed : (long?)null;
+            curves.Add(new ReportAgentCurves(s.StrategyId, agent.Name, aligned.Steps, aligned.Values) { AgentId = agentId, Algorithm = agent.Algorithm, UsedSeed = used, SeedChosen = usedSeed is not null });
         }
 
         return curves;
@@ -183,6 +184,14 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
 
     /// <summary>The scenario's parameters as the report prints them. A replay prints what it traded (dataset, window,
     /// recorded prices, the order sized from the recording) instead of the simulated market it does not use.</summary>
+    /// <summary>Name of the report parameter that says which trained seed's policy the run's agents used.</summary>
+    public const string AgentPolicyParameter = "Agent policy";
+
+    /// <summary>Which trained seed's policy a run's agents use, in words: the chosen seed, or the first seed by default.</summary>
+    public static string AgentPolicy(long? agentSeed) => agentSeed is { } seed
+        ? string.Create(CultureInfo.InvariantCulture, $"training seed {seed} (chosen for this run)")
+        : "first training seed (the default: fixed before any evaluation, so it cannot flatter the agent)";
+
     private static List<ReportParameter> Parameters(Scenario s, ReplayDescription? replay)
     {
         static string N(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
@@ -217,6 +226,10 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
         list.Add(new("Participation cap (%)", s.Constraints.MaxParticipationPct is { } cap ? N(cap) : "none"));
         list.Add(new("Risk aversion λ", N(s.StrategySettings.RiskAversion)));
         list.Add(new("Strategies", string.Join(", ", s.Strategies)));
+        if (s.Strategies.Any(StrategyId.IsAgentId))
+        {
+            list.Add(new(AgentPolicyParameter, AgentPolicy(s.StrategySettings.AgentSeed)));
+        }
         if (s.Replay is { } spec)
         {
             if (replay is not null)

@@ -70,6 +70,21 @@ public sealed class OutOfSampleGuard(IDbContextFactory<PortalDbContext> dbFactor
             .Where(a => a.TeamId == teamId && ids.Contains(a.Id))
             .Select(a => new { a.Id, a.TrainingExposureJson })
             .ToDictionaryAsync(a => a.Id, a => a.TrainingExposureJson, ct);
+        if (scenario.StrategySettings.AgentSeed is { } chosen)
+        {
+            // The run uses another seed's policy: what that seed saw is what counts. The first seed's record stays the
+            // fallback only for that seed itself (agents trained before exposures were kept per seed).
+            var known = exposures.Keys.ToArray();
+            var perSeed = await db.TrainedAgentSeeds.AsNoTracking()
+                .Where(s => known.Contains(s.AgentId) && s.Seed == chosen)
+                .Select(s => new { s.AgentId, s.SeedIndex, s.TrainingExposureJson })
+                .ToListAsync(ct);
+            foreach (var id in known)
+            {
+                var row = perSeed.FirstOrDefault(s => s.AgentId == id);
+                exposures[id] = row?.TrainingExposureJson ?? (row is { SeedIndex: 0 } ? exposures[id] : null);
+            }
+        }
         return agents
             .Where(a => exposures.ContainsKey(a.Guid!.Value))
             .Select(a => OutOfSample.Check(a.Id, TrainingExposure.FromJson(exposures[a.Guid!.Value]), data))

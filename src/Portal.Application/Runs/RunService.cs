@@ -20,6 +20,10 @@ public sealed record RunRequest(Guid? ScenarioId, Scenario? Scenario, int? Episo
 
     /// <summary>Notes on the run.</summary>
     public string? Notes { get; init; }
+
+    /// <summary>Which trained seed's policy the run's agents use (<c>strategySettings.agentSeed</c>); null keeps the scenario's
+    /// choice, which defaults to the first seed.</summary>
+    public long? AgentSeed { get; init; }
 }
 
 /// <summary>What one team may ask of the workers (bound from the portal's <c>Limits</c> configuration section).</summary>
@@ -47,11 +51,13 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
             Seed = request.Seed ?? scenario.Seed,
             Strategies = request.Strategies is { Count: > 0 } s ? s : scenario.Strategies,
         };
+        scenario = WithAgentSeed(scenario, request.AgentSeed);
         var errors = scenario.Validate().Concat(RunTracking.Validate(request.Name, request.Tags, request.Notes)).ToList();
         if (errors.Count > 0)
         {
             throw new ScenarioValidationException(errors);
         }
+        await EnsureAgentSeedTrainedAsync(db, access.TeamId, scenario, ct);
         CheckBudget(scenario);
         await scenarios.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
         var sample = await outOfSample.DecideAsync(access.TeamId, scenario, null, request.AllowInSample, ct);
@@ -81,6 +87,42 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> dbFactory, IJo
         await AddWithinQuotaAsync(db, access.TeamId, run, ct);
         queue.Enqueue(JobKind.Run, run.Id);
         return run;
+    }
+
+    /// <summary>
+    /// The scenario with the run's seed choice: <paramref name="agentSeed"/> when given, else the scenario's own; dropped
+    /// when the run has no agent strategy (it would choose nothing and the run page would name a seed no policy uses).
+    /// </summary>
+    public static Scenario WithAgentSeed(Scenario scenario, long? agentSeed)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (scenario.StrategySettings is null || scenario.Strategies is null)
+        {
+            return scenario;
+        }
+        var seed = scenario.Strategies.Any(Portal.Domain.Strategies.StrategyId.IsAgentId) ? agentSeed ?? scenario.StrategySettings.AgentSeed : null;
+        return seed == scenario.StrategySettings.AgentSeed ? scenario : scenario with { StrategySettings = scenario.StrategySettings with { AgentSeed = seed } };
+    }
+
+    /// <summary>Refuses a seed choice that one of the run's trained agents was not trained with (the field names the seeds it has).</summary>
+    private static async Task EnsureAgentSeedTrainedAsync(PortalDbContext db, Guid teamId, Scenario scenario, CancellationToken ct)
+    {
+        if (scenario.StrategySettings.AgentSeed is not { } seed)
+        {
+            return;
+        }
+        var ids = scenario.Strategies
+            .Select(id => Portal.Domain.Strategies.StrategyId.IsAgentId(id) && Portal.Domain.Strategies.StrategyId.Parse(id).TryGetAgentId(out var g) ? g : (Guid?)null)
+            .OfType<Guid>().ToArray();
+        var agents = await db.TrainedAgents.AsNoTracking().Where(a => a.TeamId == teamId && ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Name, a.Seeds, Has = db.TrainedAgentSeeds.Any(s => s.AgentId == a.Id && s.Seed == seed) })
+            .ToListAsync(ct);
+        var missing = agents.Where(a => !a.Has).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new ScenarioValidationException("strategySettings.agentSeed", string.Join("; ", missing.Select(a =>
+                $"agent '{a.Name}' has no trained policy for seed {seed} (its seeds: {a.Seeds.Replace(",", ", ", StringComparison.Ordinal)}; a training still running has none yet)")));
+        }
     }
 
     /// <summary>Key of the PostgreSQL advisory locks (one per team, keyed by this and the team id's hash) that make the quota check atomic.</summary>

@@ -10,7 +10,8 @@ public enum TrainingStatus
 
 /// <summary>
 /// A learning agent trained on a scenario with several seeds. Every seed's policy is kept; backtests use it as the
-/// strategy <c>agent:{Id}</c> (the first seed's policy, never a hand-picked best one).
+/// strategy <c>agent:{Id}</c>: the first seed's policy unless the run names another trained seed
+/// (<c>strategySettings.agentSeed</c>), never a best one picked after evaluation.
 /// </summary>
 public sealed class TrainedAgentEntity : ITeamOwned
 {
@@ -30,9 +31,19 @@ public sealed class TrainedAgentEntity : ITeamOwned
     public TrainingStatus Status { get; set; }
     public double Progress { get; set; }
     public double? RecentMeanShortfallBps { get; set; }
+    /// <summary>While training: the seed being trained, 0-based (seed k+1 of the n in <see cref="Seeds"/>); null before the first report.</summary>
+    public int? CurrentSeedIndex { get; set; }
+    /// <summary>While training: the share of the current seed's environment steps done, in [0, 1].</summary>
+    public double? SeedProgress { get; set; }
+    /// <summary>While training: the worker's estimate of the current seed's training time left, in seconds, at <see cref="ProgressUtc"/>.</summary>
+    public double? SeedSecondsLeft { get; set; }
+    /// <summary>While training: the worker's estimate of one seed's whole training time, in seconds (elapsed / share done).</summary>
+    public double? SeedSecondsTotal { get; set; }
+    /// <summary>When the worker last stored the training progress (UTC).</summary>
+    public DateTime? ProgressUtc { get; set; }
     public string? FailureReason { get; set; }
     /// <summary>
-    /// What the policy backtests use (the first seed's) saw in training, as <c>TrainingExposure</c> JSON: the replayed
+    /// What the first seed's policy (the one backtests use by default) saw in training, as <c>TrainingExposure</c> JSON: the replayed
     /// dataset's content hash and training time ranges, or the simulated world's hash and the seed streams drawn. Null for
     /// agents trained before it was recorded, whose backtests are flagged in-sample (unknown).
     /// </summary>
@@ -60,4 +71,7 @@ public sealed class TrainedAgentSeed
     public required string EvaluationJson { get; set; }
     /// <summary>Learning curve points (JSON array).</summary>
     public required string LearningCurveJson { get; set; }
+    /// <summary>What this seed's policy saw in training (<c>TrainingExposure</c> JSON), for the out-of-sample check of runs that
+    /// choose this seed; null for agents trained before it was recorded per seed.</summary>
+    public string? TrainingExposureJson { get; set; }
 }

@@ -282,6 +282,8 @@ public sealed record Scenario
             }
 
             if (StrategySettings.Guards is { } g) ValidateGuards(v, g);
+            if (StrategySettings.AgentSeed is { } seed && seed is < 1 or > StrategySettings.MaxAgentSeed)
+                v.Add("strategySettings.agentSeed", string.Create(CultureInfo.InvariantCulture, $"is {seed}, allowed range [1, {StrategySettings.MaxAgentSeed}] (a training seed of the agent; omit it for the first seed)"));
         }
 
         if (Strategies is null || Strategies.Count == 0) { v.Add("strategies", "must list at least one strategy id"); return; }

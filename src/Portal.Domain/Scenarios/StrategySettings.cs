@@ -25,4 +25,14 @@ public sealed record StrategySettings
     /// Absent from scenarios written before guards existed, which therefore read unchanged.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public GuardSettings? Guards { get; init; }
+
+    /// <summary>Which trained seed's policy the run's <c>agent:</c> strategies use, by its training seed (1 for the first);
+    /// null = the first seed (the default: it is fixed before any evaluation, so the choice cannot flatter the agent).
+    /// Every agent of the run must have been trained with this seed. Allowed: [1, <see cref="MaxAgentSeed"/>].
+    /// Absent from scenarios written before the choice existed, which therefore read unchanged.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? AgentSeed { get; init; }
+
+    /// <summary>Largest training seed a run may name in <see cref="AgentSeed"/>.</summary>
+    public const long MaxAgentSeed = 1_000_000_000;
 }

@@ -8,9 +8,10 @@ using Portal.Domain.Strategies;
 
 namespace Portal.Jobs.Agents;
 
-/// <summary>Resolves a scenario's <c>agent:{id}</c> strategies to the team's trained policies (the first seed's), and its
-/// <c>elite:{archiveId}:{niche}</c>, <c>elite:{archiveId}:generalist</c> and <c>router:{archiveId}</c> strategies to the
-/// elites and regime router of the team's finished MAP-Elites archives (<see cref="EliteStrategies"/>).</summary>
+/// <summary>Resolves a scenario's <c>agent:{id}</c> strategies to the team's trained policies (the first seed's, or the seed
+/// the run chose: <c>strategySettings.agentSeed</c>), and its <c>elite:{archiveId}:{niche}</c>,
+/// <c>elite:{archiveId}:generalist</c> and <c>router:{archiveId}</c> strategies to the elites and regime router of the
+/// team's finished MAP-Elites archives (<see cref="EliteStrategies"/>).</summary>
 public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory) : Portal.Application.Agents.IAgentStrategyLoader
 {
     /// <summary>Prefix of agent strategy ids (<see cref="StrategyId.AgentPrefix"/>).</summary>
@@ -20,7 +21,7 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
     public static string IdOf(Guid agentId) => StrategyId.ForAgent(agentId);
 
     /// <exception cref="ArgumentException">An agent id is malformed, not the team's, or not trained yet; the message names it.</exception>
-    public async Task<List<IExecutionStrategy>> LoadAsync(Guid teamId, IEnumerable<string> strategyIds, CancellationToken ct)
+    public async Task<List<IExecutionStrategy>> LoadAsync(Guid teamId, IEnumerable<string> strategyIds, CancellationToken ct, long? seed = null)
     {
         var loaded = new List<IExecutionStrategy>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -33,8 +34,12 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
             var agent = await db.TrainedAgents.AsNoTracking()
                 .SingleOrDefaultAsync(a => a.Id == agentId && a.TeamId == teamId && a.Status == TrainingStatus.Succeeded, ct)
                 ?? throw new ArgumentException($"Strategy '{id}' is not a trained agent of this team.");
-            var seed = await db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == agentId).OrderBy(s => s.SeedIndex).FirstAsync(ct);
-            using var stream = new MemoryStream(seed.Artifact);
+            var seeds = db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == agentId);
+            var chosen = seed is { } wanted
+                ? await seeds.Where(s => s.Seed == wanted).FirstOrDefaultAsync(ct)
+                    ?? throw new ArgumentException($"strategySettings.agentSeed: agent '{agent.Name}' ({id}) was trained with seeds {agent.Seeds}; {wanted} is not one of them.")
+                : await seeds.OrderBy(s => s.SeedIndex).FirstAsync(ct);
+            using var stream = new MemoryStream(chosen.Artifact);
             loaded.Add(new AgentStrategy(AgentArtifact.Load(stream), id));
         }
         loaded.AddRange(await LoadArchiveStrategiesAsync(db, teamId, strategyIds, ct));

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Agents.Common;
 using Portal.Agents.Training;
+using Portal.Application.Agents;
 using Portal.Data;
 using Portal.Data.Datasets;
 using Portal.Data.Entities;
@@ -41,6 +42,11 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             }
             found.Status = TrainingStatus.Running;
             found.Progress = 0;
+            found.CurrentSeedIndex = null;
+            found.SeedProgress = null;
+            found.SeedSecondsLeft = null;
+            found.SeedSecondsTotal = null;
+            found.ProgressUtc = null;
             found.StartedUtc = DateTime.UtcNow;
             found.HeartbeatUtc = found.StartedUtc;
             found.Attempts++;
@@ -86,12 +92,16 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
 
         var total = request.EnvironmentSteps * request.Seeds.Count;
         var last = DateTime.MinValue;
+        var lastSeed = -1;
         var progress = new Progress<TrainingProgress>(p =>
         {
-            if (DateTime.UtcNow - last < TimeSpan.FromSeconds(1)) return;
+            // At most one write a second, but always the first report of a new seed, so "seed k of n" never lags.
+            if (p.SeedIndex == lastSeed && DateTime.UtcNow - last < TimeSpan.FromSeconds(1)) return;
             last = DateTime.UtcNow;
+            lastSeed = p.SeedIndex;
             var done = (double)(p.SeedIndex * request.EnvironmentSteps + p.EnvironmentSteps) / total;
-            _ = ReportAsync(agentId, Math.Min(done, 0.99), p.RecentMeanShortfallBps);
+            var seed = SeedProgressReport.From(p.SeedIndex, p.EnvironmentSteps, p.TotalEnvironmentSteps, p.Elapsed);
+            _ = ReportAsync(agentId, Math.Min(done, 0.99), p.RecentMeanShortfallBps, seed);
         });
 
         TrainedAgentSet set;
@@ -123,10 +133,12 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
                 Artifact = buffer.ToArray(),
                 EvaluationJson = JsonSerializer.Serialize(set.Agents[i].Evaluation, AgentArtifact.JsonOptions),
                 LearningCurveJson = JsonSerializer.Serialize(set.Agents[i].Artifact.LearningCurve, AgentArtifact.JsonOptions),
+                // A run may choose any seed's policy (strategySettings.agentSeed): the out-of-sample check compares what that seed saw.
+                TrainingExposureJson = set.Agents[i].Artifact.Exposure?.ToJson(),
             });
         }
         var summary = JsonSerializer.Serialize(set.Summary, AgentArtifact.JsonOptions);
-        // Backtests use the first seed's policy (AgentStrategies): what it saw is what the out-of-sample check compares.
+        // Backtests use the first seed's policy by default (AgentStrategies): its exposure is the agent's own.
         var exposure = set.Agents[0].Artifact.Exposure?.ToJson();
 
         await Outages.RetryAsync(() => StoreAsync(agentId, seeds, summary, exposure), jobsOptions.OutageTolerance, logger, $"Storing agent {agentId}");
@@ -156,18 +168,36 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
         }
     }
 
-    private async Task ReportAsync(Guid agentId, double progress, double recentBps)
+    private async Task ReportAsync(Guid agentId, double progress, double recentBps, SeedProgressReport seed)
     {
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Progress, progress).SetProperty(a => a.RecentMeanShortfallBps, double.IsFinite(recentBps) ? recentBps : null));
+            await StoreProgressAsync(agentId, progress, recentBps, seed, DateTime.UtcNow);
         }
         catch (Exception e) when (e is DbUpdateException || Outages.IsTransient(e))
         {
             logger.LogDebug(e, "Progress of {AgentId} not stored", agentId);
         }
+    }
+
+    /// <summary>
+    /// Stores a running training's progress: the overall share, the recent shortfall, and the current seed with its share
+    /// and time left (what the agents pages show, so a reloaded page or another portal instance reads the same). A training
+    /// that is no longer running is left alone.
+    /// </summary>
+    public async Task StoreProgressAsync(Guid agentId, double progress, double recentBps, SeedProgressReport seed, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.TrainedAgents.Where(a => a.Id == agentId && a.Status == TrainingStatus.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Progress, progress)
+                .SetProperty(a => a.RecentMeanShortfallBps, double.IsFinite(recentBps) ? recentBps : null)
+                .SetProperty(a => a.CurrentSeedIndex, seed.SeedIndex)
+                .SetProperty(a => a.SeedProgress, seed.SeedShare)
+                .SetProperty(a => a.SeedSecondsLeft, seed.SeedSecondsLeft)
+                .SetProperty(a => a.SeedSecondsTotal, seed.SeedSecondsTotal)
+                .SetProperty(a => a.ProgressUtc, nowUtc));
     }
 
     private async Task BeatAsync(Guid agentId)

@@ -32,6 +32,12 @@ public static class BacktestCommand
             Description = "A trained agent (a seed's directory or archive written by train) to run beside the baselines; repeatable.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var agentSeed = new Option<long?>("--agent-seed")
+        {
+            Description = "Which trained seed's policy each --agent uses: an --agent folder written by train (one sub-folder per seed) runs " +
+                "that seed's policy; a single seed's directory or archive must be that seed. Default: the scenario's strategySettings.agentSeed, " +
+                "else the first (lowest) seed.",
+        };
         var datasetFiles = new Option<string?>("--dataset")
         {
             Description = "Replay the scenario on recorded market data: FILE[,FILE] (a LOBSTER message and orderbook pair, or snapshot and/or trade CSVs). " +
@@ -52,7 +58,7 @@ public static class BacktestCommand
         };
         var command = new Command("backtest", "Run a scenario's strategies on common random numbers and print the comparison.")
         {
-            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, datasetFiles, format, shards, archives,
+            scenarioFile, episodes, seed, regime, strategies, jsonOut, agentPaths, agentSeed, datasetFiles, format, shards, archives,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -96,7 +102,7 @@ public static class BacktestCommand
             List<AgentStrategy> agents;
             try
             {
-                agents = LoadAgents(parse.GetValue(agentPaths) ?? []);
+                agents = LoadAgents(parse.GetValue(agentPaths) ?? [], parse.GetValue(agentSeed) ?? scenario.StrategySettings.AgentSeed);
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or System.Text.Json.JsonException)
             {
@@ -247,9 +253,13 @@ public static class BacktestCommand
         return list;
     }
 
-    /// <summary>Loads trained agents from artifact directories or archives; ids are <c>agent:NAME</c> with NAME the file or folder name.</summary>
-    /// <exception cref="ArgumentException">A path does not exist or two agents would share a name; the message names it.</exception>
-    public static List<AgentStrategy> LoadAgents(IEnumerable<string> paths)
+    /// <summary>
+    /// Loads trained agents from artifact directories or archives; ids are <c>agent:NAME</c> with NAME the file or folder name.
+    /// A folder written by <c>train</c> (one sub-folder per seed) gives the policy of training seed <paramref name="seed"/>, or of
+    /// its first (lowest) seed when null; a single seed's directory or archive must be of <paramref name="seed"/> when one is named.
+    /// </summary>
+    /// <exception cref="ArgumentException">A path does not exist, holds no policy of the seed, or two agents would share a name; the message names it.</exception>
+    public static List<AgentStrategy> LoadAgents(IEnumerable<string> paths, long? seed = null)
     {
         var agents = new List<AgentStrategy>();
         try
@@ -267,7 +277,7 @@ public static class BacktestCommand
                     throw new ArgumentException($"--agent {path}: another agent is already named '{id}'.");
                 }
 
-                agents.Add(AgentStrategy.Load(path, id));
+                agents.Add(new AgentStrategy(LoadSeed(path, seed), id));
             }
         }
         catch
@@ -277,5 +287,35 @@ public static class BacktestCommand
         }
 
         return agents;
+    }
+
+    /// <summary>The artifact at <paramref name="path"/> of training seed <paramref name="seed"/> (see <see cref="LoadAgents"/>).</summary>
+    private static AgentArtifact LoadSeed(string path, long? seed)
+    {
+        if (File.Exists(path) || File.Exists(Path.Combine(path, AgentArtifact.ManifestFile)))
+        {
+            var single = AgentArtifact.Load(path);
+            if (seed is { } wanted && single.Seed != wanted)
+            {
+                throw new ArgumentException($"--agent {path}: holds the policy of seed {single.Seed}, not of seed {wanted} (--agent-seed).");
+            }
+            return single;
+        }
+
+        var policies = Directory.GetDirectories(path)
+            .Where(d => File.Exists(Path.Combine(d, AgentArtifact.ManifestFile)))
+            .Select(AgentArtifact.Load)
+            .OrderBy(a => a.Seed)
+            .ToList();
+        if (policies.Count == 0)
+        {
+            throw new ArgumentException($"--agent {path}: neither a seed's policy ({AgentArtifact.ManifestFile}) nor a folder of them written by train.");
+        }
+        if (seed is not { } chosen)
+        {
+            return policies[0];
+        }
+        return policies.FirstOrDefault(a => a.Seed == chosen)
+            ?? throw new ArgumentException($"--agent {path}: no policy of seed {chosen} (--agent-seed); its seeds: {string.Join(", ", policies.Select(a => a.Seed))}.");
     }
 }

@@ -85,7 +85,7 @@ public sealed class RunBacktestJob(
         List<IExecutionStrategy> extra;
         try
         {
-            extra = await agents.LoadAsync(teamId, scenario.Strategies, shutdown);
+            extra = await agents.LoadAsync(teamId, scenario.Strategies, shutdown, scenario.StrategySettings.AgentSeed);
         }
         catch (ArgumentException e)
         {

@@ -107,7 +107,7 @@ public sealed class RunShardJob(
         try
         {
             var scenario = ScenarioJson.Parse(scenarioJson);
-            extra.AddRange(await agents.LoadAsync(teamId, scenario.Strategies, shutdown));
+            extra.AddRange(await agents.LoadAsync(teamId, scenario.Strategies, shutdown, scenario.StrategySettings.AgentSeed));
             extra.AddRange(ShardPlan.Parse(work.PlanJson).Strategies());
             plan = BacktestPlan.Create(scenario, new BacktestOptions { ExtraStrategies = extra });
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -187,7 +187,7 @@ public sealed class RunShardJob(
         BacktestResult result;
         try
         {
-            extra.AddRange(await agents.LoadAsync(teamId, scenario.Strategies, ct));
+            extra.AddRange(await agents.LoadAsync(teamId, scenario.Strategies, ct, scenario.StrategySettings.AgentSeed));
             extra.AddRange(ShardPlan.Parse(planJson).Strategies());
             var plan = BacktestPlan.Create(scenario, new BacktestOptions { ExtraStrategies = extra });
             result = BacktestRunner.Merge(plan, [.. stored.Select(BacktestPartial.FromBytes)]);

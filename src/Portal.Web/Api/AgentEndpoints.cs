@@ -64,5 +64,17 @@ public sealed record AgentView(Guid Id, string StrategyId, string Name, string A
         a.FailureReason, a.EnvironmentSteps, a.Seeds, a.SummaryJson is null ? null : JsonDocument.Parse(a.SummaryJson).RootElement,
         a.CreatedUtc, a.FinishedUtc,
         seeds.Select(s => new SeedView(s.SeedIndex, s.Seed, JsonDocument.Parse(s.EvaluationJson).RootElement, JsonDocument.Parse(s.LearningCurveJson).RootElement)).ToList(),
-        a.CurriculumStages);
+        a.CurriculumStages)
+    {
+        Training = TrainingEstimate.Of(a, DateTime.UtcNow) is { } e
+            ? new TrainingProgressView(e.SeedNumber, e.SeedCount, e.SeedShare, e.SeedTimeLeft?.TotalSeconds, e.TotalTimeLeft?.TotalSeconds)
+            : null,
+    };
+
+    /// <summary>While training: the seed being trained (k of n), its share done and the estimated seconds left; null otherwise.</summary>
+    public TrainingProgressView? Training { get; init; }
 }
+
+/// <summary>A running training's progress: seed <paramref name="Seed"/> of <paramref name="Seeds"/> (1-based), the share of its
+/// environment steps done, and the estimated training time left for this seed and for all seeds (seconds; null until estimated).</summary>
+public sealed record TrainingProgressView(int Seed, int Seeds, double SeedProgress, double? SeedSecondsLeft, double? TotalSecondsLeft);

@@ -21,7 +21,7 @@ public static class ApiEndpoints
             try
             {
                 var run = await runs.SubmitAsync(access, new RunRequest(body.ScenarioId, body.Scenario is { } inline ? ScenarioStore.Parse(inline.GetRawText()) : null, body.Episodes, body.Seed, body.Strategies)
-                    { Name = body.Name, Tags = body.Tags, Notes = body.Notes }, ct);
+                    { Name = body.Name, Tags = body.Tags, Notes = body.Notes, AgentSeed = body.AgentSeed }, ct);
                 return Results.Accepted($"/api/runs/{run.Id}", new RunAccepted(run.Id, run.Status.ToString()));
             }
             catch (ScenarioValidationException e)
@@ -63,6 +63,10 @@ public sealed record RunSubmission(Guid? ScenarioId, JsonElement? Scenario, int?
 
     /// <summary>Notes on the run.</summary>
     public string? Notes { get; init; }
+
+    /// <summary>Which trained seed's policy the run's agents use (the training seed, 1 for the first; sets
+    /// <c>strategySettings.agentSeed</c>). Omitted: the scenario's choice, by default the first seed.</summary>
+    public long? AgentSeed { get; init; }
 }
 
 public sealed record RunAccepted(Guid Id, string Status);

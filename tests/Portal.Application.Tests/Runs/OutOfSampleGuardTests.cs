@@ -52,6 +52,17 @@ public sealed class OutOfSampleGuardTests
         return StrategyId.ForAgent(agent.Id);
     }
 
+    private static async Task AddSeedAsync(TestStore store, string strategyId, int index, long seed, TrainingExposure? exposure)
+    {
+        Assert.True(StrategyId.Parse(strategyId).TryGetAgentId(out var agentId));
+        await using var db = await store.Factory.CreateDbContextAsync();
+        db.TrainedAgentSeeds.Add(new TrainedAgentSeed
+        {
+            AgentId = agentId, SeedIndex = index, Seed = seed, Artifact = [1], EvaluationJson = "{}", LearningCurveJson = "[]", TrainingExposureJson = exposure?.ToJson(),
+        });
+        await db.SaveChangesAsync();
+    }
+
     private static TrainingExposure TrainedOn(Scenario scenario, double trainFraction) => new()
     {
         Sources = [OutOfSample.ReplayTraining(scenario, Amzn.Value, new ReplayOptions { TrainFraction = trainFraction, Segment = ReplaySegment.Train })],
@@ -122,5 +133,35 @@ public sealed class OutOfSampleGuardTests
         Assert.Empty(await guard.CheckAsync(team, test07 with { Strategies = ["twap", "ac"] }, null));
         Assert.Empty(await guard.CheckAsync(team, test07 with { Strategies = ["twap", theirs, "agent:not-a-guid"] }, null));
         Assert.True((await guard.DecideAsync(team, test07 with { Strategies = ["twap"] }, null, allowInSample: false)).Counted);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_run_choosing_another_seed_is_checked_against_what_that_seed_saw(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (team, datasetId) = await SeedAsync(store);
+        var test07 = Replay(datasetId, 0.7, ReplaySegment.Test);
+        // Seed 1 stopped at 0.6 of the day; seed 2 (say, trained on another split) saw up to 0.9, into the test segment.
+        var agent = await AddAgentAsync(store, team, TrainedOn(test07, 0.6));
+        await AddSeedAsync(store, agent, 0, 1, TrainedOn(test07, 0.6));
+        await AddSeedAsync(store, agent, 1, 2, TrainedOn(test07, 0.9));
+        var guard = new OutOfSampleGuard(store.Factory);
+        var scenario = test07 with { Strategies = ["twap", agent] };
+
+        Assert.True((await guard.DecideAsync(team, scenario, null, allowInSample: false)).Counted);
+        Assert.True((await guard.DecideAsync(team, scenario with { StrategySettings = scenario.StrategySettings with { AgentSeed = 1 } }, null, allowInSample: false)).Counted);
+        var refused = await Assert.ThrowsAsync<InSampleEvaluationException>(() =>
+            guard.DecideAsync(team, scenario with { StrategySettings = scenario.StrategySettings with { AgentSeed = 2 } }, null, allowInSample: false));
+        Assert.Contains(agent, refused.Message);
+
+        // A seed without its own record is unknown (never assumed clean), except the first, whose record is the agent's.
+        var older = await AddAgentAsync(store, team, TrainedOn(test07, 0.6));
+        await AddSeedAsync(store, older, 0, 1, null);
+        await AddSeedAsync(store, older, 1, 2, null);
+        var olderRun = test07 with { Strategies = ["twap", older] };
+        Assert.True((await guard.DecideAsync(team, olderRun with { StrategySettings = olderRun.StrategySettings with { AgentSeed = 1 } }, null, allowInSample: false)).Counted);
+        var unknown = await guard.DecideAsync(team, olderRun with { StrategySettings = olderRun.StrategySettings with { AgentSeed = 2 } }, null, allowInSample: false);
+        Assert.Equal(SampleVerdict.Unknown, Assert.Single(unknown.Checks).Verdict);
     }
 }

@@ -93,4 +93,48 @@ public sealed class RunServiceTests
         Assert.Equal(2, await db.Runs.CountAsync());
         Assert.Equal(2, queue.Jobs.Count);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_run_chooses_a_trained_seed_of_its_agent_and_a_seed_the_agent_lacks_is_refused_by_field(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var world = await TeamWorld.CreateAsync(store);
+        var queue = new RecordingQueue();
+        var runs = Service(store, world.Desk, queue);
+        var agent = new TrainedAgentEntity
+        {
+            TeamId = world.Desk.TeamId, Name = "ppo desk", Algorithm = "ppo", ScenarioName = "s", ScenarioJson = "{}", Seeds = "1,2", Status = TrainingStatus.Succeeded,
+        };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.TrainedAgents.Add(agent);
+            db.TrainedAgentSeeds.AddRange(
+                new TrainedAgentSeed { AgentId = agent.Id, SeedIndex = 0, Seed = 1, Artifact = [1], EvaluationJson = "{}", LearningCurveJson = "[]" },
+                new TrainedAgentSeed { AgentId = agent.Id, SeedIndex = 1, Seed = 2, Artifact = [2], EvaluationJson = "{}", LearningCurveJson = "[]" });
+            await db.SaveChangesAsync();
+        }
+        var withAgent = ScenarioPresets.Demo() with { Episodes = 10, Strategies = ["twap", Portal.Domain.Strategies.StrategyId.ForAgent(agent.Id)] };
+
+        var chosen = await runs.SubmitAsync(world.Desk, new RunRequest(null, withAgent, null, null, null) { AgentSeed = 2 });
+        Assert.Equal(2, ScenarioStore.Parse((await runs.GetAsync(world.Desk, chosen.Id))!.ScenarioJson).StrategySettings.AgentSeed);
+
+        // Without a choice the stored scenario names none: the first seed, and the JSON reads as before.
+        var byDefault = await runs.SubmitAsync(world.Desk, new RunRequest(null, withAgent, null, null, null));
+        var json = (await runs.GetAsync(world.Desk, byDefault.Id))!.ScenarioJson;
+        Assert.Null(ScenarioStore.Parse(json).StrategySettings.AgentSeed);
+        Assert.DoesNotContain("agentSeed", json, StringComparison.Ordinal);
+
+        var missing = await Assert.ThrowsAsync<ScenarioValidationException>(() => runs.SubmitAsync(world.Desk, new RunRequest(null, withAgent, null, null, null) { AgentSeed = 3 }));
+        var error = Assert.Single(missing.Errors);
+        Assert.Equal("strategySettings.agentSeed", error.Field);
+        Assert.Contains("'ppo desk' has no trained policy for seed 3 (its seeds: 1, 2", error.Message, StringComparison.Ordinal);
+        var outOfRange = await Assert.ThrowsAsync<ScenarioValidationException>(() => runs.SubmitAsync(world.Desk, new RunRequest(null, withAgent, null, null, null) { AgentSeed = 0 }));
+        Assert.Equal("strategySettings.agentSeed", Assert.Single(outOfRange.Errors).Field);
+
+        // A run without agents drops the choice instead of naming a seed no policy uses.
+        var baselines = await runs.SubmitAsync(world.Desk, new RunRequest(null, ScenarioPresets.Demo() with { Episodes = 10 }, null, null, null) { AgentSeed = 2 });
+        Assert.Null(ScenarioStore.Parse((await runs.GetAsync(world.Desk, baselines.Id))!.ScenarioJson).StrategySettings.AgentSeed);
+        Assert.Equal(3, queue.Jobs.Count);
+    }
 }

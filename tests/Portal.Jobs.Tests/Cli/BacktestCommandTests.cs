@@ -70,5 +70,45 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_agent_seed_picks_that_seeds_policy_from_a_train_folder_and_the_first_seed_by_default()
+    {
+        var demo = ScenarioPresets.Demo();
+        var scenario = demo with { Order = demo.Order with { Steps = 4 }, Episodes = 50, Seed = 5 };
+        var request = new TrainRequest
+        {
+            Algorithm = "qlearning",
+            Market = MarketSource.For(scenario, riskAversion: 0),
+            Seeds = [3, 8],
+            EnvironmentSteps = 400,
+            EvaluationEpisodes = 20,
+        };
+        // A folder as train writes it: one sub-folder per seed.
+        string folder = Path.Combine(_dir, "ql-run");
+        foreach (var seed in request.Seeds)
+        {
+            var (agent, artifact) = AgentTrainer.TrainOne(request, seed);
+            agent.Dispose();
+            artifact.Save(Path.Combine(folder, $"qlearning-seed-{seed}"));
+        }
+
+        static string Loaded(List<AgentStrategy> agents)
+        {
+            var name = Assert.Single(agents).DisplayName;
+            agents.ForEach(a => a.Dispose());
+            return name;
+        }
+
+        Assert.Contains("(seed 3)", Loaded(BacktestCommand.LoadAgents([folder])));
+        Assert.Contains("(seed 8)", Loaded(BacktestCommand.LoadAgents([folder], seed: 8)));
+        Assert.Contains("(seed 8)", Loaded(BacktestCommand.LoadAgents([Path.Combine(folder, "qlearning-seed-8")], seed: 8)));
+        Assert.Equal("agent:ql-run", BacktestCommand.LoadAgents([folder], seed: 8).Single().Id);
+
+        var lacking = Assert.Throws<ArgumentException>(() => BacktestCommand.LoadAgents([folder], seed: 5));
+        Assert.Contains("no policy of seed 5 (--agent-seed); its seeds: 3, 8", lacking.Message, StringComparison.Ordinal);
+        var other = Assert.Throws<ArgumentException>(() => BacktestCommand.LoadAgents([Path.Combine(folder, "qlearning-seed-3")], seed: 8));
+        Assert.Contains("holds the policy of seed 3, not of seed 8", other.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -35,13 +35,35 @@ public sealed class RunPageFiguresTests
     }
 
     [Fact]
-    public void The_strategy_under_study_is_the_first_agent_or_else_the_first_strategy()
+    public void The_strategy_under_study_is_the_first_agent_or_else_the_first_strategy_besides_twap()
     {
         var plain = ReportHeadline.Of(Report([Strategy("pov", 12), Strategy("twap", 10)]))!;
         Assert.Equal("pov", plain.Chosen.StrategyId);
         Assert.Equal("twap", plain.Best.StrategyId);
         Assert.False(plain.BestBeatsTwapSignificantly);
+        Assert.False(plain.ChosenIsAgent);
         Assert.Null(ReportHeadline.Of(Report([])));
+
+        // TWAP listed first is the reference, not the strategy under study.
+        var twapFirst = ReportHeadline.Of(Report([Strategy("twap", 10), Strategy("vwap", 11), Strategy("agent:0123456789abcdef0123456789abcdef", 9)]))!;
+        Assert.Equal(("agent:0123456789abcdef0123456789abcdef", true), (twapFirst.Chosen.StrategyId, twapFirst.ChosenIsAgent));
+        Assert.Equal("vwap", ReportHeadline.Of(Report([Strategy("twap", 10), Strategy("vwap", 11)]))!.Chosen.StrategyId);
+        Assert.True(ReportHeadline.Of(Report([Strategy("twap", 10)]))!.ChosenIsReference);
+    }
+
+    [Fact]
+    public async Task Without_an_agent_the_headline_says_so_and_never_presents_twap_as_the_strategy_under_study()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        var headline = ctx.Render<HeadlineFigures>(p => p.Add(x => x.Report, Report([Strategy("twap", 10), Strategy("vwap", 11)])));
+        Assert.Contains("First strategy besides TWAP", headline.Find("#headline-chosen").TextContent);
+        Assert.Contains("no agent in this run", headline.Find("#headline-chosen").TextContent);
+        Assert.DoesNotContain("Strategy under study", headline.Markup);
+
+        var alone = ctx.Render<HeadlineFigures>(p => p.Add(x => x.Report, Report([Strategy("twap", 10)])));
+        Assert.Empty(alone.FindAll("#headline-chosen"));
+        Assert.Empty(alone.FindAll("#headline-regret"));
+        Assert.NotEmpty(alone.FindAll("#headline-best"));
     }
 
     [Fact]
