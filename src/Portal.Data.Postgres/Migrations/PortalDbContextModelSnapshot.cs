@@ -1117,6 +1117,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("CurrentSeedIndex")
+                        .HasColumnType("integer");
+
                     b.Property<int>("CurriculumStages")
                         .HasColumnType("integer");
 
@@ -1140,6 +1143,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
 
+                    b.Property<DateTime?>("ProgressUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double?>("RecentMeanShortfallBps")
                         .HasColumnType("double precision");
 
@@ -1150,6 +1156,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("ScenarioName")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<double?>("SeedProgress")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SeedSecondsLeft")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SeedSecondsTotal")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Seeds")
                         .IsRequired()
@@ -1201,6 +1216,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("TrainingExposureJson")
+                        .HasColumnType("text");
 
                     b.HasKey("AgentId", "SeedIndex");
 

@@ -1106,6 +1106,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CurrentSeedIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CurriculumStages")
                         .HasColumnType("INTEGER");
 
@@ -1129,6 +1132,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<double>("Progress")
                         .HasColumnType("REAL");
 
+                    b.Property<DateTime?>("ProgressUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("RecentMeanShortfallBps")
                         .HasColumnType("REAL");
 
@@ -1139,6 +1145,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("ScenarioName")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("SeedProgress")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SeedSecondsLeft")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SeedSecondsTotal")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Seeds")
                         .IsRequired()
@@ -1190,6 +1205,9 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<long>("Seed")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrainingExposureJson")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("AgentId", "SeedIndex");
 
