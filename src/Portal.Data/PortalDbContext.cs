@@ -206,7 +206,6 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(d => new { d.TeamId, d.CreatedUtc });
             e.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId);
-            e.HasOne<ScenarioEntity>().WithMany().HasForeignKey(d => d.ScenarioId).OnDelete(DeleteBehavior.SetNull);
         });
         builder.Entity<OfflineDatasetContent>(e =>
         {

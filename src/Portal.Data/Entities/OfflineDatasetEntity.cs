@@ -10,7 +10,7 @@ public sealed class OfflineDatasetEntity : ITeamOwned
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }
     public required string Name { get; set; }
-    /// <summary>The saved scenario it was logged on (null once that scenario is gone; <see cref="ScenarioJson"/> stays).</summary>
+    /// <summary>The saved scenario it was logged on (it may be edited or deleted later: <see cref="ScenarioJson"/> keeps what was logged).</summary>
     public Guid? ScenarioId { get; set; }
     public required string ScenarioName { get; set; }
     /// <summary>The scenario as it was when the dataset was requested: the market the transitions come from.</summary>
