@@ -11,6 +11,9 @@ public enum JobKind
 
     /// <summary>A stored agent's training (id of the agent).</summary>
     Training,
+
+    /// <summary>Logging a stored offline dataset's transitions with its behaviour policy (id of the dataset).</summary>
+    OfflineDataset,
 }
 
 /// <summary>Hands stored work to the workers: runs, calibrations and trainings alike. Delivery is at least once, so every

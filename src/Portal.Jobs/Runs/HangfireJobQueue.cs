@@ -12,7 +12,8 @@ public sealed class HangfireJobQueue(IBackgroundJobClient jobs) : IJobQueue
         JobKind.Run => jobs.Enqueue<RunBacktestJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
         JobKind.Calibration => jobs.Enqueue<Datasets.CalibrateDatasetJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
         JobKind.Training => jobs.Enqueue<Agents.TrainAgentJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Job kind must be Run, Calibration or Training."),
+        JobKind.OfflineDataset => jobs.Enqueue<Agents.LogOfflineDatasetJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Job kind must be Run, Calibration, Training or OfflineDataset."),
     };
 
     /// <inheritdoc />

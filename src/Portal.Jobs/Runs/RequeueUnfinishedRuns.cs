@@ -42,10 +42,17 @@ public sealed class RequeueUnfinishedRuns(
         {
             queue.Enqueue(JobKind.Training, id);
         }
-        if (unfinished.Count + calibrations.Count + trainings.Count > 0)
+        var offline = await db.OfflineDatasets
+            .Where(d => d.Status == TrainingStatus.Queued || d.Status == TrainingStatus.Running)
+            .OrderBy(d => d.CreatedUtc).Select(d => d.Id).ToListAsync(cancellationToken);
+        foreach (var id in offline)
         {
-            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations and {Trainings} trainings after a restart",
-                unfinished.Count, calibrations.Count, trainings.Count);
+            queue.Enqueue(JobKind.OfflineDataset, id);
+        }
+        if (unfinished.Count + calibrations.Count + trainings.Count + offline.Count > 0)
+        {
+            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations, {Trainings} trainings and {Offline} offline datasets after a restart",
+                unfinished.Count, calibrations.Count, trainings.Count, offline.Count);
         }
     }
 
