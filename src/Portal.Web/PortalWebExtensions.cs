@@ -53,6 +53,7 @@ public static class PortalWebExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<Portal.Application.Agents.AgentService>();
+        builder.Services.AddScoped<Portal.Application.Agents.OfflineDatasetService>();
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<TokenService>();
@@ -101,6 +102,7 @@ public static class PortalWebExtensions
         app.MapReportApi();
         app.MapDatasetApi();
         app.MapAgentApi();
+        app.MapOfflineDatasetApi();
         app.MapAccountEndpoints();
         app.MapTeamApi();
         app.MapTokenApi();
