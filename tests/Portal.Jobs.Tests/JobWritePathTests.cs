@@ -148,7 +148,8 @@ public sealed class JobWritePathTests
         var second = await LoadOfflineAsync(store, dataset.Id);
 
         Assert.True(first.Dataset.Status == TrainingStatus.Succeeded, first.Dataset.FailureReason);
-        Assert.Equal((1, first.Dataset.FinishedUtc, first.Content), (second.Dataset.Attempts, second.Dataset.FinishedUtc, second.Content));
+        Assert.Equal((1, first.Dataset.FinishedUtc), (second.Dataset.Attempts, second.Dataset.FinishedUtc));
+        Assert.Equal(first.Content, second.Content);
         using var stream = new MemoryStream(first.Content);
         var logged = Portal.Agents.Offline.OfflineDataset.Load(stream);
         Assert.Equal(("noisy-twap", 30, 4L, 30 * 5), (logged.Header.Behaviour, logged.Header.Episodes, logged.Header.Seed, logged.Count));
