@@ -31,6 +31,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<MarketProfileEntity> MarketProfiles => Set<MarketProfileEntity>();
     public DbSet<TrainedAgentEntity> TrainedAgents => Set<TrainedAgentEntity>();
     public DbSet<TrainedAgentSeed> TrainedAgentSeeds => Set<TrainedAgentSeed>();
+    public DbSet<OfflineDatasetEntity> OfflineDatasets => Set<OfflineDatasetEntity>();
+    public DbSet<OfflineDatasetContent> OfflineDatasetContents => Set<OfflineDatasetContent>();
 
     /// <summary>The per-strategy summary columns of runs stored before <see cref="RunStrategyResult.Summary"/>; kept as
     /// nullable shadow columns so that rows stored before can be upgraded (<see cref="Runs.StrategySummaryUpgrade"/>).</summary>
@@ -205,11 +207,28 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(a => new { a.TeamId, a.CreatedUtc });
             e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId);
+            e.HasOne<OfflineDatasetEntity>().WithMany().HasForeignKey(a => a.OfflineDatasetId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<TrainedAgentSeed>(e =>
         {
             e.HasKey(s => new { s.AgentId, s.SeedIndex });
             e.HasOne<TrainedAgentEntity>().WithMany().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<OfflineDatasetEntity>(e =>
+        {
+            e.ToTable("OfflineDatasets");
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.ScenarioName).HasMaxLength(200);
+            e.Property(d => d.Behaviour).HasMaxLength(40);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(d => new { d.TeamId, d.CreatedUtc });
+            e.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId);
+        });
+        builder.Entity<OfflineDatasetContent>(e =>
+        {
+            e.ToTable("OfflineDatasetContents");
+            e.HasKey(c => c.DatasetId);
+            e.HasOne<OfflineDatasetEntity>().WithMany().HasForeignKey(c => c.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<MarketProfileEntity>(e =>
         {

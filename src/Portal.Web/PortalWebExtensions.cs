@@ -55,6 +55,7 @@ public static class PortalWebExtensions
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<Portal.Application.Datasets.DatasetService>();
         builder.Services.AddScoped<Portal.Application.Agents.AgentService>();
+        builder.Services.AddScoped<Portal.Application.Agents.OfflineDatasetService>();
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<TokenService>();
@@ -103,6 +104,7 @@ public static class PortalWebExtensions
         app.MapReportApi();
         app.MapDatasetApi();
         app.MapAgentApi();
+        app.MapOfflineDatasetApi();
         app.MapAccountEndpoints();
         app.MapTeamApi();
         app.MapTokenApi();

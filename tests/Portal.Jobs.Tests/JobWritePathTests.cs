@@ -172,6 +172,86 @@ public sealed class JobWritePathTests
         Assert.Equal("Desk", frozen.TeamName);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_offline_dataset_job_stores_the_file_and_its_header_once_and_an_offline_learner_trains_on_it(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var scenario = ScenarioPresets.Demo() with { Name = "tiny offline", Episodes = 50, Seed = 3, Order = ScenarioPresets.Demo().Order with { Steps = 6 } };
+        var dataset = new OfflineDatasetEntity
+        {
+            TeamId = teamId, Name = "noisy", ScenarioName = scenario.Name, ScenarioJson = ScenarioJson.Serialize(scenario),
+            Behaviour = "noisy-twap", Episodes = 30, Seed = 4,
+        };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.OfflineDatasets.Add(dataset);
+            await db.SaveChangesAsync();
+        }
+        var job = new LogOfflineDatasetJob(store.Factory, new JobsOptions(), NullLogger<LogOfflineDatasetJob>.Instance);
+
+        await job.ExecuteAsync(dataset.Id, CancellationToken.None);
+        var first = await LoadOfflineAsync(store, dataset.Id);
+        await job.ExecuteAsync(dataset.Id, CancellationToken.None);
+        var second = await LoadOfflineAsync(store, dataset.Id);
+
+        Assert.True(first.Dataset.Status == TrainingStatus.Succeeded, first.Dataset.FailureReason);
+        Assert.Equal((1, first.Dataset.FinishedUtc), (second.Dataset.Attempts, second.Dataset.FinishedUtc));
+        Assert.Equal(first.Content, second.Content);
+        using var stream = new MemoryStream(first.Content);
+        var logged = Portal.Agents.Offline.OfflineDataset.Load(stream);
+        Assert.Equal(("noisy-twap", 30, 4L, 30 * 5), (logged.Header.Behaviour, logged.Header.Episodes, logged.Header.Seed, logged.Count));
+        Assert.Equal((logged.Count, (long)first.Content.Length), (first.Dataset.Transitions, first.Dataset.SizeBytes));
+        // The same request logged directly gives the same transitions: the job adds storage, not randomness.
+        var direct = Portal.Agents.Offline.OfflineLogger.Log(Portal.Agents.Training.MarketSource.For(scenario), "noisy-twap", 30, 4);
+        Assert.Equal(direct.Rewards, logged.Rewards);
+        var performance = Portal.Application.Agents.OfflineDatasetService.Performance(first.Dataset);
+        Assert.NotNull(performance);
+        Assert.Equal((30, logged.Header.Performance.MeanShortfallBps, logged.Header.Performance.CiLowBps), (performance.Episodes, performance.MeanShortfallBps, performance.CiLowBps));
+
+        var agent = new TrainedAgentEntity
+        {
+            TeamId = teamId, Name = "bcq", Algorithm = "bcq", ScenarioName = scenario.Name, ScenarioJson = dataset.ScenarioJson,
+            Seeds = "1,2", EnvironmentSteps = 40, OfflineDatasetId = dataset.Id,
+        };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.TrainedAgents.Add(agent);
+            await db.SaveChangesAsync();
+        }
+        await new TrainAgentJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<TrainAgentJob>.Instance).ExecuteAsync(agent.Id, CancellationToken.None);
+
+        var trained = await LoadAgentAsync(store, agent.Id);
+        Assert.True(trained.Agent.Status == TrainingStatus.Succeeded, trained.Agent.FailureReason);
+        Assert.Equal(2, trained.Seeds.Count);
+        Assert.All(trained.Seeds, s =>
+        {
+            // Every seed learned from the stored file (not data of its own) and is shown beside that behaviour and the best static schedule.
+            var e = JsonDocument.Parse(s.EvaluationJson).RootElement;
+            Assert.Equal("noisy-twap", e.GetProperty("behaviour").GetString());
+            Assert.Equal(4L, e.GetProperty("offlineData").GetProperty("seed").GetInt64());
+            Assert.Equal(30, e.GetProperty("offlineData").GetProperty("episodes").GetInt32());
+            Assert.True(double.IsFinite(e.GetProperty("behaviourObjectiveBps").GetDouble()));
+            Assert.True(double.IsFinite(e.GetProperty("bestStaticObjectiveBps").GetDouble()));
+            Assert.Equal(TrainAgentJob.EvaluationEpisodes, e.GetProperty("vsBehaviour").GetProperty("pairs").GetInt32());
+        });
+    }
+
+    [Fact]
+    public void The_behaviours_the_portal_offers_are_the_ones_the_logger_knows()
+    {
+        Assert.Equal(Portal.Agents.Offline.BehaviourPolicy.Kinds, Portal.Application.Agents.OfflineDatasetService.Behaviours);
+    }
+
+    private static async Task<(OfflineDatasetEntity Dataset, byte[] Content)> LoadOfflineAsync(TestStore store, Guid id)
+    {
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var dataset = await db.OfflineDatasets.AsNoTracking().SingleAsync(d => d.Id == id);
+        var content = await db.OfflineDatasetContents.AsNoTracking().Where(c => c.DatasetId == id).Select(c => c.Content).SingleAsync();
+        return (dataset, content);
+    }
+
     private static async Task<(TrainedAgentEntity Agent, List<TrainedAgentSeed> Seeds)> LoadAgentAsync(TestStore store, Guid id)
     {
         await using var db = await store.Factory.CreateDbContextAsync();

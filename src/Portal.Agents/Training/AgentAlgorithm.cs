@@ -32,7 +32,7 @@ public abstract class AgentAlgorithm
     public AgentAlgorithmInfo Info => new(Id, Name, Description, [.. HyperparameterType.GetConstructors()
         .OrderByDescending(c => c.GetParameters().Length).First().GetParameters()
         .Select(p => new AgentHyperparameter(p.Name!, p.ParameterType == typeof(int) ? "int" : p.ParameterType == typeof(bool) ? "bool" : "double",
-            Convert.ToString(p.DefaultValue, CultureInfo.InvariantCulture) ?? ""))]);
+            Convert.ToString(p.DefaultValue, CultureInfo.InvariantCulture) ?? ""))]) { Offline = IsOffline };
 
     /// <summary>Trains one agent on the request's market (the caller owns it).</summary>
     internal abstract IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session);

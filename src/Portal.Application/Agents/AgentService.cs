@@ -11,7 +11,10 @@ namespace Portal.Application.Agents;
 
 /// <summary>What a training request asks for: a saved scenario or an inline one, the algorithm, seeds and budget.</summary>
 /// <param name="CurriculumStages">Easier versions of the scenario (smaller order, lower volatility) trained on first, for half the budget; 0 = none.</param>
-public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0);
+/// <param name="OfflineDatasetId">A logged offline dataset of the team an offline learner (bcq, td3bc) trains on; the
+/// scenario is then the dataset's own (a scenario id or inline scenario may be left out, and must not differ).</param>
+public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0,
+    Guid? OfflineDatasetId = null);
 
 /// <summary>A trained agent's stored seeds, in training order: the first is the policy a run uses unless it chooses another.</summary>
 public sealed record AgentSeeds(string StrategyId, Guid AgentId, string Name, IReadOnlyList<long> Seeds)
@@ -49,8 +52,33 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             throw new ArgumentOutOfRangeException(nameof(request.CurriculumStages), request.CurriculumStages, $"curriculumStages must be in [0, {MaxCurriculumStages}].");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (scenario, _) = await scenarios.SavedOrInlineAsync(access, request.ScenarioId, request.Scenario, ct)
-            ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
+        Scenario scenario;
+        if (request.OfflineDatasetId is { } offlineId)
+        {
+            if (algorithms.Algorithms.FirstOrDefault(a => a.Id == request.Algorithm) is not { Offline: true })
+            {
+                throw new ArgumentException(
+                    $"offlineDatasetId: only offline learners ({string.Join(", ", algorithms.Algorithms.Where(a => a.Offline).Select(a => a.Id))}) train on a stored dataset.",
+                    nameof(request.OfflineDatasetId));
+            }
+            var dataset = await db.OfflineDatasets.AsNoTracking().ForTeam(access).SingleOrDefaultAsync(d => d.Id == offlineId, ct)
+                ?? throw new KeyNotFoundException($"Offline dataset {offlineId} not found.");
+            if (dataset.Status != TrainingStatus.Succeeded)
+            {
+                throw new ArgumentException($"offlineDatasetId: the dataset is {dataset.Status.ToString().ToLowerInvariant()}, not logged yet.", nameof(request.OfflineDatasetId));
+            }
+            scenario = ScenarioStore.Parse(dataset.ScenarioJson);
+            if (await scenarios.SavedOrInlineAsync(access, request.ScenarioId, request.Scenario, ct) is { } given
+                && ScenarioStore.Serialize(given.Scenario) != dataset.ScenarioJson)
+            {
+                throw new ArgumentException("scenario: an offline learner trains on its dataset's scenario; leave the scenario out or give that one.", nameof(request.Scenario));
+            }
+        }
+        else
+        {
+            (scenario, _) = await scenarios.SavedOrInlineAsync(access, request.ScenarioId, request.Scenario, ct)
+                ?? throw new ArgumentException("Give a scenarioId or an inline scenario.", nameof(request.Scenario));
+        }
         scenario.EnsureValid();
         // A replay scenario trains on the dataset's training segment; it must be one this team can read.
         await scenarios.EnsureReplayIsTheTeamsAsync(access, scenario, ct);
@@ -68,6 +96,7 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             Seeds = string.Join(',', Enumerable.Range(1, request.Seeds)),
             EnvironmentSteps = request.EnvironmentSteps,
             CurriculumStages = request.CurriculumStages,
+            OfflineDatasetId = request.OfflineDatasetId,
             Status = TrainingStatus.Queued,
             CreatedBy = access.UserName,
         };

@@ -14,6 +14,8 @@ public enum JobKind
 
     /// <summary>A stored MAP-Elites search (id of the search): plans its shards and queues the first generation's.</summary>
     MapElites,
+    /// <summary>Logging a stored offline dataset's transitions with its behaviour policy (id of the dataset).</summary>
+    OfflineDataset,
 }
 
 /// <summary>Hands stored work to the workers: runs, calibrations and trainings alike. Delivery is at least once, so every

@@ -18,7 +18,7 @@ public sealed class TrainedAgentEntity : ITeamOwned
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }
     public required string Name { get; set; }
-    /// <summary><c>qlearning</c>, <c>dqn</c>, <c>ppo</c> or <c>sac</c>.</summary>
+    /// <summary>A registered algorithm id: <c>qlearning</c>, <c>dqn</c>, <c>ppo</c>, <c>sac</c>, <c>bcq</c>, <c>td3bc</c>...</summary>
     public required string Algorithm { get; set; }
     public required string ScenarioName { get; set; }
     /// <summary>The scenario the agent trains on, as submitted.</summary>
@@ -28,6 +28,8 @@ public sealed class TrainedAgentEntity : ITeamOwned
     public long EnvironmentSteps { get; set; }
     /// <summary>Easier versions of the scenario trained on first (smaller order, lower volatility); 0 = no curriculum.</summary>
     public int CurriculumStages { get; set; }
+    /// <summary>The stored offline dataset an offline learner (bcq, td3bc) trains on; null = it logs its own data per seed.</summary>
+    public Guid? OfflineDatasetId { get; set; }
     public TrainingStatus Status { get; set; }
     public double Progress { get; set; }
     public double? RecentMeanShortfallBps { get; set; }

@@ -33,6 +33,8 @@ public sealed class BacktestPartial
         EpisodeResults = Columns<EpisodeResult>(strategies, keepEpisodes ? count : 0);
         Inventory = new BacktestRunner.InventoryStats(strategies, steps, bins, stride);
         Participation = new BacktestRunner.ParticipationStats(strategies, steps);
+        Firings = new IReadOnlyList<Strategies.GuardFiring>[strategies];
+        for (int s = 0; s < strategies; s++) Firings[s] = [];
     }
 
     /// <summary>First episode of the shard.</summary>
@@ -63,6 +65,12 @@ public sealed class BacktestPartial
     internal EpisodeResult[][] EpisodeResults { get; }
     internal BacktestRunner.InventoryStats Inventory { get; }
     internal BacktestRunner.ParticipationStats Participation { get; }
+
+    /// <summary>Per strategy, how often each of its guards fired in this shard's episodes (empty for unguarded strategies).</summary>
+    internal IReadOnlyList<Strategies.GuardFiring>[] Firings { get; }
+
+    /// <summary>False for a shard stored before guard firings were kept with it: a merge then cannot count them.</summary>
+    internal bool HasFirings { get; private set; } = true;
 
     /// <summary>The shard in its stored form (Brotli-compressed binary; doubles keep their bits).</summary>
     public byte[] ToBytes()
@@ -117,6 +125,18 @@ public sealed class BacktestPartial
 
             Inventory.Write(w);
             Participation.Write(w);
+            // Guard firings last, so shards stored before them still read (without firings).
+            for (int s = 0; s < Strategies; s++)
+            {
+                w.Write(Firings[s].Count);
+                foreach (var f in Firings[s])
+                {
+                    w.Write(f.Guard);
+                    w.Write(f.StepsFired);
+                    w.Write(f.EpisodesFired);
+                    w.Write(f.Decisions);
+                }
+            }
         }
 
         return buffer.ToArray();
@@ -161,12 +181,36 @@ public sealed class BacktestPartial
 
             p.Inventory.Read(r);
             p.Participation.Read(r);
+            p.HasFirings = ReadFirings(r, p);
             return p;
         }
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("A stored backtest shard is cut short.", e);
         }
+    }
+
+    private static bool ReadFirings(BinaryReader r, BacktestPartial p)
+    {
+        int first;
+        try
+        {
+            first = r.ReadInt32();
+        }
+        catch (EndOfStreamException)
+        {
+            return false; // stored before firings were kept
+        }
+
+        for (int s = 0; s < p.Strategies; s++)
+        {
+            int n = s == 0 ? first : r.ReadInt32();
+            var list = new Strategies.GuardFiring[n];
+            for (int i = 0; i < n; i++) list[i] = new Strategies.GuardFiring(r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64());
+            p.Firings[s] = list;
+        }
+
+        return true;
     }
 
     private static T[][] Columns<T>(int strategies, int count)

@@ -142,6 +142,13 @@ public static class BacktestRunner
                 }
             });
 
+        // This shard's own episodes' guard firings (every episode is decided at every step), so that the merge adds up the
+        // shards' counts whichever process ran each and whatever else the strategy instance ran.
+        for (int s = 0; s < strategyCount; s++)
+        {
+            if (strategies[s] is GuardedStrategy guarded) part.Firings[s] = guarded.FiringsIn(first, count, (long)count * model.Steps);
+        }
+
         return part;
     }
 
@@ -264,12 +271,14 @@ public static class BacktestRunner
             Warnings = StrategyWarnings(strategies),
             IndependentUnits = episodes,
             UnitKind = UnitKinds.Episode,
-            Guards = GuardResults(strategies, visibleCount, costBps, episodes),
+            Guards = GuardResults(strategies, visibleCount, costBps, episodes, ordered),
         };
     }
 
     /// <summary>Each guarded strategy's firings and its paired difference against its unguarded self on the same paths.</summary>
-    private static IReadOnlyList<GuardResult> GuardResults(IReadOnlyList<IExecutionStrategy> strategies, int visibleCount, double[][] costBps, int episodes)
+    /// <remarks>Firings are the shards' counts added up in episode order (integer sums: the same for any sharding). Shards
+    /// stored before they carried firings fall back to what this process's strategy instances counted.</remarks>
+    private static IReadOnlyList<GuardResult> GuardResults(IReadOnlyList<IExecutionStrategy> strategies, int visibleCount, double[][] costBps, int episodes, BacktestPartial[] ordered)
     {
         var list = new List<GuardResult>();
         for (int g = 0; g < visibleCount; g++)
@@ -277,9 +286,26 @@ public static class BacktestRunner
             if (strategies[g] is not GuardedStrategy guarded) continue;
             int inner = strategies.ToList().FindIndex(x => x.Id == guarded.Inner.Id);
             if (inner < 0 || inner >= visibleCount) continue;
-            list.Add(new GuardResult(guarded.Id, guarded.Inner.Id, guarded.Firings, episodes, Statistics.Paired(costBps[g], costBps[inner])));
+            var firings = ordered.All(p => p.HasFirings) ? SumFirings(ordered.Select(p => p.Firings[g])) : guarded.Firings;
+            list.Add(new GuardResult(guarded.Id, guarded.Inner.Id, firings, episodes, Statistics.Paired(costBps[g], costBps[inner])));
         }
         return list;
+    }
+
+    private static IReadOnlyList<GuardFiring> SumFirings(IEnumerable<IReadOnlyList<GuardFiring>> shards)
+    {
+        var sum = new List<GuardFiring>();
+        foreach (var shard in shards)
+        {
+            foreach (var f in shard)
+            {
+                int i = sum.FindIndex(x => x.Guard == f.Guard);
+                if (i < 0) sum.Add(f);
+                else sum[i] = sum[i] with { StepsFired = sum[i].StepsFired + f.StepsFired, EpisodesFired = sum[i].EpisodesFired + f.EpisodesFired, Decisions = sum[i].Decisions + f.Decisions };
+            }
+        }
+
+        return sum;
     }
 
     private static T[][] Concat<T>(BacktestPartial[] ordered, Func<BacktestPartial, T[][]> column)

@@ -11,6 +11,9 @@ namespace Portal.Domain.Strategies;
 /// <param name="Parameters">Hyperparameters in constructor order.</param>
 public sealed record AgentAlgorithmInfo(string Id, string Name, string Description, IReadOnlyList<AgentHyperparameter> Parameters)
 {
+    /// <summary>Whether it learns from a logged offline dataset (BCQ, TD3+BC) instead of interacting with the market.</summary>
+    public bool Offline { get; init; }
+
     /// <summary>The id of a trained agent of this algorithm as the command line names it, <c>agent:ALGORITHM-SEED</c>.</summary>
     public StrategyId StrategyIdFor(long seed) => StrategyId.ForAgentNamed($"{Id}-{seed}");
 }

@@ -44,7 +44,8 @@ public sealed class GuardedStrategy : IExecutionStrategy
     private readonly ScheduleStrategy? _safeAc;
     private readonly double _nominalSpreadBps;
     private long _fallbackSteps, _breakerSteps, _decisions;
-    private readonly ConcurrentDictionary<long, byte> _fallbackEpisodes = new(), _breakerEpisodes = new();
+    // Steps fired per episode (only episodes in which a guard fired): a shard reads its own episodes' counts from them.
+    private readonly ConcurrentDictionary<long, int> _fallbackEpisodes = new(), _breakerEpisodes = new();
 
     /// <summary>Wraps <paramref name="inner"/> in the guards of <paramref name="guards"/> for <paramref name="scenario"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The guards are invalid (see <see cref="Scenario.Validate"/>); the message names the field.</exception>
@@ -91,6 +92,33 @@ public sealed class GuardedStrategy : IExecutionStrategy
         }
     }
 
+    /// <summary>
+    /// How often each configured guard fired in episodes <paramref name="firstEpisode"/> to <paramref name="firstEpisode"/> +
+    /// <paramref name="episodes"/> − 1 only (one shard of a run), whatever else this instance ran, with
+    /// <paramref name="decisions"/> the episode-steps those episodes saw. Integer sums over episodes, so the counts of
+    /// shards that cover a run add up to <see cref="Firings"/> of one process running it all.
+    /// </summary>
+    public IReadOnlyList<GuardFiring> FiringsIn(long firstEpisode, int episodes, long decisions)
+    {
+        var list = new List<GuardFiring>();
+        if (_fallback is not null) list.Add(In("fallback", _fallbackEpisodes, firstEpisode, episodes, decisions));
+        if (_breaker is not null) list.Add(In("breaker", _breakerEpisodes, firstEpisode, episodes, decisions));
+        return list;
+    }
+
+    private static GuardFiring In(string guard, ConcurrentDictionary<long, int> fired, long first, int count, long decisions)
+    {
+        long steps = 0;
+        int episodes = 0;
+        foreach (var (episode, n) in fired)
+        {
+            if (episode < first || episode >= first + count) continue;
+            steps += n;
+            episodes++;
+        }
+        return new GuardFiring(guard, steps, episodes, decisions);
+    }
+
     /// <summary>True when the circuit breaker's bounds are crossed in <paramref name="o"/>.</summary>
     public bool Tripped(in Observation o)
     {
@@ -126,7 +154,7 @@ public sealed class GuardedStrategy : IExecutionStrategy
                 if (!(u[e] > _fallback.Threshold)) continue;
                 fractionOfRemaining[e] = safe;
                 Interlocked.Increment(ref _fallbackSteps);
-                _fallbackEpisodes.TryAdd(observations[e].Episode, 0);
+                _fallbackEpisodes.AddOrUpdate(observations[e].Episode, 1, static (_, v) => v + 1);
             }
         }
 
@@ -141,7 +169,7 @@ public sealed class GuardedStrategy : IExecutionStrategy
                 if (completing && f < even) f = even;
                 fractionOfRemaining[e] = f;
                 Interlocked.Increment(ref _breakerSteps);
-                _breakerEpisodes.TryAdd(observations[e].Episode, 0);
+                _breakerEpisodes.AddOrUpdate(observations[e].Episode, 1, static (_, v) => v + 1);
             }
         }
     }

@@ -72,6 +72,16 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
             }
 
             var market = recorded is null ? MarketSource.For(scenario) : MarketSource.For(scenario, recorded);
+            Portal.Agents.Offline.OfflineDataset? offline = null;
+            if (agent.OfflineDatasetId is { } offlineId)
+            {
+                offline = await LoadOfflineDatasetAsync(agent.TeamId, offlineId, shutdown);
+                if (offline is null)
+                {
+                    await FinishAsync(agentId, TrainingStatus.Failed, $"Offline dataset {offlineId} is not a logged dataset of this team.");
+                    return;
+                }
+            }
             request = new TrainRequest
             {
                 Algorithm = agent.Algorithm,
@@ -82,6 +92,8 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
                 EvaluationSeed = EvaluationSeed,
                 TorchThreads = Math.Max(1, Environment.ProcessorCount),
                 Curriculum = agent.CurriculumStages > 0 ? Curriculum.EasyToHard(market, agent.CurriculumStages) : [],
+                // Every seed learns from the same stored dataset (and is compared with its behaviour on its own paths).
+                Offline = offline is null ? null : new OfflineDataRequest { Dataset = offline },
             }.Validated();
         }
         catch (ArgumentException e)
@@ -142,6 +154,21 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
         var exposure = set.Agents[0].Artifact.Exposure?.ToJson();
 
         await Outages.RetryAsync(() => StoreAsync(agentId, seeds, summary, exposure), jobsOptions.OutageTolerance, logger, $"Storing agent {agentId}");
+    }
+
+    private async Task<Portal.Agents.Offline.OfflineDataset?> LoadOfflineDatasetAsync(Guid teamId, Guid datasetId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var content = await db.OfflineDatasets.AsNoTracking()
+            .Where(d => d.Id == datasetId && d.TeamId == teamId && d.Status == TrainingStatus.Succeeded)
+            .Join(db.OfflineDatasetContents.AsNoTracking(), d => d.Id, c => c.DatasetId, (d, c) => c.Content)
+            .SingleOrDefaultAsync(ct);
+        if (content is null)
+        {
+            return null;
+        }
+        using var stream = new MemoryStream(content);
+        return Portal.Agents.Offline.OfflineDataset.Load(stream);
     }
 
     private async Task StoreAsync(Guid agentId, List<TrainedAgentSeed> seeds, string summary, string? exposure)

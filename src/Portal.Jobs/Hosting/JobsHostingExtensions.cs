@@ -41,6 +41,7 @@ public static class JobsHostingExtensions
         builder.Services.AddRunReportModel();
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddTransient<Agents.TrainAgentJob>();
+        builder.Services.AddTransient<Agents.LogOfflineDatasetJob>();
         builder.Services.AddSingleton<Agents.AgentStrategies>();
         builder.Services.AddSingleton<Portal.Application.Agents.IAgentStrategyLoader>(sp => sp.GetRequiredService<Agents.AgentStrategies>());
         builder.Services.AddSingleton<Portal.Application.Runs.OutOfSampleGuard>();

@@ -13,7 +13,8 @@ public sealed class HangfireJobQueue(IBackgroundJobClient jobs) : IJobQueue
         JobKind.Calibration => jobs.Enqueue<Datasets.CalibrateDatasetJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
         JobKind.Training => jobs.Enqueue<Agents.TrainAgentJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
         JobKind.MapElites => jobs.Enqueue<QualityDiversity.MapElitesJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Job kind must be Run, Calibration, Training or MapElites."),
+        JobKind.OfflineDataset => jobs.Enqueue<Agents.LogOfflineDatasetJob>(j => j.ExecuteAsync(id, CancellationToken.None)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Job kind must be Run, Calibration, Training, MapElites or OfflineDataset."),
     };
 
     /// <inheritdoc />

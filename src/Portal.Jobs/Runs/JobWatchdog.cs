@@ -151,6 +151,29 @@ public sealed class JobWatchdog(
                 logger.LogWarning("Training {AgentId} had no heartbeat since {Heartbeat}: {Action}", agent.Id, agent.HeartbeatUtc, retry ? "queued again" : "failed");
             }
         }
+
+        var datasets = await db.OfflineDatasets.AsNoTracking()
+            .Where(d => d.Status == TrainingStatus.Running && (d.HeartbeatUtc ?? d.StartedUtc ?? d.CreatedUtc) < stale)
+            .Select(d => new { d.Id, d.HeartbeatUtc, d.Attempts }).ToListAsync(ct);
+        foreach (var dataset in datasets)
+        {
+            var retry = dataset.Attempts < options.MaxAttempts;
+            var claimed = await db.OfflineDatasets.Where(d => d.Id == dataset.Id && d.Status == TrainingStatus.Running && d.HeartbeatUtc == dataset.HeartbeatUtc)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Status, retry ? TrainingStatus.Queued : TrainingStatus.Failed)
+                    .SetProperty(d => d.FailureReason, retry ? null : GiveUp(null, dataset.HeartbeatUtc, dataset.Attempts))
+                    .SetProperty(d => d.HeartbeatUtc, (DateTime?)null)
+                    .SetProperty(d => d.FinishedUtc, retry ? null : DateTime.UtcNow), ct);
+            if (claimed == 1)
+            {
+                handled++;
+                if (retry)
+                {
+                    queue.Enqueue(JobKind.OfflineDataset, dataset.Id);
+                }
+                logger.LogWarning("Offline dataset {DatasetId} had no heartbeat since {Heartbeat}: {Action}", dataset.Id, dataset.HeartbeatUtc, retry ? "queued again" : "failed");
+            }
+        }
         return handled;
     }
 

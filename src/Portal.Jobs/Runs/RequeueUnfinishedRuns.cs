@@ -50,10 +50,17 @@ public sealed class RequeueUnfinishedRuns(
         {
             queue.Enqueue(JobKind.MapElites, id);
         }
-        if (unfinished.Count + calibrations.Count + trainings.Count + searches.Count > 0)
+        var offline = await db.OfflineDatasets
+            .Where(d => d.Status == TrainingStatus.Queued || d.Status == TrainingStatus.Running)
+            .OrderBy(d => d.CreatedUtc).Select(d => d.Id).ToListAsync(cancellationToken);
+        foreach (var id in offline)
         {
-            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations, {Trainings} trainings and {Searches} MAP-Elites searches after a restart",
-                unfinished.Count, calibrations.Count, trainings.Count, searches.Count);
+            queue.Enqueue(JobKind.OfflineDataset, id);
+        }
+        if (unfinished.Count + calibrations.Count + trainings.Count + searches.Count + offline.Count > 0)
+        {
+            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations, {Trainings} trainings, {Searches} MAP-Elites searches and {Offline} offline datasets after a restart",
+                unfinished.Count, calibrations.Count, trainings.Count, searches.Count, offline.Count);
         }
     }
 

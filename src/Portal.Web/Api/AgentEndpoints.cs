@@ -20,7 +20,7 @@ public static class AgentEndpoints
             try
             {
                 var scenario = body.Scenario is { } inline ? ScenarioStore.Parse(inline.GetRawText()) : null;
-                var agent = await agents.TrainAsync(access, new TrainingRequest(body.ScenarioId, scenario, body.Algorithm ?? "", body.Seeds ?? 3, body.EnvironmentSteps ?? 50_000, body.Name, body.CurriculumStages ?? 0), ct);
+                var agent = await agents.TrainAsync(access, new TrainingRequest(body.ScenarioId, scenario, body.Algorithm ?? "", body.Seeds ?? 3, body.EnvironmentSteps ?? 50_000, body.Name, body.CurriculumStages ?? 0, body.OfflineDatasetId), ct);
                 return Results.Accepted($"/api/agents/{agent.Id}", new { agent.Id, Status = agent.Status.ToString(), StrategyId = AgentService.StrategyId(agent.Id) });
             }
             catch (ScenarioValidationException e)
@@ -51,7 +51,8 @@ public static class AgentEndpoints
     }
 }
 
-public sealed record TrainingSubmission(Guid? ScenarioId, JsonElement? Scenario, string? Algorithm, int? Seeds, long? EnvironmentSteps, string? Name, int? CurriculumStages = null);
+public sealed record TrainingSubmission(Guid? ScenarioId, JsonElement? Scenario, string? Algorithm, int? Seeds, long? EnvironmentSteps, string? Name, int? CurriculumStages = null,
+    Guid? OfflineDatasetId = null);
 
 public sealed record SeedView(int SeedIndex, long Seed, JsonElement Evaluation, JsonElement LearningCurve);
 
@@ -59,6 +60,9 @@ public sealed record AgentView(Guid Id, string StrategyId, string Name, string A
     double? RecentMeanShortfallBps, string? FailureReason, long EnvironmentSteps, string Seeds, JsonElement? Summary, DateTime CreatedUtc,
     DateTime? FinishedUtc, IReadOnlyList<SeedView> SeedResults, int CurriculumStages)
 {
+    /// <summary>The stored offline dataset an offline learner trained on (null: online, or it logged its own data).</summary>
+    public Guid? OfflineDatasetId { get; init; }
+
     public static AgentView From(TrainedAgentEntity a, IReadOnlyList<TrainedAgentSeed> seeds) => new(
         a.Id, AgentService.StrategyId(a.Id), a.Name, a.Algorithm, a.ScenarioName, a.Status.ToString(), a.Progress, a.RecentMeanShortfallBps,
         a.FailureReason, a.EnvironmentSteps, a.Seeds, a.SummaryJson is null ? null : JsonDocument.Parse(a.SummaryJson).RootElement,
@@ -66,6 +70,7 @@ public sealed record AgentView(Guid Id, string StrategyId, string Name, string A
         seeds.Select(s => new SeedView(s.SeedIndex, s.Seed, JsonDocument.Parse(s.EvaluationJson).RootElement, JsonDocument.Parse(s.LearningCurveJson).RootElement)).ToList(),
         a.CurriculumStages)
     {
+        OfflineDatasetId = a.OfflineDatasetId,
         Training = TrainingEstimate.Of(a, DateTime.UtcNow) is { } e
             ? new TrainingProgressView(e.SeedNumber, e.SeedCount, e.SeedShare, e.SeedTimeLeft?.TotalSeconds, e.TotalTimeLeft?.TotalSeconds)
             : null,

@@ -30,6 +30,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private Guid _datasetA;
     private Guid _profileA;
     private Guid _agentA;
+    private Guid _offlineA;
     private Guid _runA;
     private Guid _runA2;
     private Guid _tokenA;
@@ -133,6 +134,11 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /map-elites/{Id:guid}"] = new(Kind.Page, "GET", $"/map-elites/{_mapElitesA}", TargetsTeamA: true),
         ["POST /api/map-elites/"] = new(Kind.Api, "POST", "/api/map-elites", () => new { name = "probe", candidates = 0 }, ViewerRefused: true),
         ["GET /api/map-elites/{id:guid}"] = new(Kind.Api, "GET", $"/api/map-elites/{_mapElitesA}", TargetsTeamA: true),
+        ["POST /api/offline-datasets/"] = new(Kind.Api, "POST", "/api/offline-datasets", () => new { scenarioId = _scenarioA, behaviour = "twap", episodes = 10 }, TargetsTeamA: true, ViewerRefused: true),
+        ["GET /api/offline-datasets/"] = new(Kind.Api, "GET", "/api/offline-datasets"),
+        ["GET /api/offline-datasets/{id:guid}"] = new(Kind.Api, "GET", $"/api/offline-datasets/{_offlineA}", TargetsTeamA: true),
+        ["GET /api/offline-datasets/{id:guid}/download"] = new(Kind.Api, "GET", $"/api/offline-datasets/{_offlineA}/download", TargetsTeamA: true),
+        ["GET /offline-datasets"] = new(Kind.Page, "GET", "/offline-datasets"),
     };
 
     public async Task InitializeAsync()
@@ -168,8 +174,16 @@ public sealed class AuthorizationTests : IAsyncLifetime
                 Seeds = "1", Status = TrainingStatus.Failed, FailureReason = "probe",
             };
             db.TrainedAgents.Add(agent);
+            var offline = new OfflineDatasetEntity
+            {
+                TeamId = _teamA, Name = Marker + " offline dataset", ScenarioId = _scenarioA, ScenarioName = Marker + " scenario",
+                ScenarioJson = ScenarioJson.Serialize(scenario), Behaviour = "twap", Episodes = 2, Status = TrainingStatus.Succeeded, SizeBytes = 11,
+            };
+            db.OfflineDatasets.Add(offline);
+            db.OfflineDatasetContents.Add(new OfflineDatasetContent { DatasetId = offline.Id, Content = Encoding.UTF8.GetBytes(Marker + " file") });
             await db.SaveChangesAsync();
             _agentA = agent.Id;
+            _offlineA = offline.Id;
         }
         _runA = await _server.AddSucceededRunAsync(_teamA, Marker + "Regime", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [1, 2, 3]), ("ac", [0, 1, 2])]);
         _runA2 = await _server.AddSucceededRunAsync(_teamA, Marker + "Regime", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [2, 3, 4]), ("ac", [1, 1, 1])]);
@@ -473,6 +487,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var runs = await db.Runs.CountAsync(r => r.TeamId == _teamA);
         var members = await db.TeamMembers.Where(m => m.TeamId == _teamA).OrderBy(m => m.UserId).Select(m => m.UserId + ":" + m.Role).ToListAsync();
         var tokens = await db.ApiTokens.CountAsync(t => t.TeamId == _teamA && t.RevokedUtc == null);
-        return $"scenarios {scenarios}, runs {runs}, tokens {tokens}, members {string.Join(",", members)}";
+        var offline = await db.OfflineDatasets.CountAsync(d => d.TeamId == _teamA);
+        return $"scenarios {scenarios}, runs {runs}, tokens {tokens}, offline datasets {offline}, members {string.Join(",", members)}";
     }
 }
