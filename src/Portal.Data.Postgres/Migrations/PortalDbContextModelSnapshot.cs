@@ -479,6 +479,100 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("MarketProfiles", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.OfflineDatasetContent", b =>
+                {
+                    b.Property<Guid>("DatasetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("DatasetId");
+
+                    b.ToTable("OfflineDatasetContents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.OfflineDatasetEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Behaviour")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Episodes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HeaderJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ScenarioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ScenarioJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScenarioName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Seed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Transitions")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "CreatedUtc");
+
+                    b.ToTable("OfflineDatasets", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1140,6 +1234,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("OfflineDatasetId")
+                        .HasColumnType("uuid");
+
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
 
@@ -1188,6 +1285,8 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OfflineDatasetId");
 
                     b.HasIndex("TeamId", "CreatedUtc");
 
@@ -1330,6 +1429,24 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.OfflineDatasetContent", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.OfflineDatasetEntity", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.OfflineDatasetEntity", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Run", b =>
                 {
                     b.HasOne("Portal.Data.Entities.Study", null)
@@ -1419,6 +1536,11 @@ namespace Portal.Data.Postgres.Migrations
 
             modelBuilder.Entity("Portal.Data.Entities.TrainedAgentEntity", b =>
                 {
+                    b.HasOne("Portal.Data.Entities.OfflineDatasetEntity", null)
+                        .WithMany()
+                        .HasForeignKey("OfflineDatasetId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Data.Entities.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
