@@ -28,6 +28,8 @@ public sealed class OfflineDatasetServiceTests
         }
 
         public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("no shards here");
+
+        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("an offline dataset never queues a MAP-Elites shard");
     }
 
     private sealed class Catalog : IAgentAlgorithmCatalog
