@@ -70,10 +70,11 @@ public static class RunPairStatistics
 
     /// <summary>
     /// Stores the paired statistics of every succeeded run that has none yet, a batch of runs per transaction, reading
-    /// their episodes through <see cref="EpisodeStore"/>; returns how many runs it filled. Idempotent: a run is marked
+    /// each batch's episodes in two queries through <see cref="EpisodeStore"/> (a batch holds its runs' packed episodes in
+    /// memory at once, hence the modest default); returns how many runs it filled. Idempotent: a run is marked
     /// (<see cref="Run.PairsStoredUtc"/>) in the same transaction that writes its rows, and skipped once marked.
     /// </summary>
-    public static async Task<int> BackfillAsync(IDbContextFactory<PortalDbContext> factory, int batch = 200, CancellationToken ct = default)
+    public static async Task<int> BackfillAsync(IDbContextFactory<PortalDbContext> factory, int batch = 50, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
@@ -90,14 +91,13 @@ public static class RunPairStatistics
             }
             var summaries = await db.RunStrategyResults.AsNoTracking().Where(s => runIds.Contains(s.RunId))
                 .Select(s => new { s.RunId, s.Index, s.StrategyId, s.Episodes }).ToListAsync(ct);
+            var episodes = await store.ReadShortfallsAsync(runIds, ct);
             var rows = new List<RunStrategyPair>();
             foreach (var run in summaries.GroupBy(s => s.RunId))
             {
-                var strategies = new List<Strategy>();
-                foreach (var s in run.OrderBy(s => s.Index))
-                {
-                    strategies.Add(new Strategy(s.Index, s.StrategyId, s.Episodes, await store.ReadShortfallsAsync(s.RunId, s.Index, ct)));
-                }
+                var strategies = run.OrderBy(s => s.Index)
+                    .Select(s => new Strategy(s.Index, s.StrategyId, s.Episodes, episodes.GetValueOrDefault((s.RunId, s.Index), EpisodeColumns.Empty)))
+                    .ToList();
                 rows.AddRange(Compute(run.Key, strategies));
             }
             var now = DateTime.UtcNow;

@@ -189,8 +189,8 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             }).ToList();
             var familyKey = family.Key;
             var ranks = stored
-                ? await TieRanks.AssignAsync(stats, (a, b) => Task.FromResult(Totals(pairTotals, familyKey, a.StrategyId, b.StrategyId)))
-                : await TieRanks.AssignAsync(stats, async (a, b) => TieRanks.PairedSums.From(await PairedAsync(db, a.Runs, a.StrategyId, b.StrategyId, ct)));
+                ? await TieRanks.AssignFromSumsAsync(stats, (a, b) => Task.FromResult(Totals(pairTotals, familyKey, a.StrategyId, b.StrategyId)))
+                : await TieRanks.AssignFromSumsAsync(stats, async (a, b) => TieRanks.PairedSums.From(await PairedAsync(db, a.Runs, a.StrategyId, b.StrategyId, ct)));
             var byRisk = family.Where(g => g.Episodes > 0)
                 .Select(g => (g.StrategyId, score: g.Sum / g.Episodes + RiskAversion * RunPooling.Estimate(g.Episodes, g.Sum, g.SumSquares, g.SumWeightedHalf).Std))
                 .OrderBy(x => x.score).Select((x, i) => (x.StrategyId, i)).ToDictionary(x => x.StrategyId, x => x.i + 1, StringComparer.Ordinal);
@@ -465,12 +465,12 @@ public static class TieRanks
         Func<Entry, Entry, Task<IReadOnlyList<RunDifference>>> paired)
     {
         ArgumentNullException.ThrowIfNull(paired);
-        return AssignAsync(entries, async (a, b) => PairedSums.From(await paired(a, b)));
+        return AssignFromSumsAsync(entries, async (a, b) => PairedSums.From(await paired(a, b)));
     }
 
     /// <summary>Ranks by mean cost with ties; <paramref name="paired"/> returns the differences a − b summed over the runs
     /// holding both.</summary>
-    public static async Task<IReadOnlyDictionary<string, Rank>> AssignAsync(IReadOnlyList<Entry> entries,
+    public static async Task<IReadOnlyDictionary<string, Rank>> AssignFromSumsAsync(IReadOnlyList<Entry> entries,
         Func<Entry, Entry, Task<PairedSums>> paired)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -485,7 +485,7 @@ public static class TieRanks
             var members = new List<(Entry Entry, string Basis, (double, double, double)? Diff)> { (leader, "leader", null) };
             foreach (var e in order.Where(e => !ranks.ContainsKey(e.StrategyId) && e != leader))
             {
-                var (basis, diff) = await DifferenceAsync(e, leader, paired);
+                var (basis, diff) = await DifferenceFromSumsAsync(e, leader, paired);
                 if (diff.Low <= 0 && diff.High >= 0) members.Add((e, basis, diff));
             }
             foreach (var (e, basis, diff) in members)
@@ -501,13 +501,13 @@ public static class TieRanks
         Func<Entry, Entry, Task<IReadOnlyList<RunDifference>>> paired)
     {
         ArgumentNullException.ThrowIfNull(paired);
-        return DifferenceAsync(a, b, async (x, y) => PairedSums.From(await paired(x, y)));
+        return DifferenceFromSumsAsync(a, b, async (x, y) => PairedSums.From(await paired(x, y)));
     }
 
     /// <summary>The difference a − b with its 95% interval from per-episode differences summed over runs: paired when both
     /// rest on the same runs (every run of each holds both, with all of a's episodes and at least two), each counting
     /// episodes as units; else from the two intervals. The paired variance of the pooled mean is Σ(nᵣ/n)²·sᵣ²/nᵣ = Σnᵣsᵣ²/n².</summary>
-    public static async Task<(string Basis, (double Mean, double Low, double High) Diff)> DifferenceAsync(Entry a, Entry b,
+    public static async Task<(string Basis, (double Mean, double Low, double High) Diff)> DifferenceFromSumsAsync(Entry a, Entry b,
         Func<Entry, Entry, Task<PairedSums>> paired)
     {
         ArgumentNullException.ThrowIfNull(a);
