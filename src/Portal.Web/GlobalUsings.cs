@@ -1,3 +1,4 @@
+global using Portal.Application.Common;
 global using Portal.Application.Teams;
 global using Portal.Application.Scenarios;
 global using Portal.Application.Agents;

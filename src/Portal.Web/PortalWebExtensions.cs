@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+using Portal.Application.Leaderboards;
 using Portal.Application.Reports;
+using Portal.Application.Teams;
+using Portal.Application.Tokens;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Api;
@@ -9,9 +12,6 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Reports;
-using Portal.Web.Features.Leaderboards;
-using Portal.Web.Features.Teams;
-using Portal.Web.Features.Tokens;
 
 namespace Portal.Web;
 
@@ -52,6 +52,7 @@ public static class PortalWebExtensions
         builder.Services.AddRunReportModel();
         builder.Services.AddSingleton(builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions());
         builder.Services.AddScoped<DatasetImportService>();
+        builder.Services.AddScoped<Portal.Application.Datasets.DatasetService>();
         builder.Services.AddScoped<Portal.Application.Agents.AgentService>();
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<TeamService>();

@@ -1,11 +1,7 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
+using Portal.Application.Datasets;
 using Portal.Data.Entities;
 using Portal.Domain.MarketData;
-using Portal.Web.Auth;
 using Portal.Web.Features.Datasets;
 
 namespace Portal.Web.Api;
@@ -15,12 +11,12 @@ public static class DatasetEndpoints
 {
     public static void MapDatasetApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Datasets");
+        var api = app.MapGroup("/api").RequireAuthorization().RequireTeam().WithTags("Datasets");
 
-        api.MapPost("/datasets", async (HttpRequest request, ClaimsPrincipal user, TeamAccessResolver teams, DatasetImportService imports,
+        api.MapPost("/datasets", async (HttpRequest request, TeamContext team, DatasetImportService imports,
             DatasetOptions options, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
+            var access = team.Require();
             if (!access.CanRun) return Results.Problem("Viewers cannot upload data.", statusCode: StatusCodes.Status403Forbidden);
             if (!request.HasFormContentType) return Results.Problem("Send the files as multipart/form-data (field 'files').", statusCode: StatusCodes.Status400BadRequest);
             request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize = options.MaxUploadBytes;
@@ -69,35 +65,29 @@ public static class DatasetEndpoints
             }
         }).DisableAntiforgery().WithName("UploadDataset");
 
-        api.MapGet("/datasets", async (ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        api.MapGet("/datasets", async (TeamContext team, DatasetService datasets, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var list = await db.Datasets.AsNoTracking().Where(d => d.TeamId == access.TeamId).OrderByDescending(d => d.CreatedUtc).ToListAsync(ct);
+            var list = await datasets.ListAsync(team.Require(), ct);
             return Results.Ok(list.Select(DatasetView.From));
         }).WithName("ListDatasets");
 
-        api.MapGet("/datasets/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        api.MapGet("/datasets/{id:guid}", async (Guid id, TeamContext team, DatasetService datasets, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var d = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.TeamId == access.TeamId, ct);
+            var d = await datasets.GetAsync(team.Require(), id, ct);
             return d is null ? Results.NotFound() : Results.Ok(DatasetView.From(d));
         }).WithName("GetDataset");
 
-        api.MapPost("/datasets/{id:guid}/calibrate", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, DatasetImportService imports, CancellationToken ct) =>
+        api.MapPost("/datasets/{id:guid}/calibrate", async (Guid id, TeamContext team, DatasetService datasets, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
+            var access = team.Require();
             if (!access.CanRun) return Results.Problem("Viewers cannot start calibrations.", statusCode: StatusCodes.Status403Forbidden);
-            var profile = await imports.CalibrateAsync(access, id, ct);
+            var profile = await datasets.CalibrateAsync(access, id, ct);
             return profile is null ? Results.NotFound() : Results.Accepted($"/api/profiles/{profile.Id}", new { profile.Id, Status = profile.Status.ToString() });
         }).WithName("CalibrateDataset");
 
-        api.MapGet("/profiles/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        api.MapGet("/profiles/{id:guid}", async (Guid id, TeamContext team, DatasetService datasets, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var p = await db.MarketProfiles.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.TeamId == access.TeamId, ct);
+            var p = await datasets.GetProfileAsync(team.Require(), id, ct);
             return p is null
                 ? Results.NotFound()
                 : Results.Ok(new ProfileView(p.Id, p.DatasetId, p.Name, p.Status.ToString(), p.FailureReason, p.CreatedUtc, p.FinishedUtc,

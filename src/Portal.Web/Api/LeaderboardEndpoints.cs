@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using Portal.Application.Leaderboards;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
-using Portal.Web.Features.Leaderboards;
 
 namespace Portal.Web.Api;
 

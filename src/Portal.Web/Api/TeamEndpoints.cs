@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using Portal.Application.Teams;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
-using Portal.Web.Features.Teams;
 
 namespace Portal.Web.Api;
 

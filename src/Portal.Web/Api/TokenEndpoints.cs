@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using Portal.Application.Tokens;
 using Portal.Web.Auth;
-using Portal.Web.Features.Tokens;
 
 namespace Portal.Web.Api;
 

@@ -1,10 +1,9 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Application.Tokens;
 using Portal.Data;
 
 namespace Portal.Web.Auth;
@@ -17,7 +16,7 @@ public sealed class ApiTokenAuthenticationHandler(
     IDbContextFactory<PortalDbContext> dbFactory) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
-    public const string TokenPrefix = "el_";
+    public const string TokenPrefix = TokenService.TokenPrefix;
 
     /// <summary>A token's last-used time is written at most once per this interval.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -58,7 +57,7 @@ public sealed class ApiTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    public static string NewToken() => TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    public static string NewToken() => TokenService.NewToken();
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => TokenService.Hash(token);
 }

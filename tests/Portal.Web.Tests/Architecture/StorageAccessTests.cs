@@ -28,13 +28,6 @@ public sealed partial class StorageAccessTests
     /// </summary>
     private static readonly HashSet<string> NotYetMoved =
     [
-        "Api/DatasetEndpoints.cs",
-        "Features/Datasets/DatasetDetail.razor",
-        "Features/Datasets/DatasetImportService.cs",
-        "Features/Datasets/DatasetList.razor",
-        "Features/Leaderboards/LeaderboardService.cs",
-        "Features/Teams/TeamService.cs",
-        "Features/Tokens/TokenService.cs",
     ];
 
     [GeneratedRegex(@"DbContext|PortalDb|IDbContextFactory")]

@@ -181,7 +181,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
             _studyA = study.Id;
         }
         var demoAccess = await _server.AccessAsync(_demoUserId);
-        var token = await _server.Create<Portal.Web.Features.Tokens.TokenService>().CreateAsync(demoAccess, Marker + " token");
+        var token = await _server.Create<Portal.Application.Tokens.TokenService>().CreateAsync(demoAccess, Marker + " token");
         (_tokenA, _tokenASecret) = (token.Id, token.Token);
 
         var teamB = await _server.CreateTeamAsync("Other desk");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Portal.Application.Leaderboards;
 using Portal.Data.Entities;
-using Portal.Web.Features.Leaderboards;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Teams;
 using Xunit.Abstractions;

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Leaderboards;
 using Portal.Data.Entities;
-using Portal.Web.Features.Leaderboards;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Teams;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Application.Leaderboards;
 using Portal.Application.Reports;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Web.Features.Leaderboards;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Teams;
 

@@ -4,10 +4,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Application.Teams;
+using Portal.Application.Tokens;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
-using Portal.Web.Features.Teams;
-using Portal.Web.Features.Tokens;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Teams;

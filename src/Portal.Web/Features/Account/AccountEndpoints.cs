@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
-using Portal.Web.Features.Teams;
 
 namespace Portal.Web.Features.Account;
 

@@ -1,12 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
+using Portal.Application.Datasets;
 using Portal.Data.Datasets;
-using Portal.Data.Entities;
-using Portal.Domain.Calibration;
 using Portal.Domain.MarketData;
-using Portal.Domain.Scenarios;
-using Portal.Application.Jobs;
-using Portal.Web.Auth;
 
 namespace Portal.Web.Features.Datasets;
 
@@ -27,9 +21,10 @@ public sealed record UploadedFile(string FileName, Func<Stream> Open);
 
 /// <summary>
 /// Imports uploads for the caller's team (pages and API): spools the streams to a private temp folder, parses and
-/// validates them, stores the binary form, and removes the temp files whatever happens.
+/// validates them, stores the binary form, and removes the temp files whatever happens. Everything after the upload
+/// (listing, calibrating, scenarios) is <see cref="DatasetService"/>.
 /// </summary>
-public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, LimitsOptions limits, IDbContextFactory<PortalDbContext> dbFactory, IJobQueue queue)
+public sealed class DatasetImportService(DatasetStore store, DatasetOptions options, LimitsOptions limits, DatasetService datasets)
 {
     /// <summary>"auto" picks lobster for a message + orderbook pair, csv otherwise.</summary>
     public static readonly IReadOnlyList<string> Formats = ["auto", "lobster", "csv"];
@@ -58,11 +53,7 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
         {
             TextRules.CheckFileName(file.FileName, limits.MaxFileNameLength);
         }
-        long used;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            used = await db.Datasets.Where(d => d.TeamId == access.TeamId).SumAsync(d => (long?)d.SizeBytes, ct) ?? 0;
-        }
+        var used = await datasets.StoredBytesAsync(access, ct);
         if (used >= limits.MaxTeamStorageBytes)
         {
             throw new LimitExceededException("Limits:MaxTeamStorageBytes",
@@ -113,75 +104,6 @@ public sealed class DatasetImportService(DatasetStore store, DatasetOptions opti
         {
             folder.Delete(recursive: true);
         }
-    }
-
-    /// <summary>Queues a calibration of one of the team's datasets; null when the team has no such dataset.</summary>
-    public async Task<MarketProfileEntity?> CalibrateAsync(TeamAccess access, Guid datasetId, CancellationToken ct = default)
-    {
-        if (!access.CanRun)
-        {
-            throw new UnauthorizedAccessException("Viewers cannot start calibrations.");
-        }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var dataset = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == datasetId && d.TeamId == access.TeamId, ct);
-        if (dataset is null)
-        {
-            return null;
-        }
-        var profile = new MarketProfileEntity
-        {
-            TeamId = access.TeamId,
-            DatasetId = datasetId,
-            Name = $"{dataset.Name} profile",
-            Status = CalibrationStatus.Queued,
-            CreatedBy = access.UserName,
-        };
-        db.MarketProfiles.Add(profile);
-        await db.SaveChangesAsync(ct);
-        queue.Enqueue(JobKind.Calibration, profile.Id);
-        return profile;
-    }
-
-    /// <summary>A new scenario for the team: the demo order on the calibrated market, or a replay of the dataset's test segment.</summary>
-    public async Task<ScenarioEntity?> CreateScenarioAsync(TeamAccess access, Guid datasetId, Guid? profileId, CancellationToken ct = default)
-    {
-        if (!access.CanRun)
-        {
-            throw new UnauthorizedAccessException("Viewers cannot create scenarios.");
-        }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var dataset = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == datasetId && d.TeamId == access.TeamId, ct);
-        if (dataset is null)
-        {
-            return null;
-        }
-        var demo = ScenarioPresets.Demo();
-        Scenario scenario;
-        if (profileId is { } pid)
-        {
-            var stored = await db.MarketProfiles.AsNoTracking()
-                .SingleOrDefaultAsync(p => p.Id == pid && p.DatasetId == datasetId && p.TeamId == access.TeamId && p.Status == CalibrationStatus.Succeeded, ct);
-            if (stored?.Json is null)
-            {
-                return null;
-            }
-            var profile = MarketProfile.FromJson(stored.Json);
-            scenario = demo with { Name = $"{dataset.Name}: calibrated", Market = profile.ToMarketSpec(template: demo.Market) };
-        }
-        else
-        {
-            scenario = demo with
-            {
-                Name = $"{dataset.Name}: replay (test segment)",
-                Episodes = 200,
-                Order = demo.Order with { HorizonMinutes = 5, Steps = 10, SizePctAdv = 0.5 },
-                Replay = new ReplaySpec { DatasetId = datasetId, Options = new Domain.Replay.ReplayOptions { Segment = Domain.Replay.ReplaySegment.Test } },
-            };
-        }
-        var entity = ScenarioStore.NewEntity(access.TeamId, scenario.EnsureValid(), access.UserName);
-        db.Scenarios.Add(entity);
-        await db.SaveChangesAsync(ct);
-        return entity;
     }
 
     private static string ResolveFormat(string format, IReadOnlyList<string> paths)

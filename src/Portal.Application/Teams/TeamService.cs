@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Common;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Auth;
 
-namespace Portal.Web.Features.Teams;
+namespace Portal.Application.Teams;
 
 /// <summary>A member of the caller's team as the team page and the API show it.</summary>
 public sealed record MemberView(string UserId, string Email, string DisplayName, TeamRole Role, DateTime JoinedUtc);

@@ -1,9 +1,12 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Common;
+using Portal.Application.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Auth;
 
-namespace Portal.Web.Features.Tokens;
+namespace Portal.Application.Tokens;
 
 /// <summary>A token as lists show it: never the secret, only its first characters.</summary>
 public sealed record TokenView(Guid Id, string Name, string Prefix, DateTime CreatedUtc, DateTime? LastUsedUtc, DateTime? RevokedUtc);
@@ -19,6 +22,15 @@ public sealed class TokenService(IDbContextFactory<PortalDbContext> dbFactory)
 {
     public const int MaxNameLength = 100;
     private const int PrefixLength = 11;
+
+    /// <summary>What every personal access token starts with, so the sign-in handler tells it from other bearer tokens.</summary>
+    public const string TokenPrefix = "el_";
+
+    /// <summary>A new secret: the prefix and 24 random bytes in hex.</summary>
+    public static string NewToken() => TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The SHA-256 of a token, the only form stored.</summary>
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <exception cref="UnauthorizedAccessException">The caller is a viewer: viewers do not create tokens.</exception>
     /// <exception cref="ArgumentException">The name is empty or longer than <see cref="MaxNameLength"/>.</exception>
@@ -38,14 +50,14 @@ public sealed class TokenService(IDbContextFactory<PortalDbContext> dbFactory)
         {
             throw new ArgumentException("The token name must not contain control characters.", nameof(name));
         }
-        var secret = ApiTokenAuthenticationHandler.NewToken();
+        var secret = NewToken();
         var token = new ApiToken
         {
             TeamId = access.TeamId,
             UserId = access.UserId,
             Name = name,
             Prefix = secret[..PrefixLength],
-            Hash = ApiTokenAuthenticationHandler.Hash(secret),
+            Hash = Hash(secret),
         };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ApiTokens.Add(token);

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Reports;
+using Portal.Application.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Auth;
 
-namespace Portal.Web.Features.Leaderboards;
+namespace Portal.Application.Leaderboards;
 
 /// <summary>What a leaderboard shows: any field left null matches everything.</summary>
 public sealed record LeaderboardFilter(string? Regime = null, SizeBucket? Size = null, HorizonBucket? Horizon = null, string? Strategy = null);
