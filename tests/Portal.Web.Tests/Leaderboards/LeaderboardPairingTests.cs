@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Runs;
-using Portal.Web.Features.Leaderboards;
+using Portal.Application.Leaderboards;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Teams;
 

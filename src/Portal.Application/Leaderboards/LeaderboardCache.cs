@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 
-namespace Portal.Web.Features.Leaderboards;
+namespace Portal.Application.Leaderboards;
 
 /// <summary>
 /// Leaderboards computed once per state of the team's runs and shared by every request until a run succeeds or one is
