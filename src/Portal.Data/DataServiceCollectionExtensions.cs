@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddSingleton<Runs.RunResultStore>();
         builder.Services.AddSingleton<Runs.EpisodeStore>();
         builder.Services.AddSingleton<Runs.RunShardStore>();
+        builder.Services.AddSingleton<QualityDiversity.MapElitesStore>();
         builder.Services.AddSingleton<Datasets.DatasetStore>();
         return options;
     }

@@ -24,6 +24,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RunEpisodeBlock> RunEpisodeBlocks => Set<RunEpisodeBlock>();
     public DbSet<RunShard> RunShards => Set<RunShard>();
     public DbSet<RunStrategyPair> RunStrategyPairs => Set<RunStrategyPair>();
+    public DbSet<MapElitesRun> MapElitesRuns => Set<MapElitesRun>();
+    public DbSet<MapElitesShard> MapElitesShards => Set<MapElitesShard>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetChunk> DatasetChunks => Set<DatasetChunk>();
@@ -165,6 +167,21 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.HasKey(x => new { x.RunId, x.Index });
             e.Property(x => x.WorkerName).HasMaxLength(200);
             e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<MapElitesRun>(e =>
+        {
+            e.Property(r => r.Name).HasMaxLength(200);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Workers).HasMaxLength(1000);
+            e.HasIndex(r => new { r.TeamId, r.CreatedUtc });
+            e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId);
+            e.Ignore(r => r.IsFinished);
+        });
+        builder.Entity<MapElitesShard>(e =>
+        {
+            e.HasKey(x => new { x.RunId, x.Generation, x.Index });
+            e.Property(x => x.WorkerName).HasMaxLength(200);
+            e.HasOne<MapElitesRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<ApiToken>(e =>
         {

@@ -46,6 +46,7 @@ public static class PortalWebExtensions
         });
         builder.Services.AddScoped<Portal.Application.Studies.StudyRequests>();
         builder.Services.AddScoped<Portal.Application.Studies.StudyService>();
+        builder.Services.AddScoped<Portal.Application.QualityDiversity.MapElitesService>();
         builder.Services.AddSingleton<Portal.Application.Runs.RunListQuery>();
         builder.Services.AddSingleton<Portal.Application.Runs.RunTracking>();
         builder.Services.AddRunReports();
@@ -110,6 +111,7 @@ public static class PortalWebExtensions
         app.MapStrategyApi();
         app.MapStudyApi();
         app.MapStressApi();
+        app.MapMapElitesApi();
         // Nobody frames the portal (clickjacking): Blazor would otherwise send frame-ancestors 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
     }

@@ -131,9 +131,12 @@ public sealed class RunPersistenceTests
             Assert.Equal(o.CrossedOnExpiryShare, row.Summary.CrossedOnExpiryShare);
             Assert.Equal(o.SpreadCapturedBps, row.Summary.SpreadCapturedBps);
             Assert.Equal(o.MarkoutBps, row.Summary.MarkoutBps);
+            Assert.Equal(o.Intervals, row.Summary.OrderIntervals);
         }
 
         var passive = stored.Single(s => s.StrategyId == "twap-passive").Summary;
+        Assert.Equal(scenario.Episodes, passive.OrderIntervals!.IndependentUnits);
+        Assert.True(passive.OrderIntervals.PassiveShare!.Low < passive.PassiveShare && passive.PassiveShare < passive.OrderIntervals.PassiveShare.High);
         Assert.True(passive.PassiveShare > 0 && passive.SpreadCapturedBps > 0);
         var twap = stored.Single(s => s.StrategyId == "twap").Summary;
         Assert.Equal(0, twap.PassiveShare);

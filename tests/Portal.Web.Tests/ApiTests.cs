@@ -28,6 +28,16 @@ public sealed class ApiTests
         var results = run.GetProperty("results");
         Assert.Equal(["twap", "ac", "random", "best-static"], results.EnumerateArray().Select(r => r.GetProperty("strategyId").GetString() ?? "").ToArray());
         Assert.All(results.EnumerateArray(), r => Assert.Equal(500, r.GetProperty("episodes").GetInt32()));
+        // Market-order strategies finish the order in every episode: the fill rate's interval is [1, 1] over 500 episodes.
+        Assert.All(results.EnumerateArray(), r =>
+        {
+            Assert.Equal(1, r.GetProperty("fillRateCiLow").GetDouble());
+            Assert.Equal(1, r.GetProperty("fillRateCiHigh").GetDouble());
+            Assert.Equal(0, r.GetProperty("passiveShareCiHigh").GetDouble());
+            Assert.Equal(JsonValueKind.Null, r.GetProperty("spreadCapturedCiLowBps").ValueKind);
+            Assert.Equal(500, r.GetProperty("orderIntervalUnits").GetInt32());
+            Assert.Equal("episode", r.GetProperty("orderIntervalUnitKind").GetString());
+        });
     }
 
     [Fact]

@@ -93,6 +93,52 @@ public sealed class WorkerTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A MAP-Elites search submitted to the web app is cut into candidate ranges per generation that two worker processes
+    /// (one thread each) share through PostgreSQL; the stored archive is the one the <c>map-elites</c> verb computes in one
+    /// process for the same seed, bit for bit.
+    /// </summary>
+    [Fact]
+    public async Task Two_worker_processes_share_a_map_elites_search_and_store_the_single_process_archive()
+    {
+        await using var server = await PortalServer.StartAsync(postgres: true, WebOnly);
+        var connection = server.PostgresConnectionString!;
+        var oneThread = new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "1", ["Jobs__PollIntervalSeconds"] = "0.1" };
+        using var a = HostProcess.StartWorker(connection, "qd-worker-a", settings: oneThread);
+        using var b = HostProcess.StartWorker(connection, "qd-worker-b", settings: oneThread);
+        using var client = await server.SignedInClientAsync();
+        var request = new Portal.Application.QualityDiversity.MapElitesRequest { Candidates = 2000, Batch = 500, Seed = 3, EpisodesPerNiche = 8, Shards = 4, HoldoutEpisodes = 0 };
+
+        var response = await client.PostAsJsonAsync("/api/map-elites", new
+        {
+            name = "two workers", candidates = request.Candidates, batch = request.Batch, seed = request.Seed, episodesPerNiche = request.EpisodesPerNiche,
+            shards = request.Shards, holdoutEpisodes = request.HoldoutEpisodes,
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        JsonElement search = default;
+        for (var deadline = DateTime.UtcNow.AddSeconds(600); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            search = await client.GetFromJsonAsync<JsonElement>($"/api/map-elites/{id}");
+            if (search.GetProperty("status").GetString() is "Succeeded" or "Failed") break;
+        }
+        Assert.True(search.GetProperty("status").GetString() == "Succeeded", $"{search}\n{a.Output}\n{b.Output}");
+
+        await using var db = CreateContext(connection);
+        var stored = await db.MapElitesRuns.AsNoTracking().SingleAsync(r => r.Id == id);
+        var shards = await db.MapElitesShards.AsNoTracking().Where(s => s.RunId == id).ToListAsync();
+        Assert.Equal(16, shards.Count);
+        Assert.All(shards, s => Assert.NotNull(s.FinishedUtc));
+        Assert.Equal(["qd-worker-a", "qd-worker-b"], shards.Select(s => s.WorkerName!).Distinct().Order());
+
+        var (scenario, settings) = Portal.Application.QualityDiversity.MapElitesService.Validate(request);
+        var archive = Portal.Domain.QualityDiversity.MapElites.Run(scenario, settings);
+        var options = Portal.Application.QualityDiversity.MapElitesService.Json;
+        var expected = JsonSerializer.Serialize(Portal.Domain.QualityDiversity.MapElitesReport.Of(scenario, settings, archive, []), options);
+        var report = JsonSerializer.Deserialize<Portal.Domain.QualityDiversity.MapElitesReport>(stored.ReportJson!, options)!;
+        Assert.Equal(expected, JsonSerializer.Serialize(report with { WallSeconds = 0 }, options));
+    }
+
+    /// <summary>
     /// Chaos: ten times in a row, the worker executing a run is killed with SIGKILL (<c>kill -9</c>: no shutdown, no
     /// clean-up) part-way through, and a fresh worker process takes its place. Every run must end Succeeded on the
     /// replacement with exactly one set of results: one summary and one block per strategy, each holding every episode

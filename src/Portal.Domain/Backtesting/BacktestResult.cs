@@ -21,6 +21,10 @@ public sealed record BacktestOptions
     /// fixed benchmark workload turns this off: it then runs exactly the scenario's strategies and TWAP, without regret.
     /// </summary>
     public bool ReferenceStrategies { get; init; } = true;
+
+    /// <summary>Run deterministic schedules through the fused kernel where it applies (<see cref="FusedScheduleKernel"/>);
+    /// false forces the general path, which gives the same numbers (tests compare the two).</summary>
+    internal bool FusedSchedules { get; init; } = true;
 }
 
 /// <summary>The outcome of one run: scenario × strategies × episodes on common random numbers.</summary>

@@ -75,6 +75,32 @@ public static class BacktestRunner
         var gate = new object();
         int done = 0;
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
+        // Deterministic schedules alone: the fused kernel computes the same numbers without materialising the market.
+        var fused = options.FusedSchedules && !options.KeepEpisodes ? FusedScheduleKernel.TryCreate(model, strategies, scenario.Seed) : null;
+        if (fused is not null)
+        {
+            Parallel.For(0, blocks, po,
+                () => fused.CreateWorkspace(blockSize, bins, stride),
+                (b, _, ws) =>
+                {
+                    int at = b * blockSize;
+                    int n = Math.Min(blockSize, count - at);
+                    ws.RunBlock(scenario.Seed, first + at, n, at, costCurrency, costBps, maxParticipation, forced);
+                    int now = Interlocked.Add(ref done, n);
+                    episodesDone?.Report(now);
+                    return ws;
+                },
+                ws =>
+                {
+                    lock (gate)
+                    {
+                        totals.Add(ws.Inventory);
+                        participation.Add(ws.Participation);
+                    }
+                });
+            return part;
+        }
+
         Parallel.For(0, blocks, po,
             () => new Workspace(model, strategies, blockSize, bins, stride),
             (b, _, ws) =>
@@ -85,6 +111,7 @@ public static class BacktestRunner
                 for (int s = 0; s < strategyCount; s++)
                 {
                     var book = ws.Books[s];
+                    bool posts = strategies[s] is IOrderTypeStrategy;
                     double bpsScale = 1e4 / model.ArrivalNotional;
                     var currency = costCurrency[s].AsSpan(at, n);
                     var bps = costBps[s].AsSpan(at, n);
@@ -97,7 +124,7 @@ public static class BacktestRunner
                         breaches[s][at + e] = book.BreachesOf(e);
                         maxParticipation[s][at + e] = book.MaxParticipationOf(e);
                         opportunityBps[s][at + e] = book.OpportunityOf(e) * bpsScale;
-                        passive[s][at + e] = book.PassiveOf(e);
+                        if (posts) passive[s][at + e] = book.PassiveOf(e);
                         if (options.KeepEpisodes) episodeResults[s][at + e] = book.Result(ws.Market, e, first + at + e);
                     }
                 }
@@ -198,6 +225,7 @@ public static class BacktestRunner
                 VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
+            // Per-episode passive statistics (zero for strategies that post no limit orders: their column is never written).
             var orders = OrderTypeMetrics.From(passive[s], unfilled[s], model.Quantity, model.S0);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
@@ -485,11 +513,7 @@ public static class BacktestRunner
             int sampled = (first + count + _stride - 1) / _stride - (first + _stride - 1) / _stride;
             if (book.IsUniform)
             {
-                double u = Math.Clamp(book.UniformRemaining / quantity, 0, 1);
-                _sum[s][k] += count * (long)(u * FixedPointScale + 0.5);
-                _min[s][k] = Math.Min(_min[s][k], u);
-                _max[s][k] = Math.Max(_max[s][k], u);
-                _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += sampled;
+                RecordUniform(s, k, count, book.UniformRemaining, quantity, first);
                 return;
             }
 
@@ -539,6 +563,18 @@ public static class BacktestRunner
                 double f = Math.Clamp(remaining[j] * inv, 0, 1);
                 hist[Math.Min((int)(f * _bins), _bins - 1)]++;
             }
+        }
+
+        /// <summary>Records a batch of <paramref name="count"/> episodes from <paramref name="first"/> that all hold
+        /// <paramref name="remaining"/> at step <paramref name="k"/>.</summary>
+        public void RecordUniform(int s, int k, int count, double remaining, double quantity, int first)
+        {
+            int sampled = (first + count + _stride - 1) / _stride - (first + _stride - 1) / _stride;
+            double u = Math.Clamp(remaining / quantity, 0, 1);
+            _sum[s][k] += count * (long)(u * FixedPointScale + 0.5);
+            _min[s][k] = Math.Min(_min[s][k], u);
+            _max[s][k] = Math.Max(_max[s][k], u);
+            _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += sampled;
         }
 
         public void Add(InventoryStats other)

@@ -489,6 +489,11 @@ internal sealed class ExecutionBook
         _lastWasUniform = true;
     }
 
+    /// <summary>While uniform and deferring: each step's child quantity and impact so far, and the scalar cost totals, as
+    /// the uniform path holds them (what the fused schedule kernel reuses, bit for bit).</summary>
+    internal (double[] StepQuantity, double[] StepImpact, double PermanentCost, double TemporaryCost, double SpreadCost, double Forced, double Remaining) UniformState() =>
+        (_stepQuantity.ToArray(), _stepImpact.ToArray(), _uPermCost, _uTempCost, _uSpreadCost, _uForced, _uR);
+
     /// <summary>Sum over the batch's episodes of the last applied child order divided by its step's market volume (a step
     /// without volume adds 0). Call after <see cref="Apply"/> and before the market advances.</summary>
     /// <param name="market">The market at the step just traded.</param>
@@ -586,8 +591,8 @@ internal sealed class ExecutionBook
         bool rate = m.HasRateTemporary;
         bool track = TrackStepCost;
         bool ownPermanent = m.PermanentOwnShare > 0;
-        // Size terms that are not q or √q (or that divide by the realised volume) are computed episode by episode first.
-        bool scalarSize = transient && (realized || !IsVectorExponent(m.TransientExponent));
+        // Size terms that are not q or √q are computed episode by episode first; q/V and √(q/V) in vector form.
+        bool scalarSize = transient && !IsVectorExponent(m.TransientExponent);
         bool scalarRate = rate && !IsVectorExponent(m.RateExponent);
         bool holdCap = capped && m.HoldCap;
 
@@ -666,7 +671,8 @@ internal sealed class ExecutionBook
             var ownImpact = temp;
             if (transient)
             {
-                var size = scalarSize ? new Vector<double>(_sizeTerm, e) : m.TransientExponent == 1 ? q : Vector.SquareRoot(q);
+                var sizeBase = realized ? q * new Vector<double>(invVolume, e) : q;
+                var size = scalarSize ? new Vector<double>(_sizeTerm, e) : m.TransientExponent == 1 ? sizeBase : Vector.SquareRoot(sizeBase);
                 var dT = sc * trScale * size;
                 ownImpact += trOwn * dT;
                 for (int i = 0; i < states.Length; i++)

@@ -37,6 +37,7 @@ public static class JobsHostingExtensions
             .UseRecommendedSerializerSettings());
         builder.Services.AddTransient<RunBacktestJob>();
         builder.Services.AddTransient<RunShardJob>();
+        builder.Services.AddTransient<QualityDiversity.MapElitesJob>();
         builder.Services.AddRunReportModel();
         builder.Services.AddTransient<Datasets.CalibrateDatasetJob>();
         builder.Services.AddTransient<Agents.TrainAgentJob>();

@@ -9,7 +9,7 @@ namespace Portal.Jobs.Runs;
 
 /// <summary>
 /// In the embedded mode jobs live in memory, so a restart forgets work that was queued or running: runs, calibrations
-/// and trainings. On start this puts all of them back in the queue; the jobs' idempotence makes a duplicate harmless.
+/// trainings and MAP-Elites searches. On start this puts all of them back in the queue; the jobs' idempotence makes a duplicate harmless.
 /// </summary>
 public sealed class RequeueUnfinishedRuns(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -42,10 +42,18 @@ public sealed class RequeueUnfinishedRuns(
         {
             queue.Enqueue(JobKind.Training, id);
         }
-        if (unfinished.Count + calibrations.Count + trainings.Count > 0)
+        // A MAP-Elites search's job resumes where the search stands: it queues the shards its current generation waits for.
+        var searches = await db.MapElitesRuns
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running)
+            .OrderBy(r => r.CreatedUtc).Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var id in searches)
         {
-            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations and {Trainings} trainings after a restart",
-                unfinished.Count, calibrations.Count, trainings.Count);
+            queue.Enqueue(JobKind.MapElites, id);
+        }
+        if (unfinished.Count + calibrations.Count + trainings.Count + searches.Count > 0)
+        {
+            logger.LogInformation("Re-queued {Runs} runs, {Calibrations} calibrations, {Trainings} trainings and {Searches} MAP-Elites searches after a restart",
+                unfinished.Count, calibrations.Count, trainings.Count, searches.Count);
         }
     }
 

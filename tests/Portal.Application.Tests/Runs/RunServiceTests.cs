@@ -27,6 +27,8 @@ public sealed class RunServiceTests
         }
 
         public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("a submission queues the run, never a shard");
+
+        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("a run never queues a MAP-Elites shard");
     }
 
     private static RunService Service(TestStore store, TeamAccess access, IJobQueue queue, int maxActive = 8) => new(

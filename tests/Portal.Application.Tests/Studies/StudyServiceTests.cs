@@ -25,6 +25,8 @@ public sealed class StudyServiceTests
         }
 
         public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("A study queues whole runs, never shards.");
+
+        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("A study never queues a MAP-Elites shard.");
     }
 
     private static StudySpec Grid(string name = "grid") => new()

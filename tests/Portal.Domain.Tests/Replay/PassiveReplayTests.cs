@@ -38,6 +38,26 @@ public class PassiveReplayTests
             Assert.True(r.Orders.SpreadCapturedBps > 0, $"{r.StrategyId}: {r.Orders.SpreadCapturedBps}");
             Assert.NotNull(r.Orders.Markout1sBps);
             Assert.NotNull(r.Orders.Markout60sBps);
+
+            // Intervals are clustered by market window, as the shortfall's: the same units, the same kind.
+            var ci = r.Orders.Intervals!;
+            Assert.Equal(UnitKinds.Window, ci.UnitKind);
+            Assert.Equal(r.Summary.IndependentUnits, ci.IndependentUnits);
+            Assert.Equal(result.IndependentUnits, ci.IndependentUnits);
+            Assert.Equal(new ConfidenceBounds(1, 1), ci.FillRate);
+            foreach (var (point, bounds) in new[]
+            {
+                (r.Orders.PassiveShare, ci.PassiveShare), (r.Orders.SpreadCapturedBps!.Value, ci.SpreadCapturedBps),
+                (r.Orders.MarkoutBps!.Value, ci.MarkoutBps), (r.Orders.Markout1sBps!.Value, ci.Markout1sBps),
+                (r.Orders.Markout10sBps!.Value, ci.Markout10sBps), (r.Orders.Markout60sBps!.Value, ci.Markout60sBps),
+            })
+            {
+                Assert.NotNull(bounds);
+                Assert.Equal(point, (bounds.Low + bounds.High) / 2, 9);
+                Assert.True(bounds.Low <= point && point <= bounds.High);
+            }
         }
+        Assert.Equal(UnitKinds.Window, twap.Orders.Intervals!.UnitKind);
+        Assert.Equal(new ConfidenceBounds(0, 0), twap.Orders.Intervals.PassiveShare);
     }
 }

@@ -166,6 +166,8 @@ public sealed class JobWatchdogTests
             return kind.ToString();
         }
 
+        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => $"map-elites {generation}/{shard}";
+
         public string EnqueueShard(Guid runId, int shard)
         {
             Shards.Add((runId, shard));

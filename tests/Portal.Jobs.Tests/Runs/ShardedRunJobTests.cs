@@ -36,12 +36,22 @@ public sealed class ShardedRunJobTests
     public sealed class RecordingQueue : IJobQueue
     {
         public List<Guid> Runs { get; } = [];
+        public List<Guid> Searches { get; } = [];
         public List<(Guid Run, int Shard)> Shards { get; } = [];
 
         public string Enqueue(JobKind kind, Guid id)
         {
             if (kind == JobKind.Run) Runs.Add(id);
+            if (kind == JobKind.MapElites) Searches.Add(id);
             return kind.ToString();
+        }
+
+        public List<(Guid Search, int Generation, int Shard)> MapElitesShards { get; } = [];
+
+        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard)
+        {
+            MapElitesShards.Add((searchId, generation, shard));
+            return $"{searchId}/{generation}/{shard}";
         }
 
         public string EnqueueShard(Guid runId, int shard)

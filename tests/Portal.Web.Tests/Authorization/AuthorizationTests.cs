@@ -34,6 +34,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private Guid _runA2;
     private Guid _tokenA;
     private Guid _studyA;
+    private Guid _mapElitesA;
     private string _tokenASecret = "";
     private string _demoUserId = "";
 
@@ -128,6 +129,10 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /api/studies/{id:guid}/cells.csv"] = new(Kind.Api, "GET", $"/api/studies/{_studyA}/cells.csv", TargetsTeamA: true),
         ["POST /api/stress/"] = new(Kind.Api, "POST", "/api/stress", () => new { scenarioId = _scenarioA, name = "probe", variants = new[] { "none", "volatility-spike" } }, TargetsTeamA: true, ViewerRefused: true),
         ["GET /api/stress/{id:guid}"] = new(Kind.Api, "GET", $"/api/stress/{_studyA}", TargetsTeamA: true),
+        ["GET /map-elites"] = new(Kind.Page, "GET", "/map-elites"),
+        ["GET /map-elites/{Id:guid}"] = new(Kind.Page, "GET", $"/map-elites/{_mapElitesA}", TargetsTeamA: true),
+        ["POST /api/map-elites/"] = new(Kind.Api, "POST", "/api/map-elites", () => new { name = "probe", candidates = 0 }, ViewerRefused: true),
+        ["GET /api/map-elites/{id:guid}"] = new(Kind.Api, "GET", $"/api/map-elites/{_mapElitesA}", TargetsTeamA: true),
     };
 
     public async Task InitializeAsync()
@@ -179,6 +184,14 @@ public sealed class AuthorizationTests : IAsyncLifetime
             db.Studies.Add(study);
             await db.SaveChangesAsync();
             _studyA = study.Id;
+            var search = new MapElitesRun
+            {
+                TeamId = _teamA, Name = Marker + " search", ScenarioJson = ScenarioJson.Serialize(Portal.Domain.QualityDiversity.MapElitesSettings.DefaultScenario()),
+                SettingsJson = "{}", Status = RunStatus.Failed, FailureReason = "probe", Candidates = 10, Generations = 1, ShardsPerGeneration = 1,
+            };
+            db.MapElitesRuns.Add(search);
+            await db.SaveChangesAsync();
+            _mapElitesA = search.Id;
         }
         var demoAccess = await _server.AccessAsync(_demoUserId);
         var token = await _server.Create<Portal.Application.Tokens.TokenService>().CreateAsync(demoAccess, Marker + " token");
@@ -266,7 +279,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     public async Task Pages_about_an_item_that_does_not_exist_answer_404_with_a_not_found_message()
     {
         using var member = await _server.SignedInClientAsync();
-        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA, _studyA }.Select(id => id.ToString()).ToList();
+        var teamIds = new[] { _runA, _runA2, _scenarioA, _datasetA, _agentA, _studyA, _mapElitesA }.Select(id => id.ToString()).ToList();
         var pages = Probes().Where(p => p.Value.Kind == Kind.Page && p.Value.TargetsTeamA).ToList();
         var failures = new List<string>();
 

@@ -1,3 +1,4 @@
+using Portal.Domain.Backtesting;
 using Bunit;
 using Portal.Application.Reports;
 using Portal.Web.Features.Runs.Components;
@@ -132,6 +133,37 @@ public sealed class ComparisonTableTests
         Assert.Equal("0.31", with.Find("#limit-order-table tr[data-strategy=twap-passive] td.markout").TextContent);
         Assert.Equal("–", with.Find("#limit-order-table tr[data-strategy=twap] td.markout").TextContent);
         Assert.Equal("0.0 %", with.Find("#limit-order-table tr[data-strategy=twap] td.passive-share").TextContent);
+    }
+
+    [Fact]
+    public async Task Limit_order_metrics_show_their_intervals_and_the_units_they_rest_on()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        var market = new ReportExecution(0, 0, 0, 0.1, 0)
+        {
+            FillRate = 1, PassiveShare = 0,
+            Intervals = new OrderTypeIntervals(12, UnitKinds.Window) { FillRate = new(1, 1), PassiveShare = new(0, 0) },
+        };
+        var passive = new ReportExecution(0, 0, 0, 0.1, 0)
+        {
+            FillRate = 1, PassiveShare = 0.425, PostedFillRatio = 0.425, SpreadCapturedBps = 2.0, MarkoutBps = 0.31, Markout10sBps = 1.5,
+            Intervals = new OrderTypeIntervals(12, UnitKinds.Window)
+            {
+                FillRate = new(1, 1), PassiveShare = new(0.4, 0.45), SpreadCapturedBps = new(1.9, 2.1), MarkoutBps = new(0.21, 0.41),
+                Markout10sBps = new(1.25, 1.75),
+            },
+        };
+
+        var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows,
+            [Row(0, "twap", 2.0, execution: market), Row(1, "twap-passive", 0.3, vs: (-1.7, -1.8, -1.6), execution: passive)]));
+        const string row = "#limit-order-table tr[data-strategy=twap-passive]";
+        Assert.Equal("[40.0, 45.0]%", table.Find($"{row} .passive-share-ci").TextContent);
+        Assert.Equal("[100.0, 100.0]%", table.Find($"{row} .fill-rate-ci").TextContent);
+        Assert.Equal("[1.90, 2.10]", table.Find($"{row} .spread-captured-ci").TextContent);
+        Assert.Equal("[0.21, 0.41]", table.Find($"{row} .markout-ci").TextContent);
+        Assert.Equal("1.50[1.25, 1.75]", table.Find($"{row} td.markout-10s").TextContent);
+        Assert.Equal("", table.Find("#limit-order-table tr[data-strategy=twap] .markout-ci").TextContent);
+        Assert.Contains("95% intervals over 12 independent market windows", table.Find("#limit-order-caption").TextContent);
     }
 
     private static ReportStrategySummary Row(int index, string id, double mean, (double M, double L, double H)? vs = null, double? regret = null,

@@ -1,3 +1,4 @@
+using Portal.Domain.Backtesting;
 using Portal.Application.Reports;
 using System.Runtime.CompilerServices;
 using CsvHelper;
@@ -60,6 +61,45 @@ public class RunCsvReportTests
         Assert.Equal(2.25, Number(passive["spread_captured_bps"]));
         Assert.Equal(-0.125, Number(passive["markout_bps"]));
         Assert.Equal("", rows.Single(r => r["strategy_id"] == "twap")["passive_share"]);
+    }
+
+    [Fact]
+    public async Task Summary_carries_the_limit_order_intervals_and_their_units()
+    {
+        var intervals = new OrderTypeIntervals(7, UnitKinds.Window)
+        {
+            FillRate = new(0.9375, 1), PassiveShare = new(0.25, 0.5), SpreadCapturedBps = new(2, 2.5), MarkoutBps = new(-0.25, 0),
+            Markout60sBps = new(1.5, 3.5),
+        };
+        var strategies = ReportSamples.SixStrategySummaries.Select((s, i) => i == 5
+            ? ReportSamples.WithExecution(s, new ReportExecution(0, 0, 0, 0.1, 0)
+            {
+                FillRate = 0.96875, PassiveShare = 0.375, PostedFillRatio = 0.5, SpreadCapturedBps = 2.25, MarkoutBps = -0.125,
+                Markout60sBps = 2.5, Intervals = intervals,
+            })
+            : s).ToList();
+
+        var (header, rows) = await ReadAsync(stream => new RunCsvReport().WriteSummaryAsync(ReportSamples.SixStrategies(strategies: strategies), stream));
+
+        var passive = rows.Single(r => r["strategy_id"] == "passive");
+        Assert.Equal(0.9375, Number(passive["fill_rate_ci_low"]));
+        Assert.Equal(1, Number(passive["fill_rate_ci_high"]));
+        Assert.Equal(0.25, Number(passive["passive_share_ci_low"]));
+        Assert.Equal(0.5, Number(passive["passive_share_ci_high"]));
+        Assert.Equal(2, Number(passive["spread_captured_ci_low_bps"]));
+        Assert.Equal(2.5, Number(passive["spread_captured_ci_high_bps"]));
+        Assert.Equal(-0.25, Number(passive["markout_ci_low_bps"]));
+        Assert.Equal(0, Number(passive["markout_ci_high_bps"]));
+        Assert.Equal(2.5, Number(passive["markout_60s_bps"]));
+        Assert.Equal(1.5, Number(passive["markout_60s_ci_low_bps"]));
+        Assert.Equal(3.5, Number(passive["markout_60s_ci_high_bps"]));
+        Assert.Equal("", passive["markout_1s_bps"]);
+        Assert.Equal("7", passive["order_interval_units"]);
+        Assert.Equal("window", passive["order_interval_unit_kind"]);
+        Assert.Equal("", rows.Single(r => r["strategy_id"] == "twap")["fill_rate_ci_low"]);
+        Assert.Equal("", rows.Single(r => r["strategy_id"] == "twap")["order_interval_units"]);
+        // The parameters stay the last columns.
+        Assert.StartsWith("param:", header[^1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -154,6 +154,31 @@ public class RunPdfReportTests
     }
 
     [Fact]
+    public void Pdf_shows_the_limit_order_intervals_and_their_units()
+    {
+        var strategies = ReportSamples.SixStrategySummaries.Select((s, i) => ReportSamples.WithExecution(s, new ReportExecution(0, 0, 0, 0.1, 0)
+        {
+            FillRate = 1,
+            PassiveShare = i == 5 ? 0.375 : 0,
+            PostedFillRatio = i == 5 ? 0.375 : null,
+            SpreadCapturedBps = i == 5 ? 2.5 : null,
+            MarkoutBps = i == 5 ? 0.25 : null,
+            Intervals = new Portal.Domain.Backtesting.OrderTypeIntervals(4000, Portal.Domain.Backtesting.UnitKinds.Episode)
+            {
+                FillRate = new(1, 1),
+                PassiveShare = i == 5 ? new(0.35, 0.4) : new(0, 0),
+                SpreadCapturedBps = i == 5 ? new(2.4, 2.6) : null,
+                MarkoutBps = i == 5 ? new(0.1, 0.4) : null,
+            },
+        })).ToList();
+
+        var text = DocumentText(Render(ReportSamples.SixStrategies(strategies: strategies)));
+
+        Assert.Contains("Intervals rest on 4000 independent episodes.", text);
+        Assert.Contains("100.0% [100.0, 100.0] 37.5% [35.0, 40.0] 37.5% 2.50 [2.40, 2.60] 0.25 [0.10, 0.40]", text);
+    }
+
+    [Fact]
     public void Pdf_without_limit_orders_has_no_limit_order_table()
     {
         Assert.DoesNotContain("Limit and market orders", DocumentText(SixStrategyPdf.Value));

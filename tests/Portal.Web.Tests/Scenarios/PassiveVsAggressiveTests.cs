@@ -69,8 +69,8 @@ public sealed class PassiveVsAggressiveTests
         });
     }
 
-    /// <summary>A table cell's text without spaces ("100.0 %" reads "100.0%").</summary>
-    private static string Cell(string text) => text.Replace(" ", "", StringComparison.Ordinal).Trim();
+    /// <summary>A table cell's value without spaces ("100.0 %" reads "100.0%"), its interval (on the next line) left out.</summary>
+    private static string Cell(string text) => text.Split('\n')[0].Replace(" ", "", StringComparison.Ordinal).Trim();
 
     private static async Task RunAndCheckAsync(IPage page, string name)
     {
@@ -84,9 +84,18 @@ public sealed class PassiveVsAggressiveTests
         Assert.Equal("100.0%", Cell(await passive.Locator(".fill-rate").InnerTextAsync()));
         Assert.NotEqual("0.0%", Cell(await passive.Locator(".passive-share").InnerTextAsync()));
         Assert.Equal("0.0%", Cell(await twap.Locator(".passive-share").InnerTextAsync()));
-        Assert.NotEqual("–", (await passive.Locator(".spread-captured").InnerTextAsync()).Trim());
-        Assert.NotEqual("–", (await passive.Locator(".markout").InnerTextAsync()).Trim());
+        Assert.NotEqual("–", Cell(await passive.Locator(".spread-captured").InnerTextAsync()));
+        Assert.NotEqual("–", Cell(await passive.Locator(".markout").InnerTextAsync()));
         Assert.Contains("Fill rate and passive share are fractions of the parent quantity", await page.InnerTextAsync("body"));
+
+        // Every limit-order metric carries its 95% interval, and the caption says over which independent units.
+        Assert.Equal("[100.0, 100.0]%", (await passive.Locator(".fill-rate-ci").InnerTextAsync()).Trim());
+        Assert.Matches(@"^\[\d+\.\d, \d+\.\d\]%$", (await passive.Locator(".passive-share-ci").InnerTextAsync()).Trim());
+        Assert.Matches(@"^\[-?\d+\.\d\d, -?\d+\.\d\d\]$", (await passive.Locator(".spread-captured-ci").InnerTextAsync()).Trim());
+        Assert.Matches(@"^\[-?\d+\.\d\d, -?\d+\.\d\d\]$", (await passive.Locator(".markout-ci").InnerTextAsync()).Trim());
+        var caption = await page.InnerTextAsync("#limit-order-caption");
+        Assert.Contains(name == "replay" ? "independent market windows" : "400 independent episodes", caption);
+        if (name == "replay") Assert.Equal(1, await page.Locator("#limit-order-table th", new PageLocatorOptions { HasText = "Markout 10 s" }).CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, $"passive-vs-aggressive-{name}.png"), FullPage = true });
     }
 }

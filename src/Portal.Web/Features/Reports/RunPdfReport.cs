@@ -305,7 +305,7 @@ public sealed class RunPdfReport
         if (units is not null)
         {
             flow.Paragraph(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"Intervals rest on {units.IndependentUnits} independent {(units.UnitKind == Portal.Domain.Backtesting.UnitKinds.Window ? "market windows" : "episodes")}."), PageFlow.Muted);
+                $"Intervals rest on {units.IndependentUnits} independent {(units.UnitKind == Portal.Domain.Backtesting.UnitKinds.Window ? "market window" : "episode")}{(units.IndependentUnits == 1 ? "" : "s")}."), PageFlow.Muted);
             flow.Space(4);
         }
         flow.Table(
