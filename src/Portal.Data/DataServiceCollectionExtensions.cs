@@ -58,7 +58,9 @@ public static class DataServiceCollectionExtensions
     /// <summary>Creates the database if needed, applies every pending migration, and brings runs stored in an older
     /// scenario JSON version to the current one (<see cref="Runs.StoredRunUpgrade"/>), strategy summaries stored in
     /// columns into their JSON column (<see cref="Runs.StrategySummaryUpgrade"/>), and fills the runs list's columns of
-    /// runs stored before them (<see cref="Runs.StoredRunUpgrade.BackfillTrackingAsync"/>), all under the migration lock.</summary>
+    /// runs stored before them (<see cref="Runs.StoredRunUpgrade.BackfillTrackingAsync"/>), and stores the paired statistics
+    /// leaderboards rank with for runs stored before them (<see cref="Runs.RunPairStatistics.BackfillAsync"/>), all under the
+    /// migration lock.</summary>
     public static async Task MigratePortalDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -68,6 +70,7 @@ public static class DataServiceCollectionExtensions
             await Runs.StoredRunUpgrade.UpgradeAsync(factory, token);
             await Runs.StrategySummaryUpgrade.UpgradeAsync(factory, token);
             await Runs.StoredRunUpgrade.BackfillTrackingAsync(factory, token);
+            await Runs.RunPairStatistics.BackfillAsync(factory, ct: token);
         });
     }
 

@@ -23,6 +23,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RunEpisodeResult> RunEpisodeResults => Set<RunEpisodeResult>();
     public DbSet<RunEpisodeBlock> RunEpisodeBlocks => Set<RunEpisodeBlock>();
     public DbSet<RunShard> RunShards => Set<RunShard>();
+    public DbSet<RunStrategyPair> RunStrategyPairs => Set<RunStrategyPair>();
     public DbSet<MapElitesRun> MapElitesRuns => Set<MapElitesRun>();
     public DbSet<MapElitesShard> MapElitesShards => Set<MapElitesShard>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -90,6 +91,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(r => r.ImpactFamily).HasMaxLength(40);
             e.Property(r => r.MarketSource).HasMaxLength(80);
             e.HasIndex(r => new { r.TeamId, r.Status, r.IsOutOfSample, r.Regime, r.SizeBucket, r.HorizonBucket });
+            // What a team's leaderboard rests on, read per request to tell whether a cached leaderboard is still current.
+            e.HasIndex(r => new { r.TeamId, r.Status, r.FinishedUtc, r.CreatedUtc });
             e.Property(r => r.ScenarioHash).HasMaxLength(64);
             e.HasIndex(r => new { r.TeamId, r.ScenarioHash });
             // The runs list filters on the team and sorts or filters on one of these: each has its own index after the team.
@@ -155,6 +158,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         {
             e.HasKey(x => new { x.RunId, x.StrategyIndex });
             e.HasOne<RunStrategyResult>().WithMany().HasForeignKey(x => new { x.RunId, x.StrategyIndex }).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<RunStrategyPair>(e =>
+        {
+            e.HasKey(x => new { x.RunId, x.IndexA, x.IndexB });
+            e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<RunShard>(e =>
         {

@@ -60,6 +60,7 @@ public static class PortalWebExtensions
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<LeaderboardService>();
+        builder.Services.AddSingleton<LeaderboardCache>();
     }
 
     /// <summary>Migrates the database and seeds the demo before the app starts serving.</summary>

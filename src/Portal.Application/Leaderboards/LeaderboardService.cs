@@ -110,7 +110,7 @@ public sealed record LeaderboardPage(IReadOnlyList<LeaderboardRow> Rows, int Tot
 /// <see cref="Run.ScenarioHash"/>, only the first counts.
 /// </para>
 /// </remarks>
-public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFactory, Portal.Data.Runs.EpisodeStore episodes)
+public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFactory, Portal.Data.Runs.EpisodeStore episodes, LeaderboardCache cache)
 {
     /// <summary>k in the risk-adjusted score mean + k·std.</summary>
     public const double RiskAversion = 1.0;
@@ -118,8 +118,17 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
     /// <summary>How many runs each row links to.</summary>
     public const int RunLinks = 5;
 
-    /// <summary>Every matching row, ordered by family and then by rank.</summary>
-    public async Task<IReadOnlyList<LeaderboardRow>> ComputeAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order = LeaderboardOrder.MeanShortfall, CancellationToken ct = default)
+    /// <summary>Every matching row, ordered by family and then by rank. Ties are paired on the statistics stored with each
+    /// run (<see cref="RunStrategyPair"/>); while some counted run has none yet, on its episodes (<see cref="ComputeFromEpisodesAsync"/>).</summary>
+    public Task<IReadOnlyList<LeaderboardRow>> ComputeAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order = LeaderboardOrder.MeanShortfall, CancellationToken ct = default) =>
+        ComputeAsync(access, filter, order, fromEpisodes: false, ct);
+
+    /// <summary>The same rows as <see cref="ComputeAsync"/>, with every paired difference taken from the runs' stored episodes
+    /// (each run's episodes read per comparison): the reference the stored statistics must reproduce.</summary>
+    public Task<IReadOnlyList<LeaderboardRow>> ComputeFromEpisodesAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order = LeaderboardOrder.MeanShortfall, CancellationToken ct = default) =>
+        ComputeAsync(access, filter, order, fromEpisodes: true, ct);
+
+    private async Task<IReadOnlyList<LeaderboardRow>> ComputeAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order, bool fromEpisodes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(filter);
@@ -150,15 +159,23 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
                 })
             .ToListAsync(ct);
 
-        // Which runs each (family, strategy) rests on: two strategies with the same runs share market paths.
-        var runsOf = await (
-                from s in db.RunStrategyResults
-                join r in Runs(db, access, filter) on s.RunId equals r.Id
-                where filter.Strategy == null || s.StrategyId == filter.Strategy
-                select new { r.Regime, r.SizeBucket, r.HorizonBucket, r.ImpactFamily, r.MarketSource, s.StrategyId, s.RunId })
-            .ToListAsync(ct);
-        var runSets = runsOf.GroupBy(x => (x.Regime, x.SizeBucket, x.HorizonBucket, x.ImpactFamily, x.MarketSource, x.StrategyId))
-            .ToDictionary(g => g.Key, g => g.Select(x => x.RunId).OrderBy(x => x).ToList());
+        // Paired differences from the statistics stored with each run, unless some counted run has none yet.
+        var stored = !fromEpisodes && !await Runs(db, access, filter).AnyAsync(r => r.PairsStoredUtc == null, ct);
+        var pairTotals = stored && filter.Strategy == null ? await PairTotalsAsync(db, access, filter, ct) : [];
+        // Otherwise: which runs each (family, strategy) rests on (two strategies with the same runs share market paths),
+        // and each comparison pairs the runs' episodes.
+        var runSets = new Dictionary<(string, SizeBucket, HorizonBucket, string, string, string), List<Guid>>();
+        if (!stored)
+        {
+            var runsOf = await (
+                    from s in db.RunStrategyResults
+                    join r in Runs(db, access, filter) on s.RunId equals r.Id
+                    where filter.Strategy == null || s.StrategyId == filter.Strategy
+                    select new { r.Regime, r.SizeBucket, r.HorizonBucket, r.ImpactFamily, r.MarketSource, s.StrategyId, s.RunId })
+                .ToListAsync(ct);
+            runSets = runsOf.GroupBy(x => (x.Regime, x.SizeBucket, x.HorizonBucket, x.ImpactFamily, x.MarketSource, x.StrategyId))
+                .ToDictionary(g => g.Key, g => g.Select(x => x.RunId).OrderBy(x => x).ToList());
+        }
 
         var rows = new List<LeaderboardRow>(groups.Count);
         foreach (var family in groups.GroupBy(g => (g.Regime, g.SizeBucket, g.HorizonBucket, g.ImpactFamily, g.MarketSource)))
@@ -167,10 +184,13 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             {
                 var (mean, _, half) = RunPooling.Estimate(g.Episodes, g.Sum, g.SumSquares, g.SumWeightedHalf);
                 var allEpisodes = g.UnitKind == Portal.Domain.Backtesting.UnitKinds.Episode && g.MinUnitKind == g.UnitKind;
-                var runIds = runSets[(g.Regime, g.SizeBucket, g.HorizonBucket, g.ImpactFamily, g.MarketSource, g.StrategyId)];
-                return new TieRanks.Entry(g.StrategyId, mean, half, runIds, allEpisodes, g.Units);
+                var runIds = stored ? [] : runSets[(g.Regime, g.SizeBucket, g.HorizonBucket, g.ImpactFamily, g.MarketSource, g.StrategyId)];
+                return new TieRanks.Entry(g.StrategyId, mean, half, runIds, allEpisodes, g.Units) { RunCount = g.Runs };
             }).ToList();
-            var ranks = await TieRanks.AssignAsync(stats, (a, b) => PairedAsync(db, a.Runs, a.StrategyId, b.StrategyId, ct));
+            var familyKey = family.Key;
+            var ranks = stored
+                ? await TieRanks.AssignFromSumsAsync(stats, (a, b) => Task.FromResult(Totals(pairTotals, familyKey, a.StrategyId, b.StrategyId)))
+                : await TieRanks.AssignFromSumsAsync(stats, async (a, b) => TieRanks.PairedSums.From(await PairedAsync(db, a.Runs, a.StrategyId, b.StrategyId, ct)));
             var byRisk = family.Where(g => g.Episodes > 0)
                 .Select(g => (g.StrategyId, score: g.Sum / g.Episodes + RiskAversion * RunPooling.Estimate(g.Episodes, g.Sum, g.SumSquares, g.SumWeightedHalf).Std))
                 .OrderBy(x => x.score).Select((x, i) => (x.StrategyId, i)).ToDictionary(x => x.StrategyId, x => x.i + 1, StringComparer.Ordinal);
@@ -201,6 +221,56 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             .ToList();
     }
 
+    private sealed record PairTotal(int Runs, int IncompleteA, int IncompleteB, long Pairs, double Sum, double WeightedVariance);
+
+    /// <summary>The stored paired statistics of the counted runs summed per family and (strategy A, strategy B) as stored
+    /// (A the lower index in each run): runs, runs whose pairs miss episodes of A or of B, pairs, Σ(A − B) and Σ nᵣsᵣ².</summary>
+    private static async Task<Dictionary<((string, SizeBucket, HorizonBucket, string, string) Family, string A, string B), PairTotal>> PairTotalsAsync(
+        PortalDbContext db, TeamAccess access, LeaderboardFilter filter, CancellationToken ct)
+    {
+        var totals = await (
+                from p in db.RunStrategyPairs
+                join r in Runs(db, access, filter) on p.RunId equals r.Id
+                group p by new { r.Regime, r.SizeBucket, r.HorizonBucket, r.ImpactFamily, r.MarketSource, p.StrategyA, p.StrategyB } into g
+                select new
+                {
+                    g.Key.Regime,
+                    g.Key.SizeBucket,
+                    g.Key.HorizonBucket,
+                    g.Key.ImpactFamily,
+                    g.Key.MarketSource,
+                    g.Key.StrategyA,
+                    g.Key.StrategyB,
+                    Runs = g.Count(),
+                    IncompleteA = g.Sum(x => x.Pairs == x.EpisodesA && x.Pairs >= 2 ? 0 : 1),
+                    IncompleteB = g.Sum(x => x.Pairs == x.EpisodesB && x.Pairs >= 2 ? 0 : 1),
+                    Pairs = g.Sum(x => (long)x.Pairs),
+                    Sum = g.Sum(x => x.Sum),
+                    WeightedVariance = g.Sum(x => x.WeightedVariance),
+                })
+            .ToListAsync(ct);
+        return totals.ToDictionary(
+            t => ((t.Regime, t.SizeBucket, t.HorizonBucket, t.ImpactFamily, t.MarketSource), t.StrategyA, t.StrategyB),
+            t => new PairTotal(t.Runs, t.IncompleteA, t.IncompleteB, t.Pairs, t.Sum, t.WeightedVariance));
+    }
+
+    /// <summary>a − b in one family from the stored totals: the rows stored as (a, b) as they are, those stored as (b, a) negated.</summary>
+    private static TieRanks.PairedSums Totals(
+        Dictionary<((string, SizeBucket, HorizonBucket, string, string) Family, string A, string B), PairTotal> totals,
+        (string, SizeBucket, HorizonBucket, string, string) family, string a, string b)
+    {
+        var (runs, incomplete, pairs, sum, variance) = (0, 0, 0L, 0.0, 0.0);
+        if (totals.TryGetValue((family, a, b), out var ab))
+        {
+            (runs, incomplete, pairs, sum, variance) = (ab.Runs, ab.IncompleteA, ab.Pairs, ab.Sum, ab.WeightedVariance);
+        }
+        if (totals.TryGetValue((family, b, a), out var ba))
+        {
+            (runs, incomplete, pairs, sum, variance) = (runs + ba.Runs, incomplete + ba.IncompleteB, pairs + ba.Pairs, sum - ba.Sum, variance + ba.WeightedVariance);
+        }
+        return new TieRanks.PairedSums(runs, incomplete, pairs, sum, variance);
+    }
+
     /// <summary>Per run, the count, sum and sum of squares of the per-episode differences a − b on the run's shared paths.</summary>
     private async Task<IReadOnlyList<TieRanks.RunDifference>> PairedAsync(PortalDbContext db, IReadOnlyList<Guid> runIds, string a, string b, CancellationToken ct)
     {
@@ -221,16 +291,8 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
                 var x = await episodes.ReadShortfallsAsync(pair.RunId, pair.A, ct);
                 var y = await episodes.ReadShortfallsAsync(pair.RunId, pair.B, ct);
                 // Both in episode order: pair the episodes the two strategies share.
-                for (int i = 0, j = 0; i < x.Count && j < y.Count;)
-                {
-                    var (ex, ey) = (x.Episodes[i], y.Episodes[j]);
-                    if (ex < ey) { i++; continue; }
-                    if (ey < ex) { j++; continue; }
-                    var d = x.ShortfallBps[i] - y.ShortfallBps[j];
-                    (n, sum, sumSquares) = (n + 1, sum + d, sumSquares + d * d);
-                    i++;
-                    j++;
-                }
+                var (pn, psum, psquares) = Portal.Data.Runs.RunPairStatistics.Differences(x, y);
+                (n, sum, sumSquares) = (n + pn, sum + psum, sumSquares + psquares);
             }
             if (n > 0)
             {
@@ -257,16 +319,32 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
         return rows.Where(r => strategies.Contains(r.StrategyId) && r.ImpactFamily == run.ImpactFamily && r.MarketSource == run.MarketSource).ToList();
     }
 
-    /// <summary>One page of <see cref="ComputeAsync"/>, with links to the latest runs behind each row.</summary>
+    /// <summary>One page of <see cref="ComputeAsync"/>, with links to the latest runs behind each row; computed once per
+    /// state of the team's runs (<see cref="LeaderboardCache"/>).</summary>
     /// <param name="page">Zero-based page number.</param>
     /// <param name="pageSize">Rows per page, 1 to 500.</param>
     public async Task<LeaderboardPage> PageAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order, int page, int pageSize, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(page);
         if (pageSize is < 1 or > 500)
         {
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must be 1 to 500.");
         }
+        var version = await VersionAsync(access, ct);
+        return await cache.GetAsync($"page|{access.TeamId}|{filter}|{order}|{page}|{pageSize}", version,
+            () => ComputePageAsync(access, filter, order, page, pageSize, CancellationToken.None));
+    }
+
+    private async Task<LeaderboardCache.Version> VersionAsync(TeamAccess access, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await LeaderboardCache.VersionAsync(db, access.TeamId, ct);
+    }
+
+    private async Task<LeaderboardPage> ComputePageAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order, int page, int pageSize, CancellationToken ct)
+    {
         var all = await ComputeAsync(access, filter, order, ct);
         var rows = all.Skip(page * pageSize).Take(pageSize).ToList();
         if (rows.Count == 0)
@@ -298,11 +376,21 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
     /// <summary>The regimes, strategies and their names that appear in the team's leaderboard, for the filter menus.</summary>
     public async Task<(IReadOnlyList<string> Regimes, IReadOnlyList<string> Strategies)> ChoicesAsync(TeamAccess access, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(access);
+        var version = await VersionAsync(access, ct);
+        var choices = await cache.GetAsync($"choices|{access.TeamId}", version, () => ComputeChoicesAsync(access, CancellationToken.None));
+        return (choices.Regimes, choices.Strategies);
+    }
+
+    private sealed record Choices(IReadOnlyList<string> Regimes, IReadOnlyList<string> Strategies);
+
+    private async Task<Choices> ComputeChoicesAsync(TeamAccess access, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var runs = Runs(db, access, new LeaderboardFilter());
         var regimes = await runs.Select(r => r.Regime).Distinct().OrderBy(r => r).ToListAsync(ct);
         var strategies = await db.RunStrategyResults.Where(s => runs.Any(r => r.Id == s.RunId)).Select(s => s.StrategyId).Distinct().OrderBy(s => s).ToListAsync(ct);
-        return (regimes, strategies);
+        return new Choices(regimes, strategies);
     }
 
     private static IQueryable<Run> Runs(PortalDbContext db, TeamAccess access, LeaderboardFilter filter)
@@ -336,7 +424,35 @@ public static class TieRanks
 
     /// <summary>One strategy in a family: its pooled mean and half-width, the runs behind it (sorted), whether every run
     /// counts episodes as units, and the independent units summed over runs.</summary>
-    public sealed record Entry(string StrategyId, double Mean, double Half, IReadOnlyList<Guid> Runs, bool EpisodeUnits, int Units);
+    public sealed record Entry(string StrategyId, double Mean, double Half, IReadOnlyList<Guid> Runs, bool EpisodeUnits, int Units)
+    {
+        /// <summary>How many runs the strategy rests on (<see cref="Runs"/> may be left empty when the pairing is stored).</summary>
+        public int RunCount { get; init; } = Runs.Count;
+    }
+
+    /// <summary>Per-episode differences a − b summed over the runs holding both: runs, runs whose pairs miss some of a's
+    /// episodes or hold fewer than two, pairs n, Σd and Σ nᵣsᵣ² (nᵣ pairs and sᵣ² the sample variance of d in run r).</summary>
+    public sealed record PairedSums(int Runs, int IncompleteRuns, long Pairs, double Sum, double WeightedVariance)
+    {
+        /// <summary>The sums of per-run differences.</summary>
+        public static PairedSums From(IReadOnlyList<RunDifference> runs)
+        {
+            ArgumentNullException.ThrowIfNull(runs);
+            var (incomplete, pairs, sum, variance) = (0, 0L, 0.0, 0.0);
+            foreach (var r in runs)
+            {
+                incomplete += r.Pairs == r.Episodes && r.Pairs >= 2 ? 0 : 1;
+                pairs += r.Pairs;
+                sum += r.Sum;
+                if (r.Pairs >= 2)
+                {
+                    var m = r.Sum / r.Pairs;
+                    variance += r.Pairs * Math.Max(0, (r.SumSquares - r.Pairs * m * m) / (r.Pairs - 1));
+                }
+            }
+            return new PairedSums(runs.Count, incomplete, pairs, sum, variance);
+        }
+    }
 
     /// <summary>Per-episode differences a − b in one run: count found, episodes the run holds, sum and sum of squares.</summary>
     public sealed record RunDifference(Guid RunId, int Pairs, int Episodes, double Sum, double SumSquares);
@@ -345,8 +461,17 @@ public static class TieRanks
     public sealed record Rank(int Value, bool Shared, string Basis, (double Mean, double Low, double High)? VsLeader);
 
     /// <summary>Ranks by mean cost with ties; <paramref name="paired"/> returns per-run differences a − b when a and b share runs.</summary>
-    public static async Task<IReadOnlyDictionary<string, Rank>> AssignAsync(IReadOnlyList<Entry> entries,
+    public static Task<IReadOnlyDictionary<string, Rank>> AssignAsync(IReadOnlyList<Entry> entries,
         Func<Entry, Entry, Task<IReadOnlyList<RunDifference>>> paired)
+    {
+        ArgumentNullException.ThrowIfNull(paired);
+        return AssignFromSumsAsync(entries, async (a, b) => PairedSums.From(await paired(a, b)));
+    }
+
+    /// <summary>Ranks by mean cost with ties; <paramref name="paired"/> returns the differences a − b summed over the runs
+    /// holding both.</summary>
+    public static async Task<IReadOnlyDictionary<string, Rank>> AssignFromSumsAsync(IReadOnlyList<Entry> entries,
+        Func<Entry, Entry, Task<PairedSums>> paired)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(paired);
@@ -360,7 +485,7 @@ public static class TieRanks
             var members = new List<(Entry Entry, string Basis, (double, double, double)? Diff)> { (leader, "leader", null) };
             foreach (var e in order.Where(e => !ranks.ContainsKey(e.StrategyId) && e != leader))
             {
-                var (basis, diff) = await DifferenceAsync(e, leader, paired);
+                var (basis, diff) = await DifferenceFromSumsAsync(e, leader, paired);
                 if (diff.Low <= 0 && diff.High >= 0) members.Add((e, basis, diff));
             }
             foreach (var (e, basis, diff) in members)
@@ -372,24 +497,31 @@ public static class TieRanks
 
     /// <summary>The difference a − b with its 95% interval: paired when both rest on the same runs of independent
     /// episodes that kept their episodes; else from the two intervals, difference ± √(h_a² + h_b²).</summary>
-    public static async Task<(string Basis, (double Mean, double Low, double High) Diff)> DifferenceAsync(Entry a, Entry b,
+    public static Task<(string Basis, (double Mean, double Low, double High) Diff)> DifferenceAsync(Entry a, Entry b,
         Func<Entry, Entry, Task<IReadOnlyList<RunDifference>>> paired)
+    {
+        ArgumentNullException.ThrowIfNull(paired);
+        return DifferenceFromSumsAsync(a, b, async (x, y) => PairedSums.From(await paired(x, y)));
+    }
+
+    /// <summary>The difference a − b with its 95% interval from per-episode differences summed over runs: paired when both
+    /// rest on the same runs (every run of each holds both, with all of a's episodes and at least two), each counting
+    /// episodes as units; else from the two intervals. The paired variance of the pooled mean is Σ(nᵣ/n)²·sᵣ²/nᵣ = Σnᵣsᵣ²/n².</summary>
+    public static async Task<(string Basis, (double Mean, double Low, double High) Diff)> DifferenceFromSumsAsync(Entry a, Entry b,
+        Func<Entry, Entry, Task<PairedSums>> paired)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (a.EpisodeUnits && b.EpisodeUnits && a.Runs.SequenceEqual(b.Runs))
+        ArgumentNullException.ThrowIfNull(paired);
+        if (a.EpisodeUnits && b.EpisodeUnits && a.RunCount == b.RunCount && a.RunCount > 0)
         {
-            var runs = await paired(a, b);
-            if (runs.Count == a.Runs.Count && runs.All(r => r.Pairs == r.Episodes && r.Pairs >= 2))
+            // Runs holding both are a subset of each one's runs: as many as either has means the same runs.
+            var sums = await paired(a, b);
+            if (sums.Runs == a.RunCount && sums.IncompleteRuns == 0 && sums.Pairs > 0)
             {
-                double n = runs.Sum(r => (double)r.Pairs), mean = runs.Sum(r => r.Sum) / n, variance = 0;
-                foreach (var r in runs)
-                {
-                    var m = r.Sum / r.Pairs;
-                    var s2 = Math.Max(0, (r.SumSquares - r.Pairs * m * m) / (r.Pairs - 1));
-                    variance += (r.Pairs / n) * (r.Pairs / n) * s2 / r.Pairs;
-                }
-                var half = Z95 * Math.Sqrt(variance);
+                var n = (double)sums.Pairs;
+                var mean = sums.Sum / n;
+                var half = Z95 * Math.Sqrt(sums.WeightedVariance / (n * n));
                 return ("paired", (mean, mean - half, mean + half));
             }
         }

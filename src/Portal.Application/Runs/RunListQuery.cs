@@ -85,7 +85,15 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filter(db.Runs.AsNoTracking().Where(r => r.TeamId == teamId), filter);
         var total = await query.CountAsync(ct);
-        var rows = await Sort(query, sort).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        // Only the listed columns: not the scenario, report or shard plan documents a page of runs would otherwise carry.
+        var rows = await Sort(query, sort).Skip((page - 1) * pageSize).Take(pageSize).Select(r => new Run
+        {
+            Id = r.Id, Name = r.Name, ScenarioName = r.ScenarioName, ScenarioJson = "", Status = r.Status, Progress = r.Progress,
+            Episodes = r.Episodes, CreatedBy = r.CreatedBy, CreatedUtc = r.CreatedUtc, FinishedUtc = r.FinishedUtc, Tags = r.Tags,
+            Side = r.Side, SizePctAdv = r.SizePctAdv, HorizonMinutes = r.HorizonMinutes, Regime = r.Regime, ImpactFamily = r.ImpactFamily,
+            MarketSource = r.MarketSource, DatasetId = r.DatasetId, BestStrategyId = r.BestStrategyId, BestStrategyName = r.BestStrategyName,
+            BestMeanBps = r.BestMeanBps, TwapMeanBps = r.TwapMeanBps, BestRegretBps = r.BestRegretBps, IsOutOfSample = r.IsOutOfSample,
+        }).ToListAsync(ct);
         return new RunListPage(rows.Select(ToItem).ToList(), total);
     }
 

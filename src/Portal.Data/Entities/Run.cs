@@ -128,5 +128,9 @@ public sealed class Run : ITeamOwned
     /// </summary>
     public string? ShardPlanJson { get; set; }
 
+    /// <summary>When the paired statistics of the run's strategies (<see cref="RunStrategyPair"/>) were stored; null for
+    /// runs stored before they existed until the start-up backfill reaches them (leaderboards then pair episodes directly).</summary>
+    public DateTime? PairsStoredUtc { get; set; }
+
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

@@ -84,3 +84,38 @@ public sealed class RunShard
     /// <summary>The shard's packed partial result (Portal.Domain's BacktestPartial), kept until the run's result is stored.</summary>
     public byte[]? Data { get; set; }
 }
+
+/// <summary>
+/// Two strategies of one run compared episode by episode on the run's shared market paths: the count, sum and sum of
+/// squares of the per-episode differences A − B (A the lower strategy index), stored once when the run's results are
+/// stored so that leaderboards rank ties (paired differences) without reading every episode of every run per request.
+/// </summary>
+/// <remarks>
+/// The sufficient statistics of a paired comparison (e.g. Efron and Tibshirani, <i>An Introduction to the Bootstrap</i>,
+/// 1993, §10: the paired difference dₑ = xₑ − yₑ over shared episodes e): n = <see cref="Pairs"/>, Σd = <see cref="Sum"/>,
+/// Σd² = <see cref="SumSquares"/>; <see cref="WeightedVariance"/> = n·s² with s² = max(0, (Σd² − n·d̄²)/(n − 1)) the
+/// run's sample variance of d, so that the variance of a pooled mean over runs r, Σ(nᵣ/n)²·sᵣ²/nᵣ = Σ nᵣsᵣ² / n², is one
+/// SQL sum. B − A is the same row with the sum negated (IEEE subtraction is antisymmetric, so this is exact).
+/// </remarks>
+public sealed class RunStrategyPair
+{
+    public Guid RunId { get; set; }
+    /// <summary>The lower strategy index of the pair (<see cref="RunStrategyResult.Index"/>).</summary>
+    public int IndexA { get; set; }
+    /// <summary>The higher strategy index of the pair.</summary>
+    public int IndexB { get; set; }
+    public required string StrategyA { get; set; }
+    public required string StrategyB { get; set; }
+    /// <summary>Episodes both strategies hold (the number of differences).</summary>
+    public int Pairs { get; set; }
+    /// <summary>Episodes strategy A's summary counts (<see cref="RunStrategyResult.Episodes"/>).</summary>
+    public int EpisodesA { get; set; }
+    /// <summary>Episodes strategy B's summary counts.</summary>
+    public int EpisodesB { get; set; }
+    /// <summary>Σ (A − B) over the shared episodes, in episode order, bps.</summary>
+    public double Sum { get; set; }
+    /// <summary>Σ (A − B)², bps².</summary>
+    public double SumSquares { get; set; }
+    /// <summary>n·s²: the pair count times the sample variance of the differences (0 below two pairs), bps².</summary>
+    public double WeightedVariance { get; set; }
+}

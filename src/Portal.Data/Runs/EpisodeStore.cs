@@ -26,6 +26,29 @@ public sealed class EpisodeStore(IDbContextFactory<PortalDbContext> dbFactory)
         return await ReadAsync(db, runId, strategyIndex, shortfallOnly: true, ct);
     }
 
+    /// <summary>Episode numbers and shortfalls (bps) of every strategy of several runs, by (run, strategy index), in two
+    /// queries (packed blocks, then rows of runs stored one row per episode); strategies without episodes are absent.</summary>
+    public async Task<Dictionary<(Guid RunId, int StrategyIndex), EpisodeColumns>> ReadShortfallsAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ids = runIds.ToList();
+        var read = new Dictionary<(Guid, int), EpisodeColumns>();
+        var blocks = await db.RunEpisodeBlocks.AsNoTracking().Where(b => ids.Contains(b.RunId))
+            .Select(b => new { b.RunId, b.StrategyIndex, b.Count, b.Data }).ToListAsync(ct);
+        foreach (var b in blocks)
+        {
+            read[(b.RunId, b.StrategyIndex)] = EpisodeColumns.Unpack(b.Data, b.Count, shortfallOnly: true);
+        }
+        var rows = await db.RunEpisodeResults.AsNoTracking().Where(e => ids.Contains(e.RunId))
+            .Select(e => new { e.RunId, e.StrategyIndex, e.Episode, e.ShortfallBps }).ToListAsync(ct);
+        foreach (var strategy in rows.GroupBy(e => (e.RunId, e.StrategyIndex)).Where(g => !read.ContainsKey(g.Key)))
+        {
+            read[strategy.Key] = EpisodeColumns.From(strategy.OrderBy(e => e.Episode).Select(e => new EpisodeResult(e.Episode, e.ShortfallBps, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        }
+        return read;
+    }
+
     /// <summary>
     /// Per strategy index, the shortfalls (bps) of the episodes whose number is a multiple of <paramref name="stride"/>,
     /// at most <paramref name="max"/> each, in episode order: evenly spaced samples for charts.

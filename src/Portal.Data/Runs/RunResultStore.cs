@@ -8,7 +8,8 @@ namespace Portal.Data.Runs;
 
 /// <summary>
 /// Writes a finished backtest in one transaction: summaries, every episode (packed per strategy, see
-/// <see cref="EpisodeStore"/>), and the run's final status. The primary keys (run, strategy) make a second copy impossible,
+/// <see cref="EpisodeStore"/>), the paired statistics of every two strategies (<see cref="RunPairStatistics"/>), and the
+/// run's final status. The primary keys (run, strategy) make a second copy impossible,
 /// so two workers finishing the same run leave one set of results.
 /// </summary>
 public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory, ILogger<RunResultStore> logger)
@@ -37,6 +38,11 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 db.RunStrategyResults.AddRange(summaries);
                 RunHeadline.ApplyResults(run, summaries);
                 EpisodeStore.Add(db, runId, result);
+                // What leaderboards pair on, stored once here instead of read from every episode per request.
+                await db.RunStrategyPairs.Where(p => p.RunId == runId).ExecuteDeleteAsync(ct);
+                db.RunStrategyPairs.AddRange(RunPairStatistics.Compute(runId, result.Strategies
+                    .Select((s, i) => new RunPairStatistics.Strategy(i, s.StrategyId, s.Summary.Episodes, EpisodeColumns.From(s.Episodes))).ToList()));
+                run.PairsStoredUtc = DateTime.UtcNow;
                 run.Status = RunStatus.Succeeded;
                 run.Progress = 1;
                 run.FinishedUtc = DateTime.UtcNow;
