@@ -728,6 +728,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("OptimumName")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("PairsStoredUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
 
@@ -836,6 +839,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("TeamId", "TwapMeanBps");
 
+                    b.HasIndex("TeamId", "Status", "FinishedUtc", "CreatedUtc");
+
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
                     b.ToTable("Runs");
@@ -943,6 +948,48 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasKey("RunId", "Index");
 
                     b.ToTable("RunShards");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunStrategyPair", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("IndexA")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("IndexB")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EpisodesA")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EpisodesB")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Pairs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StrategyA")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StrategyB")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("SumSquares")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("WeightedVariance")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("RunId", "IndexA", "IndexB");
+
+                    b.ToTable("RunStrategyPairs");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.RunStrategyResult", b =>
@@ -1480,6 +1527,15 @@ namespace Portal.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.RunShard", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunStrategyPair", b =>
                 {
                     b.HasOne("Portal.Data.Entities.Run", null)
                         .WithMany()

@@ -717,6 +717,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<string>("OptimumName")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PairsStoredUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("Progress")
                         .HasColumnType("REAL");
 
@@ -825,6 +828,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("TeamId", "TwapMeanBps");
 
+                    b.HasIndex("TeamId", "Status", "FinishedUtc", "CreatedUtc");
+
                     b.HasIndex("TeamId", "Status", "IsOutOfSample", "Regime", "SizeBucket", "HorizonBucket");
 
                     b.ToTable("Runs");
@@ -932,6 +937,48 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasKey("RunId", "Index");
 
                     b.ToTable("RunShards");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunStrategyPair", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IndexA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IndexB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EpisodesA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EpisodesB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pairs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StrategyA")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StrategyB")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("SumSquares")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("WeightedVariance")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("RunId", "IndexA", "IndexB");
+
+                    b.ToTable("RunStrategyPairs");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.RunStrategyResult", b =>
@@ -1469,6 +1516,15 @@ namespace Portal.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.RunShard", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RunStrategyPair", b =>
                 {
                     b.HasOne("Portal.Data.Entities.Run", null)
                         .WithMany()
