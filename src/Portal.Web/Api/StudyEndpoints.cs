@@ -38,7 +38,7 @@ public static class StudyEndpoints
 
         api.MapGet("", async (TeamContext team, StudyService studies, CancellationToken ct) =>
         {
-            Results.Ok(await studies.ListAsync(team.TeamId, ct));
+            return Results.Ok(await studies.ListAsync(team.TeamId, ct));
         }).WithName("ListStudies").Produces<IReadOnlyList<StudySummary>>();
 
         api.MapGet("/{id:guid}", async (Guid id, TeamContext team, StudyService studies, CancellationToken ct) =>
