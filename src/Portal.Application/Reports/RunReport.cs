@@ -340,6 +340,18 @@ public sealed record ReportExecution(double ForcedFraction, double UnfilledFract
     /// <summary>Mid move against the passive fills over the next decision step in bps (positive = adverse selection); null without passive fills.</summary>
     public double? MarkoutBps { get; init; }
 
+    /// <summary>Mid move against the passive fills 1 s, 10 s and 60 s after each fill in bps (replayed books only).</summary>
+    public double? Markout1sBps { get; init; }
+
+    /// <summary>See <see cref="Markout1sBps"/>.</summary>
+    public double? Markout10sBps { get; init; }
+
+    /// <summary>See <see cref="Markout1sBps"/>.</summary>
+    public double? Markout60sBps { get; init; }
+
+    /// <summary>95% intervals of the metrics above with their independent units; null for runs stored before they were recorded.</summary>
+    public Portal.Domain.Backtesting.OrderTypeIntervals? Intervals { get; init; }
+
     /// <summary>True when the strategy posted limit orders.</summary>
     [JsonIgnore]
     public bool PostedLimitOrders => PostedFillRatio is not null;

@@ -67,6 +67,10 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                     PostedFillRatio = m.PostedFillRatio,
                     SpreadCapturedBps = m.SpreadCapturedBps,
                     MarkoutBps = m.MarkoutBps,
+                    Markout1sBps = m.Markout1sBps,
+                    Markout10sBps = m.Markout10sBps,
+                    Markout60sBps = m.Markout60sBps,
+                    Intervals = m.OrderIntervals,
                 })
             {
                 VsBestStaticMeanBps = m.VsBestStaticMeanBps,

@@ -102,6 +102,10 @@ public sealed record RunStrategySummary
     public double? Markout10sBps { get; init; }
     public double? Markout60sBps { get; init; }
 
+    /// <summary>95% intervals of fill rate, passive share, spread captured and markouts, with their independent units
+    /// (episodes or market windows); null for summaries stored before they were recorded.</summary>
+    public OrderTypeIntervals? OrderIntervals { get; init; }
+
     /// <summary>The summary of a strategy's result as stored.</summary>
     public static RunStrategySummary From(StrategyResult s)
     {
@@ -144,6 +148,7 @@ public sealed record RunStrategySummary
             Markout1sBps = s.Orders.Markout1sBps,
             Markout10sBps = s.Orders.Markout10sBps,
             Markout60sBps = s.Orders.Markout60sBps,
+            OrderIntervals = s.Orders.Intervals,
         };
     }
 

@@ -41,8 +41,8 @@ public static class BacktestReport
         if (result.Strategies.Any(r => r.Orders.PostedFillRatio is not null))
         {
             sb.AppendLine();
-            sb.AppendLine("Limit orders: fill rate and passive share are fractions of the parent quantity; spread captured and the one-step markout are bps of the passive fills (markout positive = adverse selection).");
-            sb.AppendLine(c, $"{"strategy",-32} {"fill rate",9} {"passive",9} {"posted filled",13} {"crossed at expiry",17} {"spread captured",15} {"markout",9} {"opportunity",11}");
+            sb.AppendLine("Limit orders: fill rate and passive share are fractions of the parent quantity; spread captured and the one-step markout are bps of the passive fills (markout positive = adverse selection), with 95% intervals over the run's independent units.");
+            sb.AppendLine(c, $"{"strategy",-32} {"fill rate",9} {"passive",9} {"posted filled",13} {"crossed at expiry",17} {"spread captured",31} {"markout",25} {"opportunity",11}");
             foreach (var r in result.Strategies)
             {
                 var o = r.Orders;
@@ -50,7 +50,9 @@ public static class BacktestReport
                 string posted = o.PostedFillRatio is { } f ? f.ToString("P1", c) : "—";
                 string captured = o.SpreadCapturedBps is { } sc ? sc.ToString("F3", c) : "—";
                 string markout = o.MarkoutBps is { } mk ? mk.ToString("F3", c) : "—";
-                sb.AppendLine(c, $"{name,-32} {o.FillRate,9:P1} {o.PassiveShare,9:P1} {posted,13} {o.CrossedOnExpiryShare,17:P1} {captured,15} {markout,9} {r.MeanOpportunityCostBps,11:F3}");
+                if (o.Intervals?.SpreadCapturedBps is { } scb) captured += string.Create(c, $" [{scb.Low:F2}, {scb.High:F2}]");
+                if (o.Intervals?.MarkoutBps is { } mkb) markout += string.Create(c, $" [{mkb.Low:F2}, {mkb.High:F2}]");
+                sb.AppendLine(c, $"{name,-32} {o.FillRate,9:P1} {o.PassiveShare,9:P1} {posted,13} {o.CrossedOnExpiryShare,17:P1} {captured,31} {markout,25} {r.MeanOpportunityCostBps,11:F3}");
             }
         }
 
@@ -84,7 +86,10 @@ public static class BacktestReport
     /// <c>completion</c>, <c>forcedFraction</c>, <c>unfilledFraction</c>, <c>capBreaches</c>, <c>maxParticipation</c> and
     /// <c>opportunityCostBps</c>; <c>fillRate</c> and <c>passiveShare</c> (fractions of the parent quantity executed, and
     /// filled by limit orders), <c>postedFillRatio</c>, <c>crossedOnExpiryShare</c>, <c>spreadCapturedBps</c> and
-    /// <c>markoutBps</c> (<see cref="OrderTypeMetrics"/>); <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
+    /// <c>markoutBps</c> (<see cref="OrderTypeMetrics"/>) with their 95% intervals (<c>fillRateCiLow</c>/<c>High</c>,
+    /// <c>passiveShareCiLow</c>/<c>High</c>, <c>spreadCapturedCiLowBps</c>/<c>HighBps</c>, <c>markoutCiLowBps</c>/<c>HighBps</c>
+    /// and the 1/10/60-s markouts' <c>markout1sCiLowBps</c>… on replays) over <c>orderIntervalUnits</c> units of kind
+    /// <c>orderIntervalUnitKind</c>; <c>warnings</c> lists what the run found wrong with the parameters; <c>optimum</c> carries the known optimum's expected cost where one exists.</summary>
     public static string ToJson(BacktestResult result, Scenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -124,6 +129,22 @@ public static class BacktestReport
                 ["markout1sBps"] = r.Orders.Markout1sBps,
                 ["markout10sBps"] = r.Orders.Markout10sBps,
                 ["markout60sBps"] = r.Orders.Markout60sBps,
+                ["fillRateCiLow"] = r.Orders.Intervals?.FillRate?.Low,
+                ["fillRateCiHigh"] = r.Orders.Intervals?.FillRate?.High,
+                ["passiveShareCiLow"] = r.Orders.Intervals?.PassiveShare?.Low,
+                ["passiveShareCiHigh"] = r.Orders.Intervals?.PassiveShare?.High,
+                ["spreadCapturedCiLowBps"] = r.Orders.Intervals?.SpreadCapturedBps?.Low,
+                ["spreadCapturedCiHighBps"] = r.Orders.Intervals?.SpreadCapturedBps?.High,
+                ["markoutCiLowBps"] = r.Orders.Intervals?.MarkoutBps?.Low,
+                ["markoutCiHighBps"] = r.Orders.Intervals?.MarkoutBps?.High,
+                ["markout1sCiLowBps"] = r.Orders.Intervals?.Markout1sBps?.Low,
+                ["markout1sCiHighBps"] = r.Orders.Intervals?.Markout1sBps?.High,
+                ["markout10sCiLowBps"] = r.Orders.Intervals?.Markout10sBps?.Low,
+                ["markout10sCiHighBps"] = r.Orders.Intervals?.Markout10sBps?.High,
+                ["markout60sCiLowBps"] = r.Orders.Intervals?.Markout60sBps?.Low,
+                ["markout60sCiHighBps"] = r.Orders.Intervals?.Markout60sBps?.High,
+                ["orderIntervalUnits"] = r.Orders.Intervals?.IndependentUnits,
+                ["orderIntervalUnitKind"] = r.Orders.Intervals?.UnitKind,
                 ["meanCost"] = s.MeanShortfallCurrency,
                 ["pairedDiffVsTwapBps"] = new JsonObject
                 {

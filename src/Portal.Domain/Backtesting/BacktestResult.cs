@@ -232,8 +232,94 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
     /// <summary>Mid move against the passive fills 60 s after each fill (replayed books only), bps; null otherwise.</summary>
     public double? Markout60sBps { get; init; }
 
+    /// <summary>95% intervals of the metrics over the run's independent units (episodes on simulated paths, market
+    /// windows on a replay, clustered as the shortfall's interval); null where the run carried no per-episode statistics.</summary>
+    public OrderTypeIntervals? Intervals { get; init; }
+
     /// <summary>Metrics of a strategy that sends only market orders.</summary>
     public static OrderTypeMetrics AllMarket(double fillRate) => new(fillRate, 0, null, 0, null, null);
+
+    /// <summary>Metrics of a strategy that sends only market orders, with the fill rate's interval from each episode's
+    /// unfilled rest.</summary>
+    /// <param name="unfilled">Shares left unfilled at the horizon in each episode.</param>
+    /// <param name="quantity">Parent quantity in shares.</param>
+    /// <param name="cluster">Empty for independent episodes, else each episode's market window (replay).</param>
+    public static OrderTypeMetrics AllMarket(ReadOnlySpan<double> unfilled, double quantity, ReadOnlySpan<int> cluster = default)
+    {
+        double unfilledSum = 0;
+        foreach (double u in unfilled) unfilledSum += u;
+        double fillRate = 1 - unfilledSum / (quantity * Math.Max(1, unfilled.Length));
+        var (_, bounds, units) = Statistics.MeanBounds(FillRates(unfilled, quantity), cluster);
+        return AllMarket(fillRate) with
+        {
+            Intervals = new OrderTypeIntervals(units, cluster.IsEmpty ? UnitKinds.Episode : UnitKinds.Window)
+            {
+                FillRate = Around(fillRate, bounds),
+                PassiveShare = new ConfidenceBounds(0, 0),
+            },
+        };
+    }
+
+    /// <summary>
+    /// Aggregates per-episode statistics with their 95% intervals over independent units: fill rate and passive share
+    /// are means of per-episode fractions of the parent quantity; spread captured and markout are ratios of sums (per
+    /// filled share), whose intervals come from the delta method (<see cref="Statistics.RatioBounds"/>).
+    /// </summary>
+    /// <param name="episodes">One entry per episode.</param>
+    /// <param name="unfilled">Shares left unfilled at the horizon in each episode (same length as <paramref name="episodes"/>).</param>
+    /// <param name="quantity">Parent quantity in shares.</param>
+    /// <param name="arrivalPrice">Arrival price S0.</param>
+    /// <param name="cluster">Empty for independent episodes (simulation), else each episode's market window (replay).</param>
+    public static OrderTypeMetrics From(ReadOnlySpan<PassiveStats> episodes, ReadOnlySpan<double> unfilled, double quantity, double arrivalPrice, ReadOnlySpan<int> cluster = default)
+    {
+        if (unfilled.Length != episodes.Length) throw new ArgumentException($"Unfilled rests and episodes differ in length: {unfilled.Length} vs {episodes.Length}.", nameof(unfilled));
+        double unfilledSum = 0;
+        foreach (double u in unfilled) unfilledSum += u;
+        var point = From(episodes, quantity, arrivalPrice, unfilledSum / (quantity * Math.Max(1, episodes.Length)));
+        int n = episodes.Length;
+        var passive = new double[n];
+        var captured = new double[n];
+        var filled = new double[n];
+        var markout = new double[n];
+        var markoutQ = new double[n];
+        for (int e = 0; e < n; e++)
+        {
+            var p = episodes[e];
+            passive[e] = p.Filled / quantity;
+            filled[e] = p.Filled;
+            captured[e] = p.SpreadCaptured / arrivalPrice * 1e4;
+            markout[e] = p.MarkoutCost / arrivalPrice * 1e4;
+            markoutQ[e] = p.MarkoutQuantity;
+        }
+
+        var (_, fillBounds, units) = Statistics.MeanBounds(FillRates(unfilled, quantity), cluster);
+        var (_, passiveBounds, _) = Statistics.MeanBounds(passive, cluster);
+        return point with
+        {
+            Intervals = new OrderTypeIntervals(units, cluster.IsEmpty ? UnitKinds.Episode : UnitKinds.Window)
+            {
+                FillRate = Around(point.FillRate, fillBounds),
+                PassiveShare = Around(point.PassiveShare, passiveBounds),
+                SpreadCapturedBps = Around(point.SpreadCapturedBps, Statistics.RatioBounds(captured, filled, cluster)?.Bounds),
+                MarkoutBps = Around(point.MarkoutBps, Statistics.RatioBounds(markout, markoutQ, cluster)?.Bounds),
+            },
+        };
+    }
+
+    /// <summary>The interval's half-width around the point estimate (sums in a different order differ in the last bits).</summary>
+    internal static ConfidenceBounds? Around(double? point, ConfidenceBounds? bounds)
+    {
+        if (point is not { } p || bounds is null) return null;
+        double half = (bounds.High - bounds.Low) / 2;
+        return new ConfidenceBounds(p - half, p + half);
+    }
+
+    private static double[] FillRates(ReadOnlySpan<double> unfilled, double quantity)
+    {
+        var fill = new double[unfilled.Length];
+        for (int e = 0; e < fill.Length; e++) fill[e] = 1 - unfilled[e] / quantity;
+        return fill;
+    }
 
     /// <summary>Aggregates per-episode statistics (summed in episode order, so independent of threading).</summary>
     /// <param name="episodes">One entry per episode.</param>
@@ -262,4 +348,34 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
             SpreadCapturedBps: filled > 0 ? captured / (filled * arrivalPrice) * 1e4 : null,
             MarkoutBps: markoutQ > 0 ? markout / (markoutQ * arrivalPrice) * 1e4 : null);
     }
+}
+
+/// <summary>95% intervals of a strategy's limit-or-market metrics (<see cref="OrderTypeMetrics"/>), each over the same
+/// independent units as the run's shortfall interval; null where the metric is null (nothing filled passively, or a markout
+/// horizon the book does not measure).</summary>
+/// <param name="IndependentUnits">How many independent units the intervals rest on: episodes on simulated paths, market
+/// windows (clusters) on a replay.</param>
+/// <param name="UnitKind">What a unit is: <see cref="UnitKinds.Episode"/> or <see cref="UnitKinds.Window"/>.</param>
+public sealed record OrderTypeIntervals(int IndependentUnits, string UnitKind)
+{
+    /// <summary>Interval of the fill rate (mean of per-episode executed fractions).</summary>
+    public ConfidenceBounds? FillRate { get; init; }
+
+    /// <summary>Interval of the passive share (mean of per-episode passively filled fractions).</summary>
+    public ConfidenceBounds? PassiveShare { get; init; }
+
+    /// <summary>Interval of the spread captured per filled share, bps (ratio of sums, delta method).</summary>
+    public ConfidenceBounds? SpreadCapturedBps { get; init; }
+
+    /// <summary>Interval of the markout over the next decision step, bps (ratio of sums, delta method).</summary>
+    public ConfidenceBounds? MarkoutBps { get; init; }
+
+    /// <summary>Interval of the 1-s markout, bps (replayed books only).</summary>
+    public ConfidenceBounds? Markout1sBps { get; init; }
+
+    /// <summary>Interval of the 10-s markout, bps (replayed books only).</summary>
+    public ConfidenceBounds? Markout10sBps { get; init; }
+
+    /// <summary>Interval of the 60-s markout, bps (replayed books only).</summary>
+    public ConfidenceBounds? Markout60sBps { get; init; }
 }

@@ -198,7 +198,7 @@ public static class BacktestRunner
                 VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
-            var orders = OrderTypeMetrics.From(passive[s], model.Quantity, model.S0, unfilledFraction);
+            var orders = OrderTypeMetrics.From(passive[s], unfilled[s], model.Quantity, model.S0);
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {

@@ -89,6 +89,57 @@ public static class Statistics
         return new ClusteredMean(mean, StudentT.Quantile(0.975, g - 1) * Math.Sqrt(v), g, n);
     }
 
+    /// <summary>
+    /// 95% interval of the mean of per-unit observations: mean ± 1.96·s/√n over independent episodes when
+    /// <paramref name="cluster"/> is empty, the clustered interval of <see cref="ClusterMean"/> (replay windows) otherwise.
+    /// </summary>
+    /// <param name="x">One observation per episode.</param>
+    /// <param name="cluster">Empty for independent episodes, else the cluster label of each episode.</param>
+    /// <returns>The mean, its interval and how many independent units it rests on.</returns>
+    public static (double Mean, ConfidenceBounds Bounds, int Units) MeanBounds(ReadOnlySpan<double> x, ReadOnlySpan<int> cluster)
+    {
+        if (!cluster.IsEmpty)
+        {
+            var c = ClusterMean(x, cluster);
+            return (c.Mean, new ConfidenceBounds(c.Mean - c.HalfWidth, c.Mean + c.HalfWidth), c.Units);
+        }
+
+        var (mean, std) = MeanStd(x);
+        double half = x.Length > 1 ? Z95 * std / Math.Sqrt(x.Length) : 0;
+        return (mean, new ConfidenceBounds(mean - half, mean + half), x.Length);
+    }
+
+    /// <summary>
+    /// 95% interval of a ratio of sums R = Σy/Σx over episodes (e.g. spread captured per filled share), by the delta
+    /// method: the linearised residuals z_i = (y_i − R·x_i)/x̄ have mean 0 and the variance of R̂ is that of their mean
+    /// (Cochran, 1977, <i>Sampling Techniques</i>, §6.4, the ratio estimator; Cameron and Miller, 2015, for its clustered
+    /// form). Episodes with x_i = 0 (nothing filled) count as units with z_i = 0 scaled by x̄: they widen the interval as
+    /// they should. Independent episodes when <paramref name="cluster"/> is empty, clustered as <see cref="ClusterMean"/> otherwise.
+    /// </summary>
+    /// <param name="y">Numerator per episode.</param>
+    /// <param name="x">Denominator per episode (non-negative).</param>
+    /// <param name="cluster">Empty for independent episodes, else the cluster label of each episode.</param>
+    /// <returns>R with its interval, or null when Σx = 0 (no ratio to estimate).</returns>
+    public static (double Ratio, ConfidenceBounds Bounds)? RatioBounds(ReadOnlySpan<double> y, ReadOnlySpan<double> x, ReadOnlySpan<int> cluster)
+    {
+        if (y.Length != x.Length) throw new ArgumentException($"Numerator and denominator differ in length: {y.Length} vs {x.Length}.", nameof(x));
+        double sy = 0, sx = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sy += y[i];
+            sx += x[i];
+        }
+
+        if (!(sx > 0)) return null;
+        double ratio = sy / sx;
+        double meanX = sx / x.Length;
+        var z = new double[x.Length];
+        for (int i = 0; i < z.Length; i++) z[i] = (y[i] - ratio * x[i]) / meanX;
+        var (_, b, _) = MeanBounds(z, cluster);
+        double half = (b.High - b.Low) / 2;
+        return (ratio, new ConfidenceBounds(ratio - half, ratio + half));
+    }
+
     /// <summary>Paired difference a − b with its 95% interval over clusters (see the remarks).</summary>
     public static PairedDifference Paired(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<int> cluster)
     {
@@ -341,6 +392,11 @@ public static class Statistics
         return a[k];
     }
 }
+
+/// <summary>Ends of a 95% confidence interval.</summary>
+/// <param name="Low">Lower end.</param>
+/// <param name="High">Upper end.</param>
+public sealed record ConfidenceBounds(double Low, double High);
 
 /// <summary>A mean with the half-width of its 95% interval over independent units.</summary>
 /// <param name="Mean">Mean over all observations.</param>

@@ -335,8 +335,8 @@ public static class ReplayRunner
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 // Replayed books fill market orders only (limit-order strategies cross their slices here).
                 Orders = passive is null
-                    ? OrderTypeMetrics.AllMarket(1 - unfilledSum / (quantity * episodes))
-                    : passive.Metrics(quantity, arrival.Average(), 1 - unfilledSum / (quantity * episodes)),
+                    ? OrderTypeMetrics.AllMarket(unfilled, quantity, blocks)
+                    : passive.Metrics(quantity, arrival.Average(), 1 - unfilledSum / (quantity * episodes), unfilled, blocks),
                 Episodes = episodeResults,
                 MeanInventoryFraction = meanInv,
                 InventoryP5Fraction = p5,
@@ -401,6 +401,11 @@ public static class ReplayRunner
         private readonly double[] _markoutCost = new double[MarkoutSeconds.Length];
         private double _markoutQuantity, _stepMarkoutCost;
 
+        // The same sums per episode (currency and shares): the intervals cluster them by market window.
+        private readonly double[][] _episodeMarkoutCost = [new double[episodes], new double[episodes], new double[episodes]];
+        private readonly double[] _episodeStepMarkoutCost = new double[episodes];
+        private readonly double[] _episodeMarkoutQuantity = new double[episodes];
+
         /// <summary>Posts <paramref name="posted"/> shares, books the fills' costs and feeds their impact into
         /// <paramref name="displacement"/>; returns the unfilled rest at expiry.</summary>
         public double Rest(RecordedMarket market, ReplayPlan plan, int e, int row, double posted, LimitOrderPlan limit, long postNs, long expiryNs,
@@ -429,10 +434,13 @@ public static class ReplayRunner
                 {
                     var later = market.Mid[market.RowAtOrBefore(f.TimeNs + (long)(MarkoutSeconds[h] * 1e9))];
                     _markoutCost[h] -= f.Size * sign * (later - fillMid);
+                    _episodeMarkoutCost[h][e] -= f.Size * sign * (later - fillMid);
                 }
                 var nextStep = market.Mid[market.RowAtOrBefore(postNs + plan.StepNs)];
                 _stepMarkoutCost -= f.Size * sign * (nextStep - fillMid);
+                _episodeStepMarkoutCost[e] -= f.Size * sign * (nextStep - fillMid);
                 _markoutQuantity += f.Size;
+                _episodeMarkoutQuantity[e] += f.Size;
             }
             var s = Stats[e];
             Stats[e] = s with { Posted = s.Posted + posted, Filled = s.Filled + filled, SpreadCaptured = s.SpreadCaptured + captured };
@@ -440,17 +448,32 @@ public static class ReplayRunner
             return Math.Max(0, posted - filled);
         }
 
-        public OrderTypeMetrics Metrics(double quantity, double arrivalPrice, double fillRate)
+        public OrderTypeMetrics Metrics(double quantity, double arrivalPrice, double fillRate, double[] unfilled, int[] blocks)
         {
             for (var e = 0; e < Stats.Length; e++) Stats[e] = Stats[e] with { Crossed = Crossed[e] };
-            var m = OrderTypeMetrics.From(Stats, quantity, arrivalPrice, 1 - fillRate);
+            var m = OrderTypeMetrics.From(Stats, unfilled, quantity, arrivalPrice, blocks) with { FillRate = fillRate };
             double? Bps(double cost) => _markoutQuantity > 0 ? cost / (_markoutQuantity * arrivalPrice) * 1e4 : null;
+            // Per-episode markouts in bps of the fills' notional at arrival price, as the point estimates.
+            ConfidenceBounds? Bounds(double? point, double[] cost) =>
+                OrderTypeMetrics.Around(point, Statistics.RatioBounds(cost.Select(c => c / arrivalPrice * 1e4).ToArray(), _episodeMarkoutQuantity, blocks)?.Bounds);
+            var step = Bps(_stepMarkoutCost);
+            var one = Bps(_markoutCost[0]);
+            var ten = Bps(_markoutCost[1]);
+            var sixty = Bps(_markoutCost[2]);
             return m with
             {
-                MarkoutBps = Bps(_stepMarkoutCost),
-                Markout1sBps = Bps(_markoutCost[0]),
-                Markout10sBps = Bps(_markoutCost[1]),
-                Markout60sBps = Bps(_markoutCost[2]),
+                MarkoutBps = step,
+                Markout1sBps = one,
+                Markout10sBps = ten,
+                Markout60sBps = sixty,
+                Intervals = m.Intervals! with
+                {
+                    FillRate = OrderTypeMetrics.Around(fillRate, m.Intervals.FillRate),
+                    MarkoutBps = Bounds(step, _episodeStepMarkoutCost),
+                    Markout1sBps = Bounds(one, _episodeMarkoutCost[0]),
+                    Markout10sBps = Bounds(ten, _episodeMarkoutCost[1]),
+                    Markout60sBps = Bounds(sixty, _episodeMarkoutCost[2]),
+                },
             };
         }
     }

@@ -146,6 +146,63 @@ public sealed record StrategyView(
     /// <summary>Mid move against the passive fills over the next decision step, bps (positive = adverse selection).</summary>
     public double? MarkoutBps { get; init; }
 
+    /// <summary>Mid move against the passive fills 1 s, 10 s and 60 s after each fill, bps (replayed books only).</summary>
+    public double? Markout1sBps { get; init; }
+
+    /// <summary>See <see cref="Markout1sBps"/>.</summary>
+    public double? Markout10sBps { get; init; }
+
+    /// <summary>See <see cref="Markout1sBps"/>.</summary>
+    public double? Markout60sBps { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="FillRate"/>; null for runs stored before it was recorded.</summary>
+    public double? FillRateCiLow { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="FillRate"/>.</summary>
+    public double? FillRateCiHigh { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="PassiveShare"/>.</summary>
+    public double? PassiveShareCiLow { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="PassiveShare"/>.</summary>
+    public double? PassiveShareCiHigh { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="SpreadCapturedBps"/> (delta method).</summary>
+    public double? SpreadCapturedCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="SpreadCapturedBps"/>.</summary>
+    public double? SpreadCapturedCiHighBps { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="MarkoutBps"/> (delta method).</summary>
+    public double? MarkoutCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="MarkoutBps"/>.</summary>
+    public double? MarkoutCiHighBps { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="Markout1sBps"/>.</summary>
+    public double? Markout1sCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="Markout1sBps"/>.</summary>
+    public double? Markout1sCiHighBps { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="Markout10sBps"/>.</summary>
+    public double? Markout10sCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="Markout10sBps"/>.</summary>
+    public double? Markout10sCiHighBps { get; init; }
+
+    /// <summary>Lower end of the 95% interval of <see cref="Markout60sBps"/>.</summary>
+    public double? Markout60sCiLowBps { get; init; }
+
+    /// <summary>Upper end of the 95% interval of <see cref="Markout60sBps"/>.</summary>
+    public double? Markout60sCiHighBps { get; init; }
+
+    /// <summary>How many independent units the limit-order intervals rest on (episodes or market windows).</summary>
+    public int? OrderIntervalUnits { get; init; }
+
+    /// <summary>What a unit of <see cref="OrderIntervalUnits"/> is: <c>episode</c> or <c>window</c>.</summary>
+    public string? OrderIntervalUnitKind { get; init; }
+
     /// <summary>Largest child order over its step's market volume in any episode (a fraction).</summary>
     public double MaxParticipation { get; init; }
 
@@ -171,6 +228,25 @@ public sealed record StrategyView(
             PostedFillRatio = m.PostedFillRatio,
             SpreadCapturedBps = m.SpreadCapturedBps,
             MarkoutBps = m.MarkoutBps,
+            Markout1sBps = m.Markout1sBps,
+            Markout10sBps = m.Markout10sBps,
+            Markout60sBps = m.Markout60sBps,
+            FillRateCiLow = m.OrderIntervals?.FillRate?.Low,
+            FillRateCiHigh = m.OrderIntervals?.FillRate?.High,
+            PassiveShareCiLow = m.OrderIntervals?.PassiveShare?.Low,
+            PassiveShareCiHigh = m.OrderIntervals?.PassiveShare?.High,
+            SpreadCapturedCiLowBps = m.OrderIntervals?.SpreadCapturedBps?.Low,
+            SpreadCapturedCiHighBps = m.OrderIntervals?.SpreadCapturedBps?.High,
+            MarkoutCiLowBps = m.OrderIntervals?.MarkoutBps?.Low,
+            MarkoutCiHighBps = m.OrderIntervals?.MarkoutBps?.High,
+            Markout1sCiLowBps = m.OrderIntervals?.Markout1sBps?.Low,
+            Markout1sCiHighBps = m.OrderIntervals?.Markout1sBps?.High,
+            Markout10sCiLowBps = m.OrderIntervals?.Markout10sBps?.Low,
+            Markout10sCiHighBps = m.OrderIntervals?.Markout10sBps?.High,
+            Markout60sCiLowBps = m.OrderIntervals?.Markout60sBps?.Low,
+            Markout60sCiHighBps = m.OrderIntervals?.Markout60sBps?.High,
+            OrderIntervalUnits = m.OrderIntervals?.IndependentUnits,
+            OrderIntervalUnitKind = m.OrderIntervals?.UnitKind,
             MaxParticipation = m.MaxParticipation,
             MaxParticipationP95 = m.MaxParticipationP95,
         };

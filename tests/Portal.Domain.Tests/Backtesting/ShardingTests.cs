@@ -33,7 +33,29 @@ public class ShardingTests
             Assert.Equal(BitConverter.DoubleToInt64Bits(e.MaxParticipation), BitConverter.DoubleToInt64Bits(a.MaxParticipation));
             Assert.Equal(BitConverter.DoubleToInt64Bits(e.MeanForcedFraction), BitConverter.DoubleToInt64Bits(a.MeanForcedFraction));
             Assert.Equal(BitConverter.DoubleToInt64Bits(e.MeanOpportunityCostBps), BitConverter.DoubleToInt64Bits(a.MeanOpportunityCostBps));
+            Assert.Equal(e.Orders, a.Orders);
+            Assert.Equal(e.Orders.Intervals, a.Orders.Intervals);
         }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Limit_order_metrics_and_their_intervals_merge_bit_identically(int shards)
+    {
+        var scenario = ScenarioPresets.Demo() with { Episodes = 2600, Strategies = ["twap", "twap-passive", "vwap-passive", "pegged"] };
+        var single = BacktestRunner.Run(scenario);
+        var plan = BacktestPlan.Create(scenario);
+        var parts = BacktestPlan.ShardRangesByCount(scenario.Episodes, shards).Reverse()
+            .Select(r => BacktestPartial.FromBytes(BacktestRunner.RunEpisodes(plan, r.First, r.Count, new BacktestOptions { MaxDegreeOfParallelism = 1 }).ToBytes()))
+            .ToList();
+        var merged = BacktestRunner.Merge(plan, parts);
+        AssertIdentical(single, merged, scenario);
+        var passive = merged.Strategies.Single(s => s.StrategyId == "twap-passive").Orders.Intervals!;
+        Assert.Equal(2600, passive.IndependentUnits);
+        Assert.True(passive.PassiveShare!.High > passive.PassiveShare.Low);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(single.Strategies.Single(s => s.StrategyId == "twap-passive").Orders.Intervals!.MarkoutBps!.Low),
+            BitConverter.DoubleToInt64Bits(passive.MarkoutBps!.Low));
     }
 
     [Theory]

@@ -51,7 +51,7 @@ public static class ReportFormat
         " per currency unit, in bps of the arrival value; 95% CI by the delta method on paired episodes. With λ > 0 a strategy can be cheaper on the mean " +
         "(vs best static < 0) yet worse on the objective; with λ = 0 both columns agree.";
 
-    private static string Fixed(double value, string format)
+    internal static string Fixed(double value, string format)
     {
         if (!double.IsFinite(value))
         {

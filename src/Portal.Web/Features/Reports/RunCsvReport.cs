@@ -31,6 +31,9 @@ public sealed class RunCsvReport
     /// <c>mean_*</c> components add up to <c>mean_bps</c> (empty for reports frozen before they were recorded).
     /// <c>max_participation</c> is the largest child order over its step's market volume in any episode (a fraction) and
     /// <c>max_participation_p95</c> the 95th percentile across episodes of each episode's largest (empty for older runs).
+    /// <c>*_ci_low</c>/<c>*_ci_high</c> of the limit-order metrics are 95% intervals over <c>order_interval_units</c>
+    /// independent units of kind <c>order_interval_unit_kind</c> (episodes, or market windows on a replay); the 1/10/60-s
+    /// markouts are measured on replayed books only. Empty where not recorded.
     /// </summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
@@ -45,6 +48,11 @@ public sealed class RunCsvReport
         "fill_rate", "passive_share", "posted_fill_ratio", "spread_captured_bps", "markout_bps",
         "mean_spread_and_fees_bps", "mean_temporary_impact_bps", "mean_permanent_impact_bps", "mean_timing_bps", "mean_opportunity_bps",
         "mean_arrival_slippage_bps", "mean_vwap_slippage_bps", "max_participation_p95",
+        "fill_rate_ci_low", "fill_rate_ci_high", "passive_share_ci_low", "passive_share_ci_high",
+        "spread_captured_ci_low_bps", "spread_captured_ci_high_bps", "markout_ci_low_bps", "markout_ci_high_bps",
+        "markout_1s_bps", "markout_1s_ci_low_bps", "markout_1s_ci_high_bps", "markout_10s_bps", "markout_10s_ci_low_bps",
+        "markout_10s_ci_high_bps", "markout_60s_bps", "markout_60s_ci_low_bps", "markout_60s_ci_high_bps",
+        "order_interval_units", "order_interval_unit_kind",
     ];
 
     /// <summary>Columns of the per-episode file.</summary>
@@ -143,6 +151,26 @@ public sealed class RunCsvReport
             WriteNumber(csv, b?.ArrivalSlippageBps);
             WriteNumber(csv, b?.VwapSlippageBps);
             WriteNumber(csv, s.Execution.MaxParticipationP95);
+            var ci = s.Execution.Intervals;
+            WriteNumber(csv, ci?.FillRate?.Low);
+            WriteNumber(csv, ci?.FillRate?.High);
+            WriteNumber(csv, ci?.PassiveShare?.Low);
+            WriteNumber(csv, ci?.PassiveShare?.High);
+            WriteNumber(csv, ci?.SpreadCapturedBps?.Low);
+            WriteNumber(csv, ci?.SpreadCapturedBps?.High);
+            WriteNumber(csv, ci?.MarkoutBps?.Low);
+            WriteNumber(csv, ci?.MarkoutBps?.High);
+            WriteNumber(csv, s.Execution.Markout1sBps);
+            WriteNumber(csv, ci?.Markout1sBps?.Low);
+            WriteNumber(csv, ci?.Markout1sBps?.High);
+            WriteNumber(csv, s.Execution.Markout10sBps);
+            WriteNumber(csv, ci?.Markout10sBps?.Low);
+            WriteNumber(csv, ci?.Markout10sBps?.High);
+            WriteNumber(csv, s.Execution.Markout60sBps);
+            WriteNumber(csv, ci?.Markout60sBps?.Low);
+            WriteNumber(csv, ci?.Markout60sBps?.High);
+            if (ci is null) csv.WriteField(""); else csv.WriteField(ci.IndependentUnits);
+            csv.WriteField(ci?.UnitKind ?? "");
             foreach (var p in report.Parameters)
             {
                 if (PlainNumber(p.Value) is { } number)

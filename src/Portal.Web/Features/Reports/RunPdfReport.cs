@@ -289,13 +289,25 @@ public sealed class RunPdfReport
         if (!strategies.Any(s => s.Execution.PostedLimitOrders)) return;
         const string intro =
             "Fill rate and passive share: fractions of the parent quantity executed by the horizon and filled by limit orders. " +
-            "Posted filled: share of the posted limit orders filled. Spread captured and markout (over the next decision step, positive = adverse selection): bps of the passive fills.";
+            "Posted filled: share of the posted limit orders filled. Spread captured and markout (over the next decision step, positive = adverse selection): bps of the passive fills. " +
+            "Brackets: 95% intervals over the run's independent units (episodes, or market windows on a replayed book); spread captured and markouts per filled share (delta method).";
         flow.Space(8);
         flow.Heading("Limit and market orders", keepWithNext: flow.ParagraphHeight(intro) + 60);
         flow.Paragraph(intro, PageFlow.Muted);
         flow.Space(4);
         static string P(double? v) => v is { } x ? ReportFormat.Percent(x) : "–";
         static string B(double? v) => v is { } x ? ReportFormat.Bps(x) : "–";
+        static string PI(double? v, Portal.Domain.Backtesting.ConfidenceBounds? b) =>
+            b is null || v is null ? P(v) : $"{P(v)} [{ReportFormat.Fixed(100 * b.Low, "0.0")}, {ReportFormat.Fixed(100 * b.High, "0.0")}]";
+        static string BI(double? v, Portal.Domain.Backtesting.ConfidenceBounds? b) =>
+            b is null || v is null ? B(v) : $"{B(v)} {ReportFormat.Interval(b.Low, b.High)}";
+        var units = strategies.Select(s => s.Execution.Intervals).FirstOrDefault(i => i is not null);
+        if (units is not null)
+        {
+            flow.Paragraph(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Intervals rest on {units.IndependentUnits} independent {(units.UnitKind == Portal.Domain.Backtesting.UnitKinds.Window ? "market windows" : "episodes")}."), PageFlow.Muted);
+            flow.Space(4);
+        }
         flow.Table(
             [
                 new("Strategy", Numeric: false), new("Fill rate", Numeric: true), new("Passive", Numeric: true),
@@ -304,8 +316,9 @@ public sealed class RunPdfReport
             [
                 .. strategies.Select(s => new[]
                 {
-                    s.DisplayName, P(s.Execution.FillRate), P(s.Execution.PassiveShare), P(s.Execution.PostedFillRatio),
-                    B(s.Execution.SpreadCapturedBps), B(s.Execution.MarkoutBps),
+                    s.DisplayName, PI(s.Execution.FillRate, s.Execution.Intervals?.FillRate), PI(s.Execution.PassiveShare, s.Execution.Intervals?.PassiveShare),
+                    P(s.Execution.PostedFillRatio), BI(s.Execution.SpreadCapturedBps, s.Execution.Intervals?.SpreadCapturedBps),
+                    BI(s.Execution.MarkoutBps, s.Execution.Intervals?.MarkoutBps),
                 }),
             ]);
     }
