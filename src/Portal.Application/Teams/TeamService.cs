@@ -45,6 +45,20 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory)
         return team;
     }
 
+    /// <summary>Makes <paramref name="teamId"/> the user's current team, the one pages and sign-in work in.</summary>
+    /// <returns>False (and nothing changes) when the user is not a member of the team.</returns>
+    public async Task<bool> SwitchAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.TeamMembers.AnyAsync(m => m.UserId == userId && m.TeamId == teamId, ct))
+        {
+            return false;
+        }
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, teamId), ct);
+        return true;
+    }
+
     public async Task<IReadOnlyList<TeamView>> MyTeamsAsync(string userId, Guid? currentTeamId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

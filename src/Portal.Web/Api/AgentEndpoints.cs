@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
 
@@ -11,11 +9,11 @@ public static class AgentEndpoints
 {
     public static void MapAgentApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/agents").RequireAuthorization().WithTags("Agents");
+        var api = app.MapGroup("/api/agents").RequireAuthorization().RequireTeam().WithTags("Agents");
 
-        api.MapPost("/", async (TrainingSubmission body, ClaimsPrincipal user, TeamAccessResolver teams, AgentService agents, CancellationToken ct) =>
+        api.MapPost("/", async (TrainingSubmission body, TeamContext team, AgentService agents, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
+            var access = team.Require();
             if (!access.CanRun) return Results.Problem("Viewers cannot train agents.", statusCode: StatusCodes.Status403Forbidden);
             try
             {
@@ -37,16 +35,14 @@ public static class AgentEndpoints
             }
         }).WithName("TrainAgent");
 
-        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver teams, AgentService agents, CancellationToken ct) =>
+        api.MapGet("/", async (TeamContext team, AgentService agents, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.Forbid();
-            return Results.Ok((await agents.ListAsync(access, false, ct)).Select(a => AgentView.From(a, [])));
+            return Results.Ok((await agents.ListAsync(team.Require(), false, ct)).Select(a => AgentView.From(a, [])));
         }).WithName("ListAgents");
 
-        api.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, AgentService agents, CancellationToken ct) =>
+        api.MapGet("/{id:guid}", async (Guid id, TeamContext team, AgentService agents, CancellationToken ct) =>
         {
-            if (await teams.ResolveAsync(user, ct) is not { } access) return Results.NotFound();
-            return await agents.GetAsync(access, id, ct) is { } found ? Results.Ok(AgentView.From(found.Agent, found.Seeds)) : Results.NotFound();
+            return await agents.GetAsync(team.Require(), id, ct) is { } found ? Results.Ok(AgentView.From(found.Agent, found.Seeds)) : Results.NotFound();
         }).WithName("GetAgent");
     }
 }

@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using Portal.Application.Leaderboards;
 using Portal.Data.Entities;
-using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
 
@@ -12,12 +10,9 @@ public static class LeaderboardEndpoints
     {
         app.MapGet("/api/leaderboards", async (
                 string? regime, SizeBucket? size, HorizonBucket? horizon, string? strategy, LeaderboardOrder? order, int? page, int? pageSize,
-                ClaimsPrincipal user, TeamAccessResolver resolver, LeaderboardService leaderboards, CancellationToken ct) =>
+                TeamContext team, LeaderboardService leaderboards, CancellationToken ct) =>
             {
-                if (await resolver.ResolveAsync(user, ct) is not { } access)
-                {
-                    return Results.Forbid();
-                }
+                var access = team.Require();
                 if (page is < 0 || pageSize is < 1 or > 500)
                 {
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page must be ≥ 0 and pageSize 1 to 500."] });
@@ -26,6 +21,6 @@ public static class LeaderboardEndpoints
                     order ?? LeaderboardOrder.MeanShortfall, page ?? 0, pageSize ?? 100, ct);
                 return Results.Ok(result);
             })
-            .RequireAuthorization().WithTags("Leaderboards").WithName("GetLeaderboard").Produces<LeaderboardPage>();
+            .RequireAuthorization().RequireTeam().WithTags("Leaderboards").WithName("GetLeaderboard").Produces<LeaderboardPage>();
     }
 }

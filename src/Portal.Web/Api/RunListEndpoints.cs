@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Security.Claims;
 using Portal.Application.Runs;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
 
@@ -12,15 +10,11 @@ public static class RunListEndpoints
 {
     public static void MapRunListApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Runs");
+        var api = app.MapGroup("/api").RequireAuthorization().RequireTeam().WithTags("Runs");
 
-        api.MapGet("/runs", async (HttpRequest request, ClaimsPrincipal user, TeamAccessResolver teams, RunListQuery runs, CancellationToken ct) =>
+        api.MapGet("/runs", async (HttpRequest request, TeamContext team, RunListQuery runs, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            if (access is null)
-            {
-                return Results.Forbid();
-            }
+            var access = team.Require();
             try
             {
                 var q = request.Query;
@@ -42,13 +36,9 @@ public static class RunListEndpoints
                            "meanCostBpsMin/Max (best strategy's mean), twapMeanBpsMin/Max, regretBpsMax, createdFrom/createdTo (UTC), tag. " +
                            "page is 1-based; pageSize 1–100; sort is one of the keys in the docs, '-' for descending.");
 
-        api.MapMethods("/runs/{id:guid}", ["PATCH"], async (Guid id, RunPatch body, ClaimsPrincipal user, TeamAccessResolver teams, RunTracking tracking, CancellationToken ct) =>
+        api.MapMethods("/runs/{id:guid}", ["PATCH"], async (Guid id, RunPatch body, TeamContext team, RunTracking tracking, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            if (access is null)
-            {
-                return Results.NotFound();
-            }
+            var access = team.Require();
             if (!access.CanRun)
             {
                 return Results.Problem("Viewers cannot change runs.", statusCode: StatusCodes.Status403Forbidden);

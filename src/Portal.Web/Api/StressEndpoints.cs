@@ -1,11 +1,9 @@
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Application.Studies;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Studies;
-using Portal.Web.Auth;
 using Portal.Web.Features.Studies;
 
 namespace Portal.Web.Api;
@@ -19,12 +17,11 @@ public static class StressEndpoints
 
     public static void MapStressApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/stress").RequireAuthorization().WithTags("Stress reports");
+        var api = app.MapGroup("/api/stress").RequireAuthorization().RequireTeam().WithTags("Stress reports");
 
-        api.MapPost("", async (HttpRequest request, ClaimsPrincipal user, TeamAccessResolver teams, StudyRequests studies, CancellationToken ct) =>
+        api.MapPost("", async (HttpRequest request, TeamContext team, StudyRequests studies, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            if (access is null) return Results.Forbid();
+            var access = team.Require();
             if (!access.CanRun) return Results.Problem("Viewers cannot submit stress reports.", statusCode: StatusCodes.Status403Forbidden);
             string body;
             using (var reader = new StreamReader(request.Body, Encoding.UTF8))
@@ -48,10 +45,9 @@ public static class StressEndpoints
             }
         }).WithName("SubmitStressReport").Accepts<object>("application/json").Produces<StudyAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
 
-        api.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, StudyService studies, CancellationToken ct) =>
+        api.MapGet("/{id:guid}", async (Guid id, TeamContext team, StudyService studies, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            var details = access is null ? null : await studies.GetAsync(access.TeamId, id, ct);
+            var details = await studies.GetAsync(team.TeamId, id, ct);
             return details is null || details.Spec.Axes.Stress.Count == 0 ? Results.NotFound() : Results.Ok(StressView.From(details));
         }).WithName("GetStressReport").Produces<StressView>();
     }

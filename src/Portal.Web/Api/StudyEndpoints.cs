@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using System.Text;
 using Portal.Application.Studies;
 using Portal.Domain.Scenarios;
-using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
 
@@ -11,12 +9,11 @@ public static class StudyEndpoints
 {
     public static void MapStudyApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/studies").RequireAuthorization().WithTags("Studies");
+        var api = app.MapGroup("/api/studies").RequireAuthorization().RequireTeam().WithTags("Studies");
 
-        api.MapPost("", async (HttpRequest request, ClaimsPrincipal user, TeamAccessResolver teams, StudyRequests studies, CancellationToken ct) =>
+        api.MapPost("", async (HttpRequest request, TeamContext team, StudyRequests studies, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            if (access is null) return Results.Forbid();
+            var access = team.Require();
             if (!access.CanRun) return Results.Problem("Viewers cannot submit studies.", statusCode: StatusCodes.Status403Forbidden);
             string body;
             using (var reader = new StreamReader(request.Body, Encoding.UTF8))
@@ -39,23 +36,20 @@ public static class StudyEndpoints
             }
         }).WithName("SubmitStudy").Accepts<object>("application/json").Produces<StudyAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
 
-        api.MapGet("", async (ClaimsPrincipal user, TeamAccessResolver teams, StudyService studies, CancellationToken ct) =>
+        api.MapGet("", async (TeamContext team, StudyService studies, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            return access is null ? Results.Ok(Array.Empty<StudySummary>()) : Results.Ok(await studies.ListAsync(access.TeamId, ct));
+            return Results.Ok(await studies.ListAsync(team.TeamId, ct));
         }).WithName("ListStudies").Produces<IReadOnlyList<StudySummary>>();
 
-        api.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, StudyService studies, CancellationToken ct) =>
+        api.MapGet("/{id:guid}", async (Guid id, TeamContext team, StudyService studies, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            var details = access is null ? null : await studies.GetAsync(access.TeamId, id, ct);
+            var details = await studies.GetAsync(team.TeamId, id, ct);
             return details is null ? Results.NotFound() : Results.Ok(StudyView.From(details));
         }).WithName("GetStudy").Produces<StudyView>();
 
-        api.MapGet("/{id:guid}/cells.csv", async (Guid id, ClaimsPrincipal user, TeamAccessResolver teams, StudyService studies, CancellationToken ct) =>
+        api.MapGet("/{id:guid}/cells.csv", async (Guid id, TeamContext team, StudyService studies, CancellationToken ct) =>
         {
-            var access = await teams.ResolveAsync(user, ct);
-            var details = access is null ? null : await studies.GetAsync(access.TeamId, id, ct);
+            var details = await studies.GetAsync(team.TeamId, id, ct);
             return details is null
                 ? Results.NotFound()
                 : Results.File(Encoding.UTF8.GetBytes(StudyTable.ToCsv(details.Results)), "text/csv", $"study-{id:N}.csv");

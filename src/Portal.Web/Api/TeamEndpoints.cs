@@ -10,7 +10,9 @@ public static class TeamEndpoints
 {
     public static void MapTeamApi(this IEndpointRouteBuilder app)
     {
+        // Listing and creating one's teams needs no team (a new user creates their first); the members are the team's.
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Teams");
+        var team = app.MapGroup("/api/team").RequireAuthorization().RequireTeam().WithTags("Teams");
 
         api.MapGet("/teams", async (ClaimsPrincipal user, TeamAccessResolver resolver, TeamService teams, CancellationToken ct) =>
         {
@@ -32,28 +34,28 @@ public static class TeamEndpoints
             }
         }).WithName("CreateTeam").Produces<TeamView>(StatusCodes.Status201Created).ProducesValidationProblem();
 
-        api.MapGet("/team/members", async (ClaimsPrincipal user, TeamAccessResolver resolver, TeamService teams, CancellationToken ct) =>
-            await resolver.ResolveAsync(user, ct) is { } access ? Results.Ok(await teams.MembersAsync(access, ct)) : Results.Forbid())
+        team.MapGet("/members", async (TeamContext caller, TeamService teams, CancellationToken ct) =>
+            Results.Ok(await teams.MembersAsync(caller.Require(), ct)))
             .WithName("ListMembers").Produces<IReadOnlyList<MemberView>>();
 
-        api.MapPost("/team/members", (AddMemberRequest body, ClaimsPrincipal user, TeamAccessResolver resolver, TeamService teams, CancellationToken ct) =>
-            AsAdminAsync(user, resolver, ct, async access =>
+        team.MapPost("/members", (AddMemberRequest body, TeamContext caller, TeamService teams, CancellationToken ct) =>
+            AsAdminAsync(caller, async access =>
             {
                 var member = await teams.AddMemberAsync(access, body.Email, body.Role, ct);
                 return Results.Created("/api/team/members", member);
             }))
             .WithName("AddMember").Produces<MemberView>(StatusCodes.Status201Created);
 
-        api.MapPut("/team/members/{userId}", (string userId, ChangeRoleRequest body, ClaimsPrincipal user, TeamAccessResolver resolver, TeamService teams, CancellationToken ct) =>
-            AsAdminAsync(user, resolver, ct, async access =>
+        team.MapPut("/members/{userId}", (string userId, ChangeRoleRequest body, TeamContext caller, TeamService teams, CancellationToken ct) =>
+            AsAdminAsync(caller, async access =>
             {
                 await teams.ChangeRoleAsync(access, userId, body.Role, ct);
                 return Results.NoContent();
             }))
             .WithName("ChangeMemberRole");
 
-        api.MapDelete("/team/members/{userId}", (string userId, ClaimsPrincipal user, TeamAccessResolver resolver, TeamService teams, CancellationToken ct) =>
-            AsAdminAsync(user, resolver, ct, async access =>
+        team.MapDelete("/members/{userId}", (string userId, TeamContext caller, TeamService teams, CancellationToken ct) =>
+            AsAdminAsync(caller, async access =>
             {
                 await teams.RemoveMemberAsync(access, userId, ct);
                 return Results.NoContent();
@@ -61,12 +63,9 @@ public static class TeamEndpoints
             .WithName("RemoveMember");
     }
 
-    private static async Task<IResult> AsAdminAsync(ClaimsPrincipal user, TeamAccessResolver resolver, CancellationToken ct, Func<TeamAccess, Task<IResult>> action)
+    private static async Task<IResult> AsAdminAsync(TeamContext caller, Func<TeamAccess, Task<IResult>> action)
     {
-        if (await resolver.ResolveAsync(user, ct) is not { } access)
-        {
-            return Results.Forbid();
-        }
+        var access = caller.Require();
         if (!access.IsAdmin)
         {
             return Results.Problem("Only the team's admins manage its members.", statusCode: StatusCodes.Status403Forbidden);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Portal.Application.Tokens;
 using Portal.Web.Auth;
 
@@ -9,18 +8,15 @@ public static class TokenEndpoints
 {
     public static void MapTokenApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tokens").RequireAuthorization().WithTags("Tokens");
+        var api = app.MapGroup("/api/tokens").RequireAuthorization().RequireTeam().WithTags("Tokens");
 
-        api.MapGet("/", async (ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
-            await resolver.ResolveAsync(user, ct) is { } access ? Results.Ok(await tokens.ListAsync(access, ct)) : Results.Forbid())
+        api.MapGet("/", async (TeamContext team, TokenService tokens, CancellationToken ct) =>
+            Results.Ok(await tokens.ListAsync(team.Require(), ct)))
             .WithName("ListTokens").Produces<IReadOnlyList<TokenView>>();
 
-        api.MapPost("/", async (CreateTokenRequest body, ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
+        api.MapPost("/", async (CreateTokenRequest body, TeamContext team, TokenService tokens, CancellationToken ct) =>
         {
-            if (await resolver.ResolveAsync(user, ct) is not { } access)
-            {
-                return Results.Forbid();
-            }
+            var access = team.Require();
             if (!access.CanRun)
             {
                 return Results.Problem("Viewers cannot create tokens.", statusCode: StatusCodes.Status403Forbidden);
@@ -36,8 +32,8 @@ public static class TokenEndpoints
             }
         }).WithMetadata(new GuardedEndpoint("token")).WithName("CreateToken").Produces<CreatedToken>(StatusCodes.Status201Created).ProducesValidationProblem();
 
-        api.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, TeamAccessResolver resolver, TokenService tokens, CancellationToken ct) =>
-            await resolver.ResolveAsync(user, ct) is { } access && await tokens.RevokeAsync(access, id, ct) ? Results.NoContent() : Results.NotFound())
+        api.MapDelete("/{id:guid}", async (Guid id, TeamContext team, TokenService tokens, CancellationToken ct) =>
+            await tokens.RevokeAsync(team.Require(), id, ct) ? Results.NoContent() : Results.NotFound())
             .WithName("RevokeToken");
     }
 }

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Portal.Application.Teams;
-using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Auth;
 
@@ -90,15 +88,13 @@ public static class AccountEndpoints
 
         account.MapPost("/team", async (
             [FromForm] Guid teamId, [FromForm] string? returnUrl, HttpContext http,
-            IDbContextFactory<PortalDbContext> dbFactory, UserManager<PortalUser> users) =>
+            TeamService teams, UserManager<PortalUser> users) =>
         {
             var userId = users.GetUserId(http.User);
-            await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
-            if (userId is null || !await db.TeamMembers.AnyAsync(m => m.UserId == userId && m.TeamId == teamId, http.RequestAborted))
+            if (userId is null || !await teams.SwitchAsync(userId, teamId, http.RequestAborted))
             {
                 return Results.NotFound();
             }
-            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, teamId), http.RequestAborted);
             return Results.LocalRedirect(LocalOrHome(returnUrl));
         }).RequireAuthorization();
     }
