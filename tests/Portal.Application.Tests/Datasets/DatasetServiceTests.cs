@@ -26,6 +26,8 @@ public sealed class DatasetServiceTests
         }
 
         public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("datasets never queue shards");
+
+        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("a dataset never queues a MAP-Elites shard");
     }
 
     private static async Task<Dataset> AddDatasetAsync(TestStore store, TeamAccess owner, string name, long sizeBytes, DateTime createdUtc)
