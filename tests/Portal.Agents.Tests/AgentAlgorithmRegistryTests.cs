@@ -24,7 +24,11 @@ public sealed class AgentAlgorithmRegistryTests
         Assert.Equal(typeof(DqnHyperparameters), AgentAlgorithms.Get("dqn").HyperparameterType);
         var ppo = AgentAlgorithms.Get("ppo").Info;
         Assert.Equal("PPO", ppo.Name);
-        Assert.Equal(new Portal.Domain.Strategies.AgentHyperparameter("parallelEpisodes", "int", new PpoHyperparameters().ParallelEpisodes.ToString(System.Globalization.CultureInfo.InvariantCulture)), ppo.Parameters[0]);
+        Assert.Equal(new Portal.Domain.Strategies.AgentHyperparameter("parallelEpisodes", "int", new PpoHyperparameters().ParallelEpisodes.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            Spec = PpoHyperparameters.Schema["parallelEpisodes"],
+        }, ppo.Parameters[0]);
+        Assert.Equal(("episodes", "[1, 100000]"), (ppo.Parameters[0].Unit, ppo.Parameters[0].Range));
         Assert.Contains(ppo.Parameters, p => p.Name == "annealLearningRate" && p.Type == "bool" && p.Default == "True");
         foreach (var algorithm in AgentAlgorithms.All)
         {

@@ -1,6 +1,7 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
 using Portal.Agents.Offline;
+using Portal.Domain.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,24 +10,39 @@ namespace Portal.Agents.Bcq;
 /// <summary>BCQ hyperparameters; validated at construction, each message naming the field.</summary>
 public sealed record BcqHyperparameters
 {
+    /// <summary>The one declaration of every hyperparameter's range, unit and help; the constructor checks against it.</summary>
+    public static HyperparameterSchema Schema { get; } = new(
+        HyperparameterSpec.Positive(nameof(LearningRate), 1, "", "Adam step size of the VAE, the perturbation network and the critics (paper: 10⁻³)."),
+        HyperparameterSpec.Between(nameof(Gamma), 0, 1, "", "Discount factor γ per decision (1: an episode's return is its negated objective)."),
+        HyperparameterSpec.Positive(nameof(Polyak), 1, "", "Polyak coefficient τ of the target networks' soft update (paper: 0.005)."),
+        HyperparameterSpec.Between(nameof(BatchSize), 1, 1_000_000, "transitions", "Transitions per gradient update (paper: 100)."),
+        HyperparameterSpec.Between(nameof(HiddenUnits), 1, 4096, "units", "Units in each of the two hidden layers of every network."),
+        HyperparameterSpec.Between(nameof(Perturbation), 0, 2, "", "Φ, the largest perturbation added to a VAE action on the [−1, 1] action scale (0 imitates the behaviour model)."),
+        HyperparameterSpec.Between(nameof(Lambda), 0, 1, "", "λ of the soft clipped double-Q target λ·min(Q₁, Q₂) + (1 − λ)·max(Q₁, Q₂) (paper: 0.75)."),
+        HyperparameterSpec.Between(nameof(SampledActions), 1, 1000, "actions", "Actions sampled from the VAE per next state in the critic target (paper: 10)."),
+        HyperparameterSpec.Between(nameof(SelectionSamples), 1, 10_000, "actions", "Actions sampled per state when acting; the highest-Q₁ one is traded."),
+        HyperparameterSpec.Between(nameof(LatentDimension), 1, 64, "", "Latent dimension of the VAE (paper: twice the action dimension)."),
+        HyperparameterSpec.Between(nameof(KlWeight), 0, 100, "", "Weight of the KL term in the VAE loss (paper: 0.5)."),
+        HyperparameterSpec.Positive(nameof(RewardScale), double.PositiveInfinity, "1/bps", "Multiplier applied to rewards (bps) before learning."));
+
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public BcqHyperparameters(
         double learningRate = 1e-3, double gamma = 1.0, double polyak = 0.005, int batchSize = 256, int hiddenUnits = 64,
         double perturbation = 0.05, double lambda = 0.75, int sampledActions = 10, int selectionSamples = 100,
         int latentDimension = 2, double klWeight = 0.5, double rewardScale = 0.1)
     {
-        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
-        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
-        Polyak = Guard.Positive(polyak, nameof(Polyak), 1);
-        BatchSize = Guard.InRange(batchSize, nameof(BatchSize), 1, 1_000_000);
-        HiddenUnits = Guard.InRange(hiddenUnits, nameof(HiddenUnits), 1, 4096);
-        Perturbation = Guard.InRange(perturbation, nameof(Perturbation), 0, 2);
-        Lambda = Guard.InRange(lambda, nameof(Lambda), 0, 1);
-        SampledActions = Guard.InRange(sampledActions, nameof(SampledActions), 1, 1000);
-        SelectionSamples = Guard.InRange(selectionSamples, nameof(SelectionSamples), 1, 10_000);
-        LatentDimension = Guard.InRange(latentDimension, nameof(LatentDimension), 1, 64);
-        KlWeight = Guard.InRange(klWeight, nameof(KlWeight), 0, 100);
-        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+        LearningRate = Schema.Check(learningRate, nameof(LearningRate));
+        Gamma = Schema.Check(gamma, nameof(Gamma));
+        Polyak = Schema.Check(polyak, nameof(Polyak));
+        BatchSize = Schema.Check(batchSize, nameof(BatchSize));
+        HiddenUnits = Schema.Check(hiddenUnits, nameof(HiddenUnits));
+        Perturbation = Schema.Check(perturbation, nameof(Perturbation));
+        Lambda = Schema.Check(lambda, nameof(Lambda));
+        SampledActions = Schema.Check(sampledActions, nameof(SampledActions));
+        SelectionSamples = Schema.Check(selectionSamples, nameof(SelectionSamples));
+        LatentDimension = Schema.Check(latentDimension, nameof(LatentDimension));
+        KlWeight = Schema.Check(klWeight, nameof(KlWeight));
+        RewardScale = Schema.Check(rewardScale, nameof(RewardScale));
     }
 
     /// <summary>Adam step size of the VAE, the perturbation network and the critics (paper: 10⁻³). Allowed: (0, 1].</summary>

@@ -1,5 +1,6 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
+using Portal.Domain.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,6 +9,22 @@ namespace Portal.Agents.Dqn;
 /// <summary>DQN hyperparameters; validated at construction, each message naming the field.</summary>
 public sealed record DqnHyperparameters
 {
+    /// <summary>The one declaration of every hyperparameter's range, unit and help; the constructor checks against it.</summary>
+    public static HyperparameterSchema Schema { get; } = new(
+        HyperparameterSpec.Between(nameof(ParallelEpisodes), 1, 100_000, "episodes", "Episodes simulated in parallel."),
+        HyperparameterSpec.Positive(nameof(LearningRate), 1, "", "Adam step size."),
+        HyperparameterSpec.Between(nameof(Gamma), 0, 1, "", "Discount factor γ per decision (1: an episode's return is its negated objective)."),
+        HyperparameterSpec.Between(nameof(BatchSize), 1, 10_000_000, "transitions", "Transitions per gradient step.") with { MaxOf = "bufferCapacity" },
+        HyperparameterSpec.Between(nameof(BufferCapacity), 1, 10_000_000, "transitions", "Replay buffer size."),
+        HyperparameterSpec.Between(nameof(LearningStarts), 1, double.PositiveInfinity, "transitions", "Transitions collected before the first gradient step.") with { MinOf = "batchSize" },
+        HyperparameterSpec.Between(nameof(GradientStepsPerStep), 1, 1000, "steps", "Gradient steps after each batched environment step."),
+        HyperparameterSpec.Between(nameof(TargetUpdateInterval), 1, double.PositiveInfinity, "steps", "Gradient steps between hard copies of the online network into the target network."),
+        HyperparameterSpec.Between(nameof(EpsilonStart), 0, 1, "", "Initial ε of ε-greedy exploration."),
+        HyperparameterSpec.Between(nameof(EpsilonEnd), 0, 1, "", "Final ε, reached after the exploration share of the budget.") with { MaxOf = "epsilonStart" },
+        HyperparameterSpec.Between(nameof(ExplorationFraction), 0, 1, "", "Share of the budget over which ε decays linearly."),
+        HyperparameterSpec.Between(nameof(HiddenUnits), 1, 4096, "units", "Units in each of the two hidden layers."),
+        HyperparameterSpec.Positive(nameof(RewardScale), double.PositiveInfinity, "1/bps", "Multiplier applied to rewards (bps) before learning."));
+
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public DqnHyperparameters(
         int parallelEpisodes = 32, double learningRate = 5e-4, double gamma = 1.0, int batchSize = 256,
@@ -15,19 +32,19 @@ public sealed record DqnHyperparameters
         int targetUpdateInterval = 500, double epsilonStart = 1.0, double epsilonEnd = 0.02,
         double explorationFraction = 0.5, int hiddenUnits = 64, double rewardScale = 0.1)
     {
-        ParallelEpisodes = Guard.InRange(parallelEpisodes, nameof(ParallelEpisodes), 1, 100_000);
-        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
-        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
-        BufferCapacity = Guard.InRange(bufferCapacity, nameof(BufferCapacity), 1, 10_000_000);
-        BatchSize = Guard.InRange(batchSize, nameof(BatchSize), 1, bufferCapacity);
-        LearningStarts = Guard.InRange(learningStarts, nameof(LearningStarts), batchSize, int.MaxValue);
-        GradientStepsPerStep = Guard.InRange(gradientStepsPerStep, nameof(GradientStepsPerStep), 1, 1000);
-        TargetUpdateInterval = Guard.InRange(targetUpdateInterval, nameof(TargetUpdateInterval), 1, int.MaxValue);
-        EpsilonStart = Guard.InRange(epsilonStart, nameof(EpsilonStart), 0, 1);
-        EpsilonEnd = Guard.InRange(epsilonEnd, nameof(EpsilonEnd), 0, epsilonStart);
-        ExplorationFraction = Guard.InRange(explorationFraction, nameof(ExplorationFraction), 0, 1);
-        HiddenUnits = Guard.InRange(hiddenUnits, nameof(HiddenUnits), 1, 4096);
-        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+        ParallelEpisodes = Schema.Check(parallelEpisodes, nameof(ParallelEpisodes));
+        LearningRate = Schema.Check(learningRate, nameof(LearningRate));
+        Gamma = Schema.Check(gamma, nameof(Gamma));
+        BufferCapacity = Schema.Check(bufferCapacity, nameof(BufferCapacity));
+        BatchSize = Schema.Check(batchSize, nameof(BatchSize), bufferCapacity);
+        LearningStarts = Schema.Check(learningStarts, nameof(LearningStarts), batchSize);
+        GradientStepsPerStep = Schema.Check(gradientStepsPerStep, nameof(GradientStepsPerStep));
+        TargetUpdateInterval = Schema.Check(targetUpdateInterval, nameof(TargetUpdateInterval));
+        EpsilonStart = Schema.Check(epsilonStart, nameof(EpsilonStart));
+        EpsilonEnd = Schema.Check(epsilonEnd, nameof(EpsilonEnd), epsilonStart);
+        ExplorationFraction = Schema.Check(explorationFraction, nameof(ExplorationFraction));
+        HiddenUnits = Schema.Check(hiddenUnits, nameof(HiddenUnits));
+        RewardScale = Schema.Check(rewardScale, nameof(RewardScale));
     }
 
     /// <summary>Episodes simulated in parallel. Allowed: [1, 100000].</summary>

@@ -1,5 +1,6 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
+using Portal.Domain.Strategies;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,6 +10,24 @@ namespace Portal.Agents.Ppo;
 /// <summary>PPO hyperparameters; validated at construction, each message naming the field.</summary>
 public sealed record PpoHyperparameters
 {
+    /// <summary>The one declaration of every hyperparameter's range, unit and help; the constructor checks against it.</summary>
+    public static HyperparameterSchema Schema { get; } = new(
+        HyperparameterSpec.Between(nameof(ParallelEpisodes), 1, 100_000, "episodes", "Episodes simulated in parallel per rollout; a rollout is one full batch of episodes."),
+        HyperparameterSpec.Positive(nameof(LearningRate), 1, "", "Adam step size."),
+        HyperparameterSpec.Between(nameof(Gamma), 0, 1, "", "Discount factor γ per decision."),
+        HyperparameterSpec.Between(nameof(GaeLambda), 0, 1, "", "GAE λ, trading bias for variance in the advantages."),
+        HyperparameterSpec.Positive(nameof(ClipRange), 1, "", "PPO clipping ε of the probability ratio."),
+        HyperparameterSpec.Between(nameof(Epochs), 1, 1000, "passes", "Passes over each rollout per update."),
+        HyperparameterSpec.Between(nameof(MiniBatches), 1, 100_000, "minibatches", "Minibatches each pass is split into (by episode-steps).") with { MaxOf = "parallelEpisodes" },
+        HyperparameterSpec.Between(nameof(ValueCoefficient), 0, 100, "", "Weight of the value-function loss."),
+        HyperparameterSpec.Between(nameof(EntropyCoefficient), 0, 10, "", "Weight of the entropy bonus."),
+        HyperparameterSpec.Positive(nameof(MaxGradNorm), double.PositiveInfinity, "", "Global gradient-norm clip."),
+        HyperparameterSpec.Between(nameof(HiddenUnits), 1, 4096, "units", "Units in each of the two hidden layers of actor and critic."),
+        HyperparameterSpec.Between(nameof(InitialLogStd), -10, 2, "", "Initial log standard deviation of the Gaussian before the sigmoid squashing."),
+        HyperparameterSpec.Positive(nameof(RewardScale), double.PositiveInfinity, "1/bps", "Multiplier applied to rewards (bps) before learning, keeping value targets near unit scale."),
+        HyperparameterSpec.Flag(nameof(AnnealLearningRate), "Whether the learning rate decays linearly to 0 over the training budget."),
+        HyperparameterSpec.Between(nameof(EpisodesPerPath), 1, 100_000, "episodes", "Episodes of a rollout sharing one market path, each advantage taken relative to the others on its path.") with { MaxOf = "parallelEpisodes", Divides = "parallelEpisodes" });
+
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public PpoHyperparameters(
         int parallelEpisodes = 256, double learningRate = 3e-3, double gamma = 1.0, double gaeLambda = 0.95,
@@ -16,25 +35,21 @@ public sealed record PpoHyperparameters
         double entropyCoefficient = 0.0, double maxGradNorm = 0.5, int hiddenUnits = 64, double initialLogStd = -0.5,
         double rewardScale = 0.1, bool annealLearningRate = true, int episodesPerPath = 8)
     {
-        ParallelEpisodes = Guard.InRange(parallelEpisodes, nameof(ParallelEpisodes), 1, 100_000);
-        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
-        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
-        GaeLambda = Guard.InRange(gaeLambda, nameof(GaeLambda), 0, 1);
-        ClipRange = Guard.Positive(clipRange, nameof(ClipRange), 1);
-        Epochs = Guard.InRange(epochs, nameof(Epochs), 1, 1000);
-        MiniBatches = Guard.InRange(miniBatches, nameof(MiniBatches), 1, parallelEpisodes);
-        ValueCoefficient = Guard.InRange(valueCoefficient, nameof(ValueCoefficient), 0, 100);
-        EntropyCoefficient = Guard.InRange(entropyCoefficient, nameof(EntropyCoefficient), 0, 10);
-        MaxGradNorm = Guard.Positive(maxGradNorm, nameof(MaxGradNorm));
-        HiddenUnits = Guard.InRange(hiddenUnits, nameof(HiddenUnits), 1, 4096);
-        InitialLogStd = Guard.InRange(initialLogStd, nameof(InitialLogStd), -10, 2);
-        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+        ParallelEpisodes = Schema.Check(parallelEpisodes, nameof(ParallelEpisodes));
+        LearningRate = Schema.Check(learningRate, nameof(LearningRate));
+        Gamma = Schema.Check(gamma, nameof(Gamma));
+        GaeLambda = Schema.Check(gaeLambda, nameof(GaeLambda));
+        ClipRange = Schema.Check(clipRange, nameof(ClipRange));
+        Epochs = Schema.Check(epochs, nameof(Epochs));
+        MiniBatches = Schema.Check(miniBatches, nameof(MiniBatches), parallelEpisodes);
+        ValueCoefficient = Schema.Check(valueCoefficient, nameof(ValueCoefficient));
+        EntropyCoefficient = Schema.Check(entropyCoefficient, nameof(EntropyCoefficient));
+        MaxGradNorm = Schema.Check(maxGradNorm, nameof(MaxGradNorm));
+        HiddenUnits = Schema.Check(hiddenUnits, nameof(HiddenUnits));
+        InitialLogStd = Schema.Check(initialLogStd, nameof(InitialLogStd));
+        RewardScale = Schema.Check(rewardScale, nameof(RewardScale));
         AnnealLearningRate = annealLearningRate;
-        EpisodesPerPath = Guard.InRange(episodesPerPath, nameof(EpisodesPerPath), 1, parallelEpisodes);
-        if (parallelEpisodes % episodesPerPath != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(EpisodesPerPath), episodesPerPath, $"EpisodesPerPath must divide ParallelEpisodes ({parallelEpisodes}).");
-        }
+        EpisodesPerPath = Schema.Check(episodesPerPath, nameof(EpisodesPerPath), parallelEpisodes);
     }
 
     /// <summary>Episodes simulated in parallel per rollout; a rollout is one full batch of episodes. Allowed: [1, 100000].</summary>

@@ -1,24 +1,36 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
+using Portal.Domain.Strategies;
 
 namespace Portal.Agents.QLearning;
 
 /// <summary>Tabular Q-learning hyperparameters; validated at construction, each message naming the field.</summary>
 public sealed record QLearningHyperparameters
 {
+    /// <summary>The one declaration of every hyperparameter's range, unit and help; the constructor checks against it.</summary>
+    public static HyperparameterSchema Schema { get; } = new(
+        HyperparameterSpec.Between(nameof(ParallelEpisodes), 1, 100_000, "episodes", "Episodes simulated in parallel."),
+        HyperparameterSpec.Positive(nameof(LearningRate), 1, "", "Step size α of the tabular update."),
+        HyperparameterSpec.Between(nameof(Gamma), 0, 1, "", "Discount factor γ per decision (1: an episode's return is its negated objective)."),
+        HyperparameterSpec.Between(nameof(RemainingBuckets), 1, 10_000, "buckets", "Buckets of the normalised remaining quantity; the state is (decision index, bucket)."),
+        HyperparameterSpec.Between(nameof(EpsilonStart), 0, 1, "", "Initial ε of ε-greedy exploration."),
+        HyperparameterSpec.Between(nameof(EpsilonEnd), 0, 1, "", "Final ε, reached after the exploration share of the budget.") with { MaxOf = "epsilonStart" },
+        HyperparameterSpec.Between(nameof(ExplorationFraction), 0, 1, "", "Share of the budget over which ε decays linearly."),
+        HyperparameterSpec.Positive(nameof(RewardScale), double.PositiveInfinity, "1/bps", "Multiplier applied to rewards (bps) before learning."));
+
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public QLearningHyperparameters(
         int parallelEpisodes = 64, double learningRate = 0.05, double gamma = 1.0, int remainingBuckets = 24,
         double epsilonStart = 1.0, double epsilonEnd = 0.02, double explorationFraction = 0.6, double rewardScale = 0.1)
     {
-        ParallelEpisodes = Guard.InRange(parallelEpisodes, nameof(ParallelEpisodes), 1, 100_000);
-        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
-        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
-        RemainingBuckets = Guard.InRange(remainingBuckets, nameof(RemainingBuckets), 1, 10_000);
-        EpsilonStart = Guard.InRange(epsilonStart, nameof(EpsilonStart), 0, 1);
-        EpsilonEnd = Guard.InRange(epsilonEnd, nameof(EpsilonEnd), 0, epsilonStart);
-        ExplorationFraction = Guard.InRange(explorationFraction, nameof(ExplorationFraction), 0, 1);
-        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+        ParallelEpisodes = Schema.Check(parallelEpisodes, nameof(ParallelEpisodes));
+        LearningRate = Schema.Check(learningRate, nameof(LearningRate));
+        Gamma = Schema.Check(gamma, nameof(Gamma));
+        RemainingBuckets = Schema.Check(remainingBuckets, nameof(RemainingBuckets));
+        EpsilonStart = Schema.Check(epsilonStart, nameof(EpsilonStart));
+        EpsilonEnd = Schema.Check(epsilonEnd, nameof(EpsilonEnd), epsilonStart);
+        ExplorationFraction = Schema.Check(explorationFraction, nameof(ExplorationFraction));
+        RewardScale = Schema.Check(rewardScale, nameof(RewardScale));
     }
 
     /// <summary>Episodes simulated in parallel. Allowed: [1, 100000].</summary>

@@ -1,5 +1,6 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
+using Portal.Domain.Strategies;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,24 +10,39 @@ namespace Portal.Agents.Sac;
 /// <summary>SAC hyperparameters; validated at construction, each message naming the field.</summary>
 public sealed record SacHyperparameters
 {
+    /// <summary>The one declaration of every hyperparameter's range, unit and help; the constructor checks against it.</summary>
+    public static HyperparameterSchema Schema { get; } = new(
+        HyperparameterSpec.Between(nameof(ParallelEpisodes), 1, 100_000, "episodes", "Episodes simulated in parallel."),
+        HyperparameterSpec.Positive(nameof(LearningRate), 1, "", "Adam step size of actor, critics and temperature."),
+        HyperparameterSpec.Between(nameof(Gamma), 0, 1, "", "Discount factor γ per decision (1: an episode's return is its negated objective)."),
+        HyperparameterSpec.Positive(nameof(Polyak), 1, "", "Polyak coefficient τ of the target critics' soft update."),
+        HyperparameterSpec.Between(nameof(BatchSize), 1, 10_000_000, "transitions", "Transitions per gradient step.") with { MaxOf = "bufferCapacity" },
+        HyperparameterSpec.Between(nameof(BufferCapacity), 1, 10_000_000, "transitions", "Replay buffer size."),
+        HyperparameterSpec.Between(nameof(LearningStarts), 1, double.PositiveInfinity, "transitions", "Transitions collected with uniform random actions before learning.") with { MinOf = "batchSize" },
+        HyperparameterSpec.Between(nameof(GradientStepsPerStep), 1, 1000, "steps", "Gradient steps after each batched environment step."),
+        HyperparameterSpec.Between(nameof(HiddenUnits), 1, 4096, "units", "Units in each of the two hidden layers of actor and critics."),
+        HyperparameterSpec.Positive(nameof(InitialAlpha), double.PositiveInfinity, "", "Initial entropy temperature α."),
+        HyperparameterSpec.Between(nameof(TargetEntropy), -100, 100, "nats", "Entropy target of the automatic temperature tuning (−dim(action) is the usual choice)."),
+        HyperparameterSpec.Positive(nameof(RewardScale), double.PositiveInfinity, "1/bps", "Multiplier applied to rewards (bps) before learning."));
+
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public SacHyperparameters(
         int parallelEpisodes = 32, double learningRate = 1e-3, double gamma = 1.0, double polyak = 0.01,
         int batchSize = 256, int bufferCapacity = 100_000, int learningStarts = 2_000, int gradientStepsPerStep = 2,
         int hiddenUnits = 64, double initialAlpha = 0.1, double targetEntropy = -1.0, double rewardScale = 0.1)
     {
-        ParallelEpisodes = Guard.InRange(parallelEpisodes, nameof(ParallelEpisodes), 1, 100_000);
-        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
-        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
-        Polyak = Guard.Positive(polyak, nameof(Polyak), 1);
-        BufferCapacity = Guard.InRange(bufferCapacity, nameof(BufferCapacity), 1, 10_000_000);
-        BatchSize = Guard.InRange(batchSize, nameof(BatchSize), 1, bufferCapacity);
-        LearningStarts = Guard.InRange(learningStarts, nameof(LearningStarts), batchSize, int.MaxValue);
-        GradientStepsPerStep = Guard.InRange(gradientStepsPerStep, nameof(GradientStepsPerStep), 1, 1000);
-        HiddenUnits = Guard.InRange(hiddenUnits, nameof(HiddenUnits), 1, 4096);
-        InitialAlpha = Guard.Positive(initialAlpha, nameof(InitialAlpha));
-        TargetEntropy = Guard.InRange(targetEntropy, nameof(TargetEntropy), -100, 100);
-        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
+        ParallelEpisodes = Schema.Check(parallelEpisodes, nameof(ParallelEpisodes));
+        LearningRate = Schema.Check(learningRate, nameof(LearningRate));
+        Gamma = Schema.Check(gamma, nameof(Gamma));
+        Polyak = Schema.Check(polyak, nameof(Polyak));
+        BufferCapacity = Schema.Check(bufferCapacity, nameof(BufferCapacity));
+        BatchSize = Schema.Check(batchSize, nameof(BatchSize), bufferCapacity);
+        LearningStarts = Schema.Check(learningStarts, nameof(LearningStarts), batchSize);
+        GradientStepsPerStep = Schema.Check(gradientStepsPerStep, nameof(GradientStepsPerStep));
+        HiddenUnits = Schema.Check(hiddenUnits, nameof(HiddenUnits));
+        InitialAlpha = Schema.Check(initialAlpha, nameof(InitialAlpha));
+        TargetEntropy = Schema.Check(targetEntropy, nameof(TargetEntropy));
+        RewardScale = Schema.Check(rewardScale, nameof(RewardScale));
     }
 
     /// <summary>Episodes simulated in parallel. Allowed: [1, 100000].</summary>

@@ -1,6 +1,7 @@
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
 using Portal.Agents.Offline;
+using Portal.Domain.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,24 +10,39 @@ namespace Portal.Agents.Td3Bc;
 /// <summary>TD3+BC hyperparameters; validated at construction, each message naming the field.</summary>
 public sealed record Td3BcHyperparameters
 {
+    /// <summary>The one declaration of every hyperparameter's range, unit and help; the constructor checks against it.</summary>
+    public static HyperparameterSchema Schema { get; } = new(
+        HyperparameterSpec.Positive(nameof(LearningRate), 1, "", "Adam step size of actor and critics (paper: 3·10⁻⁴)."),
+        HyperparameterSpec.Between(nameof(Gamma), 0, 1, "", "Discount factor γ per decision (1: an episode's return is its negated objective)."),
+        HyperparameterSpec.Positive(nameof(Polyak), 1, "", "Polyak coefficient τ of the target networks' soft update (paper: 0.005)."),
+        HyperparameterSpec.Between(nameof(BatchSize), 1, 1_000_000, "transitions", "Transitions per gradient update (paper: 256)."),
+        HyperparameterSpec.Between(nameof(HiddenUnits), 1, 4096, "units", "Units in each of the two hidden layers of actor and critics."),
+        HyperparameterSpec.Between(nameof(Alpha), 0, 1e6, "", "α, the weight of the Q term against behaviour cloning (paper: 2.5; 0 is pure behaviour cloning)."),
+        HyperparameterSpec.Between(nameof(PolicyNoise), 0, 10, "", "Standard deviation of the target policy smoothing noise on the [−1, 1] action scale (paper: 0.2)."),
+        HyperparameterSpec.Between(nameof(NoiseClip), 0, 10, "", "Clip of the target policy smoothing noise (paper: 0.5)."),
+        HyperparameterSpec.Between(nameof(PolicyDelay), 1, 100, "updates", "Critic updates per actor and target update (paper: 2)."),
+        HyperparameterSpec.Flag(nameof(NormalizeStates), "Standardise states by the dataset's mean and standard deviation, as the paper does."),
+        HyperparameterSpec.Positive(nameof(RewardScale), double.PositiveInfinity, "1/bps", "Multiplier applied to rewards (bps) before learning."),
+        HyperparameterSpec.OneOf(nameof(ActionScale), OfflineActionScale.Names, "How the [−1, 1] action maps to the traded fraction: twap-log puts TWAP's child at 0, fraction maps the mask linearly."));
+
     /// <summary>Creates a validated set of hyperparameters.</summary>
     public Td3BcHyperparameters(
         double learningRate = 3e-4, double gamma = 1.0, double polyak = 0.005, int batchSize = 256, int hiddenUnits = 64,
         double alpha = 2.5, double policyNoise = 0.2, double noiseClip = 0.5, int policyDelay = 2, bool normalizeStates = true,
         double rewardScale = 0.1, string actionScale = OfflineActionScale.TwapLog)
     {
-        LearningRate = Guard.Positive(learningRate, nameof(LearningRate), 1);
-        Gamma = Guard.InRange(gamma, nameof(Gamma), 0, 1);
-        Polyak = Guard.Positive(polyak, nameof(Polyak), 1);
-        BatchSize = Guard.InRange(batchSize, nameof(BatchSize), 1, 1_000_000);
-        HiddenUnits = Guard.InRange(hiddenUnits, nameof(HiddenUnits), 1, 4096);
-        Alpha = Guard.InRange(alpha, nameof(Alpha), 0, 1e6);
-        PolicyNoise = Guard.InRange(policyNoise, nameof(PolicyNoise), 0, 10);
-        NoiseClip = Guard.InRange(noiseClip, nameof(NoiseClip), 0, 10);
-        PolicyDelay = Guard.InRange(policyDelay, nameof(PolicyDelay), 1, 100);
+        LearningRate = Schema.Check(learningRate, nameof(LearningRate));
+        Gamma = Schema.Check(gamma, nameof(Gamma));
+        Polyak = Schema.Check(polyak, nameof(Polyak));
+        BatchSize = Schema.Check(batchSize, nameof(BatchSize));
+        HiddenUnits = Schema.Check(hiddenUnits, nameof(HiddenUnits));
+        Alpha = Schema.Check(alpha, nameof(Alpha));
+        PolicyNoise = Schema.Check(policyNoise, nameof(PolicyNoise));
+        NoiseClip = Schema.Check(noiseClip, nameof(NoiseClip));
+        PolicyDelay = Schema.Check(policyDelay, nameof(PolicyDelay));
         NormalizeStates = normalizeStates;
-        RewardScale = Guard.Positive(rewardScale, nameof(RewardScale));
-        ActionScale = OfflineActionScale.Validate(actionScale, nameof(ActionScale));
+        RewardScale = Schema.Check(rewardScale, nameof(RewardScale));
+        ActionScale = Schema.Check(actionScale, nameof(ActionScale));
     }
 
     /// <summary>Adam step size of actor and critics (paper: 3·10⁻⁴). Allowed: (0, 1].</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
@@ -28,11 +29,22 @@ public abstract class AgentAlgorithm
     /// <summary>The hyperparameter record type.</summary>
     public abstract Type HyperparameterType { get; }
 
-    /// <summary>What the portal shows of it (hyperparameters read from the record's constructor defaults).</summary>
+    /// <summary>The record's <see cref="HyperparameterSchema"/>: its public static <c>Schema</c> property, declared next to
+    /// the record; the one place its ranges, units and help live.</summary>
+    public HyperparameterSchema Schema => HyperparameterType.GetProperty("Schema", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as HyperparameterSchema
+        ?? throw new InvalidOperationException($"{HyperparameterType.Name} declares no public static HyperparameterSchema Schema.");
+
+    /// <summary>What the portal shows of it: each hyperparameter's default (from the record's constructor) with its
+    /// declaration in <see cref="Schema"/> (range, unit, help).</summary>
     public AgentAlgorithmInfo Info => new(Id, Name, Description, [.. HyperparameterType.GetConstructors()
         .OrderByDescending(c => c.GetParameters().Length).First().GetParameters()
-        .Select(p => new AgentHyperparameter(p.Name!, p.ParameterType == typeof(int) ? "int" : p.ParameterType == typeof(bool) ? "bool" : "double",
-            Convert.ToString(p.DefaultValue, CultureInfo.InvariantCulture) ?? ""))]) { Offline = IsOffline };
+        .Select(p => new AgentHyperparameter(p.Name!, TypeName(p.ParameterType), Convert.ToString(p.DefaultValue, CultureInfo.InvariantCulture) ?? "")
+        {
+            Spec = Schema.Find(p.Name!) ?? throw new InvalidOperationException($"{HyperparameterType.Name}.Schema does not declare {p.Name}."),
+        })]) { Offline = IsOffline };
+
+    private static string TypeName(Type type) =>
+        type == typeof(int) ? "int" : type == typeof(bool) ? "bool" : type == typeof(string) ? "string" : "double";
 
     /// <summary>Trains one agent on the request's market (the caller owns it).</summary>
     internal abstract IExecutionAgent Train(TrainRequest request, ObservationNormalizer normalizer, TrainingSession session);
