@@ -40,6 +40,26 @@ public static class TrainOptions
     ];
 
     /// <summary>
+    /// Every registered algorithm's hyperparameters as <c>train --help</c> lists them (name, type, default, range with
+    /// unit, help), written from the registry (<see cref="Training.AgentAlgorithm.Info"/>), one line each.
+    /// </summary>
+    public static string HyperparameterHelp()
+    {
+        var text = new System.Text.StringBuilder("Hyperparameters (fields of the --hyper JSON file; any left out take their default):");
+        foreach (var algorithm in Training.AgentAlgorithms.All.Select(a => a.Info))
+        {
+            text.Append('\n').Append($"  {algorithm.Id} ({algorithm.Name}):");
+            int width = algorithm.Parameters.Max(p => p.Name.Length);
+            foreach (var p in algorithm.Parameters)
+            {
+                string unit = p.Unit.Length > 0 ? " " + p.Unit : "";
+                text.Append('\n').Append($"    {p.Name.PadRight(width)}  {p.Type}, default {p.Default}, range {p.Range}{unit}. {p.Help}");
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
     /// Reads <c>--name value</c> pairs (a leading <c>train</c> is skipped) into a dictionary keyed by name without dashes.
     /// </summary>
     /// <exception cref="ArgumentException">An option <c>train</c> does not know, a value without its option, an option

@@ -14,7 +14,8 @@ public static class TrainCommand
         var options = TrainOptions.All
             .Select(o => (o.Name, Option: new Option<string>("--" + o.Name) { Description = o.Description, HelpName = o.ValueName, Required = o.Required }))
             .ToList();
-        var command = new Command("train", "Train a learning agent on a scenario with several seeds; writes each seed's artifact and summary.json.");
+        var command = new Command("train",
+            "Train a learning agent on a scenario with several seeds; writes each seed's artifact and summary.json.\n\n" + TrainOptions.HyperparameterHelp());
         options.ForEach(o => command.Options.Add(o.Option));
         command.SetAction((parse, ct) =>
         {

@@ -75,6 +75,29 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Train_help_lists_every_hyperparameter_of_every_algorithm_with_its_default_range_and_help()
+    {
+        var (_, output, _) = await InvokeAsync("train", "--help");
+
+        // Each line of the hyperparameter section is read back: the registry's values, not a hand-written copy.
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        foreach (var algorithm in Portal.Agents.Training.AgentAlgorithms.All.Select(a => a.Info))
+        {
+            int header = lines.IndexOf($"{algorithm.Id} ({algorithm.Name}):");
+            Assert.True(header >= 0, $"train --help does not list {algorithm.Id}");
+            Assert.All(algorithm.Parameters, (p, i) =>
+            {
+                string line = lines[header + 1 + i];
+                Assert.StartsWith(p.Name + " ", line, StringComparison.Ordinal);
+                Assert.Contains($"default {p.Default}, range {p.Range}", line, StringComparison.Ordinal);
+                Assert.EndsWith(p.Help, line, StringComparison.Ordinal);
+            });
+        }
+        string td3bcRate = lines[lines.IndexOf("td3bc (TD3+BC):") + 1];
+        Assert.Equal("learningRate     double, default 0.0003, range (0, 1]. Adam step size of actor and critics (paper: 3·10⁻⁴).", td3bcRate);
+    }
+
+    [Fact]
     public void Train_passes_exactly_the_options_given_to_the_trainer()
     {
         var parse = PortalCommandLine.Build().Parse(["train", "--agent", "dqn", "--scenario", "s.json", "--out", "o", "--eval-episodes", "100", "--verbose"]);
