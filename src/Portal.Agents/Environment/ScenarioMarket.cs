@@ -152,13 +152,34 @@ public sealed class ScenarioMarket : IExecutionMarket
     /// <inheritdoc />
     public void Step(ReadOnlySpan<double> fractionOfRemaining, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
     {
+        BeginStep();
+        EndStep(_sim.Step(fractionOfRemaining), costIncrementBps, riskPenaltyBps);
+    }
+
+    /// <inheritdoc />
+    public bool SupportsLimitOrders => true;
+
+    /// <inheritdoc />
+    public void Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
+    {
+        BeginStep();
+        EndStep(_sim.Step(fractionOfRemaining, passiveShare, Common.OrderTypeActions.Plan), costIncrementBps, riskPenaltyBps);
+    }
+
+    /// <inheritdoc />
+    public double LastPassiveFillShare(int episode) => _sim.IsDone ? double.NaN : _sim.Observations[episode].LastPassiveFillShare ?? double.NaN;
+
+    private void BeginStep()
+    {
         _forced = _sim.CurrentStep == _sim.Steps - 1;
         for (int i = 0; i < BatchSize; i++)
         {
             _remainingBefore[i] = _sim.Remaining(i);
         }
+    }
 
-        var result = _sim.Step(fractionOfRemaining);
+    private void EndStep(StepResult result, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
+    {
         double quantity = _sim.Quantity;
         var innovation = _sim.PriceInnovation;
         for (int i = 0; i < BatchSize; i++)
