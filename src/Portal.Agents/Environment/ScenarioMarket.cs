@@ -11,6 +11,9 @@ namespace Portal.Agents.Environment;
 /// Episode i of a reset with seed s draws the simulator's stream (s, i / episodesPerPath), the same keying the backtest
 /// runner uses, so an agent evaluated in a backtest with seed s sees exactly the paths it would see here. The risk penalty
 /// is the Almgren–Chriss variance term λσ²τx_k² (Almgren and Chriss 2000, eq. 8) with σ = daily volatility × arrival price.
+/// With limit orders, <see cref="PriceNoiseBps"/> also holds the adverse-selection move of the mid (Cartea, Jaimungal and
+/// Penalva 2015, §10.4: ε·(N − E[N]), zero-mean before the step) on the holdings the child leaves: the holdings decided at
+/// the start of the step, never the realised remainder, which depends on the fills and so on N.
 /// </remarks>
 public sealed class ScenarioMarket : IExecutionMarket
 {
@@ -164,6 +167,17 @@ public sealed class ScenarioMarket : IExecutionMarket
     {
         BeginStep();
         EndStep(_sim.Step(fractionOfRemaining, passiveShare, Common.OrderTypeActions.Plan), costIncrementBps, riskPenaltyBps);
+        // The adverse-selection move ε·(N − E[N]) is zero-mean given the start of the step; on the holdings the child leaves
+        // (decided at the start, so uncorrelated with N) it is pure noise in the shaped reward, removed like the price noise.
+        var selection = _sim.SelectionMove;
+        double toBps = 1e4 / (_sim.Quantity * _scenario.Market.ArrivalPrice);
+        for (int i = 0; i < BatchSize; i++)
+        {
+            double f = fractionOfRemaining[i];
+            f = f > 0 ? (f < 1 ? f : 1) : 0;
+            double left = _forced ? 0 : _remainingBefore[i] * (1 - f);
+            _noise[i] += left * selection[i] * toBps;
+        }
     }
 
     /// <inheritdoc />

@@ -76,6 +76,7 @@ internal sealed class ExecutionBook
         _marketFraction = new double[padded];
         _stepPosted = new double[padded];
         _stepFilled = new double[padded];
+        _stepSelection = new double[padded];
         Fills = new PassiveFillModel(model.Scenario.Market.PassiveFills);
     }
 
@@ -88,7 +89,13 @@ internal sealed class ExecutionBook
     /// <summary>Shares posted and filled passively by the last step's limit order (both 0 after a market-order step).</summary>
     private readonly double[] _stepPosted;
     private readonly double[] _stepFilled;
+    private readonly double[] _stepSelection;
     private bool _postedLastStep;
+
+    /// <summary>Per episode, the adverse-selection move of the mid (adverse displacement, currency per share) caused by the
+    /// last step's limit order, ε·(N − E[N]) against the filled side: zero-mean given everything known before the step;
+    /// 0 after a market-order step.</summary>
+    public ReadOnlySpan<double> StepSelection => _stepSelection.AsSpan(0, Count);
 
     /// <summary>How posted limit orders fill on this market.</summary>
     public PassiveFillModel Fills { get; }
@@ -161,7 +168,7 @@ internal sealed class ExecutionBook
         Array.Fill(Remaining, _m.Quantity, 0, count);
         foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost, Unfilled, Breaches, Opportunity,
                      Posted, PassiveFilled, ExpiryCrossed, SpreadCaptured, MarkoutCost, MarkoutQuantity, _markoutPending, _markoutReference, _selection,
-                     _stepPosted, _stepFilled })
+                     _stepPosted, _stepFilled, _stepSelection })
             Array.Clear(a);
     }
 
@@ -232,6 +239,7 @@ internal sealed class ExecutionBook
         {
             Array.Clear(_stepPosted, 0, n);
             Array.Clear(_stepFilled, 0, n);
+            Array.Clear(_stepSelection, 0, n);
             _postedLastStep = false;
         }
 
@@ -316,6 +324,7 @@ internal sealed class ExecutionBook
             double filled = 0;
             _stepPosted[e] = posted;
             _stepFilled[e] = 0;
+            _stepSelection[e] = 0;
             if (posted > 0)
             {
                 double u = RandomStream.CounterUniform(market.Seed, market.Episodes[e], step, PassiveFillModel.FillStream);
@@ -360,6 +369,7 @@ internal sealed class ExecutionBook
                 double selection = -selectionBps * selectionScale;
                 Permanent[e] += selection;
                 _selection[e] += selection;
+                _stepSelection[e] = selection;
                 Remaining[e] = r - filled;
             }
 
