@@ -40,7 +40,7 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
                     ?? throw new ArgumentException($"strategySettings.agentSeed: agent '{agent.Name}' ({id}) was trained with seeds {agent.Seeds}; {wanted} is not one of them.")
                 : await seeds.OrderBy(s => s.SeedIndex).FirstAsync(ct);
             using var stream = new MemoryStream(chosen.Artifact);
-            loaded.Add(new AgentStrategy(AgentArtifact.Load(stream), id));
+            loaded.Add(AgentStrategy.Create(AgentArtifact.Load(stream), id));
         }
         loaded.AddRange(await LoadArchiveStrategiesAsync(db, teamId, strategyIds, ct));
         return loaded;
