@@ -255,18 +255,30 @@ internal static class ResultsReport
             if (piece.Trim().Length > 0) sections.Add("## " + piece.TrimEnd() + "\n");
         }
 
+        int after = -1;  // where the part's previous section ends: a new section follows it rather than going to the end
         foreach (string section in sections)
         {
             string heading = section[..section.IndexOf('\n', StringComparison.Ordinal)];
             int start = document.StartsWith(heading + "\n", StringComparison.Ordinal) ? 0 : document.IndexOf("\n" + heading + "\n", StringComparison.Ordinal) is int at and >= 0 ? at + 1 : -1;
             if (start < 0)
             {
-                document = document.TrimEnd() + "\n\n" + section;
+                if (after < 0)
+                {
+                    document = document.TrimEnd() + "\n\n" + section;
+                    after = document.Length;
+                }
+                else
+                {
+                    document = document[..after] + "\n" + section + (after < document.Length ? "\n" + document[after..].TrimStart('\n') : "");
+                    after += 1 + section.Length;
+                }
+
                 continue;
             }
 
             int next = document.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
             document = document[..start] + section + (next < 0 ? "" : "\n" + document[(next + 1)..]);
+            after = start + section.Length;
         }
 
         return document;
