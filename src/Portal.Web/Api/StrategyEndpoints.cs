@@ -26,7 +26,10 @@ public static class StrategyEndpoints
                 a.Id,
                 a.Name,
                 a.Description,
-                Parameters = a.Parameters.Select(p => new { p.Name, p.Type, p.Default }),
+                Parameters = a.Parameters.Select(p => new
+                {
+                    p.Name, p.Type, p.Default, p.Unit, p.Help, p.Range, p.Min, p.Max, p.MinExclusive, p.MaxExclusive, p.MinOf, p.MaxOf, p.Divides, p.AllowedValues,
+                }),
             }),
         })).RequireAuthorization().WithTags("Strategies").WithName("ListStrategies");
     }

@@ -30,5 +30,19 @@ public sealed class StrategyApiTests
         Assert.Equal("agent:", body.GetProperty("agentPrefix").GetString());
         Assert.Equal(["qlearning", "dqn", "ppo", "sac", "bcq", "td3bc"], body.GetProperty("agentAlgorithms").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
         Assert.All(body.GetProperty("agentAlgorithms").EnumerateArray(), a => Assert.NotEmpty(a.GetProperty("parameters").EnumerateArray()));
+
+        // Each hyperparameter carries the registry's declaration beside its name, type and default.
+        var dqn = body.GetProperty("agentAlgorithms").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "dqn").GetProperty("parameters").EnumerateArray().ToList();
+        var batch = dqn.Single(p => p.GetProperty("name").GetString() == "batchSize");
+        Assert.Equal(("int", "256", "transitions", "[1, bufferCapacity]", "bufferCapacity"),
+            (batch.GetProperty("type").GetString(), batch.GetProperty("default").GetString(), batch.GetProperty("unit").GetString(),
+             batch.GetProperty("range").GetString(), batch.GetProperty("maxOf").GetString()));
+        Assert.Equal("Transitions per gradient step.", batch.GetProperty("help").GetString());
+        var rate = dqn.Single(p => p.GetProperty("name").GetString() == "learningRate");
+        Assert.Equal((0.0, true, 1.0, false, "(0, 1]"), (rate.GetProperty("min").GetDouble(), rate.GetProperty("minExclusive").GetBoolean(),
+            rate.GetProperty("max").GetDouble(), rate.GetProperty("maxExclusive").GetBoolean(), rate.GetProperty("range").GetString()));
+        var scale = body.GetProperty("agentAlgorithms").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "td3bc")
+            .GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "actionScale");
+        Assert.Equal(["fraction", "twap-log"], scale.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
     }
 }
