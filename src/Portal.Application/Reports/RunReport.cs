@@ -237,6 +237,51 @@ public sealed record ReportStrategySummary(
 
     /// <summary>Mean cost components and slippages over every episode; null for reports frozen before they were recorded.</summary>
     public ReportCostBreakdown? CostBreakdown { get; init; }
+
+    /// <summary>Independent units this strategy's intervals rest on (episodes, or replay windows); 0 when not recorded.</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit of <see cref="IndependentUnits"/> is (<c>episode</c> or <c>window</c>); empty when not recorded.</summary>
+    public string UnitKind { get; init; } = "";
+
+    /// <summary>
+    /// A stored strategy as the report shows it: the one conversion from storage to the report's per-strategy row, read
+    /// by the report builder (with the cost histogram's sample and breakdown) and by the API (without them).
+    /// </summary>
+    /// <param name="s">The stored strategy.</param>
+    /// <param name="histogramSample">Episode shortfalls sampled for the cost histogram; empty when not read.</param>
+    public static ReportStrategySummary From(Portal.Data.Entities.RunStrategyResult s, IReadOnlyList<double>? histogramSample = null)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var m = s.Summary;
+        return new ReportStrategySummary(
+            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
+            m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
+            m.RegretBps, m.MeanInventory, m.InventoryP5, m.InventoryP95, histogramSample ?? [], m.MeanParticipation,
+            new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps)
+            {
+                MaxParticipationP95 = m.MaxParticipationP95,
+                FillRate = m.FillRate,
+                PassiveShare = m.PassiveShare,
+                PostedFillRatio = m.PostedFillRatio,
+                SpreadCapturedBps = m.SpreadCapturedBps,
+                MarkoutBps = m.MarkoutBps,
+                Markout1sBps = m.Markout1sBps,
+                Markout10sBps = m.Markout10sBps,
+                Markout60sBps = m.Markout60sBps,
+                Intervals = m.OrderIntervals,
+            })
+        {
+            VsBestStaticMeanBps = m.VsBestStaticMeanBps,
+            VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,
+            VsBestStaticCiHighBps = m.VsBestStaticCiHighBps,
+            VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
+            VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
+            VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
+            IndependentUnits = s.IndependentUnits,
+            UnitKind = s.UnitKind,
+        };
+    }
 }
 
 /// <summary>
