@@ -244,6 +244,10 @@ public sealed record ReportStrategySummary(
     /// <summary>What an independent unit of <see cref="IndependentUnits"/> is (<c>episode</c> or <c>window</c>); empty when not recorded.</summary>
     public string UnitKind { get; init; } = "";
 
+    /// <summary>The <see cref="ReportMetric.All"/> figures by <see cref="ReportMetric.Key"/> (null where not recorded); empty for
+    /// reports frozen before they were held. Read through <see cref="ReportMetric.ValueOf"/>.</summary>
+    public IReadOnlyDictionary<string, double?> Metrics { get; init; } = new Dictionary<string, double?>();
+
     /// <summary>
     /// A stored strategy as the report shows it: the one conversion from storage to the report's per-strategy row, read
     /// by the report builder (with the cost histogram's sample and breakdown) and by the API (without them).
@@ -280,7 +284,46 @@ public sealed record ReportStrategySummary(
             VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
             IndependentUnits = s.IndependentUnits,
             UnitKind = s.UnitKind,
+            Metrics = ReportMetric.All.ToDictionary(x => x.Key, x => x.Read(m)),
         };
+    }
+}
+
+/// <summary>How a <see cref="ReportMetric"/>'s value reads: basis points, or a fraction shown in percent.</summary>
+public enum ReportMetricUnit
+{
+    /// <summary>Basis points of the arrival value (shown with two decimals).</summary>
+    Bps,
+
+    /// <summary>A fraction in [0, 1] (shown in percent).</summary>
+    Fraction,
+}
+
+/// <summary>
+/// A per-strategy figure that the run page, the PDF and the CSV render without naming it: each renderer iterates
+/// <see cref="All"/> (a column in the page's and the PDF's "More figures" table, a CSV column named <see cref="Key"/>), so
+/// a new stored metric reaches every renderer through one line here.
+/// </summary>
+/// <param name="Key">Stable name: the CSV column and the key of <see cref="ReportStrategySummary.Metrics"/> (snake case).</param>
+/// <param name="Label">Column heading on the page and in the PDF.</param>
+/// <param name="Unit">How the value reads.</param>
+/// <param name="Help">What the figure is, in one sentence (the page's tooltip, the PDF's footnote).</param>
+/// <param name="Read">The value from a stored strategy's summary; null when not recorded.</param>
+public sealed record ReportMetric(string Key, string Label, ReportMetricUnit Unit, string Help, Func<Portal.Data.Entities.RunStrategySummary, double?> Read)
+{
+    /// <summary>Every figure the renderers iterate, in column order.</summary>
+    public static IReadOnlyList<ReportMetric> All { get; } =
+    [
+        new("crossed_on_expiry_share", "Crossed on expiry", ReportMetricUnit.Fraction,
+            "Share of the parent quantity crossed with a market order when a limit order's time-to-live ended (or at the horizon).",
+            m => m.CrossedOnExpiryShare),
+    ];
+
+    /// <summary>This figure of a strategy's row; null when the row does not hold it (e.g. a report frozen before it was recorded).</summary>
+    public double? ValueOf(ReportStrategySummary strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        return strategy.Metrics.TryGetValue(Key, out var value) ? value : null;
     }
 }
 
