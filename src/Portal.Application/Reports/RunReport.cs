@@ -317,6 +317,8 @@ public sealed record ReportMetric(string Key, string Label, ReportMetricUnit Uni
         new("crossed_on_expiry_share", "Crossed on expiry", ReportMetricUnit.Fraction,
             "Share of the parent quantity crossed with a market order when a limit order's time-to-live ended (or at the horizon).",
             m => m.CrossedOnExpiryShare),
+        new("p99_bps", "P99 (bps)", ReportMetricUnit.Bps,
+            "99th percentile of the episode shortfalls (type 7): the cost exceeded in one episode in a hundred.", m => m.P99Bps),
     ];
 
     /// <summary>This figure of a strategy's row; null when the row does not hold it (e.g. a report frozen before it was recorded).</summary>

@@ -214,6 +214,9 @@ public sealed record StrategyView(
     /// <summary>95th percentile across episodes of each episode's largest participation (a fraction); null for runs stored before it was recorded.</summary>
     public double? MaxParticipationP95 { get; init; }
 
+    /// <summary>99th percentile of the shortfall in bps; null for runs stored before it was recorded.</summary>
+    public double? P99Bps { get; init; }
+
     /// <summary>A strategy's row of the run report as the API writes it: the only mapping to this shape, whose field names and
     /// values scripts rely on (<c>RunApiShapeTests</c> pins them).</summary>
     public static StrategyView From(ReportStrategySummary s)
@@ -258,6 +261,7 @@ public sealed record StrategyView(
             OrderIntervalUnitKind = ci?.UnitKind,
             MaxParticipation = x.MaxParticipation,
             MaxParticipationP95 = x.MaxParticipationP95,
+            P99Bps = ReportMetric.All.Single(m => m.Key == "p99_bps").ValueOf(s),
         };
     }
 }
