@@ -247,6 +247,96 @@ public sealed record ReportStrategySummary(
 
     /// <summary>Mean cost components and slippages over every episode; null for reports frozen before they were recorded.</summary>
     public ReportCostBreakdown? CostBreakdown { get; init; }
+
+    /// <summary>Independent units this strategy's intervals rest on (episodes, or replay windows); 0 when not recorded.</summary>
+    public int IndependentUnits { get; init; }
+
+    /// <summary>What an independent unit of <see cref="IndependentUnits"/> is (<c>episode</c> or <c>window</c>); empty when not recorded.</summary>
+    public string UnitKind { get; init; } = "";
+
+    /// <summary>The <see cref="ReportMetric.All"/> figures by <see cref="ReportMetric.Key"/> (null where not recorded); empty for
+    /// reports frozen before they were held. Read through <see cref="ReportMetric.ValueOf"/>.</summary>
+    public IReadOnlyDictionary<string, double?> Metrics { get; init; } = new Dictionary<string, double?>();
+
+    /// <summary>
+    /// A stored strategy as the report shows it: the one conversion from storage to the report's per-strategy row, read
+    /// by the report builder (with the cost histogram's sample and breakdown) and by the API (without them).
+    /// </summary>
+    /// <param name="s">The stored strategy.</param>
+    /// <param name="histogramSample">Episode shortfalls sampled for the cost histogram; empty when not read.</param>
+    public static ReportStrategySummary From(Portal.Data.Entities.RunStrategyResult s, IReadOnlyList<double>? histogramSample = null)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var m = s.Summary;
+        return new ReportStrategySummary(
+            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
+            m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
+            m.RegretBps, m.MeanInventory, m.InventoryP5, m.InventoryP95, histogramSample ?? [], m.MeanParticipation,
+            new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps)
+            {
+                MaxParticipationP95 = m.MaxParticipationP95,
+                FillRate = m.FillRate,
+                PassiveShare = m.PassiveShare,
+                PostedFillRatio = m.PostedFillRatio,
+                SpreadCapturedBps = m.SpreadCapturedBps,
+                MarkoutBps = m.MarkoutBps,
+                Markout1sBps = m.Markout1sBps,
+                Markout10sBps = m.Markout10sBps,
+                Markout60sBps = m.Markout60sBps,
+                Intervals = m.OrderIntervals,
+            })
+        {
+            VsBestStaticMeanBps = m.VsBestStaticMeanBps,
+            VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,
+            VsBestStaticCiHighBps = m.VsBestStaticCiHighBps,
+            VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
+            VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
+            VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
+            IndependentUnits = s.IndependentUnits,
+            UnitKind = s.UnitKind,
+            Metrics = ReportMetric.All.ToDictionary(x => x.Key, x => x.Read(m)),
+        };
+    }
+}
+
+/// <summary>How a <see cref="ReportMetric"/>'s value reads: basis points, or a fraction shown in percent.</summary>
+public enum ReportMetricUnit
+{
+    /// <summary>Basis points of the arrival value (shown with two decimals).</summary>
+    Bps,
+
+    /// <summary>A fraction in [0, 1] (shown in percent).</summary>
+    Fraction,
+}
+
+/// <summary>
+/// A per-strategy figure that the run page, the PDF and the CSV render without naming it: each renderer iterates
+/// <see cref="All"/> (a column in the page's and the PDF's "More figures" table, a CSV column named <see cref="Key"/>), so
+/// a new stored metric reaches every renderer through one line here.
+/// </summary>
+/// <param name="Key">Stable name: the CSV column and the key of <see cref="ReportStrategySummary.Metrics"/> (snake case).</param>
+/// <param name="Label">Column heading on the page and in the PDF.</param>
+/// <param name="Unit">How the value reads.</param>
+/// <param name="Help">What the figure is, in one sentence (the page's tooltip, the PDF's footnote).</param>
+/// <param name="Read">The value from a stored strategy's summary; null when not recorded.</param>
+public sealed record ReportMetric(string Key, string Label, ReportMetricUnit Unit, string Help, Func<Portal.Data.Entities.RunStrategySummary, double?> Read)
+{
+    /// <summary>Every figure the renderers iterate, in column order.</summary>
+    public static IReadOnlyList<ReportMetric> All { get; } =
+    [
+        new("crossed_on_expiry_share", "Crossed on expiry", ReportMetricUnit.Fraction,
+            "Share of the parent quantity crossed with a market order when a limit order's time-to-live ended (or at the horizon).",
+            m => m.CrossedOnExpiryShare),
+        new("p99_bps", "P99 (bps)", ReportMetricUnit.Bps,
+            "99th percentile of the episode shortfalls (type 7): the cost exceeded in one episode in a hundred.", m => m.P99Bps),
+    ];
+
+    /// <summary>This figure of a strategy's row; null when the row does not hold it (e.g. a report frozen before it was recorded).</summary>
+    public double? ValueOf(ReportStrategySummary strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        return strategy.Metrics.TryGetValue(Key, out var value) ? value : null;
+    }
 }
 
 /// <summary>

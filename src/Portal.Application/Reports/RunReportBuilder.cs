@@ -54,33 +54,7 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
                 }
             }
 
-            var m = s.Summary;
-            strategies.Add(new ReportStrategySummary(
-                s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
-                m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
-                m.RegretBps, m.MeanInventory, m.InventoryP5, m.InventoryP95, sample, m.MeanParticipation,
-                new ReportExecution(m.ForcedFraction, m.UnfilledFraction, m.CapBreaches, m.MaxParticipation, m.OpportunityCostBps)
-                {
-                    MaxParticipationP95 = m.MaxParticipationP95,
-                    FillRate = m.FillRate,
-                    PassiveShare = m.PassiveShare,
-                    PostedFillRatio = m.PostedFillRatio,
-                    SpreadCapturedBps = m.SpreadCapturedBps,
-                    MarkoutBps = m.MarkoutBps,
-                    Markout1sBps = m.Markout1sBps,
-                    Markout10sBps = m.Markout10sBps,
-                    Markout60sBps = m.Markout60sBps,
-                    Intervals = m.OrderIntervals,
-                })
-            {
-                VsBestStaticMeanBps = m.VsBestStaticMeanBps,
-                VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,
-                VsBestStaticCiHighBps = m.VsBestStaticCiHighBps,
-                VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
-                VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
-                VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
-                CostBreakdown = breakdown.Mean(),
-            });
+            strategies.Add(ReportStrategySummary.From(s, sample) with { CostBreakdown = breakdown.Mean() });
         }
 
         var histogram = CostHistogram.For(strategies.Select(s => s.ShortfallHistogramSampleBps));

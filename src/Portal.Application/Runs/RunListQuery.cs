@@ -97,6 +97,13 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         return new RunListPage(rows.Select(ToItem).ToList(), total);
     }
 
+    /// <summary>One page of the team's runs, as a request read by <see cref="RunListRequest.Parse"/> (or built by the page) asks.</summary>
+    public Task<RunListPage> ListAsync(Guid teamId, RunListRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ListAsync(teamId, request.Filter, request.Page, request.PageSize, request.Sort, ct);
+    }
+
     /// <summary>The SQL of the page query (for checking its plan); the same filter, sort and paging as <see cref="ListAsync"/>.</summary>
     public static string ToSql(PortalDbContext db, Guid teamId, RunListFilter filter, string? sort, int page = 1, int pageSize = 25)
     {
@@ -165,24 +172,28 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         return q;
     }
 
+    /// <summary>Why a sort was refused: the keys it may name.</summary>
+    public static string SortMessage { get; } =
+        $"sort must be one of {string.Join(", ", SortKeys)}, optionally with a leading '-' for descending order.";
+
     /// <summary>Parses a sort (<c>-created</c>, <c>meanCostBps</c>...) into its key and direction.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The key is not one of <see cref="SortKeys"/>.</exception>
-    public static (string Key, bool Descending) ParseSort(string? sort)
+    public static (string Key, bool Descending) ParseSort(string? sort) =>
+        TryParseSort(sort, out var key, out var descending) ? (key, descending) : throw new ArgumentOutOfRangeException(nameof(sort), sort, SortMessage);
+
+    /// <summary>Parses a sort into its key and direction (newest first when blank); false when the key is not one of <see cref="SortKeys"/>.</summary>
+    public static bool TryParseSort(string? sort, out string key, out bool descending)
     {
         if (string.IsNullOrWhiteSpace(sort))
         {
-            return ("created", true);
+            (key, descending) = ("created", true);
+            return true;
         }
         var s = sort.Trim();
-        var descending = s.StartsWith('-');
-        var key = s.TrimStart('-', '+');
-        var known = SortKeys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-        if (known is null)
-        {
-            throw new ArgumentOutOfRangeException(nameof(sort), sort,
-                $"sort must be one of {string.Join(", ", SortKeys)}, optionally with a leading '-' for descending order.");
-        }
-        return (known, descending);
+        descending = s.StartsWith('-');
+        var name = s.TrimStart('-', '+');
+        key = SortKeys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) ?? "";
+        return key.Length > 0;
     }
 
     private static IQueryable<Run> Sort(IQueryable<Run> q, string? sort)

@@ -8,7 +8,17 @@ namespace Portal.Application.Studies;
 /// <param name="Cvar95Bps">Mean cost of the worst 5% of episodes; null when not stored.</param>
 /// <param name="Episodes">Number of episodes (independent units in simulation) behind the interval; 0 when not stored.</param>
 public sealed record StudyStrategyInput(string StrategyId, string DisplayName, double MeanCostBps, double StdBps, double MeanCiLowBps,
-    double MeanCiHighBps, double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? CostSharpe = null, double? Cvar95Bps = null, int Episodes = 0);
+    double MeanCiHighBps, double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? CostSharpe = null, double? Cvar95Bps = null, int Episodes = 0)
+{
+    /// <summary>A stored strategy's row of its run report as a study cell reads it (<see cref="Episodes"/> counts the
+    /// independent units its intervals rest on).</summary>
+    public static StudyStrategyInput From(Reports.ReportStrategySummary s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.VsTwapMeanBps, s.VsTwapCiLowBps,
+            s.VsTwapCiHighBps, s.CostSharpe, s.Cvar95Bps, s.IndependentUnits);
+    }
+}
 
 /// <summary>One cell as stored: its coordinates, its run and the run's per-strategy summaries (empty until it succeeded).</summary>
 public sealed record StudyCellInput(StudyCoordinates Coordinates, Guid? RunId, string Status, double Progress, IReadOnlyList<StudyStrategyInput> Strategies);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Jobs;
+using Portal.Application.Reports;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
@@ -144,11 +145,9 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
         var results = await db.RunStrategyResults.AsNoTracking()
             .Where(s => db.Runs.Any(r => r.Id == s.RunId && r.StudyId == studyId && r.Status == RunStatus.Succeeded))
             .OrderBy(s => s.Index)
-            .Select(s => new { s.RunId, s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.IndependentUnits, s.Summary })
             .ToListAsync(ct);
         var byRun = results.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => (IReadOnlyList<StudyStrategyInput>)[.. g.Select(x =>
-            new StudyStrategyInput(x.StrategyId, x.DisplayName, x.MeanBps, x.StdBps, x.MeanCiLowBps, x.MeanCiHighBps, x.Summary.VsTwapMeanBps, x.Summary.VsTwapCiLowBps, x.Summary.VsTwapCiHighBps,
-                x.Summary.CostSharpe, x.Summary.Cvar95Bps, x.IndependentUnits))]);
+            StudyStrategyInput.From(ReportStrategySummary.From(x)))]);
         var cells = Enumerable.Range(0, (int)spec.CellCount).Select(i =>
         {
             var run = runs.FirstOrDefault(r => r.StudyCell == i);

@@ -24,6 +24,32 @@ public sealed class RunStrategyResult
     /// <summary>Every other figure of the strategy (percentiles, paired differences, inventory and participation paths,
     /// execution counters), stored as one JSON column.</summary>
     public RunStrategySummary Summary { get; set; } = new();
+
+    /// <summary>A strategy's result as stored: the one conversion from the domain result to storage (the columns here, the
+    /// rest through <see cref="RunStrategySummary.From"/>).</summary>
+    /// <param name="runId">The run the result belongs to.</param>
+    /// <param name="index">The strategy's position in the run (0-based).</param>
+    /// <param name="s">The strategy's result.</param>
+    public static RunStrategyResult From(Guid runId, int index, Portal.Domain.Backtesting.StrategyResult s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        return new()
+        {
+            RunId = runId,
+            Index = index,
+            StrategyId = s.StrategyId,
+            DisplayName = s.DisplayName,
+            Episodes = s.Summary.Episodes,
+            MeanBps = s.Summary.MeanBps,
+            StdBps = s.Summary.StdBps,
+            MeanCiLowBps = s.Summary.MeanCiLowBps,
+            MeanCiHighBps = s.Summary.MeanCiHighBps,
+            IndependentUnits = s.Summary.IndependentUnits,
+            UnitKind = s.Summary.UnitKind,
+            Summary = RunStrategySummary.From(s),
+        };
+    }
 }
 
 /// <summary>One episode of one strategy, as runs were stored before <see cref="RunEpisodeBlock"/>: read only, through

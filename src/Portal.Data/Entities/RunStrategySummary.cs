@@ -26,6 +26,9 @@ public sealed record RunStrategySummary
     public double P5Bps { get; init; }
     public double P50Bps { get; init; }
     public double P95Bps { get; init; }
+
+    /// <summary>99th percentile of the shortfall; null for summaries stored before it was recorded.</summary>
+    public double? P99Bps { get; init; }
     public double Cvar95Bps { get; init; }
 
     /// <summary>−mean/std of the cost; null when undefined (no spread beyond rounding, or fewer than two independent units).</summary>
@@ -115,6 +118,7 @@ public sealed record RunStrategySummary
             P5Bps = s.Summary.P5Bps,
             P50Bps = s.Summary.P50Bps,
             P95Bps = s.Summary.P95Bps,
+            P99Bps = s.Summary.P99Bps,
             Cvar95Bps = s.Summary.Cvar95Bps,
             CostSharpe = s.Summary.CostSharpe,
             Completion = s.Summary.Completion,

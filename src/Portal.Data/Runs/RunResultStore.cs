@@ -34,7 +34,7 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 await EpisodeStore.DeleteAsync(db, runId, ct);
                 await db.RunStrategyResults.Where(e => e.RunId == runId).ExecuteDeleteAsync(ct);
 
-                var summaries = result.Strategies.Select((s, i) => ToEntity(runId, i, s)).ToList();
+                var summaries = result.Strategies.Select((s, i) => RunStrategyResult.From(runId, i, s)).ToList();
                 db.RunStrategyResults.AddRange(summaries);
                 RunHeadline.ApplyResults(run, summaries);
                 EpisodeStore.Add(db, runId, result);
@@ -75,20 +75,4 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Runs.AnyAsync(r => r.Id == runId && r.Status == RunStatus.Succeeded, ct);
     }
-
-    private static RunStrategyResult ToEntity(Guid runId, int index, StrategyResult s) => new()
-    {
-        RunId = runId,
-        Index = index,
-        StrategyId = s.StrategyId,
-        DisplayName = s.DisplayName,
-        Episodes = s.Summary.Episodes,
-        MeanBps = s.Summary.MeanBps,
-        StdBps = s.Summary.StdBps,
-        MeanCiLowBps = s.Summary.MeanCiLowBps,
-        MeanCiHighBps = s.Summary.MeanCiHighBps,
-        IndependentUnits = s.Summary.IndependentUnits,
-        UnitKind = s.Summary.UnitKind,
-        Summary = RunStrategySummary.From(s),
-    };
 }

@@ -112,6 +112,7 @@ public static class BacktestReport
                 ["p5CostBps"] = s.P5Bps,
                 ["p50CostBps"] = s.P50Bps,
                 ["p95CostBps"] = s.P95Bps,
+                ["p99CostBps"] = s.P99Bps,
                 ["cvar95CostBps"] = s.Cvar95Bps,
                 ["costSharpe"] = s.CostSharpe,
                 ["completion"] = s.Completion,

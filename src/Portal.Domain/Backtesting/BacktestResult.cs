@@ -183,6 +183,9 @@ public sealed record StrategySummary(int Episodes, double MeanBps, double StdBps
 
     /// <summary>What an independent unit is: <see cref="UnitKinds.Episode"/> or <see cref="UnitKinds.Window"/>.</summary>
     public string UnitKind { get; init; } = UnitKinds.Episode;
+
+    /// <summary>99th percentile of the shortfall (type 7, as <see cref="P95Bps"/>): the cost a desk exceeds in one episode in a hundred.</summary>
+    public double P99Bps { get; init; }
 }
 
 /// <summary>Mean of paired differences with its 95% confidence interval.</summary>

@@ -329,6 +329,7 @@ public static class Statistics
         {
             IndependentUnits = units,
             UnitKind = unitKind,
+            P99Bps = Percentile(work, 0.99),
         };
     }
 

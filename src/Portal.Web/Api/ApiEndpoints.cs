@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Portal.Application.Reports;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
 
@@ -97,7 +98,7 @@ public sealed record RunView(
     public static RunView From(Run run) => new(
         run.Id, run.ScenarioName, run.Status.ToString(), run.Progress, run.FailureReason, run.Episodes, run.Seed,
         run.Attempts, run.WorkerName, run.CreatedUtc, run.StartedUtc, run.FinishedUtc, run.OptimumName, run.OptimumExpectedCostBps,
-        run.Strategies.OrderBy(s => s.Index).Select(StrategyView.From).ToList())
+        run.Strategies.OrderBy(s => s.Index).Select(s => StrategyView.From(ReportStrategySummary.From(s))).ToList())
     {
         Warnings = run.Warnings,
         IsOutOfSample = run.IsOutOfSample,
@@ -213,46 +214,54 @@ public sealed record StrategyView(
     /// <summary>95th percentile across episodes of each episode's largest participation (a fraction); null for runs stored before it was recorded.</summary>
     public double? MaxParticipationP95 { get; init; }
 
-    public static StrategyView From(RunStrategyResult s)
+    /// <summary>99th percentile of the shortfall in bps; null for runs stored before it was recorded.</summary>
+    public double? P99Bps { get; init; }
+
+    /// <summary>A strategy's row of the run report as the API writes it: the only mapping to this shape, whose field names and
+    /// values scripts rely on (<c>RunApiShapeTests</c> pins them).</summary>
+    public static StrategyView From(ReportStrategySummary s)
     {
-        var m = s.Summary;
+        ArgumentNullException.ThrowIfNull(s);
+        var x = s.Execution;
+        var ci = x.Intervals;
         return new(
-            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, m.P5Bps, m.P50Bps, m.P95Bps,
-            m.Cvar95Bps, m.CostSharpe, m.Completion, m.MeanShortfallCurrency, m.VsTwapMeanBps, m.VsTwapCiLowBps, m.VsTwapCiHighBps,
-            m.RegretBps, m.MeanInventory, m.MeanParticipation, s.IndependentUnits, s.UnitKind)
+            s.StrategyId, s.DisplayName, s.Episodes, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.P5Bps, s.P50Bps, s.P95Bps,
+            s.Cvar95Bps, s.CostSharpe, s.Completion, s.MeanShortfallCurrency, s.VsTwapMeanBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
+            s.RegretBps, s.MeanInventoryFraction, s.MeanParticipation, s.IndependentUnits, s.UnitKind)
         {
-            VsBestStaticBps = m.VsBestStaticMeanBps,
-            VsBestStaticCiLowBps = m.VsBestStaticCiLowBps,
-            VsBestStaticCiHighBps = m.VsBestStaticCiHighBps,
-            VsBestStaticObjectiveBps = m.VsBestStaticObjectiveBps,
-            VsBestStaticObjectiveCiLowBps = m.VsBestStaticObjectiveCiLowBps,
-            VsBestStaticObjectiveCiHighBps = m.VsBestStaticObjectiveCiHighBps,
-            FillRate = m.FillRate,
-            PassiveShare = m.PassiveShare,
-            PostedFillRatio = m.PostedFillRatio,
-            SpreadCapturedBps = m.SpreadCapturedBps,
-            MarkoutBps = m.MarkoutBps,
-            Markout1sBps = m.Markout1sBps,
-            Markout10sBps = m.Markout10sBps,
-            Markout60sBps = m.Markout60sBps,
-            FillRateCiLow = m.OrderIntervals?.FillRate?.Low,
-            FillRateCiHigh = m.OrderIntervals?.FillRate?.High,
-            PassiveShareCiLow = m.OrderIntervals?.PassiveShare?.Low,
-            PassiveShareCiHigh = m.OrderIntervals?.PassiveShare?.High,
-            SpreadCapturedCiLowBps = m.OrderIntervals?.SpreadCapturedBps?.Low,
-            SpreadCapturedCiHighBps = m.OrderIntervals?.SpreadCapturedBps?.High,
-            MarkoutCiLowBps = m.OrderIntervals?.MarkoutBps?.Low,
-            MarkoutCiHighBps = m.OrderIntervals?.MarkoutBps?.High,
-            Markout1sCiLowBps = m.OrderIntervals?.Markout1sBps?.Low,
-            Markout1sCiHighBps = m.OrderIntervals?.Markout1sBps?.High,
-            Markout10sCiLowBps = m.OrderIntervals?.Markout10sBps?.Low,
-            Markout10sCiHighBps = m.OrderIntervals?.Markout10sBps?.High,
-            Markout60sCiLowBps = m.OrderIntervals?.Markout60sBps?.Low,
-            Markout60sCiHighBps = m.OrderIntervals?.Markout60sBps?.High,
-            OrderIntervalUnits = m.OrderIntervals?.IndependentUnits,
-            OrderIntervalUnitKind = m.OrderIntervals?.UnitKind,
-            MaxParticipation = m.MaxParticipation,
-            MaxParticipationP95 = m.MaxParticipationP95,
+            VsBestStaticBps = s.VsBestStaticMeanBps,
+            VsBestStaticCiLowBps = s.VsBestStaticCiLowBps,
+            VsBestStaticCiHighBps = s.VsBestStaticCiHighBps,
+            VsBestStaticObjectiveBps = s.VsBestStaticObjectiveBps,
+            VsBestStaticObjectiveCiLowBps = s.VsBestStaticObjectiveCiLowBps,
+            VsBestStaticObjectiveCiHighBps = s.VsBestStaticObjectiveCiHighBps,
+            FillRate = x.FillRate,
+            PassiveShare = x.PassiveShare,
+            PostedFillRatio = x.PostedFillRatio,
+            SpreadCapturedBps = x.SpreadCapturedBps,
+            MarkoutBps = x.MarkoutBps,
+            Markout1sBps = x.Markout1sBps,
+            Markout10sBps = x.Markout10sBps,
+            Markout60sBps = x.Markout60sBps,
+            FillRateCiLow = ci?.FillRate?.Low,
+            FillRateCiHigh = ci?.FillRate?.High,
+            PassiveShareCiLow = ci?.PassiveShare?.Low,
+            PassiveShareCiHigh = ci?.PassiveShare?.High,
+            SpreadCapturedCiLowBps = ci?.SpreadCapturedBps?.Low,
+            SpreadCapturedCiHighBps = ci?.SpreadCapturedBps?.High,
+            MarkoutCiLowBps = ci?.MarkoutBps?.Low,
+            MarkoutCiHighBps = ci?.MarkoutBps?.High,
+            Markout1sCiLowBps = ci?.Markout1sBps?.Low,
+            Markout1sCiHighBps = ci?.Markout1sBps?.High,
+            Markout10sCiLowBps = ci?.Markout10sBps?.Low,
+            Markout10sCiHighBps = ci?.Markout10sBps?.High,
+            Markout60sCiLowBps = ci?.Markout60sBps?.Low,
+            Markout60sCiHighBps = ci?.Markout60sBps?.High,
+            OrderIntervalUnits = ci?.IndependentUnits,
+            OrderIntervalUnitKind = ci?.UnitKind,
+            MaxParticipation = x.MaxParticipation,
+            MaxParticipationP95 = x.MaxParticipationP95,
+            P99Bps = ReportMetric.All.Single(m => m.Key == "p99_bps").ValueOf(s),
         };
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Portal.Application.Runs;
 using Portal.Data.Entities;
 using Portal.Domain.Scenarios;
@@ -15,21 +14,13 @@ public static class RunListEndpoints
         api.MapGet("/runs", async (HttpRequest request, TeamContext team, RunListQuery runs, CancellationToken ct) =>
         {
             var access = team.Require();
-            try
+            var parse = RunListRequest.Parse(request.Query.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString())));
+            if (parse.Request is not { } query)
             {
-                var q = request.Query;
-                var filter = ParseFilter(q);
-                var page = Int(q, "page") ?? 1;
-                var pageSize = Int(q, "pageSize") ?? 25;
-                var result = await runs.ListAsync(access.TeamId, filter, page, pageSize, Str(q, "sort"), ct);
-                return Results.Ok(result);
+                return Results.ValidationProblem(parse.ToValidationErrors(),
+                    detail: $"Invalid query parameter{(parse.Errors.Count > 1 ? "s" : "")} {string.Join(", ", parse.Errors.Keys.Select(k => $"'{k}'"))}.");
             }
-            catch (ArgumentOutOfRangeException e)
-            {
-                var parameter = e.ParamName ?? "query";
-                return Results.ValidationProblem(new Dictionary<string, string[]> { [parameter] = [e.Message.Split(" (Parameter", 2)[0]] },
-                    detail: $"Invalid query parameter '{parameter}'.");
-            }
+            return Results.Ok(await runs.ListAsync(access.TeamId, query, ct));
         }).WithName("ListRuns").Produces<RunListPage>().ProducesValidationProblem()
           .WithDescription("The team's runs, newest first unless `sort` says otherwise. Filters: q (name text), side, sizePctAdvMin/Max, " +
                            "horizonMinutesMin/Max, regime, impactModel, market (simulated|replay), datasetId, status, bestStrategy, " +
@@ -55,56 +46,6 @@ public static class RunListEndpoints
         }).WithName("UpdateRun").Produces<RunTrackingView>().ProducesValidationProblem()
           .WithDescription("Changes a run's name, tags or notes; omitted fields keep their value, an empty tag list or empty notes clear them.");
     }
-
-    private static RunListFilter ParseFilter(IQueryCollection q) => new()
-    {
-        Text = Str(q, "q"),
-        Side = Choice(q, "side", "buy", "sell"),
-        SizePctAdvMin = Dbl(q, "sizePctAdvMin"),
-        SizePctAdvMax = Dbl(q, "sizePctAdvMax"),
-        HorizonMinutesMin = Dbl(q, "horizonMinutesMin"),
-        HorizonMinutesMax = Dbl(q, "horizonMinutesMax"),
-        Regime = Str(q, "regime"),
-        ImpactModel = Str(q, "impactModel"),
-        Market = Choice(q, "market", "simulated", "replay"),
-        DatasetId = Str(q, "datasetId") is { } d
-            ? Guid.TryParse(d, out var g) ? g : throw new ArgumentOutOfRangeException("datasetId", d, "datasetId must be a dataset id (a GUID).")
-            : null,
-        Status = Str(q, "status") is { } s
-            ? Enum.TryParse<RunStatus>(s, ignoreCase: true, out var st) && !int.TryParse(s, out _) ? st
-                : throw new ArgumentOutOfRangeException("status", s, $"status must be one of {string.Join(", ", Enum.GetNames<RunStatus>())}.")
-            : null,
-        BestStrategy = Str(q, "bestStrategy"),
-        BestMeanBpsMin = Dbl(q, "meanCostBpsMin"),
-        BestMeanBpsMax = Dbl(q, "meanCostBpsMax"),
-        TwapMeanBpsMin = Dbl(q, "twapMeanBpsMin"),
-        TwapMeanBpsMax = Dbl(q, "twapMeanBpsMax"),
-        RegretBpsMax = Dbl(q, "regretBpsMax"),
-        CreatedFromUtc = Date(q, "createdFrom"),
-        CreatedToUtc = Date(q, "createdTo"),
-        Tag = Str(q, "tag"),
-    };
-
-    private static string? Str(IQueryCollection q, string name) => q.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
-
-    private static string? Choice(IQueryCollection q, string name, params string[] allowed) => Str(q, name) is { } v
-        ? allowed.FirstOrDefault(a => string.Equals(a, v, StringComparison.OrdinalIgnoreCase))
-          ?? throw new ArgumentOutOfRangeException(name, v, $"{name} must be one of {string.Join(", ", allowed)}.")
-        : null;
-
-    private static int? Int(IQueryCollection q, string name) => Str(q, name) is { } v
-        ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentOutOfRangeException(name, v, $"{name} must be a whole number.")
-        : null;
-
-    private static double? Dbl(IQueryCollection q, string name) => Str(q, name) is { } v
-        ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
-            : throw new ArgumentOutOfRangeException(name, v, $"{name} must be a number (invariant format, e.g. 2.5).")
-        : null;
-
-    private static DateTime? Date(IQueryCollection q, string name) => Str(q, name) is { } v
-        ? DateTime.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t
-            : throw new ArgumentOutOfRangeException(name, v, $"{name} must be a UTC date or time (ISO 8601, e.g. 2026-01-31 or 2026-01-31T14:00:00Z).")
-        : null;
 }
 
 /// <summary>Body of <c>PATCH /api/runs/{id}</c>: each field given replaces the run's value.</summary>

@@ -8,6 +8,19 @@ namespace Portal.Domain.Tests.Backtesting;
 public class ReportTests
 {
     [Fact]
+    public void The_99th_percentile_is_type_7_like_the_95th_and_never_below_it()
+    {
+        // 1, 2, ..., 101: type 7 puts the p-quantile at 1 + 100·p exactly.
+        double[] costs = [.. Enumerable.Range(1, 101).Select(i => (double)i).Reverse()];
+
+        var s = Statistics.Summarize(costs, costs, 1, null, null);
+
+        Assert.Equal((96.0, 100.0), (s.P95Bps, s.P99Bps));
+        var run = BacktestRunner.Run(ScenarioPresets.Demo() with { Episodes = 200 });
+        Assert.All(run.Strategies, r => Assert.True(r.Summary.P99Bps >= r.Summary.P95Bps));
+    }
+
+    [Fact]
     public void Json_result_carries_the_documented_fields_with_the_summary_values()
     {
         var result = BacktestRunner.Run(ScenarioPresets.Demo() with { Episodes = 300 });
@@ -24,6 +37,7 @@ public class ReportTests
             Assert.Equal(s.MeanBps, (double)e["meanCostBps"]!);
             Assert.Equal(s.StdBps, (double)e["stdCostBps"]!);
             Assert.Equal(s.P95Bps, (double)e["p95CostBps"]!);
+            Assert.Equal(s.P99Bps, (double)e["p99CostBps"]!);
             Assert.Equal(s.Cvar95Bps, (double)e["cvar95CostBps"]!);
             Assert.Equal(s.MeanShortfallCurrency, (double)e["meanCost"]!);
             var paired = e["pairedDiffVsTwapBps"]!;

@@ -166,6 +166,35 @@ public sealed class ComparisonTableTests
         Assert.Contains("95% intervals over 12 independent market windows", table.Find("#limit-order-caption").TextContent);
     }
 
+    [Fact]
+    public async Task The_report_models_figures_get_a_column_each_without_the_table_naming_them()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        var figures = ReportMetric.All.ToDictionary(m => m.Key, m => (double?)(m.Unit == ReportMetricUnit.Fraction ? 0.125 : 3.5));
+        ReportStrategySummary[] rows = [Row(0, "twap", 12.0) with { Metrics = figures }, Row(1, "ac", 10.8)];
+
+        var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, rows));
+
+        Assert.NotEmpty(ReportMetric.All);
+        foreach (var m in ReportMetric.All)
+        {
+            Assert.Contains(m.Label, table.Find($"#metrics-table th[data-metric={m.Key}]").TextContent);
+            Assert.Equal(m.Unit == ReportMetricUnit.Fraction ? "12.5 %" : "3.50", table.Find($"#metrics-table tr[data-strategy=twap] td[data-metric={m.Key}]").TextContent.Trim());
+            // A strategy without the figure (a report frozen before it was held) shows a dash.
+            Assert.Equal("–", table.Find($"#metrics-table tr[data-strategy=ac] td[data-metric={m.Key}]").TextContent.Trim());
+        }
+    }
+
+    [Fact]
+    public async Task No_figures_table_when_no_strategy_holds_any()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+
+        var table = ctx.Render<ComparisonTable>(p => p.Add(x => x.Rows, [Row(0, "twap", 12.0)]));
+
+        Assert.Empty(table.FindAll("#metrics-table"));
+    }
+
     private static ReportStrategySummary Row(int index, string id, double mean, (double M, double L, double H)? vs = null, double? regret = null,
         double? sharpe = -1, ReportExecution? execution = null) => new(
         id, id.ToUpperInvariant(), 1000, mean, StdBps: 3, MeanCiLowBps: mean - 0.2, MeanCiHighBps: mean + 0.2,

@@ -17,7 +17,8 @@ public class RunCsvReportTests
 
         var (header, rows) = await ReadAsync(stream => new RunCsvReport().WriteSummaryAsync(report, stream));
 
-        Assert.Equal([.. RunCsvReport.SummaryColumns, .. report.Parameters.Select(p => "param:" + p.Name)], header);
+        Assert.Equal([.. RunCsvReport.SummaryColumns, .. ReportMetric.All.Select(m => m.Key), .. report.Parameters.Select(p => "param:" + p.Name)], header);
+        Assert.Equal(RunCsvReport.Columns(report), header);
         Assert.Equal(6, rows.Count);
         Assert.Equal(["twap", "vwap", "ac-optimal", "ppo-seed-7", "random", "passive"], rows.Select(r => r["strategy_id"]));
 
@@ -167,7 +168,7 @@ public class RunCsvReportTests
 
         var (header, rows) = await ReadAsync(stream => new RunCsvReport().WriteSummaryAsync(report, stream));
 
-        Assert.Equal(RunCsvReport.SummaryColumns.Count + report.Parameters.Count, header.Count);
+        Assert.Equal(RunCsvReport.SummaryColumns.Count + ReportMetric.All.Count + report.Parameters.Count, header.Count);
         Assert.Empty(rows);
     }
 

@@ -60,7 +60,7 @@ public sealed class RunApiShapeTests
             ("markout10sCiLowBps", i?.Markout10sBps?.Low), ("markout10sCiHighBps", i?.Markout10sBps?.High),
             ("markout60sCiLowBps", i?.Markout60sBps?.Low), ("markout60sCiHighBps", i?.Markout60sBps?.High),
             ("orderIntervalUnits", i?.IndependentUnits), ("orderIntervalUnitKind", i?.UnitKind),
-            ("maxParticipation", s.MaxParticipation), ("maxParticipationP95", s.MaxParticipationP95),
+            ("maxParticipation", s.MaxParticipation), ("maxParticipationP95", s.MaxParticipationP95), ("p99Bps", m.P99Bps),
         ];
     }
 

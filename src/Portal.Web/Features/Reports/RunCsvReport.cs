@@ -63,6 +63,14 @@ public sealed class RunCsvReport
         "max_participation",
     ];
 
+    /// <summary>Every column of the summary for a report: <see cref="SummaryColumns"/>, one per <see cref="ReportMetric.All"/>
+    /// figure (named by its key), then one <c>param:NAME</c> per scenario parameter.</summary>
+    public static IReadOnlyList<string> Columns(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return [.. SummaryColumns, .. ReportMetric.All.Select(m => m.Key), .. report.Parameters.Select(p => ParameterColumnPrefix + p.Name)];
+    }
+
     /// <summary>Prefix of the column that holds a scenario parameter.</summary>
     public const string ParameterColumnPrefix = "param:";
 
@@ -84,7 +92,7 @@ public sealed class RunCsvReport
         ArgumentNullException.ThrowIfNull(destination);
 
         await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
-        csv.WriteHeader([.. SummaryColumns, .. report.Parameters.Select(p => ParameterColumnPrefix + p.Name)]);
+        csv.WriteHeader([.. Columns(report)]);
         foreach (var s in report.Strategies)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -171,6 +179,10 @@ public sealed class RunCsvReport
             WriteNumber(csv, ci?.Markout60sBps?.High);
             if (ci is null) csv.WriteField(""); else csv.WriteField(ci.IndependentUnits);
             csv.WriteField(ci?.UnitKind ?? "");
+            foreach (var m in ReportMetric.All)
+            {
+                WriteNumber(csv, m.ValueOf(s));
+            }
             foreach (var p in report.Parameters)
             {
                 if (PlainNumber(p.Value) is { } number)

@@ -117,6 +117,26 @@ public sealed class RunPdfReport
             }),
         ]);
 
+        // The report model's figures, iterated rather than named: a figure no strategy holds is left out.
+        var metrics = ReportMetric.All.Where(m => strategies.Any(s => m.ValueOf(s) is not null)).ToList();
+        if (metrics.Count > 0)
+        {
+            flow.Space(4);
+            flow.Table(
+            [
+                new("Strategy", Numeric: false), .. metrics.Select(m => new TableColumn(m.Label, Numeric: true)),
+            ],
+            [
+                .. strategies.Select(s => (string[])[s.DisplayName, .. metrics.Select(m => m.Unit == ReportMetricUnit.Fraction
+                    ? (m.ValueOf(s) is { } f ? ReportFormat.Percent(f) : ReportFormat.Bps(null))
+                    : ReportFormat.Bps(m.ValueOf(s)))]),
+            ]);
+            foreach (var m in metrics)
+            {
+                flow.Paragraph($"{m.Label}: {m.Help}", PageFlow.Muted);
+            }
+        }
+
         // Columns that would be empty for every strategy are left out, with a sentence saying why.
         var hasTwap = strategies.Any(s => s.VsTwapMeanBps is not null);
         var hasRegret = strategies.Any(s => s.RegretBps is not null);
