@@ -215,7 +215,7 @@ public class ScenarioSchemaTests
     {
         var scenario = ScenarioPresets.Demo() with
         {
-            Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.FlashCrash),
+            Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.FlashCrash) with { CalibratedFrom = "AMZN 2012-06-21" },
             Constraints = new ConstraintSpec { MaxParticipationPct = 20 },
             Replay = new ReplaySpec { DatasetId = Guid.NewGuid(), Options = new ReplayOptions { Segment = ReplaySegment.Test, Adv = 1e6 } },
             StrategySettings = ScenarioPresets.Demo().StrategySettings with { Guards = new GuardSettings { Fallback = new(), Breaker = new(), Strategies = ["twap"] }, AgentSeed = 2 },
