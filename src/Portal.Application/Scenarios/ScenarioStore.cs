@@ -3,6 +3,7 @@ using Portal.Application.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.Calibration;
+using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Application.Scenarios;
@@ -11,6 +12,16 @@ namespace Portal.Application.Scenarios;
 public sealed record DatasetChoice(Guid Id, string Name, string Instrument, DateTime TradingDate, IReadOnlyList<ProfileChoice> Profiles)
 {
     public string Label => $"{Name} ({Instrument}, {TradingDate:yyyy-MM-dd})";
+
+    /// <summary>Time of the recording's first event, nanoseconds after midnight (0 when unknown).</summary>
+    public long StartTimeNs { get; init; }
+
+    /// <summary>Time of the recording's last event, nanoseconds after midnight (0 when unknown).</summary>
+    public long EndTimeNs { get; init; }
+
+    /// <summary>Length in minutes of the segment of the recording a replay with <paramref name="options"/> draws its
+    /// windows from (<see cref="ReplayRunner.SegmentRange"/>), or null when the recording's times are unknown.</summary>
+    public double? SegmentMinutes(ReplayOptions options) => ScenarioStore.SegmentMinutes(StartTimeNs, EndTimeNs, options);
 }
 
 /// <summary>A succeeded calibration of a team dataset.</summary>
@@ -172,12 +183,16 @@ public sealed class ScenarioStore(IDbContextFactory<PortalDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var datasets = await db.Datasets.AsNoTracking().ForTeam(team)
-            .OrderByDescending(d => d.CreatedUtc).Select(d => new { d.Id, d.Name, d.Instrument, d.TradingDate }).ToListAsync(ct);
+            .OrderByDescending(d => d.CreatedUtc).Select(d => new { d.Id, d.Name, d.Instrument, d.TradingDate, d.StartTimeNs, d.EndTimeNs }).ToListAsync(ct);
         var profiles = await db.MarketProfiles.AsNoTracking().ForTeam(team)
             .Where(p => p.Status == CalibrationStatus.Succeeded && p.Json != null)
             .OrderByDescending(p => p.CreatedUtc).Select(p => new { p.Id, p.DatasetId, p.Name, p.Json }).ToListAsync(ct);
         return datasets.Select(d => new DatasetChoice(d.Id, d.Name, d.Instrument, d.TradingDate,
-            profiles.Where(p => p.DatasetId == d.Id).Select(p => new ProfileChoice(p.Id, p.Name, MarketProfile.FromJson(p.Json!))).ToList())).ToList();
+            profiles.Where(p => p.DatasetId == d.Id).Select(p => new ProfileChoice(p.Id, p.Name, MarketProfile.FromJson(p.Json!))).ToList())
+        {
+            StartTimeNs = d.StartTimeNs,
+            EndTimeNs = d.EndTimeNs,
+        }).ToList();
     }
 
     /// <summary>What a replay scenario replays (dataset, window, segment); null for a simulated market.</summary>
@@ -197,9 +212,32 @@ public sealed class ScenarioStore(IDbContextFactory<PortalDbContext> dbFactory, 
             return;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Datasets.ForTeam(access).AnyAsync(d => d.Id == replay.DatasetId, ct))
+        var recording = await db.Datasets.ForTeam(access).Where(d => d.Id == replay.DatasetId)
+            .Select(d => new { d.StartTimeNs, d.EndTimeNs }).SingleOrDefaultAsync(ct)
+            ?? throw new ScenarioValidationException("replay.datasetId", $"is {replay.DatasetId}, which is not one of this team's datasets");
+        // The horizon must fit the recorded segment: the same check (and words) as the builder and the worker's replay.
+        if (replay.Options is not null && HorizonLimits.Check(scenario, SegmentMinutes(recording.StartTimeNs, recording.EndTimeNs, replay.Options)) is { } horizon)
         {
-            throw new ScenarioValidationException("replay.datasetId", $"is {replay.DatasetId}, which is not one of this team's datasets");
+            throw new ScenarioValidationException([horizon]);
+        }
+    }
+
+    /// <summary>Length in minutes of the segment a replay with <paramref name="options"/> draws its windows from, for a
+    /// recording from <paramref name="startNs"/> to <paramref name="endNs"/>; null when the times are unknown or the
+    /// options invalid (their own validation reports that). The first book snapshot, which the worker uses as the start
+    /// of the train and whole segments, is not stored, so this is the recording's start: at most a few seconds longer.</summary>
+    public static double? SegmentMinutes(long startNs, long endNs, ReplayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (endNs <= startNs) return null;
+        try
+        {
+            var (from, to) = ReplayRunner.SegmentRange(startNs, endNs, startNs, options);
+            return (to - from) / 6e10;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
         }
     }
 

@@ -70,6 +70,7 @@ public static class ProfileToScenario
             Adv = profile.Adv,
             DailyVolatility = Math.Clamp(profile.DailyVolatility, 0, 1),
             Regime = RegimePresets.Custom,
+            CalibratedFrom = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{profile.Instrument} {profile.Start:yyyy-MM-dd}"),
             TradingMinutesPerDay = Math.Clamp(profile.SessionSeconds / 60, 1, 1440),
             Impact = impact,
             Spread = spread,

@@ -77,7 +77,12 @@ public static class ReplayRunner
         var horizon = (long)Math.Round(scenario.Order.HorizonMinutes * 60e9);
         var room = to - from - horizon;
         if (room < 0)
-            throw new ArgumentException($"The {options.Segment} segment lasts {(to - from) / 6e10:0.##} minutes, shorter than the {scenario.Order.HorizonMinutes:0.##}-minute horizon.", nameof(scenario));
+        {
+            // The same check and words as the portal's and the API's (HorizonLimits), with the recording in hand.
+            var horizonError = HorizonLimits.Check(scenario with { Replay = (scenario.Replay ?? new ReplaySpec()) with { Options = options } }, (to - from) / 6e10)
+                ?? new ValidationError("order.horizonMinutes", $"is {scenario.Order.HorizonMinutes:G6}, longer than the {options.Segment} segment of {(to - from) / 6e10:0.##} minutes");
+            throw new ScenarioValidationException([horizonError]);
+        }
         var n = scenario.Episodes;
         var windows = new ReplayWindow[n];
         for (var e = 0; e < n; e++)

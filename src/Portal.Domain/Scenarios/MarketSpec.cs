@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Domain.Scenarios;
 
 /// <summary>The market model: reference levels, price process, impact, spread, liquidity, volume and scheduled events.</summary>
@@ -19,6 +21,12 @@ public sealed record MarketSpec
 
     /// <summary>Length of a trading day in minutes. Allowed: [1, 1440].</summary>
     public double TradingMinutesPerDay { get; init; } = 390;
+
+    /// <summary>What the market was calibrated from when it was (<see cref="Calibration.ProfileToScenario"/>), e.g.
+    /// <c>AMZN 2012-06-21</c>; absent for a synthetic market. Its volume profile, volatility and impact describe that one
+    /// recorded session, so a horizon must end within it (<see cref="HorizonLimits"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CalibratedFrom { get; init; }
 
     /// <summary>Price process: model, drift and jumps.</summary>
     public PriceSpec Price { get; init; } = new();

@@ -116,12 +116,8 @@ public sealed record Scenario
     {
         if (Order is null) { v.Add("order", "is required"); return; }
         v.RangeOpenLow("order.sizePctAdv", Order.SizePctAdv, 0, 1000);
-        double maxHorizon = MaxHorizonDays * (Market is { TradingMinutesPerDay: >= 1 and <= 1440 } m ? m.TradingMinutesPerDay : 1440);
-        if (!(Order.HorizonMinutes > 0 && Order.HorizonMinutes <= maxHorizon))
-        {
-            v.Add("order.horizonMinutes", string.Create(CultureInfo.InvariantCulture,
-                $"is {Order.HorizonMinutes:G6}, allowed range (0, {maxHorizon:G10}] ({MaxHorizonDays} trading days of market.tradingMinutesPerDay minutes: longer is a portfolio transition, not an execution)"));
-        }
+        // The market model decides how long an order may run (a replay its recording, a calibrated market its session).
+        if (HorizonLimits.Check(this) is { } horizon) v.Errors.Add(horizon);
         v.Range("order.steps", Order.Steps, 1, MaxSteps);
         v.Range("order.startMinutesAfterOpen", Order.StartMinutesAfterOpen, 0, 1440);
         if (Order.HorizonMinutes > 0 && Order.Steps >= 1 && Order.HorizonMinutes * 60 < Order.Steps)
@@ -139,6 +135,8 @@ public sealed record Scenario
         v.RangeOpenLow("market.adv", m.Adv, 0, 1e15);
         v.Range("market.dailyVolatility", m.DailyVolatility, 0, 1);
         v.Range("market.tradingMinutesPerDay", m.TradingMinutesPerDay, 1, 1440);
+        if (m.CalibratedFrom is { } source && (source.Length is 0 or > MaxNameLength || source.Any(char.IsControl)))
+            v.Add("market.calibratedFrom", $"must name the recorded session in 1 to {MaxNameLength} characters without control characters");
         if (m.Regime is null || !(RegimePresets.Names.Contains(m.Regime, StringComparer.Ordinal) || m.Regime == RegimePresets.Custom))
         {
             v.Add("market.regime", $"is '{m.Regime}', allowed: {string.Join(", ", RegimePresets.Names)}, {RegimePresets.Custom}");

@@ -187,8 +187,14 @@ public class ReplayTests
     public void Horizon_longer_than_the_segment_is_rejected_with_a_reason()
     {
         var scenario = TinyImmediate(Side.Buy) with { Order = new OrderSpec { HorizonMinutes = 300, Steps = 10 } };
-        var ex = Assert.Throws<ArgumentException>(() => ReplayRunner.Windows(scenario, Amzn.Value, new ReplayOptions { Segment = ReplaySegment.Test }));
-        Assert.Contains("shorter than the 300-minute horizon", ex.Message);
+        var ex = Assert.Throws<ScenarioValidationException>(() => ReplayRunner.Windows(scenario, Amzn.Value, new ReplayOptions { Segment = ReplaySegment.Test }));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("order.horizonMinutes", error.Field);
+        // The same words as the portal's check (HorizonLimits): the segment's own length, not the session's.
+        var (from, to) = ReplayRunner.SegmentRange(Amzn.Value.Summary.StartTimeNs, Amzn.Value.Summary.EndTimeNs, Amzn.Value.Book.Times[0], new ReplayOptions { Segment = ReplaySegment.Test });
+        Assert.Equal(HorizonLimits.Check(scenario with { Replay = new ReplaySpec { Options = new ReplayOptions { Segment = ReplaySegment.Test } } }, (to - from) / 6e10), error);
+        Assert.StartsWith("is 300, allowed range (0, ", error.Message);
+        Assert.Contains("(the test segment of the replayed recording lasts ", error.Message);
     }
 
     [Fact]

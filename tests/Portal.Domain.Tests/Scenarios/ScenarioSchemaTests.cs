@@ -215,10 +215,10 @@ public class ScenarioSchemaTests
     {
         var scenario = ScenarioPresets.Demo() with
         {
-            Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.FlashCrash),
+            Market = RegimePresets.Apply(ScenarioPresets.Demo().Market, RegimePresets.FlashCrash) with { CalibratedFrom = "AMZN 2012-06-21" },
             Constraints = new ConstraintSpec { MaxParticipationPct = 20 },
             Replay = new ReplaySpec { DatasetId = Guid.NewGuid(), Options = new ReplayOptions { Segment = ReplaySegment.Test, Adv = 1e6 } },
-            StrategySettings = ScenarioPresets.Demo().StrategySettings with { Guards = new GuardSettings { Fallback = new(), Breaker = new(), Strategies = ["twap"] }, AgentSeed = 2 },
+            StrategySettings = ScenarioPresets.Demo().StrategySettings with { Guards = new GuardSettings { Fallback = new() { ThresholdQuantile = 0.9, CalibrationEpisodes = 256 }, Breaker = new(), Strategies = ["twap"] }, AgentSeed = 2 },
         };
         var document = JsonNode.Parse(ScenarioJson.Serialize(scenario))!.AsObject();
         Assert.Empty(ScenarioSchema.Check(document));

@@ -22,7 +22,7 @@ public sealed class ScenarioBuilderHelpTests
     {
         var scenario = ScenarioPresets.Demo() with { Order = ScenarioPresets.Demo().Order with { HorizonMinutes = 1_000_000 } };
         var error = Assert.Single(scenario.Validate(), e => e.Field == "order.horizonMinutes");
-        Assert.Equal("Horizon must be more than 0 and at most 11,700 minutes; you entered 1,000,000. (30 trading days; longer is a portfolio transition, not an execution)",
+        Assert.Equal("Horizon must be more than 0 and at most 11,700 minutes; you entered 1,000,000. (30 trading days of 390 minutes: longer is a portfolio transition, not an execution)",
             ScenarioFieldText.Plain(error));
     }
 

@@ -1,5 +1,11 @@
+using System.Net;
+using System.Text;
 using Microsoft.Playwright;
+using Portal.Data.Entities;
+using Portal.Domain.Replay;
+using Portal.Domain.Scenarios;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Tests.Teams;
 
 namespace Portal.Web.Tests.Scenarios;
 
@@ -46,5 +52,78 @@ public sealed class ScenarioBuilderTests
             Assert.Equal("10", await page.InputValueAsync("#size-pct"));
             Assert.Equal(0, await page.Locator(".mud-input-control:has(#size-pct) .mud-input-error").CountAsync());
         });
+    }
+
+    [Fact]
+    public async Task Text_in_a_number_field_is_kept_and_explained_and_each_market_model_refuses_horizons_beyond_its_own()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        var datasetId = Guid.NewGuid();
+        await using (var db = await server.Db())
+        {
+            // A two-hour recording, 09:30 to 11:30: its test segment (the last 30 %) lasts 36 minutes.
+            db.Datasets.Add(new Dataset
+            {
+                Id = datasetId, TeamId = team, Name = "Morning tape", Format = "lobster", Instrument = "AMZN", ContentHash = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"),
+                TradingDate = new DateTime(2012, 6, 21, 0, 0, 0, DateTimeKind.Utc), CreatedBy = PortalServer.DemoEmail,
+                StartTimeNs = 34_200_000_000_000, EndTimeNs = 41_400_000_000_000,
+            });
+            await db.SaveChangesAsync();
+        }
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+
+        await page.ScriptAsync("builder-horizons", async step =>
+        {
+            step("text typed into the horizon stays, says what is expected and stops the save");
+            await page.SignInAsDemoAsync();
+            await page.GotoAsync("/scenarios/new");
+            await page.WaitForInteractiveAsync();
+            await page.FillAsync("#scenario-name", "Horizon check");
+            await page.FillAsync("#horizon", "an hour");
+            var horizon = page.Locator(".mud-input-control:has(#horizon)");
+            await horizon.Locator(".mud-input-error").First.WaitForAsync();
+            Assert.Equal("an hour", await page.InputValueAsync("#horizon"));
+            Assert.Contains("enter a number of minutes, e.g. 60; \"an hour\" is not a number", await horizon.InnerTextAsync());
+            await page.ClickAsync("#save-scenario");
+            await page.Locator("#scenario-errors").WaitForAsync();
+            Assert.Contains("Horizon: enter a number of minutes", await page.InnerTextAsync("#scenario-errors"));
+            Assert.EndsWith("/scenarios/new", page.Url);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "builder-not-a-number.png"), FullPage = true });
+
+            step("the synthetic market takes up to 30 trading days");
+            await page.FillAsync("#horizon", "12000");
+            await page.Locator(".mud-input-control:has(#horizon)", new PageLocatorOptions { HasText = "you entered 12,000" }).WaitForAsync();
+            Assert.Contains("at most 11,700 minutes; you entered 12,000. (30 trading days of 390 minutes", await horizon.InnerTextAsync());
+
+            step("a replay takes what its recorded segment holds");
+            await page.FillAsync("#horizon", "60");
+            await page.ClickAsync("#source-replay");
+            await page.Locator(".mud-input-control.mud-select", new PageLocatorOptions { Has = page.Locator("#replay-dataset") }).ClickAsync();
+            await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Morning tape" }).ClickAsync();
+            await page.Locator(".mud-input-control:has(#horizon)", new PageLocatorOptions { HasText = "you entered 60" }).WaitForAsync();
+            Assert.Contains("at most 36 minutes; you entered 60. (the test segment of the replayed recording lasts 36 minutes", await horizon.InnerTextAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "builder-replay-horizon.png"), FullPage = true });
+            // The stored recording here is a bare row (no book to replay), so the scenario is not saved: the field clears.
+            await page.FillAsync("#horizon", "30");
+            await page.Locator(".mud-input-control:has(#horizon)", new PageLocatorOptions { HasText = "at most 36 minutes for the replayed recording" }).WaitForAsync();
+            Assert.Equal(0, await horizon.Locator("label.mud-input-error").CountAsync());
+        });
+
+        // The API answers the same check in the same words, for a replay and for a market calibrated from a session.
+        using var client = await server.SignedInClientAsync();
+        var replay = ScenarioPresets.Demo() with { Replay = new ReplaySpec { DatasetId = datasetId, Options = new ReplayOptions { Segment = ReplaySegment.Test } } };
+        var refused = await client.PostAsync("/api/scenarios", new StringContent(ScenarioJson.Serialize(replay), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("is 60, allowed range (0, 36] (the test segment of the replayed recording lasts 36 minutes", await refused.Content.ReadAsStringAsync());
+        var calibrated = ScenarioPresets.Demo() with
+        {
+            Order = ScenarioPresets.Demo().Order with { HorizonMinutes = 400 },
+            Market = ScenarioPresets.Demo().Market with { CalibratedFrom = "AMZN 2012-06-21" },
+        };
+        var run = await client.PostAsync("/api/runs", new StringContent($$"""{"scenario":{{ScenarioJson.Serialize(calibrated)}},"episodes":50}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, run.StatusCode);
+        Assert.Contains("is 400, allowed range (0, 390] (the market is calibrated from one recorded session (AMZN 2012-06-21) of 390 minutes)", await run.Content.ReadAsStringAsync());
     }
 }

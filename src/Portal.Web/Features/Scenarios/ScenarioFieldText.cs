@@ -44,6 +44,7 @@ public static partial class ScenarioFieldText
         ["replay.options.adv"] = new("ADV for sizing", "shares"),
         ["market.profile"] = new("Calibrated profile", ""),
         ["strategies"] = new("Strategies", ""),
+        ["seed"] = new("Seed", ""),
     };
 
     /// <summary>The builder's name and unit of <paramref name="field"/> (impact and strategy parameters included).</summary>
@@ -57,6 +58,37 @@ public static partial class ScenarioFieldText
                 : new Field(parameter.Label, "");
         var last = field[(field.LastIndexOf('.') + 1)..];
         return new Field(last.Length == 0 ? field : char.ToUpperInvariant(last[0]) + last[1..], "");
+    }
+
+    /// <summary>
+    /// What a number field expects, for text typed into it that is not a number: "enter a number of minutes, e.g. 390;
+    /// "abc" is not a number" (<see cref="Plain"/> puts the field's label in front).
+    /// </summary>
+    /// <param name="field">JSON field of the number.</param>
+    /// <param name="text">What was typed.</param>
+    /// <param name="whole">True for counts (steps, episodes, seed), which take whole numbers only.</param>
+    /// <param name="example">A number the field takes (its last valid value); none when null or empty.</param>
+    public static string NotANumber(string field, string text, bool whole, string? example)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var unit = Describe(field).Unit;
+        string number = whole ? "a whole number" : "a number";
+        string what = unit switch
+        {
+            "" or "steps" or "episodes" when whole => number + (unit.Length > 0 ? " of " + unit : ""),
+            "" => number,
+            "%" => "a percentage (" + number + ")",
+            _ when unit.StartsWith("% of ", StringComparison.Ordinal) => $"a percentage{unit[1..]} ({number})",
+            "s" => number + " of seconds",
+            "per share" => "a price per share",
+            "minutes" or "shares" or "steps" or "episodes" => $"{number} of {unit}",
+            _ => $"{number} in {unit}",
+        };
+        var typed = text.Trim();
+        var eg = string.IsNullOrWhiteSpace(example) ? "" : ", e.g. " + example;
+        return typed.Length == 0
+            ? $"enter {what}{eg}; the field is empty"
+            : $"enter {what}{eg}; \"{(typed.Length > 40 ? typed[..40] + "…" : typed)}\" is not {(whole ? "a whole number" : "a number")}";
     }
 
     [GeneratedRegex(@"^is (?<value>[^,]+), allowed range (?<open>[\[\(])(?<min>[^,]+), (?<max>[^\]\)]+)(?<close>[\]\)])(?<rest>.*)$", RegexOptions.CultureInvariant)]
@@ -79,10 +111,6 @@ public static partial class ScenarioFieldText
         string low = m.Groups["open"].Value == "(" ? $"more than {min}" : $"at least {min}";
         string rest = m.Groups["rest"].Value.Trim();
         if (rest.StartsWith('(') && rest.EndsWith(')')) rest = rest[1..^1];
-        if (error.Field == "order.horizonMinutes")
-        {
-            rest = string.Create(CultureInfo.InvariantCulture, $"{Scenario.MaxHorizonDays:G} trading days; longer is a portfolio transition, not an execution");
-        }
         return $"{f.Label} must be {low} and at most {max}{unit}; you entered {Number(m.Groups["value"].Value, f.Scale)}."
             + (rest.Length > 0 ? $" ({rest})" : "");
     }

@@ -287,11 +287,64 @@ public sealed class ScenarioFormModel
             .SelectMany(b => b.Parameters).Distinct(),
     ];
 
+    /// <summary>The team's datasets (the builder sets them): a replay's horizon must fit the recorded segment it replays.</summary>
+    public IReadOnlyList<DatasetChoice> Datasets { get; set; } = [];
+
+    /// <summary>Chooses where the market comes from; a synthetic market keeps the values shown but no longer claims to be
+    /// calibrated from a recorded session (so its horizon is no longer bounded by that session).</summary>
+    public void ChooseSource(MarketSource source)
+    {
+        Source = source;
+        if (source == MarketSource.Synthetic && _market.CalibratedFrom is not null)
+        {
+            _market = _market with { CalibratedFrom = null };
+        }
+    }
+
+    /// <summary>Length in minutes of the replayed segment of the chosen dataset; null without a replay or a known recording.</summary>
+    private double? RecordedSegmentMinutes =>
+        Source == MarketSource.Replay && Replay() is { Options: var options } && Datasets.FirstOrDefault(d => d.Id == ReplayDatasetId) is { } dataset
+            ? dataset.SegmentMinutes(options)
+            : null;
+
+    /// <summary>The longest horizon the chosen market model supports (<see cref="HorizonLimits"/>), with the recording's
+    /// own length for a replay of a known dataset.</summary>
+    public HorizonLimit HorizonLimit => HorizonLimits.For(ToScenario(), RecordedSegmentMinutes);
+
+    /// <summary>Text typed into number fields that is not a number, by JSON field: what it says and what it should say.</summary>
+    private readonly Dictionary<string, ValidationError> _unparsed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records that the number field of <paramref name="field"/> holds <paramref name="text"/>, which is not a number (the
+    /// scenario keeps the field's last number meanwhile), or with a null text that it holds a number again. While any field
+    /// holds such text, <see cref="Validate"/> names it first and the scenario cannot be saved.
+    /// </summary>
+    /// <param name="field">JSON field of the number, e.g. <c>order.horizonMinutes</c>.</param>
+    /// <param name="text">What was typed, or null when the field holds a number.</param>
+    /// <param name="whole">True when the field takes whole numbers only (steps, episodes, seed).</param>
+    /// <param name="example">A number the field would take, for the message (its last valid value).</param>
+    public void SetUnparsedText(string field, string? text, bool whole = false, string? example = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (text is null) _unparsed.Remove(field);
+        else _unparsed[field] = new ValidationError(field, ScenarioFieldText.NotANumber(field, text, whole, example));
+    }
+
     /// <summary>Every problem, keyed by the scenario's JSON field (e.g. <c>order.steps</c>); the choice of a calibrated
-    /// profile, which is not part of the scenario JSON, is named <c>market.profile</c>.</summary>
+    /// profile, which is not part of the scenario JSON, is named <c>market.profile</c>; a number field holding text that
+    /// is not a number is named by its field, before any range error of the number it still holds.</summary>
     public IReadOnlyList<ValidationError> Validate()
     {
-        var errors = ToScenario().Validate().ToList();
+        var scenario = ToScenario();
+        var errors = scenario.Validate().Where(e => !_unparsed.ContainsKey(e.Field)).ToList();
+        if (RecordedSegmentMinutes is { } recorded && !_unparsed.ContainsKey("order.horizonMinutes")
+            && HorizonLimits.Check(scenario, recorded) is { } horizon)
+        {
+            // The recording is known here: its segment bounds the horizon, as the portal's check on saving does.
+            errors.RemoveAll(e => e.Field == horizon.Field);
+            errors.Insert(0, horizon);
+        }
+        errors.InsertRange(0, _unparsed.Values);
         if (Source == MarketSource.Replay && ReplayDatasetId is null)
         {
             errors.RemoveAll(e => e.Field == "replay.datasetId");
