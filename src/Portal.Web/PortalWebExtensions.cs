@@ -103,6 +103,7 @@ public static class PortalWebExtensions
         app.MapRunListApi();
         app.MapScenarioApi();
         app.MapReportApi();
+        app.MapCompareApi();
         app.MapDatasetApi();
         app.MapAgentApi();
         app.MapOfflineDatasetApi();

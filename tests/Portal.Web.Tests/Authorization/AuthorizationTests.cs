@@ -106,6 +106,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["DELETE /api/tokens/{id:guid}"] = new(Kind.Api, "DELETE", $"/api/tokens/{_tokenA}", TargetsTeamA: true, ViewerRefused: true),
         ["GET /api/leaderboards"] = new(Kind.Api, "GET", "/api/leaderboards"),
         ["GET /api/strategies"] = new(Kind.Api, "GET", "/api/strategies"),
+        ["GET /api/compare"] = new(Kind.Api, "GET", $"/api/compare?runs={_runA},{_runA2}&reference={_runA2}&format=csv", TargetsTeamA: true),
         ["GET /api/runs/{id:guid}/report.pdf"] = new(Kind.Api, "GET", $"/api/runs/{_runA}/report.pdf", TargetsTeamA: true),
         ["GET /api/runs/{id:guid}/summary.csv"] = new(Kind.Api, "GET", $"/api/runs/{_runA}/summary.csv", TargetsTeamA: true),
         ["GET /api/runs/{id:guid}/episodes.csv"] = new(Kind.Api, "GET", $"/api/runs/{_runA}/episodes.csv", TargetsTeamA: true),

@@ -157,11 +157,29 @@ public sealed class RunListTests
             Assert.Equal(["order.sizePctAdv", "2", "5"], size.Select(s => s.Trim()));
             Assert.Contains("(reference)", await page.Locator("#parameter-differences thead th").Nth(1).InnerTextAsync());
             Assert.Contains("Alpha", await page.Locator("#parameter-differences thead th").Nth(1).InnerTextAsync());
-            var csv = Uri.UnescapeDataString((await page.GetAttributeAsync("#export-compare-csv", "href"))!["data:text/csv;charset=utf-8,".Length..]);
+
+            step("the runs are overlaid: one colour per run, the legend names them and marks the reference");
+            var legend = await page.Locator("#compare-charts .legend-entry").First.InnerTextAsync();
+            Assert.Contains("Alpha sell 2% (reference)", legend);
+            Assert.Equal(2 * await page.Locator("#compare-table tbody tr").CountAsync(), await page.Locator("#compare-means-chart circle.compare-mean").CountAsync());
+            Assert.Equal("Mean shortfall (bps)", await page.Locator("#compare-means-chart .y-title").TextContentAsync());
+            // These runs were stored without episodes: the distribution panel says so instead of drawing nothing.
+            Assert.Contains("recorded episode costs", await page.Locator("#compare-ecdf-empty").InnerTextAsync());
+            await page.SetViewportSizeAsync(1440, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "compare.png"), FullPage = true });
+
+            step("the CSV export comes from the API with the page's runs and reference");
+            var href = (await page.GetAttributeAsync("#export-compare-csv", "href"))!;
+            Assert.StartsWith("/api/compare?", href, StringComparison.Ordinal);
+            var response = await page.APIRequest.GetAsync(href);
+            Assert.Equal(200, response.Status);
+            var csv = await response.TextAsync();
             Assert.Contains("parameter,order.sizePctAdv,2,5", csv, StringComparison.Ordinal);
             Assert.Contains("meanCostBps,twap,12,29", csv, StringComparison.Ordinal);
             Assert.Contains("diffVsReferenceBps,twap,,17", csv, StringComparison.Ordinal);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "compare.png"), FullPage = true });
+            var pdf = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#export-compare-pdf", "href"))!);
+            Assert.Equal("application/pdf", pdf.Headers["content-type"]);
+            Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(await pdf.BodyAsync(), 0, 4), StringComparison.Ordinal);
         });
     }
     [Fact]

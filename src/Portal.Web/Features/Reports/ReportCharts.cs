@@ -160,6 +160,74 @@ internal static class ReportCharts
         }
     }
 
+    /// <summary>Each strategy's mean cost per compared run with its 95% interval (a vertical bar), one colour per run, strategies along x.</summary>
+    public static void DrawCompareMeans(SKCanvas canvas, SKRect area, Portal.Web.Features.Compare.CompareDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        using var plot = NewPlot();
+        plot.XLabel("Strategy", AxisLabelSize);
+        plot.YLabel("Mean shortfall (bps)", AxisLabelSize);
+        var rows = document.Rows;
+        var runs = document.Runs.Count;
+        var width = 0.6 / Math.Max(1, runs);
+        for (var s = 0; s < rows.Count; s++)
+        {
+            for (var i = 0; i < runs; i++)
+            {
+                if (rows[s].Cells[i] is not { } c)
+                {
+                    continue;
+                }
+
+                var x = s - 0.3 + width * (i + 0.5);
+                var bar = plot.Add.Line(x, c.CiLowBps, x, c.CiHighBps);
+                bar.Color = StrategyColor(i);
+                bar.LineWidth = 2.5f;
+                bar.MarkerSize = 0;
+                plot.Add.Marker(x, c.MeanBps, MarkerShape.FilledCircle, 6, StrategyColor(i));
+            }
+        }
+
+        plot.HideLegend();
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)], [.. rows.Select(r => r.DisplayName.Length > 22 ? r.DisplayName[..21] + "…" : r.DisplayName)]);
+        plot.Axes.SetLimitsX(-0.5, Math.Max(0.5, rows.Count - 0.5));
+        Render(plot, canvas, area);
+    }
+
+    /// <summary>The empirical CDF of one strategy's shortfall in each compared run, one colour per run.</summary>
+    public static void DrawCompareEcdf(SKCanvas canvas, SKRect area, Portal.Web.Features.Compare.CompareDocument document, string strategyId, string title)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        using var plot = NewPlot();
+        plot.Title(title, TitleSize);
+        plot.XLabel("Implementation shortfall (bps)", AxisLabelSize);
+        plot.YLabel("Episodes at most x (%)", AxisLabelSize);
+        var samples = document.Reports.Select(r => r?.Strategies.FirstOrDefault(x => x.StrategyId == strategyId)?.ShortfallHistogramSampleBps ?? []).ToList();
+        if (CostHistogram.For(samples) is { } scale)
+        {
+            for (var i = 0; i < samples.Count; i++)
+            {
+                var sorted = samples[i].Where(double.IsFinite).Order().ToArray();
+                if (sorted.Length == 0)
+                {
+                    continue;
+                }
+
+                var xs = sorted.Select(v => Math.Clamp(v, scale.LowBps, scale.HighBps)).ToArray();
+                var ys = Enumerable.Range(1, sorted.Length).Select(k => 100.0 * k / sorted.Length).ToArray();
+                var line = plot.Add.ScatterLine(xs, ys, StrategyColor(i));
+                line.LineWidth = 1.4f;
+                line.LinePattern = StrategyPattern(i);
+                line.MarkerSize = 0;
+            }
+
+            plot.Axes.SetLimits(scale.LowBps, scale.HighBps, 0, 102);
+        }
+
+        plot.HideLegend();
+        Render(plot, canvas, area);
+    }
+
     /// <summary>Ticks of a time axis labelled as the session clock reads them (HH:MM exchange time, or minutes), the same as the run page's.</summary>
     private static void ClockTicks(Plot plot, SessionClock clock, int lastStep)
     {

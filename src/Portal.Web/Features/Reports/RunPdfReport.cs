@@ -17,7 +17,7 @@ namespace Portal.Web.Features.Reports;
 /// mean of the worst 5% of episodes (Rockafellar and Uryasev, "Optimization of conditional value-at-risk",
 /// Journal of Risk 2 (2000)). The PDF is produced by Skia's PDF backend (<c>SKDocument.CreatePdf</c>).
 /// </remarks>
-public sealed class RunPdfReport
+public sealed partial class RunPdfReport
 {
     /// <summary>Writes the report to <paramref name="destination"/>, synchronously.</summary>
     public void Write(RunReport report, Stream destination)
