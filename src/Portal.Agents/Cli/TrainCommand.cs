@@ -21,7 +21,7 @@ public static class TrainCommand
         "[--steps 400000] [--eval-episodes 10000] [--eval-seed 1] [--hyper FILE.json] [--threads 1] [--lambda L]\n" +
         "[--order-types market|market-limit]\n" +
         "[--price-noise-control-variate true|false] [--curriculum auto[:N]|FILE.json,FILE.json...] [--curriculum-share 0.5]\n" +
-        "[--dataset FILE[,FILE]] [--format lobster|csv]\n" +
+        "[--dataset FILE[,FILE]] [--format lobster|csv] [--niches VxL]\n" +
         "[--behaviour twap|noisy-twap|ac|pov|mixture|agent:PATH] [--logged-episodes 1000] [--offline-dataset FILE]\n" +
         "  bcq and td3bc learn offline: the behaviour policy's executions are logged once (first seed's training stream) and\n" +
         "  written to DIR/offline-dataset.elxoff, or --offline-dataset reuses such a file; --steps then counts gradient updates.\n" +
@@ -31,7 +31,9 @@ public static class TrainCommand
         "  --dataset replays the scenario on recorded market data (a LOBSTER message and orderbook pair, or snapshot and/or\n" +
         "  trade CSVs, comma-separated; --format defaults to lobster for LOBSTER file names, else csv): agents train on the\n" +
         "  training segment and are evaluated on the test segment of the scenario's replay.options (see docs/agents.md).\n" +
-        "  A scenario with a replay section needs --dataset.";
+        "  A scenario with a replay section needs --dataset.\n" +
+        "  --niches 3x3 trains one agent on the scenario's MAP-Elites niche variants (volatility × liquidity bin centres,\n" +
+        "  docs/map-elites.md), every batch's paths dealt evenly over the niches.";
 
     /// <summary>
     /// Reads a scenario file: a portal scenario when it has an <c>order</c> member, else Almgren–Chriss parameters. With
@@ -59,6 +61,31 @@ public static class TrainCommand
         var parameters = document.RootElement.Deserialize<AlmgrenChrissParameters>(AgentArtifact.JsonOptions)
             ?? throw new ArgumentException("The scenario file is empty.", "scenario");
         return MarketSource.For(riskAversion is { } l ? parameters with { RiskAversion = l } : parameters);
+    }
+
+    /// <summary>
+    /// Reads <c>--niches VxL</c> (e.g. <c>3x3</c>): the scenario's MAP-Elites niche variants on a V × L volatility ×
+    /// liquidity grid with the default bounds (<see cref="Portal.Domain.QualityDiversity.NicheGrid"/>), mixed evenly
+    /// (<see cref="MarketSource.ForNiches"/>).
+    /// </summary>
+    public static MarketSource ReadNiches(string value, MarketSource market)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(market);
+        var parts = value.Split('x', 'X', '×');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int l))
+        {
+            throw new ArgumentException($"--niches '{value}' is not VxL, e.g. 3x3.", "niches");
+        }
+
+        if (market.Scenario is not { } scenario || market.IsReplay)
+        {
+            throw new ArgumentException("--niches mixes the niche variants of a simulated portal scenario (not the Almgren–Chriss world or a replay).", "niches");
+        }
+
+        return MarketSource.ForNiches(scenario, new Portal.Domain.QualityDiversity.NicheGrid { VolatilityBins = v, LiquidityBins = l }, market.RiskAversion);
     }
 
     /// <summary>
@@ -96,6 +123,11 @@ public static class TrainCommand
             var market = ReadMarket(File.ReadAllText(Required(options, "scenario")), options.TryGetValue("lambda", out var lambda)
                 ? double.Parse(lambda, NumberStyles.Float, CultureInfo.InvariantCulture)
                 : null, dataset);
+            if (options.TryGetValue("niches", out var niches))
+            {
+                market = ReadNiches(niches, market);
+            }
+
             outDir = Required(options, "out");
             int seeds = (int)Int(options, "seeds", 5);
             long firstSeed = Int(options, "first-seed", 1);
@@ -256,7 +288,7 @@ public static class TrainCommand
             ? "no known optimum for this model"
             : string.Create(c, $"optimum: {first.OptimumName}; closed-form E+λV = {(first.OptimumObjectiveBps is { } o ? o.ToString("F3", c) + " bps" : "n/a")}; target regret ≤ {set.Summary.TargetBps:F3} bps"));
         var units = set.Agents[0].Evaluation.VsTwap;
-        w.WriteLine(string.Create(c, $"best static schedule: {(set.BestStatic is { } b ? $"{b.Method} ({b.Origin})" : "none (replay)")}"));
+        w.WriteLine(string.Create(c, $"best static schedule: {(set.BestStatic is { } b ? $"{b.Method} ({b.Origin})" : (set.Request.Market.Niches is null ? "none (replay)" : "none (niche mixture)"))}"));
         w.WriteLine(string.Create(c,
             $"every [..] is a 95% interval over the seed's own evaluation {units.UnitKind}s ({units.IndependentUnits:N0} {units.UnitKind}s; paired differences of the objective, bps)"));
         w.WriteLine("seed | mean IS bps | std IS | objective (IS + λ·risk) | regret vs optimum [95% CI] | vs TWAP [95% CI] | vs best-static [95% CI] | train s | steps/s | train cpu-s | decisions/s | env steps/s");

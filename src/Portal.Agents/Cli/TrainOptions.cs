@@ -33,6 +33,7 @@ public static class TrainOptions
         new("price-noise-control-variate", "true|false", "Subtract the price noise from the reward (default true)."),
         new("curriculum", "auto[:N]|FILE.json,FILE.json...", "Train first on N easier versions (auto, default N = 2) or on the listed scenarios, easiest first."),
         new("curriculum-share", "S", "Share of the training steps spent on the curriculum (default 0.5)."),
+        new("niches", "VxL", "Train on the scenario's MAP-Elites niche variants (a V×L volatility × liquidity grid, e.g. 3x3), every batch spread evenly over them (docs/map-elites.md)."),
         new("dataset", "FILE[,FILE]", "Replay the scenario on recorded market data: training on its training segment, evaluation on its test segment."),
         new("format", "lobster|csv", "Format of --dataset (default lobster for LOBSTER file names, else csv)."),
         new("behaviour", "twap|noisy-twap|ac|pov|mixture|agent:PATH", "Offline learners: the policy whose executions are logged (default noisy-twap)."),
