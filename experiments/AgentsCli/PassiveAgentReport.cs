@@ -21,10 +21,10 @@ internal static class PassiveAgentReport
         var c = CultureInfo.InvariantCulture;
         w.AppendLine("### An agent that chooses the order type");
         w.AppendLine();
-        w.AppendLine(string.Create(c, $"`experiments/run-passive-agent.sh` at commit `{(string?)summary["commit"]}`: tabular Q-learning with the (size, aggressiveness) action " +
+        w.AppendLine(string.Create(c, $"`experiments/run-passive-agent.sh` at commit `{(string?)summary["commit"]}`: tabular Q-learning with the (size, aggressiveness) action ") +
             "(a multiple of the TWAP rate × market order or limit at the touch for one step, the rest crossed at the step's end; the previous step's passive fill " +
-            $"share in the state; docs/agents.md, \"Order types\"), {(long)summary["steps"]!:N0} training decisions per seed, on the same scenario and fill model as above. " +
-            $"`{(string?)summary["trainCommand"]}`."));
+            string.Create(c, $"share in the state; docs/agents.md, \"Order types\"), {(long)summary["steps"]!:N0} training decisions per seed, on the same scenario and fill model as above. ") +
+            string.Create(c, $"`{(string?)summary["trainCommand"]}`."));
         w.AppendLine();
         w.AppendLine("Every seed on its own 10,000 evaluation paths (the train verb; objective = shortfall + λ·risk penalty, bps; paired differences with their 95% " +
                      "intervals over the seed's episodes, negative = agent cheaper):");
@@ -39,20 +39,20 @@ internal static class PassiveAgentReport
         w.AppendLine();
         if (summary["acrossSeeds"]?["vsTwap"] is { } across && across["ciLowBps"] is not null)
         {
-            w.AppendLine(string.Create(c, $"Across the {(int)across["seeds"]!} seeds (95% Student t interval over seeds): vs TWAP {(double)across["meanBps"]!:+0.00;-0.00} " +
-                $"[{(double)across["ciLowBps"]!:F2}, {(double)across["ciHighBps"]!:F2}] bps" +
+            w.AppendLine(string.Create(c, $"Across the {(int)across["seeds"]!} seeds (95% Student t interval over seeds): vs TWAP {(double)across["meanBps"]!:+0.00;-0.00} ") +
+                string.Create(c, $"[{(double)across["ciLowBps"]!:F2}, {(double)across["ciHighBps"]!:F2}] bps") +
                 (summary["acrossSeeds"]?["vsBestStatic"] is { } b && b["ciLowBps"] is not null
                     ? string.Create(c, $", vs the best static schedule {(double)b["meanBps"]!:+0.00;-0.00} [{(double)b["ciLowBps"]!:F2}, {(double)b["ciHighBps"]!:F2}] bps.")
-                    : ".")));
+                    : "."));
             w.AppendLine();
         }
 
         foreach (var run in summary["runs"]!.AsArray())
         {
             string market = (string)run!["market"]!;
-            w.AppendLine(string.Create(c, $"{(market == "simulated" ? "Simulated market" : "Replayed AMZN day")}, every seed in one backtest on the scenario's paths: " +
-                $"`{(string?)run["command"]}`, {(int)run["episodes"]!:N0} episodes, {(int)run["independentUnits"]!:N0} independent {(string?)run["unitKind"]}s. " +
-                "`vs TWAP` and `vs best static` are paired differences with 95% intervals over those units; `− passive TWAP` is the difference of the two means on the same paths (no interval in the result file)."));
+            w.AppendLine(string.Create(c, $"{(market == "simulated" ? "Simulated market" : "Replayed AMZN day")}, every seed in one backtest on the scenario's paths: ") +
+                string.Create(c, $"`{(string?)run["command"]}`, {(int)run["episodes"]!:N0} episodes, {(int)run["independentUnits"]!:N0} independent {(string?)run["unitKind"]}s. ") +
+                "`vs TWAP` and `vs best static` are paired differences with 95% intervals over those units; `− passive TWAP` is the difference of the two means on the same paths (no interval in the result file).");
             w.AppendLine();
             w.AppendLine("| strategy | mean IS (bps) | 95% CI | vs TWAP (95% CI) | vs best static (95% CI) | − passive TWAP | fill rate | passive share | posted filled | spread captured (bps) | markout step (bps) |");
             w.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -66,6 +66,15 @@ internal static class PassiveAgentReport
             }
 
             w.AppendLine();
+            var agents = run["strategies"]!.AsArray().Where(s => ((string?)s!["id"])?.StartsWith("agent:", StringComparison.Ordinal) == true).ToArray();
+            if (agents.Length > 0)
+            {
+                int worse = agents.Count(s => (double?)s!["minusPassiveTwapBps"] > 0);
+                int beatTwap = agents.Count(s => (double?)s!["pairedDiffVsTwapBps"]?["ciHighBps"] < 0);
+                w.AppendLine(string.Create(c, $"{(market == "simulated" ? "Simulated" : "Replayed")}: {beatTwap} of {agents.Length} seeds cheaper than TWAP beyond their interval; ") +
+                    string.Create(c, $"{worse} of {agents.Length} seeds cost more than passive TWAP on average{(worse == agents.Length ? ": the agent loses to passive TWAP, which posts every slice." : ".")}"));
+                w.AppendLine();
+            }
         }
 
         return true;

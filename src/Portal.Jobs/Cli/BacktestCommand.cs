@@ -306,7 +306,8 @@ public static class BacktestCommand
         {
             foreach (var (path, agent) in all.Zip(chosen))
             {
-                if (File.Exists(path) || File.Exists(Path.Combine(path, AgentArtifact.ManifestFile)))
+                // An agent that posts limit orders trades alone: an ensemble is a market-order strategy and would drop its order types.
+                if (File.Exists(path) || File.Exists(Path.Combine(path, AgentArtifact.ManifestFile)) || agent is OrderTypeAgentStrategy)
                 {
                     list.Add(agent);
                     continue;
