@@ -47,11 +47,17 @@ CROSS JOIN LATERAL (SELECT 10 + (CASE m.regime WHEN 'volatile' THEN 4 WHEN 'calm
                            + (random() - 0.5) * s.noise AS x) AS v;
 
 INSERT INTO "RunStrategyResults" ("RunId", "Index", "StrategyId", "DisplayName", "Episodes", "MeanBps", "StdBps",
-                                  "MeanCiLowBps", "MeanCiHighBps", "IndependentUnits", "UnitKind")
+                                  "MeanCiLowBps", "MeanCiHighBps", "IndependentUnits", "UnitKind", "Summary")
 SELECT e.run_id, e.idx, n.id, n.name, count(*), avg(e.x), stddev_samp(e.x),
        avg(e.x) - 1.959963984540054 * stddev_samp(e.x) / sqrt(count(*)),
        avg(e.x) + 1.959963984540054 * stddev_samp(e.x) / sqrt(count(*)),
-       count(*), 'episode'
+       count(*), 'episode',
+       -- The per-strategy summary a stored run always carries (the run page and PDF read it).
+       json_build_object('p5Bps', percentile_cont(0.05) WITHIN GROUP (ORDER BY e.x),
+                         'p50Bps', percentile_cont(0.5) WITHIN GROUP (ORDER BY e.x),
+                         'p95Bps', percentile_cont(0.95) WITHIN GROUP (ORDER BY e.x),
+                         'cvar95Bps', max(e.x), 'costSharpe', -avg(e.x) / nullif(stddev_samp(e.x), 0),
+                         'completion', 1, 'meanShortfallCurrency', avg(e.x) * 100)::text
 FROM seed_episodes e
 JOIN (VALUES (0, 'twap', 'TWAP'), (1, 'vwap', 'VWAP'), (2, 'ac', 'Almgren–Chriss'), (3, 'pov', 'POV 10%')) AS n(idx, id, name)
   ON n.idx = e.idx

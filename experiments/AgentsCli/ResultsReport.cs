@@ -11,10 +11,10 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal static class ResultsReport
 {
-    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive|map-elites|offline-rl|stress-guards ...]";
+    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive|passive-agent|map-elites|offline-rl|stress-guards ...]";
 
     /// <summary>Sections that <c>--only</c> regenerates in place from their own runs folder.</summary>
-    private static readonly string[] PartialSections = [PassiveReport.Folder, MapElitesRuns, "offline-rl", "stress-guards"];
+    private static readonly string[] PartialSections = [PassiveReport.Folder, PassiveAgentReport.Folder, MapElitesRuns, "offline-rl", "stress-guards"];
 
     /// <summary>Worlds in the order the document presents them, with what each is.</summary>
     private static readonly (string Id, string Title, string Text)[] Worlds =
@@ -238,7 +238,8 @@ internal static class ResultsReport
     private static string? RenderPart(string runs, string name)
     {
         var w = new StringBuilder();
-        if (name == PassiveReport.Folder) return PassiveReport.Render(runs);
+        // The order-type agent is a subsection of the passive-vs-aggressive section: both are rendered together.
+        if (name is PassiveReport.Folder or PassiveAgentReport.Folder) return PassiveReport.Render(runs);
         if (name == MapElitesRuns) WriteMapElites(w, Path.Combine(runs, MapElitesRuns));
         else if (name == "offline-rl") OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
         else if (TryText(Path.Combine(runs, name, "section.md")) is { } section) w.Append(section.TrimEnd()).AppendLine();
@@ -255,18 +256,30 @@ internal static class ResultsReport
             if (piece.Trim().Length > 0) sections.Add("## " + piece.TrimEnd() + "\n");
         }
 
+        int after = -1;  // where the part's previous section ends: a new section follows it rather than going to the end
         foreach (string section in sections)
         {
             string heading = section[..section.IndexOf('\n', StringComparison.Ordinal)];
             int start = document.StartsWith(heading + "\n", StringComparison.Ordinal) ? 0 : document.IndexOf("\n" + heading + "\n", StringComparison.Ordinal) is int at and >= 0 ? at + 1 : -1;
             if (start < 0)
             {
-                document = document.TrimEnd() + "\n\n" + section;
+                if (after < 0)
+                {
+                    document = document.TrimEnd() + "\n\n" + section;
+                    after = document.Length;
+                }
+                else
+                {
+                    document = document[..after] + "\n" + section + (after < document.Length ? "\n" + document[after..].TrimStart('\n') : "");
+                    after += 1 + section.Length;
+                }
+
                 continue;
             }
 
             int next = document.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
             document = document[..start] + section + (next < 0 ? "" : "\n" + document[(next + 1)..]);
+            after = start + section.Length;
         }
 
         return document;
@@ -336,7 +349,67 @@ internal static class ResultsReport
             w.AppendLine();
             w.AppendLine(string.Create(c, $"Mean held-out objective over the niches (bps): router {Mean("router"):F2}, oracle {Mean("oracle"):F2}, generalist {Mean("generalist"):F2}, TWAP {Mean("twap"):F2}."));
             w.AppendLine();
+            WriteGeneralistPpo(w, run, name);
         }
+    }
+
+    /// <summary>The "specialists and router vs a generalist PPO" section from <c>RUN/ppo/summary.json</c> (the report of
+    /// <c>map-elites --archive --agents</c>, written by <c>experiments/run-map-elites-ppo.sh</c>) and the training's
+    /// <c>RUN/ppo-train/summary.json</c>.</summary>
+    private static void WriteGeneralistPpo(StringBuilder w, string run, string name)
+    {
+        if (TryRead(Path.Combine(run, "ppo", "summary.json")) is not { } r || r["agents"] is not JsonArray agents || agents.Count == 0) return;
+        var c = CultureInfo.InvariantCulture;
+        var train = TryRead(Path.Combine(run, "ppo-train", "summary.json"));
+        string Ci(JsonNode? d) => d is null ? "–" : string.Create(c, $"{(double)d["meanBps"]!:+0.00;-0.00} [{(double)d["ciLowBps"]!:+0.00;-0.00}, {(double)d["ciHighBps"]!:+0.00;-0.00}]");
+        string Across(JsonNode d) => d["ciLowBps"] is null
+            ? string.Create(c, $"{(double)d["meanBps"]!:+0.00;-0.00} (one seed)")
+            : string.Create(c, $"{(double)d["meanBps"]!:+0.00;-0.00} [{(double)d["ciLowBps"]!:+0.00;-0.00}, {(double)d["ciHighBps"]!:+0.00;-0.00}]");
+        string Pct(JsonNode? v) => v is null ? "–" : string.Create(c, $"{(double)v * 100:+0.0;-0.0}%");
+        int holdout = (int)r["holdoutEpisodes"]!;
+        var ids = agents.Select(a => (string)a!["id"]!).ToArray();
+        int seeds = ids.Length;
+
+        w.AppendLine($"## MAP-Elites: specialists and router vs a generalist PPO ({name})");
+        w.AppendLine(string.Create(c, $"- Generalist PPO: the `train` verb on the MAP-Elites base scenario's niche mixture (`--niches 3x3`: every batch's paths dealt evenly over the {(int)r["volatilityBins"]! * (int)r["liquidityBins"]!} niche variants the search evaluates its candidates on; the reward's risk penalty uses each niche's volatility), " +
+            $"{seeds} training seeds ({string.Join(", ", agents.Select(a => (long)a!["seed"]!))}), {(long)agents[0]!["environmentSteps"]!:N0} decisions each, {agents.Average(a => (double)a!["trainingSeconds"]!):F0} s of training per seed on average."));
+        if (train?["summary"]?["vsTwapAcrossSeeds"] is { } vt)
+            w.AppendLine(string.Create(c, $"- On the mixture (train's own evaluation, {(int)train["evaluationEpisodes"]!:N0} episodes per seed): PPO − TWAP {Across(vt)} bps of objective (t interval over {seeds} seeds)."));
+        w.AppendLine(string.Create(c, $"- Held out: the same {holdout:N0} episodes per niche as the sections above (common random numbers: same seed, same variants), so specialist, router and every PPO seed are paired episode by episode. " +
+            $"Per seed: paired 95% intervals over {holdout:N0} episodes; across seeds: mean of the per-seed differences with a 95% Student t interval over {seeds} seeds (df = {seeds - 1}). Negative = specialist (router) better."));
+        w.AppendLine("- Relative gain of A over PPO in a niche: (PPO − A) / PPO on the objective, PPO's objective the mean over seeds; overall: the same on the sum over niches. " +
+            "Published anchor (MAP-Elites execution specialists vs a generalist PPO, 3×3 grid): best cell +10.3%, worst −30.2%, overall −2.4%.");
+        w.AppendLine();
+        w.AppendLine("Commands:");
+        w.AppendLine("```");
+        if (TryText(Path.Combine(run, "ppo-train", "command.txt")) is { } tc) w.AppendLine(tc.Trim());
+        w.AppendLine(TryText(Path.Combine(run, "ppo", "command.txt"))?.Trim() ?? "(no command.txt)");
+        w.AppendLine("```");
+        w.AppendLine();
+        w.AppendLine("| niche | specialist | router | PPO (mean of seeds) | specialist − PPO, over seeds | router − PPO, over seeds | specialist gain | router gain |");
+        w.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var n in r["acrossSeeds"]!.AsArray())
+        {
+            w.AppendLine(string.Create(c, $"| {(string?)n!["label"]} | {(double)n["specialistObjectiveBps"]!:F2} | {(double)n["routerObjectiveBps"]!:F2} | {(double)n["agentObjectiveBps"]!:F2} | {Across(n["specialist"]!)} | {Across(n["router"]!)} | {Pct(n["specialistGain"])} | {Pct(n["routerGain"])} |"));
+        }
+
+        w.AppendLine();
+        if (r["specialistGains"] is { } g)
+            w.AppendLine(string.Create(c, $"**Specialists vs generalist PPO:** best cell {(string?)g["bestNiche"]} {Pct(g["best"])}, worst {(string?)g["worstNiche"]} {Pct(g["worst"])}, overall {Pct(g["overall"])} (published: +10.3%, −30.2%, −2.4%)."));
+        if (r["routerGains"] is { } rg)
+            w.AppendLine(string.Create(c, $"**Router vs generalist PPO:** best cell {(string?)rg["bestNiche"]} {Pct(rg["best"])}, worst {(string?)rg["worstNiche"]} {Pct(rg["worst"])}, overall {Pct(rg["overall"])}."));
+        w.AppendLine();
+        w.AppendLine(string.Create(c, $"Per seed (paired 95% intervals over {holdout:N0} held-out episodes, objective bps):"));
+        w.AppendLine();
+        w.AppendLine("| niche | " + string.Join(" | ", ids.Select(id => $"specialist − {id}")) + " | " + string.Join(" | ", ids.Select(id => $"router − {id}")) + " |");
+        w.AppendLine("| --- | " + string.Join(" | ", ids.Concat(ids).Select(_ => "---")) + " |");
+        foreach (var h in r["comparisons"]!.AsArray())
+        {
+            JsonNode? Cmp(string a, string b) => h!["comparisons"]!.AsArray().FirstOrDefault(x => (string?)x!["a"] == a && (string?)x["b"] == b)?["objective"];
+            w.AppendLine($"| {(string?)h!["label"]} | " + string.Join(" | ", ids.Select(id => Ci(Cmp("specialist", id)))) + " | " + string.Join(" | ", ids.Select(id => Ci(Cmp("router", id)))) + " |");
+        }
+
+        w.AppendLine();
     }
 
     private static void WriteWorld(StringBuilder w, string world, string title, string text, List<(string Agent, JsonNode Summary, string? Command)> runs, List<string> alarms)

@@ -415,12 +415,13 @@ public static class AgentTrainer
     /// The best static schedule of <paramref name="market"/> on the run's objective (λ = the run's risk aversion): the
     /// Almgren–Chriss closed form in the Almgren–Chriss world (exact there: its optimum is a static schedule), otherwise
     /// <see cref="Portal.Domain.Backtesting.BestStaticSchedule"/> on the scenario, optimised on its own training stream
-    /// (tagged apart from every evaluation path). Null on a replay, where the simulator's paths are not the market's.
+    /// (tagged apart from every evaluation path). Null on a replay, where the simulator's paths are not the market's, and on a
+    /// niche mixture, whose regimes call for different schedules (the MAP-Elites comparison reports TWAP per niche instead).
     /// </summary>
     public static BestStaticReference? BestStatic(MarketSource market, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(market);
-        if (market.IsReplay)
+        if (market.IsReplay || market.Niches is not null)
         {
             return null;
         }

@@ -51,12 +51,11 @@ public static class Curriculum
             throw new ArgumentException("A replayed dataset has no easier version: give the curriculum's markets explicitly.", nameof(target));
         }
 
-        return MarketSource.For(
-            s with
-            {
-                Order = s.Order with { SizePctAdv = s.Order.SizePctAdv * scale },
-                Market = s.Market with { DailyVolatility = s.Market.DailyVolatility * scale },
-            },
-            target.RiskAversion);
+        var easier = s with
+        {
+            Order = s.Order with { SizePctAdv = s.Order.SizePctAdv * scale },
+            Market = s.Market with { DailyVolatility = s.Market.DailyVolatility * scale },
+        };
+        return target.Niches is { } grid ? MarketSource.ForNiches(easier, grid, target.RiskAversion) : MarketSource.For(easier, target.RiskAversion);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Portal.Agents.Environment;
 using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
+using Portal.Domain.QualityDiversity;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 
@@ -49,6 +50,14 @@ public sealed record MarketSource
     /// <summary>Content hash of <see cref="Dataset"/> (which recording an agent was trained on; null for simulated markets).</summary>
     public string? DatasetContentHash { get; init; }
 
+    /// <summary>
+    /// A MAP-Elites niche grid (null = the scenario alone): episodes are then spread evenly over the scenario variants of
+    /// every niche of the grid (<see cref="NicheGrid.Variant"/>: the base scenario with a hidden, permanent regime at the
+    /// niche's bin centres), stratified by path (<see cref="MixtureMarket"/>). See <see cref="ForNiches"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NicheGrid? Niches { get; init; }
+
     /// <summary>The AC world.</summary>
     public static MarketSource For(AlmgrenChrissParameters parameters) => new() { AlmgrenChriss = parameters };
 
@@ -68,6 +77,33 @@ public sealed record MarketSource
         ArgumentNullException.ThrowIfNull(dataset);
         return For(scenario, riskAversion) with { Dataset = dataset, DatasetContentHash = dataset.ContentHash };
     }
+
+    /// <summary>
+    /// <paramref name="scenario"/>'s MAP-Elites niche variants mixed evenly: every batch spreads its paths over the niches of
+    /// <paramref name="grid"/> in turn (<see cref="MixtureMarket"/>), so one agent trains on all of them, λ as above.
+    /// </summary>
+    /// <remarks>The variants are the ones the MAP-Elites search evaluates its candidates on (Mouret and Clune, 2015; the
+    /// niche sampler of <see cref="NicheGrid.Variant"/>: bin centres of volatility × liquidity, hidden from the strategy).
+    /// The risk penalty of a niche's reward, λσ²τx², uses that niche's volatility (σ × the niche's volatility multiplier),
+    /// so the reward is the E + λ·Var objective the MAP-Elites candidates are selected on, niche by niche; the agent never
+    /// observes the multiplier.</remarks>
+    public static MarketSource ForNiches(Scenario scenario, NicheGrid grid, double? riskAversion = null)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        grid.EnsureValid();
+        if (scenario?.Replay is not null)
+        {
+            throw new ArgumentException("A niche mixture varies a simulated scenario; a replayed dataset has no niche variants.", nameof(scenario));
+        }
+
+        return For(scenario!, riskAversion) with { Niches = grid };
+    }
+
+    /// <summary>The scenarios episodes run on: the niche variants of a mixture, else the scenario alone.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<Scenario> Variants => Niches is { } grid && Scenario is { } s
+        ? [.. Enumerable.Range(0, grid.Count).Select(j => grid.Variant(s, j))]
+        : Scenario is { } single ? [single] : [];
 
     /// <summary>Whether episodes replay a recorded dataset.</summary>
     [JsonIgnore]
@@ -90,11 +126,12 @@ public sealed record MarketSource
         ArgumentNullException.ThrowIfNull(markets);
         return new()
         {
-            Sources = markets.Select(m => m.Dataset is { } dataset
-                ? Portal.Domain.Backtesting.OutOfSample.ReplayTraining(m.Scenario!, dataset, m.ReplayOptionsFor(MarketPurpose.Training))
-                : m.Scenario is { } scenario
-                    ? Portal.Domain.Backtesting.OutOfSample.SimulatedTraining(scenario, streams)
-                    : new Portal.Domain.Backtesting.TrainingSource { Kind = "almgren-chriss", SeedStreams = streams }).ToArray(),
+            // A niche mixture names every variant it trains on (each with the session's streams, a superset of what it drew).
+            Sources = markets.SelectMany(m => m.Dataset is { } dataset
+                ? [Portal.Domain.Backtesting.OutOfSample.ReplayTraining(m.Scenario!, dataset, m.ReplayOptionsFor(MarketPurpose.Training))]
+                : m.Scenario is not null
+                    ? m.Variants.Select(v => Portal.Domain.Backtesting.OutOfSample.SimulatedTraining(v, streams))
+                    : [new Portal.Domain.Backtesting.TrainingSource { Kind = "almgren-chriss", SeedStreams = streams }]).ToArray(),
         };
     }
 
@@ -116,6 +153,15 @@ public sealed record MarketSource
 
         AlmgrenChriss?.Validated();
         Scenario?.EnsureValid();
+        if (Niches is { } niches)
+        {
+            niches.EnsureValid();
+            if (Scenario is null || IsReplay)
+            {
+                throw new ArgumentException("A niche mixture varies a simulated portal scenario (not the Almgren–Chriss world or a replay).", nameof(Niches));
+            }
+        }
+
         if (Dataset is not null && Scenario is null)
         {
             throw new ArgumentException("A dataset is replayed with a scenario's order; the Almgren–Chriss world takes none.", nameof(Dataset));
@@ -169,15 +215,25 @@ public sealed record MarketSource
             return new ReplayMarket(Scenario!, new RecordedMarket(dataset, ReplayOptionsFor(purpose)), batchSize, RiskAversion);
         }
 
+        if (Niches is { } grid)
+        {
+            var variants = Variants;
+            return new MixtureMarket(grid.Count, batchSize, (c, n) =>
+            {
+                double volatility = grid.VolatilityCentre(grid.VolatilityBin(c));
+                return new ScenarioMarket(variants[c], n, RiskAversion * volatility * volatility);
+            });
+        }
+
         return new ScenarioMarket(Scenario!, batchSize, RiskAversion);
     }
 
     /// <summary>Reference strategies on these paths: TWAP and, where the model has one, the known optimum (as holdings x_0…x_N in fractions).</summary>
     public (string Name, double[] Holdings, double? ClosedFormObjectiveBps)? Optimum()
     {
-        if (IsReplay)
+        if (IsReplay || Niches is not null)
         {
-            return null;  // A recorded market has no known optimum.
+            return null;  // A recorded market, or a mixture of regimes, has no known optimum.
         }
 
         if (AlmgrenChriss is { } p)

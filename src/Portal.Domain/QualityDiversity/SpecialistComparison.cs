@@ -50,13 +50,37 @@ public static class SpecialistComparison
     /// <exception cref="ArgumentOutOfRangeException">Episodes outside [VariantsPerNiche × 2, 1,000,000] or the archive has no generalist.</exception>
     public static IReadOnlyList<NicheComparison> Run(Scenario baseScenario, MapElitesArchive archive, long seed, int episodesPerNiche)
     {
-        ArgumentNullException.ThrowIfNull(baseScenario);
         ArgumentNullException.ThrowIfNull(archive);
+        var generalist = archive.Generalist ?? throw new ArgumentOutOfRangeException(nameof(archive), "The archive holds no candidate yet.");
+        var specialists = Enumerable.Range(0, archive.Grid.Count).Select(archive.Elite).ToArray();
+        return Run(baseScenario, archive.Grid, specialists, generalist, seed, episodesPerNiche, []);
+    }
+
+    /// <summary>
+    /// Runs the comparison for an archive given by its elites (<paramref name="specialists"/>, one per niche, null for an
+    /// empty niche) and <paramref name="generalist"/>, with every strategy of <paramref name="references"/> (e.g. generalist
+    /// agents trained on every niche) run on the same held-out episodes and compared with the specialist and the router
+    /// (<c>specialist − id</c>, <c>router − id</c>). The references change none of the other numbers: each strategy runs
+    /// on its own copy of the same paths.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Episodes outside [VariantsPerNiche × 2, 1,000,000], a specialist
+    /// list that is not one per niche, or a reference whose id is empty, repeated or one of this comparison's own ids.</exception>
+    public static IReadOnlyList<NicheComparison> Run(Scenario baseScenario, NicheGrid grid, IReadOnlyList<double[]?> specialists, double[] generalist,
+        long seed, int episodesPerNiche, IReadOnlyList<IExecutionStrategy> references)
+    {
+        ArgumentNullException.ThrowIfNull(baseScenario);
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(specialists);
+        ArgumentNullException.ThrowIfNull(generalist);
+        ArgumentNullException.ThrowIfNull(references);
         if (episodesPerNiche < VariantsPerNiche * 2 || episodesPerNiche > 1_000_000)
             throw new ArgumentOutOfRangeException(nameof(episodesPerNiche), episodesPerNiche, $"Episodes per niche must be in [{VariantsPerNiche * 2}, 1,000,000].");
-        var generalist = archive.Generalist ?? throw new ArgumentOutOfRangeException(nameof(archive), "The archive holds no candidate yet.");
-        var grid = archive.Grid;
-        var specialists = Enumerable.Range(0, grid.Count).Select(archive.Elite).ToArray();
+        if (specialists.Count != grid.Count)
+            throw new ArgumentOutOfRangeException(nameof(specialists), specialists.Count, $"Need one specialist per niche ({grid.Count}).");
+        string[] own = [Specialist, Generalist, Router, Oracle, Twap];
+        var referenceIds = references.Select(r => r.Id).ToArray();
+        if (referenceIds.Any(id => string.IsNullOrWhiteSpace(id) || own.Contains(id)) || referenceIds.Distinct().Count() != referenceIds.Length)
+            throw new ArgumentOutOfRangeException(nameof(references), string.Join(",", referenceIds), $"Reference ids must be distinct, non-empty and none of {string.Join(", ", own)}.");
         var router = new RegimeRouter(Router, grid, specialists, generalist);
         var gen = new LinearPolicyStrategy(Generalist, "Generalist", generalist);
         long holdout = HoldoutSeed(seed);
@@ -66,7 +90,7 @@ public static class SpecialistComparison
         for (int j = 0; j < grid.Count; j++)
         {
             var spec = new LinearPolicyStrategy(Specialist, "Specialist", specialists[j] ?? generalist);
-            var ids = new[] { Specialist, Generalist, Router, Twap };
+            string[] ids = [Specialist, Generalist, Router, Twap, .. referenceIds];
             var costs = ids.ToDictionary(id => id, _ => new List<double>());
             long correct = 0, decisions = 0;
             int vb = grid.VolatilityBin(j), lb = grid.LiquidityBin(j);
@@ -84,6 +108,7 @@ public static class SpecialistComparison
                 correct += counter.Correct;
                 decisions += counter.Decisions;
                 costs[Twap].AddRange(EpisodeCosts(scenario, StrategyRegistry.Create(StrategyId.Twap.Value, scenario), holdout, first, n));
+                foreach (var r in references) costs[r.Id].AddRange(EpisodeCosts(scenario, r, holdout, first, n));
             }
 
             var arrays = costs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
@@ -103,6 +128,8 @@ public static class SpecialistComparison
                     Compare(Router, Generalist, Router, Generalist),
                     Compare(Router, Twap, Router, Twap),
                     Compare(Specialist, Twap, Oracle, Twap),
+                    .. referenceIds.Select(id => Compare(Specialist, id, Specialist, id)),
+                    .. referenceIds.Select(id => Compare(Router, id, Router, id)),
                 ]));
         }
 

@@ -44,7 +44,7 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
             var members = seeds.Select(s =>
             {
                 using var stream = new MemoryStream(s.Artifact);
-                return (IExecutionStrategy)new AgentStrategy(AgentArtifact.Load(stream), id);
+                return (IExecutionStrategy)AgentStrategy.Create(AgentArtifact.Load(stream), id);
             }).ToList();
             int acting = seeds.IndexOf(chosen);
             loaded.Add(members.Count == 1 ? members[0] : new EnsembleStrategy(id, members[acting].DisplayName, members, acting));

@@ -278,7 +278,7 @@ public static class BacktestCommand
                     throw new ArgumentException($"--agent {path}: another agent is already named '{id}'.");
                 }
 
-                agents.Add(new AgentStrategy(LoadSeed(path, seed), id));
+                agents.Add(AgentStrategy.Create(LoadSeed(path, seed), id));
             }
         }
         catch

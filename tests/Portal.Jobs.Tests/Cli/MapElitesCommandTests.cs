@@ -94,5 +94,70 @@ public sealed class MapElitesCommandTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
 
+    [Fact]
+    public async Task A_stored_archive_is_compared_on_the_same_held_out_episodes_with_generalist_agents()
+    {
+        string report = Path.Combine(_dir, "archive.json");
+        var (exit, _, error) = await InvokeAsync("map-elites", "--candidates", "40", "--batch", "20", "--episodes-per-niche", "8", "--holdout-episodes", "16", "--json", report);
+        Assert.True(exit == 0, error);
+
+        // Without agents: the archive's own held-out comparison, number for number (same seed, same episodes).
+        string again = Path.Combine(_dir, "again.json");
+        (exit, _, error) = await InvokeAsync("map-elites", "--archive", report, "--holdout-episodes", "16", "--json", again);
+        Assert.True(exit == 0, error);
+        Assert.Equal(JsonNode.Parse(await File.ReadAllTextAsync(report))!["comparisons"]!.ToJsonString(),
+            JsonNode.Parse(await File.ReadAllTextAsync(again))!["comparisons"]!.ToJsonString());
+
+        // A PPO trained on the base scenario's niche mixture, two seeds.
+        string scenario = Path.Combine(_dir, "base.json");
+        await File.WriteAllTextAsync(scenario, Portal.Domain.Scenarios.ScenarioJson.Serialize(Portal.Domain.QualityDiversity.MapElitesSettings.DefaultScenario()));
+        string train = Path.Combine(_dir, "ppo");
+        (exit, _, error) = await InvokeAsync("train", "--agent", "ppo", "--scenario", scenario, "--niches", "3x3", "--seeds", "2", "--steps", "600", "--eval-episodes", "64", "--out", train);
+        Assert.True(exit == 0, error);
+        string agents = string.Join(',', Path.Combine(train, "ppo-seed-1"), Path.Combine(train, "ppo-seed-2"));
+        string compared = Path.Combine(_dir, "compared.json");
+        var (code, output, err) = await InvokeAsync("map-elites", "--archive", report, "--agents", agents, "--holdout-episodes", "16", "--json", compared);
+        Assert.True(code == 0, err);
+        Assert.Contains("overall", output, StringComparison.Ordinal);
+        var node = JsonNode.Parse(await File.ReadAllTextAsync(compared))!;
+        Assert.Equal(["ppo-1", "ppo-2"], node["agents"]!.AsArray().Select(a => (string)a!["id"]!));
+        var across = node["acrossSeeds"]!.AsArray();
+        Assert.Equal(9, across.Count);
+        foreach (var (n, h) in across.Zip(node["comparisons"]!.AsArray()))
+        {
+            var pairs = h!["comparisons"]!.AsArray();
+            double D(string a, string b) => (double)pairs.Single(p => (string?)p!["a"] == a && (string?)p["b"] == b)!["objective"]!["meanBps"]!;
+            Assert.Equal((D("specialist", "ppo-1") + D("specialist", "ppo-2")) / 2, (double)n!["specialist"]!["meanBps"]!, 9);
+            Assert.Equal((D("router", "ppo-1") + D("router", "ppo-2")) / 2, (double)n["router"]!["meanBps"]!, 9);
+            Assert.Equal(2, (int)n["specialist"]!["seeds"]!);
+        }
+
+        // The specialists' numbers do not move when agents join.
+        var before = JsonNode.Parse(await File.ReadAllTextAsync(report))!["comparisons"]!.AsArray();
+        for (int j = 0; j < 9; j++)
+        {
+            Assert.Equal((double)before[j]!["objectiveBps"]!["specialist"]!, (double)node["comparisons"]![j]!["objectiveBps"]!["specialist"]!);
+        }
+
+        // An agent trained on another market, or agents without an archive, are refused.
+        string other = Path.Combine(_dir, "plain");
+        (exit, _, error) = await InvokeAsync("train", "--agent", "ppo", "--scenario", scenario, "--seeds", "1", "--steps", "300", "--eval-episodes", "16", "--out", other);
+        Assert.True(exit == 0, error);
+        (exit, _, error) = await InvokeAsync("map-elites", "--archive", report, "--agents", Path.Combine(other, "ppo-seed-1"), "--holdout-episodes", "16");
+        Assert.Equal(2, exit);
+        Assert.Contains("niche mixture", error, StringComparison.Ordinal);
+        (exit, _, error) = await InvokeAsync("map-elites", "--agents", agents);
+        Assert.Equal(2, exit);
+        Assert.Contains("--archive", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_experiment_s_base_scenario_file_is_the_map_elites_default()
+    {
+        var file = Portal.Domain.Scenarios.ScenarioJson.Parse(File.ReadAllText(Path.Combine(Portal.Testing.RepositoryPaths.Root, "experiments", "scenarios", "map-elites-base.json")));
+        Assert.Equal(Portal.Domain.Scenarios.ScenarioJson.Serialize(Portal.Domain.QualityDiversity.MapElitesSettings.DefaultScenario()),
+            Portal.Domain.Scenarios.ScenarioJson.Serialize(file));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
