@@ -47,7 +47,16 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
                 return (IExecutionStrategy)AgentStrategy.Create(AgentArtifact.Load(stream), id);
             }).ToList();
             int acting = seeds.IndexOf(chosen);
-            loaded.Add(members.Count == 1 ? members[0] : new EnsembleStrategy(id, members[acting].DisplayName, members, acting));
+            if (members.Count == 1 || members[acting] is IOrderTypeStrategy)
+            {
+                // One seed has nobody to disagree with; an agent that chooses the order type keeps its limit orders.
+                foreach (var other in members.Where((_, k) => k != acting)) (other as IDisposable)?.Dispose();
+                loaded.Add(members[acting]);
+            }
+            else
+            {
+                loaded.Add(new EnsembleStrategy(id, members[acting].DisplayName, members, acting));
+            }
         }
         loaded.AddRange(await LoadArchiveStrategiesAsync(db, teamId, strategyIds, ct));
         return loaded;

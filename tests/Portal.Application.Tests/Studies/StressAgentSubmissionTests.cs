@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Application.Jobs;
 using Portal.Application.Studies;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -7,6 +6,7 @@ using Portal.Data.Tests;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Strategies;
 using Portal.Domain.Studies;
+using Portal.Testing;
 
 namespace Portal.Application.Tests.Studies;
 
@@ -15,21 +15,6 @@ namespace Portal.Application.Tests.Studies;
 public sealed class StressAgentSubmissionTests
 {
     public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
-
-    private sealed class Queue : IJobQueue
-    {
-        public List<Guid> Runs { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            lock (Runs) Runs.Add(id);
-            return id.ToString();
-        }
-
-        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("A stress report queues whole runs.");
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("Not a MAP-Elites search.");
-    }
 
     private static async Task<(Guid Team, string Agent)> TeamWithAgentAsync(TestStore store, string name)
     {
@@ -64,7 +49,7 @@ public sealed class StressAgentSubmissionTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var (team, agent) = await TeamWithAgentAsync(store, "desk");
-        var queue = new Queue();
+        var queue = new RecordingJobQueue();
         var service = new StudyService(store.Factory, queue, new StudyLimits());
 
         var study = await service.SubmitAsync(team, "ana", Stress("twap", agent, GuardedStrategy.IdPrefix + agent));
@@ -91,7 +76,7 @@ public sealed class StressAgentSubmissionTests
         await using var store = await TestStore.CreateAsync(provider);
         var (team, _) = await TeamWithAgentAsync(store, "desk");
         var (_, theirs) = await TeamWithAgentAsync(store, "rivals");
-        var queue = new Queue();
+        var queue = new RecordingJobQueue();
         var service = new StudyService(store.Factory, queue, new StudyLimits());
 
         var refused = await Assert.ThrowsAsync<ScenarioValidationException>(() => service.SubmitAsync(team, "ana", Stress("twap", GuardedStrategy.IdPrefix + theirs)));
