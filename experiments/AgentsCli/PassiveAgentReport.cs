@@ -22,12 +22,12 @@ internal static class PassiveAgentReport
         w.AppendLine("### An agent that chooses the order type");
         w.AppendLine();
         w.AppendLine(string.Create(c, $"`experiments/run-passive-agent.sh` at commit `{(string?)summary["commit"]}`: tabular Q-learning with the (size, aggressiveness) action " +
-            "(a multiple of the TWAP rate × market order or limit at the touch for one step, the rest crossed at the step's end; the previous step's passive fill " +
+            $"(a multiple of the TWAP rate × market order or limit at the touch for one step, the rest crossed at the step's end; the previous step's passive fill " +
             $"share in the state; docs/agents.md, \"Order types\"), {(long)summary["steps"]!:N0} training decisions per seed, on the same scenario and fill model as above. " +
             $"`{(string?)summary["trainCommand"]}`."));
         w.AppendLine();
         w.AppendLine("Every seed on its own 10,000 evaluation paths (the train verb; objective = shortfall + λ·risk penalty, bps; paired differences with their 95% " +
-                     "intervals over the seed's episodes, negative = agent cheaper):");
+                     $"intervals over the seed's episodes, negative = agent cheaper):");
         w.AppendLine();
         w.AppendLine("| seed | mean IS (bps) | objective (bps) | vs TWAP (95% CI) | vs best static (95% CI) | train s |");
         w.AppendLine("|---|---|---|---|---|---|");
@@ -40,10 +40,10 @@ internal static class PassiveAgentReport
         if (summary["acrossSeeds"]?["vsTwap"] is { } across && across["ciLowBps"] is not null)
         {
             w.AppendLine(string.Create(c, $"Across the {(int)across["seeds"]!} seeds (95% Student t interval over seeds): vs TWAP {(double)across["meanBps"]!:+0.00;-0.00} " +
-                $"[{(double)across["ciLowBps"]!:F2}, {(double)across["ciHighBps"]!:F2}] bps" +
+                $"[{(double)across["ciLowBps"]!:F2}, {(double)across["ciHighBps"]!:F2}] bps") +
                 (summary["acrossSeeds"]?["vsBestStatic"] is { } b && b["ciLowBps"] is not null
                     ? string.Create(c, $", vs the best static schedule {(double)b["meanBps"]!:+0.00;-0.00} [{(double)b["ciLowBps"]!:F2}, {(double)b["ciHighBps"]!:F2}] bps.")
-                    : ".")));
+                    : "."));
             w.AppendLine();
         }
 
@@ -52,7 +52,7 @@ internal static class PassiveAgentReport
             string market = (string)run!["market"]!;
             w.AppendLine(string.Create(c, $"{(market == "simulated" ? "Simulated market" : "Replayed AMZN day")}, every seed in one backtest on the scenario's paths: " +
                 $"`{(string?)run["command"]}`, {(int)run["episodes"]!:N0} episodes, {(int)run["independentUnits"]!:N0} independent {(string?)run["unitKind"]}s. " +
-                "`vs TWAP` and `vs best static` are paired differences with 95% intervals over those units; `− passive TWAP` is the difference of the two means on the same paths (no interval in the result file)."));
+                $"`vs TWAP` and `vs best static` are paired differences with 95% intervals over those units; `− passive TWAP` is the difference of the two means on the same paths (no interval in the result file)."));
             w.AppendLine();
             w.AppendLine("| strategy | mean IS (bps) | 95% CI | vs TWAP (95% CI) | vs best static (95% CI) | − passive TWAP | fill rate | passive share | posted filled | spread captured (bps) | markout step (bps) |");
             w.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
