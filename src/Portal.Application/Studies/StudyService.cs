@@ -51,6 +51,7 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
         ArgumentNullException.ThrowIfNull(spec);
         var cells = spec.Expand();
         CheckBudget(cells);
+        await EnsureAgentsAreTheTeamsAsync(teamId, spec, ct);
         var study = new Study
         {
             TeamId = teamId,
@@ -106,6 +107,44 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
             queue.Enqueue(JobKind.Run, run.Id);
         }
         return study;
+    }
+
+    /// <summary>
+    /// Refuses a stress report naming an agent (plainly or guarded) that is not one of the team's trained agents, naming
+    /// it, and a seed choice (<c>strategySettings.agentSeed</c>) that one of its agents was not trained with: the cells would
+    /// otherwise fail one by one on the workers.
+    /// </summary>
+    private async Task EnsureAgentsAreTheTeamsAsync(Guid teamId, StudySpec spec, CancellationToken ct)
+    {
+        bool own = spec.Strategies is { Count: > 0 };
+        var listed = spec.EffectiveStrategies;
+        var agents = new List<(int Index, string Id, Guid AgentId)>();
+        for (int k = 0; k < listed.Count; k++)
+        {
+            string id = listed[k].StartsWith(GuardedStrategy.IdPrefix, StringComparison.Ordinal) ? listed[k][GuardedStrategy.IdPrefix.Length..] : listed[k];
+            if (!StrategyId.IsAgentId(id)) continue;
+            string field = (own ? "strategies" : "scenario.strategies") + $"[{k}]";
+            if (!StrategyId.Parse(id).TryGetAgentId(out var agentId))
+                throw new ScenarioValidationException(field, $"'{id}' is not a trained agent id ({StrategyId.AgentPrefix}<32 hex digits>)");
+            agents.Add((k, id, agentId));
+        }
+        if (agents.Count == 0) return;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ids = agents.Select(a => a.AgentId).ToArray();
+        long? seed = spec.Scenario.StrategySettings.AgentSeed;
+        var known = await db.TrainedAgents.AsNoTracking()
+            .Where(a => a.TeamId == teamId && a.Status == TrainingStatus.Succeeded && ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Name, a.Seeds, Has = seed == null || db.TrainedAgentSeeds.Any(s => s.AgentId == a.Id && s.Seed == seed) })
+            .ToListAsync(ct);
+        foreach (var (index, id, agentId) in agents)
+        {
+            var agent = known.FirstOrDefault(a => a.Id == agentId);
+            string field = (own ? "strategies" : "scenario.strategies") + $"[{index}]";
+            if (agent is null) throw new ScenarioValidationException(field, $"'{id}' is not a trained agent of this team (a training still running is not one yet)");
+            if (!agent.Has)
+                throw new ScenarioValidationException("scenario.strategySettings.agentSeed",
+                    $"agent '{agent.Name}' has no trained policy for seed {seed} (its seeds: {agent.Seeds.Replace(",", ", ", StringComparison.Ordinal)})");
+        }
     }
 
     private void CheckBudget(IReadOnlyList<StudyCell> cells)

@@ -84,6 +84,10 @@ public sealed record StudySpec
     /// <summary>The strategies the cells run: <see cref="Strategies"/>, or the base scenario's when empty.</summary>
     public IReadOnlyList<string> EffectiveStrategies => Strategies is { Count: > 0 } s ? s : Scenario.Strategies;
 
+    /// <summary>True for a stress report (a study over the stress axis): it may compare trained agents and guarded
+    /// strategies as well as baselines (<see cref="StressStrategies"/>); other studies compare baselines.</summary>
+    public bool IsStressReport => Axes?.Stress is { Count: > 0 };
+
     private IReadOnlyList<double> Sizes => Axes.SizePctAdv is { Count: > 0 } v ? v : [Scenario.Order.SizePctAdv];
     private IReadOnlyList<double> Horizons => Axes.HorizonMinutes is { Count: > 0 } v ? v : [Scenario.Order.HorizonMinutes];
     private IReadOnlyList<string> Regimes => Axes.Regime is { Count: > 0 } v ? v : [Scenario.Market.Regime];
@@ -151,7 +155,7 @@ public sealed record StudySpec
         var market = Scenario.Market with { Impact = Scenario.Market.Impact.SwitchTo(c.ImpactModel) };
         if (Axes?.Regime is { Count: > 0 }) market = RegimePresets.Apply(market, c.Regime);
         market = StressVariants.Apply(market, c.Stress);
-        return Scenario with
+        var cell = Scenario with
         {
             Name = Truncate($"{Name} · {c.Label}", Scenarios.Scenario.MaxNameLength),
             Order = Scenario.Order with { SizePctAdv = c.SizePctAdv, HorizonMinutes = c.HorizonMinutes },
@@ -159,6 +163,7 @@ public sealed record StudySpec
             StrategySettings = Scenario.StrategySettings with { RiskAversion = c.RiskAversion },
             Strategies = EffectiveStrategies,
         };
+        return IsStressReport ? StressStrategies.Apply(cell) : cell;
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
@@ -198,20 +203,23 @@ public sealed record StudySpec
         CheckAxis(errors, StudyAxisNames.RiskAversion, Axes.RiskAversion, v => v >= 0 && v <= 1, "[0, 1] per unit of currency");
 
         var strategies = Strategies ?? [];
+        bool stress = IsStressReport;
         for (int k = 0; k < strategies.Count; k++)
         {
-            if (!StrategyRegistry.IsBaseline(strategies[k] ?? ""))
-                Add($"strategies[{k}]", $"'{strategies[k]}' is not a baseline, allowed: {string.Join(", ", StrategyRegistry.Baselines.Select(b => b.Id))}");
+            if (stress ? !StressStrategies.IsAllowed(strategies[k]) : !StrategyRegistry.IsBaseline(strategies[k] ?? ""))
+                Add($"strategies[{k}]", stress ? StressStrategies.Refusal(strategies[k]) : $"'{strategies[k]}' is not a baseline, allowed: {string.Join(", ", StrategyRegistry.Baselines.Select(b => b.Id))}");
         }
         if (strategies.Count > Scenarios.Scenario.MaxStrategies) Add("strategies", $"lists {strategies.Count} strategies, at most {Scenarios.Scenario.MaxStrategies} allowed");
         if (strategies.Count == 0)
         {
             for (int k = 0; k < Scenario.Strategies.Count; k++)
             {
-                if (!StrategyRegistry.IsBaseline(Scenario.Strategies[k]))
-                    Add($"scenario.strategies[{k}]", $"'{Scenario.Strategies[k]}' is not a baseline: a study compares baselines only (give 'strategies')");
+                if (stress ? !StressStrategies.IsAllowed(Scenario.Strategies[k]) : !StrategyRegistry.IsBaseline(Scenario.Strategies[k]))
+                    Add($"scenario.strategies[{k}]", stress ? StressStrategies.Refusal(Scenario.Strategies[k]) : $"'{Scenario.Strategies[k]}' is not a baseline: a study compares baselines only (give 'strategies')");
             }
         }
+        if (stress && StressStrategies.GuardedInners(EffectiveStrategies).Count > GuardSettings.MaxGuarded)
+            Add("strategies", $"guards more than {GuardSettings.MaxGuarded} strategies");
 
         if (errors.Count > 0) return errors;
         if (CellCount > MaxCells)

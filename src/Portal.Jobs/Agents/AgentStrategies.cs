@@ -47,15 +47,16 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
                 return (IExecutionStrategy)AgentStrategy.Create(AgentArtifact.Load(stream), id);
             }).ToList();
             int acting = seeds.IndexOf(chosen);
-            if (members[acting] is OrderTypeAgentStrategy)
+            if (members.Count == 1 || members[acting] is IOrderTypeStrategy)
             {
-                // An agent that posts limit orders trades alone: an ensemble is a market-order strategy and would drop its order types.
-                foreach (var other in members.Where((_, i) => i != acting)) ((IDisposable)other).Dispose();
+                // One seed has nobody to disagree with; an agent that chooses the order type keeps its limit orders.
+                foreach (var other in members.Where((_, k) => k != acting)) (other as IDisposable)?.Dispose();
                 loaded.Add(members[acting]);
-                continue;
             }
-
-            loaded.Add(members.Count == 1 ? members[0] : new EnsembleStrategy(id, members[acting].DisplayName, members, acting));
+            else
+            {
+                loaded.Add(new EnsembleStrategy(id, members[acting].DisplayName, members, acting));
+            }
         }
         loaded.AddRange(await LoadArchiveStrategiesAsync(db, teamId, strategyIds, ct));
         return loaded;

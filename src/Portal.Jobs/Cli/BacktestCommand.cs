@@ -306,8 +306,9 @@ public static class BacktestCommand
         {
             foreach (var (path, agent) in all.Zip(chosen))
             {
-                // An agent that posts limit orders trades alone: an ensemble is a market-order strategy and would drop its order types.
-                if (File.Exists(path) || File.Exists(Path.Combine(path, AgentArtifact.ManifestFile)) || agent is OrderTypeAgentStrategy)
+                // A single seed has nobody to disagree with; an agent that chooses the order type keeps its limit orders
+                // (an ensemble trades market orders only), so neither is wrapped.
+                if (File.Exists(path) || File.Exists(Path.Combine(path, AgentArtifact.ManifestFile)) || agent is IOrderTypeStrategy)
                 {
                     list.Add(agent);
                     continue;
@@ -323,7 +324,7 @@ public static class BacktestCommand
                     continue;
                 }
                 long acting = seed ?? artifacts[0].Seed;
-                var members = artifacts.Select(a => a.Seed == acting ? agent : new AgentStrategy(a, agent.Id)).ToList();
+                var members = artifacts.Select(a => a.Seed == acting ? agent : AgentStrategy.Create(a, agent.Id)).ToList();
                 list.Add(new EnsembleStrategy(agent.Id, agent.DisplayName, members, artifacts.FindIndex(a => a.Seed == acting)));
             }
         }

@@ -55,14 +55,18 @@ public static class StudyCommand
     }
 
     /// <summary>Runs every cell of <paramref name="spec"/> and builds the study's results, as the portal does from stored runs.</summary>
-    public static StudyResults Run(StudySpec spec, CancellationToken ct = default)
+    /// <param name="spec">The study.</param>
+    /// <param name="ct">Cancels between cells and batches.</param>
+    /// <param name="extras">Strategies the cells' scenarios name beyond the baselines (e.g. trained agents), run on every
+    /// cell's paths beside the baselines.</param>
+    public static StudyResults Run(StudySpec spec, CancellationToken ct = default, IReadOnlyList<Portal.Domain.Simulation.IExecutionStrategy>? extras = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var inputs = new List<StudyCellInput>();
         foreach (var cell in spec.Expand())
         {
             ct.ThrowIfCancellationRequested();
-            var result = BacktestRunner.Run(cell.Scenario, new BacktestOptions { KeepEpisodes = false }, null, ct);
+            var result = BacktestRunner.Run(cell.Scenario, new BacktestOptions { KeepEpisodes = false, ExtraStrategies = extras ?? [] }, null, ct);
             var strategies = result.Strategies.Select(s => new StudyStrategyInput(s.StrategyId, s.DisplayName, s.Summary.MeanBps, s.Summary.StdBps,
                 s.Summary.MeanCiLowBps, s.Summary.MeanCiHighBps, s.Summary.VsTwap?.MeanBps, s.Summary.VsTwap?.CiLowBps, s.Summary.VsTwap?.CiHighBps,
                 s.Summary.CostSharpe, s.Summary.Cvar95Bps, s.Summary.IndependentUnits)).ToList();

@@ -104,4 +104,52 @@ public sealed class StressReportTests
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "stress-page.png"), FullPage = true });
         });
     }
+
+    private static async Task<Guid> AddAgentAsync(PortalServer server, Guid teamId, string name)
+    {
+        await using var db = await server.Db();
+        var agent = new TrainedAgentEntity
+        {
+            TeamId = teamId, Name = name, Algorithm = "qlearning", ScenarioName = "demo", ScenarioJson = "{}", Seeds = "1,2,3",
+            Status = TrainingStatus.Succeeded,
+        };
+        db.TrainedAgents.Add(agent);
+        await db.SaveChangesAsync();
+        return agent.Id;
+    }
+
+    [Fact]
+    public async Task The_builder_lists_the_teams_agents_with_a_guarded_box_and_the_api_refuses_another_teams_agent_naming_it()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var ours = await AddAgentAsync(server, await server.DemoTeamIdAsync(), "desk ql");
+        var theirs = await AddAgentAsync(server, await server.CreateTeamAsync("Rival desk"), "rival ql");
+        using var client = await server.SignedInClientAsync();
+        var scenarioId = (await client.GetFromJsonAsync<JsonElement>("/api/scenarios"))[0].GetProperty("id").GetGuid();
+
+        var refused = await client.PostAsJsonAsync("/api/stress", new { scenarioId, variants = new[] { "none" }, strategies = new[] { "twap", $"guarded:agent:{theirs:N}" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("strategies[1]", body, StringComparison.Ordinal);
+        Assert.Contains($"agent:{theirs:N}", body, StringComparison.Ordinal);
+        Assert.Contains("not a trained agent of this team", body, StringComparison.Ordinal);
+        var notStress = await client.PostAsJsonAsync("/api/studies", new { scenarioId, name = "grid", axes = new { sizePctAdv = new[] { 1, 5 } }, strategies = new[] { "twap", $"agent:{ours:N}" } });
+        Assert.Equal(HttpStatusCode.BadRequest, notStress.StatusCode);
+
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+        await page.ScriptAsync("stress-agents", async step =>
+        {
+            step("sign in");
+            await page.SignInAsDemoAsync();
+            step("open studies");
+            await page.GotoAsync("/studies");
+            await page.Locator("#studies-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            step("the team's agent, not the rival's, with a guarded box");
+            await Assertions.Expect(page.Locator("#stress-agents")).ToContainTextAsync("desk ql");
+            await Assertions.Expect(page.Locator("#stress-agents")).Not.ToContainTextAsync("rival ql");
+            await Assertions.Expect(page.Locator($"#strategy-guarded-agent-{ours:N}")).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "stress-agents.png"), FullPage = true });
+        });
+    }
 }
