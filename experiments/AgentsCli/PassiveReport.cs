@@ -52,6 +52,7 @@ internal static class PassiveReport
             }
             w.AppendLine();
         }
+        PassiveAgentReport.Write(w, runs);
         return w.ToString();
     }
 

@@ -11,10 +11,10 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal static class ResultsReport
 {
-    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive|map-elites|offline-rl|stress-guards ...]";
+    public const string Usage = "report [--runs experiments/out] [--output docs/results.md] [--only passive-vs-aggressive|passive-agent|map-elites|offline-rl|stress-guards ...]";
 
     /// <summary>Sections that <c>--only</c> regenerates in place from their own runs folder.</summary>
-    private static readonly string[] PartialSections = [PassiveReport.Folder, MapElitesRuns, "offline-rl", "stress-guards"];
+    private static readonly string[] PartialSections = [PassiveReport.Folder, PassiveAgentReport.Folder, MapElitesRuns, "offline-rl", "stress-guards"];
 
     /// <summary>Worlds in the order the document presents them, with what each is.</summary>
     private static readonly (string Id, string Title, string Text)[] Worlds =
@@ -238,7 +238,8 @@ internal static class ResultsReport
     private static string? RenderPart(string runs, string name)
     {
         var w = new StringBuilder();
-        if (name == PassiveReport.Folder) return PassiveReport.Render(runs);
+        // The order-type agent is a subsection of the passive-vs-aggressive section: both are rendered together.
+        if (name is PassiveReport.Folder or PassiveAgentReport.Folder) return PassiveReport.Render(runs);
         if (name == MapElitesRuns) WriteMapElites(w, Path.Combine(runs, MapElitesRuns));
         else if (name == "offline-rl") OfflineRlReport.Write(w, Path.Combine(runs, "offline-rl"));
         else if (TryText(Path.Combine(runs, name, "section.md")) is { } section) w.Append(section.TrimEnd()).AppendLine();

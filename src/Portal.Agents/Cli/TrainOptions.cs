@@ -28,6 +28,7 @@ public static class TrainOptions
         new("eval-seed", "S", "Seed of the evaluation episodes (default 1)."),
         new("lambda", "L", "The reward's risk aversion (default: the scenario's strategySettings.riskAversion)."),
         new("hyper", "FILE.json", "Hyperparameters of the algorithm (default: its defaults)."),
+        new("order-types", "market|market-limit", "Order types the agent chooses from: market orders only (default) or, for qlearning, the (size, aggressiveness) action: market order or limit at the touch for one step (docs/agents.md)."),
         new("threads", "N", "TorchSharp threads (default 1)."),
         new("price-noise-control-variate", "true|false", "Subtract the price noise from the reward (default true)."),
         new("curriculum", "auto[:N]|FILE.json,FILE.json...", "Train first on N easier versions (auto, default N = 2) or on the listed scenarios, easiest first."),

@@ -36,3 +36,22 @@ public sealed record LearningCurvePoint(long EnvironmentSteps, double MeanShortf
 /// <param name="RecentMeanShortfallBps">Mean shortfall of the most recent batch of episodes.</param>
 /// <param name="Elapsed">Wall time since this seed started.</param>
 public sealed record TrainingProgress(long Seed, int SeedIndex, long EnvironmentSteps, long TotalEnvironmentSteps, double RecentMeanShortfallBps, TimeSpan Elapsed);
+
+/// <summary>
+/// An agent whose action may also choose the order type (<see cref="OrderTypeActions"/>): each child order is split into a
+/// market order and a limit order at the touch.
+/// </summary>
+public interface IOrderTypeAgent : IExecutionAgent
+{
+    /// <summary>Whether this agent was trained with the (size, aggressiveness) action; when false it only sends market
+    /// orders and <see cref="IExecutionAgent.Act"/> is its whole policy.</summary>
+    bool UsesLimitOrders { get; }
+
+    /// <summary>
+    /// Greedy decision with the order type: as <see cref="IExecutionAgent.Act"/>, plus <paramref name="lastPassiveFillShare"/>
+    /// (per episode, the share of the previous step's limit order that filled, NaN when nothing was posted: known at the
+    /// start of the step) and the output <paramref name="passiveShare"/> (share of each child posted as a limit order).
+    /// </summary>
+    void Act(ReadOnlySpan<float> observations, ReadOnlySpan<double> lastPassiveFillShare, ReadOnlySpan<double> maxFraction, int decisionIndex, int steps,
+        Span<double> fractionOfRemaining, Span<double> passiveShare);
+}

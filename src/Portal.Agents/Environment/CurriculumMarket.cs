@@ -79,6 +79,16 @@ public sealed class CurriculumMarket : IExecutionMarket
         _active.Step(fractionOfRemaining, costIncrementBps, riskPenaltyBps);
 
     /// <inheritdoc />
+    public bool SupportsLimitOrders => _stages.All(s => s.SupportsLimitOrders);
+
+    /// <inheritdoc />
+    public void Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare, Span<double> costIncrementBps, Span<double> riskPenaltyBps) =>
+        _active.Step(fractionOfRemaining, passiveShare, costIncrementBps, riskPenaltyBps);
+
+    /// <inheritdoc />
+    public double LastPassiveFillShare(int episode) => _active.LastPassiveFillShare(episode);
+
+    /// <inheritdoc />
     public double UnrealisedCostBps(int episode) => _active.UnrealisedCostBps(episode);
 
     /// <inheritdoc />

@@ -42,6 +42,7 @@ public sealed class ExecutionEnvironment
         _penalty = new double[b];
         _forcedFractions = Enumerable.Repeat(1.0, b).ToArray();
         _unrealised = new double[b];
+        LastPassiveFillShare = new double[b];
     }
 
     /// <summary>The market this environment steps.</summary>
@@ -103,7 +104,34 @@ public sealed class ExecutionEnvironment
     /// Trades <paramref name="fractionOfRemaining"/> (clamped to [0, <see cref="MaxFraction"/>]) and returns whether the
     /// episodes are over; <see cref="Rewards"/> and <see cref="Observations"/> are updated.
     /// </summary>
-    public bool Step(ReadOnlySpan<double> fractionOfRemaining)
+    public bool Step(ReadOnlySpan<double> fractionOfRemaining) => Step(fractionOfRemaining, default, limitOrders: false);
+
+    /// <summary>
+    /// Trades <paramref name="fractionOfRemaining"/> as <see cref="Step(ReadOnlySpan{double})"/>, posting
+    /// <paramref name="passiveShare"/> of each child as a limit order at the touch for the step, its unfilled rest crossed at
+    /// the step's end (<see cref="Common.OrderTypeActions"/>); the rest of the child is a market order. The forced last
+    /// trade is always a market order. <see cref="LastPassiveFillShare"/> then tells the next decision how much filled.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The market cannot post limit orders (<see cref="SupportsLimitOrders"/>).</exception>
+    public bool Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare)
+    {
+        if (!SupportsLimitOrders)
+        {
+            throw new NotSupportedException($"{_market.GetType().Name} cannot post limit orders; train with market orders only.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(passiveShare.Length, BatchSize, nameof(passiveShare));
+        return Step(fractionOfRemaining, passiveShare, limitOrders: true);
+    }
+
+    /// <summary>Whether the market can post limit orders (<see cref="Step(ReadOnlySpan{double}, ReadOnlySpan{double})"/>).</summary>
+    public bool SupportsLimitOrders => _market.SupportsLimitOrders;
+
+    /// <summary>Per episode, the share of the previous step's limit order that filled, in [0, 1], or NaN when nothing was
+    /// posted: known at the start of the current step (that order's life ended with the previous step).</summary>
+    public double[] LastPassiveFillShare { get; }
+
+    private bool Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare, bool limitOrders)
     {
         if (Done)
         {
@@ -115,7 +143,8 @@ public sealed class ExecutionEnvironment
             _unrealised[i] = _market.UnrealisedCostBps(i);
         }
 
-        _market.Step(fractionOfRemaining, _cost, _penalty);
+        if (limitOrders) _market.Step(fractionOfRemaining, passiveShare, _cost, _penalty);
+        else _market.Step(fractionOfRemaining, _cost, _penalty);
         Accumulate(overwrite: true);
         if (_market.StepIndex == _market.Steps - 1)
         {
@@ -151,6 +180,7 @@ public sealed class ExecutionEnvironment
             RawObservations[i] = _market.Observe(i);
             Normalizer.Normalize(RawObservations[i], Observations.AsSpan(i * f, f));
             MaxFraction[i] = Done ? 0 : _market.MaxFractionOfRemaining(i);
+            LastPassiveFillShare[i] = Done ? double.NaN : _market.LastPassiveFillShare(i);
         }
     }
 }

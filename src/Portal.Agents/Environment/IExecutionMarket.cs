@@ -51,6 +51,24 @@ public interface IExecutionMarket
     /// </summary>
     double PriceNoiseBps(int episode) => 0;
 
+    /// <summary>Whether <see cref="Step(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/> can post
+    /// limit orders on this market (the portal's simulator can; the Almgren–Chriss world and replayed training markets
+    /// cannot).</summary>
+    bool SupportsLimitOrders => false;
+
+    /// <summary>
+    /// As <see cref="Step(ReadOnlySpan{double}, Span{double}, Span{double})"/>, with <paramref name="passiveShare"/> of each
+    /// child posted as a limit order at the touch for the step and the unfilled rest crossed at its end
+    /// (<see cref="Common.OrderTypeActions.Plan"/>); the rest of the child is a market order.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The market has no limit orders (<see cref="SupportsLimitOrders"/> is false).</exception>
+    void Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare, Span<double> costIncrementBps, Span<double> riskPenaltyBps) =>
+        throw new NotSupportedException($"{GetType().Name} cannot post limit orders; train with market orders only.");
+
+    /// <summary>Share of the limit order posted at the last step that filled, in [0, 1]; NaN when nothing was posted (what
+    /// the next decision may know: the order's life ended with the step).</summary>
+    double LastPassiveFillShare(int episode) => double.NaN;
+
     /// <summary>Quantity (in parent-order fractions) each episode traded at the last step; never negative.</summary>
     ReadOnlySpan<double> LastTradedFraction { get; }
 

@@ -11,6 +11,9 @@ namespace Portal.Agents.Environment;
 /// Episode i of a reset with seed s draws the simulator's stream (s, i / episodesPerPath), the same keying the backtest
 /// runner uses, so an agent evaluated in a backtest with seed s sees exactly the paths it would see here. The risk penalty
 /// is the Almgren–Chriss variance term λσ²τx_k² (Almgren and Chriss 2000, eq. 8) with σ = daily volatility × arrival price.
+/// With limit orders, <see cref="PriceNoiseBps"/> also holds the adverse-selection move of the mid (Cartea, Jaimungal and
+/// Penalva 2015, §10.4: ε·(N − E[N]), zero-mean before the step) on the holdings the child leaves: the holdings decided at
+/// the start of the step, never the realised remainder, which depends on the fills and so on N.
 /// </remarks>
 public sealed class ScenarioMarket : IExecutionMarket
 {
@@ -152,13 +155,45 @@ public sealed class ScenarioMarket : IExecutionMarket
     /// <inheritdoc />
     public void Step(ReadOnlySpan<double> fractionOfRemaining, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
     {
+        BeginStep();
+        EndStep(_sim.Step(fractionOfRemaining), costIncrementBps, riskPenaltyBps);
+    }
+
+    /// <inheritdoc />
+    public bool SupportsLimitOrders => true;
+
+    /// <inheritdoc />
+    public void Step(ReadOnlySpan<double> fractionOfRemaining, ReadOnlySpan<double> passiveShare, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
+    {
+        BeginStep();
+        EndStep(_sim.Step(fractionOfRemaining, passiveShare, Common.OrderTypeActions.Plan), costIncrementBps, riskPenaltyBps);
+        // The adverse-selection move ε·(N − E[N]) is zero-mean given the start of the step; on the holdings the child leaves
+        // (decided at the start, so uncorrelated with N) it is pure noise in the shaped reward, removed like the price noise.
+        var selection = _sim.SelectionMove;
+        double toBps = 1e4 / (_sim.Quantity * _scenario.Market.ArrivalPrice);
+        for (int i = 0; i < BatchSize; i++)
+        {
+            double f = fractionOfRemaining[i];
+            f = f > 0 ? (f < 1 ? f : 1) : 0;
+            double left = _forced ? 0 : _remainingBefore[i] * (1 - f);
+            _noise[i] += left * selection[i] * toBps;
+        }
+    }
+
+    /// <inheritdoc />
+    public double LastPassiveFillShare(int episode) => _sim.IsDone ? double.NaN : _sim.Observations[episode].LastPassiveFillShare ?? double.NaN;
+
+    private void BeginStep()
+    {
         _forced = _sim.CurrentStep == _sim.Steps - 1;
         for (int i = 0; i < BatchSize; i++)
         {
             _remainingBefore[i] = _sim.Remaining(i);
         }
+    }
 
-        var result = _sim.Step(fractionOfRemaining);
+    private void EndStep(StepResult result, Span<double> costIncrementBps, Span<double> riskPenaltyBps)
+    {
         double quantity = _sim.Quantity;
         var innovation = _sim.PriceInnovation;
         for (int i = 0; i < BatchSize; i++)

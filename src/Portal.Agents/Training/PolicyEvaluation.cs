@@ -25,6 +25,13 @@ public static class PolicyEvaluation
     public static EpisodeOutcomes RunAgent(IExecutionAgent agent, MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        if (agent is IOrderTypeAgent { UsesLimitOrders: true } typed)
+        {
+            var shares = new double[BatchSize];
+            return Run(market, normalizer, episodes, baseSeed, (env, _, fractions) =>
+                typed.Act(env.Observations, env.LastPassiveFillShare, env.MaxFraction, env.DecisionIndex, env.Market.Steps, fractions, shares), shares);
+        }
+
         return Run(market, normalizer, episodes, baseSeed, (env, fractions) =>
             agent.Act(env.Observations, env.MaxFraction, env.DecisionIndex, env.Market.Steps, fractions));
     }
@@ -49,7 +56,12 @@ public static class PolicyEvaluation
         Run(market, normalizer, episodes, baseSeed, (env, _, fractions) => decide(env, fractions));
 
     /// <summary>Runs a decision rule that also reads the seed each evaluation batch was reset with.</summary>
-    internal static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, long, double[]> decide)
+    internal static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, long, double[]> decide) =>
+        Run(market, normalizer, episodes, baseSeed, decide, null);
+
+    /// <summary>Runs a decision rule; with <paramref name="passiveShares"/> (filled by the rule) each child is split into a
+    /// limit order and a market order (<see cref="ExecutionEnvironment.Step(ReadOnlySpan{double}, ReadOnlySpan{double})"/>).</summary>
+    private static EpisodeOutcomes Run(MarketSource market, ObservationNormalizer normalizer, int episodes, long baseSeed, Action<ExecutionEnvironment, long, double[]> decide, double[]? passiveShares)
     {
         ArgumentNullException.ThrowIfNull(market);
         if (episodes < 1)
@@ -71,7 +83,8 @@ public static class PolicyEvaluation
             while (!env.Done)
             {
                 decide(env, batchSeed, fractions);
-                env.Step(fractions);
+                if (passiveShares is null) env.Step(fractions);
+                else env.Step(fractions, passiveShares);
             }
 
             int count = Math.Min(BatchSize, episodes - b * BatchSize);

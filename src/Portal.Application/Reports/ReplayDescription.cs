@@ -30,6 +30,19 @@ public sealed record ReplayDescription(string DatasetName, string Instrument, Da
     DateTime RecordingFrom, DateTime RecordingTo, DateTime SegmentFrom, DateTime SegmentTo,
     double AdvShares, double QuantityShares, double FirstMid, double LowMid, double HighMid)
 {
+    /// <summary>IANA id of the exchange clock the recording's times are written in (<see cref="ExchangeTimeZone"/>).</summary>
+    public string TimeZone { get; init; } = ExchangeTimeZone.Utc;
+
+    /// <summary>Exchange time at which every episode's window starts, when they all start together (one window, or a
+    /// segment exactly one horizon long); null when windows are spread over the segment.</summary>
+    public DateTime? CommonWindowStart { get; init; }
+
+    /// <summary>The clock of a run on this replay with <paramref name="stepMinutes"/> per step: the exchange's clock when every
+    /// window starts at the same time, otherwise minutes from each window's start.</summary>
+    public SessionClock Clock(double stepMinutes) => CommonWindowStart is { } start
+        ? SessionClock.Exchange(TimeZone, DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start), stepMinutes)
+        : SessionClock.Minutes(stepMinutes, SessionClock.WindowStart);
+
     /// <summary>Describes <paramref name="scenario"/>'s replay against its loaded dataset.</summary>
     /// <exception cref="ArgumentException">The scenario is not a replay, or the dataset has no trades to size the order from.</exception>
     public static ReplayDescription Of(Scenario scenario, string datasetName, MarketDataset dataset)
@@ -53,13 +66,24 @@ public sealed record ReplayDescription(string DatasetName, string Instrument, Da
             high = Math.Max(high, mid);
         }
 
+        DateTime? common = null;
+        var windows = ReplayRunner.Windows(scenario, dataset, replay.Options);
+        if (windows.Count > 0 && windows.All(w => w.StartNs == windows[0].StartNs))
+        {
+            common = ExchangeClock(windows[0].StartNs);
+        }
+
         return new ReplayDescription(datasetName, summary.Instrument, summary.Date, replay.Options.Segment,
-            Clock(summary.StartTimeNs), Clock(summary.EndTimeNs), Clock(from), Clock(to),
-            plan.Quantity / (scenario.Order.SizePctAdv / 100), plan.Quantity, first, low, high);
+            ExchangeClock(summary.StartTimeNs), ExchangeClock(summary.EndTimeNs), ExchangeClock(from), ExchangeClock(to),
+            plan.Quantity / (scenario.Order.SizePctAdv / 100), plan.Quantity, first, low, high)
+        {
+            TimeZone = ExchangeTimeZone.Of(summary.Format),
+            CommonWindowStart = common,
+        };
     }
 
     /// <summary>Nanoseconds since 1970 on the exchange's clock as a wall-clock time (no zone: it is the exchange's own).</summary>
-    private static DateTime Clock(long ns) => DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(ns / 100), DateTimeKind.Unspecified);
+    private static DateTime ExchangeClock(long ns) => DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(ns / 100), DateTimeKind.Unspecified);
 
     /// <summary>Loads the team's dataset of a replay scenario and describes it; null when the dataset is gone.</summary>
     public static async Task<ReplayDescription?> LoadAsync(IDbContextFactory<PortalDbContext> dbFactory, Guid teamId, Scenario scenario, CancellationToken ct)
@@ -95,6 +119,7 @@ public sealed record ReplayDescription(string DatasetName, string Instrument, Da
             new("Replayed dataset", $"{DatasetName} ({Instrument}, {TradingDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})"),
             new("Recording (exchange time)", $"{T(RecordingFrom)}–{T(RecordingTo)}"),
             new("Replay segment (exchange time)", $"{Segment}: {T(SegmentFrom)}–{T(SegmentTo)}"),
+            new("Exchange clock", $"{TimeZone}: times of day above are the exchange's, not UTC"),
             new("Quantity (shares)", QuantityShares.ToString("N0", CultureInfo.InvariantCulture)),
             new("ADV (shares, from the recording)", AdvShares.ToString("N0", CultureInfo.InvariantCulture)),
             new("Recorded mid (currency)", $"{P(FirstMid)} at the segment start, range {P(LowMid)}–{P(HighMid)}"),

@@ -113,6 +113,16 @@ public sealed record RunReport(
     /// <summary>Minutes after the open at which the order starts (where the time axes begin).</summary>
     public double StartMinutesAfterOpen { get; init; }
 
+    private readonly SessionClock? _clock;
+
+    /// <summary>How the report's time axes read (exchange clock, minutes from the start, or steps), built once with the
+    /// report; a report frozen before the clock was recorded reads minutes from its <see cref="StepMinutes"/>.</summary>
+    public SessionClock Clock
+    {
+        get => _clock ?? (StepMinutes > 0 ? SessionClock.Minutes(StepMinutes) : SessionClock.Steps);
+        init => _clock = value;
+    }
+
     /// <summary>The bins every strategy's cost histogram shares (<see cref="CostHistogram"/>); null without episodes.</summary>
     public CostHistogram? CostHistogram { get; init; }
 }

@@ -122,7 +122,23 @@ public sealed class RunReportBuilder(IDbContextFactory<PortalDbContext> dbFactor
             CostHistogram = histogram,
             StepMinutes = scenario is null ? 0 : scenario.Order.HorizonMinutes / scenario.Order.Steps,
             StartMinutesAfterOpen = scenario?.Order.StartMinutesAfterOpen ?? 0,
+            Clock = ClockOf(scenario, replay),
         };
+    }
+
+    /// <summary>The time axis of a run's charts: the exchange's clock for a replay whose windows all start together, minutes from
+    /// each window's start for other replays, minutes from the order's start for simulated markets (they have no calendar).</summary>
+    public static SessionClock ClockOf(Scenario? scenario, ReplayDescription? replay)
+    {
+        if (scenario is null || scenario.Order.Steps <= 0 || !(scenario.Order.HorizonMinutes > 0))
+        {
+            return SessionClock.Steps;
+        }
+
+        var step = scenario.Order.HorizonMinutes / scenario.Order.Steps;
+        return scenario.Replay is null ? SessionClock.Minutes(step)
+            : replay is not null ? replay.Clock(step)
+            : SessionClock.Minutes(step, SessionClock.WindowStart);
     }
 
     /// <summary>

@@ -213,6 +213,7 @@ public static class BacktestReport
                 ["guardedMinusUnguardedBps"] = g.GuardedMinusUnguarded.MeanBps,
                 ["ciLowBps"] = g.GuardedMinusUnguarded.CiLowBps,
                 ["ciHighBps"] = g.GuardedMinusUnguarded.CiHighBps,
+                ["fallbackThreshold"] = g.FallbackThreshold,
                 ["firings"] = new JsonArray([.. g.Firings.Select(f => (JsonNode?)new JsonObject
                 {
                     ["guard"] = f.Guard,

@@ -83,7 +83,12 @@ public sealed record BacktestResult
 /// <param name="Episodes">Episodes of the run.</param>
 /// <param name="GuardedMinusUnguarded">Paired difference of cost (guarded − unguarded) in bps of arrival notional with its
 /// 95% interval over the run's episodes: negative = the guard saved.</param>
-public sealed record GuardResult(string GuardedId, string InnerId, IReadOnlyList<Strategies.GuardFiring> Firings, int Episodes, PairedDifference GuardedMinusUnguarded);
+public sealed record GuardResult(string GuardedId, string InnerId, IReadOnlyList<Strategies.GuardFiring> Firings, int Episodes, PairedDifference GuardedMinusUnguarded)
+{
+    /// <summary>The uncertainty above which the confidence fallback traded the safe schedule (configured or calibrated, see
+    /// <see cref="Strategies.GuardedStrategy.FallbackThreshold"/>); null when the fallback is off or the strategy has no signal.</summary>
+    public double? FallbackThreshold { get; init; }
+}
 
 /// <summary>One strategy's results over every episode.</summary>
 public sealed record StrategyResult

@@ -287,7 +287,7 @@ public static class BacktestRunner
             int inner = strategies.ToList().FindIndex(x => x.Id == guarded.Inner.Id);
             if (inner < 0 || inner >= visibleCount) continue;
             var firings = ordered.All(p => p.HasFirings) ? SumFirings(ordered.Select(p => p.Firings[g])) : guarded.Firings;
-            list.Add(new GuardResult(guarded.Id, guarded.Inner.Id, firings, episodes, Statistics.Paired(costBps[g], costBps[inner])));
+            list.Add(new GuardResult(guarded.Id, guarded.Inner.Id, firings, episodes, Statistics.Paired(costBps[g], costBps[inner])) { FallbackThreshold = guarded.FallbackThreshold });
         }
         return list;
     }

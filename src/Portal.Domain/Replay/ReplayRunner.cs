@@ -201,6 +201,9 @@ public static class ReplayRunner
             var passiveShare = typed is null ? [] : new double[episodes];
             var passive = typed is null ? null : new ReplayPassive(episodes);
             var observations = strategy.UsesObservations ? new Observation[episodes] : [];
+            // The previous step's limit order (posted, filled), which the next decision may know: its life has ended.
+            var lastPosted = typed is null ? [] : new double[episodes];
+            var lastFilled = typed is null ? [] : new double[episodes];
             for (var k = 0; k < steps; k++)
             {
                 inventory[k] = remaining.Select(r => r / quantity).ToArray();
@@ -208,7 +211,8 @@ public static class ReplayRunner
                 for (var e = 0; e < episodes && observations.Length > 0; e++)
                 {
                     var at = e * steps + k;
-                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], k > 0 ? stepVolume[at - 1] : 0, volSum[e], rvRatio[at]);
+                    observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], k > 0 ? stepVolume[at - 1] : 0, volSum[e], rvRatio[at])
+                        with { LastPassiveFillShare = lastPosted.Length > 0 && lastPosted[e] > 0 ? lastFilled[e] / lastPosted[e] : null };
                 }
                 var ctx = new DecisionContext
                 {
@@ -234,6 +238,7 @@ public static class ReplayRunner
                     volAdverse[e] += v * (move + d[e]);
                     volSum[e] += v;
                     var posted = typed is null || (last && plan.HoldCap) ? 0 : Math.Clamp(double.IsNaN(passiveShare[e]) ? 0 : passiveShare[e], 0, 1) * q;
+                    if (typed is not null) { lastPosted[e] = 0; lastFilled[e] = 0; }
                     if (posted > 0)
                     {
                         // The limit part rests on the recorded queue from the decision time for its time-to-live; the
@@ -243,6 +248,8 @@ public static class ReplayRunner
                         var rest = passive!.Rest(market, plan, e, row, posted, typed.Limit, postNs, expiryNs, arrival[e], ref d[e],
                             ref timing[e], ref spread[e], ref temporary[e], ref fees[e]);
                         q = Math.Max(0, q - posted);
+                        lastPosted[e] = posted;
+                        lastFilled[e] = posted - rest;
                         if (typed.Limit.OnExpiry == ExpiryAction.Cross || last)
                         {
                             if (rest > 0)

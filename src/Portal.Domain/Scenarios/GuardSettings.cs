@@ -35,6 +35,22 @@ public sealed record FallbackGuardSettings
     /// <summary><c>twap</c> (the remainder in equal slices over the steps left) or <c>ac</c> (the Almgren–Chriss
     /// trajectory's share of the remainder at this step, λ = strategySettings.riskAversion).</summary>
     public string Safe { get; init; } = "twap";
+
+    /// <summary>When set, the threshold is taken from the data instead of <see cref="Threshold"/>: this quantile of the
+    /// guarded strategy's own signal over every non-final decision of <see cref="CalibrationEpisodes"/> calibration episodes
+    /// of the nominal market (the scenario without its stress events, on calibration paths drawn from a seed other than the
+    /// run's), so the fallback fires only where the strategy is less sure than it is on all but the top (1 − q) of ordinary
+    /// decisions. Allowed: (0, 1); null = use <see cref="Threshold"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ThresholdQuantile { get; init; }
+
+    /// <summary>Default of <see cref="CalibrationEpisodes"/>.</summary>
+    public const int DefaultCalibrationEpisodes = 256;
+
+    /// <summary>Calibration episodes for <see cref="ThresholdQuantile"/> (null = <see cref="DefaultCalibrationEpisodes"/>).
+    /// Allowed: [16, 100000].</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CalibrationEpisodes { get; init; }
 }
 
 /// <summary>Circuit breaker: the step is paused (or slowed) while the market is beyond any of the bounds, measured against

@@ -257,6 +257,8 @@ public sealed record Scenario
         if (g.Fallback is { } f)
         {
             v.Range(path + ".fallback.threshold", f.Threshold, 0, 1e6);
+            if (f.ThresholdQuantile is { } q && !(q > 0 && q < 1)) v.Add(path + ".fallback.thresholdQuantile", string.Create(CultureInfo.InvariantCulture, $"is {q:G6}, allowed: (0, 1), or omit it to use the threshold"));
+            if (f.CalibrationEpisodes is < 16 or > 100_000) v.Add(path + ".fallback.calibrationEpisodes", $"is {f.CalibrationEpisodes}, allowed range [16, 100000]");
             if (!FallbackGuardSettings.SafeSchedules.Contains(f.Safe ?? "")) v.Add(path + ".fallback.safe", $"is '{f.Safe}', allowed: {string.Join(", ", FallbackGuardSettings.SafeSchedules)}");
         }
         if (g.Breaker is { } b)

@@ -74,6 +74,9 @@ internal sealed class ExecutionBook
         _selection = new double[padded];
         _passiveFill = new double[padded];
         _marketFraction = new double[padded];
+        _stepPosted = new double[padded];
+        _stepFilled = new double[padded];
+        _stepSelection = new double[padded];
         Fills = new PassiveFillModel(model.Scenario.Market.PassiveFills);
     }
 
@@ -82,6 +85,17 @@ internal sealed class ExecutionBook
     private readonly double[] _selection;
     private readonly double[] _passiveFill;
     private readonly double[] _marketFraction;
+
+    /// <summary>Shares posted and filled passively by the last step's limit order (both 0 after a market-order step).</summary>
+    private readonly double[] _stepPosted;
+    private readonly double[] _stepFilled;
+    private readonly double[] _stepSelection;
+    private bool _postedLastStep;
+
+    /// <summary>Per episode, the adverse-selection move of the mid (adverse displacement, currency per share) caused by the
+    /// last step's limit order, ε·(N − E[N]) against the filled side: zero-mean given everything known before the step;
+    /// 0 after a market-order step.</summary>
+    public ReadOnlySpan<double> StepSelection => _stepSelection.AsSpan(0, Count);
 
     /// <summary>How posted limit orders fill on this market.</summary>
     public PassiveFillModel Fills { get; }
@@ -149,10 +163,12 @@ internal sealed class ExecutionBook
         foreach (var a in _states) Array.Clear(a);
         _lastUniformQuantity = 0;
         _lastWasUniform = true;
+        _postedLastStep = false;
         Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
         foreach (var a in new[] { Permanent, Timing, PermanentCost, TemporaryCost, SpreadCost, Forced, MaxParticipation, VolumeImpact, StepCost, Unfilled, Breaches, Opportunity,
-                     Posted, PassiveFilled, ExpiryCrossed, SpreadCaptured, MarkoutCost, MarkoutQuantity, _markoutPending, _markoutReference, _selection })
+                     Posted, PassiveFilled, ExpiryCrossed, SpreadCaptured, MarkoutCost, MarkoutQuantity, _markoutPending, _markoutReference, _selection,
+                     _stepPosted, _stepFilled, _stepSelection })
             Array.Clear(a);
     }
 
@@ -219,6 +235,14 @@ internal sealed class ExecutionBook
         int n = Count;
         if (fractions.Length < n)
             throw new ArgumentException($"Expected {n} fractions, got {fractions.Length}.", nameof(fractions));
+        if (_postedLastStep)
+        {
+            Array.Clear(_stepPosted, 0, n);
+            Array.Clear(_stepFilled, 0, n);
+            Array.Clear(_stepSelection, 0, n);
+            _postedLastStep = false;
+        }
+
         if (_uniform)
         {
             if (CanStayUniform(market, fractions[..n]))
@@ -272,6 +296,7 @@ internal sealed class ExecutionBook
             throw new ArgumentException($"Expected {n} fractions and passive shares, got {fractions.Length} and {passiveShare.Length}.", nameof(fractions));
         if (_uniform) Materialize(market);
         SettleMarkouts(market);
+        _postedLastStep = true;
         var m = _m;
         int step = market.Step;
         bool last = step == m.Steps - 1;
@@ -297,11 +322,15 @@ internal sealed class ExecutionBook
             double posted = postNothing ? 0 : ps * q;
             double marketPart = q - posted;
             double filled = 0;
+            _stepPosted[e] = posted;
+            _stepFilled[e] = 0;
+            _stepSelection[e] = 0;
             if (posted > 0)
             {
                 double u = RandomStream.CounterUniform(market.Seed, market.Episodes[e], step, PassiveFillModel.FillStream);
                 var (_, fill, selectionBps) = Fills.Fill(posted, plan.OffsetBps, life, Fills.TouchIntensity(vol[e], stepSeconds), u);
                 filled = Math.Min(fill, capQ);
+                _stepFilled[e] = filled;
                 double rest = posted - filled;
                 Posted[e] += posted;
                 if (plan.OnExpiry == ExpiryAction.Cross || last)
@@ -340,6 +369,7 @@ internal sealed class ExecutionBook
                 double selection = -selectionBps * selectionScale;
                 Permanent[e] += selection;
                 _selection[e] += selection;
+                _stepSelection[e] = selection;
                 Remaining[e] = r - filled;
             }
 
@@ -738,6 +768,8 @@ internal sealed class ExecutionBook
         var remaining = Remaining.AsSpan(0, n);
         var permanent = Permanent.AsSpan(0, n);
         double uTr = uniform ? TransientOf(0) : 0;
+        var posted = _stepPosted.AsSpan(0, n);
+        var filled = _stepFilled.AsSpan(0, n);
         for (int e = 0; e < obs.Length; e++)
         {
             double perm = uniform ? _uPerm : permanent[e];
@@ -755,6 +787,7 @@ internal sealed class ExecutionBook
                 VolumeRatio = lastRatio[e],
                 PastMarketVolume = pastVolume[e],
                 TransientImpactBps = tr * toBps,
+                LastPassiveFillShare = uniform || posted[e] <= 0 ? null : filled[e] / posted[e],
             };
         }
     }

@@ -168,6 +168,13 @@ public sealed class ExecutionSimulation
     /// </summary>
     public ReadOnlySpan<double> PriceInnovation => _market.PriceInnovation is { } p ? p.AsSpan(0, Count) : [];
 
+    /// <summary>
+    /// Per episode, the adverse-selection move of the mid caused by the last step's limit order (<see cref="PassiveFillModel"/>:
+    /// ε·(N − E[N]) against the filled side), as an adverse displacement in currency per share for the parent order;
+    /// zero-mean given everything known before the step, 0 after a step without a limit order.
+    /// </summary>
+    public ReadOnlySpan<double> SelectionMove => _book.StepSelection;
+
     /// <summary>Remaining shares of episode <paramref name="index"/> of the batch.</summary>
     public double Remaining(int index) => _book.RemainingOf(CheckIndex(index));
 

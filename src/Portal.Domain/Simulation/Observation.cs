@@ -46,6 +46,12 @@ public readonly record struct Observation
     /// recorded book (the simulator).</summary>
     public double BookImbalance { get; init; }
 
+    /// <summary>Share of the limit order posted at the previous step that filled before it expired, in [0, 1]; null when
+    /// nothing was posted then (market orders only, or the first step). Known at the start of this step: the previous
+    /// order's life ended with the previous step. Not a network feature: agents that choose the order type read it
+    /// beside the features (docs/agents.md, "Order types").</summary>
+    public double? LastPassiveFillShare { get; init; }
+
     /// <summary>Number of features written by <see cref="CopyFeaturesTo"/>.</summary>
     public const int FeatureCount = 9;
 

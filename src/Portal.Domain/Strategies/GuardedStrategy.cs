@@ -18,7 +18,8 @@ public sealed record GuardFiring(string Guard, long StepsFired, int EpisodesFire
 /// </summary>
 /// <remarks>
 /// <para><b>Confidence fallback</b> (first): where the inner strategy's uncertainty (<see cref="IUncertaintySignal"/>)
-/// exceeds the threshold, the step trades the safe schedule's share of the remainder instead: <c>twap</c> trades
+/// exceeds the threshold (configured, or a quantile of the signal on calibration paths of the nominal market: see
+/// <see cref="FallbackThreshold"/>), the step trades the safe schedule's share of the remainder instead: <c>twap</c> trades
 /// 1/(N − k) of it (the remainder in equal slices over the steps left), <c>ac</c> the Almgren–Chriss trajectory's
 /// (x_k − x_(k+1))/x_k (Almgren and Chriss, 2000, eq. 20; the trajectory's share of the remainder is the same from any
 /// holdings, so it is the optimum of the remaining order). A strategy without a signal never falls back.</para>
@@ -63,6 +64,12 @@ public sealed class GuardedStrategy : IExecutionStrategy
         if (_fallback?.Safe == "ac")
             _safeAc = new ScheduleStrategy("ac", "ac", AlmgrenChrissBaseline.Holdings(scenario, scenario.StrategySettings.RiskAversion));
         _nominalSpreadBps = Math.Max(scenario.Market.Spread.MeanBps, scenario.Market.Spread.MinBps);
+        if (_fallback is not null && inner is IUncertaintySignal)
+        {
+            FallbackThreshold = _fallback.ThresholdQuantile is { } q
+                ? CalibratedThreshold(inner, scenario, _fallback.CalibrationEpisodes ?? FallbackGuardSettings.DefaultCalibrationEpisodes, q)
+                : _fallback.Threshold;
+        }
         Id = IdPrefix + inner.Id;
         DisplayName = inner.DisplayName + " (guarded)";
     }
@@ -72,6 +79,34 @@ public sealed class GuardedStrategy : IExecutionStrategy
 
     /// <inheritdoc />
     public string DisplayName { get; }
+
+    /// <summary>The uncertainty above which the confidence fallback trades the safe schedule: the configured threshold, or
+    /// the quantile of the inner strategy's signal on calibration paths of the nominal market when
+    /// <c>thresholdQuantile</c> is set (<see cref="Backtesting.UncertaintyCalibration"/>); null when the fallback is off or
+    /// the inner strategy has no signal.</summary>
+    public double? FallbackThreshold { get; }
+
+    private static double CalibratedThreshold(IExecutionStrategy inner, Scenario scenario, int episodes, double quantile)
+    {
+        var signal = new SignalOf(inner);
+        return Backtesting.UncertaintyCalibration.Quantile(signal, scenario, episodes, quantile);
+    }
+
+    /// <summary>A strategy and its signal as one type (the calibration needs both).</summary>
+    private sealed class SignalOf(IExecutionStrategy inner) : IExecutionStrategy, IUncertaintySignal
+    {
+        public string Id => inner.Id;
+
+        public string DisplayName => inner.DisplayName;
+
+        public bool UsesObservations => inner.UsesObservations;
+
+        public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining) =>
+            inner.Decide(context, observations, fractionOfRemaining);
+
+        public void Uncertainty(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> uncertainty) =>
+            ((IUncertaintySignal)inner).Uncertainty(context, observations, uncertainty);
+    }
 
     /// <summary>The strategy inside the guards.</summary>
     public IExecutionStrategy Inner => _inner;
@@ -144,14 +179,14 @@ public sealed class GuardedStrategy : IExecutionStrategy
 
         int stepsLeft = context.Steps - context.Step;
         double even = 1.0 / stepsLeft;
-        if (_fallback is not null && _inner is IUncertaintySignal signal)
+        if (_fallback is not null && _inner is IUncertaintySignal signal && FallbackThreshold is { } threshold)
         {
             Span<double> u = n <= 256 ? stackalloc double[n] : new double[n];
             signal.Uncertainty(context, observations, u);
             double safe = _safeAc?.FractionAt(context.Step) ?? even;
             for (int e = 0; e < n; e++)
             {
-                if (!(u[e] > _fallback.Threshold)) continue;
+                if (!(u[e] > threshold)) continue;
                 fractionOfRemaining[e] = safe;
                 Interlocked.Increment(ref _fallbackSteps);
                 _fallbackEpisodes.AddOrUpdate(observations[e].Episode, 1, static (_, v) => v + 1);

@@ -34,13 +34,20 @@ public sealed class AgentStrategies(IDbContextFactory<PortalDbContext> dbFactory
             var agent = await db.TrainedAgents.AsNoTracking()
                 .SingleOrDefaultAsync(a => a.Id == agentId && a.TeamId == teamId && a.Status == TrainingStatus.Succeeded, ct)
                 ?? throw new ArgumentException($"Strategy '{id}' is not a trained agent of this team.");
-            var seeds = db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == agentId);
+            var seeds = await db.TrainedAgentSeeds.AsNoTracking().Where(s => s.AgentId == agentId).OrderBy(s => s.SeedIndex).ToListAsync(ct);
             var chosen = seed is { } wanted
-                ? await seeds.Where(s => s.Seed == wanted).FirstOrDefaultAsync(ct)
+                ? seeds.FirstOrDefault(s => s.Seed == wanted)
                     ?? throw new ArgumentException($"strategySettings.agentSeed: agent '{agent.Name}' ({id}) was trained with seeds {agent.Seeds}; {wanted} is not one of them.")
-                : await seeds.OrderBy(s => s.SeedIndex).FirstAsync(ct);
-            using var stream = new MemoryStream(chosen.Artifact);
-            loaded.Add(new AgentStrategy(AgentArtifact.Load(stream), id));
+                : seeds[0];
+            // Several seeds: their ensemble, in which the chosen seed's policy trades and the seeds' disagreement is the
+            // uncertainty signal the confidence fallback reads (EnsembleStrategy).
+            var members = seeds.Select(s =>
+            {
+                using var stream = new MemoryStream(s.Artifact);
+                return (IExecutionStrategy)AgentStrategy.Create(AgentArtifact.Load(stream), id);
+            }).ToList();
+            int acting = seeds.IndexOf(chosen);
+            loaded.Add(members.Count == 1 ? members[0] : new EnsembleStrategy(id, members[acting].DisplayName, members, acting));
         }
         loaded.AddRange(await LoadArchiveStrategiesAsync(db, teamId, strategyIds, ct));
         return loaded;

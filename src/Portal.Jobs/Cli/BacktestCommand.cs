@@ -7,6 +7,7 @@ using Portal.Domain.QualityDiversity;
 using Portal.Domain.Replay;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
+using Portal.Domain.Strategies;
 
 namespace Portal.Jobs.Cli;
 
@@ -99,10 +100,10 @@ public static class BacktestCommand
                 return 2;
             }
 
-            List<AgentStrategy> agents;
+            List<IExecutionStrategy> agents;
             try
             {
-                agents = LoadAgents(parse.GetValue(agentPaths) ?? [], parse.GetValue(agentSeed) ?? scenario.StrategySettings.AgentSeed);
+                agents = LoadEnsembles(parse.GetValue(agentPaths) ?? [], parse.GetValue(agentSeed) ?? scenario.StrategySettings.AgentSeed);
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or System.Text.Json.JsonException)
             {
@@ -112,14 +113,14 @@ public static class BacktestCommand
 
             try
             {
-                foreach (var warning in CheckOutOfSample(scenario, agents, dataset))
+                foreach (var warning in CheckOutOfSample(scenario, Policies(agents), dataset))
                 {
                     await Console.Error.WriteLineAsync(warning);
                 }
             }
             catch (InSampleEvaluationException e)
             {
-                agents.ForEach(a => a.Dispose());
+                DisposeAll(agents);
                 await Console.Error.WriteLineAsync("Refused: " + e.Message);
                 return 3;
             }
@@ -131,7 +132,7 @@ public static class BacktestCommand
             }
             catch (Exception e) when (e is ArgumentException or IOException or System.Text.Json.JsonException)
             {
-                agents.ForEach(a => a.Dispose());
+                DisposeAll(agents);
                 await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
                 return 2;
             }
@@ -144,7 +145,7 @@ public static class BacktestCommand
             }
             finally
             {
-                agents.ForEach(a => a.Dispose());
+                DisposeAll(agents);
             }
             clock.Stop();
             parse.InvocationConfiguration.Output.WriteLine(BacktestReport.ToText(result));
@@ -277,7 +278,7 @@ public static class BacktestCommand
                     throw new ArgumentException($"--agent {path}: another agent is already named '{id}'.");
                 }
 
-                agents.Add(new AgentStrategy(LoadSeed(path, seed), id));
+                agents.Add(AgentStrategy.Create(LoadSeed(path, seed), id));
             }
         }
         catch
@@ -287,6 +288,61 @@ public static class BacktestCommand
         }
 
         return agents;
+    }
+
+    /// <summary>
+    /// Loads trained agents as <see cref="LoadAgents"/> does, each a folder written by <c>train</c> with several seeds as an
+    /// <see cref="EnsembleStrategy"/> of all its seeds' policies in which the chosen seed's policy trades (so it trades
+    /// exactly as <see cref="LoadAgents"/>' agent) and the seeds' disagreement is the uncertainty signal the confidence
+    /// fallback reads; a single seed's policy stays an <see cref="AgentStrategy"/> without a signal.
+    /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="LoadAgents"/>.</exception>
+    public static List<IExecutionStrategy> LoadEnsembles(IEnumerable<string> paths, long? seed = null)
+    {
+        var all = paths.ToList();
+        var chosen = LoadAgents(all, seed);
+        var list = new List<IExecutionStrategy>();
+        try
+        {
+            foreach (var (path, agent) in all.Zip(chosen))
+            {
+                if (File.Exists(path) || File.Exists(Path.Combine(path, AgentArtifact.ManifestFile)))
+                {
+                    list.Add(agent);
+                    continue;
+                }
+                var artifacts = Directory.GetDirectories(path)
+                    .Where(d => File.Exists(Path.Combine(d, AgentArtifact.ManifestFile)))
+                    .Select(AgentArtifact.Load)
+                    .OrderBy(a => a.Seed)
+                    .ToList();
+                if (artifacts.Count < 2)
+                {
+                    list.Add(agent);
+                    continue;
+                }
+                long acting = seed ?? artifacts[0].Seed;
+                var members = artifacts.Select(a => a.Seed == acting ? agent : new AgentStrategy(a, agent.Id)).ToList();
+                list.Add(new EnsembleStrategy(agent.Id, agent.DisplayName, members, artifacts.FindIndex(a => a.Seed == acting)));
+            }
+        }
+        catch
+        {
+            foreach (var done in list) (done as IDisposable)?.Dispose();
+            foreach (var a in chosen.Skip(list.Count)) a.Dispose();
+            throw;
+        }
+        return list;
+    }
+
+    /// <summary>The trading policy of each agent of <see cref="LoadEnsembles"/> (an ensemble's acting member).</summary>
+    public static List<AgentStrategy> Policies(IEnumerable<IExecutionStrategy> agents) =>
+        [.. agents.Select(a => a is EnsembleStrategy e ? e.Acting : a).OfType<AgentStrategy>()];
+
+    /// <summary>Disposes the agents of <see cref="LoadEnsembles"/>.</summary>
+    public static void DisposeAll(IEnumerable<IExecutionStrategy> agents)
+    {
+        foreach (var a in agents) (a as IDisposable)?.Dispose();
     }
 
     /// <summary>The artifact at <paramref name="path"/> of training seed <paramref name="seed"/> (see <see cref="LoadAgents"/>).</summary>

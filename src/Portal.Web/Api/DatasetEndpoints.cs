@@ -103,6 +103,10 @@ public sealed record DatasetView(Guid Id, string Name, string Format, string Ins
         Utc(d.StartTimeNs), Utc(d.EndTimeNs), d.Levels, d.BookRows, d.TradeRows, d.ContentHash, d.SizeBytes,
         d.SourceFiles, d.CreatedUtc, false);
 
+    /// <summary>IANA id of the exchange clock <see cref="Start"/> and <see cref="End"/> are read on: a dataset's times are the
+    /// exchange's wall clock (LOBSTER: America/New_York), whatever offset their JSON form carries.</summary>
+    public string TimeZone => Portal.Domain.MarketData.ExchangeTimeZone.Of(Format);
+
     /// <summary>Nanoseconds since 1970-01-01 as a UTC time.</summary>
     public static DateTime Utc(long ns) => DateTime.UnixEpoch.AddTicks(ns / 100);
 }

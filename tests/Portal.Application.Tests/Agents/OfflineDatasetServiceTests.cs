@@ -9,6 +9,7 @@ using Portal.Data.Entities;
 using Portal.Data.Tests;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Strategies;
+using Portal.Testing;
 
 namespace Portal.Application.Tests.Agents;
 
@@ -16,21 +17,6 @@ namespace Portal.Application.Tests.Agents;
 public sealed class OfflineDatasetServiceTests
 {
     public static TheoryData<DatabaseProvider> Providers => TeamWorld.Providers;
-
-    private sealed class RecordingQueue : IJobQueue
-    {
-        public List<(JobKind Kind, Guid Id)> Jobs { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            Jobs.Add((kind, id));
-            return Jobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("no shards here");
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("an offline dataset never queues a MAP-Elites shard");
-    }
 
     private sealed class Catalog : IAgentAlgorithmCatalog
     {
@@ -63,7 +49,7 @@ public sealed class OfflineDatasetServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var service = Service(store, world.Desk, queue);
         var saved = await Scenarios(store, world.Desk).CreateAsync(ScenarioPresets.Demo() with { Name = "Saved" });
 
@@ -103,7 +89,7 @@ public sealed class OfflineDatasetServiceTests
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
         var viewer = world.Desk with { Role = TeamRole.Viewer };
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var service = Service(store, world.Desk, queue);
         var saved = await Scenarios(store, world.Desk).CreateAsync(ScenarioPresets.Demo() with { Name = "Saved" });
 
@@ -126,7 +112,7 @@ public sealed class OfflineDatasetServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var service = Service(store, world.Desk, queue);
         var scenarios = Scenarios(store, world.Desk);
         var saved = await scenarios.CreateAsync(ScenarioPresets.Demo() with { Name = "Logged on" });

@@ -7,6 +7,7 @@ using Portal.Application.Tests.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Tests;
+using Portal.Testing;
 
 namespace Portal.Application.Tests.Datasets;
 
@@ -14,21 +15,6 @@ namespace Portal.Application.Tests.Datasets;
 public sealed class DatasetServiceTests
 {
     public static TheoryData<DatabaseProvider> Providers => TeamWorld.Providers;
-
-    private sealed class RecordingQueue : IJobQueue
-    {
-        public List<(JobKind Kind, Guid Id)> Jobs { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            Jobs.Add((kind, id));
-            return Jobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("datasets never queue shards");
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("a dataset never queues a MAP-Elites shard");
-    }
 
     private static async Task<Dataset> AddDatasetAsync(TestStore store, TeamAccess owner, string name, long sizeBytes, DateTime createdUtc)
     {
@@ -53,7 +39,7 @@ public sealed class DatasetServiceTests
         var older = await AddDatasetAsync(store, world.Desk, "older", 1_000, t0);
         var newer = await AddDatasetAsync(store, world.Desk, "newer", 2_500, t0.AddHours(1));
         var theirs = await AddDatasetAsync(store, world.Stranger, "theirs", 7_000, t0.AddHours(2));
-        var datasets = new DatasetService(store.Factory, new RecordingQueue());
+        var datasets = new DatasetService(store.Factory, new RecordingJobQueue());
 
         Assert.Equal([newer.Id, older.Id], (await datasets.ListAsync(world.Desk)).Select(d => d.Id));
         var second = await datasets.PageAsync(world.Desk, page: 1, pageSize: 1);
@@ -72,7 +58,7 @@ public sealed class DatasetServiceTests
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
         var mine = await AddDatasetAsync(store, world.Desk, "AMZN day", 10, DateTime.UtcNow);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var datasets = new DatasetService(store.Factory, queue);
 
         Assert.Null(await datasets.CalibrateAsync(world.Stranger, mine.Id));
@@ -97,7 +83,7 @@ public sealed class DatasetServiceTests
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
         var mine = await AddDatasetAsync(store, world.Desk, "AMZN day", 10, DateTime.UtcNow);
-        var datasets = new DatasetService(store.Factory, new RecordingQueue());
+        var datasets = new DatasetService(store.Factory, new RecordingJobQueue());
 
         Assert.Null(await datasets.CreateScenarioAsync(world.Stranger, mine.Id, null));
         Assert.Null(await datasets.CreateScenarioAsync(world.Desk, mine.Id, profileId: Guid.NewGuid())); // no such calibrated profile

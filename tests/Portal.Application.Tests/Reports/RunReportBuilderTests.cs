@@ -117,7 +117,34 @@ public sealed class RunReportBuilderTests
         Assert.Matches(@"^2\d\d\.\d\d at the segment start, range 2\d\d\.\d\d–2\d\d\.\d\d$", p["Recorded mid (currency)"]);
         Assert.False(p.ContainsKey("Arrival price"));
         Assert.False(p.ContainsKey("Impact model"));
+        // LOBSTER times are New York exchange time; twenty windows spread over the segment share no clock, so the charts count minutes.
+        Assert.StartsWith("America/New_York", p["Exchange clock"]);
+        Assert.Equal("Time from each window's start (min)", report.Clock.Title);
+        Assert.Equal("5 min", report.Clock.Label(10));
         Assert.Equal(0.5 / 100 * double.Parse(p["ADV (shares, from the recording)"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture),
             result.Quantity, 0.51);
+    }
+
+    [Fact]
+    public void A_replay_of_one_window_reads_its_axes_on_the_exchange_clock_of_the_recording()
+    {
+        // The AMZN sample day runs 09:30–16:00 New York time; one 60-step hour from the first book snapshot.
+        var scenario = ScenarioPresets.Demo() with
+        {
+            Name = "amzn hour", Episodes = 1, Strategies = ["twap"],
+            Order = ScenarioPresets.Demo().Order with { SizePctAdv = 0.5, HorizonMinutes = 60, Steps = 60 },
+            Replay = new ReplaySpec { DatasetId = Guid.NewGuid(), Options = new ReplayOptions { Segment = ReplaySegment.All } },
+        };
+
+        var replay = ReplayDescription.Of(scenario, "amzn day", Amzn.Value);
+        var clock = RunReportBuilder.ClockOf(scenario, replay);
+
+        Assert.Equal("America/New_York", replay.TimeZone);
+        Assert.Equal("Exchange time, America/New_York (HH:MM)", clock.Title);
+        Assert.Equal("09:30", clock.Label(0));
+        Assert.Equal("10:00", clock.Label(30));
+        // 10:30 in New York on 21 June 2012 (EDT) is 14:30 UTC; the window starts within a second of the open.
+        var utc = new DateTime(2012, 6, 21, 14, 30, 0, DateTimeKind.Utc);
+        Assert.InRange(clock.ToUtc(60)!.Value, utc, utc.AddSeconds(1));
     }
 }

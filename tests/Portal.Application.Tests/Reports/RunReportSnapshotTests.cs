@@ -26,6 +26,7 @@ public sealed class RunReportSnapshotTests
         {
             Warnings = ["w"], IndependentUnits = 3, UnitKind = "episode", CreatedBy = "a@b", Regime = "normal",
             SizeBucket = "≤5% ADV", HorizonBucket = "≤1 h", RiskAversion = 1e-6, CostHistogram = new CostHistogram(0, 5, 3, 66.66666666666667),
+            StepMinutes = 1, Clock = SessionClock.Exchange("America/New_York", new DateOnly(2012, 6, 21), new TimeOnly(9, 30), 1),
         };
 
         var json = RunReportSnapshot.Serialize(report);
@@ -42,7 +43,21 @@ public sealed class RunReportSnapshotTests
         Assert.Equal([9.5, 8.25], back.AgentCurves[0].Seeds[0].Values);
         Assert.Equal(7, back.AgentCurves[0].Seeds[0].Seed);
         Assert.Equal(report.CostHistogram, back.CostHistogram);
+        Assert.Equal(report.Clock, back.Clock);
+        Assert.Equal("09:31", back.Clock.Label(1));
         Assert.StartsWith("{\"version\":1,", json);
+    }
+
+    [Fact]
+    public void A_snapshot_frozen_before_the_clock_was_recorded_reads_minutes_from_its_step_length()
+    {
+        const string json = "{\"version\":1,\"report\":{\"runId\":\"6f1c2b9e-3d4a-4c1e-9a7b-2e5d8c0f1a23\",\"title\":\"t\",\"teamName\":\"Desk\",\"scenarioName\":\"s\"," +
+            "\"createdUtc\":\"2026-11-30T14:00:00Z\",\"softwareVersion\":\"1\",\"parameters\":[],\"episodes\":0,\"seed\":1,\"strategies\":[],\"stepMinutes\":5}}";
+
+        var back = RunReportSnapshot.TryDeserialize(json);
+
+        Assert.NotNull(back);
+        Assert.Equal(SessionClock.Minutes(5), back.Clock);
     }
 
     [Theory]

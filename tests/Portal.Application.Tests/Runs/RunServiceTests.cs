@@ -8,6 +8,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Tests;
 using Portal.Domain.Scenarios;
+using Portal.Testing;
 
 namespace Portal.Application.Tests.Runs;
 
@@ -15,21 +16,6 @@ namespace Portal.Application.Tests.Runs;
 public sealed class RunServiceTests
 {
     public static TheoryData<DatabaseProvider> Providers => TeamWorld.Providers;
-
-    private sealed class RecordingQueue : IJobQueue
-    {
-        public List<(JobKind Kind, Guid Id)> Jobs { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            Jobs.Add((kind, id));
-            return Jobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("a submission queues the run, never a shard");
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("a run never queues a MAP-Elites shard");
-    }
 
     private static RunService Service(TestStore store, TeamAccess access, IJobQueue queue, int maxActive = 8) => new(
         store.Factory, queue, new ScenarioStore(store.Factory, TeamWorld.Context(access)), new RunLimits(10_000_000_000, maxActive),
@@ -41,7 +27,7 @@ public sealed class RunServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var runs = Service(store, world.Desk, queue);
         var saved = await new ScenarioStore(store.Factory, TeamWorld.Context(world.Desk)).CreateAsync(ScenarioPresets.Demo() with { Name = "Saved" });
 
@@ -75,7 +61,7 @@ public sealed class RunServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var runs = Service(store, world.Desk, queue, maxActive: 2);
         var inline = ScenarioPresets.Demo() with { Episodes = 10 };
 
@@ -100,7 +86,7 @@ public sealed class RunServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var runs = Service(store, world.Desk, queue);
         var agent = new TrainedAgentEntity
         {

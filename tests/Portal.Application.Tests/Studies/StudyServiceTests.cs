@@ -6,6 +6,7 @@ using Portal.Data.Entities;
 using Portal.Data.Tests;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Studies;
+using Portal.Testing;
 
 namespace Portal.Application.Tests.Studies;
 
@@ -13,21 +14,6 @@ namespace Portal.Application.Tests.Studies;
 public sealed class StudyServiceTests
 {
     public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
-
-    private sealed class RecordingQueue : IJobQueue
-    {
-        public List<(JobKind Kind, Guid Id)> Jobs { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            lock (Jobs) Jobs.Add((kind, id));
-            return Jobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public string EnqueueShard(Guid runId, int shard) => throw new InvalidOperationException("A study queues whole runs, never shards.");
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => throw new InvalidOperationException("A study never queues a MAP-Elites shard.");
-    }
 
     private static StudySpec Grid(string name = "grid") => new()
     {
@@ -52,7 +38,7 @@ public sealed class StudyServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var team = await TeamAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var service = new StudyService(store.Factory, queue, new StudyLimits());
 
         var study = await service.SubmitAsync(team, "ana", Grid());
@@ -79,7 +65,7 @@ public sealed class StudyServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var team = await TeamAsync(store);
-        var service = new StudyService(store.Factory, new RecordingQueue(), new StudyLimits(MaxActiveStudiesPerTeam: 1));
+        var service = new StudyService(store.Factory, new RecordingJobQueue(), new StudyLimits(MaxActiveStudiesPerTeam: 1));
         var first = await service.SubmitAsync(team, "ana", Grid("one"));
 
         var refused = await Assert.ThrowsAsync<ScenarioValidationException>(() => service.SubmitAsync(team, "ana", Grid("two")));
@@ -102,7 +88,7 @@ public sealed class StudyServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var team = await TeamAsync(store);
-        var service = new StudyService(store.Factory, new RecordingQueue(), new StudyLimits());
+        var service = new StudyService(store.Factory, new RecordingJobQueue(), new StudyLimits());
         var study = await service.SubmitAsync(team, "ana", Grid());
         Assert.Null(await service.GetAsync(await TeamAsync(store, "Other"), study.Id));
 

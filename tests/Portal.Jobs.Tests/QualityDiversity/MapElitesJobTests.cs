@@ -11,6 +11,7 @@ using Portal.Domain.Scenarios;
 using Portal.Jobs.Hosting;
 using Portal.Jobs.QualityDiversity;
 using Portal.Jobs.Tests.Runs;
+using Portal.Testing;
 
 namespace Portal.Jobs.Tests.QualityDiversity;
 
@@ -37,10 +38,10 @@ public sealed class MapElitesJobTests
     private static MapElitesJob Job(TestStore store, RecordingQueueAdapter queue, string worker) =>
         new(new MapElitesStore(store.Factory), queue.Queue, new JobsOptions { WorkerName = worker }, NullLogger<MapElitesJob>.Instance);
 
-    /// <summary>The queue of the sharded-run tests, read as MAP-Elites shards.</summary>
+    /// <summary>The shared recording queue, read as MAP-Elites shards.</summary>
     private sealed class RecordingQueueAdapter
     {
-        public ShardedRunJobTests.RecordingQueue Queue { get; } = new();
+        public RecordingJobQueue Queue { get; } = new();
         public int Taken { get; set; }
 
         public List<(int Generation, int Shard)> Pending() =>

@@ -6,6 +6,7 @@ using Portal.Data.Entities;
 using Portal.Data.Tests;
 using Portal.Jobs.Hosting;
 using Portal.Jobs.Runs;
+using Portal.Testing;
 
 namespace Portal.Jobs.Tests.Runs;
 
@@ -48,7 +49,7 @@ public sealed class JobWatchdogTests
             await db.SaveChangesAsync();
             (orphan, exhausted, cancelled, alive, profile, agent, liveAgent) = (seeded[0].Id, seeded[1].Id, seeded[2].Id, seeded[3].Id, p.Id, a.Id, live.Id);
         }
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var watchdog = new JobWatchdog(store.Factory, queue, Options, NullLogger<JobWatchdog>.Instance);
 
         var handled = await watchdog.SweepAsync(CancellationToken.None);
@@ -57,7 +58,7 @@ public sealed class JobWatchdogTests
         Assert.Equal((5, 0), (handled, again));
         Assert.Equal([orphan], queue.Runs);
         Assert.Equal([profile], queue.Calibrations);
-        Assert.Empty(queue.Trainings);
+        Assert.DoesNotContain(queue.Jobs, j => j.Kind is not (JobKind.Run or JobKind.Calibration));
         await using var check = await store.Factory.CreateDbContextAsync();
         var runs = await check.Runs.AsNoTracking().ToDictionaryAsync(r => r.Id);
         Assert.Equal(RunStatus.Queued, runs[orphan].Status);
@@ -105,7 +106,7 @@ public sealed class JobWatchdogTests
             await db.SaveChangesAsync();
             (sharded, exhausted, merging) = (a.Id, b.Id, c.Id);
         }
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var watchdog = new JobWatchdog(store.Factory, queue, Options, NullLogger<JobWatchdog>.Instance);
 
         var handled = await watchdog.SweepAsync(CancellationToken.None);
@@ -143,35 +144,12 @@ public sealed class JobWatchdogTests
             await db.SaveChangesAsync();
             (run, profile, agent) = (r.Id, p.Id, a.Id);
         }
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
 
         await new RequeueUnfinishedRuns(store.Factory, queue, NullLogger<RequeueUnfinishedRuns>.Instance).StartAsync(CancellationToken.None);
 
         Assert.Equal([run], queue.Runs);
         Assert.Equal([profile], queue.Calibrations);
         Assert.Equal([agent], queue.Trainings);
-    }
-
-    private sealed class RecordingQueue : IJobQueue
-    {
-        public List<Guid> Runs { get; } = [];
-        public List<Guid> Calibrations { get; } = [];
-        public List<Guid> Trainings { get; } = [];
-
-        public List<(Guid Run, int Shard)> Shards { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            (kind switch { JobKind.Run => Runs, JobKind.Calibration => Calibrations, _ => Trainings }).Add(id);
-            return kind.ToString();
-        }
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard) => $"map-elites {generation}/{shard}";
-
-        public string EnqueueShard(Guid runId, int shard)
-        {
-            Shards.Add((runId, shard));
-            return $"shard {shard}";
-        }
     }
 }

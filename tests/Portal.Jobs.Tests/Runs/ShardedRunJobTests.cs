@@ -13,6 +13,7 @@ using Portal.Domain.Scenarios;
 using Portal.Jobs.Agents;
 using Portal.Jobs.Hosting;
 using Portal.Jobs.Runs;
+using Portal.Testing;
 
 namespace Portal.Jobs.Tests.Runs;
 
@@ -33,34 +34,6 @@ public sealed class ShardedRunJobTests
         Strategies = ["twap", "ac", "pov"],
     };
 
-    public sealed class RecordingQueue : IJobQueue
-    {
-        public List<Guid> Runs { get; } = [];
-        public List<Guid> Searches { get; } = [];
-        public List<(Guid Run, int Shard)> Shards { get; } = [];
-
-        public string Enqueue(JobKind kind, Guid id)
-        {
-            if (kind == JobKind.Run) Runs.Add(id);
-            if (kind == JobKind.MapElites) Searches.Add(id);
-            return kind.ToString();
-        }
-
-        public List<(Guid Search, int Generation, int Shard)> MapElitesShards { get; } = [];
-
-        public string EnqueueMapElitesShard(Guid searchId, int generation, int shard)
-        {
-            MapElitesShards.Add((searchId, generation, shard));
-            return $"{searchId}/{generation}/{shard}";
-        }
-
-        public string EnqueueShard(Guid runId, int shard)
-        {
-            Shards.Add((runId, shard));
-            return $"{runId}/{shard}";
-        }
-    }
-
     internal static (RunBacktestJob Run, RunShardJob Shard) Jobs(TestStore store, JobsOptions options, IJobQueue queue)
     {
         var results = new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance);
@@ -80,14 +53,14 @@ public sealed class ShardedRunJobTests
         var teamId = await NewTeamAsync(store);
 
         var single = await SubmitAsync(store, teamId);
-        var oneJob = Jobs(store, new JobsOptions { WorkerName = "solo", EpisodesPerShard = 100_000 }, new RecordingQueue());
+        var oneJob = Jobs(store, new JobsOptions { WorkerName = "solo", EpisodesPerShard = 100_000 }, new RecordingJobQueue());
         await oneJob.Run.ExecuteAsync(single, CancellationToken.None);
         var expected = await StoredAsync(store, single);
         Assert.Equal(0, expected.Run.Shards);
 
         foreach (var (perShard, shards) in new[] { (512, 6), (1024, 3), (1500, 2) })
         {
-            var queue = new RecordingQueue();
+            var queue = new RecordingJobQueue();
             var id = await SubmitAsync(store, teamId);
             var (runJob, shardJob) = Jobs(store, new JobsOptions { WorkerName = $"w{perShard}", EpisodesPerShard = perShard }, queue);
             await runJob.ExecuteAsync(id, CancellationToken.None);
@@ -137,7 +110,7 @@ public sealed class ShardedRunJobTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var teamId = await NewTeamAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var id = await SubmitAsync(store, teamId);
         var (runJob, shardJob) = Jobs(store, new JobsOptions { WorkerName = "w", EpisodesPerShard = 1024 }, queue);
         await runJob.ExecuteAsync(id, CancellationToken.None);
@@ -160,7 +133,7 @@ public sealed class ShardedRunJobTests
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         var teamId = await NewTeamAsync(store);
-        var queue = new RecordingQueue();
+        var queue = new RecordingJobQueue();
         var id = await SubmitAsync(store, teamId);
         await Jobs(store, new JobsOptions { WorkerName = "w" }, queue).Run.ExecuteAsync(id, CancellationToken.None);
         var stored = await StoredAsync(store, id);

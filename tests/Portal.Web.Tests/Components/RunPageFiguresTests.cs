@@ -133,27 +133,35 @@ public sealed class RunPageFiguresTests
         var twap = new ReportStrategySummary("twap", "TWAP", 10, 1, 1, 0, 2, 0, 1, 2, 2, null, 1, 1, null, null, null, null,
             [1, 0.5, 0], [1, 0.4, 0], [1, 0.6, 0], []);
 
-        var chart = ctx.Render<InventoryChart>(p => p.Add(x => x.Strategies, [twap]).Add(x => x.Clock, new SessionClock(30, 60, null)));
+        var chart = ctx.Render<InventoryChart>(p => p.Add(x => x.Strategies, [twap]).Add(x => x.Clock, SessionClock.Minutes(30)));
 
         Assert.Single(chart.FindAll("#inventory-chart polygon.band"));
         Assert.Single(chart.FindAll("#inventory-chart path.series"));
-        Assert.Equal("Time since the open (minutes)", chart.Find("#inventory-chart .x-title").TextContent);
-        Assert.Equal(["60", "90", "120"], chart.FindAll("#inventory-chart .x-tick").Select(t => t.TextContent));
+        Assert.Equal("Time from the order's start (min)", chart.Find("#inventory-chart .x-title").TextContent);
+        Assert.Equal(["0", "30", "60"], chart.FindAll("#inventory-chart .x-tick").Select(t => t.TextContent));
         // Unticking the strategy in the legend removes its band and keeps its line.
         chart.Find("input.legend-toggle").Change(false);
         Assert.Empty(chart.FindAll("#inventory-chart polygon.band"));
         Assert.Single(chart.FindAll("#inventory-chart path.series"));
     }
 
-    [Theory]
-    [InlineData(5, 0, 570.0, 12, "10:30")]
-    [InlineData(5, 30, 570.0, 0, "10:00")]
-    [InlineData(5, 30, null, 0, "30")]
-    [InlineData(0, 30, null, 7, "7")]
-    public void Session_clock_reads_steps_as_exchange_time_or_minutes(double stepMinutes, double start, double? open, double step, string expected)
+    [Fact]
+    public async Task A_lobster_day_reads_its_time_axis_as_new_york_exchange_time()
     {
-        var clock = new SessionClock(stepMinutes, start, open);
-        Assert.Equal(expected, clock.Format(clock.At(step)));
+        await using var ctx = ScenarioEditorTests.NewContext();
+        var twap = new ReportStrategySummary("twap", "TWAP", 10, 1, 1, 0, 2, 0, 1, 2, 2, null, 1, 1, null, null, null, null,
+            [.. Enumerable.Range(0, 391).Select(k => 1 - k / 390.0)], [.. Enumerable.Range(0, 391).Select(k => 1 - k / 390.0)], [.. Enumerable.Range(0, 391).Select(k => 1 - k / 390.0)], []);
+        var clock = SessionClock.Exchange("America/New_York", new DateOnly(2012, 6, 21), new TimeOnly(9, 30), 1);
+
+        var chart = ctx.Render<InventoryChart>(p => p.Add(x => x.Strategies, [twap]).Add(x => x.Clock, clock));
+
+        Assert.Equal("Exchange time, America/New_York (HH:MM)", chart.Find("#inventory-chart .x-title").TextContent);
+        var ticks = chart.FindAll("#inventory-chart .x-tick").Select(t => t.TextContent).ToList();
+        // Half-hour ticks from the open to the close: 09:30, 10:00, ..., 16:00.
+        Assert.Equal(14, ticks.Count);
+        Assert.Equal("09:30", ticks[0]);
+        Assert.Equal("16:00", ticks[^1]);
+        Assert.All(ticks, t => Assert.Matches(@"^\d\d:(00|30)$", t));
     }
 
     [Fact]

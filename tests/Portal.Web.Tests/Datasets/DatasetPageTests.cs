@@ -43,6 +43,11 @@ public sealed class DatasetPageTests
             await page.Locator("#dataset-title").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
             Assert.Equal("AMZN level 1", await page.Locator("#dataset-title").InnerTextAsync());
             Assert.Contains("AMZN", await page.Locator("#dataset-summary").InnerTextAsync());
+            // LOBSTER counts New York time: the day is shown as exchange time with its zone, never as UTC.
+            var summary = await page.Locator("#dataset-summary").InnerTextAsync();
+            Assert.Contains("Time range (exchange time, America/New_York)", summary);
+            Assert.Matches(@"09:30:\d\d\.\d{3} – 1[56]:\d\d:\d\d\.\d{3} America/New_York", await page.Locator("#dataset-time-range").InnerTextAsync());
+            Assert.DoesNotContain("UTC", summary);
 
             step("calibration finishes and shows its figures");
             await page.WaitForInteractiveAsync();
@@ -51,6 +56,18 @@ public sealed class DatasetPageTests
             var figures = await page.Locator(".profile-figures").InnerTextAsync();
             Assert.Contains("ADV", figures);
             Assert.Contains("Square-root Y", figures);
+
+            step("the volume profile reads the session clock: 13 half-hour buckets from 09:30 to 16:00, exchange time");
+            var profile = page.Locator(".profile svg.volume-profile");
+            Assert.Equal("Exchange time, America/New_York (HH:MM)", await profile.Locator(".x-title").TextContentAsync());
+            Assert.Equal("Share of volume (%)", await profile.Locator(".y-title").TextContentAsync());
+            var ticks = await profile.Locator(".x-tick").AllTextContentsAsync();
+            Assert.Equal("09:30", ticks[0]);
+            Assert.Equal("16:00", ticks[^1]);
+            Assert.Equal(13, await profile.Locator("rect.column").CountAsync());
+            Assert.StartsWith("09:30–10:00: ", await profile.Locator("rect.column title").First.TextContentAsync());
+            await page.SetViewportSizeAsync(1440, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "dataset-calibrated.png"), FullPage = true });
 
             step("the limit-order fit, fill curves and queue depletion are shown");
             var fit = await page.Locator(".passive-fit").InnerTextAsync();

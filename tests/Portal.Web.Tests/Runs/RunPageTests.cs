@@ -39,9 +39,12 @@ public sealed class RunPageTests
             await page.WaitForInteractiveAsync();
             await page.Locator("#headline-best").WaitForAsync();
             Assert.Contains("bps", await page.Locator("#headline-chosen").InnerTextAsync());
-            Assert.Equal("Time since the open (minutes)", await page.Locator("#inventory-chart .x-title").TextContentAsync());
+            // A simulated market has no calendar: the axes count minutes from the order's start, with their unit.
+            Assert.Equal("Time from the order's start (min)", await page.Locator("#inventory-chart .x-title").TextContentAsync());
             Assert.Equal("Remaining order (%)", await page.Locator("#inventory-chart .y-title").TextContentAsync());
-            Assert.Equal("30", await page.Locator("#inventory-chart .x-tick").First.TextContentAsync());
+            Assert.Equal("0", await page.Locator("#inventory-chart .x-tick").First.TextContentAsync());
+            Assert.Equal("60", await page.Locator("#inventory-chart .x-tick").Last.TextContentAsync());
+            Assert.StartsWith("Time from the order's start (min)", await page.Locator("#participation-chart .x-title").TextContentAsync());
             Assert.Contains("Implementation shortfall (bps", await page.Locator("#cost-chart .x-title").TextContentAsync());
             Assert.True(await page.Locator("#breakdown-chart rect.segment").CountAsync() >= 4);
             Assert.Matches(@"^-?\d+\.\d\d$", await page.Locator("#breakdown-table tr[data-strategy=twap] td.vwap-slippage").InnerTextAsync());
@@ -132,6 +135,9 @@ public sealed class RunPageTests
             Assert.Contains("AMZN", parameters);
             Assert.Contains("Test: ", parameters);
             Assert.DoesNotContain("Arrival price", parameters);
+            Assert.Contains("America/New_York", parameters);
+            // Forty windows spread over the test segment share no clock time: the averaged charts count minutes from each window's start.
+            Assert.Equal("Time from each window's start (min)", await page.Locator("#inventory-chart .x-title").TextContentAsync());
             await page.Locator("#explorer-unavailable").WaitForAsync();
             Assert.Contains("replay", await page.Locator("#explorer-unavailable").InnerTextAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "replay-run.png"), FullPage = true });

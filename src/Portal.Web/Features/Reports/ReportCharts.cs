@@ -35,10 +35,11 @@ internal static class ReportCharts
     public static LinePattern StrategyPattern(int index) => Patterns[index / Palette.Colors.Length % Patterns.Length];
 
     /// <summary>Mean remaining inventory per decision step with its p5–p95 band, one line per strategy.</summary>
-    public static void DrawInventory(SKCanvas canvas, SKRect area, IReadOnlyList<ReportStrategySummary> strategies)
+    public static void DrawInventory(SKCanvas canvas, SKRect area, IReadOnlyList<ReportStrategySummary> strategies, SessionClock clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         using var plot = NewPlot();
-        plot.XLabel("Decision step", AxisLabelSize);
+        plot.XLabel(clock.Title, AxisLabelSize);
         plot.YLabel("Remaining inventory (% of order)", AxisLabelSize);
         var maxStep = 1;
         for (var i = 0; i < strategies.Count; i++)
@@ -49,8 +50,8 @@ internal static class ReportCharts
                 continue;
             }
 
-            var steps = Enumerable.Range(0, s.MeanInventoryFraction.Count).Select(x => (double)x).ToArray();
-            maxStep = Math.Max(maxStep, steps.Length - 1);
+            var steps = Enumerable.Range(0, s.MeanInventoryFraction.Count).Select(x => clock.At(x)).ToArray();
+            maxStep = Math.Max(maxStep, s.MeanInventoryFraction.Count - 1);
             var color = StrategyColor(i);
             var band = plot.Add.FillY(steps, Percent(s.InventoryP5Fraction), Percent(s.InventoryP95Fraction));
             band.FillColor = color.WithAlpha(0.14);
@@ -63,15 +64,17 @@ internal static class ReportCharts
 
         // The legend is drawn by the page under the chart, where long names can wrap.
         plot.HideLegend();
-        plot.Axes.SetLimits(0, maxStep, -3, 103);
+        plot.Axes.SetLimits(clock.At(0), clock.At(maxStep), -3, 103);
+        ClockTicks(plot, clock, maxStep);
         Render(plot, canvas, area);
     }
 
     /// <summary>Mean participation rate (% of the step's market volume) per decision step, one line per strategy.</summary>
-    public static void DrawParticipation(SKCanvas canvas, SKRect area, IReadOnlyList<ReportStrategySummary> strategies)
+    public static void DrawParticipation(SKCanvas canvas, SKRect area, IReadOnlyList<ReportStrategySummary> strategies, SessionClock clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         using var plot = NewPlot();
-        plot.XLabel("Decision step", AxisLabelSize);
+        plot.XLabel(clock.Title + ", start of the step", AxisLabelSize);
         plot.YLabel("Participation (% of step volume)", AxisLabelSize);
         var maxStep = 1;
         var peak = 1.0;
@@ -83,9 +86,9 @@ internal static class ReportCharts
                 continue;
             }
 
-            var steps = Enumerable.Range(0, s.MeanParticipation.Count).Select(x => (double)x).ToArray();
+            var steps = Enumerable.Range(0, s.MeanParticipation.Count).Select(x => clock.At(x)).ToArray();
             var values = Percent(s.MeanParticipation);
-            maxStep = Math.Max(maxStep, steps.Length - 1);
+            maxStep = Math.Max(maxStep, s.MeanParticipation.Count - 1);
             peak = Math.Max(peak, values.Where(double.IsFinite).DefaultIfEmpty(0).Max());
             var line = plot.Add.ScatterLine(steps, values, StrategyColor(i));
             line.LineWidth = 1.6f;
@@ -94,7 +97,8 @@ internal static class ReportCharts
         }
 
         plot.HideLegend();
-        plot.Axes.SetLimits(0, maxStep, 0, peak * 1.05);
+        plot.Axes.SetLimits(clock.At(0), clock.At(maxStep), 0, peak * 1.05);
+        ClockTicks(plot, clock, maxStep);
         Render(plot, canvas, area);
     }
 
@@ -154,6 +158,18 @@ internal static class ReportCharts
         {
             plot.Add.VerticalLine(x, 1.2f, Colors.Black.WithAlpha(0.8), pattern);
         }
+    }
+
+    /// <summary>Ticks of a time axis labelled as the session clock reads them (HH:MM exchange time, or minutes), the same as the run page's.</summary>
+    private static void ClockTicks(Plot plot, SessionClock clock, int lastStep)
+    {
+        if (clock.TickStep is not { } step)
+        {
+            return;
+        }
+
+        var ticks = SessionClock.Ticks(clock.At(0), clock.At(lastStep), step, most: 8);
+        plot.Axes.Bottom.SetTicks([.. ticks], [.. ticks.Select(clock.Format)]);
     }
 
     private static double[] Percent(IReadOnlyList<double> fractions) => [.. fractions.Select(f => 100 * f)];

@@ -191,7 +191,7 @@ public sealed class RunPdfReport
         flow.Space(4);
         if (legend.Length > 0)
         {
-            flow.Chart(inventoryHeight, (canvas, area) => ReportCharts.DrawInventory(canvas, area, strategies), legend);
+            flow.Chart(inventoryHeight, (canvas, area) => ReportCharts.DrawInventory(canvas, area, strategies, report.Clock), legend);
         }
         else
         {
@@ -231,7 +231,7 @@ public sealed class RunPdfReport
         flow.Space(4);
         if (participationLegend.Length > 0)
         {
-            flow.Chart(participationHeight, (canvas, area) => ReportCharts.DrawParticipation(canvas, area, strategies), participationLegend);
+            flow.Chart(participationHeight, (canvas, area) => ReportCharts.DrawParticipation(canvas, area, strategies, report.Clock), participationLegend);
         }
         else
         {

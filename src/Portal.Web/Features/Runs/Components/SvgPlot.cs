@@ -28,6 +28,9 @@ public sealed class SvgPlot
     /// <summary>Markers of radius proportional to <c>Size</c> (largest <see cref="MaxMarkerRadius"/> px); a title shows on hover.</summary>
     public sealed record Marker(double X, double Y, double Size, string Colour, string Title, string CssClass = "", double? Radius = null);
 
+    /// <summary>A vertical bar from 0 to <c>Y</c> spanning <c>X0</c> to <c>X1</c> (a histogram bin); a title shows on hover.</summary>
+    public sealed record Column(double X0, double X1, double Y, string Colour, string Title);
+
     /// <summary>Radius of the largest marker in pixels.</summary>
     public const double MaxMarkerRadius = 14;
 
@@ -38,6 +41,7 @@ public sealed class SvgPlot
     public List<Line> Lines { get; } = [];
     public List<Band> Bands { get; } = [];
     public List<Marker> Markers { get; } = [];
+    public List<Column> Columns { get; } = [];
 
     /// <summary>Fixed x range (otherwise from the data).</summary>
     public (double Min, double Max)? XRange { get; init; }
@@ -53,8 +57,10 @@ public sealed class SvgPlot
     /// <summary>The plot as inline SVG filling its container's width.</summary>
     public MarkupString Render(string id, int width = 1000, int height = 340, string cssClass = "svg-plot")
     {
-        var xs = Lines.SelectMany(l => l.X).Concat(Bands.SelectMany(b => b.X)).Concat(Markers.Select(m => m.X)).Where(double.IsFinite).ToList();
-        var ys = Lines.SelectMany(l => l.Y).Concat(Bands.SelectMany(b => b.Low.Concat(b.High))).Concat(Markers.Select(m => m.Y)).Where(double.IsFinite).ToList();
+        var xs = Lines.SelectMany(l => l.X).Concat(Bands.SelectMany(b => b.X)).Concat(Markers.Select(m => m.X))
+            .Concat(Columns.SelectMany(c => new[] { c.X0, c.X1 })).Where(double.IsFinite).ToList();
+        var ys = Lines.SelectMany(l => l.Y).Concat(Bands.SelectMany(b => b.Low.Concat(b.High))).Concat(Markers.Select(m => m.Y))
+            .Concat(Columns.SelectMany(c => new[] { 0, c.Y })).Where(double.IsFinite).ToList();
         var (x0, x1) = XRange ?? (xs.Count == 0 ? (0, 1) : (xs.Min(), xs.Max()));
         var (y0, y1) = YRange ?? Pad(ys.Count == 0 ? (0, 1) : (ys.Min(), ys.Max()));
         if (x1 - x0 < 1e-12) { x0 -= 0.5; x1 += 0.5; }
@@ -83,6 +89,12 @@ public sealed class SvgPlot
         sb.Append(Invariant($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#999\"/>"));
         sb.Append(Invariant($"<text x=\"{Left + pw / 2:F1}\" y=\"{height - 8}\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222\" class=\"x-title\">{Enc(XTitle)}</text>"));
         sb.Append(Invariant($"<text transform=\"translate(16 {Top + ph / 2:F1}) rotate(-90)\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222\" class=\"y-title\">{Enc(YTitle)}</text>"));
+
+        foreach (var c in Columns.Where(c => double.IsFinite(c.X0) && double.IsFinite(c.X1) && double.IsFinite(c.Y)))
+        {
+            double top = Sy(Math.Max(0, c.Y)), bottom = Sy(Math.Min(0, c.Y)), left = Sx(Math.Min(c.X0, c.X1)), right = Sx(Math.Max(c.X0, c.X1));
+            sb.Append(Invariant($"<rect class=\"column\" x=\"{left + 1:F1}\" y=\"{top:F1}\" width=\"{Math.Max(0.5, right - left - 2):F1}\" height=\"{Math.Max(0, bottom - top):F1}\" fill=\"{c.Colour}\" fill-opacity=\"0.8\"><title>{Enc(c.Title)}</title></rect>"));
+        }
 
         foreach (var b in Bands)
         {
@@ -182,36 +194,9 @@ public sealed class SvgPlot
         return ticks;
     }
 
-    private static IEnumerable<double> ClockTicks(double lo, double hi, double step)
-    {
-        // Widen the step until at most ten ticks fit.
-        while ((hi - lo) / step > 10) step *= 2;
-        for (double t = Math.Ceiling(lo / step) * step; t <= hi + 1e-9; t += step) yield return t;
-    }
+    private static IReadOnlyList<double> ClockTicks(double lo, double hi, double step) => Portal.Application.Reports.SessionClock.Ticks(lo, hi, step, most: 14);
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>How a run's time axis reads: minutes after the open (HH:MM exchange time when the session's opening time is known).</summary>
-/// <param name="StepMinutes">Trading minutes per decision step; 0 when not recorded (the axis then counts steps).</param>
-/// <param name="StartMinutesAfterOpen">Minutes after the open at which the order starts.</param>
-/// <param name="OpenMinutesOfDay">Exchange time of the open in minutes after midnight, when known (e.g. 570 for 09:30).</param>
-public sealed record SessionClock(double StepMinutes, double StartMinutesAfterOpen, double? OpenMinutesOfDay)
-{
-    /// <summary>The x position of decision step <paramref name="step"/>.</summary>
-    public double At(double step) => StepMinutes > 0 ? StartMinutesAfterOpen + step * StepMinutes : step;
-
-    /// <summary>Title of the time axis, with its unit.</summary>
-    public string Title => StepMinutes <= 0 ? "Decision step"
-        : OpenMinutesOfDay is null ? "Time since the open (minutes)" : "Exchange time (HH:MM)";
-
-    /// <summary>Tick spacing that reads as a clock (5, 15, 30 or 60 minutes), or null for steps.</summary>
-    public double? TickStep => StepMinutes <= 0 ? null : new[] { 1.0, 5, 15, 30, 60 }.First(s => s >= StepMinutes * 0.999 || s == 60);
-
-    /// <summary>Formats an x position.</summary>
-    public string Format(double x) => StepMinutes <= 0 || OpenMinutesOfDay is not { } open
-        ? x.ToString("0.#", CultureInfo.InvariantCulture)
-        : TimeSpan.FromMinutes(open + x).ToString(@"hh\:mm", CultureInfo.InvariantCulture);
 }
