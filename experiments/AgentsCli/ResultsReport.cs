@@ -350,7 +350,55 @@ internal static class ResultsReport
             w.AppendLine(string.Create(c, $"Mean held-out objective over the niches (bps): router {Mean("router"):F2}, oracle {Mean("oracle"):F2}, generalist {Mean("generalist"):F2}, TWAP {Mean("twap"):F2}."));
             w.AppendLine();
             WriteGeneralistPpo(w, run, name);
+            WriteRouterReplay(w, run, name);
         }
+    }
+
+    /// <summary>The "router on replayed data" section from <c>RUN/replay/summary.json</c> (written by
+    /// <c>experiments/run-map-elites-replay.sh</c>): the archive's router, generalists and baselines on the LOBSTER windows.</summary>
+    private static void WriteRouterReplay(StringBuilder w, string run, string name)
+    {
+        if (TryRead(Path.Combine(run, "replay", "summary.json")) is not { } r || r["strategies"] is not JsonArray rows || rows.Count == 0) return;
+        var c = CultureInfo.InvariantCulture;
+        int units = (int)r["independentUnits"]!;
+        string Ci(double? m, double? lo, double? hi) => m is null ? "–" : string.Create(c, $"{m:+0.00;-0.00} [{lo:+0.00;-0.00}, {hi:+0.00;-0.00}]");
+        string Label(string id) => id switch
+        {
+            _ when id.StartsWith("router:", StringComparison.Ordinal) => "**regime router**",
+            _ when id.EndsWith(":generalist", StringComparison.Ordinal) => "MAP-Elites generalist",
+            _ when id.StartsWith("agent:ppo", StringComparison.Ordinal) => $"generalist PPO ({id["agent:".Length..]})",
+            _ when id.StartsWith("elite:", StringComparison.Ordinal) => $"specialist, niche {id[(id.LastIndexOf(':') + 1)..]}",
+            _ => id,
+        };
+        int Order(string id) => id.StartsWith("router:", StringComparison.Ordinal) ? 0
+            : id.EndsWith(":generalist", StringComparison.Ordinal) ? 1
+            : id.StartsWith("agent:", StringComparison.Ordinal) ? 2
+            : id.StartsWith("elite:", StringComparison.Ordinal) ? 4 : 3;
+
+        w.AppendLine($"## MAP-Elites: router on replayed data ({name})");
+        w.AppendLine(string.Create(c, $"The archive's regime router, its generalist and specialists, and the generalist PPO seeds, beside TWAP, the best static schedule and online re-optimisation, on the MAP-Elites base scenario replayed on {(string?)r["dataset"]} (`backtest --dataset`): " +
+            $"{(int)r["episodes"]!:N0} episodes over **{units} independent one-hour windows**, the unit of every interval (replayed episodes that share a window are not independent). ") +
+            "The router reads only the recorded messages before each decision (realised volatility of the recorded mid, the liquidity level; the look-ahead contract test holds it to that on replay). Mean shortfall in bps, positive = cost; differences A − B, negative = A cheaper.");
+        if ((string?)r["warning"] is { } warning) w.AppendLine().AppendLine($"**Warning:** {warning}.");
+        w.AppendLine();
+        w.AppendLine("Command:");
+        w.AppendLine("```");
+        w.AppendLine(((string?)r["command"])?.Trim() ?? "(no command)");
+        w.AppendLine("```");
+        w.AppendLine();
+        w.AppendLine($"| strategy | mean shortfall [95% CI over {units} windows] | − TWAP | − best static | cap breaches |");
+        w.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var row in rows.OrderBy(x => Order((string)x!["id"]!)).ThenBy(x => (string)x!["id"]!, StringComparer.Ordinal))
+        {
+            var vsTwap = row!["pairedDiffVsTwapBps"];
+            string id = (string)row["id"]!;
+            w.AppendLine(string.Create(c, $"| {Label(id)} | {(double)row["meanCostBps"]!:F2} [{(double)row["meanCiLowBps"]!:F2}, {(double)row["meanCiHighBps"]!:F2}] | ") +
+                (id == "twap" ? "–" : Ci((double?)vsTwap?["meanBps"], (double?)vsTwap?["ciLowBps"], (double?)vsTwap?["ciHighBps"])) + " | " +
+                (id == "best-static" ? "–" : Ci((double?)row["vsBestStaticBps"], (double?)row["vsBestStaticCiLowBps"], (double?)row["vsBestStaticCiHighBps"])) +
+                string.Create(c, $" | {(int?)row["capBreaches"] ?? 0:N0} |"));
+        }
+
+        w.AppendLine();
     }
 
     /// <summary>The "specialists and router vs a generalist PPO" section from <c>RUN/ppo/summary.json</c> (the report of

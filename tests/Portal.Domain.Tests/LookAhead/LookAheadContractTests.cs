@@ -134,6 +134,29 @@ public class LookAheadContractTests
         if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
     }
 
+    [Theory]
+    [MemberData(nameof(QualityDiversityAndSteps))]
+    public void The_regime_router_and_elites_decide_up_to_step_k_ignoring_every_recorded_input_revealed_after_it(string id, int k)
+    {
+        // On replay the router's belief comes from the recorded messages alone: realised volatility of the recorded mid and
+        // the liquidity shown at the start of each step. Every message after the start of step k is perturbed.
+        var dataset = LookAheadRecordings.Make();
+        var scenario = Replayed("twap");
+        var options = new ReplayOptions { Adv = 2_000_000, SessionSeconds = 23_400 };
+        var windows = ReplayRunner.Windows(scenario, dataset, options);
+        var plan = new RecordedMarket(dataset, options).Plan(scenario);
+        var perturbed = LookAheadRecordings.PerturbFrom(dataset, windows, plan.StepNs, k);
+
+        var (plain, plainObs) = RunReplayed(QualityDiversityStrategy(id), scenario, dataset, options);
+        var (changed, changedObs) = RunReplayed(QualityDiversityStrategy(id), scenario, perturbed, options);
+        Assert.All(plain, f => Assert.Equal(windows.Count, f.Length));
+
+        for (int step = 0; step <= k; step++) Assert.Equal(plain[step], changed[step]);
+        if (k + 1 < Steps) Assert.NotEqual(plainObs[k + 1], changedObs[k + 1]);
+        // The policy acts: its fractions are not TWAP's 1/(N − k) at every step.
+        Assert.Contains(Enumerable.Range(0, Steps - 1), j => plain[j].Any(f => Math.Abs(f - 1.0 / (Steps - j)) > 1e-9));
+    }
+
     public static TheoryData<string, int> GuardedAndSteps()
     {
         var data = new TheoryData<string, int>();
@@ -257,9 +280,11 @@ public class LookAheadContractTests
     }
 
     /// <summary>Fractions chosen at each step and the observations shown, in the replay backtest.</summary>
-    private static (double[][] Fractions, Observation[][] Observations) RunReplayed(string id, Scenario scenario, MarketDataset dataset, ReplayOptions options)
+    private static (double[][] Fractions, Observation[][] Observations) RunReplayed(string id, Scenario scenario, MarketDataset dataset, ReplayOptions options) =>
+        RunReplayed(StrategyCatalog.Create(id, scenario), scenario, dataset, options);
+
+    private static (double[][] Fractions, Observation[][] Observations) RunReplayed(IExecutionStrategy inner, Scenario scenario, MarketDataset dataset, ReplayOptions options)
     {
-        var inner = StrategyCatalog.Create(id, scenario);
         // Strategies posting limit orders keep their type, so the replay rests their orders on the recorded queue and the
         // passive share they choose is recorded with the fractions.
         var recorder = inner is IOrderTypeStrategy typed ? new OrderRecorder(typed) : new Recorder(inner, observe: true);
