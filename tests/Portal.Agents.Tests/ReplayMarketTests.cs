@@ -169,7 +169,7 @@ public sealed class ReplayMarketTests
         // A horizon the test segment cannot hold fails at validation, naming the segment, not in the middle of training.
         var tooLong = scenario with { Order = scenario.Order with { HorizonMinutes = 150, Steps = 6 } };
         var segment = Assert.ThrowsAny<ArgumentException>(() => MarketSource.For(tooLong, TestMarkets.Amzn).Validated());
-        Assert.Contains("Test segment", segment.Message);
+        Assert.Contains("test segment", segment.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Null(MarketSource.For(scenario, TestMarkets.Amzn).Optimum());
 
         // A recording has no easier version; one given without a replay section must not fall back to the simulator.
