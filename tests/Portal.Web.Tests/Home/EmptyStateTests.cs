@@ -19,7 +19,7 @@ public sealed class EmptyStateTests
         ("/studies", "#no-studies", "No studies yet. A study sweeps a saved scenario", "/scenarios/new"),
         ("/compare", "#compare-empty", "Nothing to compare yet.", "/runs"),
         ("/leaderboards", "#leaderboard-empty", "No succeeded runs match yet", "/scenarios"),
-        ("/datasets", "#datasets-empty", "No market data yet.", "/datasets#upload"),
+        ("/datasets", "#datasets-empty", "No market data yet.", "/datasets#upload-panel"),
         ("/agents", "#agents-empty", "No agents yet. An agent trains on a saved scenario", "/scenarios/new"),
         ("/map-elites", "#no-searches", "No archives yet.", "/map-elites#new-search"),
         ("/offline-datasets", "#no-offline-datasets", "No offline datasets yet.", "/scenarios/new"),
