@@ -54,6 +54,12 @@ public sealed class SvgPlot
 
     private const double Left = 72, Right = 16, Top = 12, Bottom = 52;
 
+    /// <summary>Width of one character of a 12 px tick label, and the angle crowded labels are turned by.</summary>
+    private const double CharWidth = 6.6, TurnDegrees = 40;
+
+    /// <summary>Longest turned tick label; a longer one is cut with an ellipsis (the series' tooltips keep the full name).</summary>
+    private const int MaxTurnedLabel = 24;
+
     /// <summary>The plot as inline SVG filling its container's width.</summary>
     public MarkupString Render(string id, int width = 1000, int height = 340, string cssClass = "svg-plot")
     {
@@ -65,18 +71,28 @@ public sealed class SvgPlot
         var (y0, y1) = YRange ?? Pad(ys.Count == 0 ? (0, 1) : (ys.Min(), ys.Max()));
         if (x1 - x0 < 1e-12) { x0 -= 0.5; x1 += 0.5; }
         if (y1 - y0 < 1e-12) { y0 -= 0.5; y1 += 0.5; }
-        double pw = width - Left - Right, ph = height - Top - Bottom;
+        // Labels wider than the space between ticks (strategy names along a category axis) are turned so none overlap;
+        // the plot grows downwards by the room they take instead of shrinking.
+        var xTicks = (XTickStep is { } step ? ClockTicks(x0, x1, step) : NiceTicks(x0, x1, 8)).Select(t => (At: t, Label: XFormat(t))).ToList();
+        bool turned = xTicks.Count > 0 && xTicks.Max(t => t.Label.Length) * CharWidth > (width - Left - Right) / xTicks.Count - 8;
+        if (turned) xTicks = [.. xTicks.Select(t => (t.At, t.Label.Length > MaxTurnedLabel ? t.Label[..(MaxTurnedLabel - 1)].TrimEnd() + "…" : t.Label))];
+        double labelWidth = xTicks.Count == 0 ? 0 : xTicks.Max(t => t.Label.Length) * CharWidth;
+        double extra = turned ? Math.Ceiling(labelWidth * Math.Sin(TurnDegrees * Math.PI / 180)) : 0;
+        height += (int)extra;
+        double pw = width - Left - Right, ph = height - Top - Bottom - extra;
         double Sx(double x) => Left + (x - x0) / (x1 - x0) * pw;
         double Sy(double y) => Top + (1 - (y - y0) / (y1 - y0)) * ph;
 
         var sb = new StringBuilder();
-        sb.Append(Invariant($"<div id=\"{Enc(id)}\" class=\"run-chart\"><svg class=\"{Enc(cssClass)}\" viewBox=\"0 0 {width} {height}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{Enc(YTitle)} against {Enc(XTitle)}\" style=\"max-height:{height * 1.2:F0}px;font-family:Roboto,Arial,sans-serif\">"));
+        sb.Append(Invariant($"<div id=\"{Enc(id)}\" class=\"run-chart\"><svg class=\"{Enc(cssClass)}\" viewBox=\"0 0 {width} {height}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{Enc(YTitle)} against {Enc(XTitle)}\" style=\"max-height:{height * 1.2:F0}px;overflow:visible;font-family:Roboto,Arial,sans-serif\">"));
         // Grid and ticks.
-        foreach (var t in XTickStep is { } step ? ClockTicks(x0, x1, step) : NiceTicks(x0, x1, 8))
+        foreach (var (t, label) in xTicks)
         {
             double x = Sx(t);
             sb.Append(Invariant($"<line x1=\"{x:F1}\" y1=\"{Top}\" x2=\"{x:F1}\" y2=\"{Top + ph}\" stroke=\"#eee\"/>"));
-            sb.Append(Invariant($"<text x=\"{x:F1}\" y=\"{Top + ph + 18}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#555\" class=\"x-tick\">{Enc(XFormat(t))}</text>"));
+            sb.Append(turned
+                ? Invariant($"<text x=\"{x:F1}\" y=\"{Top + ph + 14}\" font-size=\"12\" text-anchor=\"end\" transform=\"rotate(-{TurnDegrees} {x:F1} {Top + ph + 14})\" fill=\"#555\" class=\"x-tick\">{Enc(label)}</text>")
+                : Invariant($"<text x=\"{x:F1}\" y=\"{Top + ph + 18}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#555\" class=\"x-tick\">{Enc(label)}</text>"));
         }
 
         foreach (var t in NiceTicks(y0, y1, 6))
