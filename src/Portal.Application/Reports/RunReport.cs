@@ -89,6 +89,14 @@ public sealed record RunReport(
     public IReadOnlyList<ReportStrategySummary> Strategies { get; } =
         ReportGuard.UniqueItems(Strategies, s => s.StrategyId, nameof(Strategies));
 
+    /// <summary>What the known optimum does not cover, when a strategy of this run is outside its action set: the
+    /// optimum is a schedule of market orders, so a strategy that posts limit orders earns part of the spread on what
+    /// fills passively and may cost less without contradicting it. Null when every strategy trades market orders only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? OptimumScope => OptimumName is not null && Strategies.Any(s => s.PassiveShare > 0)
+        ? "It is optimal among schedules of market orders; strategies that post limit orders earn part of the spread on their passive fills and may cost less."
+        : null;
+
     /// <summary>What the run found wrong with its scenario's parameters (e.g. that they admit price manipulation).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

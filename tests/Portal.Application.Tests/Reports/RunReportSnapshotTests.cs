@@ -61,6 +61,22 @@ public sealed class RunReportSnapshotTests
     }
 
     [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.131, true)]
+    public void The_known_optimum_says_it_covers_market_orders_only_when_a_strategy_posted_limit_orders(double passiveShare, bool scoped)
+    {
+        var twap = new ReportStrategySummary(
+            "twap-passive", "Passive TWAP", 3, 12.5, 1.25, 11.0, 14.0, 10.5, 12.5, 14.5, 14.75, -10.0, 1, 1234.5,
+            null, null, null, 0.125, [1, 0.5, 0], [1, 0.4, 0], [1, 0.6, 0], [11.0, 12.5, 13.0], [0.5, 0.5], null)
+        { PassiveShare = passiveShare };
+        RunReport Report(string? optimum) => new(Guid.NewGuid(), "t", "Desk", "s", DateTime.UtcNow, null, "1", [], 3, 42,
+            optimum, optimum is null ? null : 11.75, [twap], [], []);
+
+        Assert.Equal(scoped, Report("Almgren–Chriss mean-variance optimum").OptimumScope?.Contains("market orders", StringComparison.Ordinal) == true);
+        Assert.Null(Report(null).OptimumScope);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("{not json")]

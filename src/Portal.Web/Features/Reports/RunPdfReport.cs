@@ -60,7 +60,7 @@ public sealed partial class RunPdfReport
             ("Intervals rest on", Runs.IndependentUnits.Describe(report.IndependentUnits, report.UnitKind)),
             ("Seed", report.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("Known optimum", report.OptimumName is { } name
-                ? $"{name}: expected cost {ReportFormat.Bps(report.OptimumExpectedCostBps)} bps"
+                ? $"{name}: expected cost {ReportFormat.Bps(report.OptimumExpectedCostBps)} bps" + (report.OptimumScope is { } scope ? ". " + scope : "")
                 : "none for this market model"),
         ]);
         foreach (var warning in report.Warnings)
