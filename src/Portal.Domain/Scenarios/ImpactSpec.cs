@@ -62,13 +62,18 @@ public abstract record ImpactSpec
     /// <summary>Checks the ranges of the fixed cost and of the model's own parameters, naming each by its JSON path.</summary>
     internal void Validate(Scenario.Validator v, MarketSpec market, double? stepDays)
     {
-        double price = market.ArrivalPrice > 0 && double.IsFinite(market.ArrivalPrice) ? market.ArrivalPrice : 1e9;
-        v.Range("market.impact.epsilon", Epsilon, 0, price, "the arrival price");
+        // The ranges are declared once (MarketParameters); the model adds the checks that relate its parameters.
+        foreach (var p in MarketParameters.All)
+        {
+            if (p.Record == typeof(ImpactSpec) || p.Record == GetType()) p.Check(v, this, market);
+        }
         ValidateOwn(v, market, stepDays);
     }
 
-    /// <summary>Checks the model's own parameters.</summary>
-    private protected abstract void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays);
+    /// <summary>Checks that relate the model's own parameters beyond their declared ranges (none by default).</summary>
+    private protected virtual void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays)
+    {
+    }
 
     private protected const string Path = "market.impact.";
 }
@@ -104,12 +109,8 @@ public sealed record AlmgrenChrissImpactSpec : ImpactSpec
 
     private protected override void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays)
     {
-        // Price-relative bounds keep costs finite: a coefficient that makes one day's volume cost more than a thousand
-        // times the price is a typo, not a market.
-        double price = market.ArrivalPrice > 0 && double.IsFinite(market.ArrivalPrice) ? market.ArrivalPrice : 1e9;
-        double coefficientMax = market.Adv > 0 && double.IsFinite(market.Adv) ? Scenario.MaxImpactTimesAdvOverPrice * price / market.Adv : double.MaxValue;
-        v.Range(Path + "eta", Eta, 0, coefficientMax, "1000 × arrivalPrice / adv");
-        v.Range(Path + "gamma", Gamma, 0, coefficientMax, "1000 × arrivalPrice / adv");
+        // The declared ranges bound η and γ by 1000 × arrivalPrice / adv (a coefficient that makes one day's volume cost
+        // more than a thousand times the price is a typo, not a market); η must also cover γτ/2.
         if (stepDays is { } tau && Eta - 0.5 * Gamma * tau < 0)
         {
             v.Add(Path + "eta", string.Create(CultureInfo.InvariantCulture,
@@ -143,14 +144,6 @@ public sealed record PowerLawImpactSpec : ImpactSpec
 
     private protected override IReadOnlyList<ImpactParameter> OwnParameters =>
         [new("eta", "η (temporary)", Eta), new("beta", "β (rate exponent)", Beta), new("gamma", "γ (permanent)", Gamma), new("sharesOutstandingToAdv", "Θ/ADV", SharesOutstandingToAdv)];
-
-    private protected override void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays)
-    {
-        v.Range(Path + "eta", Eta, 0, 100);
-        v.RangeOpenLow(Path + "beta", Beta, 0, 2);
-        v.Range(Path + "gamma", Gamma, 0, 100);
-        v.Range(Path + "sharesOutstandingToAdv", SharesOutstandingToAdv, 1, 1e6);
-    }
 }
 
 /// <summary>The square-root law of metaorders through a propagator.</summary>
@@ -189,13 +182,8 @@ public sealed record SquareRootImpactSpec : ImpactSpec
 
     private protected override void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays)
     {
-        v.Range(Path + "y", Y, 0, 100);
-        v.RangeOpenLow(Path + "delta", Delta, 0, 2);
         if (Kernel is null || !PropagatorKernels.All.Contains(Kernel, StringComparer.Ordinal))
             v.Add(Path + "kernel", $"is '{Kernel}', allowed: {string.Join(", ", PropagatorKernels.All)}");
-        if (!(KernelExponent > 0 && KernelExponent < 1))
-            v.Add(Path + "kernelExponent", string.Create(CultureInfo.InvariantCulture, $"is {KernelExponent} but must be in (0, 1)"));
-        v.RangeOpenLow(Path + "relaxationMinutes", RelaxationMinutes, 0, 1e6);
     }
 }
 
@@ -223,14 +211,6 @@ public sealed record TransientImpactSpec : ImpactSpec
 
     private protected override IReadOnlyList<ImpactParameter> OwnParameters =>
         [new("g0", "G0 (kernel at lag 0)", G0), new("gamma", "γ (impact scale)", Gamma), new("beta", "β (participation exponent)", Beta), new("decayMinutes", "τ (decay, min)", DecayMinutes)];
-
-    private protected override void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays)
-    {
-        v.Range(Path + "g0", G0, 0, 100);
-        v.Range(Path + "gamma", Gamma, 0, 1);
-        v.RangeOpenLow(Path + "beta", Beta, 0, 2);
-        v.RangeOpenLow(Path + "decayMinutes", DecayMinutes, 0, 1e6);
-    }
 }
 
 /// <summary>Linear block-shaped limit order book with exponential resilience.</summary>
@@ -249,10 +229,4 @@ public sealed record ObizhaevaWangImpactSpec : ImpactSpec
     public double ResiliencePerDay { get; init; } = 50;
 
     private protected override IReadOnlyList<ImpactParameter> OwnParameters => [new("depth", "q (depth, shares per unit of price)", Depth), new("resiliencePerDay", "ρ (resilience per day)", ResiliencePerDay)];
-
-    private protected override void ValidateOwn(Scenario.Validator v, MarketSpec market, double? stepDays)
-    {
-        v.RangeOpenLow(Path + "depth", Depth, 0, double.MaxValue); // an unbounded depth is a book without impact
-        v.Range(Path + "resiliencePerDay", ResiliencePerDay, 0, 1e6);
-    }
 }

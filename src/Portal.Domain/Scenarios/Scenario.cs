@@ -131,10 +131,8 @@ public sealed record Scenario
     {
         var m = Market;
         if (m is null) { v.Add("market", "is required"); return; }
-        v.RangeOpenLow("market.arrivalPrice", m.ArrivalPrice, 0, 1e9);
-        v.RangeOpenLow("market.adv", m.Adv, 0, 1e15);
-        v.Range("market.dailyVolatility", m.DailyVolatility, 0, 1);
-        v.Range("market.tradingMinutesPerDay", m.TradingMinutesPerDay, 1, 1440);
+        // Ranges are declared once, in MarketParameters (the builder and the docs read the same declarations).
+        MarketParameters.Check(v, m, m);
         if (m.CalibratedFrom is { } source && (source.Length is 0 or > MaxNameLength || source.Any(char.IsControl)))
             v.Add("market.calibratedFrom", $"must name the recorded session in 1 to {MaxNameLength} characters without control characters");
         if (m.Regime is null || !(RegimePresets.Names.Contains(m.Regime, StringComparer.Ordinal) || m.Regime == RegimePresets.Custom))
@@ -147,10 +145,7 @@ public sealed record Scenario
         {
             if (!PriceModels.All.Contains(m.Price.Model, StringComparer.Ordinal))
                 v.Add("market.price.model", $"is '{m.Price.Model}', allowed: {string.Join(", ", PriceModels.All)}");
-            v.Range("market.price.driftPerDay", m.Price.DriftPerDay, -1, 1);
-            v.Range("market.price.jumpIntensityPerDay", m.Price.JumpIntensityPerDay, 0, 10_000);
-            v.Range("market.price.jumpMeanBps", m.Price.JumpMeanBps, -5000, 5000);
-            v.Range("market.price.jumpStdBps", m.Price.JumpStdBps, 0, 5000);
+            MarketParameters.Check(v, m.Price, m);
         }
 
         var i = m.Impact;
@@ -162,38 +157,16 @@ public sealed record Scenario
         }
 
         if (m.Spread is null) v.Add("market.spread", "is required");
-        else
-        {
-            v.Range("market.spread.meanBps", m.Spread.MeanBps, 0, 10_000);
-            v.Range("market.spread.meanReversionPerDay", m.Spread.MeanReversionPerDay, 0, 1e6);
-            v.Range("market.spread.volatilityBpsPerSqrtDay", m.Spread.VolatilityBpsPerSqrtDay, 0, 10_000);
-            v.Range("market.spread.minBps", m.Spread.MinBps, 0, 10_000);
-        }
+        else MarketParameters.Check(v, m.Spread, m);
 
         if (m.Liquidity is null) v.Add("market.liquidity", "is required");
-        else
-        {
-            v.Range("market.liquidity.meanReversionPerDay", m.Liquidity.MeanReversionPerDay, 0, 1e6);
-            v.Range("market.liquidity.volatilityPerSqrtDay", m.Liquidity.VolatilityPerSqrtDay, 0, 100);
-            v.Range("market.liquidity.shockIntensityPerDay", m.Liquidity.ShockIntensityPerDay, 0, 10_000);
-            v.RangeOpenLow("market.liquidity.shockMultiplier", m.Liquidity.ShockMultiplier, 0, 10);
-        }
+        else MarketParameters.Check(v, m.Liquidity, m);
 
         if (m.Volume is null) v.Add("market.volume", "is required");
-        else
-        {
-            v.Range("market.volume.uShape", m.Volume.UShape, 0, 100);
-            v.Range("market.volume.noise", m.Volume.Noise, 0, 5);
-        }
+        else MarketParameters.Check(v, m.Volume, m);
 
         if (m.PassiveFills is null) v.Add("market.passiveFills", "is required");
-        else
-        {
-            v.Range("market.passiveFills.fillDecayPerBps", m.PassiveFills.FillDecayPerBps, 0, 100);
-            v.RangeOpenLow("market.passiveFills.meanMarketOrderShares", m.PassiveFills.MeanMarketOrderShares, 0, 1e9);
-            v.RangeOpenLow("market.passiveFills.queueShare", m.PassiveFills.QueueShare, 0, 1);
-            v.Range("market.passiveFills.markoutBps", m.PassiveFills.MarkoutBps, 0, 100);
-        }
+        else MarketParameters.Check(v, m.PassiveFills, m);
 
         if (m.Events is null) v.Add("market.events", "must be a list (possibly empty)");
         else if (m.Events.Count > MaxEvents)
@@ -228,12 +201,7 @@ public sealed record Scenario
     private void ValidateCosts(Validator v)
     {
         if (Costs is null) v.Add("costs", "is required");
-        else
-        {
-            v.Range("costs.feeBps", Costs.FeeBps, 0, 1000);
-            v.Range("costs.feePerShare", Costs.FeePerShare, 0, Market is { ArrivalPrice: > 0 } mk && double.IsFinite(mk.ArrivalPrice) ? mk.ArrivalPrice : 1e9, "the arrival price");
-            v.Range("costs.slippageNoiseBps", Costs.SlippageNoiseBps, 0, 1000);
-        }
+        else MarketParameters.Check(v, Costs, Market);
 
         if (Constraints is null) v.Add("constraints", "is required");
         else if (Constraints.MaxParticipationPct is { } cap) v.RangeOpenLow("constraints.maxParticipationPct", cap, 0, 100);

@@ -126,4 +126,51 @@ public sealed class ScenarioBuilderTests
         Assert.Equal(HttpStatusCode.BadRequest, run.StatusCode);
         Assert.Contains("is 400, allowed range (0, 390] (the market is calibrated from one recorded session (AMZN 2012-06-21) of 390 minutes)", await run.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_transient_models_decay_is_edited_refused_out_of_range_beside_its_field_and_saved_into_the_scenario_json()
+    {
+        await using var server = await PortalServer.StartAsync();
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+        const string decay = "#param-market-impact-decayMinutes";
+        Guid scenarioId = Guid.Empty;
+
+        await page.ScriptAsync("builder-transient", async step =>
+        {
+            step("choosing the transient model shows its own parameters at their defaults");
+            await page.SignInAsDemoAsync();
+            await page.GotoAsync("/scenarios/new");
+            await page.WaitForInteractiveAsync();
+            await page.FillAsync("#scenario-name", "Transient decay");
+            Assert.Equal(0, await page.Locator(decay).CountAsync());
+            await page.Locator(".mud-input-control.mud-select", new PageLocatorOptions { Has = page.Locator("#impact-model") }).ClickAsync();
+            await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = ImpactModels.Transient }).ClickAsync();
+            await page.Locator(decay).WaitForAsync();
+            Assert.Equal("1", await page.InputValueAsync(decay));
+            Assert.Equal("0.001", await page.InputValueAsync("#param-market-impact-gamma"));
+            var field = page.Locator(".mud-input-control:has(" + decay + ")");
+            Assert.Contains("Decay time τ of the kernel", await field.InnerTextAsync());
+
+            step("a decay of 0 is refused beside the field in its unit");
+            await page.FillAsync(decay, "0");
+            await page.Locator(".mud-input-control:has(" + decay + ")", new PageLocatorOptions { HasText = "you entered 0" }).WaitForAsync();
+            Assert.Contains("τ decay (min) must be more than 0 and at most 1,000,000 minutes; you entered 0.", await field.InnerTextAsync());
+            Assert.True(await field.Locator(".mud-input-error").CountAsync() > 0, "the decay field is not marked");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "builder-transient-decay.png"), FullPage = true });
+
+            step("a valid decay clears the field and the scenario saves");
+            await page.FillAsync(decay, "15");
+            await page.Locator(".mud-input-control:has(" + decay + ")", new PageLocatorOptions { HasText = "Allowed: more than 0" }).WaitForAsync();
+            Assert.Equal(0, await field.Locator(".mud-input-error").CountAsync());
+            await page.ClickAsync("#save-scenario");
+            await page.Locator("#scenario-title").WaitForAsync();
+            scenarioId = Guid.Parse(page.Url.TrimEnd('/').Split('/')[^1]);
+        });
+
+        using var client = await server.SignedInClientAsync();
+        var json = await client.GetStringAsync($"/api/scenarios/{scenarioId}/json");
+        var impact = Assert.IsType<TransientImpactSpec>(ScenarioJson.Parse(json).Market.Impact);
+        Assert.Equal(new TransientImpactSpec { DecayMinutes = 15 }, impact);
+    }
 }

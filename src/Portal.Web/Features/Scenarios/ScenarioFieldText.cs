@@ -47,11 +47,13 @@ public static partial class ScenarioFieldText
         ["seed"] = new("Seed", ""),
     };
 
-    /// <summary>The builder's name and unit of <paramref name="field"/> (impact and strategy parameters included).</summary>
-    public static Field Describe(string field)
+    /// <summary>The builder's name and unit of <paramref name="field"/> (impact and strategy parameters included); an
+    /// impact field several models share (<c>market.impact.gamma</c>) is described as <paramref name="impactModel"/>'s.</summary>
+    public static Field Describe(string field, string? impactModel = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         if (Fields.TryGetValue(field, out var known)) return known;
+        if (MarketParameters.Find(field, impactModel) is { } declared) return new Field(declared.Label, declared.Unit);
         if (StrategyRegistry.Parameters.FirstOrDefault(p => p.Path == field) is { } parameter)
             return parameter.Field.EndsWith("Pct", StringComparison.Ordinal)
                 ? new Field(parameter.Label.TrimEnd('%', ' '), "%")
@@ -95,10 +97,13 @@ public static partial class ScenarioFieldText
     private static partial Regex RangeMessage();
 
     /// <summary>The error in plain words with units, e.g. "Order size must be more than 0 and at most 1,000 % of ADV; you entered -5."</summary>
-    public static string Plain(ValidationError error)
+    public static string Plain(ValidationError error) => Plain(error, null);
+
+    /// <summary>As <see cref="Plain(ValidationError)"/>, naming impact fields as the chosen <paramref name="impactModel"/> labels them.</summary>
+    public static string Plain(ValidationError error, string? impactModel)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var f = Describe(error.Field);
+        var f = Describe(error.Field, impactModel);
         var m = RangeMessage().Match(error.Message);
         if (!m.Success)
         {

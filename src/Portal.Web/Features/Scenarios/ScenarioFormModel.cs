@@ -50,8 +50,7 @@ public sealed class ScenarioFormModel
         ImpactModel = scenario.Market.Impact.Model;
         Epsilon = scenario.Market.Impact.Epsilon;
         _impacts[ImpactModel] = scenario.Market.Impact;
-        SpreadBps = scenario.Market.Spread.MeanBps;
-        FeeBps = scenario.Costs.FeeBps;
+        _costs = scenario.Costs;
         MaxParticipationPct = scenario.Constraints.MaxParticipationPct;
         RiskAversion = scenario.StrategySettings.RiskAversion;
         PovRatePct = scenario.StrategySettings.PovRatePct;
@@ -123,8 +122,63 @@ public sealed class ScenarioFormModel
     // Obizhaeva–Wang (market.impact.depth, resiliencePerDay).
     public double Depth { get => ObizhaevaWang.Depth; set => ObizhaevaWang = ObizhaevaWang with { Depth = value }; }
     public double ResiliencePerDay { get => ObizhaevaWang.ResiliencePerDay; set => ObizhaevaWang = ObizhaevaWang with { ResiliencePerDay = value }; }
-    public double SpreadBps { get; set; }
-    public double FeeBps { get; set; }
+    /// <summary>Mean spread in bps (<c>market.spread.meanBps</c>).</summary>
+    public double SpreadBps { get => _market.Spread.MeanBps; set => _market = _market with { Spread = _market.Spread with { MeanBps = value } }; }
+
+    /// <summary>Fee in bps of traded notional (<c>costs.feeBps</c>).</summary>
+    public double FeeBps { get => _costs.FeeBps; set => _costs = _costs with { FeeBps = value }; }
+
+    private CostSpec _costs;
+
+    /// <summary>Price process of the unaffected mid (<c>market.price.model</c>): <c>abm</c> or <c>gbm</c>.</summary>
+    public string PriceModel { get => _market.Price.Model; set => _market = _market with { Price = _market.Price with { Model = value } }; }
+
+    /// <summary>Divide the impact coefficients by the liquidity level (<c>market.impact.liquidityScaled</c>, a regime field).</summary>
+    public bool LiquidityScaled { get => _market.Impact.LiquidityScaled; set => _market = _market with { Impact = _market.Impact with { LiquidityScaled = value } }; }
+
+    /// <summary>The value of a declared market or cost parameter (<see cref="MarketParameters"/>) in the form; an impact
+    /// parameter is read from its own model's record, whichever model is chosen.</summary>
+    public double GetMarketParameter(MarketParameterSpec parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return parameter.Read(RecordOf(parameter));
+    }
+
+    /// <summary>Sets a declared market or cost parameter (<see cref="MarketParameters"/>) in the form.</summary>
+    public void SetMarketParameter(MarketParameterSpec parameter, double value)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        var written = parameter.Write(RecordOf(parameter), value);
+        switch (written)
+        {
+            case MarketSpec m:
+                (ArrivalPrice, Adv, DailyVolatilityPct) = (m.ArrivalPrice, m.Adv, m.DailyVolatility * 100);
+                _market = _market with { TradingMinutesPerDay = m.TradingMinutesPerDay };
+                break;
+            case PriceSpec price: _market = _market with { Price = price }; break;
+            case SpreadSpec spread: _market = _market with { Spread = spread }; break;
+            case LiquiditySpec liquidity: _market = _market with { Liquidity = liquidity }; break;
+            case VolumeSpec volume: _market = _market with { Volume = volume }; break;
+            case PassiveFillSpec fills: PassiveFills = fills; break;
+            case CostSpec costs: _costs = costs; break;
+            case ImpactSpec impact when parameter.ImpactModel is null: Epsilon = impact.Epsilon; break;
+            case ImpactSpec impact: _impacts[impact.Model] = impact; break;
+            default: throw new ArgumentOutOfRangeException(nameof(parameter), parameter.Path, "Not a parameter the form holds.");
+        }
+    }
+
+    private object RecordOf(MarketParameterSpec p) => p.Record switch
+    {
+        _ when p.Record == typeof(MarketSpec) => CurrentMarket(),
+        _ when p.Record == typeof(PriceSpec) => _market.Price,
+        _ when p.Record == typeof(SpreadSpec) => _market.Spread,
+        _ when p.Record == typeof(LiquiditySpec) => _market.Liquidity,
+        _ when p.Record == typeof(VolumeSpec) => _market.Volume,
+        _ when p.Record == typeof(PassiveFillSpec) => PassiveFills,
+        _ when p.Record == typeof(CostSpec) => _costs,
+        _ when p.ImpactModel is { } model => _impacts[model],
+        _ => Impact,
+    };
     public double? MaxParticipationPct { get; set; }
     public double RiskAversion { get; set; }
 
@@ -203,7 +257,6 @@ public sealed class ScenarioFormModel
         ImpactModel = _market.Impact.Model;
         Epsilon = _market.Impact.Epsilon;
         _impacts[ImpactModel] = _market.Impact;
-        SpreadBps = _market.Spread.MeanBps;
         PassiveFills = _market.PassiveFills;
     }
 
@@ -214,7 +267,6 @@ public sealed class ScenarioFormModel
         Adv = Adv,
         DailyVolatility = DailyVolatilityPct / 100,
         Impact = Impact,
-        Spread = _market.Spread with { MeanBps = SpreadBps },
         PassiveFills = PassiveFills,
     };
 
@@ -240,7 +292,7 @@ public sealed class ScenarioFormModel
         Order = _original.Order with { Side = Side, SizePctAdv = SizePctAdv, HorizonMinutes = HorizonMinutes, Steps = Steps },
         Market = RegimePresets.Labelled(CurrentMarket()),
         Replay = Replay(),
-        Costs = _original.Costs with { FeeBps = FeeBps },
+        Costs = _costs,
         Constraints = _original.Constraints with { MaxParticipationPct = MaxParticipationPct },
         StrategySettings = _original.StrategySettings with
         {
