@@ -18,7 +18,54 @@ namespace Portal.Domain.Backtesting;
 /// <param name="MarketVolume">Market volume of each step in shares (Steps points).</param>
 /// <param name="Strategies">One trace per strategy, in the run's order.</param>
 public sealed record EpisodeTrace(long Seed, int Episode, Side Side, double ArrivalPrice, double Quantity, double StepMinutes,
-    double StartMinutesAfterOpen, IReadOnlyList<double> Mid, IReadOnlyList<double> MarketVolume, IReadOnlyList<StrategyTrace> Strategies);
+    double StartMinutesAfterOpen, IReadOnlyList<double> Mid, IReadOnlyList<double> MarketVolume, IReadOnlyList<StrategyTrace> Strategies)
+{
+    /// <summary>For a replayed episode, the recorded market window it traded; null for a simulated episode.</summary>
+    public RecordedWindow? Window { get; init; }
+}
+
+/// <summary>The recorded market window a replayed episode traded: where it lies and what the book's touch did in it.</summary>
+/// <param name="Index">Window index (0-based; the episode index).</param>
+/// <param name="Count">Windows in the run.</param>
+/// <param name="StartNs">Start of the window, ns since 1970 on the exchange's clock.</param>
+/// <param name="EndNs">End of the window (the horizon), same clock.</param>
+/// <param name="BestBid">Recorded best bid at the start of each step and at the horizon (Steps + 1 points; NaN for an empty side).</param>
+/// <param name="BestAsk">Recorded best ask, as <paramref name="BestBid"/>.</param>
+/// <param name="Path">The recorded touch between the window's start and end (never after it), thinned to at most a few
+/// hundred points for drawing.</param>
+public sealed record RecordedWindow(int Index, int Count, long StartNs, long EndNs, IReadOnlyList<double> BestBid, IReadOnlyList<double> BestAsk,
+    IReadOnlyList<RecordedQuote> Path);
+
+/// <summary>One recorded snapshot of the touch.</summary>
+/// <param name="TimeNs">Time of the snapshot, ns on the exchange's clock.</param>
+/// <param name="Bid">Best bid (NaN when the side is empty).</param>
+/// <param name="Ask">Best ask (NaN when the side is empty).</param>
+/// <param name="Mid">Mid (the last two-sided one when a side is empty).</param>
+public readonly record struct RecordedQuote(long TimeNs, double Bid, double Ask, double Mid);
+
+/// <summary>How a replayed fill traded.</summary>
+public enum FillKind
+{
+    /// <summary>A marketable child walking the recorded book.</summary>
+    Market,
+
+    /// <summary>Our resting limit order filled by recorded market orders reaching it in the queue.</summary>
+    Limit,
+
+    /// <summary>The unfilled rest of a limit order crossed the spread when it expired.</summary>
+    CrossAtExpiry,
+}
+
+/// <summary>One fill of a replayed child order.</summary>
+/// <param name="Kind">How it traded.</param>
+/// <param name="TimeNs">When it traded, ns on the exchange's clock (a market child trades at its step's start).</param>
+/// <param name="Shares">Shares filled.</param>
+/// <param name="Price">Average price per share, fees excluded, our own displacement included (currency).</param>
+/// <param name="TouchPrice">For a market fill, the recorded best price on the side traded of the snapshot it walked (before our
+/// displacement); for a limit fill, the limit price it rested at.</param>
+/// <param name="LevelsWalked">Book levels the fill consumed (1 for a limit fill; counting levels extrapolated beyond the recording).</param>
+/// <param name="Displacement">Our own transient displacement in force when it traded (currency per share, ≥ 0).</param>
+public sealed record ReplayFill(FillKind Kind, long TimeNs, double Shares, double Price, double TouchPrice, int LevelsWalked, double Displacement);
 
 /// <summary>One strategy's child orders in one episode and the episode's result (the same numbers the run stored).</summary>
 /// <param name="StrategyId">Strategy id.</param>
@@ -34,7 +81,11 @@ public sealed record StrategyTrace(string StrategyId, string DisplayName, IReadO
 /// <param name="Participation">Shares over the step's market volume (0 when the market traded nothing).</param>
 /// <param name="CostCurrency">Shortfall of the child against the arrival price, fees included (currency).</param>
 /// <param name="CostBps">The same in bps of the arrival notional; the children's costs plus the opportunity cost add up to the episode's shortfall.</param>
-public sealed record ChildFill(int Step, double Shares, double FillPrice, double Participation, double CostCurrency, double CostBps);
+public sealed record ChildFill(int Step, double Shares, double FillPrice, double Participation, double CostCurrency, double CostBps)
+{
+    /// <summary>For a replayed step, the fills that make up <see cref="Shares"/> (market, limit and crossed at expiry); empty when simulated.</summary>
+    public IReadOnlyList<ReplayFill> Fills { get; init; } = [];
+}
 
 /// <summary>Re-simulates one episode of a scenario for every strategy of its run.</summary>
 /// <remarks>

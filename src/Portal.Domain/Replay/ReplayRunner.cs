@@ -50,11 +50,33 @@ public static class ReplayRunner
     /// <param name="options">Replay settings.</param>
     /// <param name="backtest">Extra strategies (e.g. trained agents) and whether to keep episodes; parallelism is ignored.</param>
     public static BacktestResult Run(Scenario scenario, MarketDataset dataset, ReplayOptions? options = null, BacktestOptions? backtest = null)
-        => RunCore(scenario, dataset, options, backtest, out _);
+        => RunCore(scenario, dataset, options, backtest, null, out _);
 
     /// <summary>As <see cref="Run"/>, also returning how many book snapshots the replay advanced through.</summary>
     public static BacktestResult Run(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, out long bookUpdates)
-        => RunCore(scenario, dataset, options, backtest, out bookUpdates);
+        => RunCore(scenario, dataset, options, backtest, null, out bookUpdates);
+
+    /// <summary>
+    /// Replays episode (window) <paramref name="episode"/> alone, step by step, for the run page's episode explorer: every
+    /// strategy's child orders with their fills, the recorded touch over the window, and the episode's result. The same
+    /// code path as <see cref="Run"/> restricted to one window, so the result equals the stored episode's; nothing recorded
+    /// after the window's end is read for the trace.
+    /// </summary>
+    /// <param name="scenario">A valid replay scenario (its episodes fix the windows).</param>
+    /// <param name="dataset">The recording it replays.</param>
+    /// <param name="episode">Window index in [0, scenario.Episodes).</param>
+    /// <param name="options">Replay settings (the scenario's).</param>
+    /// <param name="extras">Strategies beyond the baselines, e.g. trained agents, as the run had them.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="episode"/> is outside [0, scenario.Episodes).</exception>
+    public static EpisodeTrace Trace(Scenario scenario, MarketDataset dataset, int episode, ReplayOptions? options = null, IReadOnlyList<IExecutionStrategy>? extras = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (episode < 0 || episode >= scenario.Episodes)
+            throw new ArgumentOutOfRangeException(nameof(episode), episode, $"episode must be in [0, {scenario.Episodes}).");
+        var recorder = new TraceRecorder(episode);
+        RunCore(scenario, dataset, options, new BacktestOptions { ExtraStrategies = extras ?? [] }, recorder, out _);
+        return recorder.Trace!;
+    }
 
     /// <summary>The training/test boundary: <c>start + TrainFraction × (end − start)</c>, ns.</summary>
     public static long SplitTime(MarketDataset dataset, ReplayOptions? options = null)
@@ -138,7 +160,7 @@ public static class ReplayRunner
         };
     }
 
-    private static BacktestResult RunCore(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, out long bookUpdates)
+    private static BacktestResult RunCore(Scenario scenario, MarketDataset dataset, ReplayOptions? options, BacktestOptions? backtest, TraceRecorder? recorder, out long bookUpdates)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -164,6 +186,9 @@ public static class ReplayRunner
         var sign = plan.Sign;
         var expectedStepVolume = plan.ExpectedStepVolume;
         var decay = plan.ImpactDecayPerStep;
+        // Episodes computed: every window, or the traced one alone.
+        var lo = recorder?.Episode ?? 0;
+        var hi = recorder is null ? episodes : lo + 1;
 
         // Market path per episode (flat, [episode × steps + step]): snapshot row, step volume and realised volatility.
         var rows = new int[episodes * steps];
@@ -171,7 +196,7 @@ public static class ReplayRunner
         var rvRatio = new double[episodes * steps];
         var arrival = new double[episodes];
         long updates = 0;
-        for (var e = 0; e < episodes; e++)
+        for (var e = lo; e < hi; e++)
         {
             updates += market.Trace(plan, windows[e].StartNs, rows.AsSpan(e * steps, steps), stepVolume.AsSpan(e * steps, steps), rvRatio.AsSpan(e * steps, steps));
             arrival[e] = market.Mid[rows[e * steps]];
@@ -182,7 +207,8 @@ public static class ReplayRunner
         var costBps = new double[strategies.Count][];
         var costCurrency = new double[strategies.Count][];
         var twap = strategies.FindIndex(s => StrategyId.Twap.Is(s.Id));
-        var arrivalNotional = arrival.Average() * quantity;
+        var arrivalNotional = arrival.AsSpan(lo, hi - lo).ToArray().Average() * quantity;
+        recorder?.Begin(market, plan, windows, rows, stepVolume, arrival[lo], scenario.Seed);
         for (var si = 0; si < strategies.Count; si++)
         {
             var strategy = strategies[si];
@@ -213,7 +239,7 @@ public static class ReplayRunner
             {
                 inventory[k] = remaining.Select(r => r / quantity).ToArray();
                 var last = k == steps - 1;
-                for (var e = 0; e < episodes && observations.Length > 0; e++)
+                for (var e = lo; e < hi && observations.Length > 0; e++)
                 {
                     var at = e * steps + k;
                     observations[e] = market.Observe(plan, e, k, rows[at], remaining[e], d[e], arrival[e], k > 0 ? stepVolume[at - 1] : 0, volSum[e], rvRatio[at])
@@ -228,10 +254,13 @@ public static class ReplayRunner
                     Quantity = quantity,
                     ExpectedStepVolume = expectedStepVolume,
                 };
-                strategy.Decide(ctx, observations, fractions);
-                typed?.DecidePassiveShare(ctx, observations, fractions, passiveShare);
-                for (var e = 0; e < episodes; e++)
+                ReadOnlySpan<Observation> batch = observations.Length > 0 ? observations.AsSpan(lo, hi - lo) : default;
+                strategy.Decide(ctx, batch, fractions.AsSpan(lo, hi - lo));
+                typed?.DecidePassiveShare(ctx, batch, fractions.AsSpan(lo, hi - lo), passiveShare.AsSpan(lo, hi - lo));
+                for (var e = lo; e < hi; e++)
                 {
+                    var costBefore = timing[e] + spread[e] + temporary[e] + fees[e];
+                    var step = recorder is null ? null : new List<ReplayFill>();
                     var at = e * steps + k;
                     var r = remaining[e];
                     var v = stepVolume[at];
@@ -251,7 +280,7 @@ public static class ReplayRunner
                         var postNs = windows[e].StartNs + k * plan.StepNs;
                         var expiryNs = postNs + (long)Math.Round(typed!.Limit.TtlFraction * plan.StepNs);
                         var rest = passive!.Rest(market, plan, e, row, posted, typed.Limit, postNs, expiryNs, arrival[e], ref d[e],
-                            ref timing[e], ref spread[e], ref temporary[e], ref fees[e]);
+                            ref timing[e], ref spread[e], ref temporary[e], ref fees[e], step);
                         q = Math.Max(0, q - posted);
                         lastPosted[e] = posted;
                         lastFilled[e] = posted - rest;
@@ -261,6 +290,7 @@ public static class ReplayRunner
                             {
                                 passive.Crossed[e] += rest;
                                 var expiryRow = market.RowAtOrBefore(expiryNs);
+                                step?.Add(TraceRecorder.Walked(FillKind.CrossAtExpiry, market, plan, expiryRow, expiryNs, rest, d[e]));
                                 var cross = market.Fill(plan, expiryRow, rest, d[e], arrival[e]);
                                 timing[e] += cross.Timing;
                                 spread[e] += cross.Spread;
@@ -274,6 +304,7 @@ public static class ReplayRunner
                     }
                     if (q > 0)
                     {
+                        step?.Add(TraceRecorder.Walked(FillKind.Market, market, plan, row, windows[e].StartNs + k * plan.StepNs, q, d[e]));
                         var fill = market.Fill(plan, row, q, d[e], arrival[e]);
                         timing[e] += fill.Timing;
                         spread[e] += fill.Spread;
@@ -284,6 +315,7 @@ public static class ReplayRunner
                     }
                     if (v > 0) participation[k] += q / v;
                     remaining[e] -= q;
+                    recorder?.Step(k, step!, v, timing[e] + spread[e] + temporary[e] + fees[e] - costBefore);
                     d[e] *= decay;
                 }
             }
@@ -291,10 +323,10 @@ public static class ReplayRunner
 
             var bps = new double[episodes];
             var currency = new double[episodes];
-            var episodeResults = backtest.KeepEpisodes ? new EpisodeResult[episodes] : [];
+            var episodeResults = backtest.KeepEpisodes || recorder is not null ? new EpisodeResult[episodes] : [];
             double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPartAll = 0;
             long breachCount = 0;
-            for (var e = 0; e < episodes; e++)
+            for (var e = lo; e < hi; e++)
             {
                 var notional = arrival[e] * quantity;
                 // Perold (1988): the unfilled rest costs its quantity times the adverse move of the mid (with what is left
@@ -310,7 +342,7 @@ public static class ReplayRunner
                 currency[e] = total;
                 bps[e] = total / notional * 1e4;
                 forcedSum += forced[e];
-                if (!backtest.KeepEpisodes) continue;
+                if (!backtest.KeepEpisodes && recorder is null) continue;
                 var vwapAdverse = volSum[e] > 0 ? volAdverse[e] / volSum[e] : 0;
                 var execAdverse = (total - fees[e] - opportunity) / quantity;
                 var vwap = arrival[e] + sign * vwapAdverse;
@@ -330,6 +362,11 @@ public static class ReplayRunner
                     UnfilledQuantity = unfilled[e],
                     OpportunityCostBps = opportunity / notional * 1e4,
                 };
+            }
+            if (recorder is not null)
+            {
+                recorder.EndStrategy(strategy, episodeResults[lo]);
+                continue;
             }
             costBps[si] = bps;
             costCurrency[si] = currency;
@@ -355,6 +392,11 @@ public static class ReplayRunner
                 InventoryP95Fraction = p95,
                 MeanParticipation = participation.Select(p => p / episodes).ToArray(),
             };
+        }
+        if (recorder is not null)
+        {
+            recorder.Finish(scenario, quantity, plan.StepSeconds / 60);
+            return new BacktestResult { ScenarioName = scenario.Name, Seed = scenario.Seed, Episodes = 1, Steps = steps, Quantity = quantity, ArrivalNotional = arrivalNotional, Strategies = [] };
         }
         var bestStatic = strategies.FindIndex(s => StrategyId.BestStatic.Is(s.Id));
         for (var si = 0; si < strategies.Count; si++)
@@ -403,6 +445,85 @@ public static class ReplayRunner
     }
 
 
+    /// <summary>Collects one window's trace while <see cref="RunCore"/> replays it alone.</summary>
+    private sealed class TraceRecorder(int episode)
+    {
+        /// <summary>Most points of the recorded touch kept for drawing.</summary>
+        private const int MaxPathPoints = 600;
+
+        private readonly List<StrategyTrace> _strategies = [];
+        private List<Domain.Backtesting.ChildFill> _children = [];
+        private RecordedMarket? _market;
+        private ReplayPlan? _plan;
+        private IReadOnlyList<ReplayWindow> _windows = [];
+        private int[] _rows = [];
+        private double _arrival;
+        private long _seed;
+
+        public int Episode { get; } = episode;
+
+        public EpisodeTrace? Trace { get; private set; }
+
+        private double[] _volume = [];
+
+        public void Begin(RecordedMarket market, ReplayPlan plan, IReadOnlyList<ReplayWindow> windows, int[] rows, double[] stepVolume, double arrival, long seed)
+        {
+            (_market, _plan, _windows, _arrival, _seed) = (market, plan, windows, arrival, seed);
+            _rows = rows.AsSpan(Episode * plan.Steps, plan.Steps).ToArray();
+            _volume = stepVolume.AsSpan(Episode * plan.Steps, plan.Steps).ToArray();
+        }
+
+        /// <summary>A fill that walks the recorded book at <paramref name="row"/> with our displacement <paramref name="shift"/> in force.</summary>
+        public static ReplayFill Walked(FillKind kind, RecordedMarket market, ReplayPlan plan, int row, long timeNs, double shares, double shift)
+        {
+            var walk = BookWalk.Execute(market.Book, row, plan.Sign > 0, shares, shift);
+            return new ReplayFill(kind, timeNs, shares, walk.AveragePrice, walk.TouchPrice - plan.Sign * shift, walk.LevelsTouched, shift);
+        }
+
+        public void Step(int k, List<ReplayFill> fills, double stepVolume, double cost)
+        {
+            var shares = fills.Sum(f => f.Shares);
+            var price = shares > 0 ? fills.Sum(f => f.Shares * f.Price) / shares : double.NaN;
+            var notional = _arrival * _plan!.Quantity;
+            _children.Add(new Domain.Backtesting.ChildFill(k, shares, price, stepVolume > 0 ? shares / stepVolume : 0, cost, cost / notional * 1e4) { Fills = fills });
+        }
+
+        public void EndStrategy(IExecutionStrategy strategy, EpisodeResult result)
+        {
+            _strategies.Add(new StrategyTrace(strategy.Id, strategy.DisplayName, _children, result));
+            _children = [];
+        }
+
+        public void Finish(Scenario scenario, double quantity, double stepMinutes)
+        {
+            var market = _market!;
+            var plan = _plan!;
+            var window = _windows[Episode];
+            var book = market.Book;
+            var levels = book.Levels;
+            double Bid(int row) => levels > 0 ? book.BidPrices[row * levels] : double.NaN;
+            double Ask(int row) => levels > 0 ? book.AskPrices[row * levels] : double.NaN;
+            var horizonRow = market.RowAtOrBefore(window.EndNs);
+            var stepRows = _rows.Append(horizonRow).ToArray();
+            // The recorded touch from the snapshot in force at the start to the last one at or before the end.
+            var first = market.RowAtOrBefore(window.StartNs);
+            var count = horizonRow - first + 1;
+            var stride = Math.Max(1, (int)Math.Ceiling(count / (double)MaxPathPoints));
+            var path = new List<RecordedQuote>();
+            for (var r = first; r <= horizonRow; r += stride)
+            {
+                path.Add(new RecordedQuote(Math.Max(book.Times[r], window.StartNs), Bid(r), Ask(r), market.Mid[r]));
+            }
+            if (path.Count == 0 || path[^1].TimeNs < window.EndNs) path.Add(new RecordedQuote(window.EndNs, Bid(horizonRow), Ask(horizonRow), market.Mid[horizonRow]));
+            Trace = new EpisodeTrace(_seed, Episode, scenario.Order.Side, _arrival, quantity, stepMinutes, 0,
+                stepRows.Select(r => market.Mid[r]).ToArray(), _volume, _strategies)
+            {
+                Window = new RecordedWindow(Episode, _windows.Count, window.StartNs, window.EndNs,
+                    stepRows.Select(Bid).ToArray(), stepRows.Select(Ask).ToArray(), path),
+            };
+        }
+    }
+
     /// <summary>One strategy's limit orders on the replayed book: queue fills, their costs and markouts.</summary>
     private sealed class ReplayPassive(int episodes)
     {
@@ -421,7 +542,8 @@ public static class ReplayRunner
         /// <summary>Posts <paramref name="posted"/> shares, books the fills' costs and feeds their impact into
         /// <paramref name="displacement"/>; returns the unfilled rest at expiry.</summary>
         public double Rest(RecordedMarket market, ReplayPlan plan, int e, int row, double posted, LimitOrderPlan limit, long postNs, long expiryNs,
-            double arrival, ref double displacement, ref double timing, ref double spread, ref double temporary, ref double fees)
+            double arrival, ref double displacement, ref double timing, ref double spread, ref double temporary, ref double fees,
+            List<ReplayFill>? trace = null)
         {
             var sign = plan.Sign;
             var buy = sign > 0;
@@ -433,6 +555,7 @@ public static class ReplayRunner
             foreach (var f in fills)
             {
                 filled += f.Size;
+                trace?.Add(new ReplayFill(FillKind.Limit, f.TimeNs, f.Size, price + sign * displacement, price, 1, displacement));
                 // Executed at our limit price, shifted by our own displacement like every recorded price.
                 timing += f.Size * sign * (mid - arrival);
                 spread += f.Size * sign * (price - mid);

@@ -128,7 +128,7 @@ public sealed class RunPageTests
             Assert.DoesNotContain("ADV 5,000,000", text);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "replay-scenario.png"), FullPage = true });
 
-            step("the run page prints the same and says the explorer re-simulates simulated runs only");
+            step("the run page prints the same, and its explorer replays a window of the recording with its fills");
             await page.GotoAsync($"/runs/{runId}");
             await page.WaitForInteractiveAsync();
             var parameters = await page.Locator("#run-parameters").InnerTextAsync();
@@ -138,8 +138,30 @@ public sealed class RunPageTests
             Assert.Contains("America/New_York", parameters);
             // Forty windows spread over the test segment share no clock time: the averaged charts count minutes from each window's start.
             Assert.Equal("Time from each window's start (min)", await page.Locator("#inventory-chart .x-title").TextContentAsync());
-            await page.Locator("#explorer-unavailable").WaitForAsync();
-            Assert.Contains("replay", await page.Locator("#explorer-unavailable").InnerTextAsync());
+            await page.Locator("#episode-input").FillAsync("2");
+            await page.Locator("#episode-show").ClickAsync();
+            await page.Locator("#explorer[data-episode='2']").WaitForAsync();
+            Assert.Equal(0, await page.Locator("#explorer-unavailable").CountAsync());
+            // Window 3 of 40 is named with its day, its start and end on the exchange's clock and the zone.
+            Assert.Matches(@"window 3 of 40, 20\d\d-\d\d-\d\d \d\d:\d\d(:\d\d)?–\d\d:\d\d(:\d\d)? America/New_York", await page.Locator("#explorer-window").InnerTextAsync());
+            Assert.Equal("Exchange time, America/New_York (HH:MM)", await page.Locator("#episode-chart .x-title").TextContentAsync());
+            Assert.Equal(1, await page.Locator("#episode-chart path.series[data-name='Recorded best bid']").CountAsync());
+            Assert.Equal(1, await page.Locator("#episode-chart path.series[data-name='Recorded best ask']").CountAsync());
+            Assert.True(await page.Locator("#episode-chart circle.market-marker").CountAsync() > 0);
+            // The blotter's rows start at the window's start and add up to the parent order; every row names the levels it walked.
+            var rows = page.Locator("#blotter .blotter-row");
+            Assert.Equal(10, await rows.CountAsync());
+            Assert.Matches(@"^\d\d:\d\d(:\d\d)?$", (await rows.First.Locator(".step-time").InnerTextAsync()).Trim());
+            var shares = 0.0;
+            foreach (var cell in await page.Locator("#blotter .child-shares").AllInnerTextsAsync())
+            {
+                shares += double.Parse(cell, NumberStyles.Number, CultureInfo.InvariantCulture);
+            }
+            var quantity = double.Parse(System.Text.RegularExpressions.Regex.Match(await page.Locator("#explorer .mud-typography-subtitle1").First.InnerTextAsync(), @"([\d,]+) shares").Groups[1].Value,
+                NumberStyles.Number, CultureInfo.InvariantCulture);
+            Assert.InRange(shares, quantity - 10, quantity + 10);
+            Assert.All(await page.Locator("#blotter .levels-walked").AllInnerTextsAsync(), t => Assert.Matches(@"^(\d+|–)$", t.Trim()));
+            Assert.Contains(await page.Locator("#blotter .levels-walked").AllInnerTextsAsync(), t => int.TryParse(t, out var n) && n >= 1);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "replay-run.png"), FullPage = true });
         });
     }

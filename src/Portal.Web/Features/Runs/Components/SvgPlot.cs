@@ -25,8 +25,9 @@ public sealed class SvgPlot
     /// <summary>A shaded area between two curves over the same x.</summary>
     public sealed record Band(IReadOnlyList<double> X, IReadOnlyList<double> Low, IReadOnlyList<double> High, string Colour, double Opacity = 0.15);
 
-    /// <summary>Markers of radius proportional to <c>Size</c> (largest <see cref="MaxMarkerRadius"/> px); a title shows on hover.</summary>
-    public sealed record Marker(double X, double Y, double Size, string Colour, string Title, string CssClass = "", double? Radius = null);
+    /// <summary>Markers of radius proportional to <c>Size</c> (largest <see cref="MaxMarkerRadius"/> px); a title shows on hover;
+    /// a hollow marker is a ring (e.g. a limit fill beside filled market fills).</summary>
+    public sealed record Marker(double X, double Y, double Size, string Colour, string Title, string CssClass = "", double? Radius = null, bool Hollow = false);
 
     /// <summary>A vertical bar from 0 to <c>Y</c> spanning <c>X0</c> to <c>X1</c> (a histogram bin); a title shows on hover.</summary>
     public sealed record Column(double X0, double X1, double Y, string Colour, string Title);
@@ -142,7 +143,7 @@ public sealed class SvgPlot
         foreach (var m in Markers.Where(m => double.IsFinite(m.X) && double.IsFinite(m.Y) && m.Size > 0))
         {
             double r = m.Radius ?? Math.Max(2.5, MaxMarkerRadius * Math.Sqrt(m.Size / maxSize));
-            sb.Append(Invariant($"<circle class=\"marker {Enc(m.CssClass)}\" cx=\"{Sx(m.X):F1}\" cy=\"{Sy(m.Y):F1}\" r=\"{r:F1}\" fill=\"{m.Colour}\" fill-opacity=\"0.55\" stroke=\"{m.Colour}\"><title>{Enc(m.Title)}</title></circle>"));
+            sb.Append(Invariant($"<circle class=\"marker {Enc(m.CssClass)}\" cx=\"{Sx(m.X):F1}\" cy=\"{Sy(m.Y):F1}\" r=\"{r:F1}\" fill=\"{(m.Hollow ? "none" : m.Colour)}\" fill-opacity=\"0.55\" stroke=\"{m.Colour}\" stroke-width=\"{(m.Hollow ? 2 : 1)}\"><title>{Enc(m.Title)}</title></circle>"));
         }
 
         sb.Append("</svg></div>");
