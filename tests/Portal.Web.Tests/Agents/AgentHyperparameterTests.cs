@@ -159,6 +159,7 @@ public sealed class AgentHyperparameterTests
             await Assertions.Expect(field).ToHaveAttributeAsync("data-invalid", "true");
             await Assertions.Expect(field.Locator(".mud-input-helper-text")).ToContainTextAsync("Must be more than 0 and at most 1; -1 is not.");
             await Assertions.Expect(page.Locator("#train-agent")).ToBeDisabledAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "agent-hyperparameters-form.png"), FullPage = true });
 
             step("fixed, the agent trains with it");
             await page.FillAsync("#hyper-learningRate", "0.2");
@@ -175,6 +176,7 @@ public sealed class AgentHyperparameterTests
             await Assertions.Expect(row).ToHaveAttributeAsync("data-changed", "true");
             await Assertions.Expect(row.Locator(".hyperparameter-value")).ToHaveTextAsync("0.2");
             await Assertions.Expect(page.Locator("#hyperparameter-table tr[data-name='limitOrders'] .hyperparameter-value")).ToHaveTextAsync("Market orders only");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "agent-hyperparameters-page.png"), FullPage = true });
         });
 
         var agent = await client.GetFromJsonAsync<JsonElement>($"/api/agents/{agentId}");

@@ -35,7 +35,9 @@ public static class HyperparameterForm
             if (char.IsUpper(c) && words.Length > 0) words.Append(' ').Append(char.ToLowerInvariant(c));
             else words.Append(words.Length == 0 ? char.ToUpperInvariant(c) : c);
         }
-        return p.Unit.Length > 0 ? $"{words} ({p.Unit})" : words.ToString();
+        // "Parallel episodes", not "Parallel episodes (episodes)": the unit is shown when the name does not already say it.
+        string label = words.ToString();
+        return p.Unit.Length > 0 && !label.EndsWith(p.Unit, StringComparison.OrdinalIgnoreCase) ? $"{label} ({p.Unit})" : label;
     }
 
     /// <summary>The two choices of a flag, off first, e.g. <c>Market orders only</c> / <c>Market or limit at the touch</c>.</summary>
