@@ -74,6 +74,45 @@ public sealed class JobWritePathTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_training_job_trains_with_the_stored_hyperparameters_and_fails_naming_a_stored_value_out_of_range(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var scenario = ScenarioPresets.Demo() with { Name = "order types", Episodes = 50, Seed = 3, Order = ScenarioPresets.Demo().Order with { Steps = 6 } };
+        TrainedAgentEntity Agent(string hyperparameters) => new()
+        {
+            TeamId = teamId, Name = "q", Algorithm = "qlearning", ScenarioName = scenario.Name, ScenarioJson = ScenarioJson.Serialize(scenario),
+            Seeds = "1", EnvironmentSteps = 600, HyperparametersJson = hyperparameters,
+        };
+        var limit = Agent("""{"parallelEpisodes":16,"learningRate":0.2,"limitOrders":true}""");
+        var broken = Agent("""{"learningRate":-1}""");
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.TrainedAgents.AddRange(limit, broken);
+            await db.SaveChangesAsync();
+        }
+        var job = new TrainAgentJob(store.Factory, new DatasetStore(store.Factory), new JobsOptions(), NullLogger<TrainAgentJob>.Instance);
+
+        await job.ExecuteAsync(limit.Id, CancellationToken.None);
+        await job.ExecuteAsync(broken.Id, CancellationToken.None);
+
+        var trained = await LoadAgentAsync(store, limit.Id);
+        Assert.True(trained.Agent.Status == TrainingStatus.Succeeded, trained.Agent.FailureReason);
+        var artifact = Portal.Agents.Training.AgentArtifact.Load(new MemoryStream(trained.Seeds[0].Artifact));
+        Assert.True(artifact.Hyperparameters.GetProperty("limitOrders").GetBoolean());
+        Assert.Equal(0.2, artifact.Hyperparameters.GetProperty("learningRate").GetDouble());
+        Assert.Equal(16, artifact.Hyperparameters.GetProperty("parallelEpisodes").GetInt32());
+        var strategy = Assert.Single(await new AgentStrategies(store.Factory).LoadAsync(teamId, [AgentStrategies.IdOf(limit.Id)], CancellationToken.None));
+        Assert.IsAssignableFrom<Portal.Domain.Simulation.IOrderTypeStrategy>(strategy);
+
+        var failed = await LoadAgentAsync(store, broken.Id);
+        Assert.Equal(TrainingStatus.Failed, failed.Agent.Status);
+        Assert.Contains("hyperparameters.learningRate: is -1, allowed range (0, 1]", failed.Agent.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(failed.Seeds);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Training_progress_stores_the_seed_its_share_and_time_left_while_running_and_never_after(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

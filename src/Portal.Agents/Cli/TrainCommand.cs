@@ -131,8 +131,9 @@ public static class TrainCommand
             outDir = Required(options, "out");
             int seeds = (int)Int(options, "seeds", 5);
             long firstSeed = Int(options, "first-seed", 1);
+            // The portal's check: unknown names, wrong types and out-of-range values are refused, each by name.
             object? hyper = options.TryGetValue("hyper", out var hyperFile)
-                ? JsonSerializer.Deserialize(File.ReadAllText(hyperFile), AgentTrainer.HyperparameterType(algorithm), AgentArtifact.JsonOptions)
+                ? AgentAlgorithms.Get(algorithm).CreateHyperparameters(Portal.Domain.Agents.HyperparameterValidator.FromJson(File.ReadAllText(hyperFile)))
                 : null;
             hyper = WithOrderTypes(algorithm, hyper, options.GetValueOrDefault("order-types"));
             request = new TrainRequest

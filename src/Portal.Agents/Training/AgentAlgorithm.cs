@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Portal.Agents.Common;
 using Portal.Agents.Environment;
+using Portal.Domain.Agents;
 using Portal.Domain.Strategies;
 
 namespace Portal.Agents.Training;
@@ -42,6 +43,16 @@ public abstract class AgentAlgorithm
         {
             Spec = Schema.Find(p.Name!) ?? throw new InvalidOperationException($"{HyperparameterType.Name}.Schema does not declare {p.Name}."),
         })]) { Offline = IsOffline };
+
+    /// <summary>
+    /// The hyperparameter record for <paramref name="given"/> (JSON name → value; the rest take their defaults), checked by
+    /// <see cref="HyperparameterValidator"/> against <see cref="Schema"/>: the one way the portal, its jobs and the command
+    /// line turn requested hyperparameters into the record an algorithm trains with.
+    /// </summary>
+    /// <exception cref="HyperparameterValidationException">A name is unknown, or a value of the wrong type or out of range;
+    /// the message names each field and value.</exception>
+    public object CreateHyperparameters(IReadOnlyDictionary<string, object?>? given) =>
+        JsonSerializer.Deserialize(HyperparameterValidator.Require(Info, given).ToJson(), HyperparameterType, AgentArtifact.JsonOptions)!;
 
     private static string TypeName(Type type) =>
         type == typeof(int) ? "int" : type == typeof(bool) ? "bool" : type == typeof(string) ? "string" : "double";

@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Application.Scenarios;
 using Portal.Application.Teams;
+using Portal.Domain.Agents;
 using Portal.Domain.Scenarios;
 
 namespace Portal.Application.Agents;
@@ -13,8 +14,10 @@ namespace Portal.Application.Agents;
 /// <param name="CurriculumStages">Easier versions of the scenario (smaller order, lower volatility) trained on first, for half the budget; 0 = none.</param>
 /// <param name="OfflineDatasetId">A logged offline dataset of the team an offline learner (bcq, td3bc) trains on; the
 /// scenario is then the dataset's own (a scenario id or inline scenario may be left out, and must not differ).</param>
+/// <param name="Hyperparameters">The algorithm's hyperparameters by JSON name (numbers, booleans or strings per the schema's
+/// type, as <see cref="HyperparameterValidator"/> reads them); the ones left out take their defaults. Null = all defaults.</param>
 public sealed record TrainingRequest(Guid? ScenarioId, Scenario? Scenario, string Algorithm, int Seeds = 3, long EnvironmentSteps = 50_000, string? Name = null, int CurriculumStages = 0,
-    Guid? OfflineDatasetId = null);
+    Guid? OfflineDatasetId = null, IReadOnlyDictionary<string, object?>? Hyperparameters = null);
 
 /// <summary>A trained agent's stored seeds, in training order: the first is the policy a run uses unless it chooses another.</summary>
 public sealed record AgentSeeds(string StrategyId, Guid AgentId, string Name, IReadOnlyList<long> Seeds)
@@ -39,6 +42,8 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
         {
             throw new ArgumentOutOfRangeException(nameof(request.Algorithm), request.Algorithm, $"algorithm must be one of {string.Join(", ", algorithms.Algorithms.Select(a => a.Id))}.");
         }
+        // Every hyperparameter is checked before anything is stored; the agent keeps the full effective set it trains with.
+        var hyperparameters = HyperparameterValidator.Require(algorithms.Algorithms.First(a => a.Id == request.Algorithm), request.Hyperparameters);
         if (request.Seeds is < 1 or > MaxSeeds)
         {
             throw new ArgumentOutOfRangeException(nameof(request.Seeds), request.Seeds, $"seeds must be in [1, {MaxSeeds}].");
@@ -97,6 +102,7 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             EnvironmentSteps = request.EnvironmentSteps,
             CurriculumStages = request.CurriculumStages,
             OfflineDatasetId = request.OfflineDatasetId,
+            HyperparametersJson = hyperparameters.ToJson(),
             Status = TrainingStatus.Queued,
             CreatedBy = access.UserName,
         };
@@ -149,6 +155,22 @@ public sealed class AgentService(IDbContextFactory<PortalDbContext> dbFactory, I
             .Select(s => new { s.AgentId, s.SeedIndex, s.Seed }).ToListAsync(ct);
         return [.. agents.Select(a => new AgentSeeds(StrategyId(a.Id), a.Id, a.Name,
             [.. seeds.Where(s => s.AgentId == a.Id).OrderBy(s => s.SeedIndex).Select(s => s.Seed)]))];
+    }
+
+    /// <summary>
+    /// The hyperparameters <paramref name="agent"/> trains (or trained) with, every field filled in: the stored set, or its
+    /// algorithm's defaults for an agent stored before hyperparameters were (which trained with them). Null when the
+    /// algorithm is no longer registered.
+    /// </summary>
+    public EffectiveHyperparameters? HyperparametersOf(TrainedAgentEntity agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        if (algorithms.Algorithms.FirstOrDefault(a => a.Id == agent.Algorithm) is not { } algorithm)
+        {
+            return null;
+        }
+        var stored = agent.HyperparametersJson is { } json ? HyperparameterValidator.FromJson(json) : null;
+        return HyperparameterValidator.Validate(algorithm, stored).Effective;
     }
 
     /// <summary>The strategy id a scenario uses to run this agent.</summary>

@@ -1276,6 +1276,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HyperparametersJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

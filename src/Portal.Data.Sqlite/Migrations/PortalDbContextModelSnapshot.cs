@@ -1265,6 +1265,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime?>("HeartbeatUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HyperparametersJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -30,6 +30,12 @@ public sealed class TrainedAgentEntity : ITeamOwned
     public int CurriculumStages { get; set; }
     /// <summary>The stored offline dataset an offline learner (bcq, td3bc) trains on; null = it logs its own data per seed.</summary>
     public Guid? OfflineDatasetId { get; set; }
+    /// <summary>
+    /// The algorithm's hyperparameters the agent trains with, as a JSON object (camelCase names, every field with its
+    /// effective value: the ones the request gave, the defaults for the rest). Null for agents trained before they were
+    /// stored, which trained with their algorithm's defaults.
+    /// </summary>
+    public string? HyperparametersJson { get; set; }
     public TrainingStatus Status { get; set; }
     public double Progress { get; set; }
     public double? RecentMeanShortfallBps { get; set; }

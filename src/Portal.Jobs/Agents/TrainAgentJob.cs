@@ -88,6 +88,10 @@ public sealed class TrainAgentJob(IDbContextFactory<PortalDbContext> dbFactory, 
                 Market = market,
                 Seeds = agent.Seeds.Split(',').Select(long.Parse).ToArray(),
                 EnvironmentSteps = agent.EnvironmentSteps,
+                // The hyperparameters stored with the agent (checked again: the schema may have changed since); none = defaults.
+                Hyperparameters = agent.HyperparametersJson is { } stored
+                    ? AgentAlgorithms.Get(agent.Algorithm).CreateHyperparameters(Portal.Domain.Agents.HyperparameterValidator.FromJson(stored))
+                    : null,
                 EvaluationEpisodes = EvaluationEpisodes,
                 EvaluationSeed = EvaluationSeed,
                 TorchThreads = Math.Max(1, Environment.ProcessorCount),
