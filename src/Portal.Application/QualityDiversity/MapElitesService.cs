@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Jobs;
+using Portal.Application.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Domain.QualityDiversity;
@@ -60,6 +63,22 @@ public sealed record MapElitesRequest
 /// <param name="Iterations">Coverage and QD-score per merged generation.</param>
 /// <param name="Report">The archive's report once the search succeeded.</param>
 public sealed record MapElitesDetails(MapElitesRun Search, MapElitesSettings Settings, IReadOnlyList<MapElitesIteration> Iterations, MapElitesReport? Report);
+
+/// <summary>What <see cref="MapElitesService.CancelAsync"/> did.</summary>
+public enum MapElitesCancelOutcome
+{
+    /// <summary>The search is cancelled; its archive so far is kept.</summary>
+    Cancelled,
+
+    /// <summary>The search had already finished (succeeded, failed or cancelled); nothing changed.</summary>
+    AlreadyFinished,
+
+    /// <summary>No such search in the caller's team.</summary>
+    NotFound,
+}
+
+/// <summary>The outcome of a cancel request and the message that says it (for the finished case, why it was refused).</summary>
+public sealed record MapElitesCancellation(MapElitesCancelOutcome Outcome, string Message);
 
 /// <summary>Submits and reads a team's MAP-Elites searches; a search is one stored row cut into jobs by the workers
 /// (Portal.Jobs' MapElitesJob, queued as <see cref="JobKind.MapElites"/>).</summary>
@@ -135,6 +154,74 @@ public sealed class MapElitesService(IDbContextFactory<PortalDbContext> dbFactor
         }
         queue.Enqueue(JobKind.MapElites, search.Id);
         return search;
+    }
+
+    /// <summary>
+    /// Cancels the team's queued or running search <paramref name="id"/>: it is marked cancelled at once (a shard job that finds
+    /// it so returns without evaluating, a running shard stops at its next slice of candidates and stores nothing, and it can
+    /// never become succeeded), and the archive of every candidate evaluated so far (the generations merged, then the finished
+    /// shards of the generation under way) is kept as its report, marked "Cancelled after N of M evaluations".
+    /// </summary>
+    /// <returns>What happened, with the message to show; <see cref="MapElitesCancelOutcome.NotFound"/> also for another team's search.</returns>
+    /// <exception cref="UnauthorizedAccessException">The caller is a viewer.</exception>
+    public async Task<MapElitesCancellation> CancelAsync(TeamAccess access, Guid id, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        access.RequireRole(TeamRole.Analyst, "cancel MAP-Elites searches");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = DateTime.UtcNow;
+        int cancelled = await db.MapElitesRuns
+            .Where(r => r.Id == id && r.TeamId == access.TeamId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatus.Cancelled)
+                .SetProperty(r => r.FinishedUtc, now)
+                .SetProperty(r => r.FailureReason, $"Cancelled by {access.UserName}; keeping the archive so far."), ct);
+        if (cancelled == 0)
+        {
+            var status = await db.MapElitesRuns.Where(r => r.Id == id && r.TeamId == access.TeamId).Select(r => (RunStatus?)r.Status).SingleOrDefaultAsync(ct);
+            return status is not { } finished
+                ? new MapElitesCancellation(MapElitesCancelOutcome.NotFound, "No such MAP-Elites search in this team.")
+                : new MapElitesCancellation(MapElitesCancelOutcome.AlreadyFinished,
+                    $"The search has already {finished switch { RunStatus.Succeeded => "succeeded", RunStatus.Failed => "failed", _ => "been cancelled" }}: only a queued or running search can be cancelled.");
+        }
+
+        // From here on no shard stores objectives (MapElitesStore.CompleteAsync needs a running search): the archive is final.
+        var search = await db.MapElitesRuns.AsNoTracking().SingleAsync(r => r.Id == id, ct);
+        var rows = await db.MapElitesShards.AsNoTracking()
+            .Where(s => s.RunId == id && s.FinishedUtc != null && s.Data != null)
+            .OrderBy(s => s.Generation).ThenBy(s => s.Index)
+            .Select(s => new { s.Generation, s.First, s.Count, s.Data })
+            .ToListAsync(ct);
+        var batches = rows.Select(r => new MapElitesBatch(r.Generation, r.First, r.Count, MemoryMarshal.Cast<byte, double>(r.Data!).ToArray())).ToList();
+        string? reportJson = null, iterationsJson = search.IterationsJson;
+        long evaluated = 0;
+        string? problem = null;
+        try
+        {
+            var scenario = ScenarioJson.Parse(search.ScenarioJson);
+            var settings = JsonSerializer.Deserialize<MapElitesSettings>(search.SettingsJson, Json) ?? throw new JsonException("Empty settings.");
+            var archive = MapElites.Rebuild(new CandidateEvaluator(scenario, settings), settings, batches);
+            evaluated = archive.Evaluated;
+            if (evaluated > 0)
+            {
+                double wall = search.StartedUtc is { } started ? Math.Max(0, (now - started).TotalSeconds) : 0;
+                reportJson = JsonSerializer.Serialize(MapElitesReport.Of(scenario, settings, archive, []) with { WallSeconds = wall }, Json);
+                iterationsJson = JsonSerializer.Serialize(archive.Iterations, Json);
+            }
+        }
+        catch (Exception e) when (e is ScenarioValidationException or JsonException or ArgumentException)
+        {
+            problem = $" The archive so far could not be rebuilt: {e.Message}";
+        }
+
+        string message = string.Create(CultureInfo.InvariantCulture,
+            $"Cancelled after {evaluated:N0} of {search.Candidates:N0} evaluations by {access.UserName}.{problem}");
+        await db.MapElitesRuns.Where(r => r.Id == id && r.Status == RunStatus.Cancelled && r.ReportJson == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.ReportJson, reportJson)
+                .SetProperty(r => r.IterationsJson, iterationsJson)
+                .SetProperty(r => r.FailureReason, message), ct);
+        return new MapElitesCancellation(MapElitesCancelOutcome.Cancelled, message);
     }
 
     /// <summary>The team's search <paramref name="id"/>, or null (also when it belongs to another team).</summary>

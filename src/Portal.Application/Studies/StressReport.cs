@@ -60,13 +60,27 @@ public static class StressTable
             foreach (var s in cell.Strategies)
             {
                 rows.Add([
-                    s.Id, F(s.MeanCostBps), $"[{F(s.MeanCiLowBps)}, {F(s.MeanCiHighBps)}]", F(s.StdBps), s.CostSharpe is { } sh ? sh.ToString("F3", CultureInfo.InvariantCulture) : "–",
+                    s.InSample is null ? s.Id : $"{s.Id} ({StressSampling.Flag})", F(s.MeanCostBps), $"[{F(s.MeanCiLowBps)}, {F(s.MeanCiHighBps)}]", F(s.StdBps), s.CostSharpe is { } sh ? sh.ToString("F3", CultureInfo.InvariantCulture) : "–",
                     s.Cvar95Bps is { } cv ? F(cv) : "–", s.VsTwapBps is { } d ? F(d) : "–",
                     s.VsTwapCiLowBps is { } lo && s.VsTwapCiHighBps is { } hi ? $"[{F(lo)}, {F(hi)}]" : "–", s.Episodes.ToString(CultureInfo.InvariantCulture),
                 ]);
             }
             var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
             foreach (var r in rows) sb.Append("  ").AppendJoin("  ", r.Select((v, c) => c == 0 ? v.PadRight(widths[c]) : v.PadLeft(widths[c]))).Append('\n');
+            foreach (var s in cell.Strategies.Where(s => s.Guard is not null))
+            {
+                var g = s.Guard!;
+                var d = g.GuardedMinusUnguarded;
+                string fired = string.Join(", ", g.Firings.Select(f => string.Create(CultureInfo.InvariantCulture,
+                    $"{f.Guard} in {f.EpisodesFired} of {g.Episodes} episodes ({f.StepsFired} of {f.Decisions} decisions)")));
+                sb.Append("  ").Append(g.GuardedId).Append(" − ").Append(g.InnerId).Append(": ").Append(F(d.MeanBps))
+                    .Append(" [").Append(F(d.CiLowBps)).Append(", ").Append(F(d.CiHighBps)).Append("] bps, paired on the same ")
+                    .Append(g.Episodes.ToString(CultureInfo.InvariantCulture)).Append(" paths; fired: ").Append(fired.Length == 0 ? "no guard" : fired).Append('\n');
+            }
+            foreach (var reason in cell.Strategies.Where(s => s.InSample is not null).Select(s => s.InSample!).Distinct(StringComparer.Ordinal))
+            {
+                sb.Append("  in-sample: ").Append(reason).Append('\n');
+            }
             if (cell.Best is { } b)
             {
                 sb.Append("  best: ").Append(b.Id).Append(b.SignificantVsTwap ? " (significant vs TWAP at 95%)" : " (not significant vs TWAP at 95%)")

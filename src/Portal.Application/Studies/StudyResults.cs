@@ -18,6 +18,10 @@ public sealed record StudyStrategyInput(string StrategyId, string DisplayName, d
         return new(s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.VsTwapMeanBps, s.VsTwapCiLowBps,
             s.VsTwapCiHighBps, s.CostSharpe, s.Cvar95Bps, s.IndependentUnits);
     }
+
+    /// <summary>For a guarded strategy (<c>guarded:ID</c>): how often each guard fired and its paired cost difference to ID on
+    /// the same paths; null otherwise or when not known.</summary>
+    public Portal.Domain.Backtesting.GuardResult? Guard { get; init; }
 }
 
 /// <summary>One cell as stored: its coordinates, its run and the run's per-strategy summaries (empty until it succeeded).</summary>
@@ -25,7 +29,16 @@ public sealed record StudyCellInput(StudyCoordinates Coordinates, Guid? RunId, s
 
 /// <summary>A strategy's result in one cell.</summary>
 public sealed record StudyStrategyResult(string Id, string DisplayName, double MeanCostBps, double MeanCiLowBps, double MeanCiHighBps, double StdBps,
-    double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? CostSharpe = null, double? Cvar95Bps = null, int Episodes = 0);
+    double? VsTwapBps, double? VsTwapCiLowBps, double? VsTwapCiHighBps, double? CostSharpe = null, double? Cvar95Bps = null, int Episodes = 0)
+{
+    /// <summary>For a guarded strategy (<c>guarded:ID</c>): how often each guard fired on this cell's paths and its paired cost
+    /// difference (guarded − unguarded) to ID on the same paths, with its 95% interval; null otherwise or when not known.</summary>
+    public Portal.Domain.Backtesting.GuardResult? Guard { get; init; }
+
+    /// <summary>Why this (trained or guarded) agent's result is in-sample for this cell's stress variant
+    /// (Portal.Domain's StressSampling), or null when it is not or the strategy is no agent.</summary>
+    public string? InSample { get; init; }
+}
 
 /// <summary>
 /// The cheapest strategy of a cell and how sure it is. <see cref="SignificantVsTwap"/>: the best strategy's paired 95% interval
@@ -85,7 +98,7 @@ public static class StudyResultsBuilder
     {
         var strategies = cell.Strategies
             .Select(s => new StudyStrategyResult(s.StrategyId, s.DisplayName, s.MeanCostBps, s.MeanCiLowBps, s.MeanCiHighBps, s.StdBps, s.VsTwapBps, s.VsTwapCiLowBps, s.VsTwapCiHighBps,
-                s.CostSharpe, s.Cvar95Bps, s.Episodes))
+                s.CostSharpe, s.Cvar95Bps, s.Episodes) { Guard = s.Guard })
             .ToList();
         return new StudyCellResult(cell.Coordinates, cell.RunId, cell.Status, cell.Progress, strategies, Best(strategies));
     }

@@ -52,6 +52,12 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
         var cells = spec.Expand();
         CheckBudget(cells);
         await EnsureAgentsAreTheTeamsAsync(teamId, spec, ct);
+        await using (var check = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // A variant whose very paths an agent trained on is refused here, before any cell is stored.
+            if ((await StressChecksAsync(check, teamId, spec, ct)).FirstOrDefault(c => c.SharesPaths) is { Check: { } shared })
+                throw new ScenarioValidationException("scenario.seed", shared.Reason!);
+        }
         var study = new Study
         {
             TeamId = teamId,
@@ -147,6 +153,40 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
         }
     }
 
+    /// <summary>
+    /// The out-of-sample check (<see cref="StressSampling"/>) of every trained agent a stress report lists (plainly or
+    /// guarded) on every variant, from the agents' stored training records: whether it is in-sample there and whether it
+    /// drew that variant's very paths. Empty for other studies.
+    /// </summary>
+    private static async Task<List<(string Variant, Portal.Domain.Backtesting.AgentSampleCheck Check, bool SharesPaths)>> StressChecksAsync(
+        PortalDbContext db, Guid teamId, StudySpec spec, CancellationToken ct)
+    {
+        var checks = new List<(string, Portal.Domain.Backtesting.AgentSampleCheck, bool)>();
+        if (spec.Axes.Stress is not { Count: > 0 }) return checks;
+        var agents = new Dictionary<Guid, string>();
+        foreach (var id in spec.EffectiveStrategies.Select(StripGuard).Where(StrategyId.IsAgentId).Distinct(StringComparer.Ordinal))
+        {
+            if (StrategyId.Parse(id).TryGetAgentId(out var agentId)) agents[agentId] = id;
+        }
+        if (agents.Count == 0) return checks;
+        var ids = agents.Keys.ToArray();
+        var records = await db.TrainedAgents.AsNoTracking().Where(a => a.TeamId == teamId && ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.TrainingExposureJson }).ToListAsync(ct);
+        foreach (var cell in spec.Expand())
+        {
+            foreach (var record in records)
+            {
+                var exposure = Portal.Domain.Backtesting.TrainingExposure.FromJson(record.TrainingExposureJson);
+                checks.Add((cell.Coordinates.Stress, StressSampling.Check(agents[record.Id], exposure, cell.Scenario, cell.Coordinates.Stress),
+                    StressSampling.SharesPaths(exposure, cell.Scenario)));
+            }
+        }
+        return checks;
+    }
+
+    private static string StripGuard(string id) =>
+        id.StartsWith(GuardedStrategy.IdPrefix, StringComparison.Ordinal) ? id[GuardedStrategy.IdPrefix.Length..] : id;
+
     private void CheckBudget(IReadOnlyList<StudyCell> cells)
     {
         var largest = cells.MaxBy(c => c.Scenario.Order.Steps)!.Scenario;
@@ -194,6 +234,18 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
                 run is null ? [] : byRun.GetValueOrDefault(run.Id) ?? []);
         }).ToList();
         var built = StudyResultsBuilder.Build(spec, cells);
+        var flagged = (await StressChecksAsync(db, teamId, spec, ct)).Where(c => c.Check.Verdict != Portal.Domain.Backtesting.SampleVerdict.OutOfSample).ToList();
+        if (flagged.Count > 0)
+        {
+            built = built with
+            {
+                Cells = [.. built.Cells.Select(cell => cell with
+                {
+                    Strategies = [.. cell.Strategies.Select(x => flagged.Where(f => f.Variant == cell.Coordinates.Stress && f.Check.StrategyId == StripGuard(x.Id))
+                        .Select(f => f.Check.Reason).FirstOrDefault() is { } reason ? x with { InSample = reason } : x)],
+                })],
+            };
+        }
         if (study.Status == StudyStatus.Running && runs.Count == study.CellCount && runs.All(r => r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled))
         {
             study.Status = runs.All(r => r.Status == RunStatus.Succeeded) ? StudyStatus.Succeeded : StudyStatus.Finished;

@@ -114,6 +114,13 @@ public sealed class MapElitesStore(IDbContextFactory<PortalDbContext> dbFactory)
         return (range.First, range.Count);
     }
 
+    /// <summary>Whether the search is still running (false once it was cancelled, failed or succeeded, or when it does not exist).</summary>
+    public async Task<bool> IsRunningAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.MapElitesRuns.AnyAsync(r => r.Id == id && r.Status == RunStatus.Running, ct);
+    }
+
     /// <summary>Records that the worker of a running shard (and so the search) is alive.</summary>
     public async Task BeatAsync(Guid id, int generation, int index)
     {
@@ -132,7 +139,9 @@ public sealed class MapElitesStore(IDbContextFactory<PortalDbContext> dbFactory)
         var data = MemoryMarshal.AsBytes(objectives.AsSpan()).ToArray();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = DateTime.UtcNow;
-        await db.MapElitesShards.Where(s => s.RunId == id && s.Generation == generation && s.Index == index && s.FinishedUtc == null)
+        // A cancelled search keeps the archive it had when it was cancelled: a shard that ends later stores nothing.
+        await db.MapElitesShards.Where(s => s.RunId == id && s.Generation == generation && s.Index == index && s.FinishedUtc == null
+                && db.MapElitesRuns.Any(r => r.Id == id && r.Status == RunStatus.Running))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Data, data)
                 .SetProperty(x => x.FinishedUtc, now)

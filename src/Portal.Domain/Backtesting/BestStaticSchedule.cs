@@ -520,12 +520,14 @@ public static class BestStaticSchedule
         return starts;
     }
 
-    /// <summary>The scenario drawing <paramref name="paths"/> episodes from the stream tagged <paramref name="stream"/>.</summary>
+    /// <summary>The scenario drawing <paramref name="paths"/> episodes from the stream tagged <paramref name="stream"/>. Its
+    /// risk guards are dropped: they name the run's strategies, which the search does not trade.</summary>
     private static Scenario Paths(Scenario scenario, ulong stream, int paths) => scenario with
     {
         Seed = RandomStream.TaggedSeed(scenario.Seed, stream),
         Episodes = paths,
         Strategies = ["twap"],
+        StrategySettings = scenario.StrategySettings with { Guards = null },
         Replay = null,
     };
 

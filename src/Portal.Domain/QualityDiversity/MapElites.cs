@@ -107,6 +107,68 @@ public static class MapElites
         archive.EndGeneration(generation);
     }
 
+    /// <summary>
+    /// The archive a stopped search leaves: every generation its <paramref name="batches"/> cover is merged in order
+    /// (<see cref="Merge"/>), then the first generation they cover only in part adds the candidates that were evaluated, in
+    /// index order, passing over those that never ran. Batches of later generations cannot exist (a generation starts only
+    /// once the one before it is merged) and are refused.
+    /// </summary>
+    /// <remarks>A partial generation's candidates are the ones a complete run would have generated (each comes from the
+    /// stream keyed by (seed, generation, index) and the archive after the previous generation), so every elite of the
+    /// result is an elite the complete search would have met.</remarks>
+    /// <exception cref="ArgumentException">Batches overlap, hold the wrong number of objectives, or follow a partial generation.</exception>
+    public static MapElitesArchive Rebuild(CandidateEvaluator evaluator, MapElitesSettings settings, IReadOnlyList<MapElitesBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(batches);
+        var archive = NewArchive(evaluator);
+        int niches = archive.Grid.Count;
+        var byGeneration = batches.GroupBy(b => b.Generation).OrderBy(g => g.Key).ToList();
+        for (int k = 0; k < byGeneration.Count; k++)
+        {
+            int generation = byGeneration[k].Key;
+            if (generation != k) throw new ArgumentException($"Generation {k} has no evaluated candidates, yet generation {generation} has.", nameof(batches));
+            var ordered = byGeneration[k].OrderBy(b => b.First).ToArray();
+            int count = settings.CountOf(generation);
+            if (ordered.Sum(b => b.Count) == count && ordered.Select(b => b.First).SequenceEqual(Starts(ordered)))
+            {
+                Merge(archive, settings, generation, ordered);
+                continue;
+            }
+            if (k != byGeneration.Count - 1) throw new ArgumentException($"Generation {generation} is incomplete, yet generation {generation + 1} has evaluated candidates.", nameof(batches));
+            var genomes = Generate(archive, settings, generation, 0, count);
+            int p = LinearPolicy.ParameterCount;
+            long start = (long)generation * settings.Batch;
+            int next = 0;
+            foreach (var b in ordered)
+            {
+                if (b.First < next || b.First + b.Count > count) throw new ArgumentException($"Batch from {b.First} of generation {generation} overlaps another or lies outside the generation.", nameof(batches));
+                if (b.Objectives.Length != b.Count * niches) throw new ArgumentException($"Batch from {b.First} holds {b.Objectives.Length} objectives, expected {b.Count * niches}.", nameof(batches));
+                archive.Skip(b.First - next);
+                for (int c = 0; c < b.Count; c++)
+                {
+                    int i = b.First + c;
+                    archive.Add(start + i, genomes.AsSpan(i * p, p), b.Objectives.AsSpan(c * niches, niches));
+                }
+                next = b.First + b.Count;
+            }
+            archive.EndGeneration(generation);
+        }
+
+        return archive;
+
+        static IEnumerable<int> Starts(IReadOnlyList<MapElitesBatch> ordered)
+        {
+            int next = 0;
+            foreach (var b in ordered)
+            {
+                yield return next;
+                next += b.Count;
+            }
+        }
+    }
+
     /// <summary>A new archive with the reference objectives of θ = 0 on every niche.</summary>
     public static MapElitesArchive NewArchive(CandidateEvaluator evaluator)
     {

@@ -70,6 +70,8 @@ public sealed class MapElitesArchive
     /// <summary>Candidates added so far.</summary>
     public long Evaluated { get; private set; }
 
+    private long _next;
+
     /// <summary>The generalist's parameters (null before the first candidate).</summary>
     public double[]? Generalist { get; private set; }
 
@@ -101,7 +103,7 @@ public sealed class MapElitesArchive
     /// <exception cref="ArgumentException">The candidate index is not the next one, or the sizes are wrong.</exception>
     public void Add(long candidate, ReadOnlySpan<double> parameters, ReadOnlySpan<double> objectives)
     {
-        if (candidate != Evaluated) throw new ArgumentException($"Candidates are added in index order: expected {Evaluated}, got {candidate}.", nameof(candidate));
+        if (candidate != _next) throw new ArgumentException($"Candidates are added in index order: expected {_next}, got {candidate}.", nameof(candidate));
         if (parameters.Length != LinearPolicy.ParameterCount) throw new ArgumentException($"A candidate has {LinearPolicy.ParameterCount} parameters.", nameof(parameters));
         if (objectives.Length != Grid.Count) throw new ArgumentException($"A candidate has one objective per niche ({Grid.Count}).", nameof(objectives));
         double mean = 0;
@@ -128,6 +130,15 @@ public sealed class MapElitesArchive
         }
 
         Evaluated++;
+        _next = candidate + 1;
+    }
+
+    /// <summary>Passes over <paramref name="candidates"/> candidates that were never evaluated (a cancelled search's shards that
+    /// did not run): the next candidate added is that many indices further on, and <see cref="Evaluated"/> does not count them.</summary>
+    public void Skip(long candidates)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(candidates);
+        _next += candidates;
     }
 
     /// <summary>Records the coverage and QD-score at the end of generation <paramref name="generation"/>.</summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Portal.Agents.Training;
 using Portal.Application.Studies;
+using Portal.Domain.Backtesting;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
 using Portal.Domain.Strategies;
@@ -79,6 +81,11 @@ public static class StressCommand
             {
                 results = Run(spec, ct, agents);
             }
+            catch (InSampleEvaluationException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
             finally
             {
                 BacktestCommand.DisposeAll(agents);
@@ -95,11 +102,58 @@ public static class StressCommand
     /// <param name="spec">The report.</param>
     /// <param name="ct">Cancels between variants and batches.</param>
     /// <param name="agents">The trained agents the spec's <c>agent:</c> ids name, run on every variant's paths.</param>
+    /// <exception cref="InSampleEvaluationException">An agent drew a variant's own paths in training (untagged streams holding
+    /// the report's seed in the same world): the message names the variant, the agent and the seeds; nothing is run.</exception>
     public static StudyResults Run(StressSpec spec, CancellationToken ct = default, IReadOnlyList<IExecutionStrategy>? agents = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return StudyCommand.Run(spec.ToStudy(), ct, agents);
+        var study = spec.ToStudy();
+        var checks = CheckAgents(study, agents ?? []);
+        var sharedPaths = checks.Where(c => c.SharesPaths).Select(c => c.Check).ToList();
+        if (sharedPaths.Count > 0) throw new InSampleEvaluationException(sharedPaths);
+        var results = StudyCommand.Run(study, ct, agents);
+        var flagged = checks.Where(c => c.Check.Verdict != SampleVerdict.OutOfSample).ToList();
+        if (flagged.Count == 0) return results;
+        return results with
+        {
+            Cells = [.. results.Cells.Select(cell => cell with
+            {
+                Strategies = [.. cell.Strategies.Select(s => flagged.Where(f => f.Variant == cell.Coordinates.Stress && f.Check.StrategyId == StripGuard(s.Id))
+                    .Select(f => f.Check.Reason).FirstOrDefault() is { } reason
+                    ? s with { InSample = reason }
+                    : s)],
+            })],
+        };
     }
+
+    /// <summary>The out-of-sample check (<see cref="StressSampling"/>) of every agent the study lists (plainly or guarded)
+    /// on every variant, and whether the agent drew that variant's own paths in training.</summary>
+    public static IReadOnlyList<(string Variant, AgentSampleCheck Check, bool SharesPaths)> CheckAgents(StudySpec study, IReadOnlyList<IExecutionStrategy> agents)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(agents);
+        var listed = study.EffectiveStrategies.Select(StripGuard).ToHashSet(StringComparer.Ordinal);
+        var checks = new List<(string, AgentSampleCheck, bool)>();
+        foreach (var cell in study.Expand())
+        {
+            foreach (var agent in agents.Where(a => StrategyId.IsAgentId(a.Id) && listed.Contains(a.Id)))
+            {
+                var exposure = ExposureOf(agent);
+                checks.Add((cell.Coordinates.Stress, StressSampling.Check(agent.Id, exposure, cell.Scenario, cell.Coordinates.Stress),
+                    StressSampling.SharesPaths(exposure, cell.Scenario)));
+            }
+        }
+        return checks;
+    }
+
+    /// <summary>What an agent (or an ensemble of seeds: every member's record) trained on; null when unrecorded.</summary>
+    private static TrainingExposure? ExposureOf(IExecutionStrategy agent) => agent switch
+    {
+        AgentStrategy a => a.Exposure,
+        EnsembleStrategy e when e.Members.Select(ExposureOf).ToList() is var members && members.All(m => m is not null) =>
+            new TrainingExposure { Sources = [.. members.SelectMany(m => m!.Sources)] },
+        _ => null,
+    };
 
     /// <summary><paramref name="strategies"/> followed by each agent not yet listed (plainly or guarded).</summary>
     public static IReadOnlyList<string> WithAgents(IReadOnlyList<string> strategies, IEnumerable<IExecutionStrategy> agents)

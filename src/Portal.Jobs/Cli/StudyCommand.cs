@@ -69,7 +69,7 @@ public static class StudyCommand
             var result = BacktestRunner.Run(cell.Scenario, new BacktestOptions { KeepEpisodes = false, ExtraStrategies = extras ?? [] }, null, ct);
             var strategies = result.Strategies.Select(s => new StudyStrategyInput(s.StrategyId, s.DisplayName, s.Summary.MeanBps, s.Summary.StdBps,
                 s.Summary.MeanCiLowBps, s.Summary.MeanCiHighBps, s.Summary.VsTwap?.MeanBps, s.Summary.VsTwap?.CiLowBps, s.Summary.VsTwap?.CiHighBps,
-                s.Summary.CostSharpe, s.Summary.Cvar95Bps, s.Summary.IndependentUnits)).ToList();
+                s.Summary.CostSharpe, s.Summary.Cvar95Bps, s.Summary.IndependentUnits) { Guard = result.Guards.FirstOrDefault(g => g.GuardedId == s.StrategyId) }).ToList();
             inputs.Add(new StudyCellInput(cell.Coordinates, null, "Succeeded", 1, strategies));
         }
         return StudyResultsBuilder.Build(spec, inputs);

@@ -95,7 +95,7 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
         }
 
         MapElitesArchive archive;
-        MapElitesBatch batch;
+        MapElitesBatch? batch;
         CandidateEvaluator evaluator;
         await using (Outages.Heartbeat(() => store.BeatAsync(searchId, generation, shard), jobsOptions.HeartbeatInterval, logger))
         {
@@ -103,8 +103,7 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
             {
                 evaluator = new CandidateEvaluator(scenario, settings);
                 archive = await RebuildAsync(searchId, evaluator, settings, generation - 1, shutdown);
-                var before = archive;
-                batch = await Task.Run(() => MapElites.EvaluateBatch(evaluator, before, settings, generation, first, count, null, shutdown), CancellationToken.None);
+                batch = await EvaluateUnlessCancelledAsync(searchId, evaluator, archive, settings, generation, shard, first, count, shutdown);
             }
             catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
             {
@@ -119,15 +118,46 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
             }
         }
 
+        if (batch is null) return;
+
         int done = 0, total = 0;
         await Outages.RetryAsync(async () => (done, total) = await store.CompleteAsync(searchId, generation, shard, batch.Objectives, WorkerName, CancellationToken.None),
             jobsOptions.OutageTolerance, logger, $"Storing MAP-Elites shard {generation}/{shard} of {searchId}");
         logger.LogInformation("MAP-Elites search {Search}: generation {Generation} shard {Shard} done ({Done}/{Total}), candidates {First}–{Last}",
             searchId, generation, shard, done, total, first, first + count - 1);
-        if (done == total)
+        if (done == total && await store.IsRunningAsync(searchId, CancellationToken.None))
         {
             await AdvanceAsync(searchId, work, scenario, settings, archive, generation, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Evaluates candidates <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 in slices of a few
+    /// simulation blocks per core, asking before each slice after the first whether the search is still running: a search
+    /// cancelled meanwhile stops this shard at that candidate boundary, and null is returned (nothing is stored).
+    /// </summary>
+    /// <remarks>Slicing changes no number: each candidate's objectives depend on its own episodes only (see
+    /// <see cref="CandidateEvaluator"/>).</remarks>
+    private async Task<MapElitesBatch?> EvaluateUnlessCancelledAsync(Guid searchId, CandidateEvaluator evaluator, MapElitesArchive archive, MapElitesSettings settings,
+        int generation, int shard, int first, int count, CancellationToken shutdown)
+    {
+        var genomes = MapElites.Generate(archive, settings, generation, first, count);
+        int p = LinearPolicy.ParameterCount, niches = evaluator.Grid.Count;
+        var objectives = new double[count * niches];
+        int slice = Math.Max(1, CandidateEvaluator.TargetBatch / settings.EpisodesPerNiche) * Environment.ProcessorCount * 4;
+        for (int at = 0; at < count; at += slice)
+        {
+            if (at > 0 && !await store.IsRunningAsync(searchId, shutdown))
+            {
+                logger.LogInformation("MAP-Elites search {Search} is no longer running: shard {Generation}/{Shard} stopped after {Done} of {Count} candidates, storing nothing",
+                    searchId, generation, shard, at, count);
+                return null;
+            }
+            int from = at, n = Math.Min(slice, count - at);
+            await Task.Run(() => evaluator.Evaluate(genomes.AsSpan(from * p, n * p), objectives.AsSpan(from * niches, n * niches), null, shutdown), CancellationToken.None);
+        }
+
+        return new MapElitesBatch(generation, first, count, objectives);
     }
 
     /// <summary>The archive after generations 0 … <paramref name="throughGeneration"/>, rebuilt from their stored objectives.</summary>
@@ -167,6 +197,12 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
 
         await Outages.RetryAsync(() => store.RecordGenerationAsync(searchId, generation, JsonSerializer.Serialize(archive.Iterations, Json), CancellationToken.None),
             jobsOptions.OutageTolerance, logger, $"Recording generation {generation} of MAP-Elites search {searchId}");
+        if (!await store.IsRunningAsync(searchId, ct))
+        {
+            // Cancelled meanwhile: the archive it had then is its result; nothing more is queued or compared.
+            logger.LogInformation("MAP-Elites search {Search} is no longer running; generation {Generation} ends it", searchId, generation + 1);
+            return;
+        }
         if (generation + 1 < work.Generations)
         {
             foreach (int shard in await store.UnfinishedAsync(searchId, generation + 1, ct))

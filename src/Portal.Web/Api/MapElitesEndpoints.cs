@@ -2,6 +2,7 @@ using System.Text.Json;
 using Portal.Application.QualityDiversity;
 using Portal.Application.Scenarios;
 using Portal.Application.Teams;
+using Portal.Data.Entities;
 using Portal.Domain.QualityDiversity;
 using Portal.Domain.Scenarios;
 
@@ -49,6 +50,19 @@ public static class MapElitesEndpoints
             var details = await searches.GetAsync(team.TeamId, id, ct);
             return details is null ? Results.NotFound() : Results.Ok(MapElitesView.From(details));
         }).WithName("GetMapElites").Produces<MapElitesView>();
+
+        api.MapPost("/{id:guid}/cancel", async (Guid id, TeamContext team, MapElitesService searches, CancellationToken ct) =>
+        {
+            var access = team.Require();
+            if (!access.CanRun) return Results.Problem("Viewers cannot cancel MAP-Elites searches.", statusCode: StatusCodes.Status403Forbidden);
+            var outcome = await searches.CancelAsync(access, id, ct);
+            return outcome.Outcome switch
+            {
+                MapElitesCancelOutcome.NotFound => Results.NotFound(),
+                MapElitesCancelOutcome.AlreadyFinished => Results.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict),
+                _ => Results.Ok(MapElitesView.From((await searches.GetAsync(access.TeamId, id, ct))!)),
+            };
+        }).WithName("CancelMapElites").Produces<MapElitesView>().ProducesProblem(StatusCodes.Status409Conflict);
     }
 }
 
@@ -71,7 +85,8 @@ public sealed record MapElitesView(Guid Id, string Name, string Status, string? 
         ArgumentNullException.ThrowIfNull(d);
         var s = d.Search;
         string id = s.Id.ToString("N");
-        var strategies = d.Report is null
+        // Only a search that succeeded offers its archive to runs; a cancelled one shows what it found so far.
+        var strategies = d.Report is null || s.Status != RunStatus.Succeeded
             ? []
             : d.Report.Niches.Where(n => n.Parameters.Count > 0).Select(n => EliteStrategies.EliteId(id, n.Niche))
                 .Append($"{EliteStrategies.ElitePrefix}{id}:generalist").Append($"{EliteStrategies.RouterPrefix}{id}").ToList();

@@ -67,6 +67,16 @@ public sealed class StressAgentTests : IDisposable
                 });
                 var alone = BacktestCommand.Run(scenario, agents);
                 Assert.Equal(alone.Strategies.Select(s => s.StrategyId), cell.Strategies.Select(s => s.Id));
+                // The guarded twin reports, per variant, each guard's firings and its paired difference to the agent on the same paths.
+                var guard = Assert.Single(alone.Guards);
+                var reported = cell.Strategy("guarded:agent:ql")!.Guard!;
+                Assert.Equal("agent:ql", reported.InnerId);
+                Assert.Equal(guard.Firings, reported.Firings);
+                Assert.Equal(guard.GuardedMinusUnguarded, reported.GuardedMinusUnguarded);
+                Assert.Equal(200, reported.GuardedMinusUnguarded.Pairs);
+                Assert.Null(cell.Strategy("agent:ql")!.Guard);
+                Assert.Contains($"guarded:agent:ql − agent:ql: {reported.GuardedMinusUnguarded.MeanBps.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}",
+                    StressTable.ToText(report), StringComparison.Ordinal);
                 Assert.Contains("guarded:agent:ql", cell.Strategies.Select(s => s.Id));
                 Assert.Contains("reopt", cell.Strategies.Select(s => s.Id));
                 foreach (var s in alone.Strategies)
@@ -117,6 +127,135 @@ public sealed class StressAgentTests : IDisposable
         var (helpExit, help) = (await PortalCommandLine.InvokeAsync(["stress", "--help"], new InvocationConfiguration { Output = output = new StringWriter(), Error = new StringWriter() }), output.ToString());
         Assert.Equal(0, helpExit);
         Assert.Contains("--agent-seed", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_agent_is_flagged_in_sample_on_the_variant_it_trained_on_and_never_shares_a_variants_paths()
+    {
+        string folder = TrainFolder();
+        string[] variants = [StressVariants.None, StressVariants.LiquidityCollapse];
+        var agents = BacktestCommand.LoadEnsembles([folder], seed: 2);
+        try
+        {
+            var spec = new StressSpec { Scenario = Base() with { Episodes = 60 }, Variants = variants, Strategies = ["twap", "agent:ql", "guarded:agent:ql"] };
+            var report = StressCommand.Run(spec, default, agents);
+
+            // Trained on the base market: the `none` variant is its training distribution; the collapse is not.
+            var none = report.Cells.Single(c => c.Coordinates.Stress == StressVariants.None);
+            var collapse = report.Cells.Single(c => c.Coordinates.Stress == StressVariants.LiquidityCollapse);
+            Assert.Contains("trained on this very market", none.Strategy("agent:ql")!.InSample, StringComparison.Ordinal);
+            Assert.Equal(none.Strategy("agent:ql")!.InSample, none.Strategy("guarded:agent:ql")!.InSample);
+            Assert.Null(none.Strategy("twap")!.InSample);
+            Assert.All(collapse.Strategies, s => Assert.Null(s.InSample));
+            string table = StressTable.ToText(report);
+            string noneBlock = table[table.IndexOf("\nnone", StringComparison.Ordinal)..table.IndexOf("\nliquidity-collapse", StringComparison.Ordinal)];
+            Assert.Contains("agent:ql (in-sample for this variant)", noneBlock, StringComparison.Ordinal);
+            Assert.Contains("guarded:agent:ql (in-sample for this variant)", noneBlock, StringComparison.Ordinal);
+            Assert.DoesNotContain("in-sample", table[table.IndexOf("\nliquidity-collapse", StringComparison.Ordinal)..], StringComparison.Ordinal);
+
+            // Its training drew tagged streams only: no report seed reaches its training paths, on any variant.
+            var exposure = AgentArtifact.Load(Path.Combine(folder, "qlearning-seed-1")).Exposure!;
+            Assert.All(exposure.Sources.SelectMany(s => s.SeedStreams), s => Assert.NotEqual(0UL, s.Tag));
+            foreach (var cell in spec.ToStudy().Expand())
+            {
+                for (long seed = 0; seed < 500; seed++) Assert.False(StressSampling.SharesPaths(exposure, cell.Scenario with { Seed = seed }));
+            }
+        }
+        finally
+        {
+            BacktestCommand.DisposeAll(agents);
+        }
+    }
+
+    [Fact]
+    public async Task A_report_whose_seed_an_agent_trained_on_is_refused_naming_the_variant_and_the_seeds()
+    {
+        // An agent whose record says training batches drew the untagged streams 10 … 19 (the paths backtests with those seeds use).
+        string source = TrainFolder();
+        var artifact = AgentArtifact.Load(Path.Combine(source, "qlearning-seed-1"));
+        var untagged = new TrainingExposure
+        {
+            Sources = [OutOfSample.SimulatedTraining(Base(), [new SeedStreamRange { Purpose = "training", Seed = 1, Tag = 0, FirstBatch = 0, BatchCount = 10, FirstPathSeed = 10 }])],
+        };
+        string single = Path.Combine(_dir, "untagged");
+        (artifact with { Exposure = untagged }).Save(single);
+        string scenario = Path.Combine(_dir, "seeded.json");
+
+        foreach (var (seed, expected) in new[] { (13L, 2), (20L, 0) })
+        {
+            await File.WriteAllTextAsync(scenario, ScenarioJson.Serialize(Base() with { Episodes = 40, Seed = seed }));
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int exit = await PortalCommandLine.InvokeAsync(["stress", "--scenario", scenario, "--variants", "none", "liquidity-collapse", "--agent", single, "--strategies", "twap", "agent:untagged"],
+                new InvocationConfiguration { Output = output, Error = error });
+            Assert.True(exit == expected, error.ToString());
+            if (expected == 2)
+            {
+                // Only the variant in its training world shares its paths; the message names it and the seeds.
+                Assert.Contains("Variant 'none'", error.ToString(), StringComparison.Ordinal);
+                Assert.Contains("seeds 10–19", error.ToString(), StringComparison.Ordinal);
+                Assert.DoesNotContain("liquidity-collapse", error.ToString(), StringComparison.Ordinal);
+                Assert.Empty(output.ToString());
+            }
+            else
+            {
+                // Seed 20 is outside the training streams: it runs, and `none` is flagged as the agent's training distribution.
+                Assert.Contains("agent:untagged (in-sample for this variant)", output.ToString(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_guarded_twin_completes_the_order_by_the_horizon_on_every_variant_or_is_charged_what_the_cap_leaves()
+    {
+        string folder = TrainFolder();
+        var agents = BacktestCommand.LoadEnsembles([folder], seed: 2);
+        try
+        {
+            bool capLeftSome = false;
+            foreach (string variant in StressVariants.Names)
+            {
+                foreach (var constraints in new[] { new ConstraintSpec(), new ConstraintSpec { MaxParticipationPct = 2, AtHorizon = HorizonRule.HoldCap } })
+                {
+                    var scenario = StressStrategies.Apply(Base() with
+                    {
+                        Episodes = 60,
+                        Market = StressVariants.Apply(Base().Market, variant),
+                        Constraints = constraints,
+                        Strategies = ["twap", "ac", "agent:ql"],
+                        StrategySettings = Base().StrategySettings with { Guards = StressStrategies.DefaultGuards with { Strategies = ["twap", "agent:ql"] } },
+                    });
+                    var result = BacktestRunner.Run(scenario, new BacktestOptions { KeepEpisodes = true, ExtraStrategies = agents });
+                    var twins = result.Strategies.Where(s => s.StrategyId.StartsWith(GuardedStrategy.IdPrefix, StringComparison.Ordinal)).ToList();
+                    Assert.Equal(2, twins.Count);
+                    foreach (var twin in twins)
+                    {
+                        string where = $"{twin.StrategyId} on {variant}, {constraints.AtHorizon}";
+                        Assert.True(twin.Episodes.Count == 60, where);
+                        if (constraints.AtHorizon == HorizonRule.ForceFinish)
+                        {
+                            // Nothing is left at the horizon: whatever the guards did, the last step finishes the order.
+                            Assert.True(twin.MeanInventoryFraction[^1] == 0, where);
+                            Assert.All(twin.Episodes, e => Assert.True(e.UnfilledQuantity == 0 && e.OpportunityCostBps == 0, where));
+                        }
+                        else
+                        {
+                            // The cap holds at every step; whatever it leaves is charged its opportunity cost, never dropped.
+                            Assert.Equal(0, twin.CapBreaches);
+                            Assert.True(twin.MaxParticipation <= 0.02 + 1e-12, where);
+                            Assert.All(twin.Episodes, e => Assert.True(e.ForcedQuantity == 0 && (e.UnfilledQuantity == 0) == (e.OpportunityCostBps == 0), where));
+                            Assert.Equal(twin.MeanUnfilledFraction, twin.MeanInventoryFraction[^1], 12);
+                            capLeftSome |= twin.Episodes.Any(e => e.UnfilledQuantity > 0);
+                        }
+                    }
+                }
+            }
+            Assert.True(capLeftSome, "A 2% cap should leave part of the order at the horizon on some variant.");
+        }
+        finally
+        {
+            BacktestCommand.DisposeAll(agents);
+        }
     }
 
     public void Dispose() => Directory.Delete(_dir, true);

@@ -135,6 +135,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ["GET /map-elites/{Id:guid}"] = new(Kind.Page, "GET", $"/map-elites/{_mapElitesA}", TargetsTeamA: true),
         ["POST /api/map-elites/"] = new(Kind.Api, "POST", "/api/map-elites", () => new { name = "probe", candidates = 0 }, ViewerRefused: true),
         ["GET /api/map-elites/{id:guid}"] = new(Kind.Api, "GET", $"/api/map-elites/{_mapElitesA}", TargetsTeamA: true),
+        ["POST /api/map-elites/{id:guid}/cancel"] = new(Kind.Api, "POST", $"/api/map-elites/{_mapElitesA}/cancel", TargetsTeamA: true, ViewerRefused: true),
         ["POST /api/offline-datasets/"] = new(Kind.Api, "POST", "/api/offline-datasets", () => new { scenarioId = _scenarioA, behaviour = "twap", episodes = 10 }, TargetsTeamA: true, ViewerRefused: true),
         ["GET /api/offline-datasets/"] = new(Kind.Api, "GET", "/api/offline-datasets"),
         ["GET /api/offline-datasets/{id:guid}"] = new(Kind.Api, "GET", $"/api/offline-datasets/{_offlineA}", TargetsTeamA: true),
@@ -368,6 +369,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var run = await viewer.GetStringAsync($"/runs/{_runA}");
         var tokens = await viewer.GetStringAsync("/tokens");
         var team = await viewer.GetStringAsync("/team");
+        var search = await viewer.GetStringAsync($"/map-elites/{_mapElitesA}");
 
         Assert.DoesNotContain("id=\"new-scenario\"", scenarios, StringComparison.Ordinal);
         Assert.Contains(Marker + " scenario", scenario, StringComparison.Ordinal);
@@ -378,6 +380,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Matches(new Regex("<button[^>]*id=\"create-token\"[^>]*disabled|<button[^>]*disabled[^>]*id=\"create-token\""), tokens);
         Assert.DoesNotContain("id=\"add-member\"", team, StringComparison.Ordinal);
         Assert.DoesNotContain("remove-member", team, StringComparison.Ordinal);
+        Assert.Matches(new Regex("<button[^>]*id=\"cancel-search\"[^>]*disabled|<button[^>]*disabled[^>]*id=\"cancel-search\""), search);
+        Assert.Matches(new Regex("id=\"cancel-reason\"[^>]*>Viewers cannot cancel MAP-Elites searches."), search);
     }
 
     [Fact]

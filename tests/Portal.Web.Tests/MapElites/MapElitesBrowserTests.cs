@@ -88,4 +88,50 @@ public sealed class MapElitesBrowserTests
             await Assertions.Expect(page.Locator("#search-table")).ToContainTextAsync("CI archive");
         });
     }
+
+    [Fact]
+    public async Task A_running_search_is_cancelled_from_its_page_after_a_confirmation_and_keeps_what_it_found()
+    {
+        await using var server = await PortalServer.StartAsync();
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+        await page.ScriptAsync("map-elites-cancel", async step =>
+        {
+            step("submit a search far too large to finish");
+            await page.SignInAsDemoAsync();
+            await page.GotoAsync("/map-elites");
+            await page.Locator("#map-elites-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            await page.FillAsync("#search-name", "To cancel");
+            await page.FillAsync("#search-candidates", "200000");
+            await page.FillAsync("#search-batch", "100000");
+            await page.FillAsync("#search-episodes", "64");
+            await page.FillAsync("#search-shards", "1");
+            await page.FillAsync("#search-holdout", "0");
+            await page.ClickAsync("#submit-search");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/map-elites/[0-9a-f-]{36}$"));
+            await page.Locator("#archive-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            await Assertions.Expect(page.Locator("#cancel-search")).ToBeEnabledAsync();
+            await Assertions.Expect(page.Locator("#cancel-reason")).ToHaveCountAsync(0);
+
+            step("the confirmation can keep it running");
+            await page.ClickAsync("#cancel-search");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Keep running" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#archive-status")).Not.ToHaveAttributeAsync("data-status", "Cancelled");
+
+            step("cancel it");
+            await page.ClickAsync("#cancel-search");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel the search" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#archive-status")).ToHaveAttributeAsync("data-status", "Cancelled");
+            await Assertions.Expect(page.Locator("#archive-failure")).ToContainTextAsync("Cancelled after 0 of 200,000 evaluations by ");
+            await Assertions.Expect(page.Locator("#cancel-search")).ToBeDisabledAsync();
+            await Assertions.Expect(page.Locator("#cancel-reason")).ToContainTextAsync("The search has already been cancelled: only a queued or running search can be cancelled.");
+
+            step("the API agrees and offers none of its elites to runs");
+            var id = Guid.Parse(page.Url.Split('/')[^1]);
+            using var client = await server.SignedInClientAsync();
+            var search = await client.GetFromJsonAsync<JsonElement>($"/api/map-elites/{id}");
+            Assert.Equal("Cancelled", search.GetProperty("status").GetString());
+            Assert.Equal(0, search.GetProperty("strategies").GetArrayLength());
+        });
+    }
 }
