@@ -24,7 +24,16 @@ public static class BacktestRunner
     public static BacktestResult Run(Scenario scenario, BacktestOptions? options = null, IProgress<int>? episodesDone = null, CancellationToken ct = default)
     {
         var plan = BacktestPlan.Create(scenario, options);
-        return Merge(plan, [RunEpisodes(plan, 0, plan.Episodes, options, episodesDone, ct)]);
+        var part = RunEpisodes(plan, 0, plan.Episodes, options, episodesDone, ct);
+        try
+        {
+            return Merge(plan, [part]);
+        }
+        finally
+        {
+            // The result keeps no column of its only shard (episode results are separate arrays): the next run reuses them.
+            part.ReturnColumns();
+        }
     }
 
     /// <summary>
@@ -60,7 +69,10 @@ public static class BacktestRunner
         int blocks = (count + blockSize - 1) / blockSize;
         int bins = plan.Bins;
         int stride = plan.Stride;
-        var part = new BacktestPartial(first, count, strategyCount, model.Steps, bins, stride, options.KeepEpisodes);
+        // Deterministic schedules alone: the fused kernel computes the same numbers without materialising the market.
+        var fused = options.FusedSchedules && !options.KeepEpisodes ? FusedScheduleKernel.TryCreate(model, strategies, scenario.Seed) : null;
+        var posts = strategies.Select(x => x is IOrderTypeStrategy).ToArray();
+        var part = BacktestPartial.ForRun(first, count, strategyCount, model.Steps, bins, stride, options.KeepEpisodes, new BacktestPartial.ColumnLayout(fused is not null, posts));
         var costBps = part.CostBps;
         var costCurrency = part.CostCurrency;
         var forced = part.Forced;
@@ -75,8 +87,6 @@ public static class BacktestRunner
         var gate = new object();
         int done = 0;
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
-        // Deterministic schedules alone: the fused kernel computes the same numbers without materialising the market.
-        var fused = options.FusedSchedules && !options.KeepEpisodes ? FusedScheduleKernel.TryCreate(model, strategies, scenario.Seed) : null;
         if (fused is not null)
         {
             Parallel.For(0, blocks, po,
@@ -250,7 +260,7 @@ public static class BacktestRunner
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
                 // The p95 across episodes of each episode's largest participation (the maximum alone is one extreme draw).
-                MaxParticipationP95 = Statistics.Percentile(maxParticipation[s].ToArray(), 0.95),
+                MaxParticipationP95 = PercentileOfCopy(maxParticipation[s], 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 Orders = orders,
             };
@@ -306,6 +316,21 @@ public static class BacktestRunner
         }
 
         return sum;
+    }
+
+    /// <summary><see cref="Statistics.Percentile"/> of a copy of <paramref name="values"/> in a reused buffer.</summary>
+    private static double PercentileOfCopy(double[] values, double p)
+    {
+        var buffer = ColumnPool.Rent<double>(values.Length);
+        try
+        {
+            values.CopyTo(buffer, 0);
+            return Statistics.Percentile(buffer, p);
+        }
+        finally
+        {
+            ColumnPool.Return(buffer);
+        }
     }
 
     private static T[][] Concat<T>(BacktestPartial[] ordered, Func<BacktestPartial, T[][]> column)
