@@ -435,22 +435,31 @@ public static class BacktestRunner
                     if (_schedules[s] is not { } schedule || !book.TryApplyUniform(Market, schedule.FractionAt(k)))
                     {
                         var fr = _fractions[s].AsSpan(0, count);
-                        ReadOnlySpan<Observation> obs = default;
-                        if (_observations[s].Length > 0)
+                        if (_strategies[s] is IProgressStrategy progress and not IOrderTypeStrategy)
                         {
-                            var o = _observations[s].AsSpan(0, count);
-                            book.Observe(Market, o);
-                            obs = o;
+                            // Decided straight from the book's arrays: no observation is built per episode.
+                            progress.Decide(ctx, book.Progress(Market), fr);
+                            book.Apply(Market, fr);
                         }
+                        else
+                        {
+                            ReadOnlySpan<Observation> obs = default;
+                            if (_observations[s].Length > 0)
+                            {
+                                var o = _observations[s].AsSpan(0, count);
+                                book.Observe(Market, o);
+                                obs = o;
+                            }
 
-                        _strategies[s].Decide(ctx, obs, fr);
-                        if (_strategies[s] is IOrderTypeStrategy typed)
-                        {
-                            var share = _passiveShares[s].AsSpan(0, count);
-                            typed.DecidePassiveShare(ctx, obs, fr, share);
-                            book.ApplyOrders(Market, fr, share, typed.Limit);
+                            _strategies[s].Decide(ctx, obs, fr);
+                            if (_strategies[s] is IOrderTypeStrategy typed)
+                            {
+                                var share = _passiveShares[s].AsSpan(0, count);
+                                typed.DecidePassiveShare(ctx, obs, fr, share);
+                                book.ApplyOrders(Market, fr, share, typed.Limit);
+                            }
+                            else book.Apply(Market, fr);
                         }
-                        else book.Apply(Market, fr);
                     }
 
                     if (book.IsUniform) inverseVolume ??= ExecutionBook.InverseVolumeSum(Market, count);

@@ -81,6 +81,8 @@ public static class SimulationBenchmark
                 episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options)),
             Time("schedules-ac-1-thread", "The schedule workload on one thread, for comparison with the naive loop",
                 episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options with { MaxDegreeOfParallelism = 1 })),
+            Time("schedules-ac-general-1-thread", "The schedule workload on one thread through the general engine (market batch and one book per strategy; the fused kernel off)",
+                episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options with { MaxDegreeOfParallelism = 1, FusedSchedules = false })),
             Time("schedules-ac-simulate", "The schedule workload's episodes alone (BacktestRunner.RunEpisodes: kernel and result columns, no summary)",
                 episodes, steps, schedules.Strategies.Count, repetitions, () => SimulateOnly(schedules, options)),
             Time("schedules-ac-summarise", "The schedule workload's summary alone (BacktestRunner.Merge of its episodes: every statistic a run reports)",
