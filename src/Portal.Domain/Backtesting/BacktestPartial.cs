@@ -13,7 +13,18 @@ public sealed class BacktestPartial
 {
     private const int Magic = 0x31505442; // "BTP1"
 
+    private readonly List<Array> _rented = [];
+
     internal BacktestPartial(int first, int count, int strategies, int steps, int bins, int stride, bool keepEpisodes)
+        : this(first, count, strategies, steps, bins, stride, keepEpisodes, null)
+    {
+    }
+
+    /// <summary>A shard whose columns come from <see cref="ColumnPool"/> (<see cref="ReturnColumns"/> hands them back).</summary>
+    /// <param name="layout">What the runner writes: with <see cref="ColumnLayout.Fused"/> only the cost, forced and
+    /// participation columns (the others are one shared all-zero column each); otherwise every column, and the passive
+    /// column only of the strategies flagged in <see cref="ColumnLayout.Posts"/>.</param>
+    private BacktestPartial(int first, int count, int strategies, int steps, int bins, int stride, bool keepEpisodes, ColumnLayout? layout)
     {
         First = first;
         Count = count;
@@ -22,14 +33,36 @@ public sealed class BacktestPartial
         Bins = bins;
         Stride = stride;
         KeepEpisodes = keepEpisodes;
-        CostBps = Columns<double>(strategies, count);
-        CostCurrency = Columns<double>(strategies, count);
-        Forced = Columns<double>(strategies, count);
-        Unfilled = Columns<double>(strategies, count);
-        Breaches = Columns<int>(strategies, count);
-        MaxParticipation = Columns<double>(strategies, count);
-        OpportunityBps = Columns<double>(strategies, count);
-        Passive = Columns<PassiveStats>(strategies, count);
+        if (layout is { } l)
+        {
+            // Columns every episode of the shard overwrites come uncleared from the pool; a column nothing writes is one
+            // cleared array shared by every strategy (only read).
+            CostBps = Pooled<double>(strategies, count);
+            CostCurrency = Pooled<double>(strategies, count);
+            Forced = Pooled<double>(strategies, count);
+            MaxParticipation = Pooled<double>(strategies, count);
+            Unfilled = l.Fused ? Shared(ZeroColumn<double>(count), strategies) : Pooled<double>(strategies, count);
+            Breaches = l.Fused ? Shared(ZeroColumn<int>(count), strategies) : Pooled<int>(strategies, count);
+            OpportunityBps = l.Fused ? Shared(ZeroColumn<double>(count), strategies) : Pooled<double>(strategies, count);
+            Passive = new PassiveStats[strategies][];
+            PassiveStats[]? zero = null;
+            for (int s = 0; s < strategies; s++)
+            {
+                Passive[s] = !l.Fused && l.Posts[s] ? Pooled<PassiveStats>(count) : zero ??= ZeroColumn<PassiveStats>(count);
+            }
+        }
+        else
+        {
+            CostBps = Columns<double>(strategies, count);
+            CostCurrency = Columns<double>(strategies, count);
+            Forced = Columns<double>(strategies, count);
+            Unfilled = Columns<double>(strategies, count);
+            Breaches = Columns<int>(strategies, count);
+            MaxParticipation = Columns<double>(strategies, count);
+            OpportunityBps = Columns<double>(strategies, count);
+            Passive = Columns<PassiveStats>(strategies, count);
+        }
+
         EpisodeResults = Columns<EpisodeResult>(strategies, keepEpisodes ? count : 0);
         Inventory = new BacktestRunner.InventoryStats(strategies, steps, bins, stride);
         Participation = new BacktestRunner.ParticipationStats(strategies, steps);
@@ -211,6 +244,60 @@ public sealed class BacktestPartial
         }
 
         return true;
+    }
+
+    /// <summary>What <see cref="BacktestRunner.RunEpisodes"/> writes into a shard's columns.</summary>
+    /// <param name="Fused">The fused schedule kernel runs: only costs, forced quantity and participation are written.</param>
+    /// <param name="Posts">Per strategy, whether it posts limit orders (and so writes the passive column).</param>
+    internal readonly record struct ColumnLayout(bool Fused, bool[] Posts);
+
+    /// <summary>A shard for <see cref="BacktestRunner.RunEpisodes"/> with pooled columns laid out as it writes them.</summary>
+    internal static BacktestPartial ForRun(int first, int count, int strategies, int steps, int bins, int stride, bool keepEpisodes, ColumnLayout layout) =>
+        new(first, count, strategies, steps, bins, stride, keepEpisodes, layout);
+
+    /// <summary>Hands the pooled columns back to <see cref="ColumnPool"/>. Only for a shard whose columns nothing reads any
+    /// more (the single shard of <see cref="BacktestRunner.Run"/> once merged: the result keeps no column).</summary>
+    internal void ReturnColumns()
+    {
+        foreach (var array in _rented)
+        {
+            switch (array)
+            {
+                case double[] d: ColumnPool.Return(d); break;
+                case int[] i: ColumnPool.Return(i); break;
+                case PassiveStats[] p: ColumnPool.Return(p); break;
+            }
+        }
+
+        _rented.Clear();
+    }
+
+    private T[][] Pooled<T>(int strategies, int count)
+    {
+        var columns = new T[strategies][];
+        for (int s = 0; s < strategies; s++) columns[s] = Pooled<T>(count);
+        return columns;
+    }
+
+    private T[] Pooled<T>(int count)
+    {
+        var array = ColumnPool.Rent<T>(count);
+        _rented.Add(array);
+        return array;
+    }
+
+    private T[] ZeroColumn<T>(int count)
+    {
+        var array = ColumnPool.RentCleared<T>(count);
+        _rented.Add(array);
+        return array;
+    }
+
+    private static T[][] Shared<T>(T[] column, int strategies)
+    {
+        var columns = new T[strategies][];
+        Array.Fill(columns, column);
+        return columns;
     }
 
     private static T[][] Columns<T>(int strategies, int count)

@@ -288,6 +288,30 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
         double unfilledSum = 0;
         foreach (double u in unfilled) unfilledSum += u;
         var point = From(episodes, quantity, arrivalPrice, unfilledSum / (quantity * Math.Max(1, episodes.Length)));
+        if (cluster.IsEmpty)
+        {
+            // Independent episodes: the per-episode values are recomputed in each pass instead of stored (the same numbers
+            // in the same order as the arrays below).
+            var (_, fill, n0) = Statistics.MeanBounds(new FillRateValues(unfilled, quantity));
+            var (_, share, _) = Statistics.MeanBounds(new PassiveValues(episodes, PassiveValues.Field.Share, quantity, arrivalPrice));
+            var capturedRatio = Statistics.RatioBounds(
+                new PassiveValues(episodes, PassiveValues.Field.CapturedBps, quantity, arrivalPrice),
+                new PassiveValues(episodes, PassiveValues.Field.Filled, quantity, arrivalPrice));
+            var markoutRatio = Statistics.RatioBounds(
+                new PassiveValues(episodes, PassiveValues.Field.MarkoutBps, quantity, arrivalPrice),
+                new PassiveValues(episodes, PassiveValues.Field.MarkoutQuantity, quantity, arrivalPrice));
+            return point with
+            {
+                Intervals = new OrderTypeIntervals(n0, UnitKinds.Episode)
+                {
+                    FillRate = Around(point.FillRate, fill),
+                    PassiveShare = Around(point.PassiveShare, share),
+                    SpreadCapturedBps = Around(point.SpreadCapturedBps, capturedRatio?.Bounds),
+                    MarkoutBps = Around(point.MarkoutBps, markoutRatio?.Bounds),
+                },
+            };
+        }
+
         int n = episodes.Length;
         var passive = new double[n];
         var captured = new double[n];
@@ -324,6 +348,46 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
         if (point is not { } p || bounds is null) return null;
         double half = (bounds.High - bounds.Low) / 2;
         return new ConfidenceBounds(p - half, p + half);
+    }
+
+    /// <summary>1 − unfilled/quantity per episode, as <see cref="FillRates"/>.</summary>
+    private readonly ref struct FillRateValues(ReadOnlySpan<double> unfilled, double quantity) : Statistics.IValues
+    {
+        private readonly ReadOnlySpan<double> _unfilled = unfilled;
+        private readonly double _quantity = quantity;
+
+        public int Length => _unfilled.Length;
+
+        public double this[int i] => 1 - _unfilled[i] / _quantity;
+    }
+
+    /// <summary>One per-episode figure of the passive statistics, computed as <see cref="From(ReadOnlySpan{PassiveStats}, ReadOnlySpan{double}, double, double, ReadOnlySpan{int})"/> stores it.</summary>
+    private readonly ref struct PassiveValues(ReadOnlySpan<PassiveStats> episodes, PassiveValues.Field field, double quantity, double arrivalPrice) : Statistics.IValues
+    {
+        private readonly ReadOnlySpan<PassiveStats> _episodes = episodes;
+        private readonly Field _field = field;
+        private readonly double _quantity = quantity;
+        private readonly double _arrivalPrice = arrivalPrice;
+
+        public enum Field
+        {
+            Share,
+            Filled,
+            CapturedBps,
+            MarkoutBps,
+            MarkoutQuantity,
+        }
+
+        public int Length => _episodes.Length;
+
+        public double this[int i] => _field switch
+        {
+            Field.Share => _episodes[i].Filled / _quantity,
+            Field.Filled => _episodes[i].Filled,
+            Field.CapturedBps => _episodes[i].SpreadCaptured / _arrivalPrice * 1e4,
+            Field.MarkoutBps => _episodes[i].MarkoutCost / _arrivalPrice * 1e4,
+            _ => _episodes[i].MarkoutQuantity,
+        };
     }
 
     private static double[] FillRates(ReadOnlySpan<double> unfilled, double quantity)

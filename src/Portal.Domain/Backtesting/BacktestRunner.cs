@@ -24,7 +24,16 @@ public static class BacktestRunner
     public static BacktestResult Run(Scenario scenario, BacktestOptions? options = null, IProgress<int>? episodesDone = null, CancellationToken ct = default)
     {
         var plan = BacktestPlan.Create(scenario, options);
-        return Merge(plan, [RunEpisodes(plan, 0, plan.Episodes, options, episodesDone, ct)]);
+        var part = RunEpisodes(plan, 0, plan.Episodes, options, episodesDone, ct);
+        try
+        {
+            return Merge(plan, [part]);
+        }
+        finally
+        {
+            // The result keeps no column of its only shard (episode results are separate arrays): the next run reuses them.
+            part.ReturnColumns();
+        }
     }
 
     /// <summary>
@@ -60,7 +69,10 @@ public static class BacktestRunner
         int blocks = (count + blockSize - 1) / blockSize;
         int bins = plan.Bins;
         int stride = plan.Stride;
-        var part = new BacktestPartial(first, count, strategyCount, model.Steps, bins, stride, options.KeepEpisodes);
+        // Deterministic schedules alone: the fused kernel computes the same numbers without materialising the market.
+        var fused = options.FusedSchedules && !options.KeepEpisodes ? FusedScheduleKernel.TryCreate(model, strategies, scenario.Seed) : null;
+        var posts = strategies.Select(x => x is IOrderTypeStrategy).ToArray();
+        var part = BacktestPartial.ForRun(first, count, strategyCount, model.Steps, bins, stride, options.KeepEpisodes, new BacktestPartial.ColumnLayout(fused is not null, posts));
         var costBps = part.CostBps;
         var costCurrency = part.CostCurrency;
         var forced = part.Forced;
@@ -75,8 +87,6 @@ public static class BacktestRunner
         var gate = new object();
         int done = 0;
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
-        // Deterministic schedules alone: the fused kernel computes the same numbers without materialising the market.
-        var fused = options.FusedSchedules && !options.KeepEpisodes ? FusedScheduleKernel.TryCreate(model, strategies, scenario.Seed) : null;
         if (fused is not null)
         {
             Parallel.For(0, blocks, po,
@@ -250,7 +260,7 @@ public static class BacktestRunner
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
                 // The p95 across episodes of each episode's largest participation (the maximum alone is one extreme draw).
-                MaxParticipationP95 = Statistics.Percentile(maxParticipation[s].ToArray(), 0.95),
+                MaxParticipationP95 = PercentileOfCopy(maxParticipation[s], 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 Orders = orders,
             };
@@ -306,6 +316,21 @@ public static class BacktestRunner
         }
 
         return sum;
+    }
+
+    /// <summary><see cref="Statistics.Percentile"/> of a copy of <paramref name="values"/> in a reused buffer.</summary>
+    private static double PercentileOfCopy(double[] values, double p)
+    {
+        var buffer = ColumnPool.Rent<double>(values.Length);
+        try
+        {
+            values.CopyTo(buffer, 0);
+            return Statistics.Percentile(buffer, p);
+        }
+        finally
+        {
+            ColumnPool.Return(buffer);
+        }
     }
 
     private static T[][] Concat<T>(BacktestPartial[] ordered, Func<BacktestPartial, T[][]> column)
@@ -410,22 +435,31 @@ public static class BacktestRunner
                     if (_schedules[s] is not { } schedule || !book.TryApplyUniform(Market, schedule.FractionAt(k)))
                     {
                         var fr = _fractions[s].AsSpan(0, count);
-                        ReadOnlySpan<Observation> obs = default;
-                        if (_observations[s].Length > 0)
+                        if (_strategies[s] is IProgressStrategy progress and not IOrderTypeStrategy)
                         {
-                            var o = _observations[s].AsSpan(0, count);
-                            book.Observe(Market, o);
-                            obs = o;
+                            // Decided straight from the book's arrays: no observation is built per episode.
+                            progress.Decide(ctx, book.Progress(Market), fr);
+                            book.Apply(Market, fr);
                         }
+                        else
+                        {
+                            ReadOnlySpan<Observation> obs = default;
+                            if (_observations[s].Length > 0)
+                            {
+                                var o = _observations[s].AsSpan(0, count);
+                                book.Observe(Market, o);
+                                obs = o;
+                            }
 
-                        _strategies[s].Decide(ctx, obs, fr);
-                        if (_strategies[s] is IOrderTypeStrategy typed)
-                        {
-                            var share = _passiveShares[s].AsSpan(0, count);
-                            typed.DecidePassiveShare(ctx, obs, fr, share);
-                            book.ApplyOrders(Market, fr, share, typed.Limit);
+                            _strategies[s].Decide(ctx, obs, fr);
+                            if (_strategies[s] is IOrderTypeStrategy typed)
+                            {
+                                var share = _passiveShares[s].AsSpan(0, count);
+                                typed.DecidePassiveShare(ctx, obs, fr, share);
+                                book.ApplyOrders(Market, fr, share, typed.Limit);
+                            }
+                            else book.Apply(Market, fr);
                         }
-                        else book.Apply(Market, fr);
                     }
 
                     if (book.IsUniform) inverseVolume ??= ExecutionBook.InverseVolumeSum(Market, count);

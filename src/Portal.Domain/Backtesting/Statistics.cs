@@ -172,6 +172,109 @@ public static class Statistics
         return (mean, Math.Sqrt(ss / (x.Length - 1)));
     }
 
+    /// <summary>Per-episode values computed on the fly (no array): the value at index i.</summary>
+    internal interface IValues
+    {
+        int Length { get; }
+
+        double this[int i] { get; }
+    }
+
+    /// <summary><see cref="MeanStd(ReadOnlySpan{double})"/> of computed values: the same sums in the same order.</summary>
+    internal static (double Mean, double Std) MeanStd<T>(T x)
+        where T : IValues, allows ref struct
+    {
+        int n = x.Length;
+        if (n == 0) return (0, 0);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += x[i];
+        double mean = sum / n;
+        if (n == 1) return (mean, 0);
+        double ss = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double d = x[i] - mean;
+            ss += d * d;
+        }
+
+        return (mean, Math.Sqrt(ss / (n - 1)));
+    }
+
+    /// <summary><see cref="MeanBounds(ReadOnlySpan{double}, ReadOnlySpan{int})"/> of computed values over independent
+    /// episodes: the same arithmetic in the same order.</summary>
+    internal static (double Mean, ConfidenceBounds Bounds, int Units) MeanBounds<T>(T x)
+        where T : IValues, allows ref struct
+    {
+        var (mean, std) = MeanStd(x);
+        double half = x.Length > 1 ? Z95 * std / Math.Sqrt(x.Length) : 0;
+        return (mean, new ConfidenceBounds(mean - half, mean + half), x.Length);
+    }
+
+    /// <summary><see cref="RatioBounds(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{int})"/> of computed values
+    /// over independent episodes: the same arithmetic in the same order.</summary>
+    internal static (double Ratio, ConfidenceBounds Bounds)? RatioBounds<TY, TX>(TY y, TX x)
+        where TY : IValues, allows ref struct
+        where TX : IValues, allows ref struct
+    {
+        if (y.Length != x.Length) throw new ArgumentException($"Numerator and denominator differ in length: {y.Length} vs {x.Length}.", nameof(x));
+        double sy = 0, sx = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sy += y[i];
+            sx += x[i];
+        }
+
+        if (!(sx > 0)) return null;
+        double ratio = sy / sx;
+        double meanX = sx / x.Length;
+        var (_, b, _) = MeanBounds(new Residual<TY, TX>(y, x, ratio, meanX));
+        double half = (b.High - b.Low) / 2;
+        return (ratio, new ConfidenceBounds(ratio - half, ratio + half));
+    }
+
+    /// <summary>The linearised residual (y_i − R·x_i)/x̄ of a ratio estimator.</summary>
+    private readonly ref struct Residual<TY, TX>(TY y, TX x, double ratio, double meanX) : IValues
+        where TY : IValues, allows ref struct
+        where TX : IValues, allows ref struct
+    {
+        private readonly TY _y = y;
+        private readonly TX _x = x;
+        private readonly double _ratio = ratio;
+        private readonly double _meanX = meanX;
+
+        public int Length => _x.Length;
+
+        public double this[int i] => (_y[i] - _ratio * _x[i]) / _meanX;
+    }
+
+    /// <summary>a_i − b_i.</summary>
+    private readonly ref struct Difference(ReadOnlySpan<double> a, ReadOnlySpan<double> b) : IValues
+    {
+        private readonly ReadOnlySpan<double> _a = a, _b = b;
+
+        public int Length => _a.Length;
+
+        public double this[int i] => _a[i] - _b[i];
+    }
+
+    /// <summary>The influence value ψ_i of the paired objective (<see cref="PairedObjective"/>).</summary>
+    private readonly ref struct Influence(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double ma, double mb, double lambda) : IValues
+    {
+        private readonly ReadOnlySpan<double> _a = a, _b = b;
+        private readonly double _ma = ma, _mb = mb, _lambda = lambda;
+
+        public int Length => _a.Length;
+
+        public double this[int i]
+        {
+            get
+            {
+                double da = _a[i] - _ma, db = _b[i] - _mb;
+                return _a[i] - _b[i] + _lambda * (da * da - db * db);
+            }
+        }
+    }
+
     /// <summary>Percentile p ∈ [0, 1] of sorted values.</summary>
     public static double PercentileSorted(ReadOnlySpan<double> sorted, double p)
     {
@@ -196,11 +299,10 @@ public static class Statistics
     public static PairedDifference Paired(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         if (a.Length != b.Length) throw new ArgumentException($"Paired samples differ in length: {a.Length} vs {b.Length}.", nameof(b));
-        var d = new double[a.Length];
-        for (int i = 0; i < d.Length; i++) d[i] = a[i] - b[i];
-        var (mean, std) = MeanStd(d);
-        double half = d.Length > 1 ? Z95 * std / Math.Sqrt(d.Length) : 0;
-        return new PairedDifference(mean, mean - half, mean + half, d.Length) { IndependentUnits = d.Length, UnitKind = UnitKinds.Episode };
+        // The differences are recomputed in each pass instead of stored: the same numbers in the same order as MeanStd of them.
+        var (mean, std) = MeanStd(new Difference(a, b));
+        double half = a.Length > 1 ? Z95 * std / Math.Sqrt(a.Length) : 0;
+        return new PairedDifference(mean, mean - half, mean + half, a.Length) { IndependentUnits = a.Length, UnitKind = UnitKinds.Episode };
     }
 
     /// <summary>
@@ -254,26 +356,23 @@ public static class Statistics
         if (n == 0) return new PairedDifference(0, 0, 0, 0) { IndependentUnits = 0, UnitKind = cluster.IsEmpty ? UnitKinds.Episode : UnitKinds.Window };
         var (ma, sa) = MeanStd(a);
         var (mb, sb) = MeanStd(b);
-        var psi = new double[n];
         double meanDiff = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double da = a[i] - ma, db = b[i] - mb;
-            psi[i] = a[i] - b[i] + lambda * (da * da - db * db);
-            meanDiff += a[i] - b[i];
-        }
-
+        for (int i = 0; i < n; i++) meanDiff += a[i] - b[i];
         meanDiff /= n;
         double estimate = (meanDiff + lambda * (sa * sa - sb * sb)) / notional * 1e4;
         double half;
         int units;
+        var influence = new Influence(a, b, ma, mb, lambda);
         if (cluster.IsEmpty)
         {
-            half = n > 1 ? Z95 * MeanStd(psi).Std / Math.Sqrt(n) : 0;
+            // ψ recomputed in each pass of the standard deviation rather than stored (the same numbers, same order).
+            half = n > 1 ? Z95 * MeanStd(influence).Std / Math.Sqrt(n) : 0;
             units = n;
         }
         else
         {
+            var psi = new double[n];
+            for (int i = 0; i < n; i++) psi[i] = influence[i];
             var c = ClusterMean(psi, cluster);
             half = c.HalfWidth;
             units = c.Units;
@@ -291,9 +390,9 @@ public static class Statistics
     public static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
         PairedDifference? vsTwap, double? regretBps)
     {
-        var std = MeanStd(costBps).Std;
-        double half = costBps.Length > 1 ? Z95 * std / Math.Sqrt(costBps.Length) : 0;
-        return Summarize(costBps, costCurrency, completion, vsTwap, regretBps, half, costBps.Length, UnitKinds.Episode);
+        var moments = MeanStd(costBps);
+        double half = costBps.Length > 1 ? Z95 * moments.Std / Math.Sqrt(costBps.Length) : 0;
+        return Summarize(costBps, costCurrency, completion, vsTwap, regretBps, half, costBps.Length, UnitKinds.Episode, moments);
     }
 
     /// <summary>Summary of one strategy's costs in bps, episodes grouped by <paramref name="cluster"/> (replay windows):
@@ -302,15 +401,40 @@ public static class Statistics
         PairedDifference? vsTwap, double? regretBps, ReadOnlySpan<int> cluster)
     {
         var c = ClusterMean(costBps, cluster);
-        return Summarize(costBps, costCurrency, completion, vsTwap, regretBps, c.HalfWidth, c.Units, UnitKinds.Window);
+        return Summarize(costBps, costCurrency, completion, vsTwap, regretBps, c.HalfWidth, c.Units, UnitKinds.Window, MeanStd(costBps));
     }
 
     private static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
-        PairedDifference? vsTwap, double? regretBps, double half, int units, string unitKind)
+        PairedDifference? vsTwap, double? regretBps, double half, int units, string unitKind, (double Mean, double Std) moments)
     {
-        var (mean, std) = MeanStd(costBps);
-        var work = costBps.ToArray();
-        double meanCurrency = MeanStd(costCurrency).Mean;
+        var (mean, std) = moments;
+        // The selections reorder a copy; the copy's buffer is reused between runs (same values, so the same order statistics
+        // and the same reordering as a fresh array).
+        var buffer = ColumnPool.Rent<double>(costBps.Length);
+        try
+        {
+            var work = buffer.AsSpan();
+            costBps.CopyTo(work);
+            return Summarize(costBps.Length, mean, std, half, units, unitKind, work, MeanOf(costCurrency), completion, vsTwap, regretBps);
+        }
+        finally
+        {
+            ColumnPool.Return(buffer);
+        }
+    }
+
+    private static double MeanOf(ReadOnlySpan<double> x)
+    {
+        if (x.Length == 0) return 0;
+        double sum = 0;
+        foreach (double v in x) sum += v;
+        return sum / x.Length;
+    }
+
+    private static StrategySummary Summarize(int episodes, double mean, double std, double half, int units, string unitKind, Span<double> work,
+        double meanCurrency, double completion, PairedDifference? vsTwap, double? regretBps)
+    {
+        var costBps = work;
         return new StrategySummary(
             Episodes: costBps.Length,
             MeanBps: mean,

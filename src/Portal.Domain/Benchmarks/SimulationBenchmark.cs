@@ -81,8 +81,16 @@ public static class SimulationBenchmark
                 episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options)),
             Time("schedules-ac-1-thread", "The schedule workload on one thread, for comparison with the naive loop",
                 episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options with { MaxDegreeOfParallelism = 1 })),
+            Time("schedules-ac-general-1-thread", "The schedule workload on one thread through the general engine (market batch and one book per strategy; the fused kernel off)",
+                episodes, steps, schedules.Strategies.Count, repetitions, () => BacktestRunner.Run(schedules, options with { MaxDegreeOfParallelism = 1, FusedSchedules = false })),
+            Time("schedules-ac-simulate", "The schedule workload's episodes alone (BacktestRunner.RunEpisodes: kernel and result columns, no summary)",
+                episodes, steps, schedules.Strategies.Count, repetitions, () => SimulateOnly(schedules, options)),
+            Time("schedules-ac-summarise", "The schedule workload's summary alone (BacktestRunner.Merge of its episodes: every statistic a run reports)",
+                episodes, steps, schedules.Strategies.Count, repetitions, SummariseOnly(schedules, options)),
             Time("adaptive-liquidity-transient", "POV and Random on transient impact with stochastic liquidity and spread, volatile regime (BacktestRunner)",
                 episodes, steps, adaptive.Strategies.Count, repetitions, () => BacktestRunner.Run(adaptive, options)),
+            Time("adaptive-simulate", "The adaptive workload's episodes alone (BacktestRunner.RunEpisodes, no summary)",
+                episodes, steps, adaptive.Strategies.Count, repetitions, () => SimulateOnly(adaptive, options)),
             Time("market-only", "Market paths of the schedule workload alone: random numbers, price, volume (no strategy)",
                 episodes, steps, 0, repetitions, () => MarketOnly(schedules, maxDegreeOfParallelism)),
             Time("market-only-adaptive", "Market paths of the adaptive workload alone: price, stochastic spread and liquidity, volume",
@@ -235,6 +243,22 @@ public static class SimulationBenchmark
         }
 
         return new BenchmarkFigure(name, description, episodes, steps, strategies, best, Math.Max(bestCpu, 1e-6));
+    }
+
+    /// <summary>A run without its summary: the episodes and their result columns (handed back for the next run, as
+    /// <see cref="BacktestRunner.Run"/> does).</summary>
+    private static void SimulateOnly(Scenario s, BacktestOptions options)
+    {
+        var plan = BacktestPlan.Create(s, options);
+        BacktestRunner.RunEpisodes(plan, 0, plan.Episodes, options).ReturnColumns();
+    }
+
+    /// <summary>The summary of a run whose episodes ran once, before timing (the merge reads its shard, never changes it).</summary>
+    private static Action SummariseOnly(Scenario s, BacktestOptions options)
+    {
+        var plan = BacktestPlan.Create(s, options);
+        var part = BacktestRunner.RunEpisodes(plan, 0, plan.Episodes, options);
+        return () => BacktestRunner.Merge(plan, [part]);
     }
 
     private static void MarketOnly(Scenario s, int? maxDegreeOfParallelism)

@@ -792,6 +792,15 @@ internal sealed class ExecutionBook
         }
     }
 
+    /// <summary>The order's progress in this batch at the market's current step, read from the book's and the market's
+    /// arrays (no observation is built): what <see cref="IProgressStrategy"/> decides from.</summary>
+    public OrderProgress Progress(MarketBlock market)
+    {
+        int n = Count;
+        return new OrderProgress(market.Episodes.AsSpan(0, n), _uniform ? default : Remaining.AsSpan(0, n), _uR, 1.0 / _m.Quantity,
+            market.PastVolume.AsSpan(0, n), market.LastVolumeRatio.AsSpan(0, n));
+    }
+
     private (double Timing, double Permanent, double Temporary, double Spread) Components(int e) => _uniform
         ? (Timing[e], _uPermCost, _uTempCost, SpreadCost[e] + _uSpreadCost)
         : (Timing[e], PermanentCost[e], TemporaryCost[e], SpreadCost[e]);

@@ -150,8 +150,8 @@ internal sealed unsafe class FusedScheduleKernel
     internal sealed class Workspace
     {
         private readonly FusedScheduleKernel _k;
-        private readonly double[] _move;
-        private readonly double[] _inv;
+        private readonly double[] _move, _move2;
+        private readonly double[] _inv, _inv2;
         private readonly double[] _invSum;
 
         public Workspace(FusedScheduleKernel kernel, int capacity, int bins, int stride)
@@ -159,6 +159,8 @@ internal sealed unsafe class FusedScheduleKernel
             _k = kernel;
             _move = new double[kernel._steps * Lanes];
             _inv = new double[kernel._steps * Lanes];
+            _move2 = new double[kernel._steps * Lanes];
+            _inv2 = new double[kernel._steps * Lanes];
             _invSum = new double[kernel._steps];
             Inventory = new BacktestRunner.InventoryStats(kernel._strategies, kernel._steps, bins, stride);
             Participation = new BacktestRunner.ParticipationStats(kernel._strategies, kernel._steps);
@@ -178,18 +180,25 @@ internal sealed unsafe class FusedScheduleKernel
             int steps = k._steps;
             int strategies = k._strategies;
             Array.Clear(_invSum);
-            for (int g = 0; g < count; g += Lanes)
+            int g = 0;
+            // Eight episodes at a time: two independent groups of four in flight, so that one group's random numbers and
+            // exponentials overlap the other's latencies. Each group is then summed and costed as on its own, in order.
+            for (; count - g > Lanes; g += 2 * Lanes)
+            {
+                int second = Math.Min(Lanes, count - g - Lanes);
+                MarketPair(seed, first + g, first + g + Lanes, second);
+                AddInverseVolumes(_inv, Lanes);
+                Costs(at + g, Lanes, _move, _inv, costCurrency, costBps, maxParticipation);
+                AddInverseVolumes(_inv2, second);
+                Costs(at + g + Lanes, second, _move2, _inv2, costCurrency, costBps, maxParticipation);
+            }
+
+            for (; g < count; g += Lanes)
             {
                 int lanes = Math.Min(Lanes, count - g);
                 Market(seed, first + g, lanes);
-                for (int j = 0; j < steps; j++)
-                {
-                    double sum = _invSum[j];
-                    for (int l = 0; l < lanes; l++) sum += _inv[j * Lanes + l];
-                    _invSum[j] = sum;
-                }
-
-                Costs(at + g, lanes, costCurrency, costBps, maxParticipation);
+                AddInverseVolumes(_inv, lanes);
+                Costs(at + g, lanes, _move, _inv, costCurrency, costBps, maxParticipation);
             }
 
             double quantity = m.Quantity;
@@ -203,6 +212,106 @@ internal sealed unsafe class FusedScheduleKernel
                 }
 
                 forced[s].AsSpan(at, count).Fill(k._forced[s]);
+            }
+        }
+
+        /// <summary>Adds a group's 1/volume to the batch's per-step sums, lane by lane in episode order.</summary>
+        private void AddInverseVolumes(double[] inv, int lanes)
+        {
+            int steps = _k._steps;
+            for (int j = 0; j < steps; j++)
+            {
+                double sum = _invSum[j];
+                for (int l = 0; l < lanes; l++) sum += inv[j * Lanes + l];
+                _invSum[j] = sum;
+            }
+        }
+
+        /// <summary><see cref="Market"/> of two groups at once: four episodes from <paramref name="episodeA"/> into
+        /// (<c>_move</c>, <c>_inv</c>) and <paramref name="lanesB"/> from <paramref name="episodeB"/> into (<c>_move2</c>,
+        /// <c>_inv2</c>). Every lane draws from its own stream, so each group's numbers are those of <see cref="Market"/>.</summary>
+        private void MarketPair(long seed, long episodeA, long episodeB, int lanesB)
+        {
+            var k = _k;
+            var m = k._m;
+            int steps = k._steps;
+            Span<ulong> a = stackalloc ulong[2 * Lanes], b = stackalloc ulong[2 * Lanes], c = stackalloc ulong[2 * Lanes], d = stackalloc ulong[2 * Lanes];
+            for (int l = 0; l < Lanes; l++)
+            {
+                new RandomStream(seed, episodeA + l).GetState(out a[l], out b[l], out c[l], out d[l]);
+                new RandomStream(seed, l < lanesB ? episodeB + l : -1 - l).GetState(out a[Lanes + l], out b[Lanes + l], out c[Lanes + l], out d[Lanes + l]);
+            }
+
+            var s0 = Vector256.Create<ulong>(a);
+            var s1 = Vector256.Create<ulong>(b);
+            var s2 = Vector256.Create<ulong>(c);
+            var s3 = Vector256.Create<ulong>(d);
+            var t0 = Vector256.Create<ulong>(a[Lanes..]);
+            var t1 = Vector256.Create<ulong>(b[Lanes..]);
+            var t2 = Vector256.Create<ulong>(c[Lanes..]);
+            var t3 = Vector256.Create<ulong>(d[Lanes..]);
+            double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
+            double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
+            bool noisy = m.VolumeNoise > 0;
+            bool gbm = m.Gbm;
+            var vNoise = Vector256.Create(m.VolumeNoise);
+            var vNoiseMean = Vector256.Create(-0.5 * m.VolumeNoise * m.VolumeNoise);
+            var vSign = Vector256.Create(m.Sign);
+            var vS0 = Vector256.Create(m.S0);
+            var zero = Vector256<double>.Zero;
+            var one = Vector256<double>.One;
+            var levelA = Vector256.Create(m.S0);
+            var levelB = levelA;
+            var midA = Vector256.Create(k._mid0);
+            var midB = midA;
+            var zVolumeA = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio) : zero;
+            var zVolumeB = noisy ? Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio) : zero;
+            ref double moveA = ref MemoryMarshal.GetArrayDataReference(_move);
+            ref double invA = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double moveB = ref MemoryMarshal.GetArrayDataReference(_move2);
+            ref double invB = ref MemoryMarshal.GetArrayDataReference(_inv2);
+            for (int j = 0; j < steps; j++)
+            {
+                var vBase = Vector256.Create(k._volumeBase[j]);
+                var vA = vBase;
+                var vB = vBase;
+                if (noisy)
+                {
+                    vA *= Vector256.Exp(vNoise * zVolumeA + vNoiseMean);
+                    vB *= Vector256.Exp(vNoise * zVolumeB + vNoiseMean);
+                }
+
+                var positiveA = Vector256.GreaterThan(vA, zero);
+                var positiveB = Vector256.GreaterThan(vB, zero);
+                Vector256.ConditionalSelect(positiveA, one / Vector256.ConditionalSelect(positiveA, vA, one), zero).StoreUnsafe(ref invA, (nuint)(j * Lanes));
+                Vector256.ConditionalSelect(positiveB, one / Vector256.ConditionalSelect(positiveB, vB, one), zero).StoreUnsafe(ref invB, (nuint)(j * Lanes));
+                (vSign * (midA - vS0)).StoreUnsafe(ref moveA, (nuint)(j * Lanes));
+                (vSign * (midB - vS0)).StoreUnsafe(ref moveB, (nuint)(j * Lanes));
+
+                var zA = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio);
+                var zB = Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio);
+                if (noisy && j + 1 < steps)
+                {
+                    zVolumeA = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio);
+                    zVolumeB = Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio);
+                }
+
+                var drift = Vector256.Create(k._drift[j]);
+                var vol = Vector256.Create(k._vol[j]);
+                if (gbm)
+                {
+                    levelA *= Vector256.Exp(drift + vol * zA);
+                    levelB *= Vector256.Exp(drift + vol * zB);
+                }
+                else
+                {
+                    levelA = levelA + drift + vol * zA;
+                    levelB = levelB + drift + vol * zB;
+                }
+
+                var offset = Vector256.Create(k._offset[j]);
+                midA = levelA + offset;
+                midB = levelB + offset;
             }
         }
 
@@ -260,20 +369,20 @@ internal sealed unsafe class FusedScheduleKernel
         /// still adds its steps in step order. A step without a child order adds 0·move and compares 0·(1/V) with a
         /// non-negative maximum, which changes neither (the sums start at +0 and prices are finite), so unlike the book no
         /// step is skipped.</remarks>
-        private void Costs(int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        private void Costs(int at, int lanes, double[] moves, double[] inverseVolumes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
         {
             var k = _k;
             int s = 0;
-            for (; s + 4 <= k._strategies; s += 4) Four(s, at, lanes, costCurrency, costBps, maxParticipation);
-            for (; s < k._strategies; s++) One(s, at, lanes, costCurrency, costBps, maxParticipation);
+            for (; s + 4 <= k._strategies; s += 4) Four(s, at, lanes, moves, inverseVolumes, costCurrency, costBps, maxParticipation);
+            for (; s < k._strategies; s++) One(s, at, lanes, moves, inverseVolumes, costCurrency, costBps, maxParticipation);
         }
 
-        private void Four(int s, int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        private void Four(int s, int at, int lanes, double[] moves, double[] inverseVolumes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
         {
             var k = _k;
             int steps = k._steps;
-            ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
-            ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double move = ref MemoryMarshal.GetArrayDataReference(moves);
+            ref double inv = ref MemoryMarshal.GetArrayDataReference(inverseVolumes);
             ref double qa = ref k._q[s * steps];
             ref double qb = ref k._q[(s + 1) * steps];
             ref double qc = ref k._q[(s + 2) * steps];
@@ -304,12 +413,12 @@ internal sealed unsafe class FusedScheduleKernel
             Store(s + 3, td, pd, at, lanes, costCurrency, costBps, maxParticipation);
         }
 
-        private void One(int s, int at, int lanes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        private void One(int s, int at, int lanes, double[] moves, double[] inverseVolumes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
         {
             var k = _k;
             int steps = k._steps;
-            ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
-            ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double move = ref MemoryMarshal.GetArrayDataReference(moves);
+            ref double inv = ref MemoryMarshal.GetArrayDataReference(inverseVolumes);
             ref double q0 = ref k._q[s * steps];
             var t = Vector256<double>.Zero;
             var p = Vector256<double>.Zero;

@@ -14,7 +14,7 @@ namespace Portal.Domain.Strategies;
 /// so the order catches up on what the forecast missed; <c>rate × V</c> is the target of a participation order (Kissell and Glantz, 2003,
 /// "Optimal Trading Strategies", ch. 6). Overshoots are not sold back: the order only ever trades in its own direction.
 /// </remarks>
-public sealed class PovStrategy : IExecutionStrategy
+public sealed class PovStrategy : IProgressStrategy
 {
     private readonly double _rate;
 
@@ -48,6 +48,28 @@ public sealed class PovStrategy : IExecutionStrategy
 
             double traded = 1 - remaining;
             double want = Math.Max(0, _rate * o.PastMarketVolume / quantity + forecastShare * o.VolumeRatio - traded);
+            fractionOfRemaining[e] = Math.Min(1, want / remaining);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Decide(in DecisionContext context, in OrderProgress progress, Span<double> fractionOfRemaining)
+    {
+        double quantity = context.Quantity;
+        double forecastShare = _rate * context.ExpectedStepVolume / quantity;
+        var past = progress.PastMarketVolume;
+        var ratio = progress.VolumeRatio;
+        for (int e = 0; e < fractionOfRemaining.Length; e++)
+        {
+            double remaining = progress.RemainingFraction(e);
+            if (!(remaining > 0))
+            {
+                fractionOfRemaining[e] = 0;
+                continue;
+            }
+
+            double traded = 1 - remaining;
+            double want = Math.Max(0, _rate * past[e] / quantity + forecastShare * ratio[e] - traded);
             fractionOfRemaining[e] = Math.Min(1, want / remaining);
         }
     }

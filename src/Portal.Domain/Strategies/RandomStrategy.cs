@@ -5,7 +5,7 @@ namespace Portal.Domain.Strategies;
 
 /// <summary>Random baseline: trades a uniform random fraction of the remainder at each step, from a stream keyed by
 /// (seed, episode, step) so it is reproducible.</summary>
-public sealed class RandomStrategy : IExecutionStrategy
+public sealed class RandomStrategy : IProgressStrategy
 {
     /// <inheritdoc />
     public string Id => "random";
@@ -18,6 +18,14 @@ public sealed class RandomStrategy : IExecutionStrategy
     {
         for (int e = 0; e < fractionOfRemaining.Length; e++)
             fractionOfRemaining[e] = RandomStream.CounterUniform(context.Seed, observations[e].Episode, context.Step, 0x52414E44);
+    }
+
+    /// <inheritdoc />
+    public void Decide(in DecisionContext context, in OrderProgress progress, Span<double> fractionOfRemaining)
+    {
+        var episodes = progress.Episodes;
+        for (int e = 0; e < fractionOfRemaining.Length; e++)
+            fractionOfRemaining[e] = RandomStream.CounterUniform(context.Seed, episodes[e], context.Step, 0x52414E44);
     }
 }
 
