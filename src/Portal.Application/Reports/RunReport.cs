@@ -93,7 +93,7 @@ public sealed record RunReport(
     /// optimum is a schedule of market orders, so a strategy that posts limit orders earns part of the spread on what
     /// fills passively and may cost less without contradicting it. Null when every strategy trades market orders only.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string? OptimumScope => OptimumName is not null && Strategies.Any(s => s.PassiveShare > 0)
+    public string? OptimumScope => OptimumName is not null && Strategies.Any(s => s.Execution?.PassiveShare > 0)
         ? "It is optimal among schedules of market orders; strategies that post limit orders earn part of the spread on their passive fills and may cost less."
         : null;
 

@@ -67,8 +67,8 @@ public sealed class RunReportSnapshotTests
     {
         var twap = new ReportStrategySummary(
             "twap-passive", "Passive TWAP", 3, 12.5, 1.25, 11.0, 14.0, 10.5, 12.5, 14.5, 14.75, -10.0, 1, 1234.5,
-            null, null, null, 0.125, [1, 0.5, 0], [1, 0.4, 0], [1, 0.6, 0], [11.0, 12.5, 13.0], [0.5, 0.5], null)
-        { PassiveShare = passiveShare };
+            null, null, null, 0.125, [1, 0.5, 0], [1, 0.4, 0], [1, 0.6, 0], [11.0, 12.5, 13.0], [0.5, 0.5],
+            new ReportExecution(0, 0, 0, 0.5, 0) { PassiveShare = passiveShare });
         RunReport Report(string? optimum) => new(Guid.NewGuid(), "t", "Desk", "s", DateTime.UtcNow, null, "1", [], 3, 42,
             optimum, optimum is null ? null : 11.75, [twap], [], []);
 

@@ -13,10 +13,12 @@ namespace Portal.Web.Tests.Agents;
 /// static schedule.</summary>
 public sealed class OfflineDatasetTests
 {
-    [Fact]
-    public async Task A_dataset_logged_in_the_browser_is_listed_with_its_behaviour_downloadable_and_trains_bcq_shown_beside_behaviour_and_best_static()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_dataset_logged_in_the_browser_is_listed_with_its_behaviour_downloadable_and_trains_bcq_shown_beside_behaviour_and_best_static(bool postgres)
     {
-        await using var server = await PortalServer.StartAsync();
+        await using var server = await PortalServer.StartWithJobsAsync(postgres);
         using var client = await server.SignedInClientAsync();
         var scenario = ScenarioPresets.Demo() with { Name = "offline world", Episodes = 50, Seed = 11, Order = ScenarioPresets.Demo().Order with { Steps = 6 } };
         var created = await client.PostAsync("/api/scenarios", new StringContent(ScenarioJson.Serialize(scenario), System.Text.Encoding.UTF8, "application/json"));

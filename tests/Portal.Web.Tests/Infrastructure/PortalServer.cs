@@ -41,6 +41,11 @@ public sealed class PortalServer : IAsyncDisposable
     /// <param name="settings">Extra configuration, e.g. <c>Jobs:InvisibilityTimeoutSeconds</c>; a null value removes a default of these tests (e.g. <c>Portal:SeedDemo</c>).</param>
     /// <param name="environment">The host environment; Production shows what operators run (error pages, no developer exception page).</param>
     /// <param name="existingPostgres">Run on this PostgreSQL database (kept on dispose) instead of a fresh one, e.g. to restart a server.</param>
+    /// <summary>A server that executes its own jobs on either provider, as the embedded default does (a PostgreSQL
+    /// portal leaves them to worker processes unless told otherwise), so a browser flow runs end to end on both.</summary>
+    public static Task<PortalServer> StartWithJobsAsync(bool postgres) =>
+        StartAsync(postgres, postgres ? new Dictionary<string, string?> { ["Jobs:RunServerInProcess"] = "true" } : null);
+
     public static async Task<PortalServer> StartAsync(
         bool postgres = false, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", string? existingPostgres = null)
     {

@@ -10,10 +10,12 @@ namespace Portal.Web.Tests.MapElites;
 /// browser, run by the in-process worker in jobs of candidate ranges, read from the archive page and the API.</summary>
 public sealed class MapElitesBrowserTests
 {
-    [Fact]
-    public async Task A_search_submitted_from_the_browser_finishes_and_shows_its_archive()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_search_submitted_from_the_browser_finishes_and_shows_its_archive(bool postgres)
     {
-        await using var server = await PortalServer.StartAsync();
+        await using var server = await PortalServer.StartWithJobsAsync(postgres);
         await using var session = await Browser.OpenAsync(server);
         var page = session.Page;
         await page.ScriptAsync("map-elites-flow", async step =>
@@ -89,10 +91,12 @@ public sealed class MapElitesBrowserTests
         });
     }
 
-    [Fact]
-    public async Task A_running_search_is_cancelled_from_its_page_after_a_confirmation_and_keeps_what_it_found()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_running_search_is_cancelled_from_its_page_after_a_confirmation_and_keeps_what_it_found(bool postgres)
     {
-        await using var server = await PortalServer.StartAsync();
+        await using var server = await PortalServer.StartWithJobsAsync(postgres);
         await using var session = await Browser.OpenAsync(server);
         var page = session.Page;
         await page.ScriptAsync("map-elites-cancel", async step =>

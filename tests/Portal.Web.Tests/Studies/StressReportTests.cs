@@ -67,10 +67,12 @@ public sealed class StressReportTests
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync("/api/stress", new { scenarioId })).StatusCode);
     }
 
-    [Fact]
-    public async Task A_stress_report_submitted_from_the_study_builder_shows_a_row_per_variant()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_stress_report_submitted_from_the_study_builder_shows_a_row_per_variant(bool postgres)
     {
-        await using var server = await PortalServer.StartAsync();
+        await using var server = await PortalServer.StartWithJobsAsync(postgres);
         await using var session = await Browser.OpenAsync(server);
         var page = session.Page;
         await page.ScriptAsync("stress-flow", async step =>
