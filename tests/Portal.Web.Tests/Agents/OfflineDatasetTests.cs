@@ -14,9 +14,9 @@ namespace Portal.Web.Tests.Agents;
 public sealed class OfflineDatasetTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_dataset_logged_in_the_browser_is_listed_with_its_behaviour_downloadable_and_trains_bcq_shown_beside_behaviour_and_best_static(bool postgres)
+    [InlineData(false, "bcq")]
+    [InlineData(true, "td3bc")]
+    public async Task A_dataset_logged_in_the_browser_is_listed_with_its_behaviour_downloadable_and_trains_an_offline_agent_shown_beside_behaviour_and_best_static(bool postgres, string algorithm)
     {
         await using var server = await PortalServer.StartWithJobsAsync(postgres);
         using var client = await server.SignedInClientAsync();
@@ -52,11 +52,16 @@ public sealed class OfflineDatasetTests
             await Assertions.Expect(row.Locator(".offline-download")).ToHaveAttributeAsync("href", $"/api/offline-datasets/{datasetId}/download");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "offline-datasets-page.png"), FullPage = true });
 
-            step("train BCQ on it from the list");
+            step($"train {algorithm} on it from the list");
             await row.Locator(".offline-train").ClickAsync();
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/agents\\?offlineDataset="));
             await page.WaitForInteractiveAsync();
             await page.Locator("#agent-offline-dataset").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            if (algorithm != "bcq")
+            {
+                await page.Locator(".mud-input-control.mud-select", new PageLocatorOptions { Has = page.Locator("#agent-algorithm") }).ClickAsync();
+                await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = algorithm }).ClickAsync();
+            }
             await page.FillAsync("#agent-seeds", "2");
             await page.FillAsync("#agent-steps", "100");
             await page.ClickAsync("#train-agent");
@@ -90,7 +95,7 @@ public sealed class OfflineDatasetTests
         }
 
         var agent = await client.GetFromJsonAsync<JsonElement>($"/api/agents/{agentId}");
-        Assert.Equal("bcq", agent.GetProperty("algorithm").GetString());
+        Assert.Equal(algorithm, agent.GetProperty("algorithm").GetString());
         Assert.Equal(datasetId, agent.GetProperty("offlineDatasetId").GetGuid());
         var evaluation = agent.GetProperty("seedResults")[0].GetProperty("evaluation");
         Assert.Equal("noisy-twap", evaluation.GetProperty("behaviour").GetString());
