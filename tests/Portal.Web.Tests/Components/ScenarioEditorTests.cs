@@ -58,6 +58,24 @@ public sealed class ScenarioEditorTests
     }
 
     [Fact]
+    public async Task The_baselines_every_run_compares_are_shown_ticked_and_fixed_whatever_the_scenario_lists()
+    {
+        await using var ctx = NewContext();
+        var model = new ScenarioFormModel(ScenarioPresets.Demo());
+        model.Strategies.RemoveWhere(id => id is "random" or "best-static");
+        var editor = ctx.Render<ScenarioEditor>(p => p.Add(x => x.Model, model));
+
+        foreach (var id in Portal.Domain.Strategies.StrategyRegistry.AlwaysCompared)
+        {
+            var box = editor.Find($"input#strategy-{id}");
+            Assert.True(box.HasAttribute("checked"), id);
+            Assert.True(box.HasAttribute("disabled"), id);
+        }
+        Assert.Contains("Random", editor.Find("#always-compared").TextContent);
+        Assert.False(editor.Find("input#strategy-vwap").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public async Task Unticking_every_strategy_is_an_error_on_the_strategies_field()
     {
         await using var ctx = NewContext();
