@@ -59,6 +59,7 @@ public static class PortalWebExtensions
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<TokenService>();
+        builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddScoped<LeaderboardService>();
         builder.Services.AddSingleton<LeaderboardCache>();
     }

@@ -337,11 +337,8 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
             () => ComputePageAsync(access, filter, order, page, pageSize, CancellationToken.None));
     }
 
-    private async Task<LeaderboardCache.Version> VersionAsync(TeamAccess access, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await LeaderboardCache.VersionAsync(db, access.TeamId, ct);
-    }
+    private Task<LeaderboardCache.Version> VersionAsync(TeamAccess access, CancellationToken ct) =>
+        cache.CurrentVersionAsync(dbFactory, access.TeamId, ct);
 
     private async Task<LeaderboardPage> ComputePageAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order, int page, int pageSize, CancellationToken ct)
     {

@@ -12,7 +12,11 @@ public static class TeamEndpointFilter
         {
             var http = context.HttpContext;
             var resolver = http.RequestServices.GetRequiredService<Auth.TeamAccessResolver>();
-            if (await resolver.ResolveAsync(http.User, http.RequestAborted) is null)
+            // A token's team and role were read with the token itself, in this request; a signed-in user's are read now.
+            var access = Auth.ApiTokenAuthenticationHandler.ResolvedAccess(http, http.User, out var resolved)
+                ? resolver.Use(resolved)
+                : await resolver.ResolveAsync(http.User, http.RequestAborted);
+            if (access is null)
             {
                 return http.Request.RouteValues.ContainsKey("id") ? Results.NotFound() : Results.Forbid();
             }

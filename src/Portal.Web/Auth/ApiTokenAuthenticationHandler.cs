@@ -1,25 +1,32 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Application.Teams;
 using Portal.Application.Tokens;
-using Portal.Data;
 
 namespace Portal.Web.Auth;
 
 /// <summary>Authenticates <c>Authorization: Bearer el_…</c> personal access tokens. Revoked tokens fail at once.</summary>
+/// <remarks>The token, its user and the user's role in the token's team are read in one query
+/// (<see cref="TokenAuthenticator"/>); the team access found is kept for this request only
+/// (<see cref="ResolvedAccess"/>), so an API request resolves its team without asking the database again.</remarks>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDbContextFactory<PortalDbContext> dbFactory) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenAuthenticator authenticator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
     public const string TokenPrefix = TokenService.TokenPrefix;
 
     /// <summary>A token's last-used time is written at most once per this interval.</summary>
-    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan LastUsedResolution = TokenAuthenticator.LastUsedResolution;
+
+    private static readonly object ItemKey = new();
+
+    /// <summary>What this request's token resolved to.</summary>
+    private sealed record Resolution(ClaimsIdentity Identity, TeamAccess? Access);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,28 +40,35 @@ public sealed class ApiTokenAuthenticationHandler(
         {
             return AuthenticateResult.Fail("Not a personal access token.");
         }
-        var hash = Hash(token);
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var stored = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
-        if (stored is null || stored.RevokedUtc is not null)
+        var caller = await authenticator.AuthenticateAsync(token, Context.RequestAborted);
+        if (caller is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked token.");
         }
-        // "Last used" is for people; writing it on every request would turn each API read into a database write.
-        var now = DateTime.UtcNow;
-        var stale = now - LastUsedResolution;
-        if (stored.LastUsedUtc is not { } last || last < stale)
-        {
-            await db.ApiTokens.Where(t => t.Id == stored.Id && (t.LastUsedUtc == null || t.LastUsedUtc < stale))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, now), Context.RequestAborted);
-        }
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, stored.UserId),
-                new Claim(TeamAccessResolver.TokenTeamClaim, stored.TeamId.ToString()),
+                new Claim(ClaimTypes.NameIdentifier, caller.UserId),
+                new Claim(TeamAccessResolver.TokenTeamClaim, caller.TeamId.ToString()),
             ],
             SchemeName);
+        Context.Items[ItemKey] = new Resolution(identity, caller.Access);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>The team access that this request's token resolved to when it authenticated <paramref name="principal"/>
+    /// (null access: the user is no longer a member of the token's team); false when the principal was not authenticated
+    /// by a token in this request, and the caller must resolve the team itself.</summary>
+    public static bool ResolvedAccess(HttpContext http, ClaimsPrincipal principal, out TeamAccess? access)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(principal);
+        if (http.Items.TryGetValue(ItemKey, out var value) && value is Resolution r && principal.Identities.Any(i => ReferenceEquals(i, r.Identity)))
+        {
+            access = r.Access;
+            return true;
+        }
+        access = null;
+        return false;
     }
 
     public static string NewToken() => TokenService.NewToken();

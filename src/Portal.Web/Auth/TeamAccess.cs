@@ -10,8 +10,17 @@ public sealed class TeamAccessResolver(TeamResolver resolver, TeamContext contex
 {
     public const string TokenTeamClaim = "portal:token-team";
 
+    /// <summary>Sets the request's <see cref="TeamContext"/> to an access already resolved in this request (by the token
+    /// handler, in the same query that authenticated the token).</summary>
+    public TeamAccess? Use(TeamAccess? access)
+    {
+        context.Set(access);
+        return access;
+    }
+
     public async Task<TeamAccess?> ResolveAsync(ClaimsPrincipal principal, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(principal);
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         TeamAccess? access = null;
         if (userId is not null)

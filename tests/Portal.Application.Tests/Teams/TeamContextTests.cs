@@ -37,6 +37,39 @@ public sealed class TeamContextTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_user_without_a_current_team_or_no_longer_in_it_works_in_the_team_they_joined_first(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var world = await TeamWorld.CreateAsync(store);
+        var resolver = new TeamResolver(store.Factory);
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            // The desk's analyst also joins the other desk later, as a viewer.
+            db.TeamMembers.Add(new TeamMember { TeamId = world.Stranger.TeamId, UserId = world.Desk.UserId, Role = TeamRole.Viewer, JoinedUtc = DateTime.UtcNow.AddDays(1) });
+            await db.SaveChangesAsync();
+            await db.Users.Where(u => u.Id == world.Desk.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, world.Stranger.TeamId));
+        }
+        Assert.Equal(new TeamAccess(world.Stranger.TeamId, world.Stranger.TeamName, TeamRole.Viewer, world.Desk.UserId, world.Desk.UserName),
+            await resolver.ResolveAsync(world.Desk.UserId, tokenTeamId: null));
+
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.Users.Where(u => u.Id == world.Desk.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, (Guid?)null));
+        }
+        Assert.Equal(world.Desk, await resolver.ResolveAsync(world.Desk.UserId, tokenTeamId: null));
+
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.TeamMembers.Where(m => m.UserId == world.Desk.UserId && m.TeamId == world.Desk.TeamId).ExecuteDeleteAsync();
+            await db.Users.Where(u => u.Id == world.Desk.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentTeamId, world.Desk.TeamId));
+        }
+        // Current team left: the remaining membership, with its own role.
+        Assert.Equal(TeamRole.Viewer, (await resolver.ResolveAsync(world.Desk.UserId, tokenTeamId: null))!.Role);
+        Assert.Null(await resolver.ResolveAsync(world.Desk.UserId, world.Desk.TeamId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task ForTeam_keeps_the_callers_rows_only(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

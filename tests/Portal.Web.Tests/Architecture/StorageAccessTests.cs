@@ -27,9 +27,6 @@ public sealed partial class StorageAccessTests
         // ASP.NET Identity's stores are EF stores over the portal's DbContext; the operator check reads the stored
         // e-mail of the signed-in user inside the authorization pipeline, before any team is known.
         ["Auth/AuthExtensions.cs"] = "Identity's EF stores and the operator check",
-        // Bearer tokens are checked (and their last use stamped) inside the authentication handler, before any
-        // request-scoped use case exists.
-        ["Auth/ApiTokenAuthenticationHandler.cs"] = "the access-token authentication handler",
     };
 
     [GeneratedRegex(@"DbContext|PortalDb|IDbContextFactory")]
