@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The portal under load: seeds a throwaway PostgreSQL with 10,000 runs and 1,000,000 per-episode rows
 # (benchmarks/portal-seed.sql), starts one portal per build given (production mode, each on its own port, all on the same
-# database), authenticates with an API token, and measures the leaderboard API, the leaderboard page, the runs list page
-# and GET /api/runs (a filter and a sort) with `wrk -t1 -c50 -d30s --latency`: 50 concurrent clients, three 30 s runs per
+# database), authenticates with an API token, and measures the leaderboard API, the leaderboard page, the runs list page,
+# GET /api/runs as it opens and with a filter and a sort with `wrk -t1 -c50 -d30s --latency`: 50 concurrent clients, three 30 s runs per
 # URL and build, the builds taken alternately so that they share the machine's load. Prints p50 and p99 per run and the
 # median of the three. Not a test and not a CI gate: the figures depend on the machine and its load.
 #
@@ -116,7 +116,7 @@ newest=$(psql -d executionlab -At -c "SELECT \"Id\" FROM \"Runs\" WHERE \"Status
 done
 echo
 
-urls=("/api/leaderboards" "/leaderboards" "/runs" "/api/runs?regime=volatile&sort=-meanCostBps")
+urls=("/api/leaderboards" "/leaderboards" "/runs" "/api/runs" "/api/runs?regime=volatile&sort=-meanCostBps")
 to_ms() { # wrk latency (e.g. 812.00us, 12.34ms, 1.20s) -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.1f", n }'
 }
