@@ -220,16 +220,28 @@ public static class BacktestRunner
         int bestStatic = strategies.ToList().FindIndex(x => StrategyId.BestStatic.Is(x.Id));
         double lambda = scenario.StrategySettings.RiskAversion;
         var results = new StrategyResult[visibleCount];
+        // Columns that several strategies share (the all-zero unfilled, breach, opportunity and passive columns of the fused
+        // kernel, the passive column of strategies that post no limit orders) are reduced once: the same numbers, in the
+        // same order, as each strategy reducing its own copy.
+        var unfilledSums = SharedReductions(unfilled, visibleCount, Sum);
+        var opportunitySums = SharedReductions(opportunityBps, visibleCount, Sum);
+        var breachSums = SharedReductions(breaches, visibleCount, Sum);
+        var orderMetrics = new Dictionary<(PassiveStats[], double[]), Lazy<OrderTypeMetrics>>(ColumnPairComparer.Instance);
+        for (int s = 0; s < visibleCount; s++)
+        {
+            var (p, u) = (passive[s], unfilled[s]);
+            orderMetrics.TryAdd((p, u), new Lazy<OrderTypeMetrics>(() => OrderTypeMetrics.From(p, u, model.Quantity, model.S0)));
+        }
+
         // Each strategy's summary depends on its own costs (and TWAP's, best static's, the optimum's) only: they are
         // computed side by side, each exactly as on its own.
         Parallel.For(0, visibleCount, s =>
         {
-            double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPart = 0;
-            long breachCount = 0;
+            double forcedSum = 0, maxPart = 0;
             foreach (double x in forced[s]) forcedSum += x;
-            foreach (double x in unfilled[s]) unfilledSum += x;
-            foreach (double x in opportunityBps[s]) opportunitySum += x;
-            foreach (int x in breaches[s]) breachCount += x;
+            double unfilledSum = unfilledSums[unfilled[s]].Value;
+            double opportunitySum = opportunitySums[opportunityBps[s]].Value;
+            long breachCount = breachSums[breaches[s]].Value;
             foreach (double x in maxParticipation[s]) maxPart = Math.Max(maxPart, x);
 
             PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
@@ -243,7 +255,7 @@ public static class BacktestRunner
                     : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
             };
             // Per-episode passive statistics (zero for strategies that post no limit orders: their column is never written).
-            var orders = OrderTypeMetrics.From(passive[s], unfilled[s], model.Quantity, model.S0);
+            var orders = orderMetrics[(passive[s], unfilled[s])].Value with { };
             var (mean, p5, p95) = totals.Inventory(s, episodes);
             results[s] = new StrategyResult
             {
@@ -283,6 +295,46 @@ public static class BacktestRunner
             UnitKind = UnitKinds.Episode,
             Guards = GuardResults(strategies, visibleCount, costBps, episodes, ordered),
         };
+    }
+
+    /// <summary>One lazily computed reduction per distinct column (by reference) of the first <paramref name="count"/> strategies.</summary>
+    private static Dictionary<T[], Lazy<TResult>> SharedReductions<T, TResult>(T[][] columns, int count, Func<T[], TResult> reduce)
+    {
+        var reductions = new Dictionary<T[], Lazy<TResult>>(ReferenceEqualityComparer.Instance);
+        for (int s = 0; s < count; s++)
+        {
+            var column = columns[s];
+            reductions.TryAdd(column, new Lazy<TResult>(() => reduce(column)));
+        }
+
+        return reductions;
+    }
+
+    /// <summary>The sum in index order.</summary>
+    private static double Sum(double[] values)
+    {
+        double sum = 0;
+        foreach (double x in values) sum += x;
+        return sum;
+    }
+
+    private static long Sum(int[] values)
+    {
+        long sum = 0;
+        foreach (int x in values) sum += x;
+        return sum;
+    }
+
+    /// <summary>Pairs of columns compared by reference.</summary>
+    private sealed class ColumnPairComparer : IEqualityComparer<(PassiveStats[], double[])>
+    {
+        public static readonly ColumnPairComparer Instance = new();
+
+        public bool Equals((PassiveStats[], double[]) x, (PassiveStats[], double[]) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((PassiveStats[], double[]) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
     }
 
     /// <summary>Each guarded strategy's firings and its paired difference against its unguarded self on the same paths.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -252,6 +253,7 @@ internal sealed unsafe class FusedScheduleKernel
             var t3 = Vector256.Create<ulong>(d[Lanes..]);
             double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
             double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
+            ulong* spill = stackalloc ulong[4 * Lanes];
             bool noisy = m.VolumeNoise > 0;
             bool gbm = m.Gbm;
             var vNoise = Vector256.Create(m.VolumeNoise);
@@ -264,8 +266,8 @@ internal sealed unsafe class FusedScheduleKernel
             var levelB = levelA;
             var midA = Vector256.Create(k._mid0);
             var midB = midA;
-            var zVolumeA = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio) : zero;
-            var zVolumeB = noisy ? Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio) : zero;
+            var zVolumeA = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill) : zero;
+            var zVolumeB = noisy ? Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio, spill) : zero;
             ref double moveA = ref MemoryMarshal.GetArrayDataReference(_move);
             ref double invA = ref MemoryMarshal.GetArrayDataReference(_inv);
             ref double moveB = ref MemoryMarshal.GetArrayDataReference(_move2);
@@ -288,12 +290,12 @@ internal sealed unsafe class FusedScheduleKernel
                 (vSign * (midA - vS0)).StoreUnsafe(ref moveA, (nuint)(j * Lanes));
                 (vSign * (midB - vS0)).StoreUnsafe(ref moveB, (nuint)(j * Lanes));
 
-                var zA = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio);
-                var zB = Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio);
+                var zA = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
+                var zB = Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio, spill);
                 if (noisy && j + 1 < steps)
                 {
-                    zVolumeA = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio);
-                    zVolumeB = Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio);
+                    zVolumeA = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
+                    zVolumeB = Normal(ref t0, ref t1, ref t2, ref t3, xs, ratio, spill);
                 }
 
                 var drift = Vector256.Create(k._drift[j]);
@@ -334,6 +336,7 @@ internal sealed unsafe class FusedScheduleKernel
             var s3 = Vector256.Create<ulong>(d);
             double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
             double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
+            ulong* spill = stackalloc ulong[4 * Lanes];
             bool noisy = m.VolumeNoise > 0;
             bool gbm = m.Gbm;
             var vNoise = Vector256.Create(m.VolumeNoise);
@@ -344,7 +347,7 @@ internal sealed unsafe class FusedScheduleKernel
             var one = Vector256<double>.One;
             var level = Vector256.Create(m.S0);
             var mid = Vector256.Create(k._mid0);
-            var zVolume = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio) : zero;
+            var zVolume = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill) : zero;
             ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
             ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
             for (int j = 0; j < steps; j++)
@@ -355,8 +358,8 @@ internal sealed unsafe class FusedScheduleKernel
                 Vector256.ConditionalSelect(positive, one / Vector256.ConditionalSelect(positive, v, one), zero).StoreUnsafe(ref inv, (nuint)(j * Lanes));
                 (vSign * (mid - vS0)).StoreUnsafe(ref move, (nuint)(j * Lanes));
 
-                var z = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio);
-                if (noisy && j + 1 < steps) zVolume = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio);
+                var z = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
+                if (noisy && j + 1 < steps) zVolume = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
                 level = gbm
                     ? level * Vector256.Exp(Vector256.Create(k._drift[j]) + Vector256.Create(k._vol[j]) * z)
                     : level + Vector256.Create(k._drift[j]) + Vector256.Create(k._vol[j]) * z;
@@ -374,7 +377,33 @@ internal sealed unsafe class FusedScheduleKernel
             var k = _k;
             int s = 0;
             for (; s + 4 <= k._strategies; s += 4) Four(s, at, lanes, moves, inverseVolumes, costCurrency, costBps, maxParticipation);
+            for (; s + 2 <= k._strategies; s += 2) Two(s, at, lanes, moves, inverseVolumes, costCurrency, costBps, maxParticipation);
             for (; s < k._strategies; s++) One(s, at, lanes, moves, inverseVolumes, costCurrency, costBps, maxParticipation);
+        }
+
+        private void Two(int s, int at, int lanes, double[] moves, double[] inverseVolumes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
+        {
+            var k = _k;
+            int steps = k._steps;
+            ref double move = ref MemoryMarshal.GetArrayDataReference(moves);
+            ref double inv = ref MemoryMarshal.GetArrayDataReference(inverseVolumes);
+            ref double qa = ref k._q[s * steps];
+            ref double qb = ref k._q[(s + 1) * steps];
+            Vector256<double> ta = default, tb = default, pa = default, pb = default;
+            for (int j = 0; j < steps; j++)
+            {
+                var mv = Vector256.LoadUnsafe(ref move, (nuint)(j * Lanes));
+                var iv = Vector256.LoadUnsafe(ref inv, (nuint)(j * Lanes));
+                var a = Vector256.Create(Unsafe.Add(ref qa, j));
+                var b = Vector256.Create(Unsafe.Add(ref qb, j));
+                ta += a * mv;
+                tb += b * mv;
+                pa = Vector256.Max(pa, a * iv);
+                pb = Vector256.Max(pb, b * iv);
+            }
+
+            Store(s, ta, pa, at, lanes, costCurrency, costBps, maxParticipation);
+            Store(s + 1, tb, pb, at, lanes, costCurrency, costBps, maxParticipation);
         }
 
         private void Four(int s, int at, int lanes, double[] moves, double[] inverseVolumes, double[][] costCurrency, double[][] costBps, double[][] maxParticipation)
@@ -462,8 +491,10 @@ internal sealed unsafe class FusedScheduleKernel
     }
 
     /// <summary>One standard normal per lane: <see cref="RandomBlock.Normals"/> on registers.</summary>
+    /// <remarks>The rare slow path gets the states by value and leaves them in <paramref name="spill"/>, so that the states
+    /// never have their address taken and stay in registers through the loop.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Normal(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3, double* xs, double* ratio)
+    private static Vector256<double> Normal(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3, double* xs, double* ratio, ulong* spill)
     {
         var bits = Next(ref s0, ref s1, ref s2, ref s3);
         var index = (bits & Vector256.Create(0x7FUL)).AsInt64();
@@ -471,28 +502,44 @@ internal sealed unsafe class FusedScheduleKernel
         var r = Avx2.GatherVector256(ratio, index, 8);
         var x = Avx2.GatherVector256(xs, index, 8);
         var z = u * x;
-        var ok = Vector256.LessThan(Vector256.Abs(u), r);
-        if (ok.AsUInt64() != Vector256<ulong>.AllBitsSet) z = Slow(ref s0, ref s1, ref s2, ref s3, z, ok, index, u);
-        return z;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<double> Slow(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3,
-        Vector256<double> z, Vector256<double> ok, Vector256<long> index, Vector256<double> u)
-    {
-        for (int l = 0; l < Lanes; l++)
+        if (!Vector256.LessThanAll(Vector256.Abs(u), r))
         {
-            if (ok.AsUInt64().GetElement(l) != 0) continue;
-            var stream = new RandomStream(s0.GetElement(l), s1.GetElement(l), s2.GetElement(l), s3.GetElement(l));
-            z = z.WithElement(l, stream.NextNormalSlow((int)index.GetElement(l), u.GetElement(l)));
-            stream.GetState(out ulong a, out ulong b, out ulong c, out ulong d);
-            s0 = s0.WithElement(l, a);
-            s1 = s1.WithElement(l, b);
-            s2 = s2.WithElement(l, c);
-            s3 = s3.WithElement(l, d);
+            z = Slow(s0, s1, s2, s3, z, r, index, u, spill);
+            s0 = Vector256.Load(spill);
+            s1 = Vector256.Load(spill + Lanes);
+            s2 = Vector256.Load(spill + 2 * Lanes);
+            s3 = Vector256.Load(spill + 3 * Lanes);
         }
 
         return z;
+    }
+
+    /// <summary>The ziggurat's slow path for the lanes that left the fast one (<c>|u| ≥ ratio</c>), each on its own stream;
+    /// the states after it go to <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<double> Slow(Vector256<ulong> s0, Vector256<ulong> s1, Vector256<ulong> s2, Vector256<ulong> s3,
+        Vector256<double> z, Vector256<double> r, Vector256<long> index, Vector256<double> u, ulong* state)
+    {
+        var values = stackalloc double[2 * Lanes];
+        var layers = stackalloc long[Lanes];
+        s0.Store(state);
+        s1.Store(state + Lanes);
+        s2.Store(state + 2 * Lanes);
+        s3.Store(state + 3 * Lanes);
+        z.Store(values);
+        u.Store(values + Lanes);
+        index.Store(layers);
+        uint slow = ~Vector256.LessThan(Vector256.Abs(u), r).ExtractMostSignificantBits() & ((1u << Lanes) - 1);
+        while (slow != 0)
+        {
+            int l = BitOperations.TrailingZeroCount(slow);
+            slow &= slow - 1;
+            var stream = new RandomStream(state[l], state[Lanes + l], state[2 * Lanes + l], state[3 * Lanes + l]);
+            values[l] = stream.NextNormalSlow((int)layers[l], values[Lanes + l]);
+            stream.GetState(out state[l], out state[Lanes + l], out state[2 * Lanes + l], out state[3 * Lanes + l]);
+        }
+
+        return Vector256.Load(values);
     }
 
     /// <summary>xoshiro256** on four streams at once (as <see cref="RandomBlock"/>).</summary>
@@ -500,7 +547,7 @@ internal sealed unsafe class FusedScheduleKernel
     private static Vector256<ulong> Next(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3)
     {
         var x = s1 + Vector256.ShiftLeft(s1, 2);
-        x = Vector256.ShiftLeft(x, 7) | Vector256.ShiftRightLogical(x, 57);
+        x = Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x, 7) : Vector256.ShiftLeft(x, 7) | Vector256.ShiftRightLogical(x, 57);
         var result = x + Vector256.ShiftLeft(x, 3);
         var t = Vector256.ShiftLeft(s1, 17);
         s2 ^= s0;
@@ -508,7 +555,7 @@ internal sealed unsafe class FusedScheduleKernel
         s1 ^= s2;
         s0 ^= s3;
         s2 ^= t;
-        s3 = Vector256.ShiftLeft(s3, 45) | Vector256.ShiftRightLogical(s3, 19);
+        s3 = Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(s3, 45) : Vector256.ShiftLeft(s3, 45) | Vector256.ShiftRightLogical(s3, 19);
         return result;
     }
 }

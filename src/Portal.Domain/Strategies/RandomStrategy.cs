@@ -21,12 +21,8 @@ public sealed class RandomStrategy : IProgressStrategy
     }
 
     /// <inheritdoc />
-    public void Decide(in DecisionContext context, in OrderProgress progress, Span<double> fractionOfRemaining)
-    {
-        var episodes = progress.Episodes;
-        for (int e = 0; e < fractionOfRemaining.Length; e++)
-            fractionOfRemaining[e] = RandomStream.CounterUniform(context.Seed, episodes[e], context.Step, 0x52414E44);
-    }
+    public void Decide(in DecisionContext context, in OrderProgress progress, Span<double> fractionOfRemaining) =>
+        RandomStream.CounterUniforms(context.Seed, progress.Episodes[..fractionOfRemaining.Length], context.Step, 0x52414E44, fractionOfRemaining);
 }
 
 /// <summary>Registers <see cref="RandomStrategy"/> as the <c>random</c> baseline, which every run compares.</summary>

@@ -75,4 +75,24 @@ public class RandomStreamTests
         Assert.InRange(max, 1 - 1e-3, 1);
         Assert.Equal(0, same);
     }
+
+    [Theory]
+    [InlineData(0L, 0, 0)]
+    [InlineData(-7L, 99, 0x52414E44)]
+    [InlineData(long.MaxValue, 12345, -1)]
+    public void Counter_uniforms_of_many_episodes_are_each_episode_s_counter_uniform_bit_for_bit(long seed, int step, int stream)
+    {
+        // 4k + 3 episodes, some negative and some far apart, so both the vector part and the scalar remainder run.
+        var episodes = Enumerable.Range(-50, 203).Select(i => (long)i * 7_919 + (i % 5 == 0 ? long.MinValue / 3 : 0)).ToArray();
+        var values = new double[episodes.Length + 2];
+        values.AsSpan().Fill(double.NaN);
+        RandomStream.CounterUniforms(seed, episodes, step, stream, values);
+        for (int e = 0; e < episodes.Length; e++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(RandomStream.CounterUniform(seed, episodes[e], step, stream)), BitConverter.DoubleToInt64Bits(values[e]));
+        }
+
+        Assert.True(double.IsNaN(values[^1]) && double.IsNaN(values[^2]), "nothing past the episodes is written");
+        Assert.Throws<ArgumentException>(() => RandomStream.CounterUniforms(seed, episodes, step, stream, new double[episodes.Length - 1]));
+    }
 }
