@@ -18,19 +18,40 @@ public sealed class TeamAccessResolver(TeamResolver resolver, TeamContext contex
         return access;
     }
 
+    private ClaimsPrincipal? _resolving;
+    private Task<TeamAccess?>? _resolution;
+
+    /// <summary>Resolves the caller's team and role now and sets the <see cref="TeamContext"/>. Components that initialise
+    /// together (a page and the layout's team switcher) share one resolution while it is under way; any later call reads
+    /// the database again, so a membership change takes effect at the next page.</summary>
     public async Task<TeamAccess?> ResolveAsync(ClaimsPrincipal principal, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
-        TeamAccess? access = null;
-        if (userId is not null)
+        Task<TeamAccess?> resolution;
+        if (_resolution is { IsCompleted: false } running && ReferenceEquals(_resolving, principal))
         {
-            var tokenTeam = principal.FindFirstValue(TokenTeamClaim);
-            // A token whose team claim does not parse names no team the caller may use: it resolves to none.
-            Guid? tokenTeamId = tokenTeam is null ? null : Guid.TryParse(tokenTeam, out var id) ? id : Guid.Empty;
-            access = await resolver.ResolveAsync(userId, tokenTeamId, ct);
+            resolution = running;
         }
+        else
+        {
+            resolution = _resolution = ReadAsync(principal, ct);
+            _resolving = principal;
+        }
+        var access = await resolution;
         context.Set(access);
         return access;
+    }
+
+    private async Task<TeamAccess?> ReadAsync(ClaimsPrincipal principal, CancellationToken ct)
+    {
+        var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null)
+        {
+            return null;
+        }
+        var tokenTeam = principal.FindFirstValue(TokenTeamClaim);
+        // A token whose team claim does not parse names no team the caller may use: it resolves to none.
+        Guid? tokenTeamId = tokenTeam is null ? null : Guid.TryParse(tokenTeam, out var id) ? id : Guid.Empty;
+        return await resolver.ResolveAsync(userId, tokenTeamId, ct);
     }
 }
