@@ -85,7 +85,9 @@ measure() { # label episodes seed pids... -> prints "label shards wall cpu"
   row=$(psql -d executionlab -At -F' ' -c "SELECT greatest(\"Shards\", 1), extract(epoch FROM \"FinishedUtc\" - \"StartedUtc\") FROM \"Runs\" WHERE \"Id\" = '$id'")
   echo "$label $row $(echo "$after - $before" | bc -l)"
 }
-warm() { submit_and_wait 2048 1 >/dev/null; } # JIT and connection pools of freshly started workers
+# JIT and connection pools of freshly started workers: a run of four shards of the speed-up part, so that every worker
+# of part 2 has run the shard path (and its merge) before it is measured, and the one-job worker its one-job path.
+warm() { submit_and_wait $(( 4 * speedup_shard )) 1 >/dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "runs of $episodes episodes of the demo scenario, twap ac pov; workers with DOTNET_PROCESSOR_COUNT=1; load average $(cut -d' ' -f1-3 /proc/loadavg)"
