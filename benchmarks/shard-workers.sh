@@ -11,7 +11,8 @@
 # the figures depend on the machine and its load, which is why the configurations alternate and cpu-s are reported.
 # Usage: benchmarks/shard-workers.sh [episodes] [repetitions]   (build first: dotnet build src/Portal.Web -c Release,
 # which builds Portal.Jobs too). Runs use the demo team's first scenario (its steps) with 3 strategies. Environment: SHARD (episodes per shard in part 1, 512),
-# SPEEDUP_SHARD (episodes per shard in part 2, 2048).
+# SPEEDUP_SHARD (episodes per shard in part 2, 2048), STEPS (decision steps instead of the scenario's 12: more work per
+# episode for the same stored result per episode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 episodes=${1:-32768}
@@ -52,6 +53,12 @@ psql -d executionlab -c "INSERT INTO \"ApiTokens\" (\"Id\", \"TeamId\", \"UserId
   FROM \"TeamMembers\" WHERE \"TeamId\" = '$team' ORDER BY \"Role\" DESC LIMIT 1" >/dev/null
 api() { curl -fs -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 scenario=$(api "http://127.0.0.1:$port/api/scenarios" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("items", d) if isinstance(d, dict) else d; print(d[0]["id"])')
+if [ -n "${STEPS:-}" ]; then
+  # The same scenario with more decision steps: more work per episode for the same stored result per episode.
+  scenario=$(api "http://127.0.0.1:$port/api/scenarios/$scenario/json" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); d["order"]["steps"]=int(sys.argv[1]); d["name"]+=" ("+sys.argv[1]+" steps)"; print(json.dumps(d))' "$STEPS" \
+    | api -X POST "http://127.0.0.1:$port/api/scenarios" -d @- | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+fi
 
 start_worker() { # name episodes-per-shard -> pid in $worker_pid
   (cd "$(dirname "$jobs")" && exec env "${common[@]}" DOTNET_PROCESSOR_COUNT=1 Jobs__WorkerName="$1" Jobs__EpisodesPerShard="$2" \
@@ -90,7 +97,7 @@ measure() { # label episodes seed pids... -> prints "label shards wall cpu"
 warm() { submit_and_wait $(( 4 * speedup_shard )) 1 >/dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "runs of $episodes episodes of the demo scenario, twap ac pov; workers with DOTNET_PROCESSOR_COUNT=1; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs of $episodes episodes of the demo scenario${STEPS:+ with $STEPS steps}, twap ac pov; workers with DOTNET_PROCESSOR_COUNT=1; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "label shards wall-s worker-cpu-s" >"$work/results"
 for r in $(seq 1 "$reps"); do
   # Part 1: one worker, one job against shards of $shard episodes.

@@ -92,9 +92,13 @@ public sealed class RunShardStore(IDbContextFactory<PortalDbContext> dbFactory)
 
     /// <summary>
     /// Stores shard <paramref name="index"/>'s result unless it is already stored (a shard run twice keeps its first copy,
-    /// which is the same), and answers how many of the run's shards are finished and how many there are.
+    /// which is the same), and answers how many of the run's shards are finished, how many there are, and whether this
+    /// call is the one that found them all finished and so merges them.
     /// </summary>
-    public async Task<(int Done, int Total)> CompleteAsync(Guid runId, int index, byte[] data, string worker, CancellationToken ct)
+    /// <remarks>Two shards that finish at the same moment can both count every shard finished; only one of them moves the
+    /// run's count of finished shards to the total (a conditional update, serialised by the run's row), and only that one
+    /// is told to merge. A merge that never completes is taken up by the watchdog, which queues the run's job again.</remarks>
+    public async Task<(int Done, int Total, bool Merge)> CompleteAsync(Guid runId, int index, byte[] data, string worker, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -107,13 +111,13 @@ public sealed class RunShardStore(IDbContextFactory<PortalDbContext> dbFactory)
                 .SetProperty(x => x.WorkerName, worker), ct);
         int done = await db.RunShards.CountAsync(s => s.RunId == runId && s.FinishedUtc != null, ct);
         int total = await db.Runs.Where(r => r.Id == runId).Select(r => r.Shards).SingleAsync(ct);
-        await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running && r.ShardsDone < done)
+        int moved = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running && r.ShardsDone < done)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.ShardsDone, done)
                 .SetProperty(r => r.Progress, Math.Min(0.99, (double)done / Math.Max(1, total)))
                 .SetProperty(r => r.HeartbeatUtc, now), ct);
         await UpdateWorkersAsync(db, runId, ct);
-        return (done, total);
+        return (done, total, moved == 1 && done == total);
     }
 
     /// <summary>Every finished shard's stored result, in shard order; null once the run's result is stored (the shards'

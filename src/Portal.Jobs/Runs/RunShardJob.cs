@@ -149,11 +149,13 @@ public sealed class RunShardJob(
 
         var data = partial.ToBytes();
         int done = 0, total = 0;
-        await Outages.RetryAsync(async () => (done, total) = await shards.CompleteAsync(runId, shard, data, WorkerName, CancellationToken.None),
+        bool merge = false;
+        await Outages.RetryAsync(async () => (done, total, merge) = await shards.CompleteAsync(runId, shard, data, WorkerName, CancellationToken.None),
             jobsOptions.OutageTolerance, logger, $"Storing shard {shard} of run {runId}");
         logger.LogInformation("Shard {Shard} of run {RunId} done ({Done}/{Total}): episodes {First}–{Last}", shard, runId, done, total,
             work.FirstEpisode, work.FirstEpisode + work.Episodes - 1);
-        if (done == total)
+        // Only the worker whose shard completed the set merges (two shards finishing together would otherwise both merge).
+        if (merge)
         {
             await MergeAsync(runId, CancellationToken.None);
         }

@@ -128,6 +128,35 @@ public sealed class ShardedRunJobTests
         Assert.Empty(stored.Strategies);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Of_shards_finishing_together_exactly_one_merges(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var shards = new RunShardStore(store.Factory);
+        for (int round = 0; round < 10; round++)
+        {
+            var queue = new RecordingJobQueue();
+            var id = await SubmitAsync(store, teamId);
+            var (runJob, _) = Jobs(store, new JobsOptions { WorkerName = "w", EpisodesPerShard = 1024 }, queue);
+            await runJob.ExecuteAsync(id, CancellationToken.None);
+            Assert.Equal(3, queue.Shards.Count);
+
+            var first = await shards.CompleteAsync(id, 0, [1], "a", CancellationToken.None);
+            Assert.Equal((1, 3, false), first);
+            // The last two shards finish at the same moment on two workers: both may count 3 of 3, one merges.
+            var last = await Task.WhenAll(
+                Task.Run(() => shards.CompleteAsync(id, 1, [2], "a", CancellationToken.None)),
+                Task.Run(() => shards.CompleteAsync(id, 2, [3], "b", CancellationToken.None)));
+            Assert.Single(last, l => l.Merge);
+            Assert.Contains(last, l => l.Done == 3);
+            // A late copy of a finished shard never merges again.
+            Assert.Equal((3, 3, false), await shards.CompleteAsync(id, 2, [4], "c", CancellationToken.None));
+            Assert.Equal([1, 2, 3], (await shards.ReadAsync(id, CancellationToken.None))!.Select(d => (int)d[0]));
+        }
+    }
+
     [Fact]
     public async Task A_short_run_stays_one_job()
     {
