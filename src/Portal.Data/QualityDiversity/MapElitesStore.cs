@@ -168,12 +168,13 @@ public sealed class MapElitesStore(IDbContextFactory<PortalDbContext> dbFactory)
     }
 
     /// <summary>Records the archive's coverage and QD-score through generation <paramref name="generation"/>, only ever
-    /// forwards (a late or repeated record of an earlier generation changes nothing).</summary>
-    public async Task RecordGenerationAsync(Guid id, int generation, string iterationsJson, CancellationToken ct)
+    /// forwards (a late or repeated record of an earlier generation changes nothing). True when this call moved the search
+    /// on: of two workers that finish a generation's last shards together, only that one goes on to the next generation.</summary>
+    public async Task<bool> RecordGenerationAsync(Guid id, int generation, string iterationsJson, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = DateTime.UtcNow;
-        await db.MapElitesRuns.Where(r => r.Id == id && r.Status == RunStatus.Running && r.GenerationsDone < generation + 1)
+        return 1 == await db.MapElitesRuns.Where(r => r.Id == id && r.Status == RunStatus.Running && r.GenerationsDone < generation + 1)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.GenerationsDone, generation + 1)
                 .SetProperty(r => r.IterationsJson, iterationsJson)

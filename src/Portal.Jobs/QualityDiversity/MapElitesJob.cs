@@ -54,7 +54,7 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
             // Every shard of the previous generation finished but its merge was not recorded (its worker stopped): do it here.
             var evaluator = new CandidateEvaluator(scenario, settings);
             var archive = await RebuildAsync(searchId, evaluator, settings, generation - 2, shutdown);
-            await AdvanceAsync(searchId, work, scenario, settings, archive, generation - 1, shutdown);
+            await AdvanceAsync(searchId, work, scenario, settings, archive, generation - 1, recovering: true, shutdown);
             return;
         }
         foreach (int shard in open)
@@ -127,7 +127,7 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
             searchId, generation, shard, done, total, first, first + count - 1);
         if (done == total && await store.IsRunningAsync(searchId, CancellationToken.None))
         {
-            await AdvanceAsync(searchId, work, scenario, settings, archive, generation, CancellationToken.None);
+            await AdvanceAsync(searchId, work, scenario, settings, archive, generation, recovering: false, CancellationToken.None);
         }
     }
 
@@ -180,7 +180,7 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
     /// <summary>Merges generation <paramref name="generation"/> into the archive as it stood before it, records the progress,
     /// and queues the next generation or stores the report.</summary>
     private async Task AdvanceAsync(Guid searchId, MapElitesWork work, Scenario scenario, MapElitesSettings settings, MapElitesArchive archive, int generation,
-        CancellationToken ct)
+        bool recovering, CancellationToken ct)
     {
         try
         {
@@ -195,8 +195,16 @@ public sealed class MapElitesJob(MapElitesStore store, IJobQueue queue, JobsOpti
             return;
         }
 
-        await Outages.RetryAsync(() => store.RecordGenerationAsync(searchId, generation, JsonSerializer.Serialize(archive.Iterations, Json), CancellationToken.None),
+        bool moved = false;
+        await Outages.RetryAsync(async () => moved |= await store.RecordGenerationAsync(searchId, generation, JsonSerializer.Serialize(archive.Iterations, Json), CancellationToken.None),
             jobsOptions.OutageTolerance, logger, $"Recording generation {generation} of MAP-Elites search {searchId}");
+        if (!moved && !recovering)
+        {
+            // Another worker finished this generation's last shard at the same moment and moves the search on: queuing the
+            // next generation (or comparing the final archive on held-out episodes) twice would only repeat its work.
+            logger.LogInformation("MAP-Elites search {Search}: generation {Generation} was moved on by another worker", searchId, generation + 1);
+            return;
+        }
         if (!await store.IsRunningAsync(searchId, ct))
         {
             // Cancelled meanwhile: the archive it had then is its result; nothing more is queued or compared.

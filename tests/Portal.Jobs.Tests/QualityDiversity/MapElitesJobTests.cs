@@ -249,6 +249,36 @@ public sealed class MapElitesJobTests
         Assert.Equal("batch", Assert.Single(jobs.Errors).Field);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Of_shards_finishing_a_generation_together_one_moves_the_search_on(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var teamId = await NewTeamAsync(store);
+        var request = Request with { Candidates = 60, Batch = 30, Shards = 2 };
+        var expected = Expected(request);
+        for (int round = 0; round < 4; round++)
+        {
+            var queue = new RecordingQueueAdapter();
+            var search = await new MapElitesService(store.Factory, queue.Queue).SubmitAsync(teamId, "tester", request);
+            await Job(store, queue, "w").ExecuteAsync(search.Id, CancellationToken.None);
+            for (int generation = 0; generation < 2; generation++)
+            {
+                var pending = queue.Pending();
+                Assert.Equal(new[] { (generation, 0), (generation, 1) }, pending);
+                queue.Taken += pending.Count;
+                // Both shards of the generation on two workers at once: both may count two of two finished.
+                await Task.WhenAll(pending.Select(p => Task.Run(() => Job(store, queue, $"w{p.Shard}").ExecuteShardAsync(search.Id, p.Generation, p.Shard, CancellationToken.None))));
+            }
+            // The next generation was queued once, not once per worker, and the search ended once with the verb's archive.
+            Assert.Empty(queue.Pending());
+            Assert.Equal(4, queue.Queue.MapElitesShards.Count);
+            var stored = await SearchAsync(store, search.Id);
+            Assert.Equal((RunStatus.Succeeded, 2), (stored.Status, stored.GenerationsDone));
+            Assert.Equal(expected, Stored(stored));
+        }
+    }
+
     private static async Task<MapElitesRun> SearchAsync(TestStore store, Guid id)
     {
         await using var db = await store.Factory.CreateDbContextAsync();
