@@ -7,8 +7,9 @@ namespace Portal.Application.Leaderboards;
 
 /// <summary>
 /// Leaderboards computed once per state of the team's runs and shared by every request until a run succeeds or one is
-/// deleted: each request asks the database only for that state (<see cref="VersionAsync"/>: one index-only count over the
-/// team's succeeded runs, shared by requests that arrive together: <see cref="CurrentVersionAsync"/>), never writes, and
+/// deleted: each request asks the database only for that state (<see cref="CurrentVersionAsync"/>: one index-only count
+/// over the team's succeeded runs, served from the (team, status, finished, created) index and shared by requests that
+/// arrive together), never writes, and
 /// recomputes nothing while it is unchanged.
 /// </summary>
 /// <remarks>
@@ -34,13 +35,6 @@ public sealed class LeaderboardCache
                 .GroupBy(r => 1)
                 .Select(g => new Version(g.Count(), g.Max(r => r.FinishedUtc), g.Max(r => (DateTime?)r.CreatedUtc)))
                 .FirstOrDefault()));
-
-    /// <summary>The current state of the team's succeeded runs (served from the (team, status, finished, created) index).</summary>
-    public static async Task<Version> VersionAsync(PortalDbContext db, Guid teamId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return await ReadVersion.For(db)(db, teamId, ct);
-    }
 
     /// <summary>Reads of a team's state: the one in flight, and the one that starts when it ends.</summary>
     private sealed class Reads

@@ -20,9 +20,6 @@ public sealed class ApiTokenAuthenticationHandler(
     public const string SchemeName = "ApiToken";
     public const string TokenPrefix = TokenService.TokenPrefix;
 
-    /// <summary>A token's last-used time is written at most once per this interval.</summary>
-    public static readonly TimeSpan LastUsedResolution = TokenAuthenticator.LastUsedResolution;
-
     private static readonly object ItemKey = new();
 
     /// <summary>What this request's token resolved to.</summary>
@@ -70,8 +67,4 @@ public sealed class ApiTokenAuthenticationHandler(
         access = null;
         return false;
     }
-
-    public static string NewToken() => TokenService.NewToken();
-
-    public static string Hash(string token) => TokenService.Hash(token);
 }

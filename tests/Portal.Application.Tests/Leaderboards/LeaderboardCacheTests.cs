@@ -4,6 +4,7 @@ using Portal.Application.Tests.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Tests;
+using Portal.Testing;
 
 namespace Portal.Application.Tests.Leaderboards;
 
@@ -12,26 +13,6 @@ namespace Portal.Application.Tests.Leaderboards;
 public sealed class LeaderboardCacheTests
 {
     public static TheoryData<DatabaseProvider> Providers => TeamWorld.Providers;
-
-    /// <summary>Counts the contexts (one per read of the state) created through it.</summary>
-    private sealed class CountingFactory(IDbContextFactory<PortalDbContext> inner) : IDbContextFactory<PortalDbContext>
-    {
-        private int _created;
-
-        public int Created => Volatile.Read(ref _created);
-
-        public PortalDbContext CreateDbContext()
-        {
-            Interlocked.Increment(ref _created);
-            return inner.CreateDbContext();
-        }
-
-        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _created);
-            return await inner.CreateDbContextAsync(cancellationToken);
-        }
-    }
 
     private static async Task AddSucceededRunAsync(TestStore store, Guid teamId)
     {
@@ -51,7 +32,7 @@ public sealed class LeaderboardCacheTests
         await using var store = await TestStore.CreateAsync(provider);
         var world = await TeamWorld.CreateAsync(store);
         var cache = new LeaderboardCache();
-        var factory = new CountingFactory(store.Factory);
+        var factory = new CountingDbContextFactory(store.Factory);
         var team = world.Desk.TeamId;
 
         Assert.Equal(default, await cache.CurrentVersionAsync(factory, team, CancellationToken.None));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Application.Teams;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Testing;
 using Portal.Web.Auth;
 using Portal.Web.Tests.Infrastructure;
 
@@ -13,26 +14,6 @@ namespace Portal.Web.Tests.Teams;
 /// a later resolution reads the database again.</summary>
 public sealed class TeamAccessResolverTests
 {
-    /// <summary>Counts the contexts (one per resolution) created through it.</summary>
-    private sealed class CountingFactory(IDbContextFactory<PortalDbContext> inner) : IDbContextFactory<PortalDbContext>
-    {
-        private int _created;
-
-        public int Created => Volatile.Read(ref _created);
-
-        public PortalDbContext CreateDbContext()
-        {
-            Interlocked.Increment(ref _created);
-            return inner.CreateDbContext();
-        }
-
-        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _created);
-            return await inner.CreateDbContextAsync(cancellationToken);
-        }
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -41,7 +22,7 @@ public sealed class TeamAccessResolverTests
         await using var server = await PortalServer.StartAsync(postgres);
         var team = await server.CreateTeamAsync("Shared desk");
         var userId = await server.CreateUserAsync("pat@desk.example", team, TeamRole.Analyst);
-        var factory = new CountingFactory(server.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
+        var factory = new CountingDbContextFactory(server.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
         var context = new TeamContext();
         var resolver = new TeamAccessResolver(new TeamResolver(factory), context);
         var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test"));
