@@ -74,6 +74,8 @@ public static class BacktestReport
                 sb.AppendLine(c, $"WARNING: {r.StrategyId} breached the participation cap at {r.CapBreaches} step(s) (max participation {r.MaxParticipation:P1}) to finish at the horizon.");
             if (r.MeanUnfilledFraction > 0)
                 sb.AppendLine(c, $"WARNING: {r.StrategyId} left {r.MeanUnfilledFraction:P2} of the order unfilled on average; its opportunity cost ({r.MeanOpportunityCostBps:F3} bps) is in the shortfall.");
+            if (r.MeanBeyondDepthFraction > 0)
+                sb.AppendLine(c, $"WARNING: {r.StrategyId} filled {r.MeanBeyondDepthFraction:P2} of the order beyond the recorded book depth; those shares are priced on extrapolated levels.");
         }
 
         return sb.ToString();

@@ -121,6 +121,11 @@ public sealed record StrategyResult
     /// <summary>Mean share of the order left unfilled at the horizon (only with <see cref="HorizonRule.HoldCap"/>).</summary>
     public double MeanUnfilledFraction { get; init; }
 
+    /// <summary>Mean share of the order filled beyond the recorded book's depth (replay only; 0 on simulated markets): the
+    /// shares whose prices come from extending the recorded levels (<see cref="Replay.BookWalk.Execute"/>), not from the
+    /// recording. Level-1 data has one recorded level, so anything larger than the touch's size lands here.</summary>
+    public double MeanBeyondDepthFraction { get; init; }
+
     /// <summary>Number of (episode, step) pairs whose child order exceeded the participation cap (only the forced last step
     /// can, with <see cref="HorizonRule.ForceFinish"/>); 0 without a cap.</summary>
     public long CapBreaches { get; init; }

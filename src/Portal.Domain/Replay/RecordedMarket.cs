@@ -243,7 +243,10 @@ public sealed class RecordedMarket
             Spread: quantity * half,
             Temporary: quantity * (displacement + beyondTouch),
             Fees: quantity * (plan.FeePerShare + plan.FeeRate * walk.AveragePrice),
-            Displacement: displacement + Options.TransientImpactFactor * BookWalk.LinearDisplacement(Book, row, buy, quantity));
+            Displacement: displacement + Options.TransientImpactFactor * BookWalk.LinearDisplacement(Book, row, buy, quantity))
+        {
+            BeyondDepth = walk.BeyondVisible,
+        };
     }
 
     private int LowerBound(long t)
@@ -347,6 +350,10 @@ public sealed record ReplayPlan
 /// <param name="Displacement">Our displacement right after the child (before the step's decay).</param>
 public readonly record struct ChildFill(double Timing, double Spread, double Temporary, double Fees, double Displacement)
 {
+    /// <summary>Shares filled on levels beyond the snapshot's recorded depth, priced by the book's extension
+    /// (<see cref="BookWalk.Execute"/>): the part of the fill that rests on an assumption rather than on the recording.</summary>
+    public double BeyondDepth { get; init; }
+
     /// <summary>Timing + spread + temporary + fees.</summary>
     public double Total => Timing + Spread + Temporary + Fees;
 }

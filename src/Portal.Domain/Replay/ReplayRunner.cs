@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portal.Domain.Backtesting;
 using Portal.Domain.MarketData;
 using Portal.Domain.Scenarios;
@@ -224,6 +225,7 @@ public static class ReplayRunner
             var breaches = new int[episodes];
             var maxPart = new double[episodes];
             var volAdverse = new double[episodes];
+            var beyondDepth = new double[episodes];
             var volSum = new double[episodes];
             var inventory = new double[steps + 1][];
             var participation = new double[steps];
@@ -296,6 +298,7 @@ public static class ReplayRunner
                                 spread[e] += cross.Spread;
                                 temporary[e] += cross.Temporary;
                                 fees[e] += cross.Fees;
+                                beyondDepth[e] += cross.BeyondDepth;
                                 d[e] = cross.Displacement;
                             }
                             remaining[e] -= posted;
@@ -310,6 +313,7 @@ public static class ReplayRunner
                         spread[e] += fill.Spread;
                         temporary[e] += fill.Temporary;
                         fees[e] += fill.Fees;
+                        beyondDepth[e] += fill.BeyondDepth;
                         if (v > 0 && q > maxPart[e] * v) maxPart[e] = q / v;
                         d[e] = fill.Displacement;
                     }
@@ -324,7 +328,7 @@ public static class ReplayRunner
             var bps = new double[episodes];
             var currency = new double[episodes];
             var episodeResults = backtest.KeepEpisodes || recorder is not null ? new EpisodeResult[episodes] : [];
-            double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPartAll = 0;
+            double forcedSum = 0, unfilledSum = 0, opportunitySum = 0, maxPartAll = 0, beyondSum = 0;
             long breachCount = 0;
             for (var e = lo; e < hi; e++)
             {
@@ -336,6 +340,7 @@ public static class ReplayRunner
                     : 0;
                 var total = timing[e] + spread[e] + temporary[e] + fees[e] + opportunity;
                 unfilledSum += unfilled[e];
+                beyondSum += beyondDepth[e];
                 opportunitySum += opportunity / notional * 1e4;
                 breachCount += breaches[e];
                 maxPartAll = Math.Max(maxPartAll, maxPart[e]);
@@ -378,6 +383,7 @@ public static class ReplayRunner
                 Summary = Statistics.Summarize(bps, currency, 1 - (forcedSum + unfilledSum) / (quantity * episodes), null, null, blocks),
                 MeanForcedFraction = forcedSum / (quantity * episodes),
                 MeanUnfilledFraction = unfilledSum / (quantity * episodes),
+                MeanBeyondDepthFraction = beyondSum / (quantity * episodes),
                 CapBreaches = breachCount,
                 MaxParticipation = maxPartAll,
                 MaxParticipationP95 = Statistics.Percentile(maxPart.ToArray(), 0.95),
@@ -424,10 +430,31 @@ public static class ReplayRunner
             Quantity = quantity,
             ArrivalNotional = arrivalNotional,
             Strategies = results,
-            Warnings = BacktestRunner.StrategyWarnings(strategies),
+            Warnings = [.. BacktestRunner.StrategyWarnings(strategies), .. BeyondDepthWarnings(results, book.Levels)],
             IndependentUnits = results.Length > 0 ? results[0].Summary.IndependentUnits : blocks.Distinct().Count(),
             UnitKind = UnitKinds.Window,
         };
+    }
+
+    /// <summary>Smallest share of the order filled beyond the recorded depth that a run's warnings name (0.1%).</summary>
+    public const double BeyondDepthWarningFraction = 0.001;
+
+    /// <summary>
+    /// One warning naming every strategy that filled at least <see cref="BeyondDepthWarningFraction"/> of the order beyond
+    /// the recorded depth, with its share: those shares are priced by extending the book (<see cref="BookWalk.Execute"/>),
+    /// so that part of the cost is an assumption, and on level-1 data (one recorded level) it can be most of the order.
+    /// </summary>
+    public static IEnumerable<string> BeyondDepthWarnings(IReadOnlyList<StrategyResult> results, int recordedLevels)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var named = results.Where(r => r.MeanBeyondDepthFraction >= BeyondDepthWarningFraction)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.DisplayName} {r.MeanBeyondDepthFraction * 100:0.0}%"))
+            .ToList();
+        if (named.Count == 0) yield break;
+        var levels = recordedLevels == 1 ? "the one recorded book level" : $"the {recordedLevels} recorded book levels";
+        yield return $"Fills beyond {levels} (share of the order): {string.Join(", ", named)}. Those shares are priced on "
+            + "levels extrapolated from the recording (the mean visible size per level at the mean level spacing; the spread "
+            + "when one level is recorded), an assumption rather than data: upload deeper book snapshots to price them.";
     }
 
     private static (double[] Mean, double[] P5, double[] P95) InventoryBands(double[][] inventory)

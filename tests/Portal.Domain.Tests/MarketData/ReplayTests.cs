@@ -236,6 +236,45 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Shares_filled_beyond_the_recorded_depth_are_counted_per_strategy_and_named_in_the_run_warnings()
+    {
+        // Two levels of 1,000 shares a side: Immediate sells 2,600 shares at once, 600 of them beyond the recording; TWAP's
+        // children of 260 stay within it. A second run of 1,800 shares fills nothing beyond the recording.
+        const int n = 7_200;
+        const long t0 = 1_700_000_000L * 1_000_000_000L;
+        var times = Enumerable.Range(0, n).Select(i => t0 + i * 1_000_000_000L).ToArray();
+        var book = new BookSeries(2, times,
+            Enumerable.Range(0, n).SelectMany(_ => new[] { 100.01, 100.02 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray(),
+            Enumerable.Range(0, n).SelectMany(_ => new[] { 99.99, 99.98 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray());
+        var trades = new TradeSeries(times, Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat((sbyte)1, n).ToArray());
+        var ds = new MarketDataset("csv", "FLAT", book, trades, [], new string('0', 64), ["flat"]);
+        Scenario Selling(double pctAdv) => new()
+        {
+            Order = new OrderSpec { Side = Side.Sell, SizePctAdv = pctAdv, HorizonMinutes = 10, Steps = 10 },
+            Market = new MarketSpec(),
+            Episodes = 3,
+            Strategies = ["immediate", "twap"],
+        };
+        var options = new ReplayOptions { Adv = 1_000_000, TransientImpactFactor = 0 };
+
+        var large = ReplayRunner.Run(Selling(0.26), ds, options);
+        Assert.Equal(2_600, large.Quantity, 9);
+        var immediate = large.Strategies.Single(s => s.StrategyId == "immediate");
+        var twap = large.Strategies.Single(s => s.StrategyId == "twap");
+        Assert.Equal(600.0 / 2_600, immediate.MeanBeyondDepthFraction, 12);
+        Assert.Equal(0, twap.MeanBeyondDepthFraction);
+        var warning = Assert.Single(large.Warnings, w => w.StartsWith("Fills beyond", StringComparison.Ordinal));
+        Assert.Contains("the 2 recorded book levels", warning, StringComparison.Ordinal);
+        Assert.Contains($"{immediate.DisplayName} 23.1%", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(twap.DisplayName, warning, StringComparison.Ordinal);
+        Assert.Contains("WARNING: immediate filled 23.08 % of the order beyond the recorded book depth", BacktestReport.ToText(large), StringComparison.Ordinal);
+
+        var within = ReplayRunner.Run(Selling(0.18), ds, options);
+        Assert.All(within.Strategies, s => Assert.Equal(0, s.MeanBeyondDepthFraction));
+        Assert.DoesNotContain(within.Warnings, w => w.StartsWith("Fills beyond", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Book_imbalance_is_bid_minus_ask_depth_over_every_level_and_observed_favourable_positive()
     {
         // Row 0: bids 300 + 500 = 800, asks 100 + 100 = 200 → (800 − 200) / 1000 = 0.6. Row 1: bids 50, asks 150 + 0 → −0.5.
