@@ -106,6 +106,9 @@ internal sealed unsafe class MarketBlock
     /// numbers (tests compare the two).</summary>
     public bool FusedStep { get; init; } = true;
 
+    /// <summary>True when <see cref="Advance"/> takes the one-pass step (<see cref="FusedStep"/> and the model allows it).</summary>
+    public bool RunsFused => FusedStep && _fusedEligible && Perturbation is null;
+
     /// <summary>Padded length of the per-episode arrays.</summary>
     public int PaddedCount => _padded;
 
@@ -284,7 +287,7 @@ internal sealed unsafe class MarketBlock
     /// <summary>Moves every episode from the current step to the next one.</summary>
     public void Advance()
     {
-        if (FusedStep && _fusedEligible && Perturbation is null)
+        if (RunsFused)
         {
             AdvanceFused();
             return;
