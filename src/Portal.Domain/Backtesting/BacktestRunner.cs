@@ -434,8 +434,11 @@ public static class BacktestRunner
         {
             _model = model;
             _strategies = strategies;
-            // Deferred schedule accumulation needs the market's per-step history; keep it while it stays a few megabytes.
-            bool history = (long)model.Steps * capacity <= 400_000;
+            // Deferred schedule accumulation needs the market's per-step history; keep it while it stays a few megabytes, and
+            // only where a book can stay uniform at all (ExecutionBook.UniformModel): with a participation cap, impact on
+            // realised volume or an impact scale that differs between episodes no book ever reads it.
+            bool history = (long)model.Steps * capacity <= 400_000 && double.IsPositiveInfinity(model.CapFraction)
+                && !model.TransientRealizedVolume && MarketBlock.HasUniformImpactScale(model);
             Market = new MarketBlock(model, capacity, history) { FusedStep = fusedMarketStep };
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];

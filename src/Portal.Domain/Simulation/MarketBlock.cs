@@ -81,9 +81,8 @@ internal sealed unsafe class MarketBlock
         _evOffset = Padded();
         // Events drawn per episode make the spread and the impact scale differ between episodes: leave the uniform paths.
         bool randomSpread = _randomEvents.Any(r => r.Event.SpreadMultiplier != 1);
-        bool randomImpact = _randomEvents.Any(r => r.Event.ImpactMultiplier != 1 || (model.LiquidityScaled && r.Event.LiquidityMultiplier != 1));
         UniformHalfSpread = !model.SpreadStochastic && !randomSpread;
-        UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic) && !randomImpact;
+        UniformImpactScale = HasUniformImpactScale(model);
         HasSlip = model.SlipAbs > 0;
         _fusedEligible = Avx2.IsSupported && Vector256.IsHardwareAccelerated && Vector<double>.Count == 4 && !(model.JumpProb > 0)
             && _randomEvents.Length == 0 && !trackPriceInnovation;
@@ -105,6 +104,13 @@ internal sealed unsafe class MarketBlock
     /// episode, no price innovation kept, no perturbation, AVX2); false forces the separate passes, which give the same
     /// numbers (tests compare the two).</summary>
     public bool FusedStep { get; init; } = true;
+
+    /// <summary>True when every episode of a batch on <paramref name="model"/> has the same impact scale at every step
+    /// (<see cref="UniformImpactScale"/>): no stochastic liquidity scaling the impact and no event drawn per episode that
+    /// changes it.</summary>
+    public static bool HasUniformImpactScale(MarketModel model) =>
+        !(model.LiquidityScaled && model.LiquidityStochastic)
+        && !model.RandomEvents.Any(r => r.Event.ImpactMultiplier != 1 || (model.LiquidityScaled && r.Event.LiquidityMultiplier != 1));
 
     /// <summary>True when <see cref="Advance"/> takes the one-pass step (<see cref="FusedStep"/> and the model allows it).</summary>
     public bool RunsFused => FusedStep && _fusedEligible && Perturbation is null;
