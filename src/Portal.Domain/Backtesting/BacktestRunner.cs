@@ -112,7 +112,7 @@ public static class BacktestRunner
         }
 
         Parallel.For(0, blocks, po,
-            () => new Workspace(model, strategies, blockSize, bins, stride),
+            () => new Workspace(model, strategies, blockSize, bins, stride, options.FusedMarketStep),
             (b, _, ws) =>
             {
                 int at = b * blockSize;
@@ -430,13 +430,16 @@ public static class BacktestRunner
         private readonly Observation[][] _observations;
         private readonly long[] _episodes;
 
-        public Workspace(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies, int capacity, int bins, int stride)
+        public Workspace(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies, int capacity, int bins, int stride, bool fusedMarketStep)
         {
             _model = model;
             _strategies = strategies;
-            // Deferred schedule accumulation needs the market's per-step history; keep it while it stays a few megabytes.
-            bool history = (long)model.Steps * capacity <= 400_000;
-            Market = new MarketBlock(model, capacity, history);
+            // Deferred schedule accumulation needs the market's per-step history; keep it while it stays a few megabytes, and
+            // only where a book can stay uniform at all (ExecutionBook.UniformModel): with a participation cap, impact on
+            // realised volume or an impact scale that differs between episodes no book ever reads it.
+            bool history = (long)model.Steps * capacity <= 400_000 && double.IsPositiveInfinity(model.CapFraction)
+                && !model.TransientRealizedVolume && MarketBlock.HasUniformImpactScale(model);
+            Market = new MarketBlock(model, capacity, history) { FusedStep = fusedMarketStep };
             Books = new ExecutionBook[strategies.Count];
             _fractions = new double[strategies.Count][];
             _schedules = strategies.Select(x => x as ScheduleStrategy).ToArray();

@@ -32,6 +32,9 @@ internal sealed class ExecutionBook
     private readonly double[] _lastQuantity;
     private double _lastUniformQuantity;
     private bool _lastWasUniform;
+    private double _participationSum;
+    private int _participationStep;
+    private MarketBlock? _participationMarket;
     private int _deferredFrom, _deferredTo;
     private bool _uniform;
     private double _uR, _uPerm, _uPermCost, _uTempCost, _uSpreadCost, _uForced;
@@ -163,6 +166,7 @@ internal sealed class ExecutionBook
         foreach (var a in _states) Array.Clear(a);
         _lastUniformQuantity = 0;
         _lastWasUniform = true;
+        _participationMarket = null;
         _postedLastStep = false;
         Array.Clear(Remaining);
         Array.Fill(Remaining, _m.Quantity, 0, count);
@@ -380,6 +384,7 @@ internal sealed class ExecutionBook
 
         var passiveCost = TrackStepCost ? StepCost.AsSpan(0, n).ToArray() : null;
         ApplyGeneral(market, _marketFraction);
+        _participationMarket = null; // the passive fills below change the step's quantities
         for (int e = 0; e < n; e++)
         {
             double filled = _passiveFill[e];
@@ -539,6 +544,9 @@ internal sealed class ExecutionBook
             return _lastUniformQuantity * (inverseVolumeSum ?? InverseVolumeSum(market, n));
         }
 
+        // Taken by the last ApplyGeneral in the same order, when nothing has changed the quantities or the market since.
+        if (ReferenceEquals(_participationMarket, market) && _participationStep == market.Step) return _participationSum;
+
         double sum = 0;
         for (int e = 0; e < n; e++) sum += _lastQuantity[e] * inv[e];
         return sum;
@@ -662,6 +670,15 @@ internal sealed class ExecutionBook
         var scale = market.ImpactScale;
         var slip = market.Slip;
         var states = _states;
+        // One transient state (an exponential kernel): its array and coefficients are taken once, not per vector.
+        bool oneState = transient && states.Length == 1;
+        var state0 = oneState ? states[0] : [];
+        var carry0 = new Vector<double>(oneState ? m.TransientCarry[0] : 0);
+        var decay0 = new Vector<double>(oneState ? m.TransientDecay[0] : 0);
+        var increment0 = new Vector<double>(oneState ? m.TransientIncrement[0] : 0);
+        // The step's participation sum, Σ q·(1/V) in episode order (what StepParticipationSum adds), taken here while q is
+        // in a register.
+        double participationSum = 0;
         for (int e = 0; e < _padded; e += w)
         {
             var r = new Vector<double>(Remaining, e);
@@ -705,7 +722,14 @@ internal sealed class ExecutionBook
                 var size = scalarSize ? new Vector<double>(_sizeTerm, e) : m.TransientExponent == 1 ? sizeBase : Vector.SquareRoot(sizeBase);
                 var dT = sc * trScale * size;
                 ownImpact += trOwn * dT;
-                for (int i = 0; i < states.Length; i++)
+                if (oneState)
+                {
+                    var j = new Vector<double>(state0, e);
+                    tr += j;
+                    carried += carry0 * j;
+                    (decay0 * j + increment0 * dT).CopyTo(state0, e);
+                }
+                else for (int i = 0; i < states.Length; i++)
                 {
                     var j = new Vector<double>(states[i], e);
                     tr += j;
@@ -723,7 +747,20 @@ internal sealed class ExecutionBook
             (new Vector<double>(TemporaryCost, e) + q * (carried + ownImpact)).CopyTo(TemporaryCost, e);
             (new Vector<double>(SpreadCost, e) + q * hs).CopyTo(SpreadCost, e);
             (new Vector<double>(VolumeImpact, e) + v * impact).CopyTo(VolumeImpact, e);
-            Vector.Max(new Vector<double>(MaxParticipation, e), q * new Vector<double>(invVolume, e)).CopyTo(MaxParticipation, e);
+            var participation = q * new Vector<double>(invVolume, e);
+            Vector.Max(new Vector<double>(MaxParticipation, e), participation).CopyTo(MaxParticipation, e);
+            if (e + 4 <= n && w == 4)
+            {
+                participationSum += participation[0];
+                participationSum += participation[1];
+                participationSum += participation[2];
+                participationSum += participation[3];
+            }
+            else
+            {
+                for (int l = 0; l < w && e + l < n; l++) participationSum += participation[l];
+            }
+
             if (track)
             {
                 var exec = mv + permPaid + carried + ownImpact + hs;
@@ -736,6 +773,9 @@ internal sealed class ExecutionBook
         }
 
         _lastWasUniform = false;
+        _participationSum = participationSum;
+        _participationStep = step;
+        _participationMarket = market;
     }
 
     private static bool IsVectorExponent(double beta) => beta == 1 || beta == 0.5;

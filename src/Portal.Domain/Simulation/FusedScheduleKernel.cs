@@ -494,7 +494,7 @@ internal sealed unsafe class FusedScheduleKernel
     /// <remarks>The rare slow path gets the states by value and leaves them in <paramref name="spill"/>, so that the states
     /// never have their address taken and stay in registers through the loop.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Normal(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3, double* xs, double* ratio, ulong* spill)
+    internal static Vector256<double> Normal(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3, double* xs, double* ratio, ulong* spill)
     {
         var bits = Next(ref s0, ref s1, ref s2, ref s3);
         var index = (bits & Vector256.Create(0x7FUL)).AsInt64();
@@ -544,7 +544,7 @@ internal sealed unsafe class FusedScheduleKernel
 
     /// <summary>xoshiro256** on four streams at once (as <see cref="RandomBlock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Next(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3)
+    internal static Vector256<ulong> Next(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3)
     {
         var x = s1 + Vector256.ShiftLeft(s1, 2);
         x = Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x, 7) : Vector256.ShiftLeft(x, 7) | Vector256.ShiftRightLogical(x, 57);

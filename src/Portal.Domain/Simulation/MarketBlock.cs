@@ -1,4 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Portal.Domain.Simulation;
 
@@ -7,8 +11,12 @@ namespace Portal.Domain.Simulation;
 /// <remarks>Random numbers are drawn episode by episode from each episode's own stream, always in the same order
 /// (price, jump, spread, liquidity, then volume and execution noise of the new step), into scratch arrays; the
 /// arithmetic then runs over whole vectors of episodes. Arrays are padded to a whole number of vectors so an episode's
-/// numbers never depend on its position in the batch.</remarks>
-internal sealed class MarketBlock
+/// numbers never depend on its position in the batch.
+/// Where the model allows it (<see cref="FusedStep"/>), <see cref="Advance"/> runs as one pass over groups of four episodes:
+/// each group's random states stay in registers through all of the step's draws (each lane still draws its own stream in
+/// the order above) and the new price, spread, liquidity and volume go from registers to the step's arrays, with the same
+/// operations in the same order as the separate passes, so the same numbers bit for bit.</remarks>
+internal sealed unsafe class MarketBlock
 {
     private const double RealizedVolatilityWeight = 0.3;
 
@@ -73,10 +81,11 @@ internal sealed class MarketBlock
         _evOffset = Padded();
         // Events drawn per episode make the spread and the impact scale differ between episodes: leave the uniform paths.
         bool randomSpread = _randomEvents.Any(r => r.Event.SpreadMultiplier != 1);
-        bool randomImpact = _randomEvents.Any(r => r.Event.ImpactMultiplier != 1 || (model.LiquidityScaled && r.Event.LiquidityMultiplier != 1));
         UniformHalfSpread = !model.SpreadStochastic && !randomSpread;
-        UniformImpactScale = !(model.LiquidityScaled && model.LiquidityStochastic) && !randomImpact;
+        UniformImpactScale = HasUniformImpactScale(model);
         HasSlip = model.SlipAbs > 0;
+        _fusedEligible = Avx2.IsSupported && Vector256.IsHardwareAccelerated && Vector<double>.Count == 4 && !(model.JumpProb > 0)
+            && _randomEvents.Length == 0 && !trackPriceInnovation;
         if (trackPriceInnovation) PriceInnovation = Padded();
         if (keepHistory)
         {
@@ -88,6 +97,23 @@ internal sealed class MarketBlock
             VolumeHistory = new double[model.Steps * HistoryStride];
         }
     }
+
+    private readonly bool _fusedEligible;
+
+    /// <summary>Advance in one pass per group of four episodes where the model allows it (no jumps, no events drawn per
+    /// episode, no price innovation kept, no perturbation, AVX2); false forces the separate passes, which give the same
+    /// numbers (tests compare the two).</summary>
+    public bool FusedStep { get; init; } = true;
+
+    /// <summary>True when every episode of a batch on <paramref name="model"/> has the same impact scale at every step
+    /// (<see cref="UniformImpactScale"/>): no stochastic liquidity scaling the impact and no event drawn per episode that
+    /// changes it.</summary>
+    public static bool HasUniformImpactScale(MarketModel model) =>
+        !(model.LiquidityScaled && model.LiquidityStochastic)
+        && !model.RandomEvents.Any(r => r.Event.ImpactMultiplier != 1 || (model.LiquidityScaled && r.Event.LiquidityMultiplier != 1));
+
+    /// <summary>True when <see cref="Advance"/> takes the one-pass step (<see cref="FusedStep"/> and the model allows it).</summary>
+    public bool RunsFused => FusedStep && _fusedEligible && Perturbation is null;
 
     /// <summary>Padded length of the per-episode arrays.</summary>
     public int PaddedCount => _padded;
@@ -267,6 +293,12 @@ internal sealed class MarketBlock
     /// <summary>Moves every episode from the current step to the next one.</summary>
     public void Advance()
     {
+        if (RunsFused)
+        {
+            AdvanceFused();
+            return;
+        }
+
         var m = _m;
         int k = Step;
         int n = Count;
@@ -396,6 +428,179 @@ internal sealed class MarketBlock
             (rv + rvW * (d * d * vInvVar - rv)).CopyTo(RealizedVariance, e);
             mid.CopyTo(Mid, e);
         }
+    }
+
+    /// <summary><see cref="Advance"/> in one pass per group of four episodes, for a model without jumps or events drawn per
+    /// episode and without a perturbation: the same draws per stream in the same order (price, spread, liquidity, then the
+    /// next step's volume and execution noise) and the same arithmetic as the separate passes and <see cref="FillStepState"/>.</summary>
+    private void AdvanceFused()
+    {
+        var m = _m;
+        int k = Step;
+        bool liquidityNormal = m.LiquidityShock > 0;
+        bool liquidityShocks = m.LiquidityShockProb > 0;
+        bool another = k + 1 < m.Steps;
+        bool spreadStochastic = m.SpreadStochastic;
+        bool liquidityStochastic = m.LiquidityStochastic;
+        bool noisy = another && m.VolumeNoise > 0;
+        bool slip = another && HasSlip;
+        bool gbm = m.Gbm;
+
+        // Price (as Advance with no event drawn per episode and no perturbation: the price shift is 0).
+        double priceShift = 0;
+        double sigmaRel = m.SigmaAbs / m.S0 * m.VolatilityMultiplier[k];
+        double invVar = m.SigmaAbs > 0 ? 1.0 / (m.SigmaAbs * m.SigmaAbs * m.Tau) : 0;
+        var offset = new Vector<double>((m.PriceOffset[k + 1] + priceShift) * m.S0);
+        var rvW = new Vector<double>(RealizedVolatilityWeight);
+        var vInvVar = new Vector<double>(invVar);
+        var vS0 = new Vector<double>(m.S0);
+        var one = Vector<double>.One;
+        var zero = Vector<double>.Zero;
+        var drift = gbm ? new Vector<double>((m.Drift - 0.5 * sigmaRel * sigmaRel) * m.Tau) : new Vector<double>(m.Drift * m.S0 * m.Tau);
+        var vol = gbm ? new Vector<double>(sigmaRel * Math.Sqrt(m.Tau)) : new Vector<double>(m.SigmaAbs * m.VolatilityMultiplier[k] * Math.Sqrt(m.Tau));
+        var spreadMean = new Vector<double>(m.SpreadMeanBps);
+        var spreadDecay = new Vector<double>(m.SpreadDecay);
+        var spreadShock = new Vector<double>(m.SpreadShock);
+        var liqDecay = new Vector<double>(m.LiquidityDecay);
+        var liqShock = new Vector<double>(m.LiquidityShock);
+        var liqProb = new Vector<double>(liquidityShocks ? m.LiquidityShockProb : 0);
+        var liqMultiplier = new Vector<double>(m.LiquidityShockMultiplier);
+        var floor = new Vector<double>(0.01);
+        var vSlip = new Vector<double>(m.SlipAbs);
+
+        // The next step's state (as FillStepState with no event drawn per episode and no perturbation: every factor is 1).
+        int next = k + 1;
+        double spreadFactor = 1, liqFactor = 1, impFactor = 1;
+        double spreadMult = another ? m.SpreadMultiplier[next] * spreadFactor : 0;
+        double liqMult = another ? m.LiquidityMultiplier[next] * liqFactor : 0;
+        double impMult = another ? m.ImpactMultiplier[next] * impFactor : 0;
+        double prevSpreadMult = m.SpreadMultiplier[k] * 1.0;
+        double prevLiqMult = m.LiquidityMultiplier[k] * 1.0;
+        double prevImpMult = m.ImpactMultiplier[k] * 1.0;
+        double noise = m.VolumeNoise;
+        double halfBpsToCurrency = 0.5e-4 * m.S0;
+        if (another)
+        {
+            HalfSpreadValue = Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult * halfBpsToCurrency;
+            ImpactScaleValue = m.LiquidityScaled ? impMult / liqMult : impMult;
+            if (!spreadStochastic && spreadMult != prevSpreadMult)
+            {
+                Array.Fill(SpreadBps, Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult);
+                Array.Fill(HalfSpread, HalfSpreadValue);
+            }
+        }
+
+        bool storeLevels = liquidityStochastic || liqMult != prevLiqMult || impMult != prevImpMult;
+        bool liquidityScaled = m.LiquidityScaled;
+        var spreadMin = new Vector<double>(m.SpreadMinBps);
+        var vSpreadMult = new Vector<double>(spreadMult);
+        var toHalf = new Vector<double>(halfBpsToCurrency);
+        var vLiqMult = new Vector<double>(liqMult);
+        double expectedBefore = m.ExpectedVolume[k];
+        var vInvExpectedBefore = new Vector<double>(expectedBefore > 0 ? 1.0 / expectedBefore : 0);
+        var vExpected = new Vector<double>(another ? m.ExpectedVolume[next] : 0);
+        var vNoise = new Vector<double>(noise);
+        var vNoiseMean = new Vector<double>(-0.5 * noise * noise);
+        var vImp = new Vector<double>(impMult);
+        var vSign = new Vector<double>(m.Sign);
+        bool history = MoveHistory is not null;
+        int h = next * HistoryStride;
+
+        double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
+        double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
+        ulong* spill = stackalloc ulong[16];
+        var exponent = Vector256.Create(0x3FF0000000000000UL);
+        var uniformOffset = Vector256.Create(1.0 - 1.1102230246251565e-16);
+        var st0 = _rng.State0;
+        var st1 = _rng.State1;
+        var st2 = _rng.State2;
+        var st3 = _rng.State3;
+        for (int e = 0; e < _padded; e += 4)
+        {
+            // This group's draws, each lane on its own stream, in the separate passes' order.
+            var s0 = Vector256.LoadUnsafe(ref st0[e]);
+            var s1 = Vector256.LoadUnsafe(ref st1[e]);
+            var s2 = Vector256.LoadUnsafe(ref st2[e]);
+            var s3 = Vector256.LoadUnsafe(ref st3[e]);
+            var z = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
+            var zSpread = spreadStochastic ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
+            var zLiquidity = liquidityNormal ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
+            var uLiquidity = liquidityShocks
+                ? ((Vector256.ShiftRightLogical(FusedScheduleKernel.Next(ref s0, ref s1, ref s2, ref s3), 12) | exponent).AsDouble() - uniformOffset).AsVector()
+                : zero;
+            var zVolume = noisy ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
+            var zSlip = slip ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
+            s0.StoreUnsafe(ref st0[e]);
+            s1.StoreUnsafe(ref st1[e]);
+            s2.StoreUnsafe(ref st2[e]);
+            s3.StoreUnsafe(ref st3[e]);
+            if (slip) (vSlip * zSlip).CopyTo(Slip, e);
+
+            var level = gbm
+                ? new Vector<double>(_level, e) * Vector.Exp(drift + vol * z)
+                : new Vector<double>(_level, e) + drift + vol * z;
+            level.CopyTo(_level, e);
+            var mid = level + offset;
+            var d = mid - new Vector<double>(Mid, e);
+            var rv = new Vector<double>(RealizedVariance, e);
+            (rv + rvW * (d * d * vInvVar - rv)).CopyTo(RealizedVariance, e);
+            mid.CopyTo(Mid, e);
+
+            var spreadState = new Vector<double>(_spreadState, e);
+            if (spreadStochastic)
+            {
+                spreadState = spreadMean + (spreadState - spreadMean) * spreadDecay + spreadShock * zSpread;
+                spreadState.CopyTo(_spreadState, e);
+            }
+
+            var liquidityState = new Vector<double>(_liquidityState, e);
+            if (liquidityStochastic)
+            {
+                var l = one + (liquidityState - one) * liqDecay;
+                if (liquidityNormal) l += liqShock * zLiquidity;
+                if (liquidityShocks) l = Vector.ConditionalSelect(Vector.LessThan(uLiquidity, liqProb), l * liqMultiplier, l);
+                liquidityState = Vector.Max(l, floor);
+                liquidityState.CopyTo(_liquidityState, e);
+            }
+
+            if (!another) continue;
+            if (spreadStochastic)
+            {
+                var spread = Vector.Max(spreadState, spreadMin) * vSpreadMult;
+                spread.CopyTo(SpreadBps, e);
+                (spread * toHalf).CopyTo(HalfSpread, e);
+            }
+
+            var liq = liquidityState * vLiqMult;
+            if (storeLevels)
+            {
+                liq.CopyTo(Liquidity, e);
+                (liquidityScaled ? vImp / liq : vImp).CopyTo(ImpactScale, e);
+            }
+
+            (new Vector<double>(Volume, e) * vInvExpectedBefore).CopyTo(LastVolumeRatio, e);
+            var volumeSum = new Vector<double>(VolumeSum, e);
+            volumeSum.CopyTo(PastVolume, e);
+            var v = vExpected * liq;
+            if (noise > 0) v *= Vector.Exp(vNoise * zVolume + vNoiseMean);
+            v.CopyTo(Volume, e);
+            var positive = Vector.GreaterThan(v, zero);
+            var inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero);
+            inv.CopyTo(InvVolume, e);
+            var move = vSign * (mid - vS0);
+            move.CopyTo(Move, e);
+            if (history)
+            {
+                move.CopyTo(MoveHistory!, h + e);
+                inv.CopyTo(InvVolumeHistory!, h + e);
+                v.CopyTo(VolumeHistory!, h + e);
+            }
+
+            (volumeSum + v).CopyTo(VolumeSum, e);
+            (new Vector<double>(VolumeMove, e) + v * move).CopyTo(VolumeMove, e);
+        }
+
+        Step = next;
     }
 
     private void FillStepState()

@@ -241,6 +241,19 @@ internal sealed unsafe class RandomBlock
         for (int e = 0; e < _padded; e++) Seed(e, 0, -1 - e);
     }
 
+    /// <summary>The four xoshiro256** state words of every stream (episode e's in element e), for draws that keep a
+    /// group's states in registers through several draws.</summary>
+    internal ulong[] State0 => _s0;
+
+    /// <inheritdoc cref="State0"/>
+    internal ulong[] State1 => _s1;
+
+    /// <inheritdoc cref="State0"/>
+    internal ulong[] State2 => _s2;
+
+    /// <inheritdoc cref="State0"/>
+    internal ulong[] State3 => _s3;
+
     public void Seed(int e, long seed, long episode)
     {
         new RandomStream(seed, episode).GetState(out _s0[e], out _s1[e], out _s2[e], out _s3[e]);
