@@ -153,6 +153,7 @@ internal sealed unsafe class FusedScheduleKernel
         private readonly FusedScheduleKernel _k;
         private readonly double[] _move, _move2;
         private readonly double[] _inv, _inv2;
+        private readonly double[] _zv, _zv2;
         private readonly double[] _invSum;
 
         public Workspace(FusedScheduleKernel kernel, int capacity, int bins, int stride)
@@ -162,6 +163,8 @@ internal sealed unsafe class FusedScheduleKernel
             _inv = new double[kernel._steps * Lanes];
             _move2 = new double[kernel._steps * Lanes];
             _inv2 = new double[kernel._steps * Lanes];
+            _zv = new double[kernel._steps * Lanes];
+            _zv2 = new double[kernel._steps * Lanes];
             _invSum = new double[kernel._steps];
             Inventory = new BacktestRunner.InventoryStats(kernel._strategies, kernel._steps, bins, stride);
             Participation = new BacktestRunner.ParticipationStats(kernel._strategies, kernel._steps);
@@ -272,21 +275,15 @@ internal sealed unsafe class FusedScheduleKernel
             ref double invA = ref MemoryMarshal.GetArrayDataReference(_inv);
             ref double moveB = ref MemoryMarshal.GetArrayDataReference(_move2);
             ref double invB = ref MemoryMarshal.GetArrayDataReference(_inv2);
+            ref double zvA = ref MemoryMarshal.GetArrayDataReference(_zv);
+            ref double zvB = ref MemoryMarshal.GetArrayDataReference(_zv2);
+            // The draws and the mid first, the volumes after: Vector256.Exp is a call, and every vector register is
+            // volatile across a call, so computing the volume here would spill and reload the eight random states and the
+            // prices at every step. Each volume depends only on its own normal, so the bits are the same.
             for (int j = 0; j < steps; j++)
             {
-                var vBase = Vector256.Create(k._volumeBase[j]);
-                var vA = vBase;
-                var vB = vBase;
-                if (noisy)
-                {
-                    vA *= Vector256.Exp(vNoise * zVolumeA + vNoiseMean);
-                    vB *= Vector256.Exp(vNoise * zVolumeB + vNoiseMean);
-                }
-
-                var positiveA = Vector256.GreaterThan(vA, zero);
-                var positiveB = Vector256.GreaterThan(vB, zero);
-                Vector256.ConditionalSelect(positiveA, one / Vector256.ConditionalSelect(positiveA, vA, one), zero).StoreUnsafe(ref invA, (nuint)(j * Lanes));
-                Vector256.ConditionalSelect(positiveB, one / Vector256.ConditionalSelect(positiveB, vB, one), zero).StoreUnsafe(ref invB, (nuint)(j * Lanes));
+                zVolumeA.StoreUnsafe(ref zvA, (nuint)(j * Lanes));
+                zVolumeB.StoreUnsafe(ref zvB, (nuint)(j * Lanes));
                 (vSign * (midA - vS0)).StoreUnsafe(ref moveA, (nuint)(j * Lanes));
                 (vSign * (midB - vS0)).StoreUnsafe(ref moveB, (nuint)(j * Lanes));
 
@@ -314,6 +311,30 @@ internal sealed unsafe class FusedScheduleKernel
                 var offset = Vector256.Create(k._offset[j]);
                 midA = levelA + offset;
                 midB = levelB + offset;
+            }
+
+            InverseVolumes(_zv, _inv, noisy);
+            InverseVolumes(_zv2, _inv2, noisy);
+        }
+
+        /// <summary>Each step's 1/V_k (0 where V_k ≤ 0) of a group, V_k = E[V_k]·exp(σ_V ξ − σ_V²/2) from the stored normals.</summary>
+        private void InverseVolumes(double[] normals, double[] inverse, bool noisy)
+        {
+            var k = _k;
+            var m = k._m;
+            int steps = k._steps;
+            var vNoise = Vector256.Create(m.VolumeNoise);
+            var vNoiseMean = Vector256.Create(-0.5 * m.VolumeNoise * m.VolumeNoise);
+            var zero = Vector256<double>.Zero;
+            var one = Vector256<double>.One;
+            ref double z = ref MemoryMarshal.GetArrayDataReference(normals);
+            ref double inv = ref MemoryMarshal.GetArrayDataReference(inverse);
+            for (int j = 0; j < steps; j++)
+            {
+                var v = Vector256.Create(k._volumeBase[j]);
+                if (noisy) v *= Vector256.Exp(vNoise * Vector256.LoadUnsafe(ref z, (nuint)(j * Lanes)) + vNoiseMean);
+                var positive = Vector256.GreaterThan(v, zero);
+                Vector256.ConditionalSelect(positive, one / Vector256.ConditionalSelect(positive, v, one), zero).StoreUnsafe(ref inv, (nuint)(j * Lanes));
             }
         }
 
@@ -349,13 +370,10 @@ internal sealed unsafe class FusedScheduleKernel
             var mid = Vector256.Create(k._mid0);
             var zVolume = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill) : zero;
             ref double move = ref MemoryMarshal.GetArrayDataReference(_move);
-            ref double inv = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double zv = ref MemoryMarshal.GetArrayDataReference(_zv);
             for (int j = 0; j < steps; j++)
             {
-                var v = Vector256.Create(k._volumeBase[j]);
-                if (noisy) v *= Vector256.Exp(vNoise * zVolume + vNoiseMean);
-                var positive = Vector256.GreaterThan(v, zero);
-                Vector256.ConditionalSelect(positive, one / Vector256.ConditionalSelect(positive, v, one), zero).StoreUnsafe(ref inv, (nuint)(j * Lanes));
+                zVolume.StoreUnsafe(ref zv, (nuint)(j * Lanes));
                 (vSign * (mid - vS0)).StoreUnsafe(ref move, (nuint)(j * Lanes));
 
                 var z = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
@@ -365,6 +383,8 @@ internal sealed unsafe class FusedScheduleKernel
                     : level + Vector256.Create(k._drift[j]) + Vector256.Create(k._vol[j]) * z;
                 mid = level + Vector256.Create(k._offset[j]);
             }
+
+            InverseVolumes(_zv, _inv, noisy);
         }
 
         /// <summary>Each schedule's running timing sum and largest participation over the steps, then the shortfall.</summary>
