@@ -102,6 +102,24 @@ public sealed class RunListTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.PatchAsJsonAsync($"/api/runs/{ids["Other team sell"]}", new { name = "mine" })).StatusCode);
     }
 
+    /// <summary>The grids ask for their rows once the page is live, so the server-rendered page must not say the team has
+    /// none: it says the rows are loading, and the empty state appears only after the grid has looked.</summary>
+    [Fact]
+    public async Task The_server_rendered_lists_say_they_are_loading_not_that_the_team_has_no_runs()
+    {
+        await using var server = await PortalServer.StartAsync();
+        await SeedAsync(server);
+        using var client = await server.SignedInClientAsync();
+
+        var runs = await client.GetStringAsync("/runs");
+        var leaderboard = await client.GetStringAsync("/leaderboards");
+
+        Assert.Contains("id=\"runs-loading\"", runs, StringComparison.Ordinal);
+        Assert.DoesNotContain("No runs yet", runs, StringComparison.Ordinal);
+        Assert.Contains("id=\"leaderboard-loading\"", leaderboard, StringComparison.Ordinal);
+        Assert.DoesNotContain("No succeeded runs match yet", leaderboard, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_runs_list_filters_and_sorts_in_the_browser_and_compare_shows_what_differs()
     {
