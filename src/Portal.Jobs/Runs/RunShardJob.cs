@@ -101,6 +101,8 @@ public sealed class RunShardJob(
         }
         await using var heartbeat = Outages.Heartbeat(() => shards.BeatAsync(runId, shard), jobsOptions.HeartbeatInterval, logger);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
         BacktestPartial partial;
         BacktestPlan plan;
         var extra = new List<IExecutionStrategy>();
@@ -147,13 +149,20 @@ public sealed class RunShardJob(
             }
         }
 
+        var simulated = clock.Elapsed;
+        var cpuSimulated = Environment.CpuUsage.TotalTime - cpuAtStart;
         var data = partial.ToBytes();
+        var packed = clock.Elapsed;
         int done = 0, total = 0;
         bool merge = false;
         await Outages.RetryAsync(async () => (done, total, merge) = await shards.CompleteAsync(runId, shard, data, WorkerName, CancellationToken.None),
             jobsOptions.OutageTolerance, logger, $"Storing shard {shard} of run {runId}");
-        logger.LogInformation("Shard {Shard} of run {RunId} done ({Done}/{Total}): episodes {First}–{Last}", shard, runId, done, total,
-            work.FirstEpisode, work.FirstEpisode + work.Episodes - 1);
+        // Where a shard's time goes, wall and processor time apart: a shard slower than its processor time waited for a core.
+        logger.LogInformation("Shard {Shard} of run {RunId} done ({Done}/{Total}): episodes {First}–{Last}; planned and simulated in "
+            + "{SimulateMs:F0} ms ({SimulateCpuMs:F0} ms of the process's processor time), {Bytes} bytes packed in {PackMs:F0} ms and "
+            + "stored in {StoreMs:F0} ms", shard, runId, done, total, work.FirstEpisode, work.FirstEpisode + work.Episodes - 1,
+            simulated.TotalMilliseconds, cpuSimulated.TotalMilliseconds, data.Length, (packed - simulated).TotalMilliseconds,
+            (clock.Elapsed - packed).TotalMilliseconds);
         // Only the worker whose shard completed the set merges (two shards finishing together would otherwise both merge).
         if (merge)
         {
@@ -177,6 +186,8 @@ public sealed class RunShardJob(
             }
             (teamId, scenarioJson, planJson) = (run.TeamId, run.ScenarioJson, run.ShardPlanJson);
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
         var stored = await shards.ReadAsync(runId, ct);
         if (stored is null)
         {
@@ -187,12 +198,15 @@ public sealed class RunShardJob(
         var scenario = ScenarioJson.Parse(scenarioJson);
         var extra = new List<IExecutionStrategy>();
         BacktestResult result;
+        TimeSpan read = default, merged = default;
         try
         {
             extra.AddRange(await agents.LoadAsync(teamId, scenario.Strategies, ct, scenario.StrategySettings.AgentSeed));
             extra.AddRange(ShardPlan.Parse(planJson).Strategies());
             var plan = BacktestPlan.Create(scenario, new BacktestOptions { ExtraStrategies = extra });
+            read = clock.Elapsed;
             result = BacktestRunner.Merge(plan, [.. stored.Select(BacktestPartial.FromBytes)]);
+            merged = clock.Elapsed;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
@@ -209,8 +223,7 @@ public sealed class RunShardJob(
         }
 
         await Outages.RetryAsync(() => results.SaveAsync(runId, result, CancellationToken.None), jobsOptions.OutageTolerance, logger, $"Storing run {runId}");
-        logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes merged from {Shards} shards",
-            runId, result.Strategies.Count, result.Episodes, stored.Count);
+        var saved = clock.Elapsed;
         try
         {
             await reports.FreezeAsync(runId, CancellationToken.None);
@@ -219,6 +232,12 @@ public sealed class RunShardJob(
         {
             logger.LogWarning(e, "Report of run {RunId} not frozen at completion; it will be on first view", runId);
         }
+        logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes merged from {Shards} shards; read and "
+            + "planned in {ReadMs:F0} ms, unpacked and merged in {MergeMs:F0} ms, stored in {SaveMs:F0} ms, report frozen in {FreezeMs:F0} ms; "
+            + "{CpuMs:F0} ms of the process's processor time in all", runId,
+            result.Strategies.Count, result.Episodes, stored.Count, read.TotalMilliseconds, (merged - read).TotalMilliseconds,
+            (saved - merged).TotalMilliseconds, (clock.Elapsed - saved).TotalMilliseconds,
+            (Environment.CpuUsage.TotalTime - cpuAtStart).TotalMilliseconds);
     }
 
     private async Task<bool> IsCancelRequestedAsync(Guid runId, CancellationToken ct)
