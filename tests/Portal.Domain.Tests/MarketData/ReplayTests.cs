@@ -197,10 +197,10 @@ public class ReplayTests
         Assert.Contains("(the test segment of the replayed recording lasts ", error.Message);
     }
 
-    [Fact]
-    public void Transient_impact_on_a_flat_book_matches_the_closed_form()
+    /// <summary>Two hours of a flat two-level book (99.99/100.01, 1,000 shares at each of two levels a side, levels 0.01
+    /// apart), one snapshot and one 100-share print a second.</summary>
+    private static MarketDataset FlatTwoLevelBook()
     {
-        // Flat two-level book (99.99/100.01, 1,000 shares at each of two levels a side), one snapshot and one 100-share print a second.
         const int n = 7_200;
         const long t0 = 1_700_000_000L * 1_000_000_000L;
         var times = Enumerable.Range(0, n).Select(i => t0 + i * 1_000_000_000L).ToArray();
@@ -209,6 +209,13 @@ public class ReplayTests
             Enumerable.Range(0, n).SelectMany(_ => new[] { 99.99, 99.98 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray());
         var trades = new TradeSeries(times, Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat((sbyte)1, n).ToArray());
         var ds = new MarketDataset("csv", "FLAT", book, trades, [], new string('0', 64), ["flat"]);
+        return ds;
+    }
+
+    [Fact]
+    public void Transient_impact_on_a_flat_book_matches_the_closed_form()
+    {
+        var ds = FlatTwoLevelBook();
         var scenario = new Scenario
         {
             Order = new OrderSpec { Side = Side.Sell, SizePctAdv = 0.06, HorizonMinutes = 10, Steps = 10 },  // 0.06 % of 1,000,000 = 600 shares
@@ -240,14 +247,7 @@ public class ReplayTests
     {
         // Two levels of 1,000 shares a side: Immediate sells 2,600 shares at once, 600 of them beyond the recording; TWAP's
         // children of 260 stay within it. A second run of 1,800 shares fills nothing beyond the recording.
-        const int n = 7_200;
-        const long t0 = 1_700_000_000L * 1_000_000_000L;
-        var times = Enumerable.Range(0, n).Select(i => t0 + i * 1_000_000_000L).ToArray();
-        var book = new BookSeries(2, times,
-            Enumerable.Range(0, n).SelectMany(_ => new[] { 100.01, 100.02 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray(),
-            Enumerable.Range(0, n).SelectMany(_ => new[] { 99.99, 99.98 }).ToArray(), Enumerable.Repeat(1_000.0, 2 * n).ToArray());
-        var trades = new TradeSeries(times, Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat(100.0, n).ToArray(), Enumerable.Repeat((sbyte)1, n).ToArray());
-        var ds = new MarketDataset("csv", "FLAT", book, trades, [], new string('0', 64), ["flat"]);
+        var ds = FlatTwoLevelBook();
         Scenario Selling(double pctAdv) => new()
         {
             Order = new OrderSpec { Side = Side.Sell, SizePctAdv = pctAdv, HorizonMinutes = 10, Steps = 10 },
