@@ -45,7 +45,7 @@ public sealed class OutageTests
 
         var scenario = ScenarioPresets.Demo() with
         {
-            Name = "outage run", Episodes = 20_000, Seed = 17, Strategies = ["twap", "ac"],
+            Name = "outage run", Episodes = 100_000, Seed = 17, Strategies = ["twap", "ac"],
             Order = ScenarioPresets.Demo().Order with { Steps = 1_000, HorizonMinutes = 390 },
         };
         var response = await client.PostAsJsonAsync("/api/runs", new { scenario = JsonDocument.Parse(ScenarioJson.Serialize(scenario)).RootElement });
