@@ -360,7 +360,7 @@ internal sealed unsafe class MarketBlock
 
                 var level = new Vector<double>(_level, e) * Vector.Exp(drift + vol * new Vector<double>(_z, e));
                 if (jumps) level *= one + new Vector<double>(_jump, e);
-                StorePrice(e, level);
+                StorePrice(e, level, offset, rvW, vInvVar);
             }
         }
         else
@@ -378,7 +378,7 @@ internal sealed unsafe class MarketBlock
 
                 var level = new Vector<double>(_level, e) + drift + vol * new Vector<double>(_z, e);
                 if (jumps) level += vS0 * new Vector<double>(_jump, e);
-                StorePrice(e, level);
+                StorePrice(e, level, offset, rvW, vInvVar);
             }
         }
 
@@ -418,21 +418,26 @@ internal sealed unsafe class MarketBlock
 
         Step = k + 1;
         if (another) FillStepState();
-
-        void StorePrice(int e, Vector<double> level)
-        {
-            level.CopyTo(_level, e);
-            var mid = level + offset;
-            var d = mid - new Vector<double>(Mid, e);
-            var rv = new Vector<double>(RealizedVariance, e);
-            (rv + rvW * (d * d * vInvVar - rv)).CopyTo(RealizedVariance, e);
-            mid.CopyTo(Mid, e);
-        }
     }
 
     /// <summary><see cref="Advance"/> in one pass per group of four episodes, for a model without jumps or events drawn per
     /// episode and without a perturbation: the same draws per stream in the same order (price, spread, liquidity, then the
     /// next step's volume and execution noise) and the same arithmetic as the separate passes and <see cref="FillStepState"/>.</summary>
+    /// <summary>Stores the episodes' new price level from <paramref name="e"/> on, their mid (level plus the step's offset)
+    /// and the realised variance's update with the mid's move: one place for both the separate and the one-pass step.
+    /// Returns the mid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector<double> StorePrice(int e, Vector<double> level, Vector<double> offset, Vector<double> rvW, Vector<double> vInvVar)
+    {
+        level.CopyTo(_level, e);
+        var mid = level + offset;
+        var d = mid - new Vector<double>(Mid, e);
+        var rv = new Vector<double>(RealizedVariance, e);
+        (rv + rvW * (d * d * vInvVar - rv)).CopyTo(RealizedVariance, e);
+        mid.CopyTo(Mid, e);
+        return mid;
+    }
+
     private void AdvanceFused()
     {
         var m = _m;
@@ -539,12 +544,7 @@ internal sealed unsafe class MarketBlock
             var level = gbm
                 ? new Vector<double>(_level, e) * Vector.Exp(drift + vol * z)
                 : new Vector<double>(_level, e) + drift + vol * z;
-            level.CopyTo(_level, e);
-            var mid = level + offset;
-            var d = mid - new Vector<double>(Mid, e);
-            var rv = new Vector<double>(RealizedVariance, e);
-            (rv + rvW * (d * d * vInvVar - rv)).CopyTo(RealizedVariance, e);
-            mid.CopyTo(Mid, e);
+            var mid = StorePrice(e, level, offset, rvW, vInvVar);
 
             var spreadState = new Vector<double>(_spreadState, e);
             if (spreadStochastic)
