@@ -259,12 +259,9 @@ internal sealed unsafe class FusedScheduleKernel
             ulong* spill = stackalloc ulong[4 * Lanes];
             bool noisy = m.VolumeNoise > 0;
             bool gbm = m.Gbm;
-            var vNoise = Vector256.Create(m.VolumeNoise);
-            var vNoiseMean = Vector256.Create(-0.5 * m.VolumeNoise * m.VolumeNoise);
             var vSign = Vector256.Create(m.Sign);
             var vS0 = Vector256.Create(m.S0);
             var zero = Vector256<double>.Zero;
-            var one = Vector256<double>.One;
             var levelA = Vector256.Create(m.S0);
             var levelB = levelA;
             var midA = Vector256.Create(k._mid0);
@@ -360,12 +357,9 @@ internal sealed unsafe class FusedScheduleKernel
             ulong* spill = stackalloc ulong[4 * Lanes];
             bool noisy = m.VolumeNoise > 0;
             bool gbm = m.Gbm;
-            var vNoise = Vector256.Create(m.VolumeNoise);
-            var vNoiseMean = Vector256.Create(-0.5 * m.VolumeNoise * m.VolumeNoise);
             var vSign = Vector256.Create(m.Sign);
             var vS0 = Vector256.Create(m.S0);
             var zero = Vector256<double>.Zero;
-            var one = Vector256<double>.One;
             var level = Vector256.Create(m.S0);
             var mid = Vector256.Create(k._mid0);
             var zVolume = noisy ? Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill) : zero;
