@@ -12,6 +12,10 @@ public sealed class CountingDbContextFactory(IDbContextFactory<PortalDbContext> 
     /// <summary>Contexts created so far.</summary>
     public int Created => Volatile.Read(ref _created);
 
+    /// <summary>When set, <see cref="CreateDbContextAsync"/> counts the context at once but creates it only when this task
+    /// completes, so a test can hold a read in flight for as long as it needs (instead of hoping the database is slow).</summary>
+    public Task? Gate { get; set; }
+
     public PortalDbContext CreateDbContext()
     {
         Interlocked.Increment(ref _created);
@@ -21,6 +25,10 @@ public sealed class CountingDbContextFactory(IDbContextFactory<PortalDbContext> 
     public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _created);
+        if (Gate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
         return await inner.CreateDbContextAsync(cancellationToken);
     }
 }
