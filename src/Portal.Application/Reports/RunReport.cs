@@ -266,6 +266,10 @@ public sealed record ReportStrategySummary(
     /// reports frozen before they were held. Read through <see cref="ReportMetric.ValueOf"/>.</summary>
     public IReadOnlyDictionary<string, double?> Metrics { get; init; } = new Dictionary<string, double?>();
 
+    /// <summary>For a guarded strategy (<c>guarded:ID</c>): how often each guard fired and the paired cost difference to ID
+    /// (<see cref="GuardLines"/> words it); null for other strategies and for runs stored before it was recorded.</summary>
+    public Portal.Domain.Backtesting.GuardResult? Guard { get; init; }
+
     /// <summary>
     /// A stored strategy as the report shows it: the one conversion from storage to the report's per-strategy row, read
     /// by the report builder (with the cost histogram's sample and breakdown) and by the API (without them).
@@ -303,6 +307,7 @@ public sealed record ReportStrategySummary(
             IndependentUnits = s.IndependentUnits,
             UnitKind = s.UnitKind,
             Metrics = ReportMetric.All.ToDictionary(x => x.Key, x => x.Read(m)),
+            Guard = m.Guard,
         };
     }
 }
@@ -337,6 +342,15 @@ public sealed record ReportMetric(string Key, string Label, ReportMetricUnit Uni
             m => m.CrossedOnExpiryShare),
         new("p99_bps", "P99 (bps)", ReportMetricUnit.Bps,
             "99th percentile of the episode shortfalls (type 7): the cost exceeded in one episode in a hundred.", m => m.P99Bps),
+        new("guard_vs_inner_bps", "Guarded − unguarded (bps)", ReportMetricUnit.Bps,
+            "For a guarded strategy: mean paired cost difference to the same strategy without its risk guards on the same paths (negative = the guards saved).",
+            m => m.Guard?.GuardedMinusUnguarded.MeanBps),
+        new("guard_vs_inner_ci_low_bps", "Guarded − unguarded, 95% CI low (bps)", ReportMetricUnit.Bps,
+            "Lower end of the 95% interval of the guarded − unguarded difference over the run's independent units.",
+            m => m.Guard?.GuardedMinusUnguarded.CiLowBps),
+        new("guard_vs_inner_ci_high_bps", "Guarded − unguarded, 95% CI high (bps)", ReportMetricUnit.Bps,
+            "Upper end of the 95% interval of the guarded − unguarded difference over the run's independent units.",
+            m => m.Guard?.GuardedMinusUnguarded.CiHighBps),
     ];
 
     /// <summary>This figure of a strategy's row; null when the row does not hold it (e.g. a report frozen before it was recorded).</summary>

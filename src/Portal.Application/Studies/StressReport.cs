@@ -69,13 +69,7 @@ public static class StressTable
             foreach (var r in rows) sb.Append("  ").AppendJoin("  ", r.Select((v, c) => c == 0 ? v.PadRight(widths[c]) : v.PadLeft(widths[c]))).Append('\n');
             foreach (var s in cell.Strategies.Where(s => s.Guard is not null))
             {
-                var g = s.Guard!;
-                var d = g.GuardedMinusUnguarded;
-                string fired = string.Join(", ", g.Firings.Select(f => string.Create(CultureInfo.InvariantCulture,
-                    $"{f.Guard} in {f.EpisodesFired} of {g.Episodes} episodes ({f.StepsFired} of {f.Decisions} decisions)")));
-                sb.Append("  ").Append(g.GuardedId).Append(" − ").Append(g.InnerId).Append(": ").Append(F(d.MeanBps))
-                    .Append(" [").Append(F(d.CiLowBps)).Append(", ").Append(F(d.CiHighBps)).Append("] bps, paired on the same ")
-                    .Append(g.Episodes.ToString(CultureInfo.InvariantCulture)).Append(" paths; fired: ").Append(fired.Length == 0 ? "no guard" : fired).Append('\n');
+                sb.Append("  ").Append(Reports.GuardLines.Describe(s.Guard!)).Append('\n');
             }
             foreach (var reason in cell.Strategies.Where(s => s.InSample is not null).Select(s => s.InSample!).Distinct(StringComparer.Ordinal))
             {

@@ -16,7 +16,7 @@ public sealed record StudyStrategyInput(string StrategyId, string DisplayName, d
     {
         ArgumentNullException.ThrowIfNull(s);
         return new(s.StrategyId, s.DisplayName, s.MeanBps, s.StdBps, s.MeanCiLowBps, s.MeanCiHighBps, s.VsTwapMeanBps, s.VsTwapCiLowBps,
-            s.VsTwapCiHighBps, s.CostSharpe, s.Cvar95Bps, s.IndependentUnits);
+            s.VsTwapCiHighBps, s.CostSharpe, s.Cvar95Bps, s.IndependentUnits) { Guard = s.Guard };
     }
 
     /// <summary>For a guarded strategy (<c>guarded:ID</c>): how often each guard fired and its paired cost difference to ID on

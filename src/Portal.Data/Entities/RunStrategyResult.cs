@@ -30,7 +30,8 @@ public sealed class RunStrategyResult
     /// <param name="runId">The run the result belongs to.</param>
     /// <param name="index">The strategy's position in the run (0-based).</param>
     /// <param name="s">The strategy's result.</param>
-    public static RunStrategyResult From(Guid runId, int index, Portal.Domain.Backtesting.StrategyResult s)
+    /// <param name="guard">The run's guard result for this strategy when it is a guarded one.</param>
+    public static RunStrategyResult From(Guid runId, int index, Portal.Domain.Backtesting.StrategyResult s, Portal.Domain.Backtesting.GuardResult? guard = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -47,7 +48,7 @@ public sealed class RunStrategyResult
             MeanCiHighBps = s.Summary.MeanCiHighBps,
             IndependentUnits = s.Summary.IndependentUnits,
             UnitKind = s.Summary.UnitKind,
-            Summary = RunStrategySummary.From(s),
+            Summary = RunStrategySummary.From(s, guard),
         };
     }
 }

@@ -109,8 +109,15 @@ public sealed record RunStrategySummary
     /// (episodes or market windows); null for summaries stored before they were recorded.</summary>
     public OrderTypeIntervals? OrderIntervals { get; init; }
 
+    /// <summary>For a guarded strategy (<c>guarded:ID</c>): how often each guard fired and the paired cost difference
+    /// guarded − ID on the same paths, with its 95% interval; null for other strategies and for summaries stored before it
+    /// was recorded.</summary>
+    public GuardResult? Guard { get; init; }
+
     /// <summary>The summary of a strategy's result as stored.</summary>
-    public static RunStrategySummary From(StrategyResult s)
+    /// <param name="s">The strategy's result.</param>
+    /// <param name="guard">The run's guard result for this strategy when it is a guarded one (<see cref="BacktestResult.Guards"/>).</param>
+    public static RunStrategySummary From(StrategyResult s, GuardResult? guard = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         return new()
@@ -153,6 +160,9 @@ public sealed record RunStrategySummary
             Markout10sBps = s.Orders.Markout10sBps,
             Markout60sBps = s.Orders.Markout60sBps,
             OrderIntervals = s.Orders.Intervals,
+            Guard = guard is null || guard.GuardedId == s.StrategyId
+                ? guard
+                : throw new ArgumentException($"The guard result of '{guard.GuardedId}' does not belong to '{s.StrategyId}'.", nameof(guard)),
         };
     }
 

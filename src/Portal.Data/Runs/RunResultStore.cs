@@ -34,7 +34,7 @@ public sealed class RunResultStore(IDbContextFactory<PortalDbContext> dbFactory,
                 await EpisodeStore.DeleteAsync(db, runId, ct);
                 await db.RunStrategyResults.Where(e => e.RunId == runId).ExecuteDeleteAsync(ct);
 
-                var summaries = result.Strategies.Select((s, i) => RunStrategyResult.From(runId, i, s)).ToList();
+                var summaries = result.Strategies.Select((s, i) => RunStrategyResult.From(runId, i, s, result.Guards.FirstOrDefault(g => g.GuardedId == s.StrategyId))).ToList();
                 db.RunStrategyResults.AddRange(summaries);
                 RunHeadline.ApplyResults(run, summaries);
                 EpisodeStore.Add(db, runId, result);

@@ -217,6 +217,10 @@ public sealed record StrategyView(
     /// <summary>99th percentile of the shortfall in bps; null for runs stored before it was recorded.</summary>
     public double? P99Bps { get; init; }
 
+    /// <summary>For a guarded strategy (<c>guarded:ID</c>): the paired cost difference to ID on the same paths and how often
+    /// each guard fired; null for other strategies and for runs stored before it was recorded.</summary>
+    public GuardView? Guard { get; init; }
+
     /// <summary>A strategy's row of the run report as the API writes it: the only mapping to this shape, whose field names and
     /// values scripts rely on (<c>RunApiShapeTests</c> pins them).</summary>
     public static StrategyView From(ReportStrategySummary s)
@@ -262,6 +266,32 @@ public sealed record StrategyView(
             MaxParticipation = x.MaxParticipation,
             MaxParticipationP95 = x.MaxParticipationP95,
             P99Bps = ReportMetric.All.Single(m => m.Key == "p99_bps").ValueOf(s),
+            Guard = s.Guard is { } g ? GuardView.From(g) : null,
         };
     }
 }
+
+/// <summary>A guarded strategy's comparison with the same strategy unguarded, on the same paths (docs/guards.md).</summary>
+/// <param name="InnerId">The strategy inside the guards.</param>
+/// <param name="GuardedMinusInnerBps">Mean paired cost difference guarded − unguarded in bps (negative = the guards saved).</param>
+/// <param name="CiLowBps">Lower end of its 95% interval.</param>
+/// <param name="CiHighBps">Upper end of its 95% interval.</param>
+/// <param name="IndependentUnits">Independent units the interval rests on.</param>
+/// <param name="UnitKind"><c>episode</c> or <c>window</c>.</param>
+/// <param name="FallbackThreshold">Uncertainty above which the confidence fallback traded the safe schedule; null when off.</param>
+/// <param name="Firings">Per guard: episodes and decisions it fired in, of the decisions it saw.</param>
+public sealed record GuardView(string InnerId, double GuardedMinusInnerBps, double CiLowBps, double CiHighBps, int IndependentUnits, string UnitKind,
+    double? FallbackThreshold, IReadOnlyList<GuardFiringView> Firings)
+{
+    public static GuardView From(Portal.Domain.Backtesting.GuardResult g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        var d = g.GuardedMinusUnguarded;
+        return new(g.InnerId, d.MeanBps, d.CiLowBps, d.CiHighBps, d.IndependentUnits, d.UnitKind, g.FallbackThreshold,
+            [.. g.Firings.Select(f => new GuardFiringView(f.Guard, f.EpisodesFired, g.Episodes, f.StepsFired, f.Decisions))]);
+    }
+}
+
+/// <summary>How often one guard fired: in <paramref name="EpisodesFired"/> of <paramref name="Episodes"/> episodes and
+/// <paramref name="StepsFired"/> of <paramref name="Decisions"/> decisions.</summary>
+public sealed record GuardFiringView(string Guard, int EpisodesFired, int Episodes, long StepsFired, long Decisions);

@@ -31,7 +31,7 @@ public sealed class RunApiShapeTests
     ];
 
     /// <summary>Every field of one strategy, in the order the API writes them, with its value read from the domain result.</summary>
-    private static List<(string Name, object? Value)> Expected(StrategyResult s)
+    private static List<(string Name, object? Value)> Expected(StrategyResult s, GuardResult? guard)
     {
         var m = s.Summary;
         var o = s.Orders;
@@ -61,6 +61,7 @@ public sealed class RunApiShapeTests
             ("markout60sCiLowBps", i?.Markout60sBps?.Low), ("markout60sCiHighBps", i?.Markout60sBps?.High),
             ("orderIntervalUnits", i?.IndependentUnits), ("orderIntervalUnitKind", i?.UnitKind),
             ("maxParticipation", s.MaxParticipation), ("maxParticipationP95", s.MaxParticipationP95), ("p99Bps", m.P99Bps),
+            ("guard", guard),
         ];
     }
 
@@ -80,6 +81,26 @@ public sealed class RunApiShapeTests
             case double number:
                 // Exact: doubles are stored and written in their shortest round-trip form.
                 Assert.True(number.Equals(actual.GetDouble()), $"{field}: expected {number:R}, got {actual}");
+                break;
+            case GuardResult g:
+                var d = g.GuardedMinusUnguarded;
+                List<(string, object?)> fields =
+                [
+                    ("innerId", g.InnerId), ("guardedMinusInnerBps", d.MeanBps), ("ciLowBps", d.CiLowBps), ("ciHighBps", d.CiHighBps),
+                    ("independentUnits", d.IndependentUnits), ("unitKind", d.UnitKind), ("fallbackThreshold", g.FallbackThreshold), ("firings", null),
+                ];
+                Assert.Equal(fields.Select(f => f.Item1), actual.EnumerateObject().Select(p => p.Name));
+                foreach (var (name, value) in fields.Where(f => f.Item1 != "firings")) AssertValue($"{field}.{name}", value, actual.GetProperty(name));
+                var firings = actual.GetProperty("firings").EnumerateArray().ToList();
+                Assert.Equal(g.Firings.Count, firings.Count);
+                foreach (var (f, json) in g.Firings.Zip(firings))
+                {
+                    AssertValue($"{field}.firings.guard", f.Guard, json.GetProperty("guard"));
+                    AssertValue($"{field}.firings.episodesFired", f.EpisodesFired, json.GetProperty("episodesFired"));
+                    AssertValue($"{field}.firings.episodes", g.Episodes, json.GetProperty("episodes"));
+                    AssertValue($"{field}.firings.stepsFired", f.StepsFired, json.GetProperty("stepsFired"));
+                    AssertValue($"{field}.firings.decisions", f.Decisions, json.GetProperty("decisions"));
+                }
                 break;
             case IEnumerable<double> series:
                 Assert.True(series.SequenceEqual(actual.EnumerateArray().Select(e => e.GetDouble())), $"{field}: the series differs");
@@ -137,7 +158,7 @@ public sealed class RunApiShapeTests
         Assert.Equal(result.Strategies.Select(s => s.StrategyId), rows.Select(r => r.GetProperty("strategyId").GetString()));
         foreach (var (s, row) in result.Strategies.Zip(rows))
         {
-            var expected = Expected(s);
+            var expected = Expected(s, result.Guards.SingleOrDefault(g => g.GuardedId == s.StrategyId));
             Assert.Equal(expected.Select(e => e.Name), row.EnumerateObject().Select(p => p.Name));
             foreach (var (name, value) in expected)
             {
@@ -150,7 +171,25 @@ public sealed class RunApiShapeTests
         var passive = rows.Single(r => r.GetProperty("strategyId").GetString() == "twap-passive");
         Assert.True(passive.GetProperty("passiveShare").GetDouble() > 0);
         Assert.Equal(JsonValueKind.Number, passive.GetProperty("passiveShareCiLow").ValueKind);
-        Assert.Contains(rows, r => r.GetProperty("strategyId").GetString() == "guarded:twap");
+        var guarded = rows.Single(r => r.GetProperty("strategyId").GetString() == "guarded:twap");
+        // The breaker is set to fire (a move of one sigma), so its firings are counted and stored with the run.
+        Assert.True(guarded.GetProperty("guard").GetProperty("firings").EnumerateArray().Any(f => f.GetProperty("episodesFired").GetInt32() > 0), guarded.GetProperty("guard").ToString());
+        // The run page says it in a "Risk guards" panel, the summary CSV in its guard columns.
+        var page = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/runs/{runId}"));
+        Assert.Contains("id=\"run-guards\"", page, StringComparison.Ordinal);
+        Assert.Contains(Portal.Application.Reports.GuardLines.Describe(result.Guards.Single()), page, StringComparison.Ordinal);
+        Assert.DoesNotContain("guarded:ac", page, StringComparison.Ordinal);
+        using var csv = CsvHelper.CsvReader.Create(new MemoryStream(await client.GetByteArrayAsync($"/api/runs/{runId}/summary.csv")),
+            CsvHelper.CsvReaderOptions.Default with { Separator = ',' });
+        var header = csv.Headers.ToArray();
+        var guardColumns = new[] { "guard_vs_inner_bps", "guard_vs_inner_ci_low_bps", "guard_vs_inner_ci_high_bps" }.Select(c => Array.IndexOf(header, c)).ToArray();
+        int idColumn = Array.IndexOf(header, "strategy_id");
+        Assert.True(idColumn >= 0 && guardColumns.All(c => c >= 0), string.Join(",", header));
+        var csvGuards = new Dictionary<string, string[]>();
+        while (csv.Read()) csvGuards[csv.GetString(idColumn)] = [.. guardColumns.Select(csv.GetString)];
+        var d = result.Guards.Single().GuardedMinusUnguarded;
+        Assert.Equal([d.MeanBps, d.CiLowBps, d.CiHighBps], csvGuards["guarded:twap"].Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["", "", ""], csvGuards["twap"]);
         Assert.Equal(JsonValueKind.Number, rows.Single(r => r.GetProperty("strategyId").GetString() == "ac").GetProperty("regretBps").ValueKind);
         Assert.Equal(JsonValueKind.Null, rows.Single(r => r.GetProperty("strategyId").GetString() == "twap").GetProperty("vsTwapMeanBps").ValueKind);
         Assert.Contains(rows, r => r.GetProperty("vsBestStaticBps").ValueKind == JsonValueKind.Null && r.GetProperty("strategyId").GetString() != "twap");

@@ -29,7 +29,7 @@ public sealed class StressReportTests
             scenarioId,
             name = "api stress",
             variants = new[] { "none", "liquidity-collapse", "extreme-liquidity-drop" },
-            strategies = new[] { "twap", "ac" },
+            strategies = new[] { "twap", "ac", "guarded:ac" },
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -59,6 +59,22 @@ public sealed class StressReportTests
         Assert.True(Twap(2) > Twap(0), "the same paths under an extreme liquidity drop cost TWAP more");
         // It is a study too, so the study page, heatmap and CSV serve it.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/studies/{id}")).StatusCode);
+
+        // The guarded strategy's comparison with itself unguarded is stored with each variant's run and shown per cell.
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync($"/studies/{id}"));
+        Assert.Contains("id=\"study-guards\"", page, StringComparison.Ordinal);
+        foreach (var v in variants)
+        {
+            var guarded = v.GetProperty("strategies").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "guarded:ac");
+            var guard = guarded.GetProperty("guard");
+            Assert.Equal("ac", guard.GetProperty("innerId").GetString());
+            Assert.Equal(guarded.GetProperty("episodes").GetInt32(), guard.GetProperty("episodes").GetInt32());
+            var diff = guard.GetProperty("guardedMinusUnguarded");
+            Assert.True(diff.GetProperty("ciLowBps").GetDouble() <= diff.GetProperty("meanBps").GetDouble());
+            var stored = guard.Deserialize<Portal.Domain.Backtesting.GuardResult>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            Assert.Contains(Portal.Application.Reports.GuardLines.Describe(stored), page, StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, v.GetProperty("strategies").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "ac").GetProperty("guard").ValueKind);
+        }
 
         var other = await server.CreateTeamAsync("Other desk");
         await server.CreateUserAsync("other@desk.test", other, TeamRole.Admin);

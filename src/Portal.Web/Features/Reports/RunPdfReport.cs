@@ -67,6 +67,10 @@ public sealed partial class RunPdfReport
         {
             flow.Paragraph("Warning: " + warning, PageFlow.Warning);
         }
+        foreach (var guarded in report.Strategies.Where(s => s.Guard is not null))
+        {
+            flow.Paragraph("Risk guards: " + Portal.Application.Reports.GuardLines.Describe(guarded.Guard!), PageFlow.Muted);
+        }
 
         flow.Heading("Scenario parameters");
         if (report.Parameters.Count == 0)

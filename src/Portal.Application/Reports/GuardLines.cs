@@ -1,0 +1,24 @@
+using System.Globalization;
+using Portal.Domain.Backtesting;
+
+namespace Portal.Application.Reports;
+
+/// <summary>
+/// A guarded strategy's result in one sentence, the same on the run page, in the PDF, on the study page and in the CLI's
+/// stress report: the paired cost difference guarded − unguarded with its 95% interval and what it rests on, then how
+/// often each guard fired (docs/guards.md).
+/// </summary>
+public static class GuardLines
+{
+    /// <summary>E.g. "guarded:agent:… − agent:…: −1.20 [−2.00, −0.40] bps, paired on the same 2000 paths; fired: breaker in 12 of 2000 episodes (30 of 24000 decisions)".</summary>
+    public static string Describe(GuardResult guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        var d = guard.GuardedMinusUnguarded;
+        string fired = string.Join(", ", guard.Firings.Select(f => string.Create(CultureInfo.InvariantCulture,
+            $"{f.Guard} in {f.EpisodesFired} of {guard.Episodes} episodes ({f.StepsFired} of {f.Decisions} decisions)")));
+        string threshold = guard.FallbackThreshold is { } t ? string.Create(CultureInfo.InvariantCulture, $"; fallback above an uncertainty of {t:G4}") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{guard.GuardedId} − {guard.InnerId}: {d.MeanBps:F2} [{d.CiLowBps:F2}, {d.CiHighBps:F2}] bps, paired on the same {guard.Episodes} paths; fired: {(fired.Length == 0 ? "no guard" : fired)}{threshold}");
+    }
+}
