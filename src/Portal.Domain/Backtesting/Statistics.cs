@@ -104,9 +104,7 @@ public static class Statistics
             return (c.Mean, new ConfidenceBounds(c.Mean - c.HalfWidth, c.Mean + c.HalfWidth), c.Units);
         }
 
-        var (mean, std) = MeanStd(x);
-        double half = x.Length > 1 ? Z95 * std / Math.Sqrt(x.Length) : 0;
-        return (mean, new ConfidenceBounds(mean - half, mean + half), x.Length);
+        return MeanBounds(new Values(x));
     }
 
     /// <summary>
@@ -122,19 +120,11 @@ public static class Statistics
     /// <returns>R with its interval, or null when Σx = 0 (no ratio to estimate).</returns>
     public static (double Ratio, ConfidenceBounds Bounds)? RatioBounds(ReadOnlySpan<double> y, ReadOnlySpan<double> x, ReadOnlySpan<int> cluster)
     {
-        if (y.Length != x.Length) throw new ArgumentException($"Numerator and denominator differ in length: {y.Length} vs {x.Length}.", nameof(x));
-        double sy = 0, sx = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sy += y[i];
-            sx += x[i];
-        }
-
-        if (!(sx > 0)) return null;
-        double ratio = sy / sx;
-        double meanX = sx / x.Length;
+        if (cluster.IsEmpty) return RatioBounds(new Values(y), new Values(x));
+        if (RatioOf(new Values(y), new Values(x)) is not var (ratio, meanX)) return null;
+        var residual = new Residual<Values, Values>(new Values(y), new Values(x), ratio, meanX);
         var z = new double[x.Length];
-        for (int i = 0; i < z.Length; i++) z[i] = (y[i] - ratio * x[i]) / meanX;
+        for (int i = 0; i < z.Length; i++) z[i] = residual[i];
         var (_, b, _) = MeanBounds(z, cluster);
         double half = (b.High - b.Low) / 2;
         return (ratio, new ConfidenceBounds(ratio - half, ratio + half));
@@ -155,22 +145,7 @@ public static class Statistics
     }
 
     /// <summary>Mean and sample standard deviation (two-pass, in index order so the result is reproducible).</summary>
-    public static (double Mean, double Std) MeanStd(ReadOnlySpan<double> x)
-    {
-        if (x.Length == 0) return (0, 0);
-        double sum = 0;
-        foreach (double v in x) sum += v;
-        double mean = sum / x.Length;
-        if (x.Length == 1) return (mean, 0);
-        double ss = 0;
-        foreach (double v in x)
-        {
-            double d = v - mean;
-            ss += d * d;
-        }
-
-        return (mean, Math.Sqrt(ss / (x.Length - 1)));
-    }
+    public static (double Mean, double Std) MeanStd(ReadOnlySpan<double> x) => MeanStd(new Values(x));
 
     /// <summary>Per-episode values computed on the fly (no array): the value at index i.</summary>
     internal interface IValues
@@ -216,6 +191,17 @@ public static class Statistics
         where TY : IValues, allows ref struct
         where TX : IValues, allows ref struct
     {
+        if (RatioOf(y, x) is not var (ratio, meanX)) return null;
+        var (_, b, _) = MeanBounds(new Residual<TY, TX>(y, x, ratio, meanX));
+        double half = (b.High - b.Low) / 2;
+        return (ratio, new ConfidenceBounds(ratio - half, ratio + half));
+    }
+
+    /// <summary>R = Σy/Σx and the mean of x, summed in index order; null when Σx is not positive (no ratio to estimate).</summary>
+    private static (double Ratio, double MeanX)? RatioOf<TY, TX>(TY y, TX x)
+        where TY : IValues, allows ref struct
+        where TX : IValues, allows ref struct
+    {
         if (y.Length != x.Length) throw new ArgumentException($"Numerator and denominator differ in length: {y.Length} vs {x.Length}.", nameof(x));
         double sy = 0, sx = 0;
         for (int i = 0; i < x.Length; i++)
@@ -225,11 +211,17 @@ public static class Statistics
         }
 
         if (!(sx > 0)) return null;
-        double ratio = sy / sx;
-        double meanX = sx / x.Length;
-        var (_, b, _) = MeanBounds(new Residual<TY, TX>(y, x, ratio, meanX));
-        double half = (b.High - b.Low) / 2;
-        return (ratio, new ConfidenceBounds(ratio - half, ratio + half));
+        return (sy / sx, sx / x.Length);
+    }
+
+    /// <summary>Values held in a span.</summary>
+    private readonly ref struct Values(ReadOnlySpan<double> x) : IValues
+    {
+        private readonly ReadOnlySpan<double> _x = x;
+
+        public int Length => _x.Length;
+
+        public double this[int i] => _x[i];
     }
 
     /// <summary>The linearised residual (y_i − R·x_i)/x̄ of a ratio estimator.</summary>
