@@ -139,14 +139,26 @@ public sealed class MapElitesStore(IDbContextFactory<PortalDbContext> dbFactory)
         var data = MemoryMarshal.AsBytes(objectives.AsSpan()).ToArray();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = DateTime.UtcNow;
-        // A cancelled search keeps the archive it had when it was cancelled: a shard that ends later stores nothing.
-        await db.MapElitesShards.Where(s => s.RunId == id && s.Generation == generation && s.Index == index && s.FinishedUtc == null
-                && db.MapElitesRuns.Any(r => r.Id == id && r.Status == RunStatus.Running))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Data, data)
-                .SetProperty(x => x.FinishedUtc, now)
-                .SetProperty(x => x.HeartbeatUtc, now)
-                .SetProperty(x => x.WorkerName, worker), ct);
+        // A cancelled search keeps the archive it had when it was cancelled: a shard that ends later stores nothing. The
+        // search's row is locked first (its heartbeat written while it is running), so a cancel either committed before
+        // (nothing is stored) or waits for this shard's result and keeps it in the archive it builds; a condition read in
+        // the same statement as the shard's write would not wait for a cancel under way, whose archive then missed it.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            int running = await db.MapElitesRuns.Where(r => r.Id == id && r.Status == RunStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, now), ct);
+            if (running == 1)
+            {
+                await db.MapElitesShards.Where(s => s.RunId == id && s.Generation == generation && s.Index == index && s.FinishedUtc == null)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.Data, data)
+                        .SetProperty(x => x.FinishedUtc, now)
+                        .SetProperty(x => x.HeartbeatUtc, now)
+                        .SetProperty(x => x.WorkerName, worker), ct);
+            }
+            await tx.CommitAsync(ct);
+        });
         var shards = db.MapElitesShards.Where(s => s.RunId == id && s.Generation == generation);
         int done = await shards.CountAsync(s => s.FinishedUtc != null, ct);
         int total = await shards.CountAsync(ct);

@@ -236,6 +236,45 @@ public sealed class MapElitesCancelTests
         Assert.Equal(11, (await service.StrategiesAsync(team.TeamId)).Count);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_shard_finishing_while_a_cancel_commits_waits_for_it_and_stores_nothing(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var team = await NewTeamAsync(store);
+        var queue = new RecordingJobQueue();
+        var service = new MapElitesService(store.Factory, queue);
+        var search = await service.SubmitAsync(team.TeamId, "tester", Request);
+        await Job(store, queue).ExecuteAsync(search.Id, CancellationToken.None);
+        var shardStore = new MapElitesStore(store.Factory);
+
+        // A cancel under way: the search is marked cancelled in a transaction not yet committed when the shard ends.
+        await using (var cancel = await store.Factory.CreateDbContextAsync())
+        {
+            await cancel.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var tx = await cancel.Database.BeginTransactionAsync();
+                await cancel.MapElitesRuns.Where(r => r.Id == search.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Cancelled));
+                var completing = Task.Run(() => shardStore.CompleteAsync(search.Id, 0, 0, new double[83 * 9], "w", CancellationToken.None));
+                // The shard's write waits for the cancel (it would otherwise be stored now, read against the search still running).
+                await Task.WhenAny(completing, Task.Delay(TimeSpan.FromSeconds(2)));
+                Assert.False(completing.IsCompleted, "The shard stored its result while the cancel was under way.");
+                await tx.CommitAsync();
+                await completing;
+            });
+        }
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var shard = await db.MapElitesShards.AsNoTracking().SingleAsync(s => s.RunId == search.Id && s.Generation == 0 && s.Index == 0);
+        Assert.Null(shard.Data);
+        Assert.Null(shard.FinishedUtc);
+
+        // With the search running, the same call stores the shard.
+        var running = await service.SubmitAsync(team.TeamId, "tester", Request);
+        await Job(store, queue).ExecuteAsync(running.Id, CancellationToken.None);
+        Assert.Equal((1, 3), await shardStore.CompleteAsync(running.Id, 0, 0, new double[83 * 9], "w", CancellationToken.None));
+    }
+
     private static MapElitesJob Job(TestStore store, RecordingJobQueue queue) =>
         new(new MapElitesStore(store.Factory), queue, new JobsOptions { WorkerName = "w" }, Microsoft.Extensions.Logging.Abstractions.NullLogger<MapElitesJob>.Instance);
 
