@@ -735,12 +735,18 @@ public static class BacktestRunner
             _max[s][k] = hi;
         }
 
-        /// <summary>Adds one sampled episode holding <paramref name="remaining"/> at step <paramref name="k"/> to the
-        /// histogram, as <see cref="Record"/> does for the episodes whose index is a multiple of the stride.</summary>
-        public void Sample(int s, int k, double remaining, double inverseQuantity)
+        /// <summary>Adds the sampled episode whose remaining shares at steps 1, 2, … are <paramref name="remaining"/>[j ×
+        /// <paramref name="spacing"/>] (j from 0) to the histograms of those steps, as <see cref="Record"/> does for the
+        /// episodes whose index is a multiple of the stride.</summary>
+        public void Sample(int s, ReadOnlySpan<double> remaining, int spacing, double inverseQuantity)
         {
-            double f = Math.Clamp(remaining * inverseQuantity, 0, 1);
-            _hist[s][k * _bins + Math.Min((int)(f * _bins), _bins - 1)]++;
+            var hist = _hist[s];
+            int bins = _bins;
+            for (int k = 1, j = 0; k <= _steps; k++, j += spacing)
+            {
+                double f = Math.Clamp(remaining[j] * inverseQuantity, 0, 1);
+                hist[k * bins + Math.Min((int)(f * bins), bins - 1)]++;
+            }
         }
 
         /// <summary>Every how many episodes one is sampled for the histograms (<see cref="Sample"/>).</summary>

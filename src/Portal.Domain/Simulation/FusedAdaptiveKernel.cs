@@ -145,7 +145,7 @@ internal sealed unsafe class FusedAdaptiveKernel
         private readonly double[] _remaining;
         private readonly double[] _participation;
         private readonly double[] _participationSum;
-        private readonly long[] _inventorySum;
+        private readonly Vector<long>[] _inventorySum;
         private readonly Vector<double>[] _inventoryMin, _inventoryMax;
 
         public Workspace(FusedAdaptiveKernel kernel, int bins, int stride)
@@ -155,7 +155,7 @@ internal sealed unsafe class FusedAdaptiveKernel
             _remaining = new double[s * (steps + 1) * Lanes];
             _participation = new double[s * steps * Lanes];
             _participationSum = new double[s * steps];
-            _inventorySum = new long[s * (steps + 1)];
+            _inventorySum = new Vector<long>[s * (steps + 1)];
             _inventoryMin = new Vector<double>[s * (steps + 1)];
             _inventoryMax = new Vector<double>[s * (steps + 1)];
             Inventory = new BacktestRunner.InventoryStats(s, steps, bins, stride);
@@ -197,7 +197,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                 for (int j = 1; j <= steps; j++)
                 {
                     int i = s * (steps + 1) + j;
-                    Inventory.RecordReduced(s, j, _inventorySum[i], _inventoryMin[i], _inventoryMax[i],
+                    Inventory.RecordReduced(s, j, Vector.Sum(_inventorySum[i]), _inventoryMin[i], _inventoryMax[i],
                         _remaining.AsSpan(i * Lanes, tail), quantity);
                 }
 
@@ -234,7 +234,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                     {
                         int i = s * (steps + 1) + j;
                         var f = Vector.Min(Vector.Max(new Vector<double>(_remaining, i * Lanes) * vInv, zero), one);
-                        _inventorySum[i] += Vector.Sum(Vector.ConvertToInt64(f * vScale + half));
+                        _inventorySum[i] += Vector.ConvertToInt64(f * vScale + half);
                         _inventoryMin[i] = Vector.Min(_inventoryMin[i], f);
                         _inventoryMax[i] = Vector.Max(_inventoryMax[i], f);
                     }
@@ -244,7 +244,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                 {
                     int e = g + l;
                     if (e < sampleStart || (e - sampleStart) % stride != 0) continue;
-                    for (int j = 1; j <= steps; j++) Inventory.Sample(s, j, _remaining[(s * (steps + 1) + j) * Lanes + l], inv);
+                    Inventory.Sample(s, _remaining.AsSpan((s * (steps + 1) + 1) * Lanes + l), Lanes, inv);
                 }
             }
         }
