@@ -26,6 +26,9 @@ public class FusedAdaptiveKernelTests
         "liquidity-shocks-only",
         "linear-transient",
         "almgren-chriss-capped",
+        "square-root-rate",
+        "linear-rate-capped",
+        "square-root-exponential-kernel",
     ];
 
     private static Scenario Workload(string kind)
@@ -74,6 +77,20 @@ public class FusedAdaptiveKernelTests
             {
                 Market = m with { Impact = new AlmgrenChrissImpactSpec() },
                 Constraints = bench.Constraints with { MaxParticipationPct = 15 },
+            },
+            // A rate term (power-law instantaneous impact) with its square root and linear, scaled by stochastic liquidity
+            // or kept off the uniform path by a cap; own permanent impact.
+            "square-root-rate" => bench with { Market = m with { Impact = new PowerLawImpactSpec { Beta = 0.5, LiquidityScaled = true } } },
+            "linear-rate-capped" => bench with
+            {
+                Market = m with { Impact = new PowerLawImpactSpec { Beta = 1 } },
+                Constraints = bench.Constraints with { MaxParticipationPct = 12 },
+                Order = bench.Order with { Side = Side.Buy },
+            },
+            // The square-root law through one exponential kernel: a rate term and one transient state.
+            "square-root-exponential-kernel" => bench with
+            {
+                Market = m with { Impact = new SquareRootImpactSpec { Kernel = PropagatorKernels.Exponential, LiquidityScaled = true } },
             },
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown workload"),
         };
@@ -166,12 +183,14 @@ public class FusedAdaptiveKernelTests
     public static TheoryData<string, string[]> FallBacks() => new()
     {
         // The market: jumps and events drawn per episode keep the separate passes; a market where every book could stay
-        // uniform (no cap, deterministic liquidity, impact not on realised volume) keeps the uniform path; several
-        // transient states (a power-law propagator) keep the book's general loop.
+        // uniform (no cap, deterministic liquidity, impact not on realised volume; or a rate term not scaled by liquidity)
+        // keeps the uniform path; a rate exponent other than 1 or ½ and several transient states (a power-law
+        // propagator) keep the book's general loop.
         { "jumps", ["pov", "random"] },
         { "random-events", ["pov", "random"] },
         { "uniform-book", ["pov", "random"] },
-        { "multi-state", ["pov", "random"] },
+        { "power-law-uniform", ["pov", "random"] },
+        { "power-law-exponent", ["pov", "random"] },
         { "square-root", ["pov", "random"] },
         // The strategies: one that posts limit orders sends the whole run to the general path.
         { "transient-liquidity", ["pov", "random", "twap-passive"] },
@@ -198,7 +217,8 @@ public class FusedAdaptiveKernelTests
                     Liquidity = m.Liquidity with { VolatilityPerSqrtDay = 0, ShockIntensityPerDay = 0 },
                 },
             },
-            "multi-state" => bench with { Market = m with { Impact = new PowerLawImpactSpec() } },
+            "power-law-uniform" => bench with { Market = m with { Impact = new PowerLawImpactSpec { Beta = 0.5 } } },
+            "power-law-exponent" => bench with { Market = m with { Impact = new PowerLawImpactSpec { Beta = 0.6, LiquidityScaled = true } } },
             "square-root" => bench with { Market = m with { Impact = new SquareRootImpactSpec { LiquidityScaled = true } } },
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown workload"),
         };
