@@ -34,6 +34,10 @@ internal sealed unsafe class FusedAdaptiveKernel
 {
     private const int Lanes = 4;
 
+    /// <summary>Vectors per strategy's book: remaining, permanent impact, transient state, timing, permanent, temporary and
+    /// spread costs, forced, unfilled, breaches, largest participation.</summary>
+    private const int BookFields = 11;
+
     private enum Kind : byte { Schedule, Pov, Random }
 
     private readonly MarketModel _m;
@@ -148,6 +152,9 @@ internal sealed unsafe class FusedAdaptiveKernel
         private readonly Vector<long>[] _inventorySum;
         private readonly Vector<double>[] _inventoryMin, _inventoryMax;
 
+        // Each strategy's book of the group in flight (BookFields vectors per strategy), pinned: read through a pointer.
+        private readonly Vector<double>[] _book;
+
         public Workspace(FusedAdaptiveKernel kernel, int bins, int stride)
         {
             _k = kernel;
@@ -158,6 +165,7 @@ internal sealed unsafe class FusedAdaptiveKernel
             _inventorySum = new Vector<long>[s * (steps + 1)];
             _inventoryMin = new Vector<double>[s * (steps + 1)];
             _inventoryMax = new Vector<double>[s * (steps + 1)];
+            _book = GC.AllocateArray<Vector<double>>(s * BookFields, pinned: true);
             Inventory = new BacktestRunner.InventoryStats(s, steps, bins, stride);
             Participation = new BacktestRunner.ParticipationStats(s, steps);
         }
@@ -352,8 +360,8 @@ internal sealed unsafe class FusedAdaptiveKernel
 
             // Each strategy's book: remaining, permanent impact, transient state, timing, permanent, temporary and spread
             // costs, forced, unfilled, breaches and largest participation.
-            const int Fields = 11;
-            var book = stackalloc Vector<double>[strategies * Fields];
+            const int Fields = BookFields;
+            var book = (Vector<double>*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_book));
             for (int s = 0; s < strategies; s++)
             {
                 var x = book + s * Fields;
