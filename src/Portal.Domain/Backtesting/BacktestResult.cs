@@ -29,6 +29,10 @@ public sealed record BacktestOptions
     /// <summary>Advance the market in one pass per group of four episodes where the model allows it
     /// (<see cref="MarketBlock.FusedStep"/>); false forces the separate passes, which give the same numbers (tests compare the two).</summary>
     internal bool FusedMarketStep { get; init; } = true;
+
+    /// <summary>Run POV, Random and schedules through the fused adaptive kernel where it applies
+    /// (<see cref="FusedAdaptiveKernel"/>); false forces the general path, which gives the same numbers (tests compare the two).</summary>
+    internal bool FusedAdaptive { get; init; } = true;
 }
 
 /// <summary>The outcome of one run: scenario × strategies × episodes on common random numbers.</summary>

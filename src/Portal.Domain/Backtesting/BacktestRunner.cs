@@ -71,6 +71,8 @@ public static class BacktestRunner
         int stride = plan.Stride;
         // Deterministic schedules alone: the fused kernel computes the same numbers without materialising the market.
         var fused = options.FusedSchedules && !options.KeepEpisodes ? FusedScheduleKernel.TryCreate(model, strategies, scenario.Seed) : null;
+        // POV, Random and schedules on a market where no book stays uniform: the fused adaptive kernel, same numbers.
+        var adaptive = fused is null && options.FusedAdaptive && !options.KeepEpisodes ? FusedAdaptiveKernel.TryCreate(model, strategies) : null;
         var posts = strategies.Select(x => x is IOrderTypeStrategy).ToArray();
         var part = BacktestPartial.ForRun(first, count, strategyCount, model.Steps, bins, stride, options.KeepEpisodes, new BacktestPartial.ColumnLayout(fused is not null, posts));
         var costBps = part.CostBps;
@@ -96,6 +98,30 @@ public static class BacktestRunner
                     int at = b * blockSize;
                     int n = Math.Min(blockSize, count - at);
                     ws.RunBlock(scenario.Seed, first + at, n, at, costCurrency, costBps, maxParticipation, forced);
+                    int now = Interlocked.Add(ref done, n);
+                    episodesDone?.Report(now);
+                    return ws;
+                },
+                ws =>
+                {
+                    lock (gate)
+                    {
+                        totals.Add(ws.Inventory);
+                        participation.Add(ws.Participation);
+                    }
+                });
+            return part;
+        }
+
+        if (adaptive is not null)
+        {
+            Parallel.For(0, blocks, po,
+                () => adaptive.CreateWorkspace(blockSize, bins, stride),
+                (b, _, ws) =>
+                {
+                    int at = b * blockSize;
+                    int n = Math.Min(blockSize, count - at);
+                    ws.RunBlock(scenario.Seed, first + at, n, at, part);
                     int now = Interlocked.Add(ref done, n);
                     episodesDone?.Report(now);
                     return ws;
@@ -679,6 +705,52 @@ public static class BacktestRunner
                 hist[Math.Min((int)(f * _bins), _bins - 1)]++;
             }
         }
+
+        /// <summary>
+        /// What <see cref="Record"/> adds for a batch whose remaining fractions were reduced elsewhere with its operations:
+        /// <paramref name="sum"/> (the fixed-point sum of the batch's whole vectors) and their lane minima and maxima, then
+        /// the last episodes that do not fill a vector (<paramref name="tail"/>, remaining shares) one by one. The
+        /// histogram's samples are added by <see cref="Sample"/>.
+        /// </summary>
+        public void RecordReduced(int s, int k, long sum, Vector<double> min, Vector<double> max, ReadOnlySpan<double> tail, double quantity)
+        {
+            double inv = 1.0 / quantity;
+            double lo = _min[s][k], hi = _max[s][k];
+            for (int i = 0; i < Vector<double>.Count; i++)
+            {
+                lo = Math.Min(lo, min[i]);
+                hi = Math.Max(hi, max[i]);
+            }
+
+            foreach (double r in tail)
+            {
+                double f = Math.Clamp(r * inv, 0, 1);
+                sum += (long)(f * FixedPointScale + 0.5);
+                lo = Math.Min(lo, f);
+                hi = Math.Max(hi, f);
+            }
+
+            _sum[s][k] += sum;
+            _min[s][k] = lo;
+            _max[s][k] = hi;
+        }
+
+        /// <summary>Adds the sampled episode whose remaining shares at steps 1, 2, … are <paramref name="remaining"/>[j ×
+        /// <paramref name="spacing"/>] (j from 0) to the histograms of those steps, as <see cref="Record"/> does for the
+        /// episodes whose index is a multiple of the stride.</summary>
+        public void Sample(int s, ReadOnlySpan<double> remaining, int spacing, double inverseQuantity)
+        {
+            var hist = _hist[s];
+            int bins = _bins;
+            for (int k = 1, j = 0; k <= _steps; k++, j += spacing)
+            {
+                double f = Math.Clamp(remaining[j] * inverseQuantity, 0, 1);
+                hist[k * bins + Math.Min((int)(f * bins), bins - 1)]++;
+            }
+        }
+
+        /// <summary>Every how many episodes one is sampled for the histograms (<see cref="Sample"/>).</summary>
+        public int Stride => _stride;
 
         /// <summary>Records a batch of <paramref name="count"/> episodes from <paramref name="first"/> that all hold
         /// <paramref name="remaining"/> at step <paramref name="k"/>.</summary>

@@ -29,7 +29,8 @@ namespace Portal.Domain.Simulation;
 /// <c>max_k n_k/V_k</c> remain, summed here in step order as the book's deferred accumulation does.</para>
 /// <para>It applies when every strategy is a schedule and the model keeps the book uniform: no participation cap, no
 /// execution noise, jumps, stochastic spread or liquidity, no events drawn per episode, and transient impact not scaled by
-/// realised volume. Otherwise <see cref="TryCreate"/> returns null and the general path runs.</para>
+/// realised volume. Otherwise <see cref="TryCreate"/> returns null and the general path runs (or, for POV, Random and schedules on a market
+/// that keeps no book uniform, <see cref="FusedAdaptiveKernel"/>).</para>
 /// </remarks>
 internal sealed unsafe class FusedScheduleKernel
 {

@@ -135,17 +135,10 @@ public struct RandomStream
         {
             var vh0 = Vector256.Create(h0);
             var vTag = Vector256.Create(tag);
-            var half = Vector256.Create(0.5);
-            var scale = Vector256.Create(1.0 / 9007199254740992.0);
             ref long first = ref MemoryMarshal.GetReference(episodes);
             ref double target = ref MemoryMarshal.GetReference(destination);
             for (; e + 4 <= episodes.Length; e += 4)
-            {
-                var h = Mix64(vh0 ^ Vector256.LoadUnsafe(ref first, (nuint)e).AsUInt64());
-                h = Mix64(h ^ vTag);
-                // (h >> 11) < 2⁵³ converts exactly, as the scalar conversion does.
-                ((Vector256.ConvertToDouble(Vector256.ShiftRightLogical(h, 11)) + half) * scale).StoreUnsafe(ref target, (nuint)e);
-            }
+                CounterUniforms(vh0, Vector256.LoadUnsafe(ref first, (nuint)e), vTag).StoreUnsafe(ref target, (nuint)e);
         }
 
         for (; e < episodes.Length; e++)
@@ -154,6 +147,23 @@ public struct RandomStream
             h = Mix64(h ^ tag);
             destination[e] = ((h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
         }
+    }
+
+    /// <summary>The first hash of <see cref="CounterUniform"/>'s chain, which depends on the seed alone.</summary>
+    internal static ulong CounterSeedHash(long seed) => Mix64(unchecked((ulong)seed) ^ 0xBB67AE8584CAA73BUL);
+
+    /// <summary>The hash tag of <see cref="CounterUniform"/>'s last link for a step and a stream.</summary>
+    internal static ulong CounterTag(int step, int stream) => (ulong)(uint)step << 32 | (uint)stream;
+
+    /// <summary><see cref="CounterUniform"/> of four episodes at once, from the seed's hash
+    /// (<see cref="CounterSeedHash"/>, broadcast) and the step's tag (<see cref="CounterTag"/>, broadcast): the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> CounterUniforms(Vector256<ulong> seedHash, Vector256<long> episodes, Vector256<ulong> tag)
+    {
+        var h = Mix64(seedHash ^ episodes.AsUInt64());
+        h = Mix64(h ^ tag);
+        // (h >> 11) < 2⁵³ converts exactly, as the scalar conversion does.
+        return (Vector256.ConvertToDouble(Vector256.ShiftRightLogical(h, 11)) + Vector256.Create(0.5)) * Vector256.Create(1.0 / 9007199254740992.0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

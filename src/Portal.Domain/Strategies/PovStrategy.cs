@@ -25,6 +25,9 @@ public sealed class PovStrategy : IProgressStrategy
         _rate = rate;
     }
 
+    /// <summary>The participation rate in (0, 1].</summary>
+    internal double Rate => _rate;
+
     /// <inheritdoc />
     public string Id => "pov";
 

@@ -7,6 +7,9 @@ namespace Portal.Domain.Strategies;
 /// (seed, episode, step) so it is reproducible.</summary>
 public sealed class RandomStrategy : IProgressStrategy
 {
+    /// <summary>The counter stream of the fractions (<see cref="RandomStream.CounterUniform"/>).</summary>
+    internal const int Stream = 0x52414E44;
+
     /// <inheritdoc />
     public string Id => "random";
 
@@ -17,12 +20,12 @@ public sealed class RandomStrategy : IProgressStrategy
     public void Decide(in DecisionContext context, ReadOnlySpan<Observation> observations, Span<double> fractionOfRemaining)
     {
         for (int e = 0; e < fractionOfRemaining.Length; e++)
-            fractionOfRemaining[e] = RandomStream.CounterUniform(context.Seed, observations[e].Episode, context.Step, 0x52414E44);
+            fractionOfRemaining[e] = RandomStream.CounterUniform(context.Seed, observations[e].Episode, context.Step, Stream);
     }
 
     /// <inheritdoc />
     public void Decide(in DecisionContext context, in OrderProgress progress, Span<double> fractionOfRemaining) =>
-        RandomStream.CounterUniforms(context.Seed, progress.Episodes[..fractionOfRemaining.Length], context.Step, 0x52414E44, fractionOfRemaining);
+        RandomStream.CounterUniforms(context.Seed, progress.Episodes[..fractionOfRemaining.Length], context.Step, Stream, fractionOfRemaining);
 }
 
 /// <summary>Registers <see cref="RandomStrategy"/> as the <c>random</c> baseline, which every run compares.</summary>
