@@ -104,6 +104,7 @@ public static class BacktestRunner
                 },
                 ws =>
                 {
+                    ws.RecordInventory();
                     lock (gate)
                     {
                         totals.Add(ws.Inventory);
@@ -754,11 +755,19 @@ public static class BacktestRunner
 
         /// <summary>Records a batch of <paramref name="count"/> episodes from <paramref name="first"/> that all hold
         /// <paramref name="remaining"/> at step <paramref name="k"/>.</summary>
-        public void RecordUniform(int s, int k, int count, double remaining, double quantity, int first)
+        public void RecordUniform(int s, int k, int count, double remaining, double quantity, int first) =>
+            RecordUniform(s, k, count, Sampled(first, count), remaining, quantity);
+
+        /// <summary>Episodes first … first + count − 1 that the histograms sample (indices that are multiples of the stride).</summary>
+        public int Sampled(int first, int count) => (first + count + _stride - 1) / _stride - (first + _stride - 1) / _stride;
+
+        /// <summary>Records <paramref name="episodes"/> episodes that all hold <paramref name="remaining"/> at step
+        /// <paramref name="k"/>, <paramref name="sampled"/> of them sampled: the same integer sums, extrema and counts as
+        /// recording them batch by batch (integer addition is associative, wrapping included).</summary>
+        public void RecordUniform(int s, int k, long episodes, int sampled, double remaining, double quantity)
         {
-            int sampled = (first + count + _stride - 1) / _stride - (first + _stride - 1) / _stride;
             double u = Math.Clamp(remaining / quantity, 0, 1);
-            _sum[s][k] += count * (long)(u * FixedPointScale + 0.5);
+            _sum[s][k] += episodes * (long)(u * FixedPointScale + 0.5);
             _min[s][k] = Math.Min(_min[s][k], u);
             _max[s][k] = Math.Max(_max[s][k], u);
             _hist[s][k * _bins + Math.Min((int)(u * _bins), _bins - 1)] += sampled;

@@ -156,6 +156,8 @@ internal sealed unsafe class FusedScheduleKernel
         private readonly double[] _inv, _inv2;
         private readonly double[] _zv, _zv2;
         private readonly double[] _invSum;
+        private long _episodes;
+        private int _sampled;
 
         public Workspace(FusedScheduleKernel kernel, int capacity, int bins, int stride)
         {
@@ -192,9 +194,7 @@ internal sealed unsafe class FusedScheduleKernel
             {
                 int second = Math.Min(Lanes, count - g - Lanes);
                 MarketPair(seed, first + g, first + g + Lanes, second);
-                AddInverseVolumes(_inv, Lanes);
                 Costs(at + g, Lanes, _move, _inv, costCurrency, costBps, maxParticipation);
-                AddInverseVolumes(_inv2, second);
                 Costs(at + g + Lanes, second, _move2, _inv2, costCurrency, costBps, maxParticipation);
             }
 
@@ -206,10 +206,12 @@ internal sealed unsafe class FusedScheduleKernel
                 Costs(at + g, lanes, _move, _inv, costCurrency, costBps, maxParticipation);
             }
 
-            double quantity = m.Quantity;
+            // Every episode of a schedule holds the same inventory at a step: the thread's episodes are recorded once, at the
+            // end (RecordInventory), as the same integer sums and counts as batch by batch.
+            _episodes += count;
+            _sampled += Inventory.Sampled(first, count);
             for (int s = 0; s < strategies; s++)
             {
-                for (int j = 0; j <= steps; j++) Inventory.RecordUniform(s, j, count, k._remainingAt[s * (steps + 1) + j], quantity, first);
                 for (int j = 0; j < steps; j++)
                 {
                     double q = k._q[s * steps + j];
@@ -218,6 +220,22 @@ internal sealed unsafe class FusedScheduleKernel
 
                 forced[s].AsSpan(at, count).Fill(k._forced[s]);
             }
+        }
+
+        /// <summary>Records the inventory of every episode this workspace ran (nothing if it ran none): call once, after the
+        /// last <see cref="RunBlock"/>.</summary>
+        public void RecordInventory()
+        {
+            var k = _k;
+            int steps = k._steps;
+            if (_episodes == 0) return;
+            for (int s = 0; s < k._strategies; s++)
+            {
+                for (int j = 0; j <= steps; j++) Inventory.RecordUniform(s, j, _episodes, _sampled, k._remainingAt[s * (steps + 1) + j], k._m.Quantity);
+            }
+
+            _episodes = 0;
+            _sampled = 0;
         }
 
         /// <summary>Adds a group's 1/volume to the batch's per-step sums, lane by lane in episode order.</summary>
@@ -311,8 +329,64 @@ internal sealed unsafe class FusedScheduleKernel
                 midB = levelB + offset;
             }
 
-            InverseVolumes(_zv, _inv, noisy);
-            InverseVolumes(_zv2, _inv2, noisy);
+            InverseVolumesPair(lanesB, noisy);
+        }
+
+        /// <summary><see cref="InverseVolumes"/> of both groups of <see cref="MarketPair"/> in one loop, with the batch's
+        /// per-step Σ 1/V added while the values are in registers:
+        /// group A's four lanes, then group B's <paramref name="lanesB"/>, in episode order as
+        /// <see cref="AddInverseVolumes"/> adds them.</summary>
+        private void InverseVolumesPair(int lanesB, bool noisy)
+        {
+            var k = _k;
+            var m = k._m;
+            int steps = k._steps;
+            var vNoise = Vector256.Create(m.VolumeNoise);
+            var vNoiseMean = Vector256.Create(-0.5 * m.VolumeNoise * m.VolumeNoise);
+            var zero = Vector256<double>.Zero;
+            var one = Vector256<double>.One;
+            ref double zA = ref MemoryMarshal.GetArrayDataReference(_zv);
+            ref double zB = ref MemoryMarshal.GetArrayDataReference(_zv2);
+            ref double invA = ref MemoryMarshal.GetArrayDataReference(_inv);
+            ref double invB = ref MemoryMarshal.GetArrayDataReference(_inv2);
+            ref double invSum = ref MemoryMarshal.GetArrayDataReference(_invSum);
+            ref double volumeBase = ref MemoryMarshal.GetArrayDataReference(k._volumeBase);
+            for (int j = 0; j < steps; j++)
+            {
+                var b = Vector256.Create(Unsafe.Add(ref volumeBase, j));
+                var vA = b;
+                var vB = b;
+                if (noisy)
+                {
+                    vA *= Vector256.Exp(vNoise * Vector256.LoadUnsafe(ref zA, (nuint)(j * Lanes)) + vNoiseMean);
+                    vB *= Vector256.Exp(vNoise * Vector256.LoadUnsafe(ref zB, (nuint)(j * Lanes)) + vNoiseMean);
+                }
+
+                var positiveA = Vector256.GreaterThan(vA, zero);
+                var positiveB = Vector256.GreaterThan(vB, zero);
+                var iA = Vector256.ConditionalSelect(positiveA, one / Vector256.ConditionalSelect(positiveA, vA, one), zero);
+                var iB = Vector256.ConditionalSelect(positiveB, one / Vector256.ConditionalSelect(positiveB, vB, one), zero);
+                iA.StoreUnsafe(ref invA, (nuint)(j * Lanes));
+                iB.StoreUnsafe(ref invB, (nuint)(j * Lanes));
+                double sum = Unsafe.Add(ref invSum, j);
+                sum += iA.GetElement(0);
+                sum += iA.GetElement(1);
+                sum += iA.GetElement(2);
+                sum += iA.GetElement(3);
+                if (lanesB == Lanes)
+                {
+                    sum += iB.GetElement(0);
+                    sum += iB.GetElement(1);
+                    sum += iB.GetElement(2);
+                    sum += iB.GetElement(3);
+                }
+                else
+                {
+                    for (int l = 0; l < lanesB; l++) sum += iB.GetElement(l);
+                }
+
+                Unsafe.Add(ref invSum, j) = sum;
+            }
         }
 
         /// <summary>Each step's 1/V_k (0 where V_k ≤ 0) of a group, V_k = E[V_k]·exp(σ_V ξ − σ_V²/2) from the stored normals.</summary>
