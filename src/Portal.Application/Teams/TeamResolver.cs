@@ -4,6 +4,9 @@ using Portal.Data.Entities;
 
 namespace Portal.Application.Teams;
 
+/// <summary>The caller's team and role (null without one) and every team the user belongs to.</summary>
+public sealed record TeamResolution(TeamAccess? Access, IReadOnlyList<TeamView> Teams);
+
 /// <summary>
 /// Finds a caller's team: a personal access token carries its own team; a signed-in user works in the team they last
 /// chose (or their first). Membership is checked against the database on every resolution, so removing a member takes
@@ -11,52 +14,58 @@ namespace Portal.Application.Teams;
 /// </summary>
 public sealed class TeamResolver(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    private sealed record Chosen(string? UserName, string? Email, Guid? TeamId, TeamRole? Role, string? TeamName);
+    private sealed record Member(string? UserName, string? Email, Guid? CurrentTeamId, Guid? TeamId, TeamRole? Role, string? TeamName, DateTime? JoinedUtc);
 
-    /// <summary>The user and their membership of their current team, in one query.</summary>
-    private static readonly CompiledQuery<Func<PortalDbContext, string, CancellationToken, Task<Chosen?>>> UserAndCurrentTeam = new(() =>
-        EF.CompileAsyncQuery((PortalDbContext db, string userId, CancellationToken ct) =>
-            (from u in db.Users.AsNoTracking()
-             where u.Id == userId
-             from m in db.TeamMembers.Where(m => m.UserId == u.Id && m.TeamId == u.CurrentTeamId).DefaultIfEmpty()
-             select new Chosen(u.UserName, u.Email, m != null ? m.TeamId : null, m != null ? m.Role : null, m != null ? m.Team!.Name : null))
-            .SingleOrDefault()));
+    /// <summary>The user and every team they belong to, in one query: a page's team and its team switcher's list.</summary>
+    private static readonly CompiledQuery<Func<PortalDbContext, string, IAsyncEnumerable<Member>>> UserAndTeams = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, string userId) =>
+            from u in db.Users.AsNoTracking()
+            where u.Id == userId
+            from m in db.TeamMembers.Where(m => m.UserId == u.Id).DefaultIfEmpty()
+            select new Member(u.UserName, u.Email, u.CurrentTeamId, m != null ? m.TeamId : null, m != null ? m.Role : null,
+                m != null ? m.Team!.Name : null, m != null ? m.JoinedUtc : null)));
 
-    /// <summary>The user and their membership of the team an access token is bound to, in one query.</summary>
-    private static readonly CompiledQuery<Func<PortalDbContext, string, Guid, CancellationToken, Task<Chosen?>>> UserAndTokenTeam = new(() =>
-        EF.CompileAsyncQuery((PortalDbContext db, string userId, Guid teamId, CancellationToken ct) =>
-            (from u in db.Users.AsNoTracking()
-             where u.Id == userId
-             from m in db.TeamMembers.Where(m => m.UserId == u.Id && m.TeamId == teamId).DefaultIfEmpty()
-             select new Chosen(u.UserName, u.Email, m != null ? m.TeamId : null, m != null ? m.Role : null, m != null ? m.Team!.Name : null))
-            .SingleOrDefault()));
+    /// <summary>
+    /// The caller's team and role, chosen as <see cref="ResolveAsync"/> chooses them, and every team the user belongs to
+    /// (ordered by name, the chosen one marked current), read in one query: a page resolves its team and lists the team
+    /// switcher's teams on every request.
+    /// </summary>
+    /// <param name="userId">The signed-in user's id.</param>
+    /// <param name="tokenTeamId">The team an access token is bound to; null for a signed-in browser.</param>
+    /// <returns>Null when the user does not exist; an access of null when they are not a member of the team asked for
+    /// (or, without a token, of any team).</returns>
+    public async Task<TeamResolution?> ResolveWithTeamsAsync(string userId, Guid? tokenTeamId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = new List<Member>();
+        await foreach (var row in UserAndTeams.For(db)(db, userId).WithCancellation(ct))
+        {
+            rows.Add(row);
+        }
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        var user = rows[0];
+        var userName = user.UserName ?? user.Email ?? userId;
+        var memberships = rows.Where(r => r.TeamId is not null).ToList();
+        // A token's team; else the current team; else (none chosen, or no longer a member of it) the team joined first.
+        var chosen = tokenTeamId is { } tokenTeam
+            ? memberships.FirstOrDefault(m => m.TeamId == tokenTeam)
+            : memberships.FirstOrDefault(m => m.TeamId == user.CurrentTeamId)
+              ?? memberships.OrderBy(m => m.JoinedUtc).FirstOrDefault();
+        var access = chosen is { TeamId: { } teamId, Role: { } role, TeamName: { } teamName }
+            ? new TeamAccess(teamId, teamName, role, userId, userName)
+            : null;
+        var teams = memberships.OrderBy(m => m.TeamName, StringComparer.OrdinalIgnoreCase)
+            .Select(m => new TeamView(m.TeamId!.Value, m.TeamName!, m.Role!.Value, m.TeamId == access?.TeamId)).ToList();
+        return new TeamResolution(access, teams);
+    }
 
     /// <param name="userId">The signed-in user's id.</param>
     /// <param name="tokenTeamId">The team an access token is bound to; null for a signed-in browser.</param>
     /// <returns>Null when the user does not exist or is not a member of the team asked for (or, without a token, of any team).</returns>
     public async Task<TeamAccess?> ResolveAsync(string userId, Guid? tokenTeamId, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var chosen = tokenTeamId is { } tokenTeam
-            ? await UserAndTokenTeam.For(db)(db, userId, tokenTeam, ct)
-            : await UserAndCurrentTeam.For(db)(db, userId, ct);
-        if (chosen is null)
-        {
-            return null;
-        }
-        var userName = chosen.UserName ?? chosen.Email ?? userId;
-        if (chosen is { TeamId: { } teamId, Role: { } role, TeamName: { } teamName })
-        {
-            return new TeamAccess(teamId, teamName, role, userId, userName);
-        }
-        if (tokenTeamId is not null)
-        {
-            return null;
-        }
-        // No current team, or no longer a member of it: the team the user joined first.
-        var first = await db.TeamMembers.AsNoTracking().Where(m => m.UserId == userId).OrderBy(m => m.JoinedUtc)
-            .Select(m => new { m.TeamId, m.Role, m.Team!.Name }).FirstOrDefaultAsync(ct);
-        return first is null ? null : new TeamAccess(first.TeamId, first.Name, first.Role, userId, userName);
-    }
+        => (await ResolveWithTeamsAsync(userId, tokenTeamId, ct))?.Access;
 }

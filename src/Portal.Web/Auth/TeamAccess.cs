@@ -19,15 +19,20 @@ public sealed class TeamAccessResolver(TeamResolver resolver, TeamContext contex
     }
 
     private ClaimsPrincipal? _resolving;
-    private Task<TeamAccess?>? _resolution;
+    private Task<TeamResolution?>? _resolution;
 
     /// <summary>Resolves the caller's team and role now and sets the <see cref="TeamContext"/>. Components that initialise
     /// together (a page and the layout's team switcher) share one resolution while it is under way; any later call reads
     /// the database again, so a membership change takes effect at the next page.</summary>
     public async Task<TeamAccess?> ResolveAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+        => (await ResolveWithTeamsAsync(principal, ct)).Access;
+
+    /// <summary>As <see cref="ResolveAsync"/>, with every team the user belongs to, read in the same query (the team
+    /// switcher's list).</summary>
+    public async Task<TeamResolution> ResolveWithTeamsAsync(ClaimsPrincipal principal, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        Task<TeamAccess?> resolution;
+        Task<TeamResolution?> resolution;
         if (_resolution is { IsCompleted: false } running && ReferenceEquals(_resolving, principal))
         {
             resolution = running;
@@ -37,12 +42,14 @@ public sealed class TeamAccessResolver(TeamResolver resolver, TeamContext contex
             resolution = _resolution = ReadAsync(principal, ct);
             _resolving = principal;
         }
-        var access = await resolution;
-        context.Set(access);
-        return access;
+        var resolved = await resolution ?? NoTeams;
+        context.Set(resolved.Access);
+        return resolved;
     }
 
-    private async Task<TeamAccess?> ReadAsync(ClaimsPrincipal principal, CancellationToken ct)
+    private static readonly TeamResolution NoTeams = new(null, []);
+
+    private async Task<TeamResolution?> ReadAsync(ClaimsPrincipal principal, CancellationToken ct)
     {
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null)
@@ -52,6 +59,6 @@ public sealed class TeamAccessResolver(TeamResolver resolver, TeamContext contex
         var tokenTeam = principal.FindFirstValue(TokenTeamClaim);
         // A token whose team claim does not parse names no team the caller may use: it resolves to none.
         Guid? tokenTeamId = tokenTeam is null ? null : Guid.TryParse(tokenTeam, out var id) ? id : Guid.Empty;
-        return await resolver.ResolveAsync(userId, tokenTeamId, ct);
+        return await resolver.ResolveWithTeamsAsync(userId, tokenTeamId, ct);
     }
 }

@@ -70,6 +70,56 @@ public sealed class TeamContextTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task The_team_and_the_users_teams_come_in_one_resolution_with_the_chosen_team_current(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var world = await TeamWorld.CreateAsync(store);
+        var resolver = new TeamResolver(store.Factory);
+        var third = new Team { Name = "a desk named first" };
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            db.Teams.Add(third);
+            db.TeamMembers.AddRange(
+                new TeamMember { TeamId = world.Stranger.TeamId, UserId = world.Desk.UserId, Role = TeamRole.Viewer, JoinedUtc = DateTime.UtcNow.AddDays(1) },
+                new TeamMember { TeamId = third.Id, UserId = world.Desk.UserId, Role = TeamRole.Admin, JoinedUtc = DateTime.UtcNow.AddDays(2) });
+            await db.SaveChangesAsync();
+        }
+        var expectedOrder = new[] { (third.Id, third.Name), (world.Desk.TeamId, world.Desk.TeamName), (world.Stranger.TeamId, world.Stranger.TeamName) }
+            .OrderBy(t => t.Item2, StringComparer.OrdinalIgnoreCase).Select(t => t.Item1).ToList();
+
+        var browser = await resolver.ResolveWithTeamsAsync(world.Desk.UserId, tokenTeamId: null);
+        Assert.Equal(world.Desk, browser!.Access);
+        Assert.Equal(expectedOrder, browser.Teams.Select(t => t.Id).ToList());
+        Assert.Equal([world.Desk.TeamId], browser.Teams.Where(t => t.IsCurrent).Select(t => t.Id).ToList());
+        Assert.Equal(TeamRole.Admin, browser.Teams.Single(t => t.Id == third.Id).Role);
+        Assert.Equal("a desk named first", browser.Teams.Single(t => t.Id == third.Id).Name);
+
+        // A token's team is the current one in the list; a token for a team the user is not in lists the user's teams, none current.
+        var token = await resolver.ResolveWithTeamsAsync(world.Desk.UserId, third.Id);
+        Assert.Equal((third.Id, TeamRole.Admin), (token!.Access!.TeamId, token.Access.Role));
+        Assert.Equal([third.Id], token.Teams.Where(t => t.IsCurrent).Select(t => t.Id).ToList());
+        var foreign = await resolver.ResolveWithTeamsAsync(world.Desk.UserId, Guid.NewGuid());
+        Assert.Null(foreign!.Access);
+        Assert.Equal(3, foreign.Teams.Count);
+        Assert.DoesNotContain(foreign.Teams, t => t.IsCurrent);
+
+        // The lists of the others are theirs: the stranger sees only their own team.
+        var stranger = await resolver.ResolveWithTeamsAsync(world.Stranger.UserId, tokenTeamId: null);
+        Assert.Equal([world.Stranger.TeamId], stranger!.Teams.Select(t => t.Id).ToList());
+
+        // A user in no team: no access, no teams; a user who does not exist: nothing.
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.TeamMembers.Where(m => m.UserId == world.Desk.UserId).ExecuteDeleteAsync();
+        }
+        var none = await resolver.ResolveWithTeamsAsync(world.Desk.UserId, tokenTeamId: null);
+        Assert.Null(none!.Access);
+        Assert.Empty(none.Teams);
+        Assert.Null(await resolver.ResolveWithTeamsAsync("no-such-user", tokenTeamId: null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task ForTeam_keeps_the_callers_rows_only(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

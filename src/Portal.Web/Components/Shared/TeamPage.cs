@@ -19,6 +19,9 @@ public abstract class TeamPage : ComponentBase
     /// <summary>The caller's team and role; null when the user belongs to no team.</summary>
     protected TeamAccess? Access { get; private set; }
 
+    /// <summary>Every team the user belongs to (ordered by name, the caller's marked current), read with <see cref="Access"/>.</summary>
+    protected IReadOnlyList<TeamView> CallerTeams { get; private set; } = [];
+
     /// <summary>True once the page has found that what it was asked for is not one of the team's (or does not exist).</summary>
     protected bool IsNotFound { get; private set; }
 
@@ -30,7 +33,7 @@ public abstract class TeamPage : ComponentBase
         if (AuthenticationState is not null)
         {
             var state = await AuthenticationState;
-            Access = await Resolver.ResolveAsync(state.User);
+            (Access, CallerTeams) = await Resolver.ResolveWithTeamsAsync(state.User);
         }
         if (Access is not null)
         {
