@@ -10,15 +10,15 @@ namespace Portal.Application.Reports;
 /// </summary>
 public static class GuardLines
 {
-    /// <summary>E.g. "guarded:agent:… − agent:…: −1.20 [−2.00, −0.40] bps, paired on the same 2000 paths; fired: breaker in 12 of 2000 episodes (30 of 24000 decisions)".</summary>
+    /// <summary>E.g. "guarded:agent:… − agent:…: −1.20 [−2.00, −0.40] bps, paired on the same 2,000 paths; fired: breaker in 12 of 2,000 episodes (30 of 24,000 decisions)".</summary>
     public static string Describe(GuardResult guard)
     {
         ArgumentNullException.ThrowIfNull(guard);
         var d = guard.GuardedMinusUnguarded;
         string fired = string.Join(", ", guard.Firings.Select(f => string.Create(CultureInfo.InvariantCulture,
-            $"{f.Guard} in {f.EpisodesFired} of {guard.Episodes} episodes ({f.StepsFired} of {f.Decisions} decisions)")));
+            $"{f.Guard} in {f.EpisodesFired:N0} of {guard.Episodes:N0} episodes ({f.StepsFired:N0} of {f.Decisions:N0} decisions)")));
         string threshold = guard.FallbackThreshold is { } t ? string.Create(CultureInfo.InvariantCulture, $"; fallback above an uncertainty of {t:G4}") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{guard.GuardedId} − {guard.InnerId}: {d.MeanBps:F2} [{d.CiLowBps:F2}, {d.CiHighBps:F2}] bps, paired on the same {guard.Episodes} paths; fired: {(fired.Length == 0 ? "no guard" : fired)}{threshold}");
+            $"{guard.GuardedId} − {guard.InnerId}: {d.MeanBps:F2} [{d.CiLowBps:F2}, {d.CiHighBps:F2}] bps, paired on the same {guard.Episodes:N0} paths; fired: {(fired.Length == 0 ? "no guard" : fired)}{threshold}");
     }
 }
