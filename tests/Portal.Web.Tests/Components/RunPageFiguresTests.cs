@@ -86,6 +86,33 @@ public sealed class RunPageFiguresTests
     }
 
     [Fact]
+    public async Task Cost_breakdown_labels_fit_left_of_the_bars_whole_or_shortened_to_what_fits()
+    {
+        await using var ctx = ScenarioEditorTests.NewContext();
+        const string guarded = "Almgren–Chriss (λ = 1×10⁻⁶ /$) (guarded)";
+        string endless = new('x', 120);
+        var rows = new[] { ("twap", "TWAP"), ("guarded:ac", guarded), ("long", endless) }
+            .Select(x => Strategy(x.Item1, 10, name: x.Item2) with { CostBreakdown = new ReportCostBreakdown(3, 4, 2, 1, 0, 7, 0) }).ToList();
+
+        var chart = ctx.Render<CostBreakdownChart>(p => p.Add(x => x.Strategies, rows));
+
+        var labels = chart.FindAll("#breakdown-chart text.bar-label");
+        Assert.Equal(3, labels.Count);
+        double firstBar = chart.FindAll("#breakdown-chart rect.segment").Min(r => double.Parse(r.GetAttribute("x")!, CultureInfo.InvariantCulture));
+        foreach (var label in labels)
+        {
+            string shown = label.FirstChild!.TextContent;
+            double end = double.Parse(label.GetAttribute("x")!, CultureInfo.InvariantCulture);
+            // Right-aligned at x, about 6.6 px per character at 12 px: the text starts inside the chart and ends before the bars.
+            Assert.True(end - shown.Length * 6.6 >= 0, $"'{shown}' starts {end - shown.Length * 6.6:F0} px left of the chart");
+            Assert.True(end < firstBar, $"'{shown}' runs into the bars");
+        }
+        Assert.Equal(guarded, labels[1].FirstChild!.TextContent);
+        Assert.EndsWith("…", labels[2].FirstChild!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(endless, labels[2].QuerySelector("title")!.TextContent);
+    }
+
+    [Fact]
     public async Task A_report_without_the_breakdown_says_so()
     {
         await using var ctx = ScenarioEditorTests.NewContext();
@@ -186,8 +213,8 @@ public sealed class RunPageFiguresTests
     }
 
     private static ReportStrategySummary Strategy(string id, double mean, (double Low, double High)? ci = null,
-        (double Mean, double Low, double High)? vsTwap = null, double[]? sample = null) => new(
-        id, id.ToUpperInvariant(), 100, mean, StdBps: 1, MeanCiLowBps: ci?.Low ?? mean - 1, MeanCiHighBps: ci?.High ?? mean + 1,
+        (double Mean, double Low, double High)? vsTwap = null, double[]? sample = null, string? name = null) => new(
+        id, name ?? id.ToUpperInvariant(), 100, mean, StdBps: 1, MeanCiLowBps: ci?.Low ?? mean - 1, MeanCiHighBps: ci?.High ?? mean + 1,
         P5Bps: mean, P50Bps: mean, P95Bps: mean, Cvar95Bps: mean, CostSharpe: null, Completion: 1, MeanShortfallCurrency: mean,
         VsTwapMeanBps: vsTwap?.Mean, VsTwapCiLowBps: vsTwap?.Low, VsTwapCiHighBps: vsTwap?.High, RegretBps: null,
         MeanInventoryFraction: [], InventoryP5Fraction: [], InventoryP95Fraction: [], ShortfallHistogramSampleBps: sample ?? []);

@@ -153,7 +153,11 @@ public sealed class SvgPlot
     /// <summary>Horizontal stacked bars, one per row, segments left of zero for negative components (e.g. a favourable timing move).</summary>
     public static MarkupString StackedBars(string id, IReadOnlyList<(string Label, IReadOnlyList<double> Values)> rows, IReadOnlyList<string> components, string xTitle, int width = 1000)
     {
-        const double left = 260, right = 20, top = 8, rowHeight = 30, bottom = 48;
+        const double right = 20, top = 8, rowHeight = 30, bottom = 48, maxLeft = 360;
+        // The strategy names sit left of the bars, right-aligned: the margin takes the longest (at 12 px), up to a
+        // third of the width, and a longer name is shortened to what fits (its full text in the tooltip).
+        double left = Math.Clamp(rows.Select(r => r.Label.Length).DefaultIfEmpty(0).Max() * CharWidth + 16, 120, maxLeft);
+        int labelChars = (int)((left - 16) / CharWidth);
         int height = (int)(top + rows.Count * rowHeight + bottom);
         double pw = width - left - right;
         double lo = Math.Min(0, rows.Select(r => r.Values.Where(v => v < 0).Sum()).DefaultIfEmpty(0).Min());
@@ -174,7 +178,7 @@ public sealed class SvgPlot
         for (int r = 0; r < rows.Count; r++)
         {
             double y = top + r * rowHeight + 4;
-            sb.Append(Invariant($"<text x=\"{left - 8}\" y=\"{y + rowHeight / 2:F1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\">{Enc(Shorten(rows[r].Label, 40))}<title>{Enc(rows[r].Label)}</title></text>"));
+            sb.Append(Invariant($"<text x=\"{left - 8}\" y=\"{y + rowHeight / 2:F1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\" class=\"bar-label\">{Enc(Shorten(rows[r].Label, labelChars))}<title>{Enc(rows[r].Label)}</title></text>"));
             double pos = 0, neg = 0;
             for (int c = 0; c < rows[r].Values.Count; c++)
             {
