@@ -58,9 +58,7 @@ public sealed class TeamResolver(IDbContextFactory<PortalDbContext> dbFactory)
         var access = chosen is { TeamId: { } teamId, Role: { } role, TeamName: { } teamName }
             ? new TeamAccess(teamId, teamName, role, userId, userName)
             : null;
-        var teams = memberships.OrderBy(m => m.TeamName, StringComparer.OrdinalIgnoreCase)
-            .Select(m => new TeamView(m.TeamId!.Value, m.TeamName!, m.Role!.Value, m.TeamId == access?.TeamId)).ToList();
-        return new TeamResolution(access, teams);
+        return new TeamResolution(access, TeamView.List(memberships.Select(m => (m.TeamId!.Value, m.TeamName!, m.Role!.Value)), access?.TeamId));
     }
 
     /// <param name="userId">The signed-in user's id.</param>

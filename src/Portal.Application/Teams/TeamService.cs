@@ -9,7 +9,12 @@ namespace Portal.Application.Teams;
 public sealed record MemberView(string UserId, string Email, string DisplayName, TeamRole Role, DateTime JoinedUtc);
 
 /// <summary>A team the caller belongs to.</summary>
-public sealed record TeamView(Guid Id, string Name, TeamRole Role, bool IsCurrent);
+public sealed record TeamView(Guid Id, string Name, TeamRole Role, bool IsCurrent)
+{
+    /// <summary>A user's teams as every list shows them: ordered by name, <paramref name="currentTeamId"/> marked current.</summary>
+    internal static IReadOnlyList<TeamView> List(IEnumerable<(Guid Id, string Name, TeamRole Role)> memberships, Guid? currentTeamId) =>
+        [.. memberships.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).Select(t => new TeamView(t.Id, t.Name, t.Role, t.Id == currentTeamId))];
+}
 
 /// <summary>A change to a team's members that the team's rules forbid (e.g. leaving it with no admin).</summary>
 public sealed class TeamRuleException(string message) : InvalidOperationException(message);
@@ -77,8 +82,7 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory)
         {
             teams.Add(team);
         }
-        return teams.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(t => new TeamView(t.TeamId, t.Name, t.Role, t.TeamId == currentTeamId)).ToList();
+        return TeamView.List(teams.Select(t => (t.TeamId, t.Name, t.Role)), currentTeamId);
     }
 
     public async Task<IReadOnlyList<MemberView>> MembersAsync(TeamAccess access, CancellationToken ct = default)
