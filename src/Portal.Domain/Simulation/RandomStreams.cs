@@ -117,9 +117,8 @@ public struct RandomStream
     /// <summary>Stateless uniform on (0, 1) from a counter: the same (seed, episode, step, stream) always gives the same value.</summary>
     public static double CounterUniform(long seed, long episode, int step, int stream)
     {
-        ulong h = Mix64(unchecked((ulong)seed) ^ 0xBB67AE8584CAA73BUL);
-        h = Mix64(h ^ unchecked((ulong)episode));
-        h = Mix64(h ^ ((ulong)(uint)step << 32 | (uint)stream));
+        ulong h = Mix64(CounterSeedHash(seed) ^ unchecked((ulong)episode));
+        h = Mix64(h ^ CounterTag(step, stream));
         return ((h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
     }
 
@@ -128,8 +127,8 @@ public struct RandomStream
     public static void CounterUniforms(long seed, ReadOnlySpan<long> episodes, int step, int stream, Span<double> destination)
     {
         if (destination.Length < episodes.Length) throw new ArgumentException($"The destination holds {destination.Length} values for {episodes.Length} episodes.", nameof(destination));
-        ulong h0 = Mix64(unchecked((ulong)seed) ^ 0xBB67AE8584CAA73BUL);
-        ulong tag = (ulong)(uint)step << 32 | (uint)stream;
+        ulong h0 = CounterSeedHash(seed);
+        ulong tag = CounterTag(step, stream);
         int e = 0;
         if (Vector256.IsHardwareAccelerated)
         {
