@@ -96,7 +96,7 @@ internal sealed unsafe class FusedAdaptiveKernel
     /// <summary>The kernel for these strategies on this model, or null when the general path must run (see remarks).</summary>
     public static FusedAdaptiveKernel? TryCreate(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies)
     {
-        if (!Avx2.IsSupported || !Vector256.IsHardwareAccelerated || Vector<double>.Count != Lanes) return null;
+        if (!Avx2.IsSupported || !Fma.IsSupported || !Vector256.IsHardwareAccelerated || Vector<double>.Count != Lanes) return null;
         if (strategies.Count == 0 || !Eligible(model)) return null;
         var kinds = new Kind[strategies.Count];
         var rates = new double[strategies.Count];
@@ -352,7 +352,7 @@ internal sealed unsafe class FusedAdaptiveKernel
             var lastRatio = one;
             var pastVolume = zero;
             var volume = new Vector<double>(m.ExpectedVolume[0]) * liq0;
-            if (noise) volume *= Vector.Exp(vNoise * zVolume0 + vNoiseMean);
+            if (noise) volume *= VectorExponential.Exp((vNoise * zVolume0 + vNoiseMean).AsVector256()).AsVector();
             var positive0 = Vector.GreaterThan(volume, zero);
             var inv = Vector.ConditionalSelect(positive0, one / Vector.ConditionalSelect(positive0, volume, one), zero);
             var move = vSign * (mid - vS0);
@@ -475,7 +475,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                 if (another && slip) slipNow = vSlip * zSlip;
 
                 level = gbm
-                    ? level * Vector.Exp(new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * z)
+                    ? level * VectorExponential.Exp((new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * z).AsVector256()).AsVector()
                     : level + new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * z;
                 mid = level + new Vector<double>(k._offset[step]);
                 if (spreadStochastic) spreadState = spreadMean + (spreadState - spreadMean) * spreadDecay + spreadShock * zSpread;
@@ -497,7 +497,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                 lastRatio = volume * new Vector<double>(k._invExpectedBefore[step]);
                 pastVolume = volumeSum;
                 var vNext = new Vector<double>(k._expectedNext[step]) * liq;
-                if (noise) vNext *= Vector.Exp(vNoise * zVolume + vNoiseMean);
+                if (noise) vNext *= VectorExponential.Exp((vNoise * zVolume + vNoiseMean).AsVector256()).AsVector();
                 volume = vNext;
                 var positive = Vector.GreaterThan(volume, zero);
                 inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, volume, one), zero);

@@ -152,6 +152,54 @@ public class FusedAdaptiveKernelTests
         }
     }
 
+    public static TheoryData<string, int, int, int> GroupEdges() => new()
+    {
+        // Batches whose last group of four is partial (1, 3, 5, 7, 13, 517, 1,027, 1,029) or whole (4, 8, 1,028), an odd or
+        // even number of groups in the last batch, shards that start past the first batch (512, 1,024: the episodes before
+        // are one more shard, run on the general path); one thread and several.
+        { "transient-liquidity", 0, 1, 1 },
+        { "transient-liquidity", 0, 3, 2 },
+        { "transient-liquidity", 0, 4, 1 },
+        { "transient-liquidity", 0, 5, 2 },
+        { "transient-liquidity", 512, 7, 1 },
+        { "transient-liquidity", 0, 8, 2 },
+        { "transient-liquidity", 1_024, 13, 1 },
+        { "transient-liquidity", 0, 517, 2 },
+        { "transient-liquidity", 512, 1_027, 1 },
+        { "transient-liquidity", 0, 1_028, 2 },
+        { "transient-liquidity", 0, 1_029, 1 },
+        { "cap-held", 0, 1_029, 2 },
+        { "cap-held", 512, 1_028, 1 },
+        { "gbm-slip-fees", 0, 517, 2 },
+        { "gbm-slip-fees", 0, 1_027, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(GroupEdges))]
+    public void Partial_and_empty_last_groups_give_the_general_paths_bits(string kind, int first, int count, int threads)
+    {
+        var scenario = Workload(kind) with { Episodes = first + count };
+        var options = Fused with { MaxDegreeOfParallelism = threads };
+        var plan = BacktestPlan.Create(scenario, options);
+        Assert.NotNull(FusedAdaptiveKernel.TryCreate(plan.Model, plan.Strategies));
+        var ids = plan.Strategies.Select(x => x.Id).ToArray();
+        var expected = BacktestRunner.RunEpisodes(plan, first, count, options with { FusedAdaptive = false });
+        var actual = BacktestRunner.RunEpisodes(plan, first, count, options);
+        AssertSameColumns(expected, actual, ids, $"{kind}, {count} from {first}, {threads} thread(s)");
+        Assert.Contains(actual.CostBps[0], x => x != 0);
+        BacktestPartial[] before = first == 0 ? [] : [BacktestRunner.RunEpisodes(plan, 0, first, options with { FusedAdaptive = false })];
+        var a = BacktestRunner.Merge(plan, [.. before, expected]);
+        var b = BacktestRunner.Merge(plan, [.. before, actual]);
+        Assert.Equal(BacktestReport.ToJson(a, scenario), BacktestReport.ToJson(b, scenario));
+        for (int s = 0; s < a.Strategies.Count; s++)
+        {
+            Assert.Equal(a.Strategies[s].MeanParticipation, b.Strategies[s].MeanParticipation);
+            Assert.Equal(a.Strategies[s].MeanInventoryFraction, b.Strategies[s].MeanInventoryFraction);
+            Assert.Equal(a.Strategies[s].InventoryP5Fraction, b.Strategies[s].InventoryP5Fraction);
+            Assert.Equal(a.Strategies[s].InventoryP95Fraction, b.Strategies[s].InventoryP95Fraction);
+        }
+    }
+
     [Fact]
     public void The_binding_cap_workloads_force_and_hold_what_they_should()
     {

@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Portal.Domain.Simulation;
+
+namespace Portal.Domain.Tests.Simulation;
+
+/// <summary>The inlined vector exponential (<see cref="VectorExponential"/>) gives the bits of the runtime's
+/// <see cref="Vector256.Exp(Vector256{double})"/> for every argument, so the fused kernel's volumes and prices do not move.</summary>
+public class VectorExponentialTests
+{
+    /// <summary>The runtime's exponential as optimised code runs it (inlined into the caller), which is how the engine's loops
+    /// run it. Called from unoptimised code the runtime's precompiled <c>Vector256.Exp</c> answers instead, and its last bit
+    /// differs for some arguments (e.g. e^1.015681784152925E-07: …B662 optimised, …B661 precompiled).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<double> Runtime(Vector256<double> x) => Vector256.Exp(x);
+
+    /// <summary>The inlined exponential, inlined into optimised code as in the kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<double> Inlined(Vector256<double> x) => VectorExponential.Exp(x);
+
+    /// <summary>The inlined exponential called from unoptimised code: it is compiled optimised on its own.</summary>
+    [MethodImpl(MethodImplOptions.NoOptimization | MethodImplOptions.NoInlining)]
+    private static Vector256<double> Called(Vector256<double> x) => VectorExponential.Exp(x);
+
+    private static void AssertSameBits(Vector256<double> x)
+    {
+        var expected = Runtime(x);
+        AssertSameBits(x, expected, Inlined(x));
+        AssertSameBits(x, expected, Called(x));
+    }
+
+    private static void AssertSameBits(Vector256<double> x, Vector256<double> expected, Vector256<double> actual)
+    {
+        for (int l = 0; l < 4; l++)
+        {
+            Assert.True(BitConverter.DoubleToInt64Bits(expected[l]) == BitConverter.DoubleToInt64Bits(actual[l]),
+                $"exp({x[l]:R}) (lane {l} of {x}): runtime {expected[l]:R}, inlined {actual[l]:R}");
+        }
+    }
+
+    [Fact]
+    public void Random_arguments_give_the_runtime_bits()
+    {
+        Assert.True(Fma.IsSupported, "the kernel that uses the inlined exponential runs only with fused multiply-add");
+        var random = new Random(20261203);
+        for (int i = 0; i < 200_000; i++)
+        {
+            // Half the draws at the scale of the kernel's arguments (volume noise, price steps), half across the fast path.
+            double scale = i % 2 == 0 ? 3 : 708.3;
+            AssertSameBits(Vector256.Create(
+                (random.NextDouble() * 2 - 1) * scale,
+                (random.NextDouble() * 2 - 1) * scale,
+                (random.NextDouble() * 2 - 1) * scale,
+                (random.NextDouble() * 2 - 1) * scale));
+        }
+    }
+
+    [Fact]
+    public void Random_bit_patterns_give_the_runtime_bits()
+    {
+        var random = new Random(7);
+        Span<byte> bytes = stackalloc byte[32];
+        for (int i = 0; i < 100_000; i++)
+        {
+            random.NextBytes(bytes);
+            AssertSameBits(Vector256.Create<byte>(bytes).AsDouble());
+        }
+    }
+
+    [Fact]
+    public void Edges_of_the_fast_path_and_special_values_give_the_runtime_bits()
+    {
+        double limit = BitConverter.Int64BitsToDouble(0x4086200000000000);
+        double[] values =
+        [
+            0, -0.0, 1, -1, 1e-300, -1e-300, double.Epsilon, -double.Epsilon, 0.5 * Math.Log(2), Math.Log(2), -Math.Log(2),
+            708, -708, 708.39, -708.39, 709, -709, 709.78, -709.78, 710, -710, 744, -744, -745.1, -746, 1000, -1000,
+            limit, -limit, Math.BitIncrement(limit), -Math.BitIncrement(limit), Math.BitDecrement(limit), -Math.BitDecrement(limit),
+            -708.5, -720, -730, -740, // subnormal results, by the scalar fall-back
+            -707, -707.9, -708.3, // the smallest normal results of the fast path
+            double.PositiveInfinity, double.NegativeInfinity, double.NaN, BitConverter.Int64BitsToDouble(unchecked((long)0xFFF8000000000001)),
+            double.MaxValue, double.MinValue, 1e-17, -1e-17, 36.7368005696771, -36.04365338911715,
+        ];
+
+        foreach (double a in values)
+        {
+            // Alone (every lane the same) and beside ordinary arguments, which go to the fall-back with it when it is outside.
+            AssertSameBits(Vector256.Create(a));
+            AssertSameBits(Vector256.Create(a, 0.25, -1.5, 3));
+            AssertSameBits(Vector256.Create(0.25, -1.5, 3, a));
+        }
+
+        // Every lane a neighbour of ±708 and of the fast path's limit, a few thousand ulps either way.
+        foreach (double centre in new[] { 708, -708, limit, -limit })
+        {
+            double y = centre;
+            for (int i = 0; i < 2000; i++) y = Math.BitDecrement(y);
+            for (int i = 0; i < 4000; i += 4)
+            {
+                double y1 = Math.BitIncrement(y), y2 = Math.BitIncrement(y1), y3 = Math.BitIncrement(y2);
+                AssertSameBits(Vector256.Create(y, y1, y2, y3));
+                y = Math.BitIncrement(y3);
+            }
+        }
+    }
+}
