@@ -14,9 +14,9 @@ namespace Portal.Domain.Simulation;
 /// 12 in r (Estrin's scheme), 2ⁿ written into the exponent field. When any lane has |x| above 0x4086200000000000
 /// (≈ 708.4), or is NaN or infinite, every lane is computed by <see cref="Math.Exp"/>, as the runtime does. The same bits
 /// as <see cref="Vector256.Exp(Vector256{double})"/> in optimised code are checked by <c>VectorExponentialTests</c> over
-/// random arguments and bit patterns, the edges of the fast path, ±708, ±∞, NaN and subnormal results. (Called from
-/// unoptimised code, the runtime's precompiled <c>Vector256.Exp</c> differs in the last bit for some arguments; this one is
-/// always compiled optimised.) Callers must check <see cref="System.Runtime.Intrinsics.X86.Fma.IsSupported"/>: the runtime's
+/// random arguments and bit patterns, the edges of the fast path, ±708, ±∞, NaN and subnormal results. (The runtime's
+/// precompiled form, which unoptimised callers run, falls back to the scalar exponential on other vectors near and
+/// beyond the limit, and the two differ in the last bit there; on the fast path they agree.) Callers must check <see cref="System.Runtime.Intrinsics.X86.Fma.IsSupported"/>: the runtime's
 /// multiply-adds are fused only there.
 /// </remarks>
 internal static class VectorExponential
