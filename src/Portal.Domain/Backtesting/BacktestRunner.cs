@@ -91,26 +91,31 @@ public static class BacktestRunner
         var po = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
         if (fused is not null)
         {
-            Parallel.For(0, blocks, po,
-                () => fused.CreateWorkspace(blockSize, bins, stride),
-                (b, _, ws) =>
+            // One worker per core, each taking the next batch as it finishes one, so that every core stays busy to the last
+            // batch (ranges of batches handed out per worker left one core idle for the last few). A batch writes only its own
+            // episodes' columns and the statistics are exact integer sums, so which worker ran it does not matter.
+            int workers = Math.Min(po.MaxDegreeOfParallelism > 0 ? po.MaxDegreeOfParallelism : Environment.ProcessorCount, blocks);
+            int nextBlock = -1;
+            Parallel.For(0, workers, po, _ =>
+            {
+                var ws = fused.CreateWorkspace(blockSize, bins, stride);
+                int b;
+                while (!ct.IsCancellationRequested && (b = Interlocked.Increment(ref nextBlock)) < blocks)
                 {
                     int at = b * blockSize;
                     int n = Math.Min(blockSize, count - at);
                     ws.RunBlock(scenario.Seed, first + at, n, at, costCurrency, costBps, maxParticipation, forced);
                     int now = Interlocked.Add(ref done, n);
                     episodesDone?.Report(now);
-                    return ws;
-                },
-                ws =>
+                }
+
+                lock (gate)
                 {
-                    ws.RecordInventory();
-                    lock (gate)
-                    {
-                        totals.Add(ws.Inventory);
-                        participation.Add(ws.Participation);
-                    }
-                });
+                    ws.RecordInventory(totals);
+                    participation.Add(ws.Participation);
+                }
+            });
+            ct.ThrowIfCancellationRequested();
             return part;
         }
 
@@ -228,12 +233,17 @@ public static class BacktestRunner
         var opportunityBps = Concat(ordered, p => p.OpportunityBps);
         var passive = Concat(ordered, p => p.Passive);
         var episodeResults = keep ? Concat(ordered, p => p.EpisodeResults) : new EpisodeResult[strategyCount][];
-        var totals = new InventoryStats(strategyCount, steps, plan.Bins, plan.Stride);
-        var participation = new ParticipationStats(strategyCount, steps);
-        foreach (var p in ordered)
+        // One shard's statistics are read as they are: added to empty statistics (zero sums and counts, infinite extrema) they
+        // would come out the same, after a 2.4 MB allocation and pass at 100 steps and six strategies.
+        var totals = ordered.Length == 1 ? ordered[0].Inventory : new InventoryStats(strategyCount, steps, plan.Bins, plan.Stride);
+        var participation = ordered.Length == 1 ? ordered[0].Participation : new ParticipationStats(strategyCount, steps);
+        if (ordered.Length > 1)
         {
-            totals.Add(p.Inventory);
-            participation.Add(p.Participation);
+            foreach (var p in ordered)
+            {
+                totals.Add(p.Inventory);
+                participation.Add(p.Participation);
+            }
         }
 
         var model = plan.Model;
@@ -759,7 +769,10 @@ public static class BacktestRunner
             RecordUniform(s, k, count, Sampled(first, count), remaining, quantity);
 
         /// <summary>Episodes first … first + count − 1 that the histograms sample (indices that are multiples of the stride).</summary>
-        public int Sampled(int first, int count) => (first + count + _stride - 1) / _stride - (first + _stride - 1) / _stride;
+        public int Sampled(int first, int count) => Sampled(first, count, _stride);
+
+        /// <summary><see cref="Sampled(int, int)"/> for a sampling stride of <paramref name="stride"/>.</summary>
+        public static int Sampled(int first, int count, int stride) => (first + count + stride - 1) / stride - (first + stride - 1) / stride;
 
         /// <summary>Records <paramref name="episodes"/> episodes that all hold <paramref name="remaining"/> at step
         /// <paramref name="k"/>, <paramref name="sampled"/> of them sampled: the same integer sums, extrema and counts as

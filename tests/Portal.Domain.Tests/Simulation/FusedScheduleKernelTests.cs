@@ -114,6 +114,68 @@ public class FusedScheduleKernelTests
         Assert.All(fused.Strategies, r => Assert.Contains(r.MeanParticipation, x => x > 0));
     }
 
+    /// <summary>Workers take the next batch as they finish one, so how many batches each runs depends on the timing: one
+    /// worker held back at its first batch until the other has run half of them (or for at most two seconds) must still
+    /// give the general path's result JSON, inventory profile and participation.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Fused_runs_give_the_same_result_however_the_batches_fall_to_the_workers(int threads)
+    {
+        var scenario = Workload("abm", 10 * BacktestRunner.BlockSize + 77);
+        var general = BacktestRunner.Run(scenario, General with { MaxDegreeOfParallelism = 1 });
+        var sink = new HoldingSink(holdUntilReports: 5);
+        var fused = BacktestRunner.Run(scenario, Fused with { MaxDegreeOfParallelism = threads }, sink);
+        AssertBitIdentical(general, fused, scenario);
+        Assert.Equal(11, sink.Reports);
+        Assert.Equal(scenario.Episodes, sink.Last);
+    }
+
+    [Fact]
+    public void A_fused_run_cancelled_between_batches_stops_and_says_so()
+    {
+        var scenario = Workload("abm", 20 * BacktestRunner.BlockSize);
+        using var cts = new CancellationTokenSource();
+        int reports = 0;
+        var sink = new CallbackSink(_ =>
+        {
+            Interlocked.Increment(ref reports);
+            cts.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => BacktestRunner.Run(scenario, Fused with { MaxDegreeOfParallelism = 2 }, sink, cts.Token));
+        // Each worker finishes the batch it holds and takes no other.
+        Assert.InRange(reports, 1, 2);
+    }
+
+    /// <summary>Progress that holds the first thread to report until <c>holdUntilReports</c> reports have come in (at most
+    /// two seconds), so that the other workers take more of the batches.</summary>
+    private sealed class HoldingSink(int holdUntilReports) : IProgress<int>
+    {
+        private readonly ManualResetEventSlim _enough = new();
+        private int _held = -1;
+        private int _reports;
+        private int _last;
+
+        public int Reports => Volatile.Read(ref _reports);
+
+        public int Last => Volatile.Read(ref _last);
+
+        public void Report(int value)
+        {
+            int now = Interlocked.Increment(ref _reports);
+            int last;
+            do last = Volatile.Read(ref _last);
+            while (value > last && Interlocked.CompareExchange(ref _last, value, last) != last);
+            if (now >= holdUntilReports) _enough.Set();
+            if (Interlocked.CompareExchange(ref _held, Environment.CurrentManagedThreadId, -1) == -1) _enough.Wait(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private sealed class CallbackSink(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
     [Fact]
     public void Every_example_scenario_s_schedules_get_the_same_numbers_on_both_paths()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Portal.Domain.Simulation;
 
 namespace Portal.Domain.Tests.Simulation;
@@ -94,5 +97,68 @@ public class RandomStreamTests
 
         Assert.True(double.IsNaN(values[^1]) && double.IsNaN(values[^2]), "nothing past the episodes is written");
         Assert.Throws<ArgumentException>(() => RandomStream.CounterUniforms(seed, episodes, step, stream, new double[episodes.Length - 1]));
+    }
+
+    [Theory]
+    [InlineData(99L, 0L)]
+    [InlineData(-3L, 1_000_000L)]
+    [InlineData(long.MaxValue, long.MinValue / 2)]
+    public unsafe void Register_normals_of_four_streams_are_each_stream_s_normals_bit_for_bit_through_the_slow_path(long seed, long firstEpisode)
+    {
+        // Four streams drawn a vector at a time through the register ziggurat against each stream drawn on its own: about
+        // one draw in forty leaves the fast path, so 60,000 vectors take the lane-wise slow path (wedge, redraw, tail)
+        // thousands of times, several lanes at once hundreds of times.
+        const int lanes = 4;
+        const int draws = 60_000;
+        var streams = new RandomStream[lanes];
+        var a = new ulong[lanes];
+        var b = new ulong[lanes];
+        var c = new ulong[lanes];
+        var d = new ulong[lanes];
+        for (int l = 0; l < lanes; l++)
+        {
+            streams[l] = new RandomStream(seed, firstEpisode + l);
+            streams[l].GetState(out a[l], out b[l], out c[l], out d[l]);
+        }
+
+        var s0 = Vector256.Create<ulong>(a);
+        var s1 = Vector256.Create<ulong>(b);
+        var s2 = Vector256.Create<ulong>(c);
+        var s3 = Vector256.Create<ulong>(d);
+        double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
+        double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
+        ulong* spill = stackalloc ulong[4 * lanes];
+        int slowDraws = 0, severalSlow = 0, tails = 0;
+        for (int n = 0; n < draws; n++)
+        {
+            int slowLanes = 0;
+            for (int l = 0; l < lanes; l++)
+            {
+                var peek = streams[l];
+                ulong bits = peek.NextUInt64();
+                if (!(Math.Abs(RandomStream.SignedFromBits(bits)) < RandomStream.Ziggurat.Ratio[(int)(bits & 0x7F)])) slowLanes++;
+            }
+
+            slowDraws += slowLanes;
+            if (slowLanes > 1) severalSlow++;
+            var z = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
+            for (int l = 0; l < lanes; l++)
+            {
+                double expected = streams[l].NextNormal();
+                if (Math.Abs(expected) > RandomStream.Ziggurat.X[1]) tails++;
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(z.GetElement(l)));
+            }
+        }
+
+        // The states too: the next draws of every lane are still its stream's.
+        for (int l = 0; l < lanes; l++)
+        {
+            streams[l].GetState(out a[l], out b[l], out c[l], out d[l]);
+            Assert.Equal((a[l], b[l], c[l], d[l]), (s0.GetElement(l), s1.GetElement(l), s2.GetElement(l), s3.GetElement(l)));
+        }
+
+        Assert.InRange(slowDraws, 4_000, 10_000);
+        Assert.True(severalSlow >= 20, $"only {severalSlow} vectors had several lanes on the slow path");
+        Assert.True(tails >= 50, $"only {tails} draws from the tail");
     }
 }
