@@ -61,7 +61,6 @@ public sealed class ViewerWalkTests
 
             step("the runs list shows the team's runs");
             await page.GotoAsync("/runs");
-            await page.WaitForInteractiveAsync();
             await Assertions.Expect(page.Locator("#run-grid")).ToContainTextAsync("Walk order 2%");
             await Assertions.Expect(page.Locator("#run-grid")).ToContainTextAsync("Walk order 5%");
 
@@ -81,7 +80,6 @@ public sealed class ViewerWalkTests
 
             step("the leaderboard ranks the team's strategies");
             await page.GotoAsync("/leaderboards");
-            await page.WaitForInteractiveAsync();
             await Assertions.Expect(page.Locator("#leaderboard-grid")).ToContainTextAsync("TWAP");
 
             step("a scenario: submit run is disabled, with the reason beside it");

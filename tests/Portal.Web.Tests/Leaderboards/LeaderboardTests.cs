@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Leaderboards;
 using Portal.Data.Entities;
+using Microsoft.Playwright;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Teams;
 
@@ -126,6 +127,109 @@ public sealed class LeaderboardTests
         Assert.Equal("paired", twapRow.GetProperty("rankBasis").GetString());
         Assert.True(twapRow.GetProperty("vsRankLeaderCiLowBps").GetDouble() <= 0 && twapRow.GetProperty("vsRankLeaderCiHighBps").GetDouble() >= 0);
         Assert.Equal(JsonValueKind.Null, rows["ac"].GetProperty("vsRankLeaderBps").ValueKind);
+    }
+
+    /// <summary>The leaderboard page is rendered on the server with its rows: a plain GET (no browser, no circuit) already
+    /// holds the ranked rows with their ties, families, tooltips and data attributes, narrowed and ordered by the address
+    /// (the keys of <c>GET /api/leaderboards</c>), and never another team's rows.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_first_response_of_the_leaderboard_page_holds_the_rows_the_address_asks_for(bool postgres)
+    {
+        await using var server = await PortalServer.StartAsync(postgres);
+        var team = await server.DemoTeamIdAsync();
+        double[] twap = [10, 12, 11, 13, 9, 10, 12, 11];
+        var ac = twap.Select((x, i) => x + (i % 2 == 0 ? 0.05 : -0.05)).ToArray();
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour,
+            [("twap", twap), ("ac", ac), ("immediate", twap.Select(x => x + 5).ToArray())], impactFamily: "transient", marketSource: "simulated");
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.Over10Pct, HorizonBucket.Longer, [("twap", [20.0, 22, 21]), ("immediate", [30.0, 31, 29])]);
+        var elsewhere = await server.CreateTeamAsync("Elsewhere");
+        await server.AddSucceededRunAsync(elsewhere, "calm", SizeBucket.UpTo1Pct, HorizonBucket.UpTo5Min, [("other-teams-strategy", [1.0, 2])]);
+        using var client = await server.SignedInClientAsync();
+
+        static string[] Strategies(string html) =>
+            [.. System.Text.RegularExpressions.Regex.Matches(html, "<span class=\"strategy\" data-strategy=\"([^\"]+)\"").Select(m => m.Groups[1].Value)];
+        static string[] Ranks(string html) =>
+            [.. System.Text.RegularExpressions.Regex.Matches(html, "<b class=\"rank\" data-basis=\"[^\"]*\" title=\"[^\"]*\">([^<]+)</b>").Select(m => m.Groups[1].Value)];
+
+        var all = await client.GetStringAsync("/leaderboards");
+        Assert.DoesNotContain("leaderboard-loading", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("other-teams-strategy", all, StringComparison.Ordinal);
+        var normal = await client.GetStringAsync("/leaderboards?regime=normal");
+        Assert.Equal(["ac", "twap", "immediate"], Strategies(normal));
+        Assert.Equal(["1=", "1=", "3"], Ranks(normal));
+        Assert.Contains("data-basis=\"paired\"", normal, StringComparison.Ordinal);
+        Assert.Contains("data-unit-kind=\"episode\"", normal, StringComparison.Ordinal);
+        Assert.Contains("contains 0 (paired)", normal, StringComparison.Ordinal);
+        Assert.Contains("transient", normal, StringComparison.Ordinal);
+        Assert.Contains("⚠ too few to rank", normal, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"normal\" selected", normal, StringComparison.Ordinal);
+
+        // The same query to the API answers the same rows.
+        foreach (var query in new[] { "regime=normal", "size=Over10Pct", "regime=normal&order=RiskAdjusted", "strategy=immediate", "pageSize=2&page=1" })
+        {
+            var api = await client.GetFromJsonAsync<JsonElement>("/api/leaderboards?" + query + (query.Contains("pageSize", StringComparison.Ordinal) ? "" : "&pageSize=50"));
+            var expected = api.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("strategyId").GetString()!).ToArray();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, Strategies(await client.GetStringAsync("/leaderboards?" + query)));
+        }
+        // Ordered by risk: the rank column shows the risk rank.
+        var risky = await client.GetStringAsync("/leaderboards?regime=normal&order=RiskAdjusted");
+        Assert.Contains("value=\"RiskAdjusted\" id=\"order-RiskAdjusted\" checked", risky, StringComparison.Ordinal);
+        Assert.DoesNotContain("1=", Ranks(risky));
+        // The pager: the second page of two rows per page links back to the first with the same filters.
+        var second = await client.GetStringAsync("/leaderboards?pageSize=2&page=1");
+        Assert.Contains("3-4 of 5", second, StringComparison.Ordinal);
+        Assert.Contains("href=\"/leaderboards?pageSize=2\"", second, StringComparison.Ordinal);
+        // An unreadable address says which key is wrong and shows the whole leaderboard.
+        var bad = await client.GetStringAsync("/leaderboards?size=huge&order=best");
+        Assert.Contains("id=\"filter-error\"", bad, StringComparison.Ordinal);
+        Assert.Contains("size must be one of UpTo1Pct", bad, StringComparison.Ordinal);
+        Assert.Contains("order must be one of MeanShortfall, RiskAdjusted.", bad, StringComparison.Ordinal);
+        Assert.Equal(5, Strategies(bad).Length);
+        // A filter nothing matches: the empty state.
+        Assert.Contains("id=\"leaderboard-empty\"", await client.GetStringAsync("/leaderboards?horizon=UpTo5Min"), StringComparison.Ordinal);
+    }
+
+    /// <summary>In Chromium: choosing a filter or the order submits the form at once, the address says so, and the rows follow.</summary>
+    [Fact]
+    public async Task The_leaderboard_page_filters_and_orders_in_the_browser_through_its_address()
+    {
+        await using var server = await PortalServer.StartAsync();
+        var team = await server.DemoTeamIdAsync();
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour, [("twap", [10.0, 12, 11, 13]), ("immediate", [15.0, 16, 17, 18])]);
+        await server.AddSucceededRunAsync(team, "volatile", SizeBucket.Over10Pct, HorizonBucket.Longer, [("twap", [20.0, 22, 21]), ("immediate", [30.0, 31, 29])]);
+        await using var session = await Browser.OpenAsync(server);
+        var page = session.Page;
+        var rows = page.Locator("#leaderboard-grid tbody tr");
+
+        await page.ScriptAsync("leaderboard-address", async step =>
+        {
+            step("sign in and open the leaderboard: four rows in two families");
+            await page.SignInAsDemoAsync();
+            await page.GotoAsync("/leaderboards");
+            await Assertions.Expect(rows).ToHaveCountAsync(4);
+
+            step("choose a regime");
+            await page.SelectOptionAsync("#filter-regime", "volatile");
+            await page.WaitForURLAsync(url => url.EndsWith("/leaderboards?regime=volatile", StringComparison.Ordinal));
+            await Assertions.Expect(rows).ToHaveCountAsync(2);
+            await Assertions.Expect(rows.First).ToContainTextAsync("volatile");
+
+            step("rank by risk-adjusted score");
+            await page.CheckAsync("#order-RiskAdjusted");
+            await page.WaitForURLAsync(url => url.Contains("order=RiskAdjusted", StringComparison.Ordinal));
+            await Assertions.Expect(page.Locator("#order-RiskAdjusted")).ToBeCheckedAsync();
+            await Assertions.Expect(rows).ToHaveCountAsync(2);
+
+            step("clear the regime: both families again");
+            await page.SelectOptionAsync("#filter-regime", "");
+            await page.WaitForURLAsync(url => !url.Contains("regime=", StringComparison.Ordinal));
+            await Assertions.Expect(rows).ToHaveCountAsync(4);
+            await page.SetViewportSizeAsync(1440, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "leaderboard-static.png"), FullPage = true });
+        });
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Portal.Web.Tests.Runs;
 
 /// <summary>Finding runs: <c>GET /api/runs</c> and <c>PATCH /api/runs/{id}</c> on both providers, and the runs list and
 /// compare pages in Chromium.</summary>
-public sealed class RunListTests
+public sealed partial class RunListTests
 {
     public static TheoryData<bool> OnPostgres => [false, true];
 
@@ -102,22 +103,55 @@ public sealed class RunListTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.PatchAsJsonAsync($"/api/runs/{ids["Other team sell"]}", new { name = "mine" })).StatusCode);
     }
 
-    /// <summary>The grids ask for their rows once the page is live, so the server-rendered page must not say the team has
-    /// none: it says the rows are loading, and the empty state appears only after the grid has looked.</summary>
-    [Fact]
-    public async Task The_server_rendered_lists_say_they_are_loading_not_that_the_team_has_no_runs()
+    [GeneratedRegex("class=\"mud-typography mud-link mud-primary-text mud-link-underline-hover run-name\">([^<]*)</a>")]
+    private static partial Regex RunName();
+
+    private static string[] NamesIn(string html) => [.. RunName().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))];
+
+    /// <summary>The runs page is rendered on the server with its rows: a plain GET (no browser, no circuit) already lists
+    /// the team's runs, narrowed, sorted and paged by the address as <c>GET /api/runs</c> reads the same query, and never
+    /// another team's.</summary>
+    [Theory]
+    [MemberData(nameof(OnPostgres))]
+    public async Task The_first_response_of_the_runs_page_holds_the_rows_the_address_asks_for(bool postgres)
     {
-        await using var server = await PortalServer.StartAsync();
-        await SeedAsync(server);
+        await using var server = await PortalServer.StartAsync(postgres: postgres, settings: new Dictionary<string, string?> { ["Portal:SeedDemo"] = "true" });
+        var ids = await SeedAsync(server);
         using var client = await server.SignedInClientAsync();
 
-        var runs = await client.GetStringAsync("/runs");
-        var leaderboard = await client.GetStringAsync("/leaderboards");
+        var all = await client.GetStringAsync("/runs");
+        Assert.Equal(["Charlie sell 8%", "Bravo buy 5%", "Alpha sell 2%"], NamesIn(all).Where(n => n.Length > 0 && ids.ContainsKey(n)));
+        Assert.DoesNotContain("Other team sell", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("runs-loading", all, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{ids["Alpha sell 2%"]}\"", all, StringComparison.Ordinal);
 
-        Assert.Contains("id=\"runs-loading\"", runs, StringComparison.Ordinal);
-        Assert.DoesNotContain("No runs yet", runs, StringComparison.Ordinal);
-        Assert.Contains("id=\"leaderboard-loading\"", leaderboard, StringComparison.Ordinal);
-        Assert.DoesNotContain("No succeeded runs match yet", leaderboard, StringComparison.Ordinal);
+        foreach (var query in new[] { "tag=seeded&side=sell&sort=meanCostBps", "tag=seeded&sizePctAdvMin=4.5&sort=-twapMeanBps", "tag=seeded&meanCostBpsMin=15", "tag=seeded&page=2&pageSize=2&sort=created" })
+        {
+            var html = await client.GetStringAsync("/runs?" + query);
+            Assert.Equal(Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?" + query)), NamesIn(html));
+        }
+        var filtered = await client.GetStringAsync("/runs?tag=seeded&side=sell&sort=meanCostBps");
+        Assert.Equal(["Alpha sell 2%", "Charlie sell 8%"], NamesIn(filtered));
+        // The form carries the address: its fields hold the filters, the hidden sort field the sort.
+        Assert.Contains("name=\"side\"", filtered, StringComparison.Ordinal);
+        Assert.Matches("<option value=\"sell\" selected", filtered);
+        Assert.Contains("name=\"sort\" id=\"sort-value\" value=\"meanCostBps\"", filtered, StringComparison.Ordinal);
+        Assert.Contains("1-2 of 2", filtered, StringComparison.Ordinal);
+        // A filter the form has no field for is kept as a hidden field and shown.
+        var addressOnly = await client.GetStringAsync("/runs?tag=seeded&meanCostBpsMin=15");
+        Assert.Contains("<input type=\"hidden\" name=\"meanCostBpsMin\" value=\"15\"", addressOnly, StringComparison.Ordinal);
+        Assert.Contains("Also filtered by the address: meanCostBpsMin = 15", addressOnly, StringComparison.Ordinal);
+        // The second page links back to the first with the same filters.
+        var second = await client.GetStringAsync("/runs?tag=seeded&page=2&pageSize=2&sort=created");
+        Assert.Contains("href=\"/runs?tag=seeded&amp;sort=created&amp;pageSize=2\"", second, StringComparison.Ordinal);
+        Assert.Contains("3-3 of 3", second, StringComparison.Ordinal);
+        // An unreadable address says why and lists every run.
+        var bad = await client.GetStringAsync("/runs?side=short");
+        Assert.Contains("id=\"filter-error\"", bad, StringComparison.Ordinal);
+        Assert.Contains("side must be one of buy, sell.", bad, StringComparison.Ordinal);
+        Assert.Equal(3, NamesIn(bad).Count(ids.ContainsKey));
+        // Nothing matches: the filtered empty state.
+        Assert.Contains("No run matches these filters", await client.GetStringAsync("/runs?q=no+such+run"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,29 +174,62 @@ public sealed class RunListTests
             step("sign in and open the runs list");
             await page.SignInAsDemoAsync();
             await page.GotoAsync("/runs");
-            await page.Locator("#runs-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            // The page is rendered on the server with its rows: no circuit to wait for.
+            Assert.Equal(0, await page.Locator("#interactive-ready").CountAsync());
 
-            step("filter by tag");
+            step("filter by tag: the form submits after a pause in typing, and the address says so");
             await page.FillAsync("#filter-tag", "seeded");
+            await page.WaitForURLAsync(url => url.EndsWith("/runs?tag=seeded", StringComparison.Ordinal));
             Assert.Equal(["Charlie sell 8%", "Bravo buy 5%", "Alpha sell 2%"], await RowNamesAsync(3));
 
             step("filter by size");
             await page.FillAsync("#filter-size-max", "5");
+            await page.WaitForURLAsync(url => url.Contains("sizePctAdvMax=5", StringComparison.Ordinal));
             Assert.Equal(["Bravo buy 5%", "Alpha sell 2%"], await RowNamesAsync(2));
             await page.FillAsync("#filter-size-max", "");
+            await page.WaitForURLAsync(url => !url.Contains("sizePctAdvMax", StringComparison.Ordinal));
             await RowNamesAsync(3);
 
-            step("sort by best mean cost, ascending");
-            // The select's input is hidden: open it by clicking the visible field around it.
-            await page.Locator(".mud-input-control.mud-select", new PageLocatorOptions { Has = page.Locator("#sort-key") }).ClickAsync();
-            await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Best mean cost" }).ClickAsync();
+            step("sort by best mean cost: choosing the key submits at once (descending, as before), then the switch turns it ascending");
+            await page.SelectOptionAsync("#sort-key", "meanCostBps");
+            await page.WaitForURLAsync(url => url.Contains("sort=-meanCostBps", StringComparison.Ordinal));
             await Assertions.Expect(page.Locator("#run-grid .run-name").First).ToHaveTextAsync("Bravo buy 5%");
             await page.ClickAsync("#sort-descending");
+            await page.WaitForURLAsync(url => url.Contains("sort=meanCostBps", StringComparison.Ordinal));
             await Assertions.Expect(page.Locator("#run-grid .run-name").First).ToHaveTextAsync("Alpha sell 2%");
             Assert.Equal(["Alpha sell 2%", "Charlie sell 8%", "Bravo buy 5%"], await RowNamesAsync(3));
+            await Assertions.Expect(page.Locator("#sort-descending")).Not.ToBeCheckedAsync();
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "runs-list.png"), FullPage = true });
 
-            step("nothing matches: the empty state says what to do");
+            step("the page size and the pager keep the filters and the sort");
+            await page.SelectOptionAsync("#run-pager-size", "10");
+            await page.WaitForURLAsync(url => url.Contains("pageSize=10", StringComparison.Ordinal));
+            await RowNamesAsync(3);
+            await page.GotoAsync("/runs?tag=seeded&sort=meanCostBps&pageSize=2");
+            Assert.Equal(["Alpha sell 2%", "Charlie sell 8%"], await RowNamesAsync(2));
+            await Assertions.Expect(page.Locator("#run-pager .pager-range")).ToHaveTextAsync("1-2 of 3");
+            await page.ClickAsync("#run-pager .pager-next");
+            await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
+            Assert.Equal(["Bravo buy 5%"], await RowNamesAsync(1));
+            await Assertions.Expect(page.Locator("#run-pager .pager-range")).ToHaveTextAsync("3-3 of 3");
+            await page.ClickAsync("#run-pager .pager-first");
+            Assert.Equal(["Alpha sell 2%", "Charlie sell 8%"], await RowNamesAsync(2));
+
+            step("tick two runs: the compare button turns on and leads to /compare?runs=ID,ID");
+            await Assertions.Expect(page.Locator("#compare-selected")).ToBeDisabledAsync();
+            await page.Locator($"#run-grid tr[data-run='{ids["Alpha sell 2%"]}'] input.run-tick").CheckAsync();
+            await Assertions.Expect(page.Locator("#compare-selected")).ToBeDisabledAsync();
+            await page.Locator($"#run-grid tr[data-run='{ids["Charlie sell 8%"]}'] input.run-tick").CheckAsync();
+            await Assertions.Expect(page.Locator("#compare-selected")).ToBeEnabledAsync();
+            await Assertions.Expect(page.Locator("#compare-selected")).ToContainTextAsync("Compare 2 runs");
+            await page.ClickAsync("#compare-selected");
+            await page.WaitForURLAsync(url => url.EndsWith($"/compare?runs={ids["Alpha sell 2%"]},{ids["Charlie sell 8%"]}", StringComparison.Ordinal));
+            await page.WaitForInteractiveAsync();
+            Assert.Equal(2, await page.Locator("#compare-table thead th[data-run]").CountAsync());
+
+            step("back to the list (an interactive page to a server-rendered one): nothing matches, the empty state says what to do");
+            await page.Locator(".mud-navmenu a[href='/runs']").ClickAsync();
+            await page.WaitForURLAsync(url => url.EndsWith("/runs", StringComparison.Ordinal));
             await page.FillAsync("#filter-text", "no such run");
             await Assertions.Expect(page.Locator("#runs-empty")).ToContainTextAsync("Clear a filter");
 
@@ -231,7 +298,6 @@ public sealed class RunListTests
                 var api = Names(await client.GetFromJsonAsync<JsonElement>("/api/runs?" + query));
                 Assert.NotEmpty(api);
                 await page.GotoAsync("/runs?" + query);
-                await page.Locator("#runs-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
                 Assert.Equal(api, await PageNamesAsync(api.Length));
                 if (query.Contains("meanCostBpsMin", StringComparison.Ordinal))
                 {
@@ -242,8 +308,8 @@ public sealed class RunListTests
 
             step("a filter changed on the page is written to the address, which the API answers alike");
             await page.GotoAsync("/runs");
-            await page.Locator("#runs-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
             await page.FillAsync("#filter-tag", "seeded");
+            await page.WaitForURLAsync(url => url.Contains("tag=seeded", StringComparison.Ordinal));
             await page.FillAsync("#filter-size-max", "5");
             await page.WaitForURLAsync(url => url.Contains("sizePctAdvMax=5", StringComparison.Ordinal) && url.Contains("tag=seeded", StringComparison.Ordinal));
             var written = new Uri(page.Url).Query;
@@ -255,7 +321,6 @@ public sealed class RunListTests
             var bad = await client.GetAsync("/api/runs?side=short&pageSize=1000");
             var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
             await page.GotoAsync("/runs?side=short&pageSize=1000");
-            await page.Locator("#runs-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
             var shown = await page.Locator("#filter-error").InnerTextAsync();
             foreach (var field in new[] { "side", "pageSize" })
             {

@@ -108,7 +108,6 @@ public sealed class NewUserEndToEndTests
 
             step("tick the fresh-seed run and the re-run in the list and compare them");
             await page.GotoAsync("/runs");
-            await page.WaitForInteractiveAsync();
             var boxes = page.Locator("#run-grid tbody tr input[type=checkbox]");
             await boxes.Nth(0).WaitForAsync();
             Assert.Equal(3, await boxes.CountAsync());
@@ -122,7 +121,6 @@ public sealed class NewUserEndToEndTests
 
             step("the leaderboard pools the two independent runs, in the 10% ADV · 30 min family; the identical re-run is not counted twice");
             await page.GotoAsync("/leaderboards");
-            await page.WaitForInteractiveAsync();
             var twapRow = page.Locator("#leaderboard-grid tr", new PageLocatorOptions { Has = page.Locator(".strategy[data-strategy=twap]") });
             await twapRow.WaitForAsync();
             var text = await twapRow.InnerTextAsync();
