@@ -81,7 +81,10 @@ public sealed class StudyService(IDbContextFactory<PortalDbContext> dbFactory, I
                 StudyId = study.Id,
                 StudyCell = cell.Coordinates.Index,
                 CreatedUtc = study.CreatedUtc,
+                // Named, and with the order columns the runs list filters and sorts on, as a run submitted alone.
+                Name = cell.Scenario.Name,
             };
+            Portal.Data.Runs.RunHeadline.ApplyScenario(run, cell.Scenario);
             ScenarioFamily.Of(cell.Scenario).ApplyTo(run);
             return run;
         }).ToList();

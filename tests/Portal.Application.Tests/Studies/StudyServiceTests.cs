@@ -61,6 +61,31 @@ public sealed class StudyServiceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_studys_cells_are_in_the_runs_list_with_their_order_and_name_found_by_size_and_horizon(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var team = await TeamAsync(store);
+        var study = await new StudyService(store.Factory, new RecordingJobQueue(), new StudyLimits()).SubmitAsync(team, "ana", Grid());
+        var list = new Portal.Application.Runs.RunListQuery(store.Factory);
+
+        // The cells of 10% ADV, whatever their horizon: the size filter reads the order columns each cell now carries.
+        var large = await list.ListAsync(team, new Portal.Application.Runs.RunListFilter { SizePctAdvMin = 8 });
+        Assert.Equal(3, large.Total);
+        Assert.All(large.Items, r => Assert.Equal((10.0, "sell"), (r.SizePctAdv!.Value, r.Side!)));
+        Assert.Equal([30.0, 60.0, 120.0], large.Items.Select(r => r.HorizonMinutes!.Value).Order());
+
+        var shortest = await list.ListAsync(team, new Portal.Application.Runs.RunListFilter { HorizonMinutesMax = 30 });
+        Assert.Equal(3, shortest.Total);
+
+        // Each cell is named after its scenario, as a run submitted without a name, so it sorts by name among the team's runs.
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var cells = await db.Runs.AsNoTracking().Where(r => r.StudyId == study.Id).ToListAsync();
+        Assert.Equal(9, cells.Count);
+        Assert.All(cells, r => Assert.Equal(r.ScenarioName, r.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task The_active_study_limit_holds_and_frees_when_the_cells_finish(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
