@@ -270,27 +270,23 @@ public static class BacktestRunner
             orderMetrics.TryAdd((p, u), new Lazy<OrderTypeMetrics>(() => OrderTypeMetrics.From(p, u, model.Quantity, model.S0)));
         }
 
+        // The currency costs' mean and standard deviation, which the regret and the objective's paired difference of several
+        // strategies read: once per column.
+        var currencyMoments = new (double Mean, double Std)[strategyCount];
+        var momentColumns = Enumerable.Range(0, visibleCount).Append(optimumIndex).Append(bestStatic).Where(j => j >= 0).Distinct().ToArray();
+        Parallel.For(0, momentColumns.Length, j => currencyMoments[momentColumns[j]] = Statistics.MeanStd(costCurrency[momentColumns[j]]));
+
         // Each strategy's summary depends on its own costs (and TWAP's, best static's, the optimum's) only: they are
         // computed side by side, each exactly as on its own.
         Parallel.For(0, visibleCount, s =>
         {
-            double forcedSum = 0, maxPart = 0;
-            foreach (double x in forced[s]) forcedSum += x;
             double unfilledSum = unfilledSums[unfilled[s]].Value;
             double opportunitySum = opportunitySums[opportunityBps[s]].Value;
             long breachCount = breachSums[breaches[s]].Value;
-            foreach (double x in maxParticipation[s]) maxPart = Math.Max(maxPart, x);
-
-            PairedDifference? vsTwap = s == twap ? null : Statistics.Paired(costBps[s], costBps[twap]);
-            double? regret = optimumIndex < 0 ? null : Statistics.ObjectiveRegretBps(costCurrency[s], costCurrency[optimumIndex], lambda, model.ArrivalNotional);
+            var (summary, forcedSum, maxPart) = Statistics.SummarizeInRun(costBps, costCurrency, currencyMoments, forced[s], maxParticipation[s],
+                s, twap, optimumIndex, bestStatic, lambda, model.ArrivalNotional, model.Quantity, unfilledSum);
             double forcedFraction = forcedSum / (model.Quantity * episodes);
             double unfilledFraction = unfilledSum / (model.Quantity * episodes);
-            var summary = Statistics.Summarize(costBps[s], costCurrency[s], 1 - forcedFraction - unfilledFraction, vsTwap, regret) with
-            {
-                VsBestStatic = s == bestStatic || bestStatic < 0 ? null : Statistics.Paired(costBps[s], costBps[bestStatic]),
-                VsBestStaticObjective = s == bestStatic || bestStatic < 0 ? null
-                    : Statistics.PairedObjective(costCurrency[s], costCurrency[bestStatic], lambda, model.ArrivalNotional),
-            };
             // Per-episode passive statistics (zero for strategies that post no limit orders: their column is never written).
             var orders = orderMetrics[(passive[s], unfilled[s])].Value with { };
             var (mean, p5, p95) = totals.Inventory(s, episodes);
@@ -309,7 +305,7 @@ public static class BacktestRunner
                 CapBreaches = breachCount,
                 MaxParticipation = maxPart,
                 // The p95 across episodes of each episode's largest participation (the maximum alone is one extreme draw).
-                MaxParticipationP95 = PercentileOfCopy(maxParticipation[s], 0.95),
+                MaxParticipationP95 = OrderStatistics.Percentile(maxParticipation[s], 0.95),
                 MeanOpportunityCostBps = opportunitySum / episodes,
                 Orders = orders,
             };
@@ -405,21 +401,6 @@ public static class BacktestRunner
         }
 
         return sum;
-    }
-
-    /// <summary><see cref="Statistics.Percentile"/> of a copy of <paramref name="values"/> in a reused buffer.</summary>
-    private static double PercentileOfCopy(double[] values, double p)
-    {
-        var buffer = ColumnPool.Rent<double>(values.Length);
-        try
-        {
-            values.CopyTo(buffer, 0);
-            return Statistics.Percentile(buffer, p);
-        }
-        finally
-        {
-            ColumnPool.Return(buffer);
-        }
     }
 
     private static T[][] Concat<T>(BacktestPartial[] ordered, Func<BacktestPartial, T[][]> column)

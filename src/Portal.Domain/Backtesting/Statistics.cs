@@ -17,7 +17,8 @@ public static class UnitKinds
 /// <summary>Summary statistics of costs.</summary>
 /// <remarks>
 /// <para>Percentiles interpolate linearly between order statistics (Hyndman and Fan, 1996, definition 7). CVaR95 is the
-/// mean of the worst ⌈5% · n⌉ costs (Acerbi and Tasche, 2002).</para>
+/// mean of the worst ⌈5% · n⌉ costs (Acerbi and Tasche, 2002), summed in the episodes' order (see
+/// <see cref="OrderStatistics"/>, which finds both without sorting).</para>
 /// <para>Independent episodes (simulation): confidence intervals are normal, mean ± 1.96·s/√n; paired differences use the
 /// standard deviation of the per-episode differences, which common random numbers make small.</para>
 /// <para>Clustered episodes (replay): episodes are grouped by cluster (the horizon-length block of the segment their
@@ -378,6 +379,136 @@ public static class Statistics
         };
     }
 
+    /// <summary>
+    /// The summary of one strategy of a run on independent episodes, with its paired difference against TWAP, its regret
+    /// against the known optimum and its paired differences against the best static schedule: the same numbers, bit for
+    /// bit, as <see cref="Summarize(ReadOnlySpan{double}, ReadOnlySpan{double}, double, PairedDifference?, double?)"/>,
+    /// <see cref="Paired(ReadOnlySpan{double}, ReadOnlySpan{double})"/>, <see cref="ObjectiveRegretBps"/> and
+    /// <see cref="PairedObjective"/> each on its own, because every sum still runs over the episodes in index order; the
+    /// independent sums run side by side in two passes over the episodes instead of one or two passes each.
+    /// </summary>
+    /// <param name="costBps">Cost per episode of every strategy, bps.</param>
+    /// <param name="costCurrency">Cost per episode of every strategy, currency.</param>
+    /// <param name="currencyMoments">Mean and standard deviation (<see cref="MeanStd(ReadOnlySpan{double})"/>) of each
+    /// strategy's currency costs, for every index this call reads (s, the optimum, the best static schedule).</param>
+    /// <param name="forced">Quantity forced at the horizon per episode, of strategy <paramref name="s"/>.</param>
+    /// <param name="maxParticipation">Largest participation per episode, of strategy <paramref name="s"/>.</param>
+    /// <param name="s">The strategy.</param>
+    /// <param name="twap">TWAP's index (the comparison is left out for TWAP itself).</param>
+    /// <param name="optimum">The known optimum's index, or −1 (no regret).</param>
+    /// <param name="bestStatic">The best static schedule's index, or −1.</param>
+    /// <param name="lambda">Risk aversion λ of the run's objective, per currency unit.</param>
+    /// <param name="notional">Arrival notional.</param>
+    /// <param name="quantity">The order's quantity (completion is 1 − forced and unfilled quantity over all episodes' quantity).</param>
+    /// <param name="unfilledSum">Unfilled quantity summed over the episodes.</param>
+    internal static (StrategySummary Summary, double ForcedSum, double MaxParticipation) SummarizeInRun(
+        double[][] costBps, double[][] costCurrency, (double Mean, double Std)[] currencyMoments, ReadOnlySpan<double> forced, ReadOnlySpan<double> maxParticipation,
+        int s, int twap, int optimum, int bestStatic, double lambda, double notional, double quantity, double unfilledSum)
+    {
+        var cost = costBps[s];
+        int n = cost.Length;
+        if (n == 0 || twap < 0 || forced.Length != n || maxParticipation.Length != n)
+        {
+            throw new ArgumentException($"A run's strategy needs its costs, TWAP's and per-episode columns of one length; strategy {s} has {n} costs.", nameof(costBps));
+        }
+
+        bool vsTwap = s != twap, regret = optimum >= 0, vsBest = bestStatic >= 0 && s != bestStatic;
+        // A comparison that is left out reads the strategy's own column (differences of zero, discarded).
+        var currency = costCurrency[s];
+        var twapCost = costBps[vsTwap ? twap : s];
+        var optimumCurrency = costCurrency[regret ? optimum : s];
+        var bestCost = costBps[vsBest ? bestStatic : s];
+        var bestCurrency = costCurrency[vsBest ? bestStatic : s];
+        double sumCost = 0, sumTwap = 0, sumBest = 0, sumOptimum = 0, sumBestCurrency = 0, forcedSum = 0, maxPart = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double c = cost[i];
+            sumCost += c;
+            sumTwap += c - twapCost[i];
+            sumBest += c - bestCost[i];
+            sumOptimum += currency[i] - optimumCurrency[i];
+            sumBestCurrency += currency[i] - bestCurrency[i];
+            forcedSum += forced[i];
+            maxPart = Math.Max(maxPart, maxParticipation[i]);
+        }
+
+        double meanCost = sumCost / n, meanTwap = sumTwap / n, meanBest = sumBest / n;
+        var (ma, sa) = currencyMoments[s];
+        var (mb, sb) = currencyMoments[vsBest ? bestStatic : s];
+        var influence = new Influence(currency, bestCurrency, ma, mb, lambda);
+        double ssCost = 0, ssTwap = 0, ssBest = 0, sumInfluence = 0;
+        if (n > 1)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double c = cost[i];
+                double d = c - meanCost;
+                ssCost += d * d;
+                double dt = c - twapCost[i] - meanTwap;
+                ssTwap += dt * dt;
+                double db = c - bestCost[i] - meanBest;
+                ssBest += db * db;
+                sumInfluence += influence[i];
+            }
+        }
+
+        double std = n > 1 ? Math.Sqrt(ssCost / (n - 1)) : 0;
+        double half = n > 1 ? Z95 * std / Math.Sqrt(n) : 0;
+        PairedDifference? twapDifference = vsTwap ? PairedFromSums(meanTwap, ssTwap, n) : null;
+        double? regretBps = null;
+        if (regret)
+        {
+            double varDiff = 0;
+            if (lambda > 0)
+            {
+                double a = sa, b = currencyMoments[optimum].Std;
+                varDiff = a * a - b * b;
+            }
+
+            regretBps = (sumOptimum / n + lambda * varDiff) / notional * 1e4;
+        }
+
+        double completion = 1 - forcedSum / (quantity * n) - unfilledSum / (quantity * n);
+        var summary = Summarize(n, meanCost, std, half, n, UnitKinds.Episode, OrderStatistics.Summary(cost), ma, completion, twapDifference, regretBps);
+        if (vsBest)
+        {
+            if (!(lambda >= 0) || double.IsInfinity(lambda)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "Risk aversion λ must be finite and ≥ 0.");
+            if (!(notional > 0) || double.IsInfinity(notional)) throw new ArgumentOutOfRangeException(nameof(notional), notional, "Notional must be finite and > 0.");
+            // PairedObjective's arithmetic on the sums above; the influence values' second pass needs their mean.
+            double estimate = (sumBestCurrency / n + lambda * (sa * sa - sb * sb)) / notional * 1e4;
+            double psiHalf = 0;
+            if (n > 1)
+            {
+                double psiMean = sumInfluence / n, ss = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double d = influence[i] - psiMean;
+                    ss += d * d;
+                }
+
+                psiHalf = Z95 * Math.Sqrt(ss / (n - 1)) / Math.Sqrt(n);
+            }
+
+            psiHalf = psiHalf / notional * 1e4;
+            summary = summary with
+            {
+                VsBestStatic = PairedFromSums(meanBest, ssBest, n),
+                VsBestStaticObjective = new PairedDifference(estimate, estimate - psiHalf, estimate + psiHalf, n) { IndependentUnits = n, UnitKind = UnitKinds.Episode },
+            };
+        }
+
+        return (summary, forcedSum, maxPart);
+    }
+
+    /// <summary><see cref="Paired(ReadOnlySpan{double}, ReadOnlySpan{double})"/> from the differences' mean and sum of
+    /// squared deviations.</summary>
+    private static PairedDifference PairedFromSums(double mean, double ss, int n)
+    {
+        double std = n > 1 ? Math.Sqrt(ss / (n - 1)) : 0;
+        double half = n > 1 ? Z95 * std / Math.Sqrt(n) : 0;
+        return new PairedDifference(mean, mean - half, mean + half, n) { IndependentUnits = n, UnitKind = UnitKinds.Episode };
+    }
+
     /// <summary>Summary of one strategy's costs in bps, episodes independent.</summary>
     public static StrategySummary Summarize(ReadOnlySpan<double> costBps, ReadOnlySpan<double> costCurrency, double completion,
         PairedDifference? vsTwap, double? regretBps)
@@ -400,19 +531,7 @@ public static class Statistics
         PairedDifference? vsTwap, double? regretBps, double half, int units, string unitKind, (double Mean, double Std) moments)
     {
         var (mean, std) = moments;
-        // The selections reorder a copy; the copy's buffer is reused between runs (same values, so the same order statistics
-        // and the same reordering as a fresh array).
-        var buffer = ColumnPool.Rent<double>(costBps.Length);
-        try
-        {
-            var work = buffer.AsSpan();
-            costBps.CopyTo(work);
-            return Summarize(costBps.Length, mean, std, half, units, unitKind, work, MeanOf(costCurrency), completion, vsTwap, regretBps);
-        }
-        finally
-        {
-            ColumnPool.Return(buffer);
-        }
+        return Summarize(costBps.Length, mean, std, half, units, unitKind, OrderStatistics.Summary(costBps), MeanOf(costCurrency), completion, vsTwap, regretBps);
     }
 
     private static double MeanOf(ReadOnlySpan<double> x)
@@ -423,20 +542,18 @@ public static class Statistics
         return sum / x.Length;
     }
 
-    private static StrategySummary Summarize(int episodes, double mean, double std, double half, int units, string unitKind, Span<double> work,
-        double meanCurrency, double completion, PairedDifference? vsTwap, double? regretBps)
-    {
-        var costBps = work;
-        return new StrategySummary(
-            Episodes: costBps.Length,
+    private static StrategySummary Summarize(int episodes, double mean, double std, double half, int units, string unitKind, Tails tails,
+        double meanCurrency, double completion, PairedDifference? vsTwap, double? regretBps) =>
+        new(
+            Episodes: episodes,
             MeanBps: mean,
             StdBps: std,
             MeanCiLowBps: mean - half,
             MeanCiHighBps: mean + half,
-            P5Bps: Percentile(work, 0.05),
-            P50Bps: Percentile(work, 0.50),
-            P95Bps: Percentile(work, 0.95),
-            Cvar95Bps: Cvar(work),
+            P5Bps: tails.P5,
+            P50Bps: tails.P50,
+            P95Bps: tails.P95,
+            Cvar95Bps: tails.Cvar95,
             CostSharpe: CostSharpe(mean, std, units),
             Completion: completion,
             MeanShortfallCurrency: meanCurrency,
@@ -445,9 +562,8 @@ public static class Statistics
         {
             IndependentUnits = units,
             UnitKind = unitKind,
-            P99Bps = Percentile(work, 0.99),
+            P99Bps = tails.P99,
         };
-    }
 
     /// <summary>Percentile p ∈ [0, 1] (type 7) of unsorted values, reordering <paramref name="values"/> in place
     /// (selection in linear time instead of a sort).</summary>
