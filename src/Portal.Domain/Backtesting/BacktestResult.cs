@@ -298,33 +298,10 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
     public static OrderTypeMetrics From(ReadOnlySpan<PassiveStats> episodes, ReadOnlySpan<double> unfilled, double quantity, double arrivalPrice, ReadOnlySpan<int> cluster = default)
     {
         if (unfilled.Length != episodes.Length) throw new ArgumentException($"Unfilled rests and episodes differ in length: {unfilled.Length} vs {episodes.Length}.", nameof(unfilled));
+        if (cluster.IsEmpty) return FromIndependent(episodes, unfilled, quantity, arrivalPrice);
         double unfilledSum = 0;
         foreach (double u in unfilled) unfilledSum += u;
         var point = From(episodes, quantity, arrivalPrice, unfilledSum / (quantity * Math.Max(1, episodes.Length)));
-        if (cluster.IsEmpty)
-        {
-            // Independent episodes: the per-episode values are recomputed in each pass instead of stored (the same numbers
-            // in the same order as the arrays below).
-            var (_, fill, n0) = Statistics.MeanBounds(new FillRateValues(unfilled, quantity));
-            var (_, share, _) = Statistics.MeanBounds(new PassiveValues(episodes, PassiveValues.Field.Share, quantity, arrivalPrice));
-            var capturedRatio = Statistics.RatioBounds(
-                new PassiveValues(episodes, PassiveValues.Field.CapturedBps, quantity, arrivalPrice),
-                new PassiveValues(episodes, PassiveValues.Field.Filled, quantity, arrivalPrice));
-            var markoutRatio = Statistics.RatioBounds(
-                new PassiveValues(episodes, PassiveValues.Field.MarkoutBps, quantity, arrivalPrice),
-                new PassiveValues(episodes, PassiveValues.Field.MarkoutQuantity, quantity, arrivalPrice));
-            return point with
-            {
-                Intervals = new OrderTypeIntervals(n0, UnitKinds.Episode)
-                {
-                    FillRate = Around(point.FillRate, fill),
-                    PassiveShare = Around(point.PassiveShare, share),
-                    SpreadCapturedBps = Around(point.SpreadCapturedBps, capturedRatio?.Bounds),
-                    MarkoutBps = Around(point.MarkoutBps, markoutRatio?.Bounds),
-                },
-            };
-        }
-
         int n = episodes.Length;
         var passive = new double[n];
         var captured = new double[n];
@@ -353,6 +330,101 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
                 MarkoutBps = Around(point.MarkoutBps, Statistics.RatioBounds(markout, markoutQ, cluster)?.Bounds),
             },
         };
+    }
+
+    /// <summary>
+    /// <see cref="From(ReadOnlySpan{PassiveStats}, ReadOnlySpan{double}, double, double, ReadOnlySpan{int})"/> over
+    /// independent episodes: the point estimates (<see cref="From(ReadOnlySpan{PassiveStats}, double, double, double)"/>),
+    /// the fill rate's and passive share's <see cref="Statistics.MeanBounds(ReadOnlySpan{double}, ReadOnlySpan{int})"/> and
+    /// the two ratios' <see cref="Statistics.RatioBounds(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{int})"/>,
+    /// each sum in episode order as those compute it, so the same numbers bit for bit; the independent sums run side by side
+    /// in three passes over the episodes instead of one or more passes each.
+    /// </summary>
+    private static OrderTypeMetrics FromIndependent(ReadOnlySpan<PassiveStats> episodes, ReadOnlySpan<double> unfilled, double quantity, double arrivalPrice)
+    {
+        int n = episodes.Length;
+        double unfilledSum = 0, posted = 0, filled = 0, crossed = 0, captured = 0, markout = 0, markoutQ = 0;
+        double fillSum = 0, shareSum = 0, capturedBpsSum = 0, markoutBpsSum = 0;
+        for (int e = 0; e < n; e++)
+        {
+            var p = episodes[e];
+            unfilledSum += unfilled[e];
+            posted += p.Posted;
+            filled += p.Filled;
+            crossed += p.Crossed;
+            captured += p.SpreadCaptured;
+            markout += p.MarkoutCost;
+            markoutQ += p.MarkoutQuantity;
+            fillSum += 1 - unfilled[e] / quantity;
+            shareSum += p.Filled / quantity;
+            capturedBpsSum += p.SpreadCaptured / arrivalPrice * 1e4;
+            markoutBpsSum += p.MarkoutCost / arrivalPrice * 1e4;
+        }
+
+        var point = PointFrom(posted, filled, crossed, captured, markout, markoutQ, episodes.Length, quantity, arrivalPrice, unfilledSum / (quantity * Math.Max(1, n)));
+        if (n == 0)
+        {
+            return point with { Intervals = new OrderTypeIntervals(0, UnitKinds.Episode) { FillRate = Around(point.FillRate, new ConfidenceBounds(0, 0)), PassiveShare = Around(point.PassiveShare, new ConfidenceBounds(0, 0)) } };
+        }
+
+        // RatioOf: R = Σy/Σx and x̄ (Σx is the same sum as the point's filled and markout quantity).
+        bool capturedRatio = filled > 0, markoutRatio = markoutQ > 0;
+        double rc = capturedRatio ? capturedBpsSum / filled : 0, xc = capturedRatio ? filled / n : 1;
+        double rm = markoutRatio ? markoutBpsSum / markoutQ : 0, xm = markoutRatio ? markoutQ / n : 1;
+        double fillMean = fillSum / n, shareMean = shareSum / n;
+        double fillSs = 0, shareSs = 0, capturedResidualSum = 0, markoutResidualSum = 0;
+        for (int e = 0; e < n; e++)
+        {
+            var p = episodes[e];
+            double df = 1 - unfilled[e] / quantity - fillMean;
+            fillSs += df * df;
+            double ds = p.Filled / quantity - shareMean;
+            shareSs += ds * ds;
+            capturedResidualSum += (p.SpreadCaptured / arrivalPrice * 1e4 - rc * p.Filled) / xc;
+            markoutResidualSum += (p.MarkoutCost / arrivalPrice * 1e4 - rm * p.MarkoutQuantity) / xm;
+        }
+
+        double capturedResidualMean = capturedResidualSum / n, markoutResidualMean = markoutResidualSum / n;
+        double capturedSs = 0, markoutSs = 0;
+        if (n > 1 && (capturedRatio || markoutRatio))
+        {
+            for (int e = 0; e < n; e++)
+            {
+                var p = episodes[e];
+                double dc = (p.SpreadCaptured / arrivalPrice * 1e4 - rc * p.Filled) / xc - capturedResidualMean;
+                capturedSs += dc * dc;
+                double dm = (p.MarkoutCost / arrivalPrice * 1e4 - rm * p.MarkoutQuantity) / xm - markoutResidualMean;
+                markoutSs += dm * dm;
+            }
+        }
+
+        return point with
+        {
+            Intervals = new OrderTypeIntervals(n, UnitKinds.Episode)
+            {
+                FillRate = Around(point.FillRate, MeanBoundsFromSums(fillMean, fillSs, n)),
+                PassiveShare = Around(point.PassiveShare, MeanBoundsFromSums(shareMean, shareSs, n)),
+                SpreadCapturedBps = Around(point.SpreadCapturedBps, capturedRatio ? RatioBoundsFromSums(rc, capturedResidualMean, capturedSs, n) : null),
+                MarkoutBps = Around(point.MarkoutBps, markoutRatio ? RatioBoundsFromSums(rm, markoutResidualMean, markoutSs, n) : null),
+            },
+        };
+    }
+
+    /// <summary>Statistics.MeanBounds over independent units from the mean and the sum of squared deviations.</summary>
+    private static ConfidenceBounds MeanBoundsFromSums(double mean, double ss, int n)
+    {
+        double std = n > 1 ? Math.Sqrt(ss / (n - 1)) : 0;
+        double half = n > 1 ? Statistics.Z95 * std / Math.Sqrt(n) : 0;
+        return new ConfidenceBounds(mean - half, mean + half);
+    }
+
+    /// <summary>Statistics.RatioBounds over independent units from the ratio and its linearised residuals' mean and sum
+    /// of squared deviations.</summary>
+    private static ConfidenceBounds RatioBoundsFromSums(double ratio, double residualMean, double residualSs, int n)
+    {
+        var b = MeanBoundsFromSums(residualMean, residualSs, n);
+        double half = (b.High - b.Low) / 2;
+        return new ConfidenceBounds(ratio - half, ratio + half);
     }
 
     /// <summary>The interval's half-width around the point estimate (sums in a different order differ in the last bits).</summary>
@@ -428,7 +500,14 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
             markoutQ += p.MarkoutQuantity;
         }
 
-        double parent = quantity * Math.Max(1, episodes.Length);
+        return PointFrom(posted, filled, crossed, captured, markout, markoutQ, episodes.Length, quantity, arrivalPrice, unfilledFraction);
+    }
+
+    /// <summary>The point estimates from the per-episode sums.</summary>
+    private static OrderTypeMetrics PointFrom(double posted, double filled, double crossed, double captured, double markout, double markoutQ,
+        int episodes, double quantity, double arrivalPrice, double unfilledFraction)
+    {
+        double parent = quantity * Math.Max(1, episodes);
         return new OrderTypeMetrics(
             FillRate: 1 - unfilledFraction,
             PassiveShare: filled / parent,

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Portal.Domain.Backtesting;
 
@@ -71,15 +72,14 @@ public static class OrderStatistics
         double scale = buckets / (hi - lo);
         double top = buckets - 1;
         int[] counts = ArrayPool<int>.Shared.Rent(buckets);
+        int[] bucketIndex = ArrayPool<int>.Shared.Rent(n);
         try
         {
             var count = counts.AsSpan(0, buckets);
             count.Clear();
-            ref double x0 = ref MemoryMarshal.GetReference(values);
-            for (int i = 0; i < n; i++)
-            {
-                count[Bucket(Unsafe.Add(ref x0, i), lo, scale, top)]++;
-            }
+            var index = bucketIndex.AsSpan(0, n);
+            Buckets(values, lo, scale, top, index);
+            foreach (int k in index) count[k]++;
 
             // The bucket of each rank and the count below it; the wanted buckets (at most one per rank) then get a slot
             // in the copy, marked in the counts as −(slot + 1).
@@ -119,9 +119,8 @@ public static class OrderStatistics
                 for (int s = 0; s < slots; s++) next[s] = slotStart[s];
                 for (int i = 0; i < n; i++)
                 {
-                    double x = Unsafe.Add(ref x0, i);
-                    int mark = count[Bucket(x, lo, scale, top)];
-                    if (mark < 0) copy[next[-mark - 1]++] = x;
+                    int mark = count[index[i]];
+                    if (mark < 0) copy[next[-mark - 1]++] = values[i];
                 }
 
                 int slot = 0;
@@ -139,6 +138,7 @@ public static class OrderStatistics
         }
         finally
         {
+            ArrayPool<int>.Shared.Return(bucketIndex);
             ArrayPool<int>.Shared.Return(counts);
         }
     }
@@ -237,8 +237,27 @@ public static class OrderStatistics
         return a + (h - lo) * (found[1] - a);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Bucket(double x, double lo, double scale, double top) => (int)Math.Min((x - lo) * scale, top);
+    /// <summary>b(x) = min(⌊(x − lo)·scale⌋, top) of every value, four at a time where the processor can: the same
+    /// operations lane by lane (a subtraction, a product, a minimum, a truncation), so the same buckets.</summary>
+    private static void Buckets(ReadOnlySpan<double> values, double lo, double scale, double top, Span<int> index)
+    {
+        int n = values.Length, i = 0;
+        ref double x0 = ref MemoryMarshal.GetReference(values);
+        if (Avx.IsSupported)
+        {
+            var vlo = Vector256.Create(lo);
+            var vscale = Vector256.Create(scale);
+            var vtop = Vector256.Create(top);
+            ref int k0 = ref MemoryMarshal.GetReference(index);
+            for (; i <= n - 4; i += 4)
+            {
+                var y = Vector256.Min((Vector256.LoadUnsafe(ref x0, (nuint)i) - vlo) * vscale, vtop);
+                Avx.ConvertToVector128Int32WithTruncation(y).StoreUnsafe(ref k0, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++) index[i] = (int)Math.Min((Unsafe.Add(ref x0, i) - lo) * scale, top);
+    }
 
     /// <summary>Minimum, maximum, and whether every value is finite.</summary>
     private static (double Min, double Max, bool Finite) Range(ReadOnlySpan<double> values)

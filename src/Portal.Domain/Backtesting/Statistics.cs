@@ -437,7 +437,7 @@ public static class Statistics
         var (mb, sb) = currencyMoments[vsBest ? bestStatic : s];
         var influence = new Influence(currency, bestCurrency, ma, mb, lambda);
         double ssCost = 0, ssTwap = 0, ssBest = 0, sumInfluence = 0;
-        if (n > 1)
+        if (n > 1 && vsBest)
         {
             for (int i = 0; i < n; i++)
             {
@@ -449,6 +449,17 @@ public static class Statistics
                 double db = c - bestCost[i] - meanBest;
                 ssBest += db * db;
                 sumInfluence += influence[i];
+            }
+        }
+        else if (n > 1)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double c = cost[i];
+                double d = c - meanCost;
+                ssCost += d * d;
+                double dt = c - twapCost[i] - meanTwap;
+                ssTwap += dt * dt;
             }
         }
 

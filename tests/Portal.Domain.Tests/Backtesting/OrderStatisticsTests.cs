@@ -1,4 +1,5 @@
 using Portal.Domain.Backtesting;
+using Portal.Domain.Simulation;
 
 namespace Portal.Domain.Tests.Backtesting;
 
@@ -189,5 +190,49 @@ public class RunSummaryTests
             Assert.Equal(expected.VsBestStatic, summary.VsBestStatic);
             Assert.Equal(expected.VsBestStaticObjective, summary.VsBestStaticObjective);
         }
+    }
+}
+
+/// <summary>The order-type metrics over independent episodes, from their fused passes, against each statistic on its own.</summary>
+public class OrderTypeMetricsSumTests
+{
+    [Theory]
+    [InlineData(2_000, true)]
+    [InlineData(2_000, false)]
+    [InlineData(1, true)]
+    [InlineData(0, false)]
+    public void The_fused_metrics_are_the_separate_means_and_ratios_bit_for_bit(int n, bool posts)
+    {
+        var rng = new Random(n + 17);
+        const double quantity = 5_000, arrival = 101.25;
+        var episodes = new PassiveStats[n];
+        var unfilled = new double[n];
+        for (int e = 0; e < n; e++)
+        {
+            double filled = posts && rng.Next(3) > 0 ? 1_000 * rng.NextDouble() : 0;
+            episodes[e] = new PassiveStats(Posted: posts ? filled + 500 * rng.NextDouble() : 0, Filled: filled, Crossed: 30 * rng.NextDouble(),
+                SpreadCaptured: filled * 0.02 * rng.NextDouble(), MarkoutCost: filled * 0.01 * (rng.NextDouble() - 0.4), MarkoutQuantity: filled * rng.NextDouble());
+            unfilled[e] = rng.Next(5) == 0 ? 40 * rng.NextDouble() : 0;
+        }
+
+        double unfilledSum = 0;
+        foreach (double u in unfilled) unfilledSum += u;
+        var point = OrderTypeMetrics.From(episodes, quantity, arrival, unfilledSum / (quantity * Math.Max(1, n)));
+        double[] Column(Func<int, double> f) => [.. Enumerable.Range(0, n).Select(f)];
+        var (_, fill, units) = Statistics.MeanBounds(Column(e => 1 - unfilled[e] / quantity), []);
+        var (_, share, _) = Statistics.MeanBounds(Column(e => episodes[e].Filled / quantity), []);
+        var captured = Statistics.RatioBounds(Column(e => episodes[e].SpreadCaptured / arrival * 1e4), Column(e => episodes[e].Filled), []);
+        var markout = Statistics.RatioBounds(Column(e => episodes[e].MarkoutCost / arrival * 1e4), Column(e => episodes[e].MarkoutQuantity), []);
+        static ConfidenceBounds? Around(double? p, ConfidenceBounds? b) => p is { } v && b is not null ? new ConfidenceBounds(v - (b.High - b.Low) / 2, v + (b.High - b.Low) / 2) : null;
+
+        var m = OrderTypeMetrics.From(episodes, unfilled, quantity, arrival);
+        Assert.Equal(point, m with { Intervals = point.Intervals });
+        Assert.NotNull(m.Intervals);
+        Assert.Equal(units, m.Intervals!.IndependentUnits);
+        Assert.Equal(Around(point.FillRate, fill), m.Intervals.FillRate);
+        Assert.Equal(Around(point.PassiveShare, share), m.Intervals.PassiveShare);
+        Assert.Equal(Around(point.SpreadCapturedBps, captured?.Bounds), m.Intervals.SpreadCapturedBps);
+        Assert.Equal(Around(point.MarkoutBps, markout?.Bounds), m.Intervals.MarkoutBps);
+        if (posts && n > 100) Assert.NotNull(m.Intervals.SpreadCapturedBps);
     }
 }
