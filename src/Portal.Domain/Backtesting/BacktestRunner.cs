@@ -841,34 +841,42 @@ public static class BacktestRunner
             for (int k = 0; k <= _steps; k++)
             {
                 mean[k] = _sum[s][k] / FixedPointScale / episodes;
-                p5[k] = Percentile(s, k, 0.05);
-                p95[k] = Percentile(s, k, 0.95);
+                (p5[k], p95[k]) = Percentiles(s, k, 0.05, 0.95);
             }
 
             return (mean, p5, p95);
         }
 
-        private double Percentile(int s, int k, double p)
+        /// <summary>Percentiles <paramref name="low"/> ≤ <paramref name="high"/> of step k's histogram, interpolated within
+        /// the bin, in one scan of the bins (the running count is the same for both).</summary>
+        private (double Low, double High) Percentiles(int s, int k, double low, double high)
         {
             var hist = _hist[s].AsSpan(k * _bins, _bins);
             long total = 0;
             foreach (int h in hist) total += h;
-            double target = p * total;
+            double lowTarget = low * total, highTarget = high * total;
             double cum = 0;
-            double value = 1;
+            double lowValue = 1, highValue = 1;
+            bool lowFound = false;
             for (int i = 0; i < _bins; i++)
             {
                 if (hist[i] == 0) continue;
-                if (cum + hist[i] >= target)
+                if (!lowFound && cum + hist[i] >= lowTarget)
                 {
-                    value = (i + (target - cum) / hist[i]) / _bins;
+                    lowValue = (i + (lowTarget - cum) / hist[i]) / _bins;
+                    lowFound = true;
+                }
+
+                if (cum + hist[i] >= highTarget)
+                {
+                    highValue = (i + (highTarget - cum) / hist[i]) / _bins;
                     break;
                 }
 
                 cum += hist[i];
             }
 
-            return Math.Clamp(value, _min[s][k], _max[s][k]);
+            return (Math.Clamp(lowValue, _min[s][k], _max[s][k]), Math.Clamp(highValue, _min[s][k], _max[s][k]));
         }
     }
 }

@@ -420,16 +420,31 @@ public static class Statistics
         var bestCost = costBps[vsBest ? bestStatic : s];
         var bestCurrency = costCurrency[vsBest ? bestStatic : s];
         double sumCost = 0, sumTwap = 0, sumBest = 0, sumOptimum = 0, sumBestCurrency = 0, forcedSum = 0, maxPart = 0;
-        for (int i = 0; i < n; i++)
+        if (vsBest)
         {
-            double c = cost[i];
-            sumCost += c;
-            sumTwap += c - twapCost[i];
-            sumBest += c - bestCost[i];
-            sumOptimum += currency[i] - optimumCurrency[i];
-            sumBestCurrency += currency[i] - bestCurrency[i];
-            forcedSum += forced[i];
-            maxPart = Math.Max(maxPart, maxParticipation[i]);
+            for (int i = 0; i < n; i++)
+            {
+                double c = cost[i];
+                sumCost += c;
+                sumTwap += c - twapCost[i];
+                sumBest += c - bestCost[i];
+                sumOptimum += currency[i] - optimumCurrency[i];
+                sumBestCurrency += currency[i] - bestCurrency[i];
+                forcedSum += forced[i];
+                maxPart = Math.Max(maxPart, maxParticipation[i]);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double c = cost[i];
+                sumCost += c;
+                sumTwap += c - twapCost[i];
+                sumOptimum += currency[i] - optimumCurrency[i];
+                forcedSum += forced[i];
+                maxPart = Math.Max(maxPart, maxParticipation[i]);
+            }
         }
 
         double meanCost = sumCost / n, meanTwap = sumTwap / n, meanBest = sumBest / n;
