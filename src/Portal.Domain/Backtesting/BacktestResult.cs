@@ -373,15 +373,29 @@ public sealed record OrderTypeMetrics(double FillRate, double PassiveShare, doub
         double rm = markoutRatio ? markoutBpsSum / markoutQ : 0, xm = markoutRatio ? markoutQ / n : 1;
         double fillMean = fillSum / n, shareMean = shareSum / n;
         double fillSs = 0, shareSs = 0, capturedResidualSum = 0, markoutResidualSum = 0;
-        for (int e = 0; e < n; e++)
+        if (capturedRatio || markoutRatio)
         {
-            var p = episodes[e];
-            double df = 1 - unfilled[e] / quantity - fillMean;
-            fillSs += df * df;
-            double ds = p.Filled / quantity - shareMean;
-            shareSs += ds * ds;
-            capturedResidualSum += (p.SpreadCaptured / arrivalPrice * 1e4 - rc * p.Filled) / xc;
-            markoutResidualSum += (p.MarkoutCost / arrivalPrice * 1e4 - rm * p.MarkoutQuantity) / xm;
+            for (int e = 0; e < n; e++)
+            {
+                var p = episodes[e];
+                double df = 1 - unfilled[e] / quantity - fillMean;
+                fillSs += df * df;
+                double ds = p.Filled / quantity - shareMean;
+                shareSs += ds * ds;
+                capturedResidualSum += (p.SpreadCaptured / arrivalPrice * 1e4 - rc * p.Filled) / xc;
+                markoutResidualSum += (p.MarkoutCost / arrivalPrice * 1e4 - rm * p.MarkoutQuantity) / xm;
+            }
+        }
+        else
+        {
+            // Nothing filled passively and no markout: no ratio, so no residuals.
+            for (int e = 0; e < n; e++)
+            {
+                double df = 1 - unfilled[e] / quantity - fillMean;
+                fillSs += df * df;
+                double ds = episodes[e].Filled / quantity - shareMean;
+                shareSs += ds * ds;
+            }
         }
 
         double capturedResidualMean = capturedResidualSum / n, markoutResidualMean = markoutResidualSum / n;
