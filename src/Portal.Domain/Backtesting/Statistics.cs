@@ -605,17 +605,9 @@ public static class Statistics
         return a + (h - lo) * (b - a);
     }
 
-    /// <summary>Mean of the worst (largest) ⌈(1 − level)·n⌉ unsorted costs, reordering <paramref name="values"/> in place.</summary>
-    public static double Cvar(Span<double> values, double level = 0.95)
-    {
-        if (values.Length == 0) return 0;
-        int tail = Math.Max(1, (int)Math.Ceiling((1 - level) * values.Length - 1e-9));
-        int start = values.Length - tail;
-        Select(values, start);
-        double s = 0;
-        foreach (double v in values[start..]) s += v;
-        return s / tail;
-    }
+    /// <summary>Mean of the worst (largest) ⌈(1 − level)·n⌉ unsorted costs: <see cref="OrderStatistics.Cvar"/>, the
+    /// summary's definition (the tail summed in the values' order); <paramref name="values"/> is left as it is.</summary>
+    public static double Cvar(Span<double> values, double level = 0.95) => OrderStatistics.Cvar(values, level);
 
     /// <summary>Moves the k-th smallest value to index k, smaller ones before and larger ones after (Hoare's selection
     /// with a median-of-three pivot), and returns it.</summary>
