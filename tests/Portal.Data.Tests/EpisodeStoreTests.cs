@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Data.Entities;
 using Portal.Data.Runs;
@@ -195,6 +197,54 @@ public sealed class EpisodeStoreTests(ITestOutputHelper output)
             Assert.NotEmpty(pairs);
             return [.. pairs.Select(p => $"{p.IndexA}/{p.IndexB}/{p.Pairs}/{BitConverter.DoubleToInt64Bits(p.Sum)}/{BitConverter.DoubleToInt64Bits(p.SumSquares)}/{BitConverter.DoubleToInt64Bits(p.WeightedVariance)}")];
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_run_stored_before_blocks_had_a_first_episode_reads_as_before_once_migrated(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider, migrate: false);
+        var result = Result(strategies: 2, episodes: 600);
+        Guid runId;
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var at = migrations.FindIndex(m => m.EndsWith("_EpisodeBlocksPerShard", StringComparison.Ordinal));
+            Assert.True(at > 0);
+            await db.GetService<IMigrator>().MigrateAsync(migrations[at - 1]);
+            var team = new Team { Name = "Desk" };
+            db.Teams.Add(team);
+            var run = new Run { TeamId = team.Id, ScenarioName = "before", ScenarioJson = "{}", Episodes = result.Episodes, Seed = 1 };
+            db.Runs.Add(run);
+            db.RunStrategyResults.AddRange(result.Strategies.Select((s, i) => RunStrategyResult.From(run.Id, i, s)));
+            await db.SaveChangesAsync();
+            runId = run.Id;
+            // The block as stored then: key (run, strategy), no first episode.
+            for (var i = 0; i < result.Strategies.Count; i++)
+            {
+                var data = EpisodeColumns.From(result.Strategies[i].Episodes).Pack();
+                await db.Database.ExecuteSqlAsync($"INSERT INTO \"RunEpisodeBlocks\" (\"RunId\", \"StrategyIndex\", \"Count\", \"Data\") VALUES ({runId}, {i}, {result.Episodes}, {data})");
+            }
+        }
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            Assert.Equal([(0, 0), (1, 0)], (await db.RunEpisodeBlocks.AsNoTracking().Where(b => b.RunId == runId).OrderBy(b => b.StrategyIndex)
+                .Select(b => new { b.StrategyIndex, b.FirstEpisode }).ToListAsync()).Select(b => (b.StrategyIndex, b.FirstEpisode)));
+        }
+
+        var episodes = new EpisodeStore(store.Factory);
+        Assert.Equal(2 * 600, await episodes.CountAsync(runId));
+        for (var i = 0; i < result.Strategies.Count; i++)
+        {
+            Assert.Equal(result.Strategies[i].Episodes.Select(Bits), (await episodes.ReadAsync(runId, i)).Rows().Select(Bits));
+        }
+        // Deleting the run still takes its blocks with it (they belong to the run now).
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.Runs.Where(r => r.Id == runId).ExecuteDeleteAsync();
+        }
+        Assert.Equal(0, await episodes.CountAsync(runId));
     }
 
     [Fact]
