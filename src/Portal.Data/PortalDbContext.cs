@@ -156,8 +156,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         });
         builder.Entity<RunEpisodeBlock>(e =>
         {
-            e.HasKey(x => new { x.RunId, x.StrategyIndex });
-            e.HasOne<RunStrategyResult>().WithMany().HasForeignKey(x => new { x.RunId, x.StrategyIndex }).OnDelete(DeleteBehavior.Cascade);
+            e.HasKey(x => new { x.RunId, x.StrategyIndex, x.FirstEpisode });
+            // A shard stores its blocks before the run's strategy rows exist (they are written by the merge): the blocks
+            // belong to the run.
+            e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<RunStrategyPair>(e =>
         {

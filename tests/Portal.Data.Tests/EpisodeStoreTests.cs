@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Data.Entities;
 using Portal.Data.Runs;
@@ -103,6 +105,164 @@ public sealed class EpisodeStoreTests(ITestOutputHelper output)
         // Episodes 0, 7, 14, … of strategy 1, the first 50 of them.
         Assert.Equal(result.Strategies[1].Episodes.Where(e => e.Episode % 7 == 0).Take(50).Select(e => e.ShortfallBps), samples[1]);
         Assert.Equal(0, (await episodes.ReadAsync(Guid.NewGuid(), 0)).Count);
+    }
+
+    /// <summary>
+    /// A sharded run: each shard stores its episodes as blocks (run, strategy, first episode) with its completion, in any
+    /// order and twice; every reader lays the blocks end to end and answers exactly as for the same episodes stored as one
+    /// block per strategy, the merged result stores the same paired statistics without storing episodes again, and a
+    /// one-job store of the run replaces every block.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Episodes_stored_by_each_shard_read_exactly_as_one_block_per_strategy(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var result = Result(strategies: 3, episodes: 1500);
+        var results = new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance);
+        var oneBlock = await SeedRunAsync(store, result.Episodes);
+        await results.SaveAsync(oneBlock, result, CancellationToken.None);
+
+        var sharded = await SeedRunAsync(store, result.Episodes);
+        (int First, int Count)[] ranges = [(0, 512), (512, 512), (1024, 476)];
+        var shards = new RunShardStore(store.Factory);
+        Assert.Equal(3, await shards.PlanAsync(sharded, ranges, "{}", CancellationToken.None));
+        List<PackedEpisodes> Blocks(int shard) => [.. Enumerable.Range(0, 3).Select(s =>
+            PackedEpisodes.Pack(s, ranges[shard].First, result.Strategies[s].Episodes.Skip(ranges[shard].First).Take(ranges[shard].Count)))];
+        var episodes = new EpisodeStore(store.Factory);
+        int[] order = [2, 0, 2, 1, 0];
+        for (var k = 0; k < order.Length; k++)
+        {
+            // A second copy of a finished shard stores nothing: neither its partial result nor its blocks.
+            await shards.CompleteAsync(sharded, order[k], [(byte)k], Blocks(order[k]), "w", CancellationToken.None);
+        }
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            var keys = await db.RunEpisodeBlocks.AsNoTracking().Where(b => b.RunId == sharded).OrderBy(b => b.StrategyIndex).ThenBy(b => b.FirstEpisode)
+                .Select(b => new { b.StrategyIndex, b.FirstEpisode, b.Count }).ToListAsync();
+            Assert.Equal(Enumerable.Range(0, 3).SelectMany(s => ranges.Select(r => (s, r.First, r.Count))), keys.Select(k => (k.StrategyIndex, k.FirstEpisode, k.Count)));
+            Assert.Equal([1, 3, 0], (await db.RunShards.AsNoTracking().Where(s => s.RunId == sharded).OrderBy(s => s.Index).Select(s => s.Data).ToListAsync()).Select(d => (int)d![0]));
+        }
+
+        Assert.Equal(await episodes.CountAsync(oneBlock), await episodes.CountAsync(sharded));
+        var both = await episodes.ReadShortfallsAsync([oneBlock, sharded]);
+        for (var i = 0; i < 3; i++)
+        {
+            var expected = await episodes.ReadAsync(oneBlock, i);
+            var actual = await episodes.ReadAsync(sharded, i);
+            Assert.Equal(expected.Episodes, actual.Episodes);
+            Assert.Equal(expected.Rows().Select(Bits), actual.Rows().Select(Bits));
+            Assert.Equal(expected.ShortfallBps.Select(BitConverter.DoubleToInt64Bits), (await episodes.ReadShortfallsAsync(sharded, i)).ShortfallBps.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(both[(oneBlock, i)].Episodes, both[(sharded, i)].Episodes);
+            Assert.Equal(both[(oneBlock, i)].ShortfallBps.Select(BitConverter.DoubleToInt64Bits), both[(sharded, i)].ShortfallBps.Select(BitConverter.DoubleToInt64Bits));
+        }
+
+        // The merged result: episodes not in it and not stored again; the same pairs as the one-block run.
+        var shortfalls = (await episodes.ReadShortfallsAsync([sharded])).ToDictionary(e => e.Key.StrategyIndex, e => e.Value);
+        var merged = new BacktestResult { Episodes = result.Episodes, Strategies = [.. result.Strategies.Select(s => s with { Episodes = [] })] };
+        Assert.Contains("Strategy 2", Assert.Throws<ArgumentException>(() =>
+            results.SaveMergedAsync(sharded, merged, shortfalls.Where(e => e.Key < 2).ToDictionary(), CancellationToken.None).GetAwaiter().GetResult()).Message);
+        await results.SaveMergedAsync(sharded, merged, shortfalls, CancellationToken.None);
+        Assert.Equal(await SamplesAsync(oneBlock), await SamplesAsync(sharded));
+        Assert.Equal(await PairsAsync(oneBlock), await PairsAsync(sharded));
+        Assert.Equal(9, await BlockCountAsync(sharded));
+
+        // A run stored as one job (the same run again, say) replaces every block of its shards with one per strategy.
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.Runs.Where(r => r.Id == sharded).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Running));
+        }
+        await results.SaveAsync(sharded, result, CancellationToken.None);
+        Assert.Equal(3, await BlockCountAsync(sharded));
+        Assert.Equal((await episodes.ReadAsync(oneBlock, 1)).Rows().Select(Bits), (await episodes.ReadAsync(sharded, 1)).Rows().Select(Bits));
+
+        // Blocks a merge adds for shards that carried their episodes: only those missing, the others kept.
+        var carried = await SeedRunAsync(store, result.Episodes);
+        await episodes.AddMissingAsync(carried, Blocks(1));
+        await episodes.AddMissingAsync(carried, [.. Blocks(0), .. Blocks(1), .. Blocks(2)]);
+        Assert.Equal(9, await BlockCountAsync(carried));
+        Assert.Equal((await episodes.ReadAsync(oneBlock, 2)).Rows().Select(Bits), (await episodes.ReadAsync(carried, 2)).Rows().Select(Bits));
+
+        async Task<int> BlockCountAsync(Guid runId)
+        {
+            await using var db = await store.Factory.CreateDbContextAsync();
+            return await db.RunEpisodeBlocks.CountAsync(b => b.RunId == runId);
+        }
+        async Task<List<string>> SamplesAsync(Guid runId) =>
+            [.. (await episodes.ShortfallSamplesAsync(runId, stride: 5, max: 100)).OrderBy(e => e.Key).Select(e => $"{e.Key}:{string.Join(",", e.Value.Select(BitConverter.DoubleToInt64Bits))}")];
+        async Task<List<string>> PairsAsync(Guid runId)
+        {
+            await using var db = await store.Factory.CreateDbContextAsync();
+            var pairs = await db.RunStrategyPairs.AsNoTracking().Where(p => p.RunId == runId).OrderBy(p => p.IndexA).ThenBy(p => p.IndexB).ToListAsync();
+            Assert.NotEmpty(pairs);
+            return [.. pairs.Select(p => $"{p.IndexA}/{p.IndexB}/{p.Pairs}/{BitConverter.DoubleToInt64Bits(p.Sum)}/{BitConverter.DoubleToInt64Bits(p.SumSquares)}/{BitConverter.DoubleToInt64Bits(p.WeightedVariance)}")];
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_run_stored_before_blocks_had_a_first_episode_reads_as_before_once_migrated(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider, migrate: false);
+        var result = Result(strategies: 2, episodes: 600);
+        Guid runId;
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var at = migrations.FindIndex(m => m.EndsWith("_EpisodeBlocksPerShard", StringComparison.Ordinal));
+            Assert.True(at > 0);
+            await db.GetService<IMigrator>().MigrateAsync(migrations[at - 1]);
+            var team = new Team { Name = "Desk" };
+            db.Teams.Add(team);
+            var run = new Run { TeamId = team.Id, ScenarioName = "before", ScenarioJson = "{}", Episodes = result.Episodes, Seed = 1 };
+            db.Runs.Add(run);
+            db.RunStrategyResults.AddRange(result.Strategies.Select((s, i) => RunStrategyResult.From(run.Id, i, s)));
+            await db.SaveChangesAsync();
+            runId = run.Id;
+            // The block as stored then: key (run, strategy), no first episode.
+            for (var i = 0; i < result.Strategies.Count; i++)
+            {
+                var data = EpisodeColumns.From(result.Strategies[i].Episodes).Pack();
+                await db.Database.ExecuteSqlAsync($"INSERT INTO \"RunEpisodeBlocks\" (\"RunId\", \"StrategyIndex\", \"Count\", \"Data\") VALUES ({runId}, {i}, {result.Episodes}, {data})");
+            }
+        }
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            Assert.Equal([(0, 0), (1, 0)], (await db.RunEpisodeBlocks.AsNoTracking().Where(b => b.RunId == runId).OrderBy(b => b.StrategyIndex)
+                .Select(b => new { b.StrategyIndex, b.FirstEpisode }).ToListAsync()).Select(b => (b.StrategyIndex, b.FirstEpisode)));
+        }
+
+        var episodes = new EpisodeStore(store.Factory);
+        Assert.Equal(2 * 600, await episodes.CountAsync(runId));
+        for (var i = 0; i < result.Strategies.Count; i++)
+        {
+            Assert.Equal(result.Strategies[i].Episodes.Select(Bits), (await episodes.ReadAsync(runId, i)).Rows().Select(Bits));
+        }
+        // Deleting the run still takes its blocks with it (they belong to the run now).
+        await using (var db = await store.Factory.CreateDbContextAsync())
+        {
+            await db.Runs.Where(r => r.Id == runId).ExecuteDeleteAsync();
+        }
+        Assert.Equal(0, await episodes.CountAsync(runId));
+    }
+
+    [Fact]
+    public void Blocks_laid_end_to_end_are_the_columns_of_one_block_and_must_not_overlap()
+    {
+        var all = Synthetic(3, 1300);
+        var whole = EpisodeColumns.Unpack(EpisodeColumns.From(all).Pack(), 1300);
+        var parts = new[] { (0, 512), (512, 512), (1024, 276) }
+            .Select(r => EpisodeColumns.Unpack(EpisodeColumns.From(all.Skip(r.Item1).Take(r.Item2)).Pack(), r.Item2)).ToList();
+        var laid = EpisodeColumns.Concat(parts);
+        Assert.Equal(whole.Episodes, laid.Episodes);
+        Assert.Equal(whole.Rows().Select(Bits), laid.Rows().Select(Bits));
+        Assert.Equal(whole.Pack(), laid.Pack());
+        Assert.Same(parts[0], EpisodeColumns.Concat([parts[0]]));
+        Assert.Equal(0, EpisodeColumns.Concat([]).Count);
+        Assert.Contains("episode 512 follows episode 1299", Assert.Throws<ArgumentException>(() => EpisodeColumns.Concat([parts[0], parts[2], parts[1]])).Message);
+        var front = EpisodeColumns.Unpack(EpisodeColumns.From(all.Skip(1300)).Pack(), 0, shortfallOnly: true);
+        Assert.Throws<ArgumentException>(() => EpisodeColumns.Concat([parts[0], front]));
     }
 
     /// <summary>

@@ -854,6 +854,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("StrategyIndex")
                         .HasColumnType("integer");
 
+                    b.Property<int>("FirstEpisode")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
@@ -861,7 +864,7 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("bytea");
 
-                    b.HasKey("RunId", "StrategyIndex");
+                    b.HasKey("RunId", "StrategyIndex", "FirstEpisode");
 
                     b.ToTable("RunEpisodeBlocks");
                 });
@@ -1513,9 +1516,9 @@ namespace Portal.Data.Postgres.Migrations
 
             modelBuilder.Entity("Portal.Data.Entities.RunEpisodeBlock", b =>
                 {
-                    b.HasOne("Portal.Data.Entities.RunStrategyResult", null)
+                    b.HasOne("Portal.Data.Entities.Run", null)
                         .WithMany()
-                        .HasForeignKey("RunId", "StrategyIndex")
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -843,6 +843,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("StrategyIndex")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("FirstEpisode")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
@@ -850,7 +853,7 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.HasKey("RunId", "StrategyIndex");
+                    b.HasKey("RunId", "StrategyIndex", "FirstEpisode");
 
                     b.ToTable("RunEpisodeBlocks");
                 });
@@ -1502,9 +1505,9 @@ namespace Portal.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Portal.Data.Entities.RunEpisodeBlock", b =>
                 {
-                    b.HasOne("Portal.Data.Entities.RunStrategyResult", null)
+                    b.HasOne("Portal.Data.Entities.Run", null)
                         .WithMany()
-                        .HasForeignKey("RunId", "StrategyIndex")
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

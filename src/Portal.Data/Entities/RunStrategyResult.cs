@@ -73,15 +73,18 @@ public sealed class RunEpisodeResult
 }
 
 /// <summary>
-/// Every episode of one strategy in one run, packed column by column into <see cref="Data"/> (see
-/// <see cref="Runs.EpisodeColumns"/>): one row per run × strategy instead of one per episode. The key (run, strategy index)
-/// makes a second copy impossible. Read through <see cref="Runs.EpisodeStore"/>, which also reads the per-episode rows of
-/// runs stored before.
+/// A contiguous range of episodes of one strategy in one run, packed column by column into <see cref="Data"/> (see
+/// <see cref="Runs.EpisodeColumns"/>): a run stored as one job has one block per strategy starting at episode 0, a sharded
+/// run one per strategy and shard, written by the shard itself. The key (run, strategy index, first episode) makes a
+/// second copy impossible. Read through <see cref="Runs.EpisodeStore"/>, which lays the blocks end to end in episode order
+/// and also reads the per-episode rows of runs stored before.
 /// </summary>
 public sealed class RunEpisodeBlock
 {
     public Guid RunId { get; set; }
     public int StrategyIndex { get; set; }
+    /// <summary>First episode of the block (0 for a run stored as one job, and for every run stored before blocks were split).</summary>
+    public int FirstEpisode { get; set; }
     /// <summary>Episodes packed in <see cref="Data"/>.</summary>
     public int Count { get; set; }
     /// <summary>The packed, compressed episode columns.</summary>

@@ -140,6 +140,59 @@ public sealed class EpisodeColumns
         return new EpisodeColumns(numbers, columns);
     }
 
+    /// <summary>The episodes of <paramref name="parts"/> laid end to end in the order given (each part's episodes all before
+    /// the next part's): the columns one block of all of them would unpack to, value for value. One part is returned as it is.</summary>
+    /// <exception cref="ArgumentException">The parts' episodes are not in ascending order, or the parts were not all read
+    /// with the same fields.</exception>
+    public static EpisodeColumns Concat(IReadOnlyList<EpisodeColumns> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            return Empty;
+        }
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+        var fields = parts[0]._columns.Length;
+        var count = 0;
+        var last = -1;
+        foreach (var part in parts)
+        {
+            if (part._columns.Length != fields)
+            {
+                throw new ArgumentException("Episode blocks read with different fields cannot be laid end to end.", nameof(parts));
+            }
+            if (part.Count > 0)
+            {
+                if (part._episodes[0] <= last)
+                {
+                    throw new ArgumentException($"Episode blocks overlap or are out of order: episode {part._episodes[0]} follows episode {last}.", nameof(parts));
+                }
+                last = part._episodes[^1];
+            }
+            count += part.Count;
+        }
+        var episodes = new int[count];
+        var columns = new double[fields][];
+        for (var f = 0; f < fields; f++)
+        {
+            columns[f] = new double[count];
+        }
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part._episodes.CopyTo(episodes, at);
+            for (var f = 0; f < fields; f++)
+            {
+                part._columns[f].CopyTo(columns[f], at);
+            }
+            at += part.Count;
+        }
+        return new EpisodeColumns(episodes, columns);
+    }
+
     /// <summary>The packed form (see remarks).</summary>
     /// <exception cref="InvalidOperationException">Only the shortfalls were unpacked.</exception>
     public byte[] Pack()

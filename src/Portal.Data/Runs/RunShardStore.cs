@@ -98,17 +98,40 @@ public sealed class RunShardStore(IDbContextFactory<PortalDbContext> dbFactory)
     /// <remarks>Two shards that finish at the same moment can both count every shard finished; only one of them moves the
     /// run's count of finished shards to the total (a conditional update, serialised by the run's row), and only that one
     /// is told to merge. A merge that never completes is taken up by the watchdog, which queues the run's job again.</remarks>
-    public async Task<(int Done, int Total, bool Merge)> CompleteAsync(Guid runId, int index, byte[] data, string worker, CancellationToken ct)
+    public Task<(int Done, int Total, bool Merge)> CompleteAsync(Guid runId, int index, byte[] data, string worker, CancellationToken ct) =>
+        CompleteAsync(runId, index, data, [], worker, ct);
+
+    /// <summary>
+    /// Stores shard <paramref name="index"/>'s result and its episodes as the run's episode blocks
+    /// (<see cref="EpisodeStore"/>), both in one transaction and only if the shard is not finished yet: a shard is finished
+    /// with every block of its episodes or not at all, and a shard run twice stores nothing the second time. Answers as
+    /// <see cref="CompleteAsync(Guid, int, byte[], string, CancellationToken)"/>.
+    /// </summary>
+    public async Task<(int Done, int Total, bool Merge)> CompleteAsync(Guid runId, int index, byte[] data, IReadOnlyList<PackedEpisodes> episodes, string worker, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(episodes);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = DateTime.UtcNow;
-        await db.RunShards.Where(s => s.RunId == runId && s.Index == index && s.FinishedUtc == null)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Data, data)
-                .SetProperty(x => x.FinishedUtc, now)
-                .SetProperty(x => x.HeartbeatUtc, now)
-                .SetProperty(x => x.WorkerName, worker), ct);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // The conditional update first: it holds the shard's row until the commit, so a second copy of the shard
+            // finishing at the same moment finds it finished and adds no block.
+            int finished = await db.RunShards.Where(s => s.RunId == runId && s.Index == index && s.FinishedUtc == null)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Data, data)
+                    .SetProperty(x => x.FinishedUtc, now)
+                    .SetProperty(x => x.HeartbeatUtc, now)
+                    .SetProperty(x => x.WorkerName, worker), ct);
+            if (finished == 1 && episodes.Count > 0)
+            {
+                EpisodeStore.Add(db, runId, episodes);
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        });
         int done = await db.RunShards.CountAsync(s => s.RunId == runId && s.FinishedUtc != null, ct);
         int total = await db.Runs.Where(r => r.Id == runId).Select(r => r.Shards).SingleAsync(ct);
         int moved = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running && r.ShardsDone < done)

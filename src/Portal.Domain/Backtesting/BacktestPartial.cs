@@ -111,6 +111,10 @@ public sealed class BacktestPartial
     internal double[][] OpportunityBps { get; }
     internal PassiveStats[][] Passive { get; }
     internal EpisodeResult[][] EpisodeResults { get; }
+
+    /// <summary>Strategy <paramref name="strategy"/>'s full result of every episode of the shard, in episode order (empty
+    /// unless <see cref="KeepEpisodes"/>).</summary>
+    public IReadOnlyList<EpisodeResult> EpisodesOf(int strategy) => EpisodeResults[strategy];
     internal BacktestRunner.InventoryStats Inventory { get; }
     internal BacktestRunner.ParticipationStats Participation { get; }
 
@@ -127,8 +131,14 @@ public sealed class BacktestPartial
     /// and compressed at once: a compressing stream fed one value at a time spends far longer in the encoder's per-call work
     /// than in compressing. <see cref="FromBytes"/> still reads the first form (<c>BTP1</c>, one compressed stream
     /// written value by value, no flags).</remarks>
-    public byte[] ToBytes()
+    public byte[] ToBytes() => ToBytes(withEpisodes: true);
+
+    /// <summary>The shard in its stored form (<see cref="ToBytes()"/>), with or without its episodes' full results: a shard
+    /// that stores its episodes elsewhere leaves them out, and reads back as a shard that kept none
+    /// (<see cref="KeepEpisodes"/> false); the merge needs none of them.</summary>
+    public byte[] ToBytes(bool withEpisodes)
     {
+        bool episodes = withEpisodes && KeepEpisodes;
         using var plain = new MemoryStream(PlainCapacity());
         using (var w = new BinaryWriter(plain, System.Text.Encoding.UTF8, leaveOpen: true))
         {
@@ -138,7 +148,7 @@ public sealed class BacktestPartial
             w.Write(Steps);
             w.Write(Bins);
             w.Write(Stride);
-            w.Write(KeepEpisodes);
+            w.Write(episodes);
             for (int s = 0; s < Strategies; s++)
             {
                 WriteColumn<double>(w, CostBps[s]);
@@ -149,7 +159,7 @@ public sealed class BacktestPartial
                 WriteColumn<double>(w, MaxParticipation[s]);
                 WriteColumn<double>(w, OpportunityBps[s]);
                 WriteColumn(w, Passive[s]);
-                WriteEpisodes(w, EpisodeResults[s]);
+                if (episodes) WriteEpisodes(w, EpisodeResults[s]);
             }
 
             WriteAggregates(w);

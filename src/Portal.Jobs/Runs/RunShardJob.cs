@@ -18,13 +18,17 @@ namespace Portal.Jobs.Runs;
 /// Runs a simulated run as shards: the run's job cuts it into episode ranges of whole batches (<see cref="PlanAsync"/>),
 /// each shard is its own job that any worker can take (<see cref="ExecuteAsync"/>), and the worker finishing the last
 /// shard merges them in episode order into the result one job would have stored, bit for bit
-/// (<see cref="BacktestRunner.Merge"/>). A shard's result is stored once under (run, shard), so a shard delivered twice
-/// changes nothing; a shard whose worker stops heart-beating is queued again by the <see cref="JobWatchdog"/>.
+/// (<see cref="BacktestRunner.Merge"/>). Each shard stores its own episodes as the run's episode blocks
+/// (<see cref="EpisodeStore"/>) and, in the same transaction, a partial result without them; the merge reads the
+/// episodes' shortfalls back for the paired statistics and stores only the summaries. A shard's result is stored once
+/// under (run, shard), so a shard delivered twice changes nothing; a shard whose worker stops heart-beating is queued
+/// again by the <see cref="JobWatchdog"/>.
 /// </summary>
 public sealed class RunShardJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     RunShardStore shards,
     RunResultStore results,
+    EpisodeStore episodes,
     Portal.Application.Reports.RunReports reports,
     Agents.AgentStrategies agents,
     IJobQueue queue,
@@ -151,18 +155,23 @@ public sealed class RunShardJob(
 
         var simulated = clock.Elapsed;
         var cpuSimulated = Environment.CpuUsage.TotalTime - cpuAtStart;
-        var data = partial.ToBytes();
+        // The shard's episodes go to the run's episode blocks, once, by this shard; its partial result keeps only what the
+        // merge needs besides them.
+        List<PackedEpisodes> blocks = partial.KeepEpisodes
+            ? [.. Enumerable.Range(0, plan.VisibleCount).Select(s => PackedEpisodes.Pack(s, work.FirstEpisode, partial.EpisodesOf(s)))]
+            : [];
+        var data = partial.ToBytes(withEpisodes: blocks.Count == 0);
         var packed = clock.Elapsed;
         int done = 0, total = 0;
         bool merge = false;
-        await Outages.RetryAsync(async () => (done, total, merge) = await shards.CompleteAsync(runId, shard, data, WorkerName, CancellationToken.None),
+        await Outages.RetryAsync(async () => (done, total, merge) = await shards.CompleteAsync(runId, shard, data, blocks, WorkerName, CancellationToken.None),
             jobsOptions.OutageTolerance, logger, $"Storing shard {shard} of run {runId}");
         // Where a shard's time goes, wall and processor time apart: a shard slower than its processor time waited for a core.
         logger.LogInformation("Shard {Shard} of run {RunId} done ({Done}/{Total}): episodes {First}–{Last}; planned and simulated in "
-            + "{SimulateMs:F0} ms ({SimulateCpuMs:F0} ms of the process's processor time), {Bytes} bytes packed in {PackMs:F0} ms and "
-            + "stored in {StoreMs:F0} ms", shard, runId, done, total, work.FirstEpisode, work.FirstEpisode + work.Episodes - 1,
-            simulated.TotalMilliseconds, cpuSimulated.TotalMilliseconds, data.Length, (packed - simulated).TotalMilliseconds,
-            (clock.Elapsed - packed).TotalMilliseconds);
+            + "{SimulateMs:F0} ms ({SimulateCpuMs:F0} ms of the process's processor time), {Bytes} bytes of partial result and "
+            + "{BlockBytes} bytes of episode blocks packed in {PackMs:F0} ms and stored in {StoreMs:F0} ms", shard, runId, done, total,
+            work.FirstEpisode, work.FirstEpisode + work.Episodes - 1, simulated.TotalMilliseconds, cpuSimulated.TotalMilliseconds,
+            data.Length, blocks.Sum(b => (long)b.Data.Length), (packed - simulated).TotalMilliseconds, (clock.Elapsed - packed).TotalMilliseconds);
         // Only the worker whose shard completed the set merges (two shards finishing together would otherwise both merge).
         if (merge)
         {
@@ -198,6 +207,7 @@ public sealed class RunShardJob(
         var scenario = ScenarioJson.Parse(scenarioJson);
         var extra = new List<IExecutionStrategy>();
         BacktestResult result;
+        List<PackedEpisodes> carried;
         TimeSpan read = default, merged = default;
         try
         {
@@ -205,7 +215,11 @@ public sealed class RunShardJob(
             extra.AddRange(ShardPlan.Parse(planJson).Strategies());
             var plan = BacktestPlan.Create(scenario, new BacktestOptions { ExtraStrategies = extra });
             read = clock.Elapsed;
-            result = BacktestRunner.Merge(plan, [.. stored.Select(BacktestPartial.FromBytes)]);
+            var partials = stored.Select(BacktestPartial.FromBytes).ToList();
+            result = BacktestRunner.Merge(plan, partials);
+            // Shards stored before shards stored their own episode blocks carry their episodes in their partial result.
+            carried = [.. partials.Where(p => p.KeepEpisodes)
+                .SelectMany(p => Enumerable.Range(0, plan.VisibleCount).Select(s => PackedEpisodes.Pack(s, p.First, p.EpisodesOf(s))))];
             merged = clock.Elapsed;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
@@ -222,7 +236,23 @@ public sealed class RunShardJob(
             }
         }
 
-        await Outages.RetryAsync(() => results.SaveAsync(runId, result, CancellationToken.None), jobsOptions.OutageTolerance, logger, $"Storing run {runId}");
+        // The episodes are stored already (by the shards): read back only their numbers and shortfalls, for the paired statistics.
+        Dictionary<int, EpisodeColumns> shortfalls = [];
+        await Outages.RetryAsync(async () =>
+        {
+            await episodes.AddMissingAsync(runId, carried, CancellationToken.None);
+            shortfalls = (await episodes.ReadShortfallsAsync([runId], CancellationToken.None)).ToDictionary(e => e.Key.StrategyIndex, e => e.Value);
+        }, jobsOptions.OutageTolerance, logger, $"Reading the episodes of run {runId}");
+        try
+        {
+            await Outages.RetryAsync(() => results.SaveMergedAsync(runId, result, shortfalls, CancellationToken.None), jobsOptions.OutageTolerance, logger, $"Storing run {runId}");
+        }
+        catch (ArgumentException e)
+        {
+            logger.LogError(e, "Run {RunId}: shards' episodes do not match the merged result", runId);
+            await FinishAsync(runId, RunStatus.Failed, "Shards could not be merged: " + e.Message);
+            return;
+        }
         var saved = clock.Elapsed;
         try
         {
@@ -233,7 +263,7 @@ public sealed class RunShardJob(
             logger.LogWarning(e, "Report of run {RunId} not frozen at completion; it will be on first view", runId);
         }
         logger.LogInformation("Run {RunId} succeeded: {Strategies} strategies × {Episodes} episodes merged from {Shards} shards; read and "
-            + "planned in {ReadMs:F0} ms, unpacked and merged in {MergeMs:F0} ms, stored in {SaveMs:F0} ms, report frozen in {FreezeMs:F0} ms; "
+            + "planned in {ReadMs:F0} ms, unpacked and merged in {MergeMs:F0} ms, shortfalls read back and stored in {SaveMs:F0} ms, report frozen in {FreezeMs:F0} ms; "
             + "{CpuMs:F0} ms of the process's processor time in all", runId,
             result.Strategies.Count, result.Episodes, stored.Count, read.TotalMilliseconds, (merged - read).TotalMilliseconds,
             (saved - merged).TotalMilliseconds, (clock.Elapsed - saved).TotalMilliseconds,

@@ -73,6 +73,30 @@ public class StoredShardTests
     }
 
     [Fact]
+    public void Shards_stored_without_their_episodes_merge_into_the_single_process_result_but_its_episodes()
+    {
+        // A worker stores a shard's episodes as the run's episode blocks and its partial result without them.
+        var scenario = Mixed(2600);
+        var single = BacktestRunner.Run(scenario);
+        var plan = BacktestPlan.Create(scenario);
+        var parts = BacktestPlan.ShardRangesByCount(scenario.Episodes, 3).Select(r => BacktestRunner.RunEpisodes(plan, r.First, r.Count)).ToList();
+        for (int s = 0; s < plan.VisibleCount; s++)
+        {
+            Assert.Equal(single.Strategies[s].Episodes, parts.SelectMany(p => p.EpisodesOf(s)));
+        }
+        var stored = parts.Select(p => (With: p.ToBytes(), Without: p.ToBytes(withEpisodes: false))).ToList();
+        Assert.All(stored, b => Assert.True(b.Without.Length < b.With.Length * 0.75, $"{b.Without.Length} bytes without episodes, {b.With.Length} with"));
+        var back = stored.Select(b => BacktestPartial.FromBytes(b.Without)).ToList();
+        Assert.All(back, p => Assert.False(p.KeepEpisodes));
+        Assert.All(back, p => Assert.Empty(p.EpisodesOf(0)));
+
+        var merged = BacktestRunner.Merge(plan, back);
+        Assert.All(merged.Strategies, s => Assert.Empty(s.Episodes));
+        var withoutEpisodes = single with { Strategies = [.. single.Strategies.Select(s => s with { Episodes = [] })] };
+        Assert.Equal(BacktestReport.ToJson(withoutEpisodes, scenario), BacktestReport.ToJson(merged, scenario));
+    }
+
+    [Fact]
     public void A_stored_shard_cut_short_or_damaged_is_refused()
     {
         var plan = BacktestPlan.Create(Mixed(600));

@@ -39,7 +39,7 @@ public sealed class ShardedRunJobTests
         var results = new RunResultStore(store.Factory, NullLogger<RunResultStore>.Instance);
         var reports = new Portal.Application.Reports.RunReports(store.Factory, new Portal.Application.Reports.RunReportBuilder(store.Factory, new EpisodeStore(store.Factory)));
         var agents = new AgentStrategies(store.Factory);
-        var shard = new RunShardJob(store.Factory, new RunShardStore(store.Factory), results, reports, agents, queue, options, NullLogger<RunShardJob>.Instance);
+        var shard = new RunShardJob(store.Factory, new RunShardStore(store.Factory), results, new EpisodeStore(store.Factory), reports, agents, queue, options, NullLogger<RunShardJob>.Instance);
         var run = new RunBacktestJob(store.Factory, results, reports, new DatasetStore(store.Factory), agents, new OutOfSampleGuard(store.Factory), options,
             NullLogger<RunBacktestJob>.Instance, shard);
         return (run, shard);
@@ -71,8 +71,19 @@ public sealed class ShardedRunJobTests
             var order = queue.Shards.Select(s => s.Shard).Reverse().ToList();
             await shardJob.ExecuteAsync(id, order[0], CancellationToken.None);
             var firstCopy = await ShardDataAsync(store, id, order[0]);
+            var firstBlocks = await BlockRowsAsync(store, id);
+            // The shard stored its own episodes, one block per strategy from its first episode.
+            Assert.Equal(expected.Strategies.Count, firstBlocks.Count);
+            int firstEpisode;
+            await using (var shardsDb = await store.Factory.CreateDbContextAsync())
+            {
+                firstEpisode = await shardsDb.RunShards.Where(s => s.RunId == id && s.Index == order[0]).Select(s => s.FirstEpisode).SingleAsync();
+            }
+            Assert.True(firstEpisode > 0);
+            Assert.All(firstBlocks, b => Assert.Equal(firstEpisode, b.FirstEpisode));
             await shardJob.ExecuteAsync(id, order[0], CancellationToken.None);
             Assert.Equal(firstCopy, await ShardDataAsync(store, id, order[0]));
+            Assert.Equal(firstBlocks, await BlockRowsAsync(store, id));
             await runJob.ExecuteAsync(id, CancellationToken.None);
             Assert.Equal(shards - 1, queue.Shards.Count - shards);
             foreach (var shard in order.Skip(1))
@@ -86,6 +97,9 @@ public sealed class ShardedRunJobTests
             Assert.Equal((shards, shards, $"w{perShard}"), (actual.Run.Shards, actual.Run.ShardsDone, actual.Run.ShardWorkers));
             Assert.Equal(expected.Strategies, actual.Strategies);
             Assert.Equal(expected.Blocks, actual.Blocks);
+            Assert.Equal(expected.Pairs, actual.Pairs);
+            // Every shard's episodes stored once, by the shard; the merge stored none again.
+            Assert.Equal(shards * expected.Strategies.Count, (await BlockRowsAsync(store, id)).Count);
             Assert.Equal(expected.Run.Warnings, actual.Run.Warnings);
             Assert.Equal(expected.Run.OptimumExpectedCostBps, actual.Run.OptimumExpectedCostBps);
             Assert.NotNull(actual.Run.ReportJson);
@@ -185,14 +199,29 @@ public sealed class ShardedRunJobTests
         return await db.RunShards.Where(s => s.RunId == runId && s.Index == shard).Select(s => s.Data).SingleAsync();
     }
 
-    /// <summary>The run, its strategy rows as JSON without the run id, and its packed episode blocks.</summary>
-    private static async Task<(Run Run, List<string> Strategies, List<byte[]> Blocks)> StoredAsync(TestStore store, Guid runId)
+    /// <summary>The run, its strategy rows as JSON without the run id, each strategy's stored episodes as one packed block
+    /// (read through <see cref="EpisodeStore"/>, however many blocks hold them) and its paired statistics.</summary>
+    private static async Task<(Run Run, List<string> Strategies, List<byte[]> Blocks, List<string> Pairs)> StoredAsync(TestStore store, Guid runId)
     {
         await using var db = await store.Factory.CreateDbContextAsync();
         var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
         var strategies = await db.RunStrategyResults.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Index).ToListAsync();
-        var blocks = await db.RunEpisodeBlocks.AsNoTracking().Where(b => b.RunId == runId).OrderBy(b => b.StrategyIndex).Select(b => b.Data).ToListAsync();
-        return (run, [.. strategies.Select(s => { s.RunId = Guid.Empty; return JsonSerializer.Serialize(s); })], blocks);
+        var episodes = new EpisodeStore(store.Factory);
+        var blocks = new List<byte[]>();
+        foreach (var s in strategies)
+        {
+            blocks.Add((await episodes.ReadAsync(runId, s.Index)).Pack());
+        }
+        var pairs = await db.RunStrategyPairs.AsNoTracking().Where(p => p.RunId == runId).OrderBy(p => p.IndexA).ThenBy(p => p.IndexB).ToListAsync();
+        return (run, [.. strategies.Select(s => { s.RunId = Guid.Empty; return JsonSerializer.Serialize(s); })], blocks,
+            [.. pairs.Select(p => { p.RunId = Guid.Empty; return JsonSerializer.Serialize(p); })]);
+    }
+
+    private static async Task<List<(int StrategyIndex, int FirstEpisode, int Count, string Data)>> BlockRowsAsync(TestStore store, Guid runId)
+    {
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var rows = await db.RunEpisodeBlocks.AsNoTracking().Where(b => b.RunId == runId).OrderBy(b => b.StrategyIndex).ThenBy(b => b.FirstEpisode).ToListAsync();
+        return [.. rows.Select(b => (b.StrategyIndex, b.FirstEpisode, b.Count, Convert.ToBase64String(b.Data)))];
     }
 
     private static async Task<Guid> NewTeamAsync(TestStore store)

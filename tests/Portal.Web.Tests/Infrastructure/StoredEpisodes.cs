@@ -11,18 +11,22 @@ public static class StoredEpisodes
 
     /// <summary>
     /// What is wrong with the stored results of a finished run that should hold <paramref name="episodes"/> episodes per
-    /// strategy exactly once: one summary and one block per strategy, each holding episodes 0 … n−1 once. Null when right.
+    /// strategy exactly once: one summary per strategy and the same blocks for each (one, or one per shard of a sharded
+    /// run, each starting at its first episode), which together hold episodes 0 … n−1 once. Null when right.
     /// </summary>
     public static async Task<string?> ExactlyOnceProblemAsync(string postgresConnectionString, Guid runId, int episodes)
     {
         var factory = new Factory(postgresConnectionString);
         await using var db = factory.CreateDbContext();
         var strategies = await db.RunStrategyResults.Where(s => s.RunId == runId).Select(s => s.Index).OrderBy(i => i).ToListAsync();
-        var blocks = await db.RunEpisodeBlocks.CountAsync(b => b.RunId == runId);
+        var blocks = await db.RunEpisodeBlocks.Where(b => b.RunId == runId).Select(b => new { b.StrategyIndex, b.FirstEpisode }).ToListAsync();
         var rows = await db.RunEpisodeResults.CountAsync(e => e.RunId == runId);
-        if (strategies.Count < 2 || blocks != strategies.Count || rows != 0)
+        var firsts = blocks.GroupBy(b => b.StrategyIndex).OrderBy(g => g.Key)
+            .Select(g => string.Join(",", g.Select(b => b.FirstEpisode).Order())).ToList();
+        if (strategies.Count < 2 || !firsts.Any() || !blocks.Select(b => b.StrategyIndex).Distinct().Order().SequenceEqual(strategies)
+            || firsts.Distinct().Count() != 1 || !firsts[0].StartsWith('0') || rows != 0)
         {
-            return $"{strategies.Count} strategy summaries, {blocks} episode blocks and {rows} episode rows";
+            return $"{strategies.Count} strategy summaries, episode blocks starting at {string.Join("; ", firsts)} and {rows} episode rows";
         }
         var store = new EpisodeStore(factory);
         foreach (var index in strategies)
