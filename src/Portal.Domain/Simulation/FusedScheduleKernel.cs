@@ -121,7 +121,7 @@ internal sealed unsafe class FusedScheduleKernel
     /// <summary>The kernel for these strategies on this model, or null when the general path must run (see remarks).</summary>
     public static FusedScheduleKernel? TryCreate(MarketModel model, IReadOnlyList<IExecutionStrategy> strategies, long seed)
     {
-        if (!Avx2.IsSupported || !Vector256.IsHardwareAccelerated || System.Numerics.Vector<double>.Count != Lanes) return null;
+        if (!Avx2.IsSupported || !Fma.IsSupported || !Vector256.IsHardwareAccelerated || System.Numerics.Vector<double>.Count != Lanes) return null;
         if (strategies.Count == 0 || !IsUniformModel(model)) return null;
         var schedules = new ScheduleStrategy[strategies.Count];
         for (int s = 0; s < schedules.Length; s++)
@@ -295,9 +295,9 @@ internal sealed unsafe class FusedScheduleKernel
             ref double invB = ref MemoryMarshal.GetArrayDataReference(_inv2);
             ref double zvA = ref MemoryMarshal.GetArrayDataReference(_zv);
             ref double zvB = ref MemoryMarshal.GetArrayDataReference(_zv2);
-            // The draws and the mid first, the volumes after: Vector256.Exp is a call, and every vector register is
-            // volatile across a call, so computing the volume here would spill and reload the eight random states and the
-            // prices at every step. Each volume depends only on its own normal, so the bits are the same.
+            // The draws and the mid first, the volumes after: the exponential's polynomial beside the eight random states and
+            // the prices would not fit in the registers (and the slow path's rare call makes every vector register volatile).
+            // Each volume depends only on its own normal, so the bits are the same.
             for (int j = 0; j < steps; j++)
             {
                 zVolumeA.StoreUnsafe(ref zvA, (nuint)(j * Lanes));
@@ -317,8 +317,8 @@ internal sealed unsafe class FusedScheduleKernel
                 var vol = Vector256.Create(k._vol[j]);
                 if (gbm)
                 {
-                    levelA *= Vector256.Exp(drift + vol * zA);
-                    levelB *= Vector256.Exp(drift + vol * zB);
+                    levelA *= VectorExponential.Exp(drift + vol * zA);
+                    levelB *= VectorExponential.Exp(drift + vol * zB);
                 }
                 else
                 {
@@ -360,8 +360,8 @@ internal sealed unsafe class FusedScheduleKernel
                 var vB = b;
                 if (noisy)
                 {
-                    vA *= Vector256.Exp(vNoise * Vector256.LoadUnsafe(ref zA, (nuint)(j * Lanes)) + vNoiseMean);
-                    vB *= Vector256.Exp(vNoise * Vector256.LoadUnsafe(ref zB, (nuint)(j * Lanes)) + vNoiseMean);
+                    vA *= VectorExponential.Exp(vNoise * Vector256.LoadUnsafe(ref zA, (nuint)(j * Lanes)) + vNoiseMean);
+                    vB *= VectorExponential.Exp(vNoise * Vector256.LoadUnsafe(ref zB, (nuint)(j * Lanes)) + vNoiseMean);
                 }
 
                 var positiveA = Vector256.GreaterThan(vA, zero);
@@ -406,7 +406,7 @@ internal sealed unsafe class FusedScheduleKernel
             for (int j = 0; j < steps; j++)
             {
                 var v = Vector256.Create(k._volumeBase[j]);
-                if (noisy) v *= Vector256.Exp(vNoise * Vector256.LoadUnsafe(ref z, (nuint)(j * Lanes)) + vNoiseMean);
+                if (noisy) v *= VectorExponential.Exp(vNoise * Vector256.LoadUnsafe(ref z, (nuint)(j * Lanes)) + vNoiseMean);
                 var positive = Vector256.GreaterThan(v, zero);
                 Vector256.ConditionalSelect(positive, one / Vector256.ConditionalSelect(positive, v, one), zero).StoreUnsafe(ref inv, (nuint)(j * Lanes));
             }
@@ -450,7 +450,7 @@ internal sealed unsafe class FusedScheduleKernel
                 var z = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
                 if (noisy && j + 1 < steps) zVolume = Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill);
                 level = gbm
-                    ? level * Vector256.Exp(Vector256.Create(k._drift[j]) + Vector256.Create(k._vol[j]) * z)
+                    ? level * VectorExponential.Exp(Vector256.Create(k._drift[j]) + Vector256.Create(k._vol[j]) * z)
                     : level + Vector256.Create(k._drift[j]) + Vector256.Create(k._vol[j]) * z;
                 mid = level + Vector256.Create(k._offset[j]);
             }
