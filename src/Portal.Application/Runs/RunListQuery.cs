@@ -112,7 +112,8 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         return ListAsync(teamId, request.Filter, request.Page, request.PageSize, request.Sort, ct);
     }
 
-    /// <summary>The SQL of the page query (for checking its plan); the same filter, sort and paging as <see cref="ListAsync"/>.</summary>
+    /// <summary>The SQL of the page query (for checking its plan); the same filter, sort and paging as <see cref="ListAsync"/>,
+    /// without the count of every matching run that <see cref="ListAsync"/> adds to each row.</summary>
     public static string ToSql(PortalDbContext db, Guid teamId, RunListFilter filter, string? sort, int page = 1, int pageSize = 25)
     {
         ArgumentNullException.ThrowIfNull(db);
