@@ -21,7 +21,16 @@ public static class DataServiceCollectionExtensions
         var connectionString = options.ResolveConnectionString(builder.Environment.ContentRootPath);
         options.ConnectionString = connectionString;
         builder.Services.AddSingleton(options);
-        builder.Services.AddDbContextFactory<PortalDbContext>(o => Configure(o, options.Provider, connectionString), ServiceLifetime.Singleton);
+        // The factory hands out pooled contexts: a context made anew builds its own internal service scope on first use,
+        // which cost a page request about a tenth of the portal's processor time for its three or four contexts
+        // (docs/performance.md, "Portal under load"). A pooled context is reset when disposed (change tracker, command
+        // timeout, connection closed); PortalDbContext keeps no state of its own.
+        builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp =>
+        {
+            var o = new DbContextOptionsBuilder<PortalDbContext>().UseApplicationServiceProvider(sp);
+            Configure(o, options.Provider, connectionString);
+            return new PooledDbContextFactory<PortalDbContext>(o.Options);
+        });
         builder.Services.AddDbContext<PortalDbContext>(o => Configure(o, options.Provider, connectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton<Runs.RunResultStore>();
         builder.Services.AddSingleton<Runs.EpisodeStore>();

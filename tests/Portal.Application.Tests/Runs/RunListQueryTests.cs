@@ -208,6 +208,15 @@ public sealed class RunListQueryTests
         var cheapest = await query.ListAsync(team, new RunListFilter { Side = "sell" }, page: 3, pageSize: 10, sort: "meanCostBps");
         Assert.Equal(5000, cheapest.Total);
         Assert.True(cheapest.Items.Zip(cheapest.Items.Skip(1)).All(p => p.First.BestMeanBps <= p.Second.BestMeanBps));
+        // The count rides on the page's rows; the last page, a page past it and a filter nothing matches still count right.
+        var last = await query.ListAsync(team, new RunListFilter { Side = "sell" }, page: 500, pageSize: 10);
+        Assert.Equal((5000, 10), (last.Total, last.Items.Count));
+        var past = await query.ListAsync(team, new RunListFilter { Side = "sell" }, page: 501, pageSize: 10);
+        Assert.Equal((5000, 0), (past.Total, past.Items.Count));
+        var partial = await query.ListAsync(team, new RunListFilter { Tag = "round" }, page: 4, pageSize: 30);
+        Assert.Equal((100, 10), (partial.Total, partial.Items.Count));
+        var none = await query.ListAsync(team, new RunListFilter { Side = "sell", SizePctAdvMin = 1000 });
+        Assert.Equal((0, 0), (none.Total, none.Items.Count));
 
         await using var ctx = await store.Factory.CreateDbContextAsync();
         // The newest page and a selective filter read an index on both providers.
