@@ -343,7 +343,8 @@ public sealed class LeaderboardService(IDbContextFactory<PortalDbContext> dbFact
     private async Task<LeaderboardPage> ComputePageAsync(TeamAccess access, LeaderboardFilter filter, LeaderboardOrder order, int page, int pageSize, CancellationToken ct)
     {
         var all = await ComputeAsync(access, filter, order, ct);
-        var rows = all.Skip(page * pageSize).Take(pageSize).ToList();
+        // In long: page · pageSize overflows an int for pages far beyond the last, and a negative skip would answer the first page.
+        var rows = all.Skip((int)Math.Min((long)page * pageSize, int.MaxValue)).Take(pageSize).ToList();
         if (rows.Count == 0)
         {
             return new LeaderboardPage(rows, all.Count);

@@ -358,7 +358,7 @@ internal sealed unsafe class MarketBlock
                     offset = (new Vector<double>(_evOffset, e) + new Vector<double>(priceShift)) * vS0;
                 }
 
-                var level = new Vector<double>(_level, e) * Vector.Exp(drift + vol * new Vector<double>(_z, e));
+                var level = new Vector<double>(_level, e) * Exp(drift + vol * new Vector<double>(_z, e));
                 if (jumps) level *= one + new Vector<double>(_jump, e);
                 StorePrice(e, level, offset, rvW, vInvVar);
             }
@@ -420,9 +420,17 @@ internal sealed unsafe class MarketBlock
         if (another) FillStepState();
     }
 
-    /// <summary><see cref="Advance"/> in one pass per group of four episodes, for a model without jumps or events drawn per
-    /// episode and without a perturbation: the same draws per stream in the same order (price, spread, liquidity, then the
-    /// next step's volume and execution noise) and the same arithmetic as the separate passes and <see cref="FillStepState"/>.</summary>
+    /// <summary>e^x of every lane: <see cref="VectorExponential.Exp"/> inlined where <see cref="Vector{T}"/> holds four
+    /// doubles and the processor has fused multiply-add (the same bits as the runtime's <see cref="Vector.Exp(Vector{double})"/>
+    /// there, without a call that spills the loop's vectors and without the unoptimised first calls of the runtime's generic
+    /// method in a fresh process), <see cref="Vector.Exp(Vector{double})"/> otherwise. The conditions are constants to the
+    /// JIT, which keeps one branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<double> Exp(Vector<double> x) =>
+        Vector<double>.Count == 4 && Fma.IsSupported && Avx2.IsSupported
+            ? VectorExponential.Exp(x.AsVector256()).AsVector()
+            : Vector.Exp(x);
+
     /// <summary>Stores the episodes' new price level from <paramref name="e"/> on, their mid (level plus the step's offset)
     /// and the realised variance's update with the mid's move: one place for both the separate and the one-pass step.
     /// Returns the mid.</summary>
@@ -438,6 +446,9 @@ internal sealed unsafe class MarketBlock
         return mid;
     }
 
+    /// <summary><see cref="Advance"/> in one pass per group of four episodes, for a model without jumps or events drawn per
+    /// episode and without a perturbation: the same draws per stream in the same order (price, spread, liquidity, then the
+    /// next step's volume and execution noise) and the same arithmetic as the separate passes and <see cref="FillStepState"/>.</summary>
     private void AdvanceFused()
     {
         var m = _m;
@@ -542,7 +553,7 @@ internal sealed unsafe class MarketBlock
             if (slip) (vSlip * zSlip).CopyTo(Slip, e);
 
             var level = gbm
-                ? new Vector<double>(_level, e) * Vector.Exp(drift + vol * z)
+                ? new Vector<double>(_level, e) * Exp(drift + vol * z)
                 : new Vector<double>(_level, e) + drift + vol * z;
             var mid = StorePrice(e, level, offset, rvW, vInvVar);
 
@@ -582,7 +593,7 @@ internal sealed unsafe class MarketBlock
             var volumeSum = new Vector<double>(VolumeSum, e);
             volumeSum.CopyTo(PastVolume, e);
             var v = vExpected * liq;
-            if (noise > 0) v *= Vector.Exp(vNoise * zVolume + vNoiseMean);
+            if (noise > 0) v *= Exp(vNoise * zVolume + vNoiseMean);
             v.CopyTo(Volume, e);
             var positive = Vector.GreaterThan(v, zero);
             var inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, v, one), zero);
@@ -693,7 +704,7 @@ internal sealed unsafe class MarketBlock
             if (k > 0) (new Vector<double>(Volume, e) * vInvExpectedBefore).CopyTo(LastVolumeRatio, e);
             new Vector<double>(VolumeSum, e).CopyTo(PastVolume, e);
             var v = vExpected * liq;
-            if (noise > 0) v *= Vector.Exp(vNoise * new Vector<double>(_zVolume, e) + vNoiseMean);
+            if (noise > 0) v *= Exp(vNoise * new Vector<double>(_zVolume, e) + vNoiseMean);
             if (volumeFactor != 1) v *= vVolumeFactor;
             v.CopyTo(Volume, e);
             var positive = Vector.GreaterThan(v, zero);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -80,6 +81,49 @@ public class VectorExponentialTests
             AssertSameBits(x, Runtime(x), RuntimeCalled(x));
         }
 
+    }
+
+    /// <summary>The runtime's generic exponential of <see cref="Vector{T}"/>, as the general engine called it before, in
+    /// optimised code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector<double> RuntimeGeneric(Vector<double> x) => Vector.Exp(x);
+
+    /// <summary>The general engine's exponential (<see cref="MarketBlock.Exp"/>), inlined into optimised code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector<double> Engine(Vector<double> x) => MarketBlock.Exp(x);
+
+    /// <summary><see cref="MarketBlock"/>'s exponential gives the bits of <see cref="Vector.Exp(Vector{double})"/>, which it
+    /// called before, on whatever this process runs (the inlined exponential with four lanes and fused multiply-add, the
+    /// runtime's otherwise): random arguments at the engine's scale and across the fast path, its edges and special values.</summary>
+    [Fact]
+    public void The_general_engines_exponential_gives_the_bits_of_the_runtimes_generic_one()
+    {
+        var random = new Random(15);
+        var lanes = new double[Vector<double>.Count];
+        void Check()
+        {
+            var x = new Vector<double>(lanes);
+            Vector<double> expected = RuntimeGeneric(x), actual = Engine(x);
+            for (int l = 0; l < lanes.Length; l++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(expected[l]) == BitConverter.DoubleToInt64Bits(actual[l]),
+                    $"exp({x[l]:R}) (lane {l} of {x}): Vector.Exp {expected[l]:R}, MarketBlock.Exp {actual[l]:R}");
+            }
+        }
+        for (int i = 0; i < 200_000; i++)
+        {
+            double scale = i % 2 == 0 ? 3 : 708.3;
+            for (int l = 0; l < lanes.Length; l++) lanes[l] = (random.NextDouble() * 2 - 1) * scale;
+            Check();
+        }
+        foreach (double a in new[] { 0, -0.0, 1e-300, 708, -708, 709.78, -745.1, -746, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.MaxValue })
+        {
+            Array.Fill(lanes, a);
+            Check();
+            Array.Fill(lanes, 0.25);
+            lanes[^1] = a;
+            Check();
+        }
     }
 
     [Fact]

@@ -129,6 +129,65 @@ public sealed class LeaderboardTests
         Assert.Equal(JsonValueKind.Null, rows["ac"].GetProperty("vsRankLeaderBps").ValueKind);
     }
 
+    /// <summary><c>GET /api/leaderboards</c> reads its query with the page's parser (<c>LeaderboardAddress.Parse</c>): each
+    /// bad key answers 400 problem details whose <c>errors</c> name that key and what it accepts, in Development and in
+    /// Production alike; blank values count as absent, as on the page, and the API's default page size stays 100.</summary>
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task Every_bad_key_of_the_api_query_answers_400_naming_the_key_and_what_it_accepts(string environment)
+    {
+        await using var server = await PortalServer.StartAsync(environment: environment);
+        var team = await server.DemoTeamIdAsync();
+        // 101 strategies in one family: the API's default page (100 rows) differs from the page's (50).
+        await server.AddSucceededRunAsync(team, "normal", SizeBucket.UpTo5Pct, HorizonBucket.UpTo1Hour,
+            [.. Enumerable.Range(0, 101).Select(i => ($"s{i:D3}", new[] { i, i + 1.0 }))]);
+        using var client = await server.SignedInClientAsync();
+        const string sizes = "UpTo1Pct, UpTo5Pct, UpTo10Pct, Over10Pct", horizons = "UpTo5Min, UpTo30Min, UpTo1Hour, UpTo1Day, Longer";
+
+        foreach (var (query, key, accepts) in new[]
+                 {
+                     ("size=huge", "size", sizes), ("size=1", "size", sizes), ("size=UpTo1Pct,UpTo5Pct", "size", sizes),
+                     ("horizon=week", "horizon", horizons), ("horizon=4", "horizon", horizons),
+                     ("order=best", "order", "MeanShortfall, RiskAdjusted"), ("order=0", "order", "MeanShortfall, RiskAdjusted"),
+                     ("page=-1", "page", "from 0"), ("page=two", "page", "from 0"), ("page=1.5", "page", "from 0"),
+                     ("pageSize=0", "pageSize", "from 1 to 500"), ("pageSize=501", "pageSize", "from 1 to 500"), ("pageSize=many", "pageSize", "from 1 to 500"),
+                 })
+        {
+            var bad = await client.GetAsync("/api/leaderboards?" + query);
+            var body = await bad.Content.ReadAsStringAsync();
+            Assert.True(bad.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{query}: {(int)bad.StatusCode} {body}");
+            Assert.True(JsonDocument.Parse(body).RootElement.TryGetProperty("errors", out var errors), $"{query}: {body}");
+            Assert.Equal([key], errors.EnumerateObject().Select(p => p.Name));
+            var message = Assert.Single(errors.GetProperty(key).EnumerateArray()).GetString()!;
+            Assert.StartsWith(key + " must be ", message, StringComparison.Ordinal);
+            Assert.Contains(accepts, message, StringComparison.Ordinal);
+        }
+
+        // Several bad keys at once: each is named.
+        var several = await client.GetAsync("/api/leaderboards?size=huge&horizon=week&order=best&page=-1&pageSize=0");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, several.StatusCode);
+        var all = (await several.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["horizon", "order", "page", "pageSize", "size"], all.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        // Blank values are left out; names are read regardless of case, values trimmed.
+        static async Task<(string[] Rows, int Total)> RowsAsync(HttpClient client, string query)
+        {
+            var answer = await client.GetFromJsonAsync<JsonElement>("/api/leaderboards" + query);
+            return ([.. answer.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("strategyId").GetString()!)], answer.GetProperty("total").GetInt32());
+        }
+        var everything = await RowsAsync(client, "");
+        Assert.Equal((100, 101), (everything.Rows.Length, everything.Total));
+        Assert.Equal(everything.Rows, (await RowsAsync(client, "?regime=&size=&horizon=&strategy=&order=&page=&pageSize=")).Rows);
+        Assert.Equal(everything.Rows, (await RowsAsync(client, "?size=%20UpTo5Pct%20&ORDER=meanshortfall")).Rows);
+        Assert.Empty((await RowsAsync(client, "?Size=UpTo1Pct")).Rows);
+        Assert.Equal(["s100"], (await RowsAsync(client, "?page=1")).Rows);
+        // A page far beyond the last answers no rows (not the first page again).
+        var beyond = await RowsAsync(client, "?page=2147483647&pageSize=500");
+        Assert.Empty(beyond.Rows);
+        Assert.Equal(101, beyond.Total);
+    }
+
     /// <summary>The leaderboard page is rendered on the server with its rows: a plain GET (no browser, no circuit) already
     /// holds the ranked rows with their ties, families, tooltips and data attributes, narrowed and ordered by the address
     /// (the keys of <c>GET /api/leaderboards</c>), and never another team's rows.</summary>
@@ -167,12 +226,22 @@ public sealed class LeaderboardTests
         Assert.Contains("<option value=\"normal\" selected", normal, StringComparison.Ordinal);
 
         // The same query to the API answers the same rows.
-        foreach (var query in new[] { "regime=normal", "size=Over10Pct", "regime=normal&order=RiskAdjusted", "strategy=immediate", "pageSize=2&page=1" })
+        foreach (var query in new[]
+                 {
+                     "regime=normal", "size=Over10Pct", "regime=normal&order=RiskAdjusted", "strategy=immediate", "pageSize=2&page=1",
+                     "regime=normal&size=UpTo5Pct&horizon=UpTo1Hour&order=RiskAdjusted", "size=upto5pct&order=riskadjusted&pageSize=2",
+                     "horizon=Longer&strategy=twap&order=RiskAdjusted", "regime=&size=UpTo5Pct&order=RiskAdjusted&page=0",
+                 })
         {
             var api = await client.GetFromJsonAsync<JsonElement>("/api/leaderboards?" + query + (query.Contains("pageSize", StringComparison.Ordinal) ? "" : "&pageSize=50"));
             var expected = api.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("strategyId").GetString()!).ToArray();
             Assert.NotEmpty(expected);
-            Assert.Equal(expected, Strategies(await client.GetStringAsync("/leaderboards?" + query)));
+            var html = await client.GetStringAsync("/leaderboards?" + query);
+            Assert.Equal(expected, Strategies(html));
+            // The rank column: the risk rank when ordered by risk, the mean rank with its ties otherwise.
+            var byRisk = query.Contains("order=risk", StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(api.GetProperty("rows").EnumerateArray()
+                .Select(r => byRisk ? r.GetProperty("riskRank").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : r.GetProperty("meanRankText").GetString()!), Ranks(html));
         }
         // Ordered by risk: the rank column shows the risk rank.
         var risky = await client.GetStringAsync("/leaderboards?regime=normal&order=RiskAdjusted");
@@ -188,6 +257,17 @@ public sealed class LeaderboardTests
         Assert.Contains("size must be one of UpTo1Pct", bad, StringComparison.Ordinal);
         Assert.Contains("order must be one of MeanShortfall, RiskAdjusted.", bad, StringComparison.Ordinal);
         Assert.Equal(5, Strategies(bad).Length);
+        // A number for a name is refused by both, with the same message: the API reads its query with the page's reader.
+        foreach (var (query, key) in new[] { ("size=1", "size"), ("horizon=4", "horizon"), ("order=1", "order") })
+        {
+            var refused = await client.GetAsync("/api/leaderboards?" + query);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            var message = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(key)[0].GetString()!;
+            var shown = await client.GetStringAsync("/leaderboards?" + query);
+            Assert.Contains("id=\"filter-error\"", shown, StringComparison.Ordinal);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(message), shown, StringComparison.Ordinal);
+            Assert.Equal(5, Strategies(shown).Length);
+        }
         // A filter nothing matches: the empty state.
         Assert.Contains("id=\"leaderboard-empty\"", await client.GetStringAsync("/leaderboards?horizon=UpTo5Min"), StringComparison.Ordinal);
     }

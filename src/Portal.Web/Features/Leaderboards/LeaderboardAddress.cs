@@ -1,39 +1,64 @@
 using System.Globalization;
+using Microsoft.Extensions.Primitives;
 using Portal.Application.Leaderboards;
 using Portal.Data.Entities;
 
 namespace Portal.Web.Features.Leaderboards;
 
 /// <summary>
-/// The leaderboard page's address: the query keys and values of <c>GET /api/leaderboards</c> (<c>regime</c>,
-/// <c>strategy</c>, <c>size</c> and <c>horizon</c> as bucket names such as <c>UpTo5Pct</c> and <c>UpTo30Min</c>,
-/// <c>order</c> = <c>MeanShortfall</c> or <c>RiskAdjusted</c>, 0-based <c>page</c>, <c>pageSize</c>), so that
-/// <c>/api/leaderboards?…</c> with the page's query answers the rows the page shows.
+/// The leaderboard's address: the query keys and values of <c>GET /api/leaderboards</c> and of the page
+/// (<c>regime</c>, <c>strategy</c>, <c>size</c> and <c>horizon</c> as bucket names such as <c>UpTo5Pct</c> and
+/// <c>UpTo30Min</c>, <c>order</c> = <c>MeanShortfall</c> or <c>RiskAdjusted</c>, 0-based <c>page</c>, <c>pageSize</c>).
+/// <see cref="Parse"/> is the one reader of that query for both, so <c>/api/leaderboards?…</c> with the page's query
+/// answers the rows the page shows (each with its own default page size).
 /// </summary>
 public static class LeaderboardAddress
 {
-    /// <summary>Reads the query (blank values already left out); every bad key gets a message naming it and what it accepts.</summary>
-    public static ((LeaderboardFilter Filter, LeaderboardOrder Order, int Page, int PageSize) Address, IReadOnlyList<string> Errors) Parse(
-        IReadOnlyDictionary<string, string> query)
+    /// <summary>The largest page size either accepts.</summary>
+    public const int MaxPageSize = 500;
+
+    /// <summary>Reads a query: blank values are left out and values trimmed, key names are read regardless of case (as
+    /// ASP.NET reads a query), a key given twice is read as its values joined by commas (and so refused where a single
+    /// name or number is expected). Enumerations accept their names only (any case), not numbers or lists of names.</summary>
+    /// <param name="query">The query's keys and values (<c>HttpRequest.Query</c>, or <c>QueryHelpers.ParseQuery</c> of an address).</param>
+    /// <param name="defaultPageSize">Rows per page when the query does not say: the API's and the page's differ.</param>
+    /// <returns>The address read, and per bad key (its query name) a message naming it and what it accepts; when any key
+    /// is bad the address holds the defaults for the bad keys only.</returns>
+    public static ((LeaderboardFilter Filter, LeaderboardOrder Order, int Page, int PageSize) Address, IReadOnlyDictionary<string, string> Errors) Parse(
+        IEnumerable<KeyValuePair<string, StringValues>> query, int defaultPageSize)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var errors = new List<string>();
-        T? Choice<T>(string key) where T : struct, System.Enum
+        ArgumentOutOfRangeException.ThrowIfLessThan(defaultPageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(defaultPageSize, MaxPageSize);
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in query)
         {
-            if (!query.TryGetValue(key, out var v))
+            var text = value.ToString();
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                values[key] = text.Trim();
+            }
+        }
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        T? Choice<T>(string key) where T : struct, Enum
+        {
+            if (!values.TryGetValue(key, out var v))
             {
                 return null;
             }
-            if (System.Enum.TryParse<T>(v, ignoreCase: true, out var parsed) && !int.TryParse(v, out _))
+            foreach (var name in Enum.GetNames<T>())
             {
-                return parsed;
+                if (string.Equals(name, v, StringComparison.OrdinalIgnoreCase))
+                {
+                    return Enum.Parse<T>(name);
+                }
             }
-            errors.Add($"{key} must be one of {string.Join(", ", System.Enum.GetNames<T>())}.");
+            errors[key] = $"{key} must be one of {string.Join(", ", Enum.GetNames<T>())}.";
             return null;
         }
         int Whole(string key, int fallback, int min, int max, string range)
         {
-            if (!query.TryGetValue(key, out var v))
+            if (!values.TryGetValue(key, out var v))
             {
                 return fallback;
             }
@@ -41,14 +66,14 @@ public static class LeaderboardAddress
             {
                 return i;
             }
-            errors.Add($"{key} must be a whole number {range}.");
+            errors[key] = $"{key} must be a whole number {range}.";
             return fallback;
         }
-        var filter = new LeaderboardFilter(query.GetValueOrDefault("regime"), Choice<SizeBucket>("size"), Choice<HorizonBucket>("horizon"),
-            query.GetValueOrDefault("strategy"));
+        var filter = new LeaderboardFilter(values.GetValueOrDefault("regime"), Choice<SizeBucket>("size"), Choice<HorizonBucket>("horizon"),
+            values.GetValueOrDefault("strategy"));
         var order = Choice<LeaderboardOrder>("order") ?? LeaderboardOrder.MeanShortfall;
         var page = Whole("page", 0, 0, int.MaxValue, "from 0 (the first page)");
-        var pageSize = Whole("pageSize", LeaderboardsPage.DefaultPageSize, 1, 500, "from 1 to 500");
+        var pageSize = Whole("pageSize", defaultPageSize, 1, MaxPageSize, $"from 1 to {MaxPageSize}");
         return ((filter, order, page, pageSize), errors);
     }
 
