@@ -30,7 +30,6 @@ public static class PortalWebExtensions
         builder.Services.AddPortalAuth();
         builder.AddPortalFrontDoor();
         builder.AddPortalLimits();
-        builder.AddPortalAdmission();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(sp =>
@@ -84,7 +83,6 @@ public static class PortalWebExtensions
     public static void UsePortalWeb(this WebApplication app)
     {
         app.UsePortalFrontDoor();
-        app.UsePortalAdmission();
         app.UsePortalInputRules();
         app.UsePortalErrorHandling();
         app.UsePortalStatusPages();
