@@ -42,7 +42,9 @@ public sealed class MapElitesBrowserTests
             await page.FillAsync("#search-shards", "2");
             await page.FillAsync("#search-holdout", "8");
             await page.ClickAsync("#submit-search");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/map-elites/[0-9a-f-]{36}$"));
+            // The address is enough (the archive's element below is what the next steps need): the page's "load" event did
+            // not always come within 30 s of the navigation on a loaded machine, although the archive page had rendered.
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/map-elites/[0-9a-f-]{36}$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await page.Locator("#archive-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
             step("watch it finish");
@@ -112,7 +114,9 @@ public sealed class MapElitesBrowserTests
             await page.FillAsync("#search-shards", "1");
             await page.FillAsync("#search-holdout", "0");
             await page.ClickAsync("#submit-search");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/map-elites/[0-9a-f-]{36}$"));
+            // The address is enough (the archive's element below is what the next steps need): the page's "load" event did
+            // not always come within 30 s of the navigation on a loaded machine, although the archive page had rendered.
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/map-elites/[0-9a-f-]{36}$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await page.Locator("#archive-interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
             await Assertions.Expect(page.Locator("#cancel-search")).ToBeEnabledAsync();
             await Assertions.Expect(page.Locator("#cancel-reason")).ToHaveCountAsync(0);
