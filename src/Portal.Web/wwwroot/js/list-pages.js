@@ -33,10 +33,38 @@
     return url.toString();
   };
 
-  const go = (url, replace) => window.Blazor?.navigateTo ? window.Blazor.navigateTo(url, { replaceHistoryEntry: replace }) : (replace ? location.replace(url) : location.assign(url));
+  // What was typed since the last submit, by field id. An enhanced navigation writes the new page's fields over the
+  // current ones, so text typed into another field while the last filter's page was on its way would be lost: once
+  // the page lands, it is put back and submitted in its turn.
+  const typed = new Map();
+  let watching = false;
+  const watchLoads = () => {
+    if (watching || !window.Blazor?.addEventListener) return;
+    watching = true;
+    window.Blazor.addEventListener('enhancedload', () => {
+      let form = null;
+      for (const [id, value] of typed) {
+        const el = document.getElementById(id);
+        if (!(el instanceof HTMLInputElement) || el.value === value) continue;
+        el.value = value;
+        shrink(el);
+        form = liveForm(el) ?? form;
+      }
+      if (form) {
+        clearTimeout(timers.get(form));
+        timers.set(form, setTimeout(() => submit(form), 300));
+      }
+    });
+  };
+
+  const go = (url, replace) => {
+    watchLoads();
+    return window.Blazor?.navigateTo ? window.Blazor.navigateTo(url, { replaceHistoryEntry: replace }) : (replace ? location.replace(url) : location.assign(url));
+  };
 
   const submit = form => {
     clearTimeout(timers.get(form));
+    typed.clear();
     syncSort(form);
     const url = address(form);
     if (url !== location.href) go(url, true);
@@ -56,6 +84,7 @@
     shrink(el);
     const form = liveForm(el);
     if (!form) return;
+    if (el.id) typed.set(el.id, el.value);
     clearTimeout(timers.get(form));
     timers.set(form, setTimeout(() => submit(form), 300));
   });
