@@ -166,7 +166,8 @@ public sealed class AgentHyperparameterTests
             await Assertions.Expect(field).ToHaveAttributeAsync("data-invalid", "false");
             await Assertions.Expect(page.Locator("#hyperparameters-changed")).ToContainTextAsync("1 changed");
             await page.ClickAsync("#train-agent");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/agents/[0-9a-f-]{36}$"));
+            // The address is enough (the page is waited for below): the load event did not always come within 30 s on a loaded machine.
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/agents/[0-9a-f-]{36}$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             agentId = Guid.Parse(page.Url.Split('/')[^1]);
             await page.WaitForInteractiveAsync();
 
