@@ -53,7 +53,7 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.Postgres:
                 // 0A000 ("cached plan must not change result type"): a statement prepared before a migration changed the
                 // type of a column it reads fails once on each connection; Npgsql then drops it, and the retry prepares it anew.
-                o.UseNpgsql(WithAutoPrepare(connectionString), s => s.MigrationsAssembly(PostgresMigrationsAssembly)
+                o.UseNpgsql(PortalConnectionString(connectionString), s => s.MigrationsAssembly(PostgresMigrationsAssembly)
                     .EnableRetryOnFailure(3, TimeSpan.FromSeconds(30), [PostgresErrorCodes.FeatureNotSupported]));
                 break;
             default:
@@ -74,9 +74,7 @@ public static class DataServiceCollectionExtensions
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {
-        // The keys as written (Npgsql's own builder reports every keyword it knows as present).
-        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (written.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        if (Sets(connectionString, "MaxAutoPrepare"))
         {
             return connectionString;
         }
@@ -84,6 +82,34 @@ public static class DataServiceCollectionExtensions
         builder.MaxAutoPrepare = AutoPreparedStatements;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// The connection string with <c>No Reset On Close=true</c>, unless it sets <c>No Reset On Close</c> itself: a pooled
+    /// connection is handed out again as it was returned, instead of first sending PostgreSQL a reset of seven statements
+    /// (<c>RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); …</c>) on every open, i.e. two to four times
+    /// per page. The portal's contexts keep no session state on a connection past its use: settings are not changed,
+    /// there are no cursors, listeners or temporary tables, the quota locks are transaction-scoped, and the migration
+    /// lock is released before the connection goes back (and the pool cleared if that fails, <see cref="MigratePortalAsync"/>).
+    /// </summary>
+    public static string WithoutResetOnClose(string connectionString)
+    {
+        if (Sets(connectionString, "NoResetOnClose"))
+        {
+            return connectionString;
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    }
+
+    /// <summary>The connection string of the portal's PostgreSQL contexts (<see cref="WithAutoPrepare"/>, <see cref="WithoutResetOnClose"/>).</summary>
+    public static string PortalConnectionString(string connectionString) => WithoutResetOnClose(WithAutoPrepare(connectionString));
+
+    /// <summary>Whether the connection string writes the key (spaces and case aside); Npgsql's own builder reports every
+    /// keyword it knows as present, so the keys are read as written.</summary>
+    private static bool Sets(string connectionString, string key)
+    {
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return written.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals(key, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
@@ -148,7 +174,17 @@ public static class DataServiceCollectionExtensions
             }
             finally
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+                try
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+                }
+                catch
+                {
+                    // Pooled connections are not reset when they are returned (WithoutResetOnClose): one still holding the
+                    // lock must not be handed out again, or every later migration would wait for it.
+                    NpgsqlConnection.ClearPool((NpgsqlConnection)db.Database.GetDbConnection());
+                    throw;
+                }
             }
         }
         finally

@@ -27,6 +27,55 @@ public sealed class AutoPrepareTests
         Assert.Equal("el", built.Database);
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=el", true)]
+    [InlineData("Host=db;Database=el;No Reset On Close=false", false)]
+    [InlineData("Host=db;Database=el;noresetonclose=False", false)]
+    public void Pooled_connections_are_not_reset_unless_the_connection_string_says_so(string connectionString, bool expected)
+    {
+        var built = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PortalConnectionString(connectionString));
+        Assert.Equal(expected, built.NoResetOnClose);
+        Assert.Equal(64, built.MaxAutoPrepare);
+        Assert.Equal("el", built.Database);
+    }
+
+    /// <summary>Pooled connections go back without a reset, so the migration lock (session-scoped) must be released
+    /// before: a connection handed out again still holding it would make every later migration wait forever.</summary>
+    [Fact]
+    public async Task A_connection_used_for_a_migration_goes_back_to_the_pool_without_the_migration_lock()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        var single = new NpgsqlConnectionStringBuilder(store.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
+        builder.Configuration["Database:ConnectionString"] = single;
+        builder.AddPortalData();
+        using var host = builder.Build();
+        var factory = host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            Assert.True(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).NoResetOnClose);
+            await db.MigratePortalAsync();
+        }
+
+        // The pool's one connection, as the migration left it: no advisory lock held by it or any other.
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var held = await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory'").SingleAsync();
+            Assert.Equal(0, held);
+        }
+
+        // Another process's migration (a connection of its own) takes the lock at once and finds nothing to do.
+        await using var other = new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>()
+            .UseNpgsql(new NpgsqlConnectionStringBuilder(store.ConnectionString) { Pooling = false, CommandTimeout = 10 }.ConnectionString,
+                s => s.MigrationsAssembly(DataServiceCollectionExtensions.PostgresMigrationsAssembly)).Options);
+        await other.Database.OpenConnectionAsync();
+        var locked = await other.Database.SqlQueryRaw<bool>(
+            $"SELECT pg_try_advisory_lock({DataServiceCollectionExtensions.MigrationLockKey}) AS \"Value\"").SingleAsync();
+        Assert.True(locked, "The migration lock is still held by a pooled connection.");
+        Assert.Empty(await other.Database.GetPendingMigrationsAsync());
+    }
+
     [Fact]
     public async Task Statements_prepared_before_a_migration_answer_as_before_after_it()
     {

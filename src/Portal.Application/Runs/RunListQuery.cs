@@ -89,7 +89,7 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         // The page and the count of every matching run in one statement (the count an uncorrelated subquery, which both
         // providers evaluate once): one round trip, parse and plan instead of two. Only the listed columns: not the
         // scenario, report or shard plan documents a page of runs would otherwise carry.
-        var rows = await Sort(query, sort).Skip((page - 1) * pageSize).Take(pageSize).Select(r => new PageRow(new Run
+        var rows = await Window(Sort(query, sort), page, pageSize).Select(r => new PageRow(new Run
         {
             Id = r.Id, Name = r.Name, ScenarioName = r.ScenarioName, ScenarioJson = "", Status = r.Status, Progress = r.Progress,
             Episodes = r.Episodes, CreatedBy = r.CreatedBy, CreatedUtc = r.CreatedUtc, FinishedUtc = r.FinishedUtc, Tags = r.Tags,
@@ -117,8 +117,36 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
     public static string ToSql(PortalDbContext db, Guid teamId, RunListFilter filter, string? sort, int page = 1, int pageSize = 25)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return Sort(Filter(db.Runs.AsNoTracking().Where(r => r.TeamId == teamId), filter), sort).Skip((page - 1) * pageSize).Take(pageSize).ToQueryString();
+        return Window(Sort(Filter(db.Runs.AsNoTracking().Where(r => r.TeamId == teamId), filter), sort), page, pageSize).ToQueryString();
     }
+
+    /// <summary>Pages up to this one are written into the SQL as numbers (<c>LIMIT 25</c>), later ones as parameters.</summary>
+    public const int InlinedPages = 4;
+
+    /// <summary>
+    /// The page's rows. The page size and, for the first <see cref="InlinedPages"/> pages, the offset are written into the
+    /// statement as numbers: PostgreSQL then plans the prepared statement once per connection (a generic plan), while with
+    /// <c>LIMIT $2 OFFSET $3</c> it guesses a tenth of the rows, costs the generic plan above a custom one and plans every
+    /// execution again (0.3–0.6 ms on the runs table's 42 indexes). Later pages keep a parameter, so paging deep into a
+    /// long list does not compile and prepare a statement per page.
+    /// </summary>
+    private static IQueryable<Run> Window(IQueryable<Run> q, int page, int pageSize)
+    {
+        var offset = (page - 1) * pageSize;
+        if (page > InlinedPages)
+        {
+            return q.Skip(offset).Take(pageSize);
+        }
+        var skipped = offset == 0 ? q : Call(q, nameof(Queryable.Skip), offset);
+        return Call(skipped, nameof(Queryable.Take), pageSize);
+    }
+
+    /// <summary><c>Queryable.Skip</c> or <c>Take</c> with its count given as <c>EF.Constant(count)</c>, which EF Core writes
+    /// into the SQL (it sends any other count, a constant of the expression included, as a parameter). The call is built
+    /// as an expression because <c>Skip</c> and <c>Take</c> take the count itself, not a lambda that could hold the call.</summary>
+    private static IQueryable<Run> Call(IQueryable<Run> q, string method, int count) => q.Provider.CreateQuery<Run>(
+        Expression.Call(typeof(Queryable), method, [typeof(Run)], q.Expression,
+            Expression.Call(typeof(EF), nameof(EF.Constant), [typeof(int)], Expression.Constant(count))));
 
     private static RunListItem ToItem(Run r) => new(
         r.Id, r.DisplayName, r.ScenarioName, r.Status.ToString(), r.Progress, r.Episodes, r.CreatedBy, r.CreatedUtc, r.FinishedUtc,

@@ -158,6 +158,60 @@ public sealed class RunListQueryTests
         Assert.Equal(["name", "notes", "tags"], invalid.Errors.Select(e => e.Field).Order());
     }
 
+    /// <summary>The first pages' size and offset are numbers in the SQL, later pages' parameters (see <c>RunListQuery.Window</c>).</summary>
+    [Theory]
+    [InlineData(1, 25, "LIMIT 25", null)]
+    [InlineData(2, 25, "LIMIT 25 OFFSET 25", null)]
+    [InlineData(4, 100, "LIMIT 100 OFFSET 300", null)]
+    [InlineData(5, 25, null, "LIMIT 25 OFFSET 100")]
+    [InlineData(40, 10, null, "OFFSET 390")]
+    public async Task The_first_pages_write_their_window_into_the_SQL_and_later_pages_send_it_as_parameters(int page, int pageSize, string? inlined, string? notInlined)
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var sql = RunListQuery.ToSql(db, Guid.NewGuid(), new RunListFilter { Side = "sell" }, "-meanCostBps", page, pageSize);
+        if (inlined is not null)
+        {
+            Assert.True(sql.Contains(inlined, StringComparison.Ordinal), sql);
+        }
+        if (notInlined is not null)
+        {
+            Assert.False(sql.Contains(notInlined, StringComparison.Ordinal), sql);
+            Assert.Matches(@"LIMIT @\w+ OFFSET @\w+", sql);
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL the first pages of the list, prepared on a connection, are planned once there (a generic plan), not
+    /// again at every request: with the page size and offset as parameters PostgreSQL costs the generic plan as if a tenth
+    /// of the team's runs were read, and plans each execution anew.
+    /// </summary>
+    private static async Task AssertPlannedOnceAsync(TestStore store, Guid team)
+    {
+        var single = new NpgsqlConnectionStringBuilder(store.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        DataServiceCollectionExtensions.Configure(options, DatabaseProvider.Postgres, single);
+        IDbContextFactory<PortalDbContext> factory = new SingleFactory(options.Options);
+        var query = new RunListQuery(factory);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal("run 9998", (await query.ListAsync(team, new RunListFilter(), pageSize: 25)).Items[0].Name);
+            Assert.Equal("run 9988", (await query.ListAsync(team, new RunListFilter { Side = "sell" }, page: 2, pageSize: 5)).Items[0].Name);
+        }
+        await using var db = await factory.CreateDbContextAsync();
+        var plans = await db.Database.SqlQueryRaw<PlanCounts>(
+            "SELECT statement AS \"Statement\", generic_plans AS \"Generic\", custom_plans AS \"Custom\" FROM pg_prepared_statements WHERE statement LIKE '%FROM \"Runs\"%'").ToListAsync();
+        Assert.Equal(2, plans.Count);
+        Assert.All(plans, p => Assert.True(p.Generic >= 2, $"generic plans {p.Generic}, custom plans {p.Custom}: {p.Statement}"));
+    }
+
+    private sealed record PlanCounts(string Statement, long Generic, long Custom);
+
+    private sealed class SingleFactory(DbContextOptions<PortalDbContext> options) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext() => new(options);
+    }
+
     /// <summary>10,000 runs in one team: the page query reads them through the indexes after the team id, never by scanning the table.</summary>
     [Theory]
     [MemberData(nameof(Providers))]
@@ -217,6 +271,11 @@ public sealed class RunListQueryTests
         Assert.Equal((100, 10), (partial.Total, partial.Items.Count));
         var none = await query.ListAsync(team, new RunListFilter { Side = "sell", SizePctAdvMin = 1000 });
         Assert.Equal((0, 0), (none.Total, none.Items.Count));
+
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await AssertPlannedOnceAsync(store, team);
+        }
 
         await using var ctx = await store.Factory.CreateDbContextAsync();
         // The newest page and a selective filter read an index on both providers.
