@@ -45,12 +45,7 @@ public sealed class AutoPrepareTests
     public async Task A_connection_used_for_a_migration_goes_back_to_the_pool_without_the_migration_lock()
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Postgres, migrate: false);
-        var single = new NpgsqlConnectionStringBuilder(store.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
-        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
-        builder.Configuration["Database:ConnectionString"] = single;
-        builder.AddPortalData();
-        using var host = builder.Build();
+        using var host = OneConnectionHost(store);
         var factory = host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
@@ -81,12 +76,7 @@ public sealed class AutoPrepareTests
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Postgres);
         // One physical connection, so that every query below runs where the earlier ones were prepared.
-        var single = new NpgsqlConnectionStringBuilder(store.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
-        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
-        builder.Configuration["Database:ConnectionString"] = single;
-        builder.AddPortalData();
-        using var host = builder.Build();
+        using var host = OneConnectionHost(store);
         var factory = host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
@@ -123,5 +113,15 @@ public sealed class AutoPrepareTests
             Assert.Equal(["Equities desk", "Rates desk"], (await QueryAsync("Nobody")).Names);
         }
         Assert.Equal(["Rates desk"], (await QueryAsync("Equities desk")).Names);
+    }
+
+    /// <summary>The portal's data services as production configures them, over a pool of one connection to the store.</summary>
+    private static IHost OneConnectionHost(TestStore store)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
+        builder.Configuration["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(store.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+        builder.AddPortalData();
+        return builder.Build();
     }
 }
