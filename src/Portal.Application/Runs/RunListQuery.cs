@@ -137,16 +137,22 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         {
             return q.Skip(offset).Take(pageSize);
         }
-        var skipped = offset == 0 ? q : Call(q, nameof(Queryable.Skip), offset);
-        return Call(skipped, nameof(Queryable.Take), pageSize);
+        var skipped = offset == 0 ? q : Call(q, SkipMethod, offset);
+        return Call(skipped, TakeMethod, pageSize);
     }
+
+    private static readonly System.Reflection.MethodInfo SkipMethod =
+        new Func<IQueryable<Run>, int, IQueryable<Run>>(Queryable.Skip).Method;
+    private static readonly System.Reflection.MethodInfo TakeMethod =
+        new Func<IQueryable<Run>, int, IQueryable<Run>>(Queryable.Take).Method;
+    private static readonly System.Reflection.MethodInfo ConstantMethod = new Func<int, int>(EF.Constant).Method;
 
     /// <summary><c>Queryable.Skip</c> or <c>Take</c> with its count given as <c>EF.Constant(count)</c>, which EF Core writes
     /// into the SQL (it sends any other count, a constant of the expression included, as a parameter). The call is built
-    /// as an expression because <c>Skip</c> and <c>Take</c> take the count itself, not a lambda that could hold the call.</summary>
-    private static IQueryable<Run> Call(IQueryable<Run> q, string method, int count) => q.Provider.CreateQuery<Run>(
-        Expression.Call(typeof(Queryable), method, [typeof(Run)], q.Expression,
-            Expression.Call(typeof(EF), nameof(EF.Constant), [typeof(int)], Expression.Constant(count))));
+    /// as an expression because <c>Skip</c> and <c>Take</c> take the count itself, not a lambda that could hold the call;
+    /// the methods are looked up once, not on every page.</summary>
+    private static IQueryable<Run> Call(IQueryable<Run> q, System.Reflection.MethodInfo method, int count) => q.Provider.CreateQuery<Run>(
+        Expression.Call(method, q.Expression, Expression.Call(ConstantMethod, Expression.Constant(count))));
 
     private static RunListItem ToItem(Run r) => new(
         r.Id, r.DisplayName, r.ScenarioName, r.Status.ToString(), r.Progress, r.Episodes, r.CreatedBy, r.CreatedUtc, r.FinishedUtc,
