@@ -19,6 +19,9 @@ public sealed class EndToEndTests
         {
             step("a wrong password is refused with a message");
             await page.GotoAsync("/");
+            // The overview is interactive: a click on its link before the circuit attaches can be lost (the link was
+            // clicked and the page stayed, in a clean-clone CI run).
+            await page.WaitForInteractiveAsync();
             await page.ClickAsync("#welcome-sign-in");
             await page.WaitForURLAsync(new Regex("/login"));
             await page.FillAsync("#email", PortalServer.DemoEmail);
