@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Portal.Domain.Scenarios;
 using Portal.Domain.Simulation;
 using Portal.Domain.Strategies;
@@ -654,20 +655,16 @@ public static class BacktestRunner
             double inv = 1.0 / quantity;
             int w = Vector<double>.Count;
             var vInv = new Vector<double>(inv);
-            var vScale = new Vector<double>(FixedPointScale);
-            var half = new Vector<double>(0.5);
-            var zero = Vector<double>.Zero;
-            var one = Vector<double>.One;
             var vSum = Vector<long>.Zero;
             var vMin = new Vector<double>(double.PositiveInfinity);
             var vMax = new Vector<double>(double.NegativeInfinity);
             int e = 0;
             for (; e + w <= remaining.Length; e += w)
             {
-                var f = Vector.Min(Vector.Max(new Vector<double>(remaining[e..]) * vInv, zero), one);
-                vSum += Vector.ConvertToInt64(f * vScale + half);
-                vMin = Vector.Min(vMin, f);
-                vMax = Vector.Max(vMax, f);
+                var f = Fraction(new Vector<double>(remaining[e..]), vInv);
+                vSum += FixedPoint(f);
+                vMin = Vector.MinNative(vMin, f);
+                vMax = Vector.MaxNative(vMax, f);
             }
 
             long sum = Vector.Sum(vSum);
@@ -696,6 +693,25 @@ public static class BacktestRunner
                 double f = Math.Clamp(remaining[j] * inv, 0, 1);
                 hist[Math.Min((int)(f * _bins), _bins - 1)]++;
             }
+        }
+
+        /// <summary><c>Math.Clamp(remaining × inverseQuantity, 0, 1)</c> lane by lane, with its result for NaN and −0 (each
+        /// passes through), in one instruction per bound: the native maximum and minimum return their second operand when
+        /// the comparison fails.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<double> Fraction(Vector<double> remaining, Vector<double> inverseQuantity) =>
+            Vector.MinNative(Vector<double>.One, Vector.MaxNative(Vector<double>.Zero, remaining * inverseQuantity));
+
+        /// <summary><c>(long)(f × FixedPointScale + 0.5)</c> lane by lane for fractions from <see cref="Fraction"/> (in
+        /// [0, 1] or NaN, which gives 0 as the conversion does): the sum is floored and read off the bits of 2⁵² plus it,
+        /// exact below 2⁵², where a vector conversion without AVX-512 goes through memory lane by lane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<long> FixedPoint(Vector<double> f)
+        {
+            const double TwoTo52 = 4503599627370496.0;
+            var t = f * new Vector<double>(FixedPointScale) + new Vector<double>(0.5);
+            var bits = Vector.AsVectorInt64(Vector.Floor(t) + new Vector<double>(TwoTo52)) - new Vector<long>(0x4330000000000000L);
+            return Vector.ConditionalSelect(Vector.AsVectorInt64(Vector.Equals(t, t)), bits, Vector<long>.Zero);
         }
 
         /// <summary>

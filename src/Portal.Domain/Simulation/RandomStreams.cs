@@ -155,10 +155,19 @@ public struct RandomStream
     /// <summary><see cref="CounterUniform"/> of four episodes at once, from the seed's hash
     /// (<see cref="CounterSeedHash"/>, broadcast) and the step's tag (<see cref="CounterTag"/>, broadcast): the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> CounterUniforms(Vector256<ulong> seedHash, Vector256<long> episodes, Vector256<ulong> tag)
+    internal static Vector256<double> CounterUniforms(Vector256<ulong> seedHash, Vector256<long> episodes, Vector256<ulong> tag) =>
+        CounterUniforms(CounterEpisodeHash(seedHash, episodes), tag);
+
+    /// <summary>The second hash of <see cref="CounterUniform"/>'s chain, which depends on the seed and the episode alone
+    /// (four episodes at once): computed once per episode, it leaves one hash per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<ulong> CounterEpisodeHash(Vector256<ulong> seedHash, Vector256<long> episodes) => Mix64(seedHash ^ episodes.AsUInt64());
+
+    /// <summary><see cref="CounterUniform"/> of four episodes from their <see cref="CounterEpisodeHash"/> and the step's tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> CounterUniforms(Vector256<ulong> episodeHash, Vector256<ulong> tag)
     {
-        var h = Mix64(seedHash ^ episodes.AsUInt64());
-        h = Mix64(h ^ tag);
+        var h = Mix64(episodeHash ^ tag);
         // (h >> 11) < 2⁵³ converts exactly, as the scalar conversion does.
         return (Vector256.ConvertToDouble(Vector256.ShiftRightLogical(h, 11)) + Vector256.Create(0.5)) * Vector256.Create(1.0 / 9007199254740992.0);
     }
