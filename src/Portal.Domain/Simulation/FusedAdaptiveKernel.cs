@@ -10,11 +10,11 @@ namespace Portal.Domain.Simulation;
 
 /// <summary>
 /// Runs a batch of episodes of POV, Random and schedules on a market where no book stays uniform (a participation cap,
-/// stochastic liquidity scaling the impact, or transient impact on realised volume): four episodes at a time go through
-/// every step with the market's state (mid, spread and liquidity processes, volume, the four xoshiro256** states) and
-/// every strategy's book (remaining quantity, permanent and transient impact, cost sums, largest participation) beside
-/// it; each strategy decides inside the loop, and only the per-episode result columns and the batch's inventory and
-/// participation statistics leave it.
+/// stochastic liquidity scaling the impact, or transient impact on realised volume), four episodes at a time, in four
+/// passes over the steps: every step's draws (the four xoshiro256** streams), their exponentials, the market (mid, spread
+/// and liquidity processes, volume), then every strategy's book (remaining quantity, permanent and transient impact, cost
+/// sums, largest participation), each strategy deciding as it goes; only the per-episode result columns and the batch's
+/// inventory and participation statistics leave it.
 /// </summary>
 /// <remarks>
 /// <para>The kernel computes what <see cref="MarketBlock"/> (its one-pass step, <see cref="MarketBlock.RunsFused"/>) and
@@ -22,9 +22,12 @@ namespace Portal.Domain.Simulation;
 /// same result bit for bit on either path: each lane draws its own stream (seed, episode) in the market's order (at the
 /// start the first step's volume and execution noise; then per step the price, spread, liquidity normal and uniform, the
 /// next step's volume and noise), normals by the same ziggurat with its slow path per lane in scalar code, the volume's
-/// exponential by the same vector exponential. POV decides as <see cref="PovStrategy"/> does from the order's progress,
-/// Random draws <see cref="RandomStream.CounterUniform"/> four episodes at once, a schedule trades its fraction of the
-/// remainder; the book clamps, caps, force-finishes or holds to the horizon and prices the child exactly as
+/// exponential by the same vector exponential. Nothing a lane draws depends on the market or the books, so drawing every
+/// step's numbers first gives the same numbers, and each later pass runs without the ziggurat's unpredictable branch and
+/// with few values live from one step to the next (measured in <c>docs/performance.md</c>). POV decides as
+/// <see cref="PovStrategy"/> does from the order's progress, Random draws <see cref="RandomStream.CounterUniform"/> four
+/// episodes at once (the episode's hash once, the step's per step), a schedule trades its fraction of the remainder; the
+/// book clamps, caps, force-finishes or holds to the horizon and prices the child exactly as
 /// <see cref="ExecutionBook"/> does.</para>
 /// <para>It applies (<see cref="TryCreate"/>) when every strategy is POV, Random or a schedule, the model has no jumps
 /// and no event drawn per episode, at most one transient state, square-root or linear size terms, and some feature that
@@ -37,6 +40,11 @@ internal sealed unsafe class FusedAdaptiveKernel
     /// <summary>Vectors per strategy's book: remaining, permanent impact, transient state, timing, permanent, temporary and
     /// spread costs, forced, unfilled, breaches, largest participation.</summary>
     private const int BookFields = 11;
+
+    /// <summary>Vectors per step of the group's draws: the price normal (or, under geometric motion, the price factor e^(drift
+    /// + vol·z)), the spread normal, the liquidity normal and uniform, the next step's volume factor e^(noise·z − noise²/2)
+    /// and its slippage normal; then, in the same slots, the seven values of the market at that step that the books read.</summary>
+    private const int Draws = 7;
 
     private enum Kind : byte { Schedule, Pov, Random }
 
@@ -155,6 +163,9 @@ internal sealed unsafe class FusedAdaptiveKernel
         // Each strategy's book of the group in flight (BookFields vectors per strategy), pinned: read through a pointer.
         private readonly Vector<double>[] _book;
 
+        // The group's draws for every step (Draws vectors per step), pinned: drawn before the steps run (see Group).
+        private readonly Vector<double>[] _draws;
+
         public Workspace(FusedAdaptiveKernel kernel, int bins, int stride)
         {
             _k = kernel;
@@ -166,6 +177,7 @@ internal sealed unsafe class FusedAdaptiveKernel
             _inventoryMin = new Vector<double>[s * (steps + 1)];
             _inventoryMax = new Vector<double>[s * (steps + 1)];
             _book = GC.AllocateArray<Vector<double>>(s * BookFields, pinned: true);
+            _draws = GC.AllocateArray<Vector<double>>(steps * Draws, pinned: true);
             Inventory = new BacktestRunner.InventoryStats(s, steps, bins, stride);
             Participation = new BacktestRunner.ParticipationStats(s, steps);
         }
@@ -222,13 +234,37 @@ internal sealed unsafe class FusedAdaptiveKernel
             int steps = k._steps;
             double inv = 1.0 / quantity;
             var vInv = new Vector<double>(inv);
-            var vScale = new Vector<double>(BacktestRunner.FixedPointScale);
-            var half = new Vector<double>(0.5);
-            var zero = Vector<double>.Zero;
-            var one = Vector<double>.One;
             for (int s = 0; s < k._strategies; s++)
             {
-                for (int j = 0; j < steps; j++)
+                int j0 = 0;
+                if (lanes == Lanes)
+                {
+                    // Four steps at a time: their participations turned lane-major (a 4×4 transpose), so that each step's
+                    // sum still adds lane 0, 1, 2, 3 in turn.
+                    fixed (double* participation = &_participation[s * steps * Lanes], sums = &_participationSum[s * steps])
+                    {
+                        for (; j0 + Lanes <= steps; j0 += Lanes)
+                        {
+                            var p = participation + j0 * Lanes;
+                            var p0 = Avx.LoadVector256(p);
+                            var p1 = Avx.LoadVector256(p + Lanes);
+                            var p2 = Avx.LoadVector256(p + 2 * Lanes);
+                            var p3 = Avx.LoadVector256(p + 3 * Lanes);
+                            var t0 = Avx.UnpackLow(p0, p1);
+                            var t1 = Avx.UnpackHigh(p0, p1);
+                            var t2 = Avx.UnpackLow(p2, p3);
+                            var t3 = Avx.UnpackHigh(p2, p3);
+                            var sum = Avx.LoadVector256(sums + j0);
+                            sum += Avx.Permute2x128(t0, t2, 0x20);
+                            sum += Avx.Permute2x128(t1, t3, 0x20);
+                            sum += Avx.Permute2x128(t0, t2, 0x31);
+                            sum += Avx.Permute2x128(t1, t3, 0x31);
+                            Avx.Store(sums + j0, sum);
+                        }
+                    }
+                }
+
+                for (int j = j0; j < steps; j++)
                 {
                     int i = s * steps + j;
                     double sum = _participationSum[i];
@@ -238,13 +274,18 @@ internal sealed unsafe class FusedAdaptiveKernel
 
                 if (lanes == Lanes)
                 {
-                    for (int j = 1; j <= steps; j++)
+                    int i0 = s * (steps + 1);
+                    fixed (double* remaining = &_remaining[i0 * Lanes])
+                    fixed (Vector<long>* sums = &_inventorySum[i0])
+                    fixed (Vector<double>* minima = &_inventoryMin[i0], maxima = &_inventoryMax[i0])
                     {
-                        int i = s * (steps + 1) + j;
-                        var f = Vector.Min(Vector.Max(new Vector<double>(_remaining, i * Lanes) * vInv, zero), one);
-                        _inventorySum[i] += Vector.ConvertToInt64(f * vScale + half);
-                        _inventoryMin[i] = Vector.Min(_inventoryMin[i], f);
-                        _inventoryMax[i] = Vector.Max(_inventoryMax[i], f);
+                        for (int j = 1; j <= steps; j++)
+                        {
+                            var f = BacktestRunner.InventoryStats.Fraction(*(Vector<double>*)(remaining + j * Lanes), vInv);
+                            sums[j] += BacktestRunner.InventoryStats.FixedPoint(f);
+                            minima[j] = Vector.MinNative(minima[j], f);
+                            maxima[j] = Vector.MaxNative(maxima[j], f);
+                        }
                     }
                 }
 
@@ -278,8 +319,7 @@ internal sealed unsafe class FusedAdaptiveKernel
             var s1 = Vector256.Create<ulong>(b);
             var s2 = Vector256.Create<ulong>(c);
             var s3 = Vector256.Create<ulong>(d);
-            var vEpisodes = Vector256.Create<long>(episodes);
-            var seedHash = Vector256.Create(RandomStream.CounterSeedHash(seed));
+            var episodeHash = RandomStream.CounterEpisodeHash(Vector256.Create(RandomStream.CounterSeedHash(seed)), Vector256.Create<long>(episodes));
             double* xs = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.X));
             double* ratio = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(RandomStream.Ziggurat.Ratio));
             ulong* spill = stackalloc ulong[4 * Lanes];
@@ -344,7 +384,7 @@ internal sealed unsafe class FusedAdaptiveKernel
             var liquidityState = one;
             Vector<double> half;
             double spreadMult0 = m.SpreadMultiplier[0] * 1.0;
-            if (spreadStochastic) half = Vector.Max(spreadState, spreadMin) * new Vector<double>(spreadMult0) * toHalf;
+            if (spreadStochastic) half = Vector.MaxNative(spreadState, spreadMin) * new Vector<double>(spreadMult0) * toHalf;
             else half = new Vector<double>(Math.Max(m.SpreadMeanBps, m.SpreadMinBps) * spreadMult0 * (0.5e-4 * m.S0));
             var liq0 = liquidityState * new Vector<double>(m.LiquidityMultiplier[0] * 1.0);
             var imp0 = new Vector<double>(m.ImpactMultiplier[0] * 1.0);
@@ -369,13 +409,100 @@ internal sealed unsafe class FusedAdaptiveKernel
                 for (int f = 1; f < Fields; f++) x[f] = zero;
             }
 
+            // Every step's draws first, in the market's order (MarketBlock.AdvanceFused: the price, spread, liquidity normal and
+            // uniform, the next step's volume and slippage normals): a lane's stream depends on nothing the steps compute, so
+            // drawing ahead gives the same numbers, and the steps' loop then runs without the ziggurat's branches.
+            var draws = (Vector<double>*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_draws));
+            for (int step = 0; step < steps; step++)
+            {
+                bool another = step + 1 < steps;
+                var w = draws + step * Draws;
+                w[0] = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
+                if (spreadStochastic) w[1] = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
+                if (liquidityNormal) w[2] = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
+                if (liquidityShocks)
+                    w[3] = ((Vector256.ShiftRightLogical(FusedScheduleKernel.Next(ref s0, ref s1, ref s2, ref s3), 12) | exponent).AsDouble() - uniformOffset).AsVector();
+                if (another && noise) w[4] = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
+                if (another && slip) w[5] = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
+            }
+
+            // Then the exponentials, each step's independent of the others'.
+            for (int step = 0; step < steps; step++)
+            {
+                var w = draws + step * Draws;
+                if (gbm) w[0] = VectorExponential.Exp((new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * w[0]).AsVector256()).AsVector();
+                if (noise && step + 1 < steps) w[4] = VectorExponential.Exp((vNoise * w[4] + vNoiseMean).AsVector256()).AsVector();
+            }
+
+            // The market through every step: at each, what the books read (its half spread, price move, impact scale, volume,
+            // inverse volume, last volume ratio and past volume) replaces the step's draws, then the market moves on.
+            for (int step = 0; step < steps; step++)
+            {
+                // What the books read at this step, in the step's slots (its draws read first).
+                bool another = step + 1 < steps;
+                var w = draws + step * Draws;
+                var dPrice = w[0];
+                var dSpread = w[1];
+                var dLiquidity = w[2];
+                var uLiquidity = w[3];
+                var dVolume = w[4];
+                var dSlip = w[5];
+                w[0] = half + eps;
+                w[1] = move + slipNow;
+                w[2] = scale;
+                w[3] = volume;
+                w[4] = inv;
+                w[5] = lastRatio;
+                w[6] = pastVolume;
+
+                // MarketBlock.AdvanceFused: this step's draws, then the next step's state.
+                if (another && slip) slipNow = vSlip * dSlip;
+
+                level = gbm
+                    ? level * dPrice
+                    : level + new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * dPrice;
+                mid = level + new Vector<double>(k._offset[step]);
+                if (spreadStochastic) spreadState = spreadMean + (spreadState - spreadMean) * spreadDecay + spreadShock * dSpread;
+                if (liquidityStochastic)
+                {
+                    var l = one + (liquidityState - one) * liqDecay;
+                    if (liquidityNormal) l += liqShock * dLiquidity;
+                    if (liquidityShocks) l = Vector.ConditionalSelect(Vector.LessThan(uLiquidity, liqProb), l * liqMultiplier, l);
+                    liquidityState = Vector.MaxNative(l, floor);
+                }
+
+                if (!another) continue;
+                half = spreadStochastic
+                    ? Vector.MaxNative(spreadState, spreadMin) * new Vector<double>(k._spreadMult[step]) * toHalf
+                    : new Vector<double>(k._halfSpread[step]);
+                var liq = liquidityState * new Vector<double>(k._liqMult[step]);
+                var vImp = new Vector<double>(k._impMult[step]);
+                scale = liquidityScaled ? vImp / liq : vImp;
+                lastRatio = volume * new Vector<double>(k._invExpectedBefore[step]);
+                pastVolume = volumeSum;
+                var vNext = new Vector<double>(k._expectedNext[step]) * liq;
+                if (noise) vNext *= dVolume;
+                volume = vNext;
+                var positive = Vector.GreaterThan(volume, zero);
+                inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, volume, one), zero);
+                move = vSign * (mid - vS0);
+                volumeSum = volumeSum + volume;
+            }
+
+            // Every strategy's book through the steps, reading the market's.
             for (int step = 0; step < steps; step++)
             {
                 bool last = step == steps - 1;
                 var rateCoef = new Vector<double>(rate ? m.RateTemporary[step] : 0);
                 var trScale = new Vector<double>(transient ? m.TransientScale[step] : 0);
-                var hs = half + eps;
-                var mv = move + slipNow;
+                var market = draws + step * Draws;
+                var hs = market[0];
+                var mv = market[1];
+                var scaleAt = market[2];
+                var volumeAt = market[3];
+                var invAt = market[4];
+                var lastRatioAt = market[5];
+                var pastVolumeAt = market[6];
                 var tag = Vector256.Create(RandomStream.CounterTag(step, RandomStrategy.Stream));
                 for (int s = 0; s < strategies; s++)
                 {
@@ -391,7 +518,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                             var remainingFraction = r * vInvQuantity;
                             var traded = one - remainingFraction;
                             var forecastShare = new Vector<double>(rateS * m.ExpectedVolume[step] / m.Quantity);
-                            var want = new Vector<double>(rateS) * pastVolume / new Vector<double>(m.Quantity) + forecastShare * lastRatio - traded;
+                            var want = new Vector<double>(rateS) * pastVolumeAt / new Vector<double>(m.Quantity) + forecastShare * lastRatioAt - traded;
                             want = Vector.ConditionalSelect(Vector.GreaterThan(want, zero), want, zero);
                             var share = want / remainingFraction;
                             share = Vector.ConditionalSelect(Vector.LessThan(share, one), share, one);
@@ -400,7 +527,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                         }
 
                         case Kind.Random:
-                            f = RandomStream.CounterUniforms(seedHash, vEpisodes, tag).AsVector();
+                            f = RandomStream.CounterUniforms(episodeHash, tag).AsVector();
                             break;
                         default:
                             f = new Vector<double>(k._fractions[s * steps + step]);
@@ -408,13 +535,13 @@ internal sealed unsafe class FusedAdaptiveKernel
                     }
 
                     // ExecutionBook.ApplyGeneral.
-                    f = Vector.Min(Vector.ConditionalSelect(Vector.GreaterThan(f, zero), f, zero), one); // NaN becomes 0
+                    f = Vector.MinNative(Vector.ConditionalSelect(Vector.GreaterThan(f, zero), f, zero), one); // NaN becomes 0
                     var q = f * r;
-                    var v = volume;
-                    if (capped) q = Vector.Min(q, cap * v);
+                    var v = volumeAt;
+                    if (capped) q = Vector.MinNative(q, cap * v);
                     if (last && holdCap)
                     {
-                        var allowed = Vector.Min(r, cap * v);
+                        var allowed = Vector.MinNative(r, cap * v);
                         x[7] = allowed - q;
                         x[8] = r - allowed;
                         q = allowed;
@@ -430,7 +557,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                         }
                     }
 
-                    var sc = scale;
+                    var sc = scaleAt;
                     var perm = x[1];
                     var temp = etaTau * q;
                     if (rate) temp += rateCoef * (linearRate ? q : Vector.SquareRoot(q));
@@ -441,7 +568,7 @@ internal sealed unsafe class FusedAdaptiveKernel
                     var ownImpact = temp;
                     if (transient)
                     {
-                        var sizeBase = realized ? q * inv : q;
+                        var sizeBase = realized ? q * invAt : q;
                         var size = linearSize ? sizeBase : Vector.SquareRoot(sizeBase);
                         var dT = sc * trScale * size;
                         ownImpact += trOwn * dT;
@@ -454,55 +581,14 @@ internal sealed unsafe class FusedAdaptiveKernel
                     x[4] = x[4] + q * permPaid;
                     x[5] = x[5] + q * (carried + ownImpact);
                     x[6] = x[6] + q * hs;
-                    var participation = q * inv;
-                    x[10] = Vector.Max(x[10], participation);
+                    var participation = q * invAt;
+                    x[10] = Vector.MaxNative(x[10], participation);
                     participation.CopyTo(_participation, (s * steps + step) * Lanes);
                     x[1] = perm + sc * gamma * q;
                     x[0] = r - q;
                     x[0].CopyTo(_remaining, (s * (steps + 1) + step + 1) * Lanes);
                 }
 
-                // MarketBlock.AdvanceFused: this step's draws, in order, then the next step's state.
-                bool another = step + 1 < steps;
-                var z = FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector();
-                var zSpread = spreadStochastic ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
-                var zLiquidity = liquidityNormal ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
-                var uLiquidity = liquidityShocks
-                    ? ((Vector256.ShiftRightLogical(FusedScheduleKernel.Next(ref s0, ref s1, ref s2, ref s3), 12) | exponent).AsDouble() - uniformOffset).AsVector()
-                    : zero;
-                var zVolume = another && noise ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
-                var zSlip = another && slip ? FusedScheduleKernel.Normal(ref s0, ref s1, ref s2, ref s3, xs, ratio, spill).AsVector() : zero;
-                if (another && slip) slipNow = vSlip * zSlip;
-
-                level = gbm
-                    ? level * VectorExponential.Exp((new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * z).AsVector256()).AsVector()
-                    : level + new Vector<double>(k._drift[step]) + new Vector<double>(k._vol[step]) * z;
-                mid = level + new Vector<double>(k._offset[step]);
-                if (spreadStochastic) spreadState = spreadMean + (spreadState - spreadMean) * spreadDecay + spreadShock * zSpread;
-                if (liquidityStochastic)
-                {
-                    var l = one + (liquidityState - one) * liqDecay;
-                    if (liquidityNormal) l += liqShock * zLiquidity;
-                    if (liquidityShocks) l = Vector.ConditionalSelect(Vector.LessThan(uLiquidity, liqProb), l * liqMultiplier, l);
-                    liquidityState = Vector.Max(l, floor);
-                }
-
-                if (!another) continue;
-                half = spreadStochastic
-                    ? Vector.Max(spreadState, spreadMin) * new Vector<double>(k._spreadMult[step]) * toHalf
-                    : new Vector<double>(k._halfSpread[step]);
-                var liq = liquidityState * new Vector<double>(k._liqMult[step]);
-                var vImp = new Vector<double>(k._impMult[step]);
-                scale = liquidityScaled ? vImp / liq : vImp;
-                lastRatio = volume * new Vector<double>(k._invExpectedBefore[step]);
-                pastVolume = volumeSum;
-                var vNext = new Vector<double>(k._expectedNext[step]) * liq;
-                if (noise) vNext *= VectorExponential.Exp((vNoise * zVolume + vNoiseMean).AsVector256()).AsVector();
-                volume = vNext;
-                var positive = Vector.GreaterThan(volume, zero);
-                inv = Vector.ConditionalSelect(positive, one / Vector.ConditionalSelect(positive, volume, one), zero);
-                move = vSign * (mid - vS0);
-                volumeSum = volumeSum + volume;
             }
 
             // ExecutionBook.Close (opportunity cost of what the cap left) and ShortfallCurrency, per lane.
