@@ -154,6 +154,47 @@ public sealed partial class RunListTests
         Assert.Contains("No run matches these filters", await client.GetStringAsync("/runs?q=no+such+run"), StringComparison.Ordinal);
     }
 
+    /// <summary>What a user stored on a run (its name, tags, who submitted it) is text on the runs page, in the cells and in
+    /// the tick box's label, never markup: the rows are written as one piece of markup each, with every value encoded.</summary>
+    [Fact]
+    public async Task A_run_s_stored_name_and_tags_are_text_on_the_runs_page_never_markup()
+    {
+        await using var server = await PortalServer.StartAsync(settings: new Dictionary<string, string?> { ["Portal:SeedDemo"] = "true" });
+        const string name = "<script>alert(\"x\")</script> & 'y' é→ü";
+        const string by = "o'brien<x>@example.com";
+        Guid id;
+        var factory = server.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var team = await db.TeamMembers.Where(m => m.User!.Email == PortalServer.DemoEmail).Select(m => m.TeamId).FirstAsync();
+            var scenario = ScenarioPresets.Demo();
+            var run = new Run
+            {
+                TeamId = team, Name = name, ScenarioName = "hostile", ScenarioJson = ScenarioJson.Serialize(scenario), Status = RunStatus.Running,
+                Progress = 0.25, Episodes = scenario.Episodes, Seed = scenario.Seed, CreatedUtc = DateTime.UtcNow, Tags = "|<b>bold</b>|a&b|", CreatedBy = by,
+            };
+            ScenarioFamily.Of(scenario).ApplyTo(run);
+            RunHeadline.ApplyScenario(run, scenario);
+            db.Runs.Add(run);
+            await db.SaveChangesAsync();
+            id = run.Id;
+        }
+        using var client = await server.SignedInClientAsync();
+
+        var html = await client.GetStringAsync("/runs");
+
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>bold</b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<x>", html, StringComparison.Ordinal);
+        Assert.Contains(name, NamesIn(html));
+        Assert.Contains($"data-run=\"{id}\"", html, StringComparison.Ordinal);
+        Assert.Equal("Select " + name, WebUtility.HtmlDecode(Regex.Match(html, $"value=\"{id}\" aria-label=\"([^\"]*)\"").Groups[1].Value));
+        var tags = Regex.Matches(html, "run-tag\"><span class=\"mud-chip-content\">([^<]*)</span>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value));
+        Assert.Equal(["<b>bold</b>", "a&b"], tags);
+        Assert.Contains(">Running 25", html, StringComparison.Ordinal);
+        Assert.Contains(by, Regex.Matches(html, "Submitted \\(UTC\\)\" class=\"mud-table-cell\">[^<]* · ([^<]*)</td>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
+    }
+
     [Fact]
     public async Task The_runs_list_filters_and_sorts_in_the_browser_and_compare_shows_what_differs()
     {
