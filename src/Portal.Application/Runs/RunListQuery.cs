@@ -89,14 +89,9 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
         // The page and the count of every matching run in one statement (the count an uncorrelated subquery, which both
         // providers evaluate once): one round trip, parse and plan instead of two. Only the listed columns: not the
         // scenario, report or shard plan documents a page of runs would otherwise carry.
-        var rows = await Window(Sort(query, sort), page, pageSize).Select(r => new PageRow(new Run
-        {
-            Id = r.Id, Name = r.Name, ScenarioName = r.ScenarioName, ScenarioJson = "", Status = r.Status, Progress = r.Progress,
-            Episodes = r.Episodes, CreatedBy = r.CreatedBy, CreatedUtc = r.CreatedUtc, FinishedUtc = r.FinishedUtc, Tags = r.Tags,
-            Side = r.Side, SizePctAdv = r.SizePctAdv, HorizonMinutes = r.HorizonMinutes, Regime = r.Regime, ImpactFamily = r.ImpactFamily,
-            MarketSource = r.MarketSource, DatasetId = r.DatasetId, BestStrategyId = r.BestStrategyId, BestStrategyName = r.BestStrategyName,
-            BestMeanBps = r.BestMeanBps, TwapMeanBps = r.TwapMeanBps, BestRegretBps = r.BestRegretBps, IsOutOfSample = r.IsOutOfSample,
-        }, query.Count())).ToListAsync(ct);
+        var projection = Expression.Lambda<Func<Run, PageRow>>(
+            Expression.New(PageRowConstructor, ListedColumns.Body, Expression.Call(CountMethod, query.Expression)), ListedColumns.Parameters);
+        var rows = await Window(Sort(query, sort), page, pageSize).Select(projection).ToListAsync(ct);
         // A page past the last has no row to carry the count: only then is it a query of its own (the first page is empty
         // only when nothing matches).
         var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : await query.CountAsync(ct);
@@ -104,6 +99,20 @@ public sealed class RunListQuery(IDbContextFactory<PortalDbContext> dbFactory)
     }
 
     private sealed record PageRow(Run Run, int Total);
+
+    /// <summary>The columns a list shows, as a run. Built once: written inline, the lambda's expression tree (a binding and a
+    /// reflection lookup per column) would be built again on every request.</summary>
+    private static readonly Expression<Func<Run, Run>> ListedColumns = r => new Run
+    {
+        Id = r.Id, Name = r.Name, ScenarioName = r.ScenarioName, ScenarioJson = "", Status = r.Status, Progress = r.Progress,
+        Episodes = r.Episodes, CreatedBy = r.CreatedBy, CreatedUtc = r.CreatedUtc, FinishedUtc = r.FinishedUtc, Tags = r.Tags,
+        Side = r.Side, SizePctAdv = r.SizePctAdv, HorizonMinutes = r.HorizonMinutes, Regime = r.Regime, ImpactFamily = r.ImpactFamily,
+        MarketSource = r.MarketSource, DatasetId = r.DatasetId, BestStrategyId = r.BestStrategyId, BestStrategyName = r.BestStrategyName,
+        BestMeanBps = r.BestMeanBps, TwapMeanBps = r.TwapMeanBps, BestRegretBps = r.BestRegretBps, IsOutOfSample = r.IsOutOfSample,
+    };
+
+    private static readonly System.Reflection.ConstructorInfo PageRowConstructor = typeof(PageRow).GetConstructor([typeof(Run), typeof(int)])!;
+    private static readonly System.Reflection.MethodInfo CountMethod = new Func<IQueryable<Run>, int>(Queryable.Count).Method;
 
     /// <summary>One page of the team's runs, as a request read by <see cref="RunListRequest.Parse"/> (or built by the page) asks.</summary>
     public Task<RunListPage> ListAsync(Guid teamId, RunListRequest request, CancellationToken ct = default)
