@@ -193,6 +193,13 @@ public sealed partial class RunListTests
         Assert.Equal(["<b>bold</b>", "a&b"], tags);
         Assert.Contains(">Running 25", html, StringComparison.Ordinal);
         Assert.Contains(by, Regex.Matches(html, "Submitted \\(UTC\\)\" class=\"mud-table-cell\">[^<]* · ([^<]*)</td>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
+
+        // What the address says is text too: the filter fields show it as their value, encoded.
+        var searched = await client.GetStringAsync("/runs?q=" + Uri.EscapeDataString(name) + "&regime=" + Uri.EscapeDataString("\"><b>x</b>"));
+        Assert.DoesNotContain("<script>alert", searched, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>x</b>", searched, StringComparison.Ordinal);
+        Assert.Equal(name, WebUtility.HtmlDecode(Regex.Match(searched, "id=\"filter-text\" name=\"q\" type=\"text\" inputmode=\"text\" value=\"([^\"]*)\"").Groups[1].Value));
+        Assert.Equal("\"><b>x</b>", WebUtility.HtmlDecode(Regex.Match(searched, "id=\"filter-regime\" name=\"regime\" type=\"text\" inputmode=\"text\" value=\"([^\"]*)\"").Groups[1].Value));
     }
 
     [Fact]
