@@ -30,6 +30,15 @@ public sealed class RowMarkup
         return this;
     }
 
+    /// <summary>The start of a list table's cell after the first, <c>&lt;td data-label="…" class="mud-table-cell"&gt;</c>, with
+    /// the line break and indentation the Razor markup of the list pages put between cells; <paramref name="label"/> is
+    /// constant text (the column's title), written as it is.</summary>
+    public RowMarkup Cell(string label)
+    {
+        _html.Append("\n                        <td data-label=\"").Append(label).Append("\" class=\"mud-table-cell\">");
+        return this;
+    }
+
     /// <summary>A value as text or as the inside of a double-quoted attribute value, encoded; nothing for null.</summary>
     public RowMarkup Text(string? value)
     {
